@@ -1,0 +1,3 @@
+from dockwise.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,75 @@
+"""Command-line entry point. Thin by design: parse options, call the library, map errors.
+
+Each subcommand lives in ``dockwise.commands.<name>`` and provides
+``configure(parser)`` (adds its options; must not import anything heavy) and
+``run(args) -> int`` (does the work, returns the exit code).
+
+Exit codes: 0 clean, 1 findings at or above the fail level (or a CI gate broken),
+2 usage, I/O or parse error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from dockwise import __version__
+from dockwise.errors import EXIT_ERROR, DockwiseError
+
+COMMANDS: dict[str, str] = {
+    "check": "Check Dockerfiles (and their build context) for best-practice problems.",
+    "context": "Show what `docker build` sends as build context, and what should not be sent.",
+    "image": "Read a built image (docker-archive, OCI layout or archive): size, waste, findings.",
+    "dump": "Print a Dockerfile's parse in BuildKit's parser-test format.",
+    "rules": "List every rule.",
+    "explain": "Explain one rule: why it matters, with a bad and a good example.",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dockwise",
+        description="Keep container images lean, safe and reproducible.",
+    )
+    parser.add_argument("--version", action="version", version=f"dockwise {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, help_text in COMMANDS.items():
+        module = importlib.import_module(f"dockwise.commands.{name}")
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module.configure(command_parser)
+        command_parser.set_defaults(_run=module.run)
+    return parser
+
+
+def _report_error(message: str) -> None:
+    print(f"dockwise: error: {message}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args._run(args))
+    except DockwiseError as exc:
+        _report_error(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _report_error("interrupted")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`dockwise context --list | head`); that is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the user gets one line, never a traceback
+        if os.environ.get("DOCKWISE_DEBUG"):
+            raise
+        _report_error(f"internal error: {type(exc).__name__}: {exc} (set DOCKWISE_DEBUG=1 for details)")
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
