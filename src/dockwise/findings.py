@@ -73,6 +73,25 @@ class Location:
     end_column: int | None = None  # exclusive
 
 
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``text[start:end]`` (0-based character offsets into the file) with ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A machine-applicable repair. ``safe`` fixes keep the build's meaning; unsafe ones may not
+    (``dockwise check --fix --unsafe-fixes`` applies those too)."""
+
+    description: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+
 @dataclass
 class Finding:
     code: str
@@ -84,6 +103,7 @@ class Finding:
     fixable: bool = False
     # Free-form facts a renderer may show: {"layer": 3, "path": "/app/.git", "bytes": 8e8}.
     extra: dict[str, Any] = field(default_factory=dict)
+    fix: Fix | None = None
 
     @classmethod
     def of(cls, info: RuleInfo, message: str, location: Location, *,

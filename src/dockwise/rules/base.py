@@ -1,0 +1,65 @@
+"""What a Dockerfile rule is, and what it sees.
+
+A rule is a class in any module of ``dockwise.rules`` (one module per rule family)::
+
+    class AptGetNoInstallRecommends(DockerfileRule):
+        info = RuleInfo(code="DL3015", name="apt-get-install-recommends", ...)
+
+        def check(self, target: CheckTarget) -> Iterator[Finding]:
+            for stage in target.model.stages: ...
+                yield target.finding(self.info, "message", span)
+
+The catalogue (:mod:`dockwise.catalog`) finds it; nothing else needs editing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from dockwise.findings import Finding, Fix, Location, Rule, RuleInfo, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.model import BuildModel
+    from dockwise.model.shell import ShellScript
+    from dockwise.syntax.tree import Dockerfile, Instruction, Span
+
+
+class DockerfileRule(Rule):
+    """A rule over one Dockerfile and its build model."""
+
+    def check(self, target: "CheckTarget") -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+@dataclass
+class CheckTarget:
+    """One Dockerfile as rules see it: its path, syntax tree and build model."""
+
+    path: str
+    dockerfile: "Dockerfile"
+    model: "BuildModel"
+    _shell_cache: dict[int, Any] = field(default_factory=dict, repr=False)
+
+    def finding(self, info: RuleInfo, message: str, span: "Span | None" = None, *,
+                severity: Severity | None = None, fix: Fix | None = None, **extra: Any) -> Finding:
+        """A finding of rule ``info`` at ``span`` (1-based line/column, exclusive end)."""
+        if span is None:
+            location = Location(self.path)
+        else:
+            location = Location(self.path, span.start.line, span.start.column,
+                                span.end.line, span.end.column)
+        found = Finding.of(info, message, location, severity=severity, **extra)
+        found.fix = fix
+        return found
+
+    def shell(self, instruction: "Instruction") -> "ShellScript":
+        """The parsed shell script of a RUN (cached), using the effective SHELL there."""
+        key = id(instruction)
+        if key not in self._shell_cache:
+            from dockwise.model.shell import parse_run
+
+            state = self.model.state_at(instruction)
+            self._shell_cache[key] = parse_run(instruction, shell=state.shell if state else None)
+        return self._shell_cache[key]
