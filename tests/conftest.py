@@ -22,3 +22,17 @@ def corpus_dir(name: str) -> Path:
 @pytest.fixture
 def corpus():
     return corpus_dir
+
+
+@pytest.fixture(scope="session")
+def buildah(tmp_path_factory):
+    """A private buildah store with a local busybox base image; a visible skip where buildah
+    cannot run (not installed, not root)."""
+    from tests.support.buildah import Buildah, BuildahUnavailable
+
+    try:
+        tool = Buildah(tmp_path_factory.mktemp("buildah"))
+        tool.base_image()
+    except BuildahUnavailable as exc:
+        pytest.skip(f"buildah cannot run here: {exc}")
+    return tool
