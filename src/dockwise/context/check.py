@@ -1,0 +1,98 @@
+"""Build-context rules (``DC``) as ``dockwise check`` and ``dockwise context`` run them.
+
+A DC rule is a subclass of :class:`ContextRule` with an ``info`` in any module of
+``dockwise.context.rules``; the catalogue finds it. It sees one :class:`ContextTarget`: the
+context directory, the ``.dockerignore`` in effect (parsed, with line/column of every
+pattern), the single walk of the context, and -- when there is one -- the Dockerfile.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from dockwise.findings import Finding, Location, Rule, RuleInfo, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.context.ignorefile import IgnoreFile
+    from dockwise.context.scan import ContextScan
+    from dockwise.syntax.tree import Dockerfile, Span
+
+
+class ContextRule(Rule):
+    """A rule over one build context (and the Dockerfile built from it, if known)."""
+
+    def check(self, target: "ContextTarget") -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+@dataclass
+class ContextTarget:
+    """What a context rule sees."""
+
+    context_dir: str
+    scan: "ContextScan"
+    ignore: "IgnoreFile | None"  # None when no .dockerignore applies
+    dockerfile: "Dockerfile | None" = None
+    dockerfile_path: str | None = None
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def ignore_path(self) -> str:
+        """Where the .dockerignore is (or would be created)."""
+        if self.ignore is not None:
+            return self.ignore.path
+        return os.path.join(self.context_dir, ".dockerignore")
+
+    def at_context(self, info: RuleInfo, message: str, *, severity: Severity | None = None,
+                   **extra: Any) -> Finding:
+        """A finding about the context as a whole (points at the .dockerignore, or where it belongs)."""
+        return Finding.of(info, message, Location(self.ignore_path), severity=severity, **extra)
+
+    def at_ignore_line(self, info: RuleInfo, message: str, line: int, column: int, end_column: int, *,
+                       severity: Severity | None = None, **extra: Any) -> Finding:
+        location = Location(self.ignore_path, line, column, line, end_column)
+        return Finding.of(info, message, location, severity=severity, **extra)
+
+    def at_dockerfile(self, info: RuleInfo, message: str, span: "Span", *,
+                      severity: Severity | None = None, **extra: Any) -> Finding:
+        location = Location(self.dockerfile_path or "Dockerfile", span.start.line, span.start.column,
+                            span.end.line, span.end.column)
+        return Finding.of(info, message, location, severity=severity, **extra)
+
+
+def context_rules() -> list[type[ContextRule]]:
+    from dockwise.catalog import all_rules
+
+    return [r for r in all_rules() if issubclass(r, ContextRule)]
+
+
+def run_rules(target: ContextTarget) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in context_rules():
+        findings.extend(rule().check(target))
+    findings.sort(key=lambda f: f.sort_key)
+    return findings
+
+
+def context_target(context_dir: str, dockerfile_path: str | None = None,
+                   dockerfile: "Dockerfile | None" = None) -> ContextTarget:
+    """Walk ``context_dir`` (once per process per directory/ignore file) and build the target."""
+    from dockwise.context.scan import scan_context
+
+    scan, ignore = scan_context(context_dir, dockerfile_path)
+    return ContextTarget(context_dir=context_dir, scan=scan, ignore=ignore,
+                         dockerfile=dockerfile, dockerfile_path=dockerfile_path)
+
+
+def context_findings(dockerfile_path: str, dockerfile: "Dockerfile") -> list[Finding]:
+    """Every DC finding for the context ``docker build .`` next to ``dockerfile_path`` would send.
+
+    The context directory is the Dockerfile's directory. The walk is cached per directory
+    within a process, so checking several Dockerfiles of one context walks it once.
+    """
+    context_dir = os.path.dirname(os.path.abspath(dockerfile_path)) or "."
+    target = context_target(context_dir, dockerfile_path, dockerfile)
+    return run_rules(target)
