@@ -1,0 +1,444 @@
+"""BuildKit's shell-word lexer: quote removal, escapes and ``$VAR`` expansion.
+
+This reimplements the documented behaviour of BuildKit's Dockerfile word processing (what
+``FROM``, ``ENV``, ``ARG``, ``COPY``, ``WORKDIR``, ``USER``, ``LABEL`` ... do to their
+arguments before they are used): single quotes are literal, double quotes keep everything but
+``$`` and the escape character, the escape character (``\\`` or the ``# escape=`` backtick)
+protects the next character, and ``$NAME`` / ``${NAME...}`` are substituted. It is *not* a
+shell: there is no command substitution, globbing or arithmetic.
+
+Two ways to treat a variable that is not in ``env``:
+
+* ``keep_unknown=False`` (BuildKit): it expands to the empty string;
+* ``keep_unknown=True`` (static analysis): the reference is left in the text exactly as it was
+  written (``${TAG:-latest}`` stays ``${TAG:-latest}``), so nothing is ever guessed.
+
+Either way its name is reported in :attr:`ExpandResult.unknown` -- but only when the unknown
+value could change the result (``${A:-$B}`` with ``A`` set does not depend on ``B``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from dockwise.errors import DockwiseError
+
+__all__ = ["ExpandResult", "ExpansionError", "process_word", "process_words", "expand", "has_expansion"]
+
+_SPECIAL_PARAMS = frozenset("@*#?-$!0")
+_REGEX_SPECIAL = frozenset("[]{}.+()|^$")
+
+
+class ExpansionError(DockwiseError):
+    """A word BuildKit refuses to process (unterminated quote, bad ``${...}``, ``${X:?msg}``)."""
+
+
+@dataclass(slots=True)
+class ExpandResult:
+    """The processed word and the variables that were needed but not in ``env``."""
+
+    text: str
+    unknown: set[str] = field(default_factory=set)
+    words: list[str] = field(default_factory=list)  # the word split BuildKit's way (process_words)
+
+
+def has_expansion(word: str, escape: str = "\\") -> bool:
+    """True if ``word`` needs the lexer at all (quotes, escapes or ``$``)."""
+    return "$" in word or "'" in word or '"' in word or escape in word
+
+
+def process_word(word: str, env: Mapping[str, str], escape: str = "\\", *,
+                 keep_unknown: bool = False) -> ExpandResult:
+    """Expand ``word`` the way BuildKit's ``ProcessWord`` does (one word, spaces kept).
+
+    Raises :class:`ExpansionError` for what BuildKit rejects.
+    """
+    if not has_expansion(word, escape):
+        return ExpandResult(word, set(), [w for w in _split_plain(word)])
+    lexer = _Lexer(word, env, escape, keep_unknown)
+    text, words, unknown = lexer.run()
+    return ExpandResult(text, unknown, words)
+
+
+def process_words(word: str, env: Mapping[str, str], escape: str = "\\", *,
+                  keep_unknown: bool = False) -> list[str]:
+    """Expand ``word`` and split it into words (quoted text and escaped spaces stay together),
+    the way BuildKit's ``ProcessWords`` does. Raises :class:`ExpansionError`."""
+    return process_word(word, env, escape, keep_unknown=keep_unknown).words
+
+
+def expand(word: str, env: Mapping[str, str], escape: str = "\\") -> str:
+    """Shorthand: BuildKit's expansion of ``word`` (unset variables become empty)."""
+    return process_word(word, env, escape).text
+
+
+def _split_plain(word: str) -> list[str]:
+    return word.split()
+
+
+class _Words:
+    """Collects the split words while the lexer writes the processed text."""
+
+    __slots__ = ("current", "words", "in_word")
+
+    def __init__(self) -> None:
+        self.current: list[str] = []
+        self.words: list[str] = []
+        self.in_word = False
+
+    def add_char(self, ch: str) -> None:
+        if ch.isspace():
+            if self.in_word and self.current:
+                self.words.append("".join(self.current))
+                self.current = []
+                self.in_word = False
+        else:
+            self.add_raw(ch)
+
+    def add_raw(self, text: str) -> None:
+        self.current.append(text)
+        self.in_word = True
+
+    def add_string(self, text: str) -> None:
+        for ch in text:
+            self.add_char(ch)
+
+    def result(self) -> list[str]:
+        if self.current:
+            joined = "".join(self.current)
+            if joined:
+                self.words.append(joined)
+            self.current = []
+        return self.words
+
+
+_EOF = ""
+
+
+class _Lexer:
+    """A recursive-descent scanner over one word (positions are character indices)."""
+
+    def __init__(self, source: str, env: Mapping[str, str], escape: str, keep_unknown: bool) -> None:
+        self.src = source
+        self.pos = 0
+        self.env = env
+        self.escape = escape
+        self.keep_unknown = keep_unknown
+        self.raw_escapes = False
+        # unknown names, one set per nesting level of ${...} sub-words (the caller decides
+        # whether a sub-word's unknowns reach the result)
+        self.unknown_stack: list[set[str]] = [set()]
+
+    # -- scanner -------------------------------------------------------------------------
+    def peek(self) -> str:
+        return self.src[self.pos] if self.pos < len(self.src) else _EOF
+
+    def next(self) -> str:
+        if self.pos >= len(self.src):
+            return _EOF
+        ch = self.src[self.pos]
+        self.pos += 1
+        return ch
+
+    def fail(self, message: str) -> ExpansionError:
+        return ExpansionError(f"{message} in {self.src!r}")
+
+    # -- driver --------------------------------------------------------------------------
+    def run(self) -> tuple[str, list[str], set[str]]:
+        text, words = self.process_until(_EOF, raw_escapes=False)
+        return text, words, self.unknown_stack[0]
+
+    def process_until(self, stop: str, raw_escapes: bool) -> tuple[str, list[str]]:
+        """Process characters up to ``stop`` (consumed) or the end of the word."""
+        saved_raw = self.raw_escapes
+        self.raw_escapes = raw_escapes
+        try:
+            return self._process_until(stop)
+        finally:
+            self.raw_escapes = saved_raw
+
+    def _process_until(self, stop: str) -> tuple[str, list[str]]:
+        out: list[str] = []
+        words = _Words()
+        esc = self.escape
+        while self.pos < len(self.src):
+            ch = self.src[self.pos]
+            if stop and ch == stop:
+                self.pos += 1
+                return "".join(out), words.result()
+            if ch == "$":
+                piece = self.dollar()
+                out.append(piece)
+                words.add_string(piece)
+            elif ch == "'":
+                piece = self.single_quoted()
+                out.append(piece)
+                words.add_raw(piece)
+            elif ch == '"':
+                piece = self.double_quoted()
+                out.append(piece)
+                words.add_raw(piece)
+            else:
+                self.pos += 1
+                if ch == esc:
+                    if self.raw_escapes:
+                        words.add_raw(ch)
+                        out.append(ch)
+                    ch = self.next()
+                    if ch == _EOF:
+                        break
+                    words.add_raw(ch)
+                else:
+                    words.add_char(ch)
+                out.append(ch)
+        if stop:
+            raise self.fail(f"unexpected end of statement while looking for matching {stop}")
+        return "".join(out), words.result()
+
+    # -- quotes --------------------------------------------------------------------------
+    def single_quoted(self) -> str:
+        self.pos += 1
+        end = self.src.find("'", self.pos)
+        if end < 0:
+            raise self.fail("unexpected end of statement while looking for matching single-quote")
+        text = self.src[self.pos:end]
+        self.pos = end + 1
+        return text
+
+    def double_quoted(self) -> str:
+        self.pos += 1
+        out: list[str] = []
+        esc = self.escape
+        while True:
+            ch = self.peek()
+            if ch == _EOF:
+                raise self.fail("unexpected end of statement while looking for matching double-quote")
+            if ch == '"':
+                self.pos += 1
+                return "".join(out)
+            if ch == "$":
+                out.append(self.dollar())
+                continue
+            self.pos += 1
+            if ch == esc:
+                if self.raw_escapes:
+                    out.append(ch)
+                following = self.peek()
+                if following == _EOF:
+                    continue
+                if following in ('"', "$", esc):
+                    ch = self.next()
+            out.append(ch)
+
+    # -- variables -----------------------------------------------------------------------
+    def lookup(self, name: str) -> str | None:
+        value = self.env.get(name)
+        if value is None:
+            self.unknown_stack[-1].add(name)
+        return value
+
+    def sub_word(self, stop: str, raw_escapes: bool) -> tuple[str, set[str]]:
+        """Process a ``${...}`` operand; its unknowns are returned, not recorded."""
+        self.unknown_stack.append(set())
+        try:
+            text, _ = self.process_until(stop, raw_escapes)
+        finally:
+            unknown = self.unknown_stack.pop()
+        return text, unknown
+
+    def dollar(self) -> str:
+        start = self.pos
+        self.pos += 1  # '$'
+        if self.peek() != "{":
+            name = self.name()
+            if not name:
+                return "$"
+            value = self.lookup(name)
+            if value is None:
+                return self.src[start:self.pos] if self.keep_unknown else ""
+            return value
+        self.pos += 1  # '{'
+        first = self.peek()
+        if first == _EOF:
+            raise self.fail("syntax error: missing '}'")
+        if first in "{}:":
+            raise self.fail("syntax error: bad substitution")
+        name = self.name()
+        op = self.next()
+        if op == "}":
+            value = self.lookup(name)
+            if value is None:
+                return self.src[start:self.pos] if self.keep_unknown else ""
+            return value
+        if op == _EOF:
+            raise self.fail("syntax error: missing '}'")
+        if op == "/":
+            return self.replace(name, start)
+        null_is_unset = False
+        modifier = op
+        if op == ":":
+            null_is_unset = True
+            op = self.next()
+            modifier += op
+        if op not in ("+", "-", "?", "#", "%"):
+            raise self.fail(f"unsupported modifier ({modifier}) in substitution")
+        try:
+            word, word_unknown = self.sub_word("}", raw_escapes=op in "#%")
+        except ExpansionError:
+            if self.peek() == _EOF:
+                raise self.fail("syntax error: missing '}'") from None
+            raise
+        value = self.lookup(name)
+        if value is None and self.keep_unknown:
+            return self.src[start:self.pos]
+        return self.apply_modifier(name, op, null_is_unset, value, word, word_unknown)
+
+    def apply_modifier(self, name: str, op: str, null_is_unset: bool, value: str | None,
+                       word: str, word_unknown: set[str]) -> str:
+        is_unset = value is None or (null_is_unset and value == "")
+        if op == "-":
+            if is_unset:
+                self.unknown_stack[-1].update(word_unknown)
+                return word
+            return value or ""
+        if op == "+":
+            if is_unset:
+                return ""
+            self.unknown_stack[-1].update(word_unknown)
+            return word
+        if op == "?":
+            if value is None:
+                raise self.fail(f"{name}: {word or 'is not allowed to be unset'}")
+            if null_is_unset and value == "":
+                raise self.fail(f"{name}: {word or 'is not allowed to be empty'}")
+            return value
+        # '#' / '%': a shell pattern, shortest match; doubled operator for the longest
+        self.unknown_stack[-1].update(word_unknown)
+        greedy = word.startswith(op)
+        if greedy:
+            word = word[1:]
+        subject = value or ""
+        if op == "%":
+            return _trim_suffix(word, subject, greedy, self)
+        return _trim_prefix(word, subject, greedy, self)
+
+    def replace(self, name: str, start: int) -> str:
+        replace_all = self.peek() == "/"
+        if replace_all:
+            self.pos += 1
+        try:
+            pattern, pattern_unknown = self.sub_word("/", raw_escapes=True)
+        except ExpansionError:
+            if self.peek() == _EOF:
+                raise self.fail("syntax error: missing '/' in ${}") from None
+            raise
+        try:
+            replacement, repl_unknown = self.sub_word("}", raw_escapes=True)
+        except ExpansionError:
+            if self.peek() == _EOF:
+                raise self.fail("syntax error: missing '}'") from None
+            raise
+        value = self.lookup(name)
+        if value is None and self.keep_unknown:
+            return self.src[start:self.pos]
+        self.unknown_stack[-1].update(pattern_unknown | repl_unknown)
+        regex = _pattern_regex(pattern, greedy=True, anchored=False, lexer=self)
+        return _replace(regex, value or "", replacement, replace_all)
+
+    def name(self) -> str:
+        """A variable name: letters/digits/_, a run of digits, or one special parameter."""
+        src = self.src
+        start = self.pos
+        if start >= len(src):
+            return ""
+        ch = src[start]
+        if ch.isdecimal():
+            end = start
+            while end < len(src) and src[end].isdecimal():
+                end += 1
+            self.pos = end
+            return src[start:end]
+        if ch in _SPECIAL_PARAMS:
+            self.pos += 1
+            return ch
+        end = start
+        while end < len(src) and (src[end].isalpha() or src[end].isdecimal() or src[end] == "_"):
+            end += 1
+        self.pos = end
+        return src[start:end]
+
+
+# -- shell patterns (``${VAR#pat}``, ``${VAR/pat/repl}``) -----------------------------------
+
+def _pattern_regex(pattern: str, *, greedy: bool, anchored: bool, lexer: _Lexer) -> re.Pattern[str]:
+    """Translate a shell wildcard pattern (``*``, ``?``, backslash escapes; no brackets)."""
+    parts: list[str] = ["^"] if anchored else []
+    star = ".*" if greedy else ".*?"
+    i = 0
+    n = len(pattern)
+    while i < n:
+        ch = pattern[i]
+        i += 1
+        if ch == "*":
+            parts.append(star)
+        elif ch == "?":
+            parts.append(".")
+        elif ch == "\\":
+            following = pattern[i] if i < n else ""
+            if following in ("}", "/"):
+                continue
+            i += 1
+            if following not in ("*", "?", "\\"):
+                raise lexer.fail(f"invalid pattern ({pattern}) in substitution: invalid escape '\\{following}'")
+            parts.append(re.escape(following))
+        else:
+            parts.append(re.escape(ch))
+    return re.compile("".join(parts))
+
+
+def _trim_prefix(pattern: str, value: str, greedy: bool, lexer: _Lexer) -> str:
+    match = _pattern_regex(pattern, greedy=greedy, anchored=True, lexer=lexer).search(value)
+    return value[match.end():] if match else value
+
+
+def _reverse_pattern(pattern: str) -> str:
+    """Reverse a pattern keeping each backslash escape in front of the character it escapes."""
+    tokens: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern):
+            tokens.append(pattern[i:i + 2])
+            i += 2
+        else:
+            tokens.append(pattern[i])
+            i += 1
+    return "".join(reversed(tokens))
+
+
+def _trim_suffix(pattern: str, value: str, greedy: bool, lexer: _Lexer) -> str:
+    # the shortest/longest match at the end is the leftmost one in the reversed string
+    trimmed = _trim_prefix(_reverse_pattern(pattern), value[::-1], greedy, lexer)
+    return trimmed[::-1]
+
+
+def _replace(regex: re.Pattern[str], value: str, replacement: str, replace_all: bool) -> str:
+    if not replace_all:
+        match = regex.search(value)
+        if not match:
+            return value
+        return value[:match.start()] + replacement + value[match.end():]
+    # like Go's ReplaceAllString: an empty match right after a previous match is skipped
+    out: list[str] = []
+    last = 0
+    previous_end = -1
+    for match in regex.finditer(value):
+        if match.start() == match.end() and match.start() == previous_end:
+            continue
+        out.append(value[last:match.start()])
+        out.append(replacement)
+        last = match.end()
+        previous_end = match.end()
+    out.append(value[last:])
+    return "".join(out)
