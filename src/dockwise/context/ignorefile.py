@@ -1,0 +1,117 @@
+"""Reading ``.dockerignore`` files the way BuildKit's ``ignorefile.ReadAll`` does, keeping
+where every pattern came from (line, column span) so findings can point at it.
+
+Which file applies (BuildKit's dockerui frontend): ``<Dockerfile path>.dockerignore`` next to
+the Dockerfile wins over ``<context>/.dockerignore``; nested ``.dockerignore`` files are not read.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from dockwise.context.patterns import BadPatternError, PatternMatcher, go_clean
+from dockwise.inputs import read_text
+
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class IgnoreLine:
+    """One pattern line: ``pattern`` as BuildKit uses it (``!`` kept), ``raw`` as written."""
+
+    line: int  # 1-based
+    raw: str  # the whole line without its newline (BOM removed on line 1)
+    pattern: str  # cleaned, '!' prefixed for exceptions
+    column: int  # 1-based column of the first non-blank character
+    end_column: int  # exclusive, after the last non-blank character
+
+    @property
+    def exclusion(self) -> bool:
+        return self.pattern.startswith("!")
+
+
+@dataclass
+class IgnoreFile:
+    path: str
+    text: str
+    lines: list[IgnoreLine]
+    _matcher: PatternMatcher | None = None
+
+    @property
+    def patterns(self) -> list[str]:
+        return [entry.pattern for entry in self.lines]
+
+    @property
+    def matcher(self) -> PatternMatcher:
+        if self._matcher is None:
+            self._matcher = build_matcher(self)
+        return self._matcher
+
+
+def clean_pattern(text: str) -> str:
+    """Steps 3-5 of ReadAll for one non-comment line: trim, ``!``, Clean, one leading ``/``."""
+    pattern = text.strip()
+    invert = pattern.startswith("!")
+    if invert:
+        pattern = pattern[1:].strip()
+    if pattern:
+        pattern = go_clean(pattern)
+        if len(pattern) > 1 and pattern[0] == "/":
+            pattern = pattern[1:]
+    return "!" + pattern if invert else pattern
+
+
+def parse_ignore(text: str, path: str = ".dockerignore") -> IgnoreFile:
+    """Parse the text of a .dockerignore (comments only at column 0, BOM stripped)."""
+    if text.startswith(BOM):
+        text = text[len(BOM):]
+    entries = []
+    for number, raw in enumerate(_split_lines(text), start=1):
+        if raw.startswith("#"):
+            continue
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        column = len(raw) - len(raw.lstrip()) + 1
+        end_column = len(raw.rstrip()) + 1
+        entries.append(IgnoreLine(number, raw, clean_pattern(raw), column, end_column))
+    return IgnoreFile(path=path, text=text, lines=entries)
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines as Go's bufio.ScanLines yields them: split on \\n, one trailing \\r dropped."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def build_matcher(ignore: IgnoreFile) -> PatternMatcher:
+    """The matcher for ``ignore``; a bad pattern becomes an error naming its line."""
+    for entry in ignore.lines:
+        try:
+            PatternMatcher([entry.pattern])
+        except BadPatternError as exc:
+            raise BadPatternError(f"line {entry.line}: {exc.message}; BuildKit would fail the build",
+                                  path=ignore.path) from None
+    return PatternMatcher(ignore.patterns)
+
+
+def ignore_file_for(context_dir: str, dockerfile_path: str | None = None) -> str | None:
+    """The path of the .dockerignore that applies, or None when there is none."""
+    if dockerfile_path:
+        specific = dockerfile_path + ".dockerignore"
+        if os.path.isfile(specific):
+            return specific
+    default = os.path.join(context_dir, ".dockerignore")
+    return default if os.path.isfile(default) else None
+
+
+def load_ignore(context_dir: str, dockerfile_path: str | None = None) -> IgnoreFile | None:
+    path = ignore_file_for(context_dir, dockerfile_path)
+    if path is None:
+        return None
+    ignore = parse_ignore(read_text(path, what=".dockerignore file"), path)
+    ignore.matcher  # validate now: bad patterns are errors, as in BuildKit
+    return ignore
