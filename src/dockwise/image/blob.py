@@ -1,0 +1,235 @@
+"""Reading one layer blob as a stream: verify its digests, decompress it, refuse bombs.
+
+Nothing is ever written to disk. The raw (possibly compressed) bytes are hashed as they are
+read and checked against the manifest's digest; the decompressed bytes are hashed and checked
+against the config's ``diff_id``. Compression is recognised by its magic bytes, not by the
+media type (``docker save`` writes plain tars whatever the manifest says).
+
+Every problem raises :class:`~dockwise.errors.ImageError` naming the layer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+
+from dockwise.errors import ImageError
+
+READ_CHUNK = 1 << 20
+GZIP_MAGIC = b"\x1f\x8b"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+#: Decompressed output may exceed the compressed size by this factor before it is a bomb ...
+BOMB_RATIO = 200
+#: ... but only once it is past this many bytes (tiny layers compress very well).
+BOMB_FLOOR = 1 << 30
+
+
+@dataclass(frozen=True)
+class BlobLocation:
+    """Where a blob's bytes are: ``length`` bytes at ``offset`` in ``path`` (picklable)."""
+
+    path: str
+    offset: int
+    length: int
+
+
+class RawReader:
+    """Reads exactly one blob's bytes from its file, hashing them on the way."""
+
+    def __init__(self, location: BlobLocation, label: str) -> None:
+        self.label = label
+        self.remaining = location.length
+        self.sha256 = hashlib.sha256()
+        try:
+            self._fh = open(location.path, "rb")
+            self._fh.seek(location.offset)
+        except OSError as exc:
+            raise ImageError(f"{label}: cannot read blob: {exc.strerror or exc}", path=location.path) from None
+
+    def read(self, size: int = READ_CHUNK) -> bytes:
+        if self.remaining <= 0:
+            return b""
+        if size < 0 or size > self.remaining:
+            size = self.remaining
+        data = self._fh.read(size)
+        if not data:
+            raise ImageError(f"{self.label}: blob is truncated ({self.remaining} bytes missing)")
+        self.remaining -= len(data)
+        self.sha256.update(data)
+        return data
+
+    def drain(self) -> None:
+        while self.read(READ_CHUNK):
+            pass
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+class _GzipReader:
+    """Multi-member gzip with bounded output per call (a bomb never lands in memory at once)."""
+
+    def __init__(self, raw: RawReader, head: bytes) -> None:
+        self.raw = raw
+        self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._tail = head
+
+    def read(self, size: int) -> bytes:
+        label = self.raw.label
+        while True:
+            if self._d.eof and not self._start_next_member():
+                return b""
+            data = self._tail or self.raw.read(READ_CHUNK)
+            if not data:
+                raise ImageError(f"{label}: gzip stream is truncated")
+            try:
+                out = self._d.decompress(data, size)
+            except zlib.error as exc:
+                raise ImageError(f"{label}: corrupt gzip data ({exc})") from None
+            self._tail = self._d.unconsumed_tail
+            if out:
+                return out
+
+    def _start_next_member(self) -> bool:
+        rest = self._d.unused_data or self.raw.read(READ_CHUNK)
+        if not rest:
+            return False
+        if not rest.strip(b"\0"):
+            self._drain_padding()
+            return False
+        if not rest.startswith(GZIP_MAGIC):
+            raise ImageError(f"{self.raw.label}: trailing garbage after gzip data")
+        self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._tail = rest
+        return True
+
+    def _drain_padding(self) -> None:
+        while chunk := self.raw.read(READ_CHUNK):
+            if chunk.strip(b"\0"):
+                raise ImageError(f"{self.raw.label}: trailing garbage after gzip data")
+
+
+class _PlainReader:
+    def __init__(self, raw: RawReader, head: bytes) -> None:
+        self.raw = raw
+        self._head = head
+
+    def read(self, size: int) -> bytes:
+        if self._head:
+            out, self._head = self._head, b""
+            return out
+        return self.raw.read(size)
+
+
+class _ZstdReader:
+    def __init__(self, raw: RawReader, head: bytes) -> None:
+        import zstandard
+
+        self._error = zstandard.ZstdError
+        self.raw = raw
+        self._reader = zstandard.ZstdDecompressor().stream_reader(
+            _Prepend(raw, head), read_size=READ_CHUNK, read_across_frames=True)
+
+    def read(self, size: int) -> bytes:
+        try:
+            return self._reader.read(size)
+        except self._error as exc:
+            raise ImageError(f"{self.raw.label}: corrupt or truncated zstd data ({exc})") from None
+
+
+class _Prepend:
+    def __init__(self, raw: RawReader, head: bytes) -> None:
+        self.raw = raw
+        self.head = head
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            out, self.head = self.head, b""
+            return out
+        return self.raw.read(size if size and size > 0 else READ_CHUNK)
+
+
+class LayerStream:
+    """The decompressed bytes of one layer blob, with exact and skip reads for a tar parser.
+
+    ``compression`` is ``"gzip"``, ``"zstd"`` or ``"none"``. After :meth:`finish`,
+    ``digest``/``diff_id`` are the sha256 of the raw and decompressed bytes.
+    """
+
+    def __init__(self, location: BlobLocation, label: str, *, bomb_ratio: int = BOMB_RATIO,
+                 bomb_floor: int = BOMB_FLOOR) -> None:
+        self.label = label
+        self.raw = RawReader(location, label)
+        self.compressed_size = location.length
+        self.limit = max(bomb_floor, bomb_ratio * location.length)
+        head = self.raw.read(4) if location.length else b""
+        if head.startswith(GZIP_MAGIC):
+            self.compression = "gzip"
+            self._source = _GzipReader(self.raw, head)
+        elif head.startswith(ZSTD_MAGIC):
+            self.compression = "zstd"
+            self._source = _ZstdReader(self.raw, head)
+        else:
+            self.compression = "none"
+            self._source = _PlainReader(self.raw, head)
+        self.plain_sha256 = hashlib.sha256()
+        self.plain_size = 0
+        self._buf = b""
+        self._pos = 0
+        self._eof = False
+        self.digest = ""
+        self.diff_id = ""
+
+    def _fill(self) -> bool:
+        if self._eof:
+            return False
+        data = self._source.read(READ_CHUNK)
+        if not data:
+            self._eof = True
+            return False
+        self.plain_size += len(data)
+        if self.plain_size > self.limit:
+            raise ImageError(
+                f"{self.label}: decompression bomb: over {self.limit} bytes from a "
+                f"{self.compressed_size}-byte blob")
+        self.plain_sha256.update(data)
+        rest = self._buf[self._pos:]
+        self._buf = rest + data if rest else data
+        self._pos = 0
+        return True
+
+    def read_exact(self, size: int) -> bytes:
+        """``size`` bytes, or fewer only at the very end of the stream."""
+        while len(self._buf) - self._pos < size:
+            if not self._fill():
+                break
+        out = self._buf[self._pos:self._pos + size]
+        self._pos += len(out)
+        return out
+
+    def skip(self, size: int) -> int:
+        """Skip ``size`` bytes; returns how many could be skipped (less means truncated)."""
+        skipped = 0
+        while skipped < size:
+            available = len(self._buf) - self._pos
+            if available == 0:
+                if not self._fill():
+                    break
+                continue
+            step = min(available, size - skipped)
+            self._pos += step
+            skipped += step
+        return skipped
+
+    def finish(self) -> None:
+        """Read to the end of the blob (tar padding, trailing members) and compute digests."""
+        while self._fill():
+            self._pos = len(self._buf)
+        self.raw.drain()
+        self.digest = "sha256:" + self.raw.sha256.hexdigest()
+        self.diff_id = "sha256:" + self.plain_sha256.hexdigest()
+
+    def close(self) -> None:
+        self.raw.close()

@@ -1,0 +1,380 @@
+"""Finding an image's config and layer blobs without a daemon and without extracting anything.
+
+Three inputs, told apart by their content: a ``docker save`` tarball (``manifest.json``), an
+OCI image layout directory (``oci-layout`` + ``index.json``) and an OCI archive (a tar of a
+layout). ``-`` reads any of the two tar forms from stdin (spooled, as-is, to a temporary
+file, because a tar's manifest may come after its layers). A multi-platform index is resolved
+with ``--platform os/arch[/variant]``, else the machine's platform, else its only image.
+
+Layer blobs are not read here: each is described by a picklable :class:`LayerRef` that a
+worker process opens on its own (see :mod:`dockwise.image.layers`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform as _platform
+import posixpath
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from dockwise.errors import ImageError
+from dockwise.image.blob import BlobLocation
+
+MAX_JSON_BYTES = 16 << 20
+MAX_OUTER_MEMBERS = 200_000
+INDEX_TYPES = {
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+}
+
+
+@dataclass(frozen=True)
+class LayerRef:
+    index: int  # 0-based position in the image
+    location: BlobLocation
+    label: str  # "layer 3 (sha256:ab12…)" for error messages
+    digest: str | None  # expected sha256 of the blob as stored (None: not recorded)
+    diff_id: str | None  # expected sha256 of the uncompressed tar (from the config)
+    media_type: str = ""
+
+
+@dataclass
+class ImageSource:
+    kind: str  # "docker-archive", "oci-archive", "oci-dir"
+    name: str  # what the user passed
+    digest: str  # the image ID: sha256 of the config
+    config: dict[str, Any]
+    layers: list[LayerRef]
+    platforms: list[str] = field(default_factory=list)  # every platform of the index
+    _spool: str | None = None
+
+    @property
+    def os(self) -> str:
+        return str(self.config.get("os", ""))
+
+    @property
+    def architecture(self) -> str:
+        return str(self.config.get("architecture", ""))
+
+    def close(self) -> None:
+        if self._spool:
+            try:
+                os.unlink(self._spool)
+            except FileNotFoundError:
+                pass
+            self._spool = None
+
+
+def machine_platform() -> str:
+    machine = _platform.machine().lower()
+    arch = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64",
+            "armv7l": "arm/v7", "armv6l": "arm/v6", "i686": "386", "i386": "386"}.get(machine, machine)
+    return f"linux/{arch}"
+
+
+# --- containers: where named files live ------------------------------------------------
+
+
+class _Dir:
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.display = root
+
+    def locate(self, name: str) -> BlobLocation | None:
+        rel = _safe_name(name, self.display)
+        path = os.path.join(self.root, rel)
+        real = os.path.realpath(path)
+        if not (real == os.path.realpath(self.root) or real.startswith(os.path.realpath(self.root) + os.sep)):
+            raise ImageError(f"{name!r} points outside the image layout", path=self.display)
+        try:
+            size = os.stat(real).st_size
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise ImageError(f"cannot read {name}: {exc.strerror or exc}", path=self.display) from None
+        if not os.path.isfile(real):
+            return None
+        return BlobLocation(real, 0, size)
+
+
+class _Tar:
+    """Member index of an outer tar: names -> (offset, size), symlinks resolved inside it."""
+
+    def __init__(self, path: str, display: str) -> None:
+        import tarfile
+
+        self.path = path
+        self.display = display
+        self.members: dict[str, tuple[int, int]] = {}
+        self.links: dict[str, str] = {}
+        file_size = os.path.getsize(path)
+        try:
+            with tarfile.open(path, "r:") as tar:
+                for count, member in enumerate(tar):
+                    if count > MAX_OUTER_MEMBERS:
+                        raise ImageError("archive has too many members to be an image", path=display)
+                    self._add(member, file_size)
+        except tarfile.TarError as exc:
+            raise ImageError(f"not a readable image archive ({exc})", path=display) from None
+        except EOFError:
+            raise ImageError("archive is truncated", path=display) from None
+
+    def _add(self, member: Any, file_size: int) -> None:
+        name = _safe_name(member.name, self.display)
+        if member.issym() or member.islnk():
+            self.links[name] = member.linkname if member.issym() else "/" + member.linkname
+        elif member.isfile():
+            if member.offset_data + member.size > file_size:
+                raise ImageError(f"archive is truncated (member {name!r} ends past the end of the file)",
+                                 path=self.display)
+            self.members[name] = (member.offset_data, member.size)
+
+    def locate(self, name: str) -> BlobLocation | None:
+        name = _safe_name(name, self.display)
+        for _ in range(16):
+            if name in self.members:
+                offset, size = self.members[name]
+                return BlobLocation(self.path, offset, size)
+            if name not in self.links:
+                return None
+            target = self.links[name]
+            joined = posixpath.normpath(posixpath.join(posixpath.dirname(name), target)
+                                        if not target.startswith("/") else target.lstrip("/"))
+            if joined.startswith("..") or joined.startswith("/"):
+                raise ImageError(f"archive link {name!r} points outside the archive", path=self.display)
+            name = joined
+        raise ImageError(f"archive link {name!r} loops", path=self.display)
+
+
+def _safe_name(name: str, display: str) -> str:
+    if name.startswith("/"):
+        raise ImageError(f"archive member has an absolute path: {name!r}", path=display)
+    parts = [p for p in name.split("/") if p and p != "."]
+    if ".." in parts:
+        raise ImageError(f"archive member escapes with '..': {name!r}", path=display)
+    return "/".join(parts)
+
+
+def _read_json(container: Any, name: str, what: str, digest: str | None = None) -> tuple[Any, str]:
+    """Read, verify and parse a JSON file; returns (value, sha256 digest)."""
+    loc = container.locate(name)
+    if loc is None:
+        missing = f"blob {digest}" if digest else name
+        raise ImageError(f"{what} points at a missing {missing}", path=container.display)
+    if loc.length > MAX_JSON_BYTES:
+        raise ImageError(f"{what} {name} is too large ({loc.length} bytes)", path=container.display)
+    with open(loc.path, "rb") as fh:
+        fh.seek(loc.offset)
+        data = fh.read(loc.length)
+    if len(data) != loc.length:
+        raise ImageError(f"{what} {name} is truncated", path=container.display)
+    actual = "sha256:" + hashlib.sha256(data).hexdigest()
+    if digest and digest != actual:
+        raise ImageError(f"{what} blob {digest} does not match its content (sha256 is {actual})",
+                         path=container.display)
+    try:
+        return json.loads(data), actual
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ImageError(f"{what} {name} is not valid JSON ({exc})", path=container.display) from None
+
+
+def _blob_name(digest: Any, display: str) -> str:
+    if not isinstance(digest, str) or ":" not in digest:
+        raise ImageError(f"invalid digest {digest!r}", path=display)
+    alg, _, hexpart = digest.partition(":")
+    if alg != "sha256" or len(hexpart) != 64 or any(c not in "0123456789abcdef" for c in hexpart):
+        raise ImageError(f"unsupported or invalid digest {digest!r}", path=display)
+    return f"blobs/{alg}/{hexpart}"
+
+
+# --- opening ----------------------------------------------------------------------------
+
+
+def open_image(name: str, *, platform: str | None = None) -> ImageSource:
+    """Open ``name`` (path or ``-``) as an image; raises ImageError/InputError with a clear message."""
+    spool = None
+    if name == "-":
+        spool = _spool_stdin()
+        path, display = spool, "<stdin>"
+    else:
+        path, display = name, name
+    try:
+        source = _open_path(path, display, platform)
+    except BaseException:
+        if spool:
+            os.unlink(spool)
+        raise
+    source._spool = spool
+    return source
+
+
+def _spool_stdin() -> str:
+    fd, tmp = tempfile.mkstemp(prefix="dockwise-image-", suffix=".tar")
+    with os.fdopen(fd, "wb") as out:
+        shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
+    return tmp
+
+
+def _open_path(path: str, display: str, platform: str | None) -> ImageSource:
+    if os.path.isdir(path):
+        container: Any = _Dir(path)
+        kind = "oci-dir"
+    elif os.path.exists(path):
+        try:
+            with open(path, "rb") as fh:
+                magic = fh.read(4)
+        except OSError as exc:
+            raise ImageError(f"cannot read: {exc.strerror or exc}", path=display) from None
+        if magic.startswith(b"\x1f\x8b") or magic.startswith(b"\x28\xb5\x2f\xfd"):
+            raise ImageError("the archive itself is compressed; pass the plain tar "
+                             "(`gzip -dc image.tar.gz | dockwise image -`)", path=display)
+        container = _Tar(path, display)
+        kind = "docker-archive" if container.locate("manifest.json") else "oci-archive"
+    else:
+        raise ImageError("no such file or directory", path=display)
+    if kind == "docker-archive":
+        return _open_docker_archive(container, display, platform)
+    if container.locate("index.json") is None:
+        raise ImageError("not an image: no manifest.json (docker save) or index.json (OCI layout)",
+                         path=display)
+    return _open_oci(container, kind, display, platform)
+
+
+def _open_docker_archive(container: _Tar, display: str, platform: str | None) -> ImageSource:
+    manifest, _ = _read_json(container, "manifest.json", "manifest.json")
+    if not isinstance(manifest, list) or not manifest or not all(isinstance(m, dict) for m in manifest):
+        raise ImageError("manifest.json is not a list of images", path=display)
+    entries = []
+    for item in manifest:
+        config, digest = _read_json(container, str(item.get("Config", "")), "manifest.json config")
+        entries.append((item, config, digest))
+    platforms = [_config_platform(c) for _, c, _ in entries]
+    chosen = _choose(platforms, platform, display)
+    item, config, digest = entries[chosen]
+    diff_ids = _diff_ids(config, display)
+    layer_names = item.get("Layers") or []
+    if len(layer_names) != len(diff_ids):
+        raise ImageError(f"manifest lists {len(layer_names)} layers but the config has "
+                         f"{len(diff_ids)} diff_ids", path=display)
+    layers = []
+    for index, (layer_name, diff_id) in enumerate(zip(layer_names, diff_ids)):
+        label = f"layer {index + 1} ({diff_id[:19]}…)"
+        loc = container.locate(str(layer_name))
+        if loc is None:
+            raise ImageError(f"{label}: manifest points at a missing blob {layer_name}", path=display)
+        layers.append(LayerRef(index, loc, label, None, diff_id))
+    return ImageSource("docker-archive", display, digest, config, layers, platforms)
+
+
+def _config_platform(config: Any) -> str:
+    if not isinstance(config, dict):
+        return "unknown/unknown"
+    parts = [str(config.get("os", "unknown")), str(config.get("architecture", "unknown"))]
+    if config.get("variant"):
+        parts.append(str(config["variant"]))
+    return "/".join(parts)
+
+
+def _diff_ids(config: Any, display: str) -> list[str]:
+    if not isinstance(config, dict):
+        raise ImageError("image config is not a JSON object", path=display)
+    rootfs = config.get("rootfs") or {}
+    diff_ids = rootfs.get("diff_ids") if isinstance(rootfs, dict) else None
+    if not isinstance(diff_ids, list) or not all(isinstance(d, str) for d in diff_ids):
+        raise ImageError("image config has no rootfs.diff_ids list", path=display)
+    return diff_ids
+
+
+def _choose(platforms: list[str], wanted: str | None, display: str) -> int:
+    """Index of the platform to analyse (see module docstring)."""
+    def matches(candidate: str, want: str) -> bool:
+        c, w = candidate.split("/"), want.strip().lower().split("/")
+        return c[:len(w)] == w
+    if wanted:
+        for i, p in enumerate(platforms):
+            if matches(p.lower(), wanted):
+                return i
+        raise ImageError(f"no image for platform {wanted} (available: {', '.join(platforms)})", path=display)
+    real = [i for i, p in enumerate(platforms) if p != "unknown/unknown"]
+    if len(real) == 1 or len(platforms) == 1:
+        return real[0] if real else 0
+    here = machine_platform()
+    for i in real:
+        if matches(platforms[i], here) or platforms[i] == here:
+            return i
+    raise ImageError(f"several platforms and none is this machine's ({here}); pass --platform "
+                     f"(available: {', '.join(platforms[i] for i in real)})", path=display)
+
+
+def _open_oci(container: Any, kind: str, display: str, platform: str | None) -> ImageSource:
+    index, _ = _read_json(container, "index.json", "index.json")
+    candidates = _manifests(container, index, display, depth=0)
+    if not candidates:
+        raise ImageError("index.json lists no image manifest", path=display)
+    platforms = [p for p, _ in candidates]
+    chosen = _choose(platforms, platform, display)
+    descriptor = candidates[chosen][1]
+    manifest, _ = _read_json(container, _blob_name(descriptor.get("digest"), display), "manifest",
+                             descriptor.get("digest"))
+    config_desc = manifest.get("config") if isinstance(manifest, dict) else None
+    if not isinstance(config_desc, dict):
+        raise ImageError("manifest has no config", path=display)
+    config, digest = _read_json(container, _blob_name(config_desc.get("digest"), display), "config",
+                                config_desc.get("digest"))
+    diff_ids = _diff_ids(config, display)
+    descs = manifest.get("layers") or []
+    if len(descs) != len(diff_ids):
+        raise ImageError(f"manifest lists {len(descs)} layers but the config has {len(diff_ids)} diff_ids",
+                         path=display)
+    layers = []
+    for i, (desc, diff_id) in enumerate(zip(descs, diff_ids)):
+        blob_digest = desc.get("digest") if isinstance(desc, dict) else None
+        label = f"layer {i + 1} ({str(blob_digest)[:19]}…)"
+        loc = container.locate(_blob_name(blob_digest, display))
+        if loc is None:
+            raise ImageError(f"{label}: manifest points at a missing blob {blob_digest}", path=display)
+        layers.append(LayerRef(i, loc, label, blob_digest, diff_id, str(desc.get("mediaType", ""))))
+    platform_name = _config_platform(config)
+    return ImageSource(kind, display, digest, config, layers,
+                       [p for p in platforms if p != "unknown/unknown"] or [platform_name])
+
+
+def _manifests(container: Any, index: Any, display: str, depth: int) -> list[tuple[str, dict]]:
+    """(platform, descriptor) of every image manifest reachable from an index."""
+    if depth > 4:
+        raise ImageError("image indexes nest too deeply", path=display)
+    found = []
+    for desc in (index.get("manifests") or []) if isinstance(index, dict) else []:
+        if not isinstance(desc, dict):
+            continue
+        if desc.get("mediaType") in INDEX_TYPES:
+            nested, _ = _read_json(container, _blob_name(desc.get("digest"), display), "index",
+                                   desc.get("digest"))
+            found.extend(_manifests(container, nested, display, depth + 1))
+            continue
+        plat = desc.get("platform")
+        annotations = desc.get("annotations") or {}
+        if annotations.get("vnd.docker.reference.type") == "attestation-manifest":
+            continue
+        if isinstance(plat, dict):
+            name = "/".join(str(x) for x in (plat.get("os"), plat.get("architecture"), plat.get("variant")) if x)
+        else:
+            name = _platform_from_config(container, desc, display)
+        found.append((name, desc))
+    return found
+
+
+def _platform_from_config(container: Any, desc: dict, display: str) -> str:
+    manifest, _ = _read_json(container, _blob_name(desc.get("digest"), display), "manifest", desc.get("digest"))
+    config_desc = manifest.get("config") if isinstance(manifest, dict) else None
+    if not isinstance(config_desc, dict):
+        return "unknown/unknown"
+    config, _ = _read_json(container, _blob_name(config_desc.get("digest"), display), "config",
+                           config_desc.get("digest"))
+    return _config_platform(config)
