@@ -1,0 +1,67 @@
+"""Rendering findings: ``text`` (ruff/rustc style), ``json``, ``sarif`` (2.1.0) and ``github``
+(workflow-command annotations). Every part of dockwise reports through :func:`render`.
+
+    from dockwise.report import render
+    print(render("json", findings, files=["Dockerfile"]), end="")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from dockwise.findings import Finding, RuleInfo
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+@dataclass
+class ReportData:
+    """Everything a renderer may show."""
+
+    findings: Sequence[Finding]
+    files: Sequence[str] = ()  # every file checked, with or without findings
+    sources: Mapping[str, str] = field(default_factory=dict)  # file -> text, for source excerpts
+    errors: Sequence[str] = ()  # "path: error: ..." lines (also printed on stderr by the CLI)
+    rules: Sequence[RuleInfo] | None = None  # rules to describe (SARIF); None = the catalogue
+    fixed: int = 0  # fixes applied by --fix
+    fix_hint: str = "--fix"  # how to apply the fixable findings
+
+
+def render(fmt: str, findings: Sequence[Finding], *, files: Sequence[str] = (),
+           sources: Mapping[str, str] | None = None, errors: Sequence[str] = (),
+           rules: Sequence[RuleInfo] | None = None, color: bool = False, fixed: int = 0,
+           summary: bool = True) -> str:
+    """``findings`` rendered in format ``fmt`` (one of :data:`FORMATS`), ending in a newline
+    (the empty string when there is nothing to say)."""
+    data = ReportData(findings=findings, files=files, sources=sources or {}, errors=errors,
+                      rules=rules, fixed=fixed)
+    if fmt == "text":
+        from dockwise.report.text import render_text
+
+        return render_text(data, color=color, summary=summary)
+    if fmt == "json":
+        from dockwise.report.json import render_json
+
+        return render_json(data)
+    if fmt == "sarif":
+        from dockwise.report.sarif import render_sarif
+
+        return render_sarif(data)
+    if fmt == "github":
+        from dockwise.report.github import render_github
+
+        return render_github(data)
+    raise ValueError(f"unknown report format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+
+
+def use_color(stream) -> bool:
+    """Colour only on a terminal; ``NO_COLOR`` turns it off, ``FORCE_COLOR`` on (no-color.org)."""
+    import os
+
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"

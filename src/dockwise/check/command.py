@@ -1,0 +1,112 @@
+"""What ``dockwise check`` does with its parsed options (kept out of the CLI module so that
+``dockwise --help`` never imports it)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from dockwise.check.engine import CheckOptions, FileReport
+from dockwise.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, DockwiseError
+from dockwise.findings import Severity
+
+DEFAULT_FAIL_LEVEL = Severity.WARNING
+
+
+class UsageError(DockwiseError):
+    """Options that do not go together."""
+
+
+def _options(args: argparse.Namespace) -> CheckOptions:
+    from dockwise.check.engine import catalogue_index
+    from dockwise.check.selection import Selection
+
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        raise UsageError("--unsafe-fixes needs --fix or --diff")
+    selection = Selection.from_options(catalogue_index(), args.select, args.ignore)
+    return CheckOptions(selection=selection, context=not args.no_context, use_config=not args.no_config,
+                        fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff,
+                        keep_source=args.format == "text")
+
+
+def fails(report: FileReport, fail_level: str | None) -> bool:
+    """Does this file break the gate? An explicit --fail-level beats the hadolint config."""
+    if fail_level == "none":
+        return False
+    if fail_level is not None:
+        threshold = Severity.parse(fail_level)
+    else:
+        if report.no_fail:
+            return False
+        threshold = report.fail_level or DEFAULT_FAIL_LEVEL
+    return any(f.severity >= threshold for f in report.findings)
+
+
+def exit_code(reports: Sequence[FileReport], errors: Sequence[str], fail_level: str | None) -> int:
+    if errors or any(r.errors for r in reports):
+        return EXIT_ERROR
+    if any(fails(r, fail_level) for r in reports):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        from dockwise.inputs import atomic_write
+
+        try:
+            atomic_write(output, text)
+        except OSError as exc:
+            raise DockwiseError(f"cannot write the report: {exc.strerror or exc}", path=output) from None
+    elif text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from dockwise.check.runner import check_paths
+    from dockwise.discovery import discover
+
+    options = _options(args)
+    found = discover(args.paths)
+    reports = check_paths(found.files, options, jobs=args.jobs) if found.files else []
+    errors = list(found.errors) + [line for r in reports for line in r.errors]
+    for line in errors + [note for r in reports for note in r.notes]:
+        print(line, file=sys.stderr)
+    if args.diff:
+        return _finish_diff(reports, errors)
+    stdin_fixed = [r for r in reports if r.fixed_text is not None]
+    if stdin_fixed:
+        sys.stdout.write(stdin_fixed[0].fixed_text or "")
+    _emit(_render(args, reports, errors, to_stderr=bool(stdin_fixed)), args.output)
+    return exit_code(reports, found.errors, args.fail_level)
+
+
+def _render(args: argparse.Namespace, reports: Sequence[FileReport], errors: Sequence[str],
+            *, to_stderr: bool) -> str:
+    from dockwise.report import render, use_color
+
+    findings = sorted((f for r in reports for f in r.findings), key=lambda f: f.sort_key)
+    sources = {r.path: r.source for r in reports if r.source is not None}
+    color = args.format == "text" and not args.output and use_color(sys.stderr if to_stderr else sys.stdout)
+    text = render(args.format, findings, files=[r.path for r in reports], sources=sources,
+                  errors=errors, color=color, fixed=sum(r.fixed for r in reports))
+    if to_stderr and not args.output:
+        sys.stderr.write(text)
+        return ""
+    return text
+
+
+def _finish_diff(reports: Sequence[FileReport], errors: Sequence[str]) -> int:
+    diffs = [r for r in reports if r.diff]
+    sys.stdout.write("".join(r.diff for r in diffs))
+    count = sum(r.fixed for r in diffs)
+    if diffs:
+        print(f"Would fix {count} finding{'s' if count != 1 else ''} in "
+              f"{len(diffs)} file{'s' if len(diffs) != 1 else ''}.", file=sys.stderr)
+    else:
+        print("No fixes available.", file=sys.stderr)
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if diffs else EXIT_CLEAN

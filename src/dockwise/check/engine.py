@@ -1,0 +1,224 @@
+"""The check engine: parse, model, run every enabled rule, apply suppressions and config.
+
+One file never stops the run: a parse error, an unreadable file or a rule that raises
+becomes one error line on the file's :class:`FileReport` (exit code 2 for the run) while
+every other rule and file is still checked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from dockwise.check.config import EMPTY, LintConfig, config_for_dir
+from dockwise.check.selection import RuleIndex, Selection
+from dockwise.check.suppressions import find_suppressions
+from dockwise.errors import DockerfileSyntaxError, DockwiseError
+from dockwise.findings import Finding, Severity
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    selection: Selection = Selection()
+    context: bool = True  # also run the build-context rules for files read from disk
+    use_config: bool = True  # honour .hadolint.yaml
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False  # compute fixes, report the diff, write nothing
+    keep_source: bool = True  # keep file text on the report (the text renderer shows lines)
+
+
+@dataclass
+class FileReport:
+    """What checking one file produced."""
+
+    path: str
+    source: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "path:line:col: error: ..." lines
+    notes: list[str] = field(default_factory=list)  # fixer messages
+    fail_level: Severity | None = None  # from a hadolint config's failure-threshold
+    no_fail: bool = False
+    fixed: int = 0  # fixes applied (or, with --diff, that would be)
+    diff: str = ""  # --diff: what --fix would change
+    fixed_text: str | None = None  # --fix on stdin: the fixed file
+
+
+def dockerfile_rules() -> tuple[type, ...]:
+    """Every Dockerfile rule of the catalogue."""
+    from dockwise.catalog import all_rules
+    from dockwise.rules.base import DockerfileRule
+
+    return tuple(r for r in all_rules() if issubclass(r, DockerfileRule))
+
+
+def catalogue_index() -> RuleIndex:
+    from dockwise.catalog import rule_infos
+
+    return RuleIndex(rule_infos())
+
+
+def _error_line(path: str, exc: DockwiseError) -> str:
+    if isinstance(exc, DockerfileSyntaxError):
+        return f"{path}:{exc.line}:{exc.column}: error: {exc.message}"
+    return f"{exc.path or path}: error: {exc.message}"
+
+
+def _internal(path: str, what: str, exc: BaseException) -> str:
+    return f"{path}: error: internal error in {what}: {type(exc).__name__}: {exc}"
+
+
+class Engine:
+    """Runs a fixed set of Dockerfile rules. ``rules=None`` means the whole catalogue."""
+
+    def __init__(self, rules: Iterable[type] | None = None, options: CheckOptions | None = None,
+                 index: RuleIndex | None = None) -> None:
+        classes = tuple(rules) if rules is not None else dockerfile_rules()
+        self.options = options or CheckOptions()
+        if index is None:
+            index = catalogue_index() if rules is None else RuleIndex(r.info for r in classes)
+        self.index = index
+        self.rules = [cls() for cls in classes]
+
+    # -- one file -------------------------------------------------------------------------
+
+    def check_path(self, path: str) -> FileReport:
+        """Check one file from disk (``-`` reads stdin), fixing it if the options say so."""
+        from dockwise.inputs import decode_text, read_text
+
+        on_disk = path != STDIN
+        display = path if on_disk else STDIN_NAME
+        try:
+            if on_disk:
+                text = read_text(path, what="Dockerfile")
+            else:
+                import sys
+
+                text = decode_text(sys.stdin.buffer.read(), name=STDIN_NAME, what="Dockerfile")
+        except DockwiseError as exc:
+            return FileReport(display, errors=[_error_line(display, exc)])
+        config = self._config(os.path.dirname(os.path.abspath(path)) if on_disk else os.getcwd())
+        if isinstance(config, FileReport):
+            config.path = display
+            return config
+        if self.options.fix or self.options.diff:
+            from dockwise.fix import fix_file
+
+            return fix_file(self, text, display, config=config, on_disk=on_disk)
+        return self.check_text(text, display, config=config, on_disk=on_disk)
+
+    def _config(self, directory: str) -> LintConfig | FileReport:
+        if not self.options.use_config:
+            return EMPTY
+        try:
+            return config_for_dir(directory)
+        except DockwiseError as exc:
+            return FileReport(directory, errors=[_error_line(directory, exc)])
+
+    def check_text(self, text: str, path: str, *, config: LintConfig = EMPTY,
+                   on_disk: bool = False) -> FileReport:
+        """Check Dockerfile ``text`` shown as ``path``; never raises for bad input."""
+        report = FileReport(path, source=text if self.options.keep_source else None,
+                            fail_level=config.failure_threshold, no_fail=config.no_fail)
+        target = self._target(text, path, report)
+        if target is None:
+            return report
+        raw = self._run_rules(target, config, report)
+        if on_disk and self.options.context:
+            raw.extend(self._context_findings(path, target.dockerfile, report))
+        report.findings = self._filter(raw, target.dockerfile, path, config)
+        return report
+
+    def _target(self, text: str, path: str, report: FileReport):
+        from dockwise.rules.base import CheckTarget
+        from dockwise.syntax import parse_dockerfile
+
+        try:
+            dockerfile = parse_dockerfile(text, path=path)
+        except DockwiseError as exc:
+            report.errors.append(_error_line(path, exc))
+            return None
+        except Exception as exc:  # noqa: BLE001 - a parser bug must not end the run
+            report.errors.append(_internal(path, "the parser", exc))
+            return None
+        if not dockerfile.instructions:
+            report.errors.append(f"{path}: error: file with no instructions")
+            return None
+        try:
+            from dockwise.model import build_model
+
+            model = build_model(dockerfile)
+        except DockwiseError as exc:
+            report.errors.append(_error_line(path, exc))
+            return None
+        except Exception as exc:  # noqa: BLE001
+            report.errors.append(_internal(path, "the build model", exc))
+            return None
+        return CheckTarget(path, dockerfile, model)
+
+    def _active_rules(self, config: LintConfig) -> list:
+        ignored = self._config_ignored(config)
+        return [r for r in self.rules
+                if self.options.selection.enabled(r.info.code) and r.info.code not in ignored]
+
+    def _config_ignored(self, config: LintConfig) -> set[str]:
+        codes: set[str] = set()
+        for token in config.ignored:
+            codes |= self.index.resolve_loose(token)
+        return codes
+
+    def _run_rules(self, target, config: LintConfig, report: FileReport) -> list[Finding]:
+        found: list[Finding] = []
+        for rule in self._active_rules(config):
+            try:
+                found.extend(rule.check(target))
+            except Exception as exc:  # noqa: BLE001 - one broken rule must not end the run
+                report.errors.append(_internal(target.path, f"rule {rule.info.code} ({rule.info.name})", exc))
+        return found
+
+    def _context_findings(self, path: str, dockerfile, report: FileReport) -> list[Finding]:
+        try:
+            from dockwise.context.check import context_findings
+        except ImportError as exc:
+            if exc.name == "dockwise.context.check":  # not written yet: no context rules
+                return []
+            report.errors.append(_internal(path, "the context checks", exc))
+            return []
+        try:
+            return list(context_findings(path, dockerfile))
+        except DockwiseError as exc:
+            report.errors.append(_error_line(path, exc))
+        except Exception as exc:  # noqa: BLE001
+            report.errors.append(_internal(path, "the context checks", exc))
+        return []
+
+    def _filter(self, raw: Sequence[Finding], dockerfile, path: str, config: LintConfig) -> list[Finding]:
+        suppressions = find_suppressions(dockerfile, path, self.index,
+                                         pragmas=not config.disable_ignore_pragma)
+        ignored = self._config_ignored(config)
+        overrides = self._overrides(config)
+        kept = []
+        for finding in raw:
+            if not self.options.selection.enabled(finding.code) or finding.code in ignored:
+                continue
+            if suppressions.suppresses(finding):
+                continue
+            severity = overrides.get(finding.code)
+            if finding.code in suppressions.buildkit_errors:
+                severity = Severity.ERROR
+            if severity is not None and severity != finding.severity:
+                finding = replace(finding, severity=severity)
+            kept.append(finding)
+        kept.sort(key=lambda f: f.sort_key)
+        return kept
+
+    def _overrides(self, config: LintConfig) -> dict[str, Severity]:
+        result: dict[str, Severity] = {}
+        for token, severity in config.overrides.items():
+            for code in self.index.resolve_loose(token):
+                result[code] = severity
+        return result

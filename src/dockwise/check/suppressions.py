@@ -1,0 +1,115 @@
+"""Suppression comments: the ones teams already have, and dockwise's own.
+
+* ``# hadolint ignore=DL3008,DL3009`` / ``# dockwise: ignore=DW101`` on the comment line(s)
+  directly above an instruction silence those codes for that instruction (all its lines);
+* ``# hadolint global ignore=...`` / ``# dockwise: global ignore=...`` anywhere silence them
+  for the whole file;
+* BuildKit's ``# check=skip=JSONArgsRecommended,StageNameCasing`` (or ``skip=all``) directive
+  silences those BuildKit checks, and ``error=true`` makes BuildKit-check findings errors.
+
+Codes resolve through :class:`~dockwise.check.selection.RuleIndex`, so a BuildKit name or any
+other alias works wherever a code does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dockwise.check.selection import RuleIndex
+from dockwise.findings import Finding
+from dockwise.syntax.tree import Dockerfile
+
+_CODES = r"(?P<codes>[\w:.\-]+(?:\s*,\s*[\w:.\-]+)*)"
+_PRAGMA = re.compile(
+    r"^#\s*(?:hadolint|dockwise\s*:)\s*(?P<scope>global\s+)?ignore\s*=\s*" + _CODES, re.IGNORECASE)
+
+
+def buildkit_codes(index: RuleIndex) -> set[str]:
+    """Codes of the rules that stand for a BuildKit check (they carry a ``buildkit:`` alias)."""
+    return {code for code, info in index.infos.items()
+            if any(a.lower().startswith("buildkit:") for a in info.aliases)}
+
+
+@dataclass
+class Suppressions:
+    path: str
+    global_codes: set[str] = field(default_factory=set)
+    # (first line, last line, codes) of every instruction that has an ignore comment above it
+    line_ranges: list[tuple[int, int, set[str]]] = field(default_factory=list)
+    buildkit_errors: set[str] = field(default_factory=set)  # codes whose findings become errors
+
+    def suppresses(self, finding: Finding) -> bool:
+        if finding.code in self.global_codes:
+            return True
+        loc = finding.location
+        if loc.file != self.path or loc.line is None:
+            return False
+        return any(first <= loc.line <= last and finding.code in codes
+                   for first, last, codes in self.line_ranges)
+
+
+def _codes(text: str, index: RuleIndex) -> set[str]:
+    codes: set[str] = set()
+    for token in text.split(","):
+        if token.strip():
+            codes |= index.resolve_loose(token)
+    return codes
+
+
+def _check_directive(dockerfile: Dockerfile, index: RuleIndex, found: Suppressions) -> None:
+    directive = dockerfile.directive("check")
+    if directive is None:
+        return
+    buildkit = buildkit_codes(index)
+    for part in directive.value.split(";"):
+        key, _, value = part.partition("=")
+        key, value = key.strip().lower(), value.strip()
+        if key == "skip":
+            names = [v.strip() for v in value.split(",") if v.strip()]
+            if any(n.lower() == "all" for n in names):
+                found.global_codes |= buildkit
+            else:
+                for name in names:
+                    found.global_codes |= index.resolve_loose(name)
+        elif key == "error" and value.lower() == "true":
+            found.buildkit_errors |= buildkit
+
+
+def find_suppressions(dockerfile: Dockerfile, path: str, index: RuleIndex, *,
+                      pragmas: bool = True) -> Suppressions:
+    """Everything ``dockerfile`` silences. ``pragmas=False`` (hadolint's
+    ``disable-ignore-pragma``) keeps only BuildKit's ``check`` directive."""
+    found = Suppressions(path)
+    _check_directive(dockerfile, index, found)
+    if not pragmas:
+        return found
+    local: dict[int, set[str]] = {}  # comment line -> codes it ignores for the next instruction
+    comment_lines: set[int] = set()
+    for comment in dockerfile.comments:
+        line = comment.span.start.line
+        comment_lines.add(line)
+        match = _PRAGMA.match(comment.text.strip())
+        if not match:
+            continue
+        codes = _codes(match.group("codes"), index)
+        if match.group("scope"):
+            found.global_codes |= codes
+        else:
+            local[line] = codes
+    if local:
+        for instruction in dockerfile.instructions:
+            codes = _codes_above(instruction.line, comment_lines, local)
+            if codes:
+                found.line_ranges.append((instruction.line, instruction.end_line, codes))
+    return found
+
+
+def _codes_above(line: int, comment_lines: set[int], local: dict[int, set[str]]) -> set[str]:
+    """Codes named by ignore comments in the unbroken run of comment lines just above ``line``."""
+    codes: set[str] = set()
+    above = line - 1
+    while above in comment_lines:
+        codes |= local.get(above, set())
+        above -= 1
+    return codes

@@ -1,0 +1,185 @@
+"""Finding the Dockerfiles under a directory.
+
+Names recognised (any case): ``Dockerfile``, ``Containerfile``, ``*.Dockerfile``,
+``*.dockerfile``, ``Dockerfile.*``, ``Containerfile.*``. Directories named ``.git`` are never
+entered, and paths a ``.gitignore`` excludes are skipped: inside a git work tree git itself
+decides (``git check-ignore --stdin``), elsewhere a small matcher applies the ``.gitignore``
+files found on the way down.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from dockwise.errors import InputError
+
+_EXACT = {"dockerfile", "containerfile"}
+_SKIP_DIRS = {".git", ".hg", ".svn"}
+
+
+def is_dockerfile_name(name: str) -> bool:
+    lower = name.lower()
+    if lower in _EXACT:
+        return True
+    if lower.endswith(".dockerfile") and len(lower) > len(".dockerfile"):
+        return True
+    return any(lower.startswith(stem + ".") and len(lower) > len(stem) + 1 for stem in _EXACT)
+
+
+@dataclass
+class Discovery:
+    files: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "path: error: ..." lines
+
+
+def discover(paths: Sequence[str]) -> Discovery:
+    """Files named on the command line are taken as they are; directories are searched."""
+    found = Discovery()
+    seen: set[str] = set()
+    for path in paths or ["."]:
+        if path == "-":
+            _add(found, seen, path)
+        elif os.path.isdir(path):
+            files = find_in_directory(path)
+            if not files:
+                found.errors.append(f"{path}: error: no Dockerfile found in this directory "
+                                    "(looked for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*)")
+            for file in files:
+                _add(found, seen, file)
+        elif os.path.lexists(path):
+            _add(found, seen, path)
+        else:
+            found.errors.append(f"{path}: error: no such file or directory")
+    return found
+
+
+def _add(found: Discovery, seen: set[str], path: str) -> None:
+    key = os.path.normpath(path)
+    if key not in seen:
+        seen.add(key)
+        found.files.append(path)
+
+
+def _display(directory: str, name: str) -> str:
+    joined = os.path.join(directory, name)
+    return joined[2:] if joined.startswith("./") else joined
+
+
+def find_in_directory(root: str) -> list[str]:
+    candidates: list[str] = []
+    matchers: dict[str, list[_GitIgnore]] = {root: []}
+    for directory, dirs, files in os.walk(root, onerror=_walk_error):
+        inherited = matchers.pop(directory, [])
+        own = inherited + _load_gitignore(directory)
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS
+                         and not _ignored(own, os.path.join(directory, d), is_dir=True))
+        for d in dirs:
+            matchers[os.path.join(directory, d)] = own
+        for name in sorted(files):
+            full = os.path.join(directory, name)
+            if is_dockerfile_name(name) and not _ignored(own, full, is_dir=False):
+                candidates.append(_display(directory, name))
+    return _drop_git_ignored(root, candidates)
+
+
+def _walk_error(exc: OSError) -> None:
+    raise InputError(f"cannot read directory: {exc.strerror or exc}", path=exc.filename)
+
+
+# -- .gitignore -------------------------------------------------------------------------------
+
+def _in_git_work_tree(root: str) -> bool:
+    current = os.path.abspath(root)
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return True
+        parent = os.path.dirname(current)
+        if parent == current:
+            return False
+        current = parent
+
+
+def _drop_git_ignored(root: str, candidates: list[str]) -> list[str]:
+    """Inside a git work tree, let git apply every ignore source it knows about."""
+    if not candidates or not _in_git_work_tree(root):
+        return candidates
+    try:
+        result = subprocess.run(
+            ["git", "-C", root, "check-ignore", "--no-index", "--stdin", "-z"],
+            input="\0".join(os.path.relpath(c, root) for c in candidates) + "\0",
+            capture_output=True, text=True, timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return candidates
+    if result.returncode not in (0, 1):  # 1 = nothing ignored
+        return candidates
+    ignored = {os.path.normpath(os.path.join(root, p)) for p in result.stdout.split("\0") if p}
+    return [c for c in candidates if os.path.normpath(c) not in ignored]
+
+
+@dataclass
+class _GitIgnore:
+    """One ``.gitignore`` pattern outside a git work tree (git's rules, minus rare corners)."""
+
+    base: str  # directory the .gitignore sits in
+    pattern: str
+    negated: bool
+    dir_only: bool
+    anchored: bool
+
+    def matches(self, path: str, is_dir: bool) -> bool:
+        if self.dir_only and not is_dir:
+            return False
+        rel = os.path.relpath(path, self.base).replace(os.sep, "/")
+        if rel.startswith("../"):
+            return False
+        if self.anchored:
+            return _glob(rel, self.pattern)
+        return _glob(rel.rsplit("/", 1)[-1], self.pattern)  # parents are pruned during the walk
+
+
+def _glob(path: str, pattern: str) -> bool:
+    if "**" in pattern:
+        regex = fnmatch.translate(pattern).replace(".*.*/", "(?:.*/)?").replace("/.*.*", "(?:/.*)?")
+        import re
+
+        return re.match(regex, path) is not None
+    return fnmatch.fnmatchcase(path, pattern) and path.count("/") == pattern.count("/")
+
+
+def _load_gitignore(directory: str) -> list[_GitIgnore]:
+    path = os.path.join(directory, ".gitignore")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return []
+    return list(_parse_gitignore(directory, lines))
+
+
+def _parse_gitignore(base: str, lines: Iterable[str]) -> Iterable[_GitIgnore]:
+    for raw in lines:
+        line = raw.rstrip()
+        if not line or line.startswith("#"):
+            continue
+        negated = line.startswith("!")
+        if negated:
+            line = line[1:]
+        if line.startswith("\\"):
+            line = line[1:]
+        dir_only = line.endswith("/")
+        line = line.rstrip("/")
+        anchored = "/" in line
+        yield _GitIgnore(base, line.lstrip("/"), negated, dir_only, anchored)
+
+
+def _ignored(patterns: Sequence[_GitIgnore], path: str, *, is_dir: bool) -> bool:
+    verdict = False
+    for pattern in patterns:
+        if pattern.matches(path, is_dir):
+            verdict = not pattern.negated
+    return verdict

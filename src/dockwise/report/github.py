@@ -1,0 +1,37 @@
+"""``--format github``: GitHub Actions workflow commands, one annotation per finding.
+
+Escaping follows the runner's rules: in the message ``%``, CR and LF are percent-encoded;
+in property values ``:`` and ``,`` are too.
+"""
+
+from __future__ import annotations
+
+from dockwise.findings import Finding, Severity
+from dockwise.report import ReportData
+
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning",
+           Severity.INFO: "notice", Severity.STYLE: "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(finding: Finding) -> str:
+    loc = finding.location
+    props = [("file", loc.file)]
+    for key, value in (("line", loc.line), ("col", loc.column),
+                       ("endLine", loc.end_line), ("endColumn", loc.end_column)):
+        if value is not None:
+            props.append((key, str(value)))
+    props.append(("title", finding.code))
+    joined = ",".join(f"{k}={escape_property(v)}" for k, v in props)
+    return f"::{_LEVELS[finding.severity]} {joined}::{escape_data(finding.message)}"
+
+
+def render_github(data: ReportData) -> str:
+    return "".join(annotation(f) + "\n" for f in data.findings)

@@ -1,0 +1,38 @@
+"""``--format json``: one object with every finding, 1-based positions, exclusive end column."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dockwise.findings import Finding
+from dockwise.report import ReportData
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    loc = finding.location
+    return {
+        "code": finding.code,
+        "name": finding.name,
+        "severity": str(finding.severity),
+        "message": finding.message,
+        "file": loc.file,
+        "line": loc.line,
+        "column": loc.column,
+        "end_line": loc.end_line,
+        "end_column": loc.end_column,
+        "aliases": list(finding.aliases),
+        "fixable": finding.fix is not None or finding.fixable,
+    }
+
+
+def render_json(data: ReportData) -> str:
+    from dockwise import __version__
+
+    document = {
+        "version": __version__,
+        "files": list(data.files),
+        "findings": [finding_dict(f) for f in data.findings],
+        "errors": list(data.errors),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,131 @@
+"""``--format sarif``: SARIF 2.1.0 for code-scanning dashboards (GitHub, GitLab, Azure).
+
+Every rule of the catalogue is described in ``tool.driver.rules`` (so dashboards can show
+rules that did not fire); results point at them by ``ruleId`` and ``ruleIndex``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.report import ReportData
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning",
+           Severity.INFO: "note", Severity.STYLE: "note"}
+
+
+def _help_text(info: RuleInfo) -> str:
+    parts = [info.summary, "", info.rationale]
+    if info.bad_example:
+        parts += ["", "Bad:", info.bad_example]
+    if info.good_example:
+        parts += ["", "Good:", info.good_example]
+    return "\n".join(parts).strip()
+
+
+def _help_markdown(info: RuleInfo) -> str:
+    parts = [f"**{info.summary}**", "", info.rationale]
+    if info.bad_example:
+        parts += ["", "Bad:", "```dockerfile", info.bad_example.rstrip("\n"), "```"]
+    if info.good_example:
+        parts += ["", "Good:", "```dockerfile", info.good_example.rstrip("\n"), "```"]
+    return "\n".join(parts).strip()
+
+
+def rule_descriptor(info: RuleInfo) -> dict[str, Any]:
+    return {
+        "id": info.code,
+        "name": info.name,
+        "shortDescription": {"text": info.summary},
+        "fullDescription": {"text": info.rationale or info.summary},
+        "help": {"text": _help_text(info), "markdown": _help_markdown(info)},
+        "helpUri": info.help_uri,
+        "defaultConfiguration": {"level": _LEVELS[info.severity]},
+        "properties": {"tags": list(info.aliases), "fixable": info.fixable},
+    }
+
+
+def _uri(path: str) -> str:
+    return quote(path.replace("\\", "/"), safe="/:@-._~")
+
+
+def _region(finding: Finding) -> dict[str, int] | None:
+    loc = finding.location
+    if loc.line is None or loc.line < 1:
+        return None
+    region = {"startLine": loc.line}
+    if loc.column:
+        region["startColumn"] = loc.column
+    if loc.end_line:
+        region["endLine"] = loc.end_line
+    if loc.end_column:
+        region["endColumn"] = loc.end_column
+    return region
+
+
+def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(finding.location.file)}}
+    region = _region(finding)
+    if region:
+        physical["region"] = region
+    result: dict[str, Any] = {
+        "ruleId": finding.code,
+        "ruleIndex": index[finding.code],
+        "level": _LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [{"physicalLocation": physical}],
+    }
+    if finding.aliases:
+        result["properties"] = {"tags": list(finding.aliases)}
+    return result
+
+
+def _infos(data: ReportData) -> list[RuleInfo]:
+    if data.rules is not None:
+        infos = list(data.rules)
+    else:
+        from dockwise.catalog import rule_infos
+
+        infos = list(rule_infos())
+    known = {info.code for info in infos}
+    for finding in data.findings:  # a finding from a rule outside the list still needs an entry
+        if finding.code not in known:
+            known.add(finding.code)
+            infos.append(RuleInfo(code=finding.code, name=finding.name, severity=finding.severity,
+                                  summary=finding.name.replace("-", " "), rationale="",
+                                  aliases=finding.aliases))
+    return infos
+
+
+def sarif_document(data: ReportData) -> dict[str, Any]:
+    from dockwise import __version__
+
+    infos = _infos(data)
+    index = {info.code: i for i, info in enumerate(infos)}
+    invocation: dict[str, Any] = {"executionSuccessful": not data.errors}
+    if data.errors:
+        invocation["toolExecutionNotifications"] = [
+            {"level": "error", "message": {"text": line}} for line in data.errors]
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "dockwise",
+                "version": __version__,
+                "informationUri": "https://dockwise.dev",
+                "rules": [rule_descriptor(info) for info in infos],
+            }},
+            "invocations": [invocation],
+            "results": [_result(f, index) for f in data.findings],
+        }],
+    }
+
+
+def render_sarif(data: ReportData) -> str:
+    return json.dumps(sarif_document(data), indent=2, ensure_ascii=False) + "\n"
+

@@ -1,0 +1,122 @@
+"""Human output, in the style of ruff and rustc::
+
+    Dockerfile:3:5: DL3008 [warning] apt-get install without version pins ...
+      |
+    3 | RUN apt-get install -y curl
+      |     ^^^^^^^^^^^^^^^^^^^^^^^
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from dockwise.findings import Finding, Severity
+from dockwise.report import ReportData
+
+_RESET = "\033[0m"
+_BOLD = "\033[1m"
+_DIM = "\033[2m"
+_COLORS = {
+    Severity.ERROR: "\033[1;31m",
+    Severity.WARNING: "\033[1;33m",
+    Severity.INFO: "\033[1;34m",
+    Severity.STYLE: "\033[1;36m",
+}
+
+
+class _Paint:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, style: str) -> str:
+        return f"{style}{text}{_RESET}" if self.enabled and text else text
+
+
+def header(finding: Finding, paint: _Paint) -> str:
+    loc = finding.location
+    where = loc.file
+    if loc.line is not None:
+        where += f":{loc.line}:{loc.column or 1}"
+    colour = _COLORS[finding.severity]
+    return (f"{paint(where, _BOLD)}: {paint(finding.code, colour)} "
+            f"[{paint(str(finding.severity), colour)}] {finding.message}")
+
+
+def excerpt(finding: Finding, source: str | None, paint: _Paint) -> list[str]:
+    """The source line of the finding with its span underlined (nothing if unknown)."""
+    loc = finding.location
+    if source is None or loc.line is None:
+        return []
+    lines = source.splitlines()
+    if not 1 <= loc.line <= len(lines):
+        return []
+    text = lines[loc.line - 1].replace("\t", " ")
+    start = max((loc.column or 1) - 1, 0)
+    if loc.end_line == loc.line and loc.end_column is not None:
+        end = loc.end_column - 1
+    else:
+        end = len(text)  # a span over several lines: underline the rest of the first
+    width = max(end - start, 1)
+    number = str(loc.line)
+    gutter = " " * len(number)
+    colour = _COLORS[finding.severity]
+    return [
+        f"{gutter} {paint('|', _DIM)}",
+        f"{paint(number, _DIM)} {paint('|', _DIM)} {text}",
+        f"{gutter} {paint('|', _DIM)} {' ' * start}{paint('^' * width, colour)}",
+    ]
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def summary_line(data: ReportData) -> str:
+    files = len(data.files) or len({f.location.file for f in data.findings})
+    counts = Counter(f.severity for f in data.findings)
+    in_files = f"in {_plural(files, 'file')}"
+    if not data.findings:
+        text = f"No findings {in_files}."
+    else:
+        parts = [_plural(counts[Severity.ERROR], "error"), _plural(counts[Severity.WARNING], "warning"),
+                 f"{counts[Severity.INFO]} info", f"{counts[Severity.STYLE]} style"]
+        kept = [p for p, s in zip(parts, (Severity.ERROR, Severity.WARNING, Severity.INFO, Severity.STYLE))
+                if counts[s]]
+        text = f"{_plural(len(data.findings), 'finding')} ({', '.join(kept)}) {in_files}"
+        safe = sum(1 for f in data.findings if f.fix is not None and f.fix.safe)
+        unsafe = sum(1 for f in data.findings if f.fix is not None and not f.fix.safe)
+        if safe:
+            text += f"; {safe} fixable with {data.fix_hint}"
+        if unsafe:
+            text += f"; {unsafe} more with {data.fix_hint} --unsafe-fixes"
+        text += "."
+    if data.fixed:
+        text = f"Fixed {_plural(data.fixed, 'finding')}. " + text
+    return text
+
+
+def _source(data: ReportData, path: str, cache: dict[str, str | None]) -> str | None:
+    if path in data.sources:
+        return data.sources[path]
+    if path not in cache:
+        try:
+            from dockwise.inputs import read_text
+
+            cache[path] = read_text(path)
+        except Exception:  # noqa: BLE001 - an excerpt is a nicety, never an error
+            cache[path] = None
+    return cache[path]
+
+
+def render_text(data: ReportData, *, color: bool = False, summary: bool = True) -> str:
+    paint = _Paint(color)
+    cache: dict[str, str | None] = {}
+    blocks = []
+    for finding in data.findings:
+        lines = [header(finding, paint)]
+        lines.extend(excerpt(finding, _source(data, finding.location.file, cache), paint))
+        blocks.append("\n".join(lines))
+    out = "\n\n".join(blocks)
+    if summary:
+        out = f"{out}\n\n{summary_line(data)}" if out else summary_line(data)
+    return out + "\n" if out else ""
