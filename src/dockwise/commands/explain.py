@@ -1,15 +1,27 @@
-"""`dockwise explain` (placeholder until its issue lands)."""
+"""`dockwise explain CODE|NAME|ALIAS`: why a rule matters, with a bad and a good example."""
 
 from __future__ import annotations
 
 import argparse
 
-from dockwise.errors import DockwiseError
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("rule", metavar="CODE", help="rule code (DL3008), name or alias (JSONArgsRecommended)")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise DockwiseError("'dockwise explain' is not implemented yet")
+    import difflib
+    import sys
+
+    from dockwise.catalog import find_rule, rule_infos
+    from dockwise.errors import DockwiseError
+    from dockwise.report.ruledocs import explain_text
+
+    info = find_rule(args.rule)
+    if info is None:
+        keys = [k for i in rule_infos() for k in (i.code, i.name)]
+        close = difflib.get_close_matches(args.rule, keys, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `dockwise rules` lists them all"
+        raise DockwiseError(f"unknown rule {args.rule!r}{hint}")
+    sys.stdout.write(explain_text(info))
+    return 0

@@ -1,15 +1,44 @@
-"""`dockwise rules` (placeholder until its issue lands)."""
+"""`dockwise rules`: list every rule (code, name, severity, fixable, summary)."""
 
 from __future__ import annotations
 
 import argparse
 
-from dockwise.errors import DockwiseError
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument("--select", action="append", metavar="CODES",
+                        help="only these rules: codes, prefixes, names or aliases (comma-separated)")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise DockwiseError("'dockwise rules' is not implemented yet")
+    import json
+    import sys
+
+    from dockwise.catalog import rule_infos
+    from dockwise.check.selection import RuleIndex, split_tokens
+
+    infos = list(rule_infos())
+    tokens = split_tokens(args.select)
+    if tokens:
+        wanted = RuleIndex(infos).resolve_all(tokens, option="--select")
+        infos = [i for i in infos if i.code in wanted]
+    if args.format == "json":
+        rows = [{"code": i.code, "name": i.name, "severity": str(i.severity), "fixable": i.fixable,
+                 "summary": i.summary, "aliases": list(i.aliases), "help_uri": i.help_uri} for i in infos]
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    sys.stdout.write(_table(infos))
+    return 0
+
+
+def _table(infos) -> str:
+    if not infos:
+        return "No rules.\n"
+    name_width = max(len(i.name) for i in infos)
+    lines = []
+    for info in infos:
+        fix = "fix" if info.fixable else "   "
+        lines.append(f"{info.code:<7} {info.name:<{name_width}}  {str(info.severity):<7}  {fix}  {info.summary}")
+    lines.append(f"\n{len(infos)} rules; `dockwise explain CODE` tells why each one matters.")
+    return "\n".join(lines) + "\n"
