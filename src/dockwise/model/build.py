@@ -1,0 +1,449 @@
+"""The build model: stages, ARG/ENV scopes and the effective state at every instruction.
+
+It follows BuildKit's semantics (``dockerfile2llb``):
+
+* ARGs before the first FROM ("global" ARGs) and the automatic platform ARGs are visible in
+  FROM lines only; a stage sees a global ARG only after re-declaring it (``ARG NAME``), and then
+  takes the global value. ``--build-arg`` values override defaults.
+* Inside a stage an ARG is visible from its declaration on; ENV beats ARG of the same name.
+* A stage built ``FROM`` an earlier stage inherits its ENV, USER, WORKDIR and SHELL, not its ARGs.
+* Only FROM/ARG/ENV/LABEL/COPY/ADD/WORKDIR/USER/EXPOSE/STOPSIGNAL/VOLUME (and builder flags)
+  are expanded by the builder; RUN/CMD/ENTRYPOINT text goes to the shell untouched.
+
+Anything that cannot be known statically stays unknown (:class:`Value` ``known=False``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from dockwise.errors import DockwiseError
+from dockwise.model.imageref import ImageRef, parse_image_ref
+from dockwise.model.values import Scope, Value
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.syntax.tree import Dockerfile, Instruction
+
+DEFAULT_SHELL = ("/bin/sh", "-c")
+DEFAULT_WORKDIR = "/"
+# The PATH BuildKit gives an image built FROM scratch.
+SCRATCH_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# ARGs BuildKit defines for FROM lines without a declaration; their values depend on the platform.
+AUTOMATIC_PLATFORM_ARGS = (
+    "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT",
+    "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+)
+EXPANDED_KEYWORDS = frozenset({
+    "FROM", "ARG", "ENV", "LABEL", "COPY", "ADD", "WORKDIR", "USER", "EXPOSE", "STOPSIGNAL", "VOLUME",
+})
+_WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]")
+
+EdgeKind = Literal["from", "copy", "mount"]
+
+
+class UnknownTargetError(DockwiseError):
+    """``--target`` names a stage the Dockerfile does not have."""
+
+
+@dataclass(eq=False, slots=True)
+class InstructionState:
+    """What is in effect while an instruction runs (before its own changes)."""
+
+    stage: "Stage"
+    user: Value | None  # None: never set in this Dockerfile (the base image's user, root for most)
+    workdir: str  # "/" by default; relative WORKDIRs joined onto the previous one
+    shell: list[str]
+    env: dict[str, Value]  # ENVs set in this Dockerfile, inherited from a base stage too
+    args: dict[str, Value]  # ARGs in scope
+    workdir_known: bool = True  # False when a WORKDIR depended on an unknown variable
+    user_instruction: "Instruction | None" = None  # the USER instruction that set ``user``
+    scope: Scope = field(default=None, repr=False)  # type: ignore[assignment]
+
+    @property
+    def variables(self) -> dict[str, Value]:
+        """ARGs and ENVs in scope (ENV wins on a name clash), as expansion sees them."""
+        return self.scope.variables()
+
+
+@dataclass(eq=False, slots=True)
+class Stage:
+    index: int
+    name: str | None  # lower-cased ``AS`` name
+    from_instruction: "Instruction"
+    base: Value  # the FROM image text after expansion with the global ARGs
+    base_ref: ImageRef | None  # None for scratch, a stage, or an unknown/invalid reference
+    base_stage: "Stage | None"
+    is_scratch: bool
+    platform: Value | None  # FROM --platform=..., expanded
+    instructions: list["Instruction"] = field(default_factory=list)
+    is_final: bool = False
+    end_state: InstructionState = field(default=None, repr=False)  # type: ignore[assignment]
+
+    @property
+    def label(self) -> str:
+        """How BuildKit names the stage in messages: its name, else its index."""
+        return self.name if self.name is not None else str(self.index)
+
+    @property
+    def line(self) -> int:
+        return self.from_instruction.line
+
+
+@dataclass(eq=False, slots=True)
+class StageEdge:
+    src: Stage  # the stage that is read
+    dst: Stage  # the stage that reads it
+    kind: EdgeKind
+    instruction: "Instruction"
+
+
+@dataclass(eq=False, slots=True)
+class ImageUse:
+    """An external image the build pulls: a FROM base, ``COPY --from=<image>`` or a mount."""
+
+    value: Value
+    ref: ImageRef | None
+    kind: EdgeKind
+    instruction: "Instruction"
+    stage: Stage
+
+
+class BuildModel:
+    """Stages, scopes and effective state of one Dockerfile (see the package docstring)."""
+
+    def __init__(self, dockerfile: "Dockerfile") -> None:
+        self.dockerfile = dockerfile
+        self.stages: list[Stage] = []
+        self.global_args: dict[str, Value] = {}
+        self.final_stage: Stage | None = None
+        self.edges: list[StageEdge] = []
+        self.images: list[ImageUse] = []
+        self.global_scope = Scope({}, {})
+        self._stage_of: dict[int, Stage] = {}
+        self._state_of: dict[int, InstructionState] = {}
+        self._by_name: dict[str, Stage] = {}
+
+    def stage_of(self, instr: "Instruction") -> Stage | None:
+        return self._stage_of.get(id(instr))
+
+    def state_at(self, instr: "Instruction") -> InstructionState | None:
+        return self._state_of.get(id(instr))
+
+    def stage_by_name(self, name: str) -> Stage | None:
+        return self._by_name.get(name.lower())
+
+    def scope_at(self, instr: "Instruction") -> Scope:
+        """The variables expansion sees at ``instr`` (the global ARGs for FROM and global ARG)."""
+        state = self._state_of.get(id(instr))
+        return state.scope if state is not None else self.global_scope
+
+    def expand(self, text: str, instr: "Instruction") -> Value:
+        """BuildKit's expansion of ``text`` with the ARGs/ENVs in scope at ``instr``."""
+        return self.scope_at(instr).expand(text, self.dockerfile.escape)
+
+    def dependencies(self, stage: Stage) -> list[Stage]:
+        """The stages ``stage`` reads directly (FROM, COPY --from, RUN --mount from=), in file order."""
+        found = {e.src.index: e.src for e in self.edges if e.dst is stage}
+        return [found[i] for i in sorted(found)]
+
+    def dependents(self, stage: Stage) -> list[Stage]:
+        """The stages that read ``stage`` directly."""
+        found = {e.dst.index: e.dst for e in self.edges if e.src is stage}
+        return [found[i] for i in sorted(found)]
+
+    def required_stages(self) -> list[Stage]:
+        """The final stage and every stage it needs, transitively, in file order."""
+        if self.final_stage is None:
+            return []
+        needed = {self.final_stage.index: self.final_stage}
+        pending = [self.final_stage]
+        while pending:
+            for dep in self.dependencies(pending.pop()):
+                if dep.index not in needed:
+                    needed[dep.index] = dep
+                    pending.append(dep)
+        return [needed[i] for i in sorted(needed)]
+
+    def unused_stages(self) -> list[Stage]:
+        """Stages the final target never needs (BuildKit skips them)."""
+        required = {s.index for s in self.required_stages()}
+        return [s for s in self.stages if s.index not in required]
+
+
+def build_model(dockerfile: "Dockerfile", build_args: dict[str, str] | None = None,
+                target: str | None = None) -> BuildModel:
+    """Build the :class:`BuildModel` of a parsed Dockerfile.
+
+    Never raises on unknown values; raises :class:`UnknownTargetError` when ``target`` names no
+    stage.
+    """
+    return _Builder(dockerfile, dict(build_args or {})).build(target)
+
+
+class _Builder:
+    def __init__(self, dockerfile: "Dockerfile", build_args: dict[str, str]) -> None:
+        self.model = BuildModel(dockerfile)
+        self.escape = dockerfile.escape or "\\"
+        self.build_args = build_args
+        self.pending: list[tuple[Value, EdgeKind, "Instruction", Stage]] = []
+
+    # -- whole file ----------------------------------------------------------------------
+    def build(self, target: str | None) -> BuildModel:
+        model = self.model
+        global_args: dict[str, Value] = {}
+        for name in AUTOMATIC_PLATFORM_ARGS:
+            global_args[name] = self._override(name) or Value.unset(name)
+        stage: Stage | None = None
+        state: InstructionState | None = None
+        for instr in model.dockerfile.instructions:
+            keyword = instr.keyword
+            if keyword == "FROM":
+                if stage is not None:
+                    stage.end_state = state
+                model.global_scope = Scope(global_args, {})
+                stage, state = self._start_stage(instr)
+                continue
+            if stage is None:
+                if keyword == "ARG":
+                    self._global_arg(instr, global_args)
+                continue
+            model._stage_of[id(instr)] = stage
+            model._state_of[id(instr)] = state
+            stage.instructions.append(instr)
+            state = self._apply(instr, state)
+        if stage is not None:
+            stage.end_state = state
+        model.global_scope = Scope(global_args, {})
+        self._link_stages()
+        self._choose_final(target)
+        return model
+
+    def _override(self, name: str) -> Value | None:
+        value = self.build_args.get(name)
+        return None if value is None else Value(value)
+
+    def _global_arg(self, instr: "Instruction", global_args: dict[str, Value]) -> None:
+        scope = Scope(dict(global_args), {})
+        for name, default in _arg_pairs(instr):
+            value = self._override(name)
+            if value is None:
+                value = Value.unset(name) if default is None else scope.expand(default, self.escape)
+            global_args[name] = value
+            self.model.global_args[name] = value
+            # later ARGs on the same line see this one, as in BuildKit's meta-arg loop
+            scope = Scope(dict(global_args), {})
+
+    # -- stages --------------------------------------------------------------------------
+    def _start_stage(self, instr: "Instruction") -> tuple[Stage, InstructionState]:
+        model = self.model
+        scope = model.global_scope
+        image_text, name = _from_parts(instr)
+        base = scope.expand(image_text, self.escape)
+        platform_flag = instr.flag("platform")
+        platform = None
+        if platform_flag is not None and platform_flag.value is not None:
+            platform = scope.expand(platform_flag.value, self.escape)
+        base_stage = model.stage_by_name(base.text) if base.known else None
+        is_scratch = base.known and base_stage is None and base.text.lower() == "scratch"
+        base_ref = None
+        if base.known and base_stage is None and not is_scratch:
+            base_ref = parse_image_ref(base.text)
+        stage = Stage(index=len(model.stages), name=name, from_instruction=instr, base=base,
+                      base_ref=base_ref, base_stage=base_stage, is_scratch=is_scratch,
+                      platform=platform)
+        model.stages.append(stage)
+        if name is not None and name not in model._by_name:
+            model._by_name[name] = stage
+        model._stage_of[id(instr)] = stage
+        if base_stage is not None:
+            model.edges.append(StageEdge(base_stage, stage, "from", instr))
+        elif not is_scratch:
+            model.images.append(ImageUse(base, base_ref, "from", instr, stage))
+        return stage, self._initial_state(stage)
+
+    def _initial_state(self, stage: Stage) -> InstructionState:
+        parent = stage.base_stage.end_state if stage.base_stage is not None else None
+        if parent is not None:
+            env = parent.env
+            return InstructionState(stage=stage, user=parent.user, workdir=parent.workdir,
+                                    shell=parent.shell, env=env, args={},
+                                    workdir_known=parent.workdir_known,
+                                    user_instruction=parent.user_instruction, scope=Scope({}, env))
+        env = {"PATH": Value(SCRATCH_PATH)} if stage.is_scratch else {}
+        return InstructionState(stage=stage, user=None, workdir=DEFAULT_WORKDIR,
+                                shell=list(DEFAULT_SHELL), env=env, args={}, scope=Scope({}, env))
+
+    # -- instructions --------------------------------------------------------------------
+    def _apply(self, instr: "Instruction", state: InstructionState) -> InstructionState:
+        """The state after ``instr`` (``state`` itself when nothing changes)."""
+        keyword = instr.keyword
+        if keyword == "ENV":
+            return self._apply_env(instr, state)
+        if keyword == "ARG":
+            return self._apply_arg(instr, state)
+        if keyword == "USER":
+            return self._apply_user(instr, state)
+        if keyword == "WORKDIR":
+            return self._apply_workdir(instr, state)
+        if keyword == "SHELL":
+            return _replace(state, shell=list(instr.args)) if instr.args else state
+        if keyword in ("COPY", "ADD"):
+            self._record_copy_from(instr, state)
+        elif keyword == "RUN":
+            self._record_mounts(instr, state)
+        return state
+
+    def _apply_env(self, instr: "Instruction", state: InstructionState) -> InstructionState:
+        pairs = _env_pairs(instr)
+        if not pairs:
+            return state
+        env = dict(state.env)
+        for name, raw in pairs:
+            env[name] = state.scope.expand(raw, self.escape)  # all see the env before the line
+        return _replace(state, env=env, scope=Scope(state.args, env))
+
+    def _apply_arg(self, instr: "Instruction", state: InstructionState) -> InstructionState:
+        args = dict(state.args)
+        scope = state.scope
+        global_scope = self.model.global_scope
+        for name, default in _arg_pairs(instr):
+            value = self._override(name)
+            if value is None and default is not None:
+                value = scope.expand(default, self.escape)
+            if value is None:
+                value = global_scope.args.get(name) or Value.unset(name)
+            args[name] = value
+        return _replace(state, args=args, scope=Scope(args, state.env))
+
+    def _apply_user(self, instr: "Instruction", state: InstructionState) -> InstructionState:
+        if not instr.args:
+            return state
+        user = state.scope.expand(instr.args[0], self.escape)
+        return _replace(state, user=user, user_instruction=instr)
+
+    def _apply_workdir(self, instr: "Instruction", state: InstructionState) -> InstructionState:
+        if not instr.args:
+            return state
+        value = state.scope.expand(instr.args[0], self.escape)
+        return _replace(state, workdir=join_workdir(state.workdir, value.text),
+                        workdir_known=state.workdir_known and value.known)
+
+    def _record_copy_from(self, instr: "Instruction", state: InstructionState) -> None:
+        flag = instr.flag("from")
+        if flag is not None and flag.value:
+            self._reference(state.scope.expand(flag.value, self.escape), "copy", instr, state.stage)
+
+    def _record_mounts(self, instr: "Instruction", state: InstructionState) -> None:
+        for flag in instr.flags:
+            if flag.name != "mount" or not flag.value:
+                continue
+            source = mount_options(flag.value).get("from")
+            if source:
+                self._reference(state.scope.expand(source, self.escape), "mount", instr, state.stage)
+
+    def _reference(self, value: Value, kind: EdgeKind, instr: "Instruction", stage: Stage) -> None:
+        """Record ``--from=<value>``: a stage (by name or index) or else an external image."""
+        self.pending.append((value, kind, instr, stage))
+
+    # -- after all stages are known ------------------------------------------------------
+    def _link_stages(self) -> None:
+        model = self.model
+        for value, kind, instr, stage in self.pending:
+            source = self._stage_for(value, stage) if value.known else None
+            if source is not None:
+                model.edges.append(StageEdge(source, stage, kind, instr))
+                continue
+            ref = parse_image_ref(value.text) if value.known else None
+            model.images.append(ImageUse(value, ref, kind, instr, stage))
+
+    def _stage_for(self, value: Value, reader: Stage) -> Stage | None:
+        named = self.model.stage_by_name(value.text)
+        if named is not None and named is not reader:
+            return named
+        if value.text.isdigit():
+            index = int(value.text)
+            if index < reader.index:
+                return self.model.stages[index]
+        return None
+
+    def _choose_final(self, target: str | None) -> None:
+        model = self.model
+        if not model.stages:
+            return
+        if target is None:
+            final = model.stages[-1]
+        else:
+            final = model.stage_by_name(target)
+            if final is None:
+                names = ", ".join(s.name for s in model.stages if s.name) or "none"
+                raise UnknownTargetError(f"target stage {target!r} could not be found (stages: {names})",
+                                         path=model.dockerfile.path)
+        final.is_final = True
+        model.final_stage = final
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+def _replace(state: InstructionState, **changes) -> InstructionState:
+    values = {name: getattr(state, name) for name in (
+        "stage", "user", "workdir", "shell", "env", "args", "workdir_known", "user_instruction", "scope")}
+    values.update(changes)
+    return InstructionState(**values)
+
+
+def _from_parts(instr: "Instruction") -> tuple[str, str | None]:
+    """(image text, lower-cased stage name) of a FROM."""
+    args = instr.args
+    image = args[0] if args else ""
+    name = None
+    if len(args) >= 3 and args[1].lower() == "as":
+        name = args[2].lower()
+    return image, name
+
+
+def _arg_pairs(instr: "Instruction") -> list[tuple[str, str | None]]:
+    """(name, default or None) for each ``ARG name[=default]``."""
+    pairs = []
+    for word in instr.args:
+        name, eq, default = word.partition("=")
+        if name:
+            pairs.append((name, default if eq else None))
+    return pairs
+
+
+def _env_pairs(instr: "Instruction") -> list[tuple[str, str]]:
+    """(name, raw value) for ENV: BuildKit's parser gives name/value alternately."""
+    args = instr.args
+    return [(args[i], args[i + 1]) for i in range(0, len(args) - 1, 2)]
+
+
+def join_workdir(current: str, requested: str) -> str:
+    """The WORKDIR after ``WORKDIR requested`` (relative paths join the current one, cleaned)."""
+    if _WINDOWS_ABSOLUTE.match(requested):
+        return requested
+    if not requested.startswith("/"):
+        requested = posixpath.join(current or "/", requested)
+    cleaned = posixpath.normpath(requested)
+    if cleaned.startswith("//"):
+        cleaned = "/" + cleaned.lstrip("/")
+    return cleaned
+
+
+def mount_options(value: str) -> dict[str, str]:
+    """``type=cache,target=/x,from=builder`` -> {"type": "cache", ...} (CSV, quotes allowed)."""
+    options: dict[str, str] = {}
+    for field_text in _split_csv(value):
+        key, eq, item = field_text.partition("=")
+        options[key.strip().lower()] = item if eq else ""
+    return options
+
+
+def _split_csv(text: str) -> list[str]:
+    if '"' not in text:
+        return text.split(",")
+    import csv
+
+    return next(csv.reader([text]), [])

@@ -1,0 +1,77 @@
+"""Values after BuildKit expansion, and the ARG/ENV scopes they are expanded in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dockwise.syntax.words import ExpansionError, process_word
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A string as the builder would see it after variable expansion.
+
+    ``known`` is False when the text depends on something dockwise cannot know statically (an
+    ARG without a default and no ``--build-arg``, a variable of the base image, a platform
+    ARG): those references stay in ``text`` exactly as written (``python:${TAG}``) and their
+    names are in ``unknown``. ``undeclared`` lists the unknown names declared nowhere in scope
+    (neither ARG nor ENV -- BuildKit would expand them to "" unless the base image sets them).
+    ``error`` is BuildKit's complaint when the text cannot be expanded at all.
+    """
+
+    text: str
+    known: bool = True
+    unknown: tuple[str, ...] = ()
+    undeclared: tuple[str, ...] = ()
+    error: str | None = None
+
+    @classmethod
+    def literal(cls, text: str) -> "Value":
+        return cls(text)
+
+    @classmethod
+    def unset(cls, name: str) -> "Value":
+        """A variable declared without a value that nobody provided."""
+        return cls("${" + name + "}", known=False, unknown=(name,))
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Scope:
+    """The variables visible at one point: ARGs, then ENVs (ENV wins on a name clash).
+
+    Treated as immutable once built: states share a scope until an ARG or ENV changes it.
+    """
+
+    __slots__ = ("args", "env", "_known")
+
+    def __init__(self, args: dict[str, Value], env: dict[str, Value]) -> None:
+        self.args = args
+        self.env = env
+        self._known: dict[str, str] | None = None
+
+    def variables(self) -> dict[str, Value]:
+        return {**self.args, **self.env}
+
+    def known(self) -> dict[str, str]:
+        """Name -> text for every variable whose value is known."""
+        if self._known is None:
+            merged = {**self.args, **self.env}
+            self._known = {name: v.text for name, v in merged.items() if v.known}
+        return self._known
+
+    def is_declared(self, name: str) -> bool:
+        return name in self.env or name in self.args
+
+    def expand(self, text: str, escape: str = "\\") -> Value:
+        """BuildKit's expansion of ``text`` here; unknown references stay verbatim."""
+        try:
+            result = process_word(text, self.known(), escape, keep_unknown=True)
+        except ExpansionError as exc:
+            return Value(text, known=False, error=exc.message)
+        if not result.unknown:
+            return Value(result.text)
+        unknown = tuple(sorted(result.unknown))
+        undeclared = tuple(name for name in unknown if not self.is_declared(name))
+        return Value(result.text, known=False, unknown=unknown, undeclared=undeclared)
