@@ -1,0 +1,116 @@
+"""--select / --ignore resolution and the hadolint config file."""
+
+from __future__ import annotations
+
+import pytest
+
+from dockwise.check.config import config_for_dir, find_config_path, load_config
+from dockwise.check.selection import RuleIndex, Selection, SelectionError, split_tokens
+from dockwise.errors import InputError
+from dockwise.findings import RuleInfo, Severity
+
+
+def info(code: str, name: str, *aliases: str) -> RuleInfo:
+    return RuleInfo(code=code, name=name, severity=Severity.WARNING, summary="s", rationale="r",
+                    aliases=aliases)
+
+
+INDEX = RuleIndex([
+    info("DL3008", "apt-get-pin-versions", "hadolint:DL3008"),
+    info("DL3009", "apt-lists-not-removed"),
+    info("DL4003", "multiple-cmd", "buildkit:MultipleInstructionsDisallowed"),
+    info("DW101", "unpinned-base", "CKV_DOCKER_7"),
+    info("DW105", "json-args", "buildkit:JSONArgsRecommended"),
+    info("DW201", "update-alone"),
+])
+
+
+def test_split_tokens_flattens_commas_and_repeats():
+    assert split_tokens(["DL3008, DW1", "DL3009,"]) == ["DL3008", "DW1", "DL3009"]
+    assert split_tokens(None) == []
+
+
+@pytest.mark.parametrize("token,codes", [
+    ("DL3008", {"DL3008"}),
+    ("dl3008", {"DL3008"}),
+    ("DW1", {"DW101", "DW105"}),
+    ("DL30", {"DL3008", "DL3009"}),
+    ("DL", {"DL3008", "DL3009", "DL4003"}),
+    ("apt-lists-not-removed", {"DL3009"}),
+    ("JSONArgsRecommended", {"DW105"}),
+    ("buildkit:jsonargsrecommended", {"DW105"}),
+    ("CKV_DOCKER_7", {"DW101"}),
+    ("ALL", {"DL3008", "DL3009", "DL4003", "DW101", "DW105", "DW201"}),
+    ("DI", set()),  # a family with no rules yet selects nothing, without an error
+])
+def test_tokens_resolve(token, codes):
+    assert INDEX.resolve(token) == codes
+
+
+@pytest.mark.parametrize("token", ["DL9999", "DW9", "no-such-rule", "Bogus"])
+def test_unknown_select_is_an_error(token):
+    with pytest.raises(SelectionError, match="unknown rule"):
+        Selection.from_options(INDEX, [token], None)
+
+
+def test_ignore_tolerates_hadolint_and_shellcheck_codes_we_lack():
+    selection = Selection.from_options(INDEX, None, ["DL3057,SC2086", "DW1"])
+    assert not selection.enabled("DW101")
+    assert selection.enabled("DL3008")
+    with pytest.raises(SelectionError):
+        Selection.from_options(INDEX, None, ["not-a-rule"])
+
+
+def test_select_then_ignore():
+    selection = Selection.from_options(INDEX, ["DL,DW1"], ["DL3009"])
+    assert selection.enabled("DL3008") and selection.enabled("DW105")
+    assert not selection.enabled("DL3009")
+    assert not selection.enabled("DW201")
+
+
+def write(path, text):
+    path.write_text(text)
+    return path
+
+
+def test_config_found_in_parent_up_to_repo_root(tmp_path):
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / ".hadolint.yaml", "ignored: [DL3008]\n")
+    sub = tmp_path / "svc" / "api"
+    sub.mkdir(parents=True)
+    assert find_config_path(str(sub)) == str(tmp_path / ".hadolint.yaml")
+    outside = tmp_path / "inner"
+    (outside / ".git").mkdir(parents=True)
+    assert find_config_path(str(outside)) is None  # a nested repo stops the search
+
+
+def test_config_fields(tmp_path):
+    path = write(tmp_path / ".hadolint.yml", """
+ignored:
+  - DL3008
+  - JSONArgsRecommended
+override:
+  error: [DL3009]
+  info:
+    - DW101
+failure-threshold: error
+trustedRegistries: [docker.io]
+""")
+    config = load_config(str(path))
+    assert config.ignored == ("DL3008", "JSONArgsRecommended")
+    assert config.overrides == {"DL3009": Severity.ERROR, "DW101": Severity.INFO}
+    assert config.failure_threshold is Severity.ERROR
+    assert config_for_dir(str(tmp_path)).ignored == config.ignored
+
+
+@pytest.mark.parametrize("text,message", [
+    ("ignored: DL3008\n", "must be a list"),
+    ("- a\n- b\n", "must be a mapping"),
+    ("ignored: [\n", "not valid YAML"),
+    ("failure-threshold: loud\n", "unknown failure-threshold"),
+])
+def test_bad_config_is_one_clear_error(tmp_path, text, message):
+    path = write(tmp_path / ".hadolint.yaml", text)
+    with pytest.raises(InputError, match=message) as caught:
+        load_config(str(path))
+    assert caught.value.path == str(path)
