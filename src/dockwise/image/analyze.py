@@ -1,0 +1,149 @@
+"""One call from an image path to everything ``dockwise image`` reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from dockwise.image.align import HistoryStep, align, build_chain, history_steps, stages_of
+from dockwise.image.layers import LayerScan, ScanLimits, scan_layers
+from dockwise.image.merge import FinalFile, LayerStats, MergedImage, merge_layers
+from dockwise.image.source import ImageSource, LayerRef, open_image
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.syntax.tree import Dockerfile, Instruction
+
+TOP_N = 10
+
+
+@dataclass
+class LayerReport:
+    index: int  # 0-based
+    digest: str
+    diff_id: str
+    compression: str
+    compressed_bytes: int
+    tar_bytes: int
+    stats: LayerStats
+    step: HistoryStep | None
+
+    @property
+    def created_by(self) -> str:
+        return self.step.created_by if self.step else ""
+
+    @property
+    def instruction(self) -> "Instruction | None":
+        return self.step.instruction if self.step else None
+
+    @property
+    def base(self) -> bool:
+        return bool(self.step and self.step.base)
+
+
+@dataclass
+class ImageAnalysis:
+    source: ImageSource
+    layers: list[LayerReport]
+    merged: MergedImage
+    scans: list[LayerScan]
+    history: list[HistoryStep]
+    dockerfile_path: str | None = None
+    dockerfile: "Dockerfile | None" = None
+    base_from: "Instruction | None" = None  # FROM of the external base image
+    chain: list["Instruction"] = field(default_factory=list)
+    final_files: list[FinalFile] = field(default_factory=list)
+
+    @property
+    def total_bytes(self) -> int:
+        return self.merged.total_bytes
+
+    @property
+    def final_bytes(self) -> int:
+        return self.merged.final_bytes
+
+    @property
+    def reclaimable_bytes(self) -> int:
+        return self.total_bytes - self.final_bytes
+
+    @property
+    def efficiency(self) -> float:
+        return 1.0 if self.total_bytes == 0 else self.final_bytes / self.total_bytes
+
+    @property
+    def compressed_bytes(self) -> int:
+        return sum(layer.compressed_bytes for layer in self.layers)
+
+    @property
+    def config(self) -> dict[str, Any]:
+        cfg = self.source.config.get("config")
+        return cfg if isinstance(cfg, dict) else {}
+
+    def dockerfile_line(self, layer: LayerReport) -> int | None:
+        if layer.instruction is not None:
+            return layer.instruction.line
+        if layer.base and self.base_from is not None:
+            return self.base_from.line
+        return None
+
+    def largest_files(self, n: int = TOP_N) -> list[FinalFile]:
+        return sorted(self.final_files, key=lambda f: (-f.size, f.path))[:n]
+
+    def largest_directories(self, n: int = TOP_N) -> list[tuple[str, int]]:
+        sizes: dict[str, int] = {}
+        seen: set[int] = set()
+        for f in self.final_files:
+            if f.inode_id in seen:
+                continue  # a hard-linked file counts once
+            seen.add(f.inode_id)
+            parts = f.path.split("/")[:-1]
+            for depth in range(len(parts) + 1):
+                key = "/" + "/".join(parts[:depth])
+                sizes[key] = sizes.get(key, 0) + f.size
+        sizes.pop("/", None)
+        return sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+    def repeated_files(self, n: int = TOP_N) -> list[tuple[str, list[int]]]:
+        return sorted(self.merged.repeated.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:n]
+
+
+def analyze(image: str, *, dockerfile: str | None = None, platform: str | None = None,
+            target: str | None = None, jobs: int | None = None, limits: ScanLimits = ScanLimits(),
+            progress: Callable[[LayerScan, int, int], None] | None = None) -> ImageAnalysis:
+    """Read ``image`` (path or ``-``) and, with ``dockerfile``, tie its layers to lines."""
+    parsed = _parse_dockerfile(dockerfile) if dockerfile else None
+    source = open_image(image, platform=platform)
+    try:
+        scans = _scan(source.layers, jobs, limits, progress)
+    finally:
+        source.close()
+    merged = merge_layers([s.entries for s in scans], [r.label for r in source.layers])
+    steps = history_steps(source.config, len(scans))
+    chain, base_from = build_chain(stages_of(parsed), target) if parsed else ([], None)
+    if chain:
+        align(steps, chain)
+    by_layer = {s.layer: s for s in steps if s.layer is not None}
+    layers = [LayerReport(s.index, s.digest, s.diff_id, s.compression, s.compressed_bytes, s.tar_bytes,
+                          merged.layers[s.index], by_layer.get(s.index)) for s in scans]
+    return ImageAnalysis(source, layers, merged, scans, steps, dockerfile, parsed, base_from, chain,
+                         merged.final_files())
+
+
+def _scan(refs: list[LayerRef], jobs: int | None, limits: ScanLimits,
+          progress: Callable[[LayerScan, int, int], None] | None) -> list[LayerScan]:
+    total = sum(r.location.length for r in refs)
+    done = [0]
+
+    def report(scan: LayerScan) -> None:
+        done[0] += scan.compressed_bytes
+        if progress:
+            progress(scan, done[0], total)
+
+    return scan_layers(refs, jobs=jobs, limits=limits, progress=report)
+
+
+def _parse_dockerfile(path: str) -> "Dockerfile":
+    from dockwise.inputs import read_text
+    from dockwise.syntax import parse_dockerfile
+
+    return parse_dockerfile(read_text(path, what="Dockerfile"), path=path)

@@ -1,0 +1,276 @@
+"""Stacking layers into the final filesystem, and the exact byte accounting that falls out.
+
+The definitions (see docs/image-metrics.md):
+
+* a regular file's bytes belong to an *inode*, created by the layer entry that wrote the
+  file; a hard link adds a reference to an existing inode, never bytes;
+* ``total_bytes`` of a layer is the sum of the sizes of the inodes it created (so hard
+  links count once per layer); the image's is the sum over layers;
+* an inode is *visible* while at least one path of the merged filesystem refers to it;
+  ``final_bytes`` is the sum of visible inodes;
+* a layer's ``reclaimable_bytes`` is what it created that is not visible at the end, and its
+  ``hidden_bytes`` is what earlier layers created that it made invisible (whiteout, opaque
+  directory, overwrite, a directory replaced by a file or a file by a directory).
+
+Whiteouts and opaque markers of a layer apply to the layers below it, before its own entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dockwise.errors import ImageError
+from dockwise.image.tarscan import DIR, FILE, HARDLINK, OPAQUE, SYMLINK, WHITEOUT, Entry
+
+
+class Inode:
+    __slots__ = ("size", "layer", "refs")
+
+    def __init__(self, size: int, layer: int) -> None:
+        self.size = size
+        self.layer = layer
+        self.refs = 1
+
+
+class Node:
+    """One path of the merged filesystem. ``layer`` is the layer that last wrote it."""
+
+    __slots__ = ("kind", "layer", "mode", "uid", "gid", "link", "inode", "head", "children")
+
+    def __init__(self, kind: str, layer: int, entry: Entry | None = None) -> None:
+        self.kind = kind
+        self.layer = layer
+        self.mode = entry.mode if entry else 0o755
+        self.uid = entry.uid if entry else 0
+        self.gid = entry.gid if entry else 0
+        self.link = entry.link if entry else ""
+        self.head = entry.head if entry else b""
+        self.inode: Inode | None = None
+        self.children: dict[str, Node] | None = {} if kind == DIR else None
+
+    @property
+    def size(self) -> int:
+        return self.inode.size if self.inode else 0
+
+
+@dataclass
+class LayerStats:
+    index: int
+    total_bytes: int = 0
+    visible_bytes: int = 0  # of its own bytes, still visible (so far / at the end)
+    hidden_bytes: int = 0  # bytes of earlier layers this layer made invisible
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    files: int = 0  # regular files and hard links it wrote
+
+    @property
+    def reclaimable_bytes(self) -> int:
+        return self.total_bytes - self.visible_bytes
+
+
+@dataclass
+class FinalFile:
+    path: str
+    size: int
+    layer: int
+    mode: int
+    uid: int
+    gid: int
+    head: bytes
+    kind: str  # FILE or HARDLINK
+    inode_id: int
+
+
+@dataclass
+class MergedImage:
+    root: Node
+    layers: list[LayerStats]
+    repeated: dict[str, list[int]] = field(default_factory=dict)  # path -> layers that wrote it
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(s.total_bytes for s in self.layers)
+
+    @property
+    def final_bytes(self) -> int:
+        return sum(s.visible_bytes for s in self.layers)
+
+    def lookup(self, path: str) -> Node | None:
+        node = self.root
+        for part in path.split("/") if path else ():
+            if node.children is None:
+                return None
+            node = node.children.get(part)
+            if node is None:
+                return None
+        return node
+
+    def walk(self):
+        """(path, node) for every path of the final filesystem, depth first, root excluded."""
+        stack = [("", self.root)]
+        while stack:
+            prefix, node = stack.pop()
+            for name, child in (node.children or {}).items():
+                path = f"{prefix}/{name}" if prefix else name
+                yield path, child
+                if child.children is not None:
+                    stack.append((path, child))
+
+    def final_files(self) -> list[FinalFile]:
+        return [FinalFile(p, n.size, n.layer, n.mode, n.uid, n.gid, n.head, n.kind, id(n.inode))
+                for p, n in self.walk() if n.inode is not None]
+
+
+class _Merger:
+    def __init__(self) -> None:
+        self.root = Node(DIR, -1)
+        self.layers: list[LayerStats] = []
+        self.first_writer: dict[str, int] = {}
+        self.repeated: dict[str, list[int]] = {}
+
+    # -- inode bookkeeping ------------------------------------------------------------
+    def _release(self, node: Node, layer: int) -> None:
+        inode = node.inode
+        if inode is None:
+            return
+        inode.refs -= 1
+        if inode.refs == 0:
+            self.layers[inode.layer].visible_bytes -= inode.size
+            if inode.layer != layer:
+                self.layers[layer].hidden_bytes += inode.size
+
+    def _remove_subtree(self, node: Node, layer: int) -> int:
+        """Release every inode under ``node`` (inclusive); returns the non-directories removed."""
+        removed = 0
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if current.children is not None:
+                stack.extend(current.children.values())
+            else:
+                removed += 1
+                self._release(current, layer)
+        return removed
+
+    # -- paths --------------------------------------------------------------------------
+    def _parent_dir(self, path: str, layer: int) -> tuple[Node, str]:
+        node = self.root
+        parts = path.split("/")
+        for part in parts[:-1]:
+            child = node.children.get(part)
+            if child is None or child.children is None:
+                if child is not None:  # a file where a directory is needed: the layer replaced it
+                    self.layers[layer].removed += self._remove_subtree(child, layer)
+                child = Node(DIR, layer)
+                node.children[part] = child
+            node = child
+        return node, parts[-1]
+
+    def _lookup(self, path: str) -> Node | None:
+        node = self.root
+        for part in path.split("/"):
+            if node.children is None:
+                return None
+            node = node.children.get(part)
+            if node is None:
+                return None
+        return node
+
+    # -- applying a layer ------------------------------------------------------------------
+    def apply(self, layer: int, entries: list[Entry], label: str) -> None:
+        stats = LayerStats(layer)
+        self.layers.append(stats)
+        for entry in entries:
+            if entry.kind == WHITEOUT:
+                self._whiteout(entry.path, layer)
+            elif entry.kind == OPAQUE:
+                self._opaque(entry.path, layer)
+        for entry in entries:
+            if entry.kind in (WHITEOUT, OPAQUE):
+                continue
+            if not entry.path:
+                self.root.mode = entry.mode
+                continue
+            self._add(entry, layer, label)
+
+    def _whiteout(self, path: str, layer: int) -> None:
+        parent = self._lookup(path.rpartition("/")[0]) if "/" in path else self.root
+        if parent is None or parent.children is None:
+            return
+        name = path.rpartition("/")[2]
+        node = parent.children.pop(name, None)
+        if node is not None:
+            self.layers[layer].removed += self._remove_subtree(node, layer)
+
+    def _opaque(self, path: str, layer: int) -> None:
+        node = self._lookup(path) if path else self.root
+        if node is None or node.children is None:
+            return
+        for child in node.children.values():
+            self.layers[layer].removed += self._remove_subtree(child, layer)
+        node.children = {}
+
+    def _add(self, entry: Entry, layer: int, label: str) -> None:
+        stats = self.layers[layer]
+        parent, name = self._parent_dir(entry.path, layer)
+        existing = parent.children.get(name)
+        if entry.kind == DIR:
+            if existing is not None and existing.children is not None:
+                existing.mode, existing.uid, existing.gid = entry.mode, entry.uid, entry.gid
+                return
+            if existing is not None:
+                self._release(existing, layer)
+                stats.removed += 1
+            parent.children[name] = Node(DIR, layer, entry)
+            return
+        node = Node(entry.kind, layer, entry)
+        if entry.kind == FILE:
+            node.inode = Inode(entry.size, layer)
+            stats.total_bytes += entry.size
+            stats.visible_bytes += entry.size
+        elif entry.kind == HARDLINK:
+            self._link(node, entry, label)
+        if existing is not None:
+            if existing.children is not None:
+                stats.removed += self._remove_subtree(existing, layer)
+            else:
+                self._release(existing, layer)
+            stats.changed += 1
+        else:
+            stats.added += 1
+        parent.children[name] = node
+        if node.inode is not None:
+            stats.files += 1
+            self._note_writer(entry.path, layer)
+
+    def _link(self, node: Node, entry: Entry, label: str) -> None:
+        target = self._lookup(entry.link)
+        if target is None or target.children is not None:
+            raise ImageError(f"{label}: hard link {entry.path!r} points at {entry.link!r}, "
+                             "which is not a file of the image")
+        if target.inode is None:  # a hard link to a symlink or device: same kind, no bytes
+            node.kind, node.link = target.kind, target.link
+            return
+        node.kind = HARDLINK
+        node.inode = target.inode
+        node.inode.refs += 1
+        node.head = target.head
+
+    def _note_writer(self, path: str, layer: int) -> None:
+        first = self.first_writer.setdefault(path, layer)
+        if first != layer:
+            writers = self.repeated.setdefault(path, [first])
+            if writers[-1] != layer:
+                writers.append(layer)
+
+
+def merge_layers(layer_entries: list[list[Entry]], labels: list[str] | None = None) -> MergedImage:
+    """Stack the layers (bottom first) and account for every byte."""
+    merger = _Merger()
+    for index, entries in enumerate(layer_entries):
+        merger.apply(index, entries, labels[index] if labels else f"layer {index + 1}")
+    return MergedImage(merger.root, merger.layers, merger.repeated)
+
+
+__all__ = ["FinalFile", "LayerStats", "MergedImage", "Node", "merge_layers", "SYMLINK"]
