@@ -59,8 +59,8 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     return "".join(out)
 
 
-def fixes_of(findings: Iterable[Finding], *, unsafe: bool) -> list[Fix]:
-    return [f.fix for f in sorted(findings, key=lambda f: f.sort_key)
+def fixes_of(findings: Iterable[Finding], *, unsafe: bool) -> list[tuple[Finding, Fix]]:
+    return [(f, f.fix) for f in sorted(findings, key=lambda f: f.sort_key)
             if f.fix is not None and f.fix.edits and (f.fix.safe or unsafe)]
 
 
@@ -72,10 +72,62 @@ def _parses(text: str, path: str) -> str | None:
     try:
         parse_dockerfile(text, path=path)
     except DockwiseError as exc:
-        return str(exc)
+        return exc.message
     except Exception as exc:  # noqa: BLE001
         return f"{type(exc).__name__}: {exc}"
     return None
+
+
+def _fix_key(finding: Finding, fix: Fix, text: str) -> tuple:
+    """Identifies a proposed fix across rounds (offsets alone would shift)."""
+    return (finding.code, fix.description,
+            tuple((text[e.start:e.end], e.replacement) for e in fix.edits))
+
+
+class _Round:
+    """One round of fixing: pick fixes, apply them, keep the result only if it parses."""
+
+    def __init__(self, text: str, path: str, rejected: set[tuple], notes: list[str]) -> None:
+        self.text = text
+        self.path = path
+        self.rejected = rejected
+        self.notes = notes
+
+    def run(self, proposals: list[tuple[Finding, Fix]]) -> tuple[str, int]:
+        fresh = [(f, fix) for f, fix in proposals if _fix_key(f, fix, self.text) not in self.rejected]
+        chosen = choose_fixes([fix for _, fix in fresh])
+        if not chosen:
+            return self.text, 0
+        candidate = self._apply(chosen)
+        if candidate is not None:
+            return candidate, len(chosen)
+        # Together they break the file: keep the ones that parse on their own.
+        good = []
+        for finding, fix in fresh:
+            if fix not in chosen:
+                continue
+            if self._apply([fix], note=finding) is not None:
+                good.append(fix)
+        candidate = self._apply(good) if good else None
+        if candidate is None and good:
+            good = good[:1]
+            candidate = self._apply(good)
+        return (candidate, len(good)) if candidate is not None else (self.text, 0)
+
+    def _apply(self, fixes: list[Fix], note: Finding | None = None) -> str | None:
+        try:
+            candidate = apply_edits(self.text, [e for fix in fixes for e in fix.edits])
+        except ValueError:
+            return None
+        problem = _parses(candidate, self.path)
+        if problem is None:
+            return candidate
+        if note is not None:
+            fix = fixes[0]
+            self.rejected.add(_fix_key(note, fix, self.text))
+            self.notes.append(f"{self.path}: fix discarded for {note.code} ({fix.description}): "
+                              f"the result would not parse: {problem}")
+        return None
 
 
 def fix_file(engine: "Engine", text: str, path: str, *, config: "LintConfig",
@@ -85,28 +137,18 @@ def fix_file(engine: "Engine", text: str, path: str, *, config: "LintConfig",
     current = text
     applied = 0
     notes: list[str] = []
+    rejected: set[tuple] = set()
     report = engine.check_text(current, path, config=config, on_disk=on_disk)
     for _ in range(MAX_ROUNDS):
         if report.errors:
             break
         own = [f for f in report.findings if f.location.file == path]
-        chosen = choose_fixes(fixes_of(own, unsafe=options.unsafe_fixes))
-        if not chosen:
-            break
-        try:
-            candidate = apply_edits(current, [e for fix in chosen for e in fix.edits])
-        except ValueError as exc:
-            notes.append(f"{path}: fix discarded: {exc}")
-            break
-        if candidate == current:
-            break
-        problem = _parses(candidate, path)
-        if problem is not None:
-            names = ", ".join(fix.description for fix in chosen)
-            notes.append(f"{path}: fixes discarded ({names}): the result would not parse: {problem}")
+        proposals = fixes_of(own, unsafe=options.unsafe_fixes)
+        candidate, count = _Round(current, path, rejected, notes).run(proposals)
+        if count == 0 or candidate == current:
             break
         current = candidate
-        applied += len(chosen)
+        applied += count
         report = engine.check_text(current, path, config=config, on_disk=on_disk)
     report.fixed = applied
     report.notes.extend(notes)
