@@ -135,7 +135,7 @@ class Invocation:
 
 
 def invocation(command: Any, takes_value: frozenset[str] = frozenset(), *,
-               subcommands: int = 1) -> Invocation:
+               subcommands: int = 1, words: list[Any] | None = None) -> Invocation:
     """Split ``command.args`` into options, ``subcommands`` leading non-option words, operands.
 
     ``takes_value`` lists options whose value is the next word (``-o Opt=1``, ``--virtual x``).
@@ -143,7 +143,7 @@ def invocation(command: Any, takes_value: frozenset[str] = frozenset(), *,
     """
     inv = Invocation(command, None)
     subs: list[Any] = []
-    words = list(command.args)
+    words = list(command.args if words is None else words)
     i = 0
     while i < len(words):
         word = words[i]
