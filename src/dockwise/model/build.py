@@ -363,9 +363,9 @@ class _Builder:
         named = self.model.stage_by_name(value.text)
         if named is not None and named is not reader:
             return named
-        if value.text.isdigit():
+        if value.text.isdigit():  # BuildKit accepts any existing index (a later one too)
             index = int(value.text)
-            if index < reader.index:
+            if index < len(self.model.stages) and index != reader.index:
                 return self.model.stages[index]
         return None
 

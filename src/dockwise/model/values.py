@@ -32,10 +32,16 @@ class Value:
     @classmethod
     def unset(cls, name: str) -> "Value":
         """A variable declared without a value that nobody provided."""
-        return cls("${" + name + "}", known=False, unknown=(name,))
+        value = _UNSET.get(name)
+        if value is None:
+            value = _UNSET[name] = cls("${" + name + "}", known=False, unknown=(name,))
+        return value
 
     def __str__(self) -> str:
         return self.text
+
+
+_UNSET: dict[str, Value] = {}
 
 
 class Scope:

@@ -41,7 +41,7 @@ class ExpandResult:
 
     text: str
     unknown: set[str] = field(default_factory=set)
-    words: list[str] = field(default_factory=list)  # the word split BuildKit's way (process_words)
+    words: list[str] = field(default_factory=list)  # the split words (filled by process_words only)
 
 
 def has_expansion(word: str, escape: str = "\\") -> bool:
@@ -55,9 +55,13 @@ def process_word(word: str, env: Mapping[str, str], escape: str = "\\", *,
 
     Raises :class:`ExpansionError` for what BuildKit rejects.
     """
+    return _process(word, env, escape, keep_unknown, split=False)
+
+
+def _process(word: str, env: Mapping[str, str], escape: str, keep_unknown: bool, split: bool) -> ExpandResult:
     if not has_expansion(word, escape):
-        return ExpandResult(word, set(), [w for w in _split_plain(word)])
-    lexer = _Lexer(word, env, escape, keep_unknown)
+        return ExpandResult(word, set(), word.split() if split else [])
+    lexer = _Lexer(word, env, escape, keep_unknown, split)
     text, words, unknown = lexer.run()
     return ExpandResult(text, unknown, words)
 
@@ -66,16 +70,12 @@ def process_words(word: str, env: Mapping[str, str], escape: str = "\\", *,
                   keep_unknown: bool = False) -> list[str]:
     """Expand ``word`` and split it into words (quoted text and escaped spaces stay together),
     the way BuildKit's ``ProcessWords`` does. Raises :class:`ExpansionError`."""
-    return process_word(word, env, escape, keep_unknown=keep_unknown).words
+    return _process(word, env, escape, keep_unknown, split=True).words
 
 
 def expand(word: str, env: Mapping[str, str], escape: str = "\\") -> str:
     """Shorthand: BuildKit's expansion of ``word`` (unset variables become empty)."""
     return process_word(word, env, escape).text
-
-
-def _split_plain(word: str) -> list[str]:
-    return word.split()
 
 
 class _Words:
@@ -114,13 +114,34 @@ class _Words:
         return self.words
 
 
+class _NoWords:
+    """Stands in for :class:`_Words` when only the text is wanted (the common, fast case)."""
+
+    __slots__ = ()
+
+    def add_char(self, ch: str) -> None:
+        pass
+
+    def add_raw(self, text: str) -> None:
+        pass
+
+    def add_string(self, text: str) -> None:
+        pass
+
+    def result(self) -> list[str]:
+        return []
+
+
+_NO_WORDS = _NoWords()
 _EOF = ""
 
 
 class _Lexer:
     """A recursive-descent scanner over one word (positions are character indices)."""
 
-    def __init__(self, source: str, env: Mapping[str, str], escape: str, keep_unknown: bool) -> None:
+    def __init__(self, source: str, env: Mapping[str, str], escape: str, keep_unknown: bool,
+                 split: bool = False) -> None:
+        self.split = split
         self.src = source
         self.pos = 0
         self.env = env
@@ -147,21 +168,20 @@ class _Lexer:
 
     # -- driver --------------------------------------------------------------------------
     def run(self) -> tuple[str, list[str], set[str]]:
-        text, words = self.process_until(_EOF, raw_escapes=False)
+        text, words = self.process_until(_EOF, raw_escapes=False, top=True)
         return text, words, self.unknown_stack[0]
 
-    def process_until(self, stop: str, raw_escapes: bool) -> tuple[str, list[str]]:
+    def process_until(self, stop: str, raw_escapes: bool, top: bool = False) -> tuple[str, list[str]]:
         """Process characters up to ``stop`` (consumed) or the end of the word."""
         saved_raw = self.raw_escapes
         self.raw_escapes = raw_escapes
         try:
-            return self._process_until(stop)
+            return self._process_until(stop, _Words() if top and self.split else _NO_WORDS)
         finally:
             self.raw_escapes = saved_raw
 
-    def _process_until(self, stop: str) -> tuple[str, list[str]]:
+    def _process_until(self, stop: str, words: "_Words | _NoWords") -> tuple[str, list[str]]:
         out: list[str] = []
-        words = _Words()
         esc = self.escape
         while self.pos < len(self.src):
             ch = self.src[self.pos]

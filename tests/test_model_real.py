@@ -1,0 +1,68 @@
+"""The build model on every real-world Dockerfile of the shared corpus that parses."""
+
+from __future__ import annotations
+
+from dockwise.errors import DockwiseError
+from dockwise.model import build_model
+from tests.conftest import corpus_dir
+from tests.test_model import parse_text
+
+
+def _dockerfiles():
+    root = corpus_dir("real")
+    return sorted(p for p in root.rglob("*") if p.is_file() and not p.name.endswith((".dockerignore", ".md")))
+
+
+def _parsed(path):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None
+    try:
+        return parse_text(text)
+    except DockwiseError:
+        return None
+    except Exception as exc:  # the stand-in oracle parser raises its own errors
+        if type(exc).__module__ == "dockerfile":
+            return None
+        raise
+
+
+def test_model_builds_for_every_real_dockerfile_that_parses():
+    built = 0
+    problems = []
+    for path in _dockerfiles():
+        tree = _parsed(path)
+        if tree is None:
+            continue
+        try:
+            model = build_model(tree)
+        except Exception as exc:  # noqa: BLE001 - any exception is a failure to report
+            problems.append(f"{path}: {type(exc).__name__}: {exc}")
+            continue
+        built += 1
+        problems.extend(f"{path}: {p}" for p in _inconsistencies(model))
+    assert built > 5000
+    assert not problems, "\n".join(problems[:20])
+
+
+def _inconsistencies(model):
+    froms = [i for i in model.dockerfile.instructions if i.keyword == "FROM"]
+    if len(model.stages) != len(froms):
+        yield f"{len(froms)} FROM lines but {len(model.stages)} stages"
+    if model.stages and model.final_stage is not model.stages[-1]:
+        yield "final stage is not the last stage"
+    if model.stages and model.final_stage not in model.required_stages():
+        yield "final stage not required"
+    seen_from = False
+    for instruction in model.dockerfile.instructions:
+        seen_from = seen_from or instruction.keyword == "FROM"
+        if seen_from and model.stage_of(instruction) is None:
+            yield f"line {instruction.line}: no stage"
+        if seen_from and instruction.keyword != "FROM" and model.state_at(instruction) is None:
+            yield f"line {instruction.line}: no state"
+    for stage in model.stages:
+        if stage.base_ref is not None and (stage.is_scratch or stage.base_stage is not None):
+            yield f"stage {stage.index}: image ref on a scratch/stage base"
+        if stage.end_state.workdir_known and not stage.end_state.workdir.startswith("/") and ":" not in stage.end_state.workdir:
+            yield f"stage {stage.index}: relative WORKDIR {stage.end_state.workdir!r}"
