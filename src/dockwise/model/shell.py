@@ -738,18 +738,25 @@ class _Builder:
         body = children[0] if children and children[0].type not in _REDIRECTS else None
         redirect_nodes = [c for c in children if c.type in _REDIRECTS]
         first = len(self.commands)
+        # tree-sitter hangs `a && b > f` and `a | b > f` on the whole list; the shell redirects b.
+        last = body
+        while last is not None and last.type in ("list", "pipeline", "negated_command") and last.named_child_count:
+            last = last.named_children[-1]
+        last_start = self.index(last.start_byte) if last is not None and last.type == "command" else None
 
         def attach() -> None:
             owner = None
-            if len(self.commands) > first:  # `a | b > f` redirects b; `while ...; done > f` the loop
-                owner = self.commands[-1] if body is not None and body.type == "pipeline" else self.commands[first]
+            if len(self.commands) > first:
+                owner = self.commands[first]
+                if last_start is not None:
+                    owner = next((c for c in self.commands[first:] if c.start == last_start and not c.in_substitution), owner)
             extra: list[Word] = []
             redirects = []
             for r in redirect_nodes:
                 redirects.extend(self.redirect(r, extra))
             if owner is not None:
                 owner.redirects.extend(redirects)
-                if extra and body is not None and body.type == "command":
+                if extra and (body is not None and body.type == "command" or last_start is not None):
                     owner.argv.extend(extra)
                     owner.end = max(owner.end, extra[-1].end)
 
@@ -809,9 +816,12 @@ class _Builder:
     def declaration(self, node: Any, cond: bool, pipe: Any, subst: bool, pipe_counter: dict[int, int]) -> None:
         words = []
         for child in node.children:
-            if child.is_named or child.type in ("export", "declare", "local", "readonly", "typeset",
-                                                "unset", "unsetenv"):
+            if child.is_named:
                 words.append(self.word(child))
+            elif child.type in ("export", "declare", "local", "readonly", "typeset", "unset", "unsetenv"):
+                keyword = self.word(child)
+                keyword.value = keyword.text
+                words.append(keyword)
         self.emit(node, words, [], [], cond, pipe, subst, pipe_counter)
 
     def emit(self, node: Any, words: list[Word], assignments: list[Word], redirects: list[Redirect],

@@ -1,0 +1,334 @@
+"""The RUN shell model on plain scripts: commands, wrappers, options, removals, writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from dockwise.model.shell import parse_shell, shell_language
+
+
+def names(script):
+    return [c.name for c in script.commands]
+
+
+def values(words):
+    return [w.value for w in words]
+
+
+# ---- structure ---------------------------------------------------------------------------------
+
+
+def test_and_or_semicolon_pipe_connectors():
+    s = parse_shell("a; b && c || d | e & f")
+    assert names(s) == ["a", "b", "c", "d", "e", "f"]
+    assert [c.connector for c in s.commands] == [None, ";", "&&", "||", "|", "&"]
+    assert [c.in_pipeline for c in s.commands] == [False, False, False, True, True, False]
+
+
+def test_newline_separated_commands_are_joined_by_semicolon():
+    s = parse_shell("a\nb\n")
+    assert [c.connector for c in s.commands] == [None, ";"]
+
+
+def test_left_of_or_is_a_condition_right_is_not():
+    s = parse_shell("a && b || c && d")
+    cond = {c.name: c.in_condition for c in s.commands}
+    assert cond == {"a": True, "b": True, "c": False, "d": False}
+
+
+def test_if_while_until_tests_are_conditions_bodies_are_not():
+    s = parse_shell("if grep -q x f; then rm f; elif test -d y; then mkdir z; else touch w; fi; "
+                    "while read l; do echo $l; done < f; until false; do break; done")
+    cond = {c.name: c.in_condition for c in s.commands}
+    assert cond == {"grep": True, "rm": False, "test": True, "mkdir": False, "touch": False,
+                    "read": True, "echo": False, "false": True, "break": False}
+
+
+def test_commands_inside_subshells_loops_case_functions_and_groups():
+    s = parse_shell("(cd /x && make); for i in 1 2; do echo $i; done; case $x in a) apk add y;; esac; "
+                    "f() { pip install z; }; { gem install w; }")
+    assert names(s) == ["cd", "make", "echo", "apk", "pip", "gem"]
+
+
+def test_command_substitution_and_process_substitution_commands_are_found():
+    s = parse_shell('echo "$(uname -m)" `id -u` && diff <(sort a) b')
+    assert names(s) == ["echo", "uname", "id", "diff", "sort"]
+    subst = {c.name: c.in_substitution for c in s.commands}
+    assert subst == {"echo": False, "uname": True, "id": True, "diff": False, "sort": True}
+
+
+def test_pipeline_positions():
+    s = parse_shell("curl -fsSL x | tar -xz | cat; ls")
+    assert [(c.name, c.pipeline_index) for c in s.commands if c.in_pipeline] == [("curl", 0), ("tar", 1), ("cat", 2)]
+    assert s.commands[0].pipeline == s.commands[2].pipeline
+    assert s.find("ls")[0].pipeline is None
+
+
+def test_export_and_unset_are_commands():
+    s = parse_shell("export PATH=/x:$PATH A=1; unset B")
+    assert names(s) == ["export", "unset"]
+    assert values(s.commands[0].args) == [None, "A=1"]
+
+
+def test_bare_assignment_is_not_a_command():
+    assert names(parse_shell("A=1; B=2")) == []
+
+
+# ---- wrappers and names ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("script, wrappers", [
+    ("sudo -E -u root apt-get install -y x", ["sudo"]),
+    ("DEBIAN_FRONTEND=noninteractive apt-get install -y x", []),
+    ("env -i A=1 B=2 apt-get install -y x", ["env"]),
+    ("nice -n 10 apt-get install -y x", ["nice"]),
+    ("nice -5 apt-get install -y x", ["nice"]),
+    ("time apt-get install -y x", ["time"]),
+    ("nohup apt-get install -y x", ["nohup"]),
+    ("sudo env A=1 nice apt-get install -y x", ["sudo", "env", "nice"]),
+    ("timeout -s KILL 300 apt-get install -y x", ["timeout"]),
+    ("/usr/bin/apt-get install -y x", []),
+    ("exec gosu app apt-get install -y x", ["exec", "gosu"]),
+])
+def test_effective_name_sees_through_wrappers(script, wrappers):
+    (command,) = parse_shell(script).commands
+    assert command.name == "apt-get"
+    assert command.wrappers == wrappers
+    assert command.subcommand() == "install"
+    assert values(command.operands()) == ["x"]
+    assert command.has_option("-y")
+
+
+def test_xargs_runs_its_command():
+    s = parse_shell("find . -name '*.pyc' | xargs -n 1 -P4 rm -f")
+    rm = s.commands[1]
+    assert rm.name == "rm" and rm.wrappers == ["xargs"] and values(rm.args) == ["-f"]
+
+
+def test_command_v_is_a_lookup_not_a_call():
+    (c,) = parse_shell("command -v curl").commands
+    assert c.name == "command"
+    (c,) = parse_shell("command curl -fsSL x").commands
+    assert c.name == "curl" and c.wrappers == ["command"]
+
+
+def test_assignments_and_wrapper_words_are_kept():
+    (c,) = parse_shell("A=1 B='x y' sudo -E make install").commands
+    assert values(c.assignments) == ["A=1", "B=x y"]
+    assert [w.text for w in c.prefix] == ["sudo", "-E"]
+    assert values(c.argv) == ["make", "install"]
+
+
+def test_expansion_as_command_has_no_name():
+    (c,) = parse_shell('$CC -o app main.c').commands
+    assert c.name is None and c.argv[0].text == "$CC"
+
+
+# ---- words -------------------------------------------------------------------------------------
+
+
+def test_word_values_after_quote_removal():
+    c = parse_shell(r"""echo 'a b' "c d" e\ f "g\"h" x"y"'z' $'t\tu' "$HOME" ${A:-b} "pre$X" $(date) ~/k""").commands[0]
+    assert values(c.args) == ["a b", "c d", "e f", 'g"h', "xyz", "t\tu", None, None, None, None, "~/k"]
+    assert [w.text for w in c.args][:2] == ["'a b'", '"c d"']
+
+
+def test_globs_stay_literal():
+    (c,) = parse_shell("rm -rf /var/lib/apt/lists/* /tmp/[ab]?").commands
+    assert values(c.args) == ["-rf", "/var/lib/apt/lists/*", "/tmp/[ab]?"]
+
+
+def test_spans_use_character_indices_in_non_ascii_scripts():
+    script = "echo 'héllo wörld' && apt-get install -y ß"
+    s = parse_shell(script, span_of=lambda i, j: (i, j))
+    apt = s.find("apt-get")[0]
+    start, end = apt.span
+    assert script[start:end] == "apt-get install -y ß"
+    word = apt.args[-1]
+    assert script[word.span[0]:word.span[1]] == "ß"
+
+
+def test_plain_strings_have_no_spans():
+    c = parse_shell("ls -l").commands[0]
+    assert c.span is None and c.argv[0].span is None
+
+
+# ---- options -----------------------------------------------------------------------------------
+
+
+def test_has_option_understands_combined_and_long_forms():
+    (c,) = parse_shell("apt-get -qqy --no-install-recommends --option=Dpkg::Use-Pty=0 install x").commands
+    assert c.has_option("-y", "--yes")
+    assert c.has_option("-q")
+    assert c.has_option("--no-install-recommends")
+    assert c.has_option("--option")
+    assert not c.has_option("-f", "--fix-broken")
+
+
+def test_options_after_double_dash_are_operands():
+    (c,) = parse_shell("rm -f -- -y").commands
+    assert not c.has_option("-y")
+    assert values(c.positionals()) == ["-y"]
+
+
+def test_option_values_are_not_subcommands_or_flags():
+    (c,) = parse_shell("apt-get -o Dpkg::Options::=--force-confold -y install -t bookworm-backports vim").commands
+    assert c.subcommand() == "install"
+    assert values(c.operands()) == ["vim"]
+    assert not c.has_option("-f")
+
+
+def test_subcommand_without_skipping_options():
+    (c,) = parse_shell("pip --no-cache-dir install flask").commands
+    assert c.subcommand() == "install"
+    assert c.subcommand(skip_options=False) == "--no-cache-dir"
+
+
+def test_pip_requirement_file_is_not_a_package():
+    (c,) = parse_shell("pip install --no-cache-dir -r requirements.txt flask==3.0").commands
+    assert values(c.operands()) == ["flask==3.0"]
+
+
+def test_option_value_forms():
+    (c,) = parse_shell("curl -fsSLo /tmp/a.tgz --retry 3 https://x/a.tgz").commands
+    assert c.option_value("-o", "--output").value == "/tmp/a.tgz"
+    (c,) = parse_shell("curl --output=/tmp/b https://x").commands
+    assert c.option_value("-o", "--output").value == "/tmp/b"
+    (c,) = parse_shell("wget -O/tmp/c https://x").commands
+    assert c.option_value("-O").value == "/tmp/c"
+
+
+def test_invocations_helper():
+    s = parse_shell("apk update && apk add --no-cache --virtual .deps gcc musl-dev && apk del .deps")
+    got = [(i.subcommand, values(i.operands)) for i in s.invocations("apk")]
+    assert got == [("update", []), ("add", ["gcc", "musl-dev"]), ("del", [".deps"])]
+    assert values(s.invocations("apk")[1].options) == ["--no-cache", "--virtual", ".deps"]
+
+
+# ---- removes -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("script", [
+    "rm -rf /var/lib/apt/lists/*",
+    "rm -rf /var/lib/apt/lists",
+    "rm -r -f /var/lib/apt/lists/",
+    "rm -fr /var/lib/apt/lists/* /tmp/*",
+    "rm --recursive --force /var/lib/apt",
+    "apt-get update && apt-get install -y x && rm -rf /var/lib/apt/lists/*",
+    "cd /var/lib/apt && rm -rf lists",
+    "find /var/lib/apt/lists -mindepth 1 -delete",
+    "find /var/lib/apt/lists -type f -exec rm -f {} +",
+    "sudo rm -rf /var/lib/apt/lists/*",
+])
+def test_removes_apt_lists(script):
+    assert parse_shell(script).removes("/var/lib/apt/lists/*")
+
+
+@pytest.mark.parametrize("script", [
+    "apt-get clean",
+    "rm -rf /var/lib/apt/lists/partial",
+    "rm -rf /var/cache/apt/*",
+    "rm -f /var/lib/apt",  # not recursive: a directory survives rm -f
+    'rm -rf "$LISTS"/*',
+    "echo rm -rf /var/lib/apt/lists/*",
+    "(cd /var/lib/apt) && rm -rf lists",
+])
+def test_does_not_remove_apt_lists(script):
+    assert not parse_shell(script).removes("/var/lib/apt/lists/*")
+
+
+def test_removes_a_file_under_a_removed_glob():
+    s = parse_shell("rm -rf /tmp/*")
+    assert s.removes("/tmp/build/x.o")
+    assert s.removes("/tmp/*")
+    assert not s.removes("/tmp/")  # the directory itself stays
+    assert not s.removes("/var/tmp/x")
+
+
+# ---- pipes into shell --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("script", [
+    "curl -fsSL https://get.example.com | sh",
+    "curl -fsSL https://x | sudo bash -s -- --yes",
+    "wget -qO- https://x | bash",
+    "wget -O - https://x | gunzip | sh",
+    'sh -c "$(curl -fsSL https://x)"',
+    "bash <(curl -s https://x)",
+    "set -e; apt-get update && curl https://x | zsh",
+])
+def test_pipes_into_shell(script):
+    assert parse_shell(script).pipes_into_shell()
+
+
+@pytest.mark.parametrize("script", [
+    "curl -fsSL https://x | tar -xz",
+    "curl -fsSLo install.sh https://x && sh install.sh",
+    "echo hi | sh",
+    "sh -c 'curl https://x'",
+    "curl https://x | python3",  # not a shell (rules may check interpreters separately)
+    "bash | curl https://x",
+])
+def test_does_not_pipe_into_shell(script):
+    assert not parse_shell(script).pipes_into_shell()
+
+
+# ---- writes ------------------------------------------------------------------------------------
+
+
+def test_writes_downloads_redirects_extracts_clones_and_dirs():
+    s = parse_shell(
+        "wget -q -O /tmp/a.tgz https://x/a.tgz && curl -fsSL -o /tmp/b https://x/b "
+        "&& curl -O https://x/c.zip && tar -xzf /tmp/a.tgz -C /opt && unzip c.zip -d /srv "
+        "&& git clone --depth 1 https://github.com/o/r.git /src/r && mkdir -p /data /logs "
+        "&& echo x > /etc/conf 2>/dev/null && cd /work && wget https://x/d.deb && cp d.deb /pkg/")
+    got = [(w.kind, w.path) for w in s.writes()]
+    assert got == [("download", "/tmp/a.tgz"), ("download", "/tmp/b"), ("download", "c.zip"),
+                   ("extract", "/opt"), ("extract", "/srv"), ("clone", "/src/r"),
+                   ("mkdir", "/data"), ("mkdir", "/logs"), ("redirect", "/etc/conf"),
+                   ("download", "/work/d.deb"), ("copy", "/pkg")]
+
+
+def test_writes_skip_stdout_and_dev_null():
+    s = parse_shell("wget -qO- https://x | tar -xz; curl -o - https://x > /dev/null; echo > /dev/stderr")
+    assert [(w.kind, w.path) for w in s.writes()] == []
+
+
+def test_write_carries_word_and_command():
+    s = parse_shell("git clone https://github.com/o/repo.git && cat <<EOF > /etc/motd\nhi\nEOF\n")
+    clone, motd = s.writes()
+    assert clone.path == "repo" and clone.word is None and clone.command.name == "git"
+    assert motd.value == "/etc/motd" and motd.text == "/etc/motd" and motd.command.name == "cat"
+
+
+# ---- shells and broken scripts -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shell, language, posix", [
+    (None, "sh", True),
+    (["/bin/bash", "-o", "pipefail", "-c"], "bash", True),
+    (["powershell", "-Command"], "powershell", False),
+    (["C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", "-Command"], "powershell", False),
+    (["pwsh", "-c"], "powershell", False),
+    (["cmd", "/S", "/C"], "cmd", False),
+    (["/bin/busybox", "sh", "-c"], "ash", True),
+])
+def test_shell_language(shell, language, posix):
+    assert shell_language(shell) == (language, posix)
+
+
+def test_powershell_scripts_are_left_unparsed():
+    s = parse_shell("Invoke-WebRequest https://x -OutFile a.zip; Remove-Item -Recurse a", shell=["powershell", "-Command"])
+    assert s.posix is False and s.commands == []
+    assert not s.removes("a") and not s.pipes_into_shell()
+
+
+def test_broken_script_still_gives_the_commands_it_could_read():
+    s = parse_shell("apt-get update && apt-get install -y curl && if [ x ]; then echo (")
+    assert s.parsed_ok is False
+    assert names(s)[:2] == ["apt-get", "apt-get"]
+
+
+def test_empty_script():
+    s = parse_shell("")
+    assert s.commands == [] and s.parsed_ok
