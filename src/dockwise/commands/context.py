@@ -1,15 +1,39 @@
-"""`dockwise context` (placeholder until its issue lands)."""
+"""`dockwise context [DIR] [-f Dockerfile]`: what `docker build` sends, and what it should not."""
 
 from __future__ import annotations
 
 import argparse
 
-from dockwise.errors import DockwiseError
+FAIL_LEVELS = ("error", "warning", "info", "style", "none")
+
+
+def _size(text: str) -> int:
+    from dockwise.context.command import parse_size
+
+    return parse_size(text)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("directory", nargs="?", default=".", metavar="DIR",
+                        help="the build context (default: .)")
+    parser.add_argument("-f", "--file", metavar="DOCKERFILE",
+                        help="the Dockerfile (default: DIR/Dockerfile); DOCKERFILE.dockerignore next "
+                             "to it overrides DIR/.dockerignore, as in BuildKit")
+    parser.add_argument("--list", action="store_true",
+                        help="print every path that would be sent, one per line, sorted (nothing else)")
+    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
+                        help="output format for the findings (default: text)")
+    parser.add_argument("--write-dockerignore", action="store_true",
+                        help="create or extend .dockerignore from what the context holds")
+    parser.add_argument("--top", type=int, default=5, metavar="N",
+                        help="how many of the largest directories and files to show (default: 5)")
+    parser.add_argument("--large", type=_size, default=10 * 1024 * 1024, metavar="SIZE",
+                        help="size from which logs, archives and data files are reported (default: 10M)")
+    parser.add_argument("--fail-level", choices=FAIL_LEVELS, default="warning",
+                        help="lowest severity that makes the exit code 1 (default: warning)")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise DockwiseError("'dockwise context' is not implemented yet")
+    from dockwise.context.command import run_context
+
+    return run_context(args)

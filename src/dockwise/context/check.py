@@ -37,6 +37,7 @@ class ContextTarget:
     ignore: "IgnoreFile | None"  # None when no .dockerignore applies
     dockerfile: "Dockerfile | None" = None
     dockerfile_path: str | None = None
+    large_threshold: int = 10 * 1024 * 1024
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -45,6 +46,35 @@ class ContextTarget:
         if self.ignore is not None:
             return self.ignore.path
         return os.path.join(self.context_dir, ".dockerignore")
+
+    def _memo_get(self, key: str, compute):
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    @property
+    def totals(self) -> dict[str, tuple[int, int]]:
+        from dockwise.context.analyze import directory_totals
+
+        return self._memo_get("totals", lambda: directory_totals(self.scan))
+
+    @property
+    def heavy_dirs(self) -> list:
+        from dockwise.context.analyze import heavy_dirs
+
+        return self._memo_get("heavy", lambda: heavy_dirs(self.scan, self.totals))
+
+    @property
+    def secrets(self) -> list:
+        from dockwise.context.analyze import secrets
+
+        return self._memo_get("secrets", lambda: secrets(self.scan))
+
+    @property
+    def large_files(self) -> list:
+        from dockwise.context.analyze import large_files
+
+        return self._memo_get("large", lambda: large_files(self.scan, self.large_threshold))
 
     def at_context(self, info: RuleInfo, message: str, *, severity: Severity | None = None,
                    **extra: Any) -> Finding:
@@ -93,6 +123,6 @@ def context_findings(dockerfile_path: str, dockerfile: "Dockerfile") -> list[Fin
     The context directory is the Dockerfile's directory. The walk is cached per directory
     within a process, so checking several Dockerfiles of one context walks it once.
     """
-    context_dir = os.path.dirname(os.path.abspath(dockerfile_path)) or "."
+    context_dir = os.path.dirname(dockerfile_path) or "."
     target = context_target(context_dir, dockerfile_path, dockerfile)
     return run_rules(target)

@@ -1,0 +1,221 @@
+"""What a walked context holds that should not be sent: heavy directories, secrets, big
+logs/archives/data files. Pure functions over a :class:`~dockwise.context.scan.ContextScan`.
+
+Secret *values* never leave this module: a :class:`Secret` carries a description of what was
+found ("an RSA private key", "an npm auth token"), never the token itself.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from dockwise.context.scan import ContextScan
+
+# name -> (why it is heavy, pattern to put in .dockerignore)
+HEAVY_DIRS: dict[str, str] = {
+    ".git": "git history",
+    "node_modules": "npm dependencies (reinstalled in the image)",
+    ".venv": "a local virtualenv",
+    "venv": "a local virtualenv",
+    "__pycache__": "Python bytecode caches",
+    ".tox": "tox environments",
+    ".nox": "nox environments",
+    ".pytest_cache": "pytest cache",
+    ".mypy_cache": "mypy cache",
+    "target": "build output (Rust/Maven)",
+    "dist": "build output",
+    "build": "build output",
+    ".terraform": "Terraform providers and modules",
+    ".cache": "a local cache",
+    ".gradle": "Gradle caches",
+    ".idea": "IDE settings",
+    ".vscode": "IDE settings",
+    ".next": "Next.js build cache",
+}
+# Directories that are often real sources (``build/`` scripts, ``dist/`` shipped on purpose):
+# reported, but only excluded by the fixer when nothing in the Dockerfile copies them.
+AMBIGUOUS_DIRS = {"build", "dist", "target", ".vscode"}
+
+LOG_EXT = (".log",)
+ARCHIVE_EXT = (".zip", ".tar", ".tgz", ".tar.gz", ".gz", ".bz2", ".xz", ".7z", ".rar", ".zst", ".iso")
+DATA_EXT = (".csv", ".tsv", ".parquet", ".sqlite", ".sqlite3", ".db", ".sql", ".dump", ".bak", ".h5",
+            ".hdf5", ".npy", ".npz", ".pkl", ".pickle", ".feather", ".avro", ".orc")
+DEFAULT_LARGE_BYTES = 10 * 1024 * 1024
+
+SAFE_ENV_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults")
+KEY_NAMES = {"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519"}
+KEY_EXT = (".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk")
+CONTENT_LIMIT = 256 * 1024
+
+
+@dataclass(frozen=True)
+class HeavyDir:
+    path: str
+    why: str
+    sent_bytes: int
+    sent_files: int
+
+
+@dataclass(frozen=True)
+class Secret:
+    path: str
+    what: str  # description, never the value
+    size: int
+
+
+@dataclass(frozen=True)
+class LargeFile:
+    path: str
+    kind: str  # "log", "archive", "data"
+    size: int
+
+
+def directory_totals(scan: ContextScan) -> dict[str, tuple[int, int]]:
+    """Sent (bytes, files) per directory, every ancestor included."""
+    totals: dict[str, list[int]] = {}
+    for path, size in zip(scan.files, scan.sizes):
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            key = "/".join(parts[:i])
+            entry = totals.get(key)
+            if entry is None:
+                totals[key] = [size, 1]
+            else:
+                entry[0] += size
+                entry[1] += 1
+    return {k: (v[0], v[1]) for k, v in totals.items()}
+
+
+def heavy_dirs(scan: ContextScan, totals: dict[str, tuple[int, int]] | None = None) -> list[HeavyDir]:
+    """Known heavy directories that are (at least partly) sent; outermost only."""
+    totals = totals if totals is not None else directory_totals(scan)
+    found: list[HeavyDir] = []
+    taken: list[str] = []
+    for path in sorted(scan.sent_dirs | set(_dirs_with_sent_files(scan))):
+        name = path.rsplit("/", 1)[-1]
+        if name not in HEAVY_DIRS or any(path.startswith(t + "/") for t in taken):
+            continue
+        taken.append(path)
+        size, count = totals.get(path, (0, 0))
+        found.append(HeavyDir(path, HEAVY_DIRS[name], size, count))
+    return found
+
+
+def _dirs_with_sent_files(scan: ContextScan) -> set[str]:
+    out = set()
+    for path in scan.files:
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            out.add("/".join(parts[:i]))
+    return out
+
+
+def largest(items: dict[str, tuple[int, int]] | list[tuple[str, int]], n: int) -> list[tuple[str, int]]:
+    pairs = [(k, v[0]) for k, v in items.items()] if isinstance(items, dict) else list(items)
+    return sorted(pairs, key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def large_files(scan: ContextScan, threshold: int = DEFAULT_LARGE_BYTES) -> list[LargeFile]:
+    found = []
+    for path, size in zip(scan.files, scan.sizes):
+        if size < threshold:
+            continue
+        lower = path.lower()
+        kind = ("log" if lower.endswith(LOG_EXT) or "/logs/" in "/" + lower else
+                "archive" if lower.endswith(ARCHIVE_EXT) else
+                "data" if lower.endswith(DATA_EXT) else "")
+        if kind:
+            found.append(LargeFile(path, kind, size))
+    return found
+
+
+# --- secrets ---------------------------------------------------------------------------
+
+_PRIVATE_KEY = re.compile(rb"-----BEGIN ((?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY)( BLOCK)?-----")
+_NPM_TOKEN = re.compile(rb"(?m)^\s*(?://[^\s]*:)?_(?:authToken|auth|password)\s*=\s*\S")
+_PYPI_PASSWORD = re.compile(rb"(?m)^\s*password\s*[:=]\s*\S")
+_AWS_KEY = re.compile(rb"(?m)^\s*aws_secret_access_key\s*=\s*\S")
+_AWS_ID = re.compile(rb"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")
+_KUBE = re.compile(rb"(?m)^\s*(client-key-data|token|client-certificate-data|password)\s*:\s*\S")
+_DOCKER_AUTH = re.compile(rb'"auths?"\s*:\s*\{[^}]*"auth"\s*:\s*"[^"]+"')
+_GCP_SA = re.compile(rb'"type"\s*:\s*"service_account"')
+_ENV_ASSIGN = re.compile(rb"(?m)^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=\s*\S")
+_NETRC = re.compile(rb"(?m)\bpassword\s+\S")
+_GIT_CRED = re.compile(rb"https?://[^\s:/]+:[^\s@]+@")
+
+
+def _read_head(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(CONTENT_LIMIT)
+    except OSError:
+        return b""
+
+
+def classify_secret(rel: str, abs_path: str) -> str | None:
+    """What secret ``rel`` holds (a description), judged by name and content; None if none."""
+    name = rel.rsplit("/", 1)[-1]
+    lower = name.lower()
+    parent = rel.rsplit("/", 2)[-2] if "/" in rel else ""
+    if lower == ".env" or (lower.startswith(".env.") and not lower.endswith(SAFE_ENV_SUFFIXES)) \
+            or (lower.endswith(".env") and lower not in ("venv.env",)):
+        data = _read_head(abs_path)
+        if _ENV_ASSIGN.search(data):
+            return "an environment file with variable assignments (often API keys and passwords)"
+        return None
+    if lower == ".npmrc":
+        return "an .npmrc with an auth token" if _NPM_TOKEN.search(_read_head(abs_path)) else None
+    if lower == ".pypirc":
+        return "a .pypirc with a password or token" if _PYPI_PASSWORD.search(_read_head(abs_path)) else None
+    if lower in (".netrc", "_netrc"):
+        return "a .netrc with a password" if _NETRC.search(_read_head(abs_path)) else None
+    if lower == ".git-credentials":
+        return "stored git credentials" if _GIT_CRED.search(_read_head(abs_path)) else None
+    if parent == ".aws" and lower in ("credentials", "config"):
+        data = _read_head(abs_path)
+        if _AWS_KEY.search(data) or _AWS_ID.search(data):
+            return "AWS credentials (access key)"
+        return None
+    if (parent == ".kube" and lower == "config") or lower in ("kubeconfig", "kubeconfig.yaml", "kubeconfig.yml"):
+        return "a kubeconfig with cluster credentials" if _KUBE.search(_read_head(abs_path)) else None
+    if parent == ".docker" and lower == "config.json":
+        return "docker registry credentials" if _DOCKER_AUTH.search(_read_head(abs_path)) else None
+    if lower.endswith(".json") and ("credential" in lower or "service" in lower or "key" in lower
+                                    or lower == "application_default_credentials.json"):
+        data = _read_head(abs_path)
+        if _GCP_SA.search(data) and b"private_key" in data:
+            return "a Google Cloud service-account key"
+        return None
+    if lower in KEY_NAMES or lower.endswith(KEY_EXT):
+        data = _read_head(abs_path)
+        m = _PRIVATE_KEY.search(data)
+        if m:
+            return "a private key (" + m.group(1).decode().lower() + ")"
+        if lower in KEY_NAMES or lower.endswith((".p12", ".pfx", ".jks", ".keystore", ".ppk")):
+            return "a private key or keystore (by name)"
+        return None
+    if lower.endswith(".tfstate") or lower.endswith(".tfstate.backup"):
+        return "Terraform state (holds resource secrets in plain text)"
+    return None
+
+
+def secrets(scan: ContextScan) -> list[Secret]:
+    """Secret files among the sent files (names first, then a content check of candidates)."""
+    found = []
+    for path, size in zip(scan.files, scan.sizes):
+        if path in scan.symlinks:
+            continue
+        what = classify_secret(path, os.path.join(scan.root, path))
+        if what:
+            found.append(Secret(path, what, size))
+    return found
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(n) < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GiB"  # pragma: no cover

@@ -1,0 +1,124 @@
+"""What ``dockwise context`` does with its parsed options (the CLI module stays import-light)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from dockwise.errors import EXIT_CLEAN, EXIT_FINDINGS, DockwiseError, InputError
+from dockwise.findings import Severity
+
+
+class UsageError(DockwiseError):
+    """Options that do not go together."""
+
+
+def parse_size(text: str) -> int:
+    """``10M``, ``512k``, ``1G`` or a plain byte count."""
+    units = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024**2, "mb": 1024**2,
+             "mib": 1024**2, "g": 1024**3, "gb": 1024**3, "gib": 1024**3}
+    raw = text.strip().lower()
+    number = raw.rstrip("kmgib")
+    unit = raw[len(number):]
+    try:
+        value = float(number)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (examples: 10M, 512k, 1G)") from None
+    if unit not in units or value < 0:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (examples: 10M, 512k, 1G)")
+    return int(value * units[unit])
+
+
+def _dockerfile(context_dir: str, option: str | None) -> tuple[str | None, object | None]:
+    """(path, parsed tree) of the Dockerfile: -f, else <context>/Dockerfile if present."""
+    path = option
+    if path is None:
+        default = os.path.join(context_dir, "Dockerfile")
+        if not os.path.isfile(default):
+            return None, None
+        path = default
+    from dockwise.inputs import read_text
+
+    text = read_text(path, what="Dockerfile")
+    try:
+        from dockwise.syntax import parse_dockerfile
+
+        return path, parse_dockerfile(text, path=path)
+    except ImportError:  # parser not available: context rules that need COPY lines skip
+        return path, None
+
+
+def run_context(args: argparse.Namespace) -> int:
+    context_dir = args.directory
+    if not os.path.isdir(context_dir):
+        if os.path.exists(context_dir):
+            raise InputError("not a directory (expected a build context)", path=context_dir)
+        raise InputError("no such directory", path=context_dir)
+    if args.list and (args.write_dockerignore or args.format != "text"):
+        raise UsageError("--list prints paths only; it does not combine with --format or --write-dockerignore")
+    if args.list:
+        return _list(context_dir, args.file)
+    from dockwise.context.check import context_target, run_rules
+
+    dockerfile_path, dockerfile = _dockerfile(context_dir, args.file)
+    target = context_target(context_dir, dockerfile_path, dockerfile)  # type: ignore[arg-type]
+    target.large_threshold = args.large
+    if args.write_dockerignore:
+        return _write(target, args)
+    findings = run_rules(target)
+    if args.format == "text":
+        from dockwise.context.summary import render_summary
+
+        sys.stdout.write(render_summary(target, top=args.top))
+    _render_findings(findings, target, args.format)
+    threshold = Severity.parse(args.fail_level) if args.fail_level != "none" else None
+    if threshold is not None and any(f.severity >= threshold for f in findings):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _list(context_dir: str, dockerfile: str | None) -> int:
+    from dockwise.context.scan import scan_context
+
+    scan, _ = scan_context(context_dir, dockerfile, with_sizes=False)
+    out = sys.stdout.buffer
+    data = "\n".join(scan.listing())
+    if data:
+        out.write(data.encode("utf-8", "surrogateescape") + b"\n")
+    out.flush()
+    for problem in scan.problems:
+        print(f"dockwise: warning: {problem.path}: {problem.message}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def _render_findings(findings, target, fmt: str) -> None:
+    from dockwise.report import render, use_color
+
+    files = [target.ignore_path] + ([target.dockerfile_path] if target.dockerfile_path else [])
+    text = render(fmt, findings, files=files, color=use_color(sys.stdout))
+    sys.stdout.write(text)
+
+
+def _write(target, args: argparse.Namespace) -> int:
+    from dockwise.context.analyze import human_bytes
+    from dockwise.context.fixer import plan_dockerignore, write_plan
+
+    plan = plan_dockerignore(target)
+    write_plan(plan)
+    name = os.path.relpath(plan.path)
+    if not plan.added:
+        print(f"{name}: nothing to add; the context sends {plan.files_before} files "
+              f"({human_bytes(plan.bytes_before)})")
+    else:
+        verb = "extended" if plan.old_text else "created"
+        print(f"{name}: {verb} with {len(plan.added)} line(s):")
+        for line in plan.added:
+            print(f"  + {line}")
+        print(f"context: {plan.files_before} files ({human_bytes(plan.bytes_before)}) -> "
+              f"{plan.files_after} files ({human_bytes(plan.bytes_after)}), "
+              f"saving {human_bytes(plan.saved_bytes)} per build")
+    for pattern, why in plan.skipped:
+        if why != "excludes nothing new":
+            print(f"  not added: {pattern} ({why})")
+    return EXIT_CLEAN

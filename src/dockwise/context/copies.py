@@ -1,0 +1,98 @@
+"""COPY/ADD sources that read from the build context, and which context paths they need."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dockwise.context.patterns import BadPatternError, compile_pattern, go_clean
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.context.scan import ContextScan
+    from dockwise.syntax.tree import Dockerfile, Instruction
+
+_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@)", re.I)
+_WILDCARD = re.compile(r"[*?\[]")
+
+
+@dataclass(frozen=True)
+class ContextSource:
+    instruction: "Instruction"
+    raw: str  # as written
+    path: str  # cleaned, relative to the context root ("." = everything)
+
+    @property
+    def is_everything(self) -> bool:
+        return self.path == "."
+
+    @property
+    def has_wildcard(self) -> bool:
+        return bool(_WILDCARD.search(self.path))
+
+
+def context_sources(dockerfile: "Dockerfile | None") -> list[ContextSource]:
+    """Sources of every COPY/ADD (ONBUILD ones too) that come from the context."""
+    if dockerfile is None:
+        return []
+    found: list[ContextSource] = []
+    for instr in dockerfile.instructions:
+        target = instr.onbuild if instr.keyword == "ONBUILD" and instr.onbuild else instr
+        if target.keyword not in ("COPY", "ADD") or target.flag("from") is not None:
+            continue
+        if target.heredocs or len(target.args) < 2:
+            continue
+        for raw in target.args[:-1]:
+            if _URL.match(raw) or "$" in raw:
+                continue
+            path = go_clean(raw.lstrip("/")) if raw.strip("/") else "."
+            found.append(ContextSource(target, raw, path))
+    return found
+
+
+def source_regex(source: ContextSource):
+    """A compiled pattern matching what ``source`` names (``filepath.Match`` per path)."""
+    try:
+        return compile_pattern(source.path.replace("**", "*"))
+    except BadPatternError:
+        return None
+
+
+def needs(source: ContextSource, path: str) -> bool:
+    """Does ``source`` copy ``path`` (the path itself or something under a named directory)?"""
+    if source.is_everything:
+        return True
+    if not source.has_wildcard:
+        return path == source.path or path.startswith(source.path + "/")
+    pattern = source_regex(source)
+    if pattern is None:
+        return False
+    parts = path.split("/")
+    return any(pattern.match("/".join(parts[:i])) for i in range(1, len(parts) + 1))
+
+
+def sent_under(scan: "ContextScan", source: ContextSource) -> bool:
+    """Does anything ``source`` names reach the builder?"""
+    if not source.has_wildcard:
+        if source.path in scan.sent_dirs or scan.is_sent(source.path):
+            return True
+        prefix = source.path + "/"
+        return any(f.startswith(prefix) for f in scan.files)
+    pattern = source_regex(source)
+    if pattern is None:
+        return True
+    depth = source.path.count("/") + 1
+    candidates = [*scan.files, *scan.sent_dirs]
+    return any(pattern.match("/".join(p.split("/")[:depth])) for p in candidates if p.count("/") + 1 >= depth)
+
+
+def existing_matches(scan: "ContextScan", source: ContextSource) -> list[str]:
+    """Paths in the context (sent or not) that ``source`` names directly."""
+    if not source.has_wildcard:
+        return [source.path] if os.path.lexists(os.path.join(scan.root, source.path)) else []
+    everything = [*scan.files, *scan.dirs, *scan.excluded, *scan.pruned]
+    pattern = source_regex(source)
+    if pattern is None:
+        return []
+    return sorted({p for p in everything if pattern.match(p)})

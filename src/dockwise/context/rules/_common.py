@@ -1,0 +1,16 @@
+"""Helpers shared by the DC rules (not a rule module: no ``info`` here)."""
+
+from __future__ import annotations
+
+from dockwise.context.analyze import human_bytes
+
+
+def listing(items: list[tuple[str, int]], limit: int = 5) -> str:
+    """``a (3.0 MiB), b (12 B) and 4 more``."""
+    shown = [f"{path} ({human_bytes(size)})" for path, size in items[:limit]]
+    rest = len(items) - limit
+    text = ", ".join(shown)
+    return text + (f" and {rest} more" if rest > 0 else "")
+
+
+FIX_HINT = "run `dockwise context --write-dockerignore` to add the missing lines"

@@ -1,0 +1,72 @@
+"""DC003, DC008, DC009: secrets, big logs/archives/data and unreadable entries in the context."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dockwise.context.check import ContextRule, ContextTarget
+from dockwise.context.rules._common import FIX_HINT, listing
+from dockwise.findings import Finding, RuleInfo, Severity
+
+
+class SecretInContext(ContextRule):
+    info = RuleInfo(
+        code="DC003",
+        name="secret-in-build-context",
+        severity=Severity.ERROR,
+        summary="A secret (.env, private key, cloud/registry credentials) is sent as build context.",
+        rationale=("Everything in the context is uploaded to the builder (often a remote or shared "
+                   "one) and any `COPY . .` bakes it into a layer that everyone who pulls the image "
+                   "can read, even if a later step deletes it."),
+        bad_example="$ ls -a\n.env  id_rsa  Dockerfile",
+        good_example="# .dockerignore\n.env\n.env.*\n*.pem\nid_rsa\n",
+    )
+
+    def check(self, target: ContextTarget) -> Iterator[Finding]:
+        for secret in target.secrets:
+            yield target.at_context(
+                self.info,
+                f"{secret.path} holds {secret.what} and is sent to the builder; exclude it in "
+                f".dockerignore and pass secrets with `RUN --mount=type=secret` instead; {FIX_HINT}",
+                path=secret.path)
+
+
+class LargeArtifactInContext(ContextRule):
+    info = RuleInfo(
+        code="DC008",
+        name="large-artifact-in-context",
+        severity=Severity.WARNING,
+        summary="Large log, archive or data files are sent as build context.",
+        rationale=("Logs, dumps, archives and data sets are rarely needed by the build, but they are "
+                   "uploaded on every build and end up in the image with `COPY . .`."),
+        bad_example="app.log (120 MiB), backup.sql.gz (2 GiB)",
+        good_example="# .dockerignore\n*.log\n*.sql.gz\n",
+    )
+
+    def check(self, target: ContextTarget) -> Iterator[Finding]:
+        by_kind: dict[str, list[tuple[str, int]]] = {}
+        for f in target.large_files:
+            by_kind.setdefault(f.kind, []).append((f.path, f.size))
+        for kind, items in sorted(by_kind.items()):
+            items.sort(key=lambda kv: -kv[1])
+            yield target.at_context(
+                self.info,
+                f"large {kind} files are sent to the builder: {listing(items)}; {FIX_HINT}",
+                paths=[p for p, _ in items])
+
+
+class UnsendableEntry(ContextRule):
+    info = RuleInfo(
+        code="DC009",
+        name="unsendable-context-entry",
+        severity=Severity.WARNING,
+        summary="The context holds entries the builder cannot receive (unreadable, sockets, bad names).",
+        rationale=("An unreadable file or directory makes `docker build` fail while sending the "
+                   "context; sockets and FIFOs are skipped; names that are not UTF-8 get mangled."),
+        bad_example="$ ls -l secret.db\n---------- 1 root root 1.0M secret.db",
+        good_example="# .dockerignore\nsecret.db\n",
+    )
+
+    def check(self, target: ContextTarget) -> Iterator[Finding]:
+        for problem in target.scan.problems:
+            yield target.at_context(self.info, f"{problem.path}: {problem.message}", path=problem.path)

@@ -1,0 +1,97 @@
+"""DC006, DC007: COPY/ADD against the context -- ignored sources, and secrets or big files that
+``COPY .`` bakes into the image."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dockwise.context.check import ContextRule, ContextTarget
+from dockwise.context.copies import context_sources, existing_matches, needs, sent_under
+from dockwise.context.rules._common import listing
+from dockwise.findings import Finding, RuleInfo, Severity
+
+
+class CopyIgnoredFile(ContextRule):
+    info = RuleInfo(
+        code="DC006",
+        name="copy-ignored-file",
+        severity=Severity.ERROR,
+        summary="A COPY/ADD source is excluded by .dockerignore, so the build cannot find it.",
+        rationale=("Excluded paths never reach the builder: the COPY fails with 'not found' (or, with "
+                   "a wildcard, silently copies less). Unlike BuildKit's check this also works when "
+                   ".dockerignore has `!` exceptions."),
+        bad_example="# .dockerignore\nconfig\n# Dockerfile\nCOPY config/app.toml /etc/app/",
+        good_example="# .dockerignore\nconfig\n!config/app.toml\n",
+        aliases=("buildkit:CopyIgnoredFile",),
+    )
+
+    def check(self, target: ContextTarget) -> Iterator[Finding]:
+        if target.ignore is None or target.dockerfile is None:
+            return
+        matcher = target.ignore.matcher
+        for source in context_sources(target.dockerfile):
+            if source.is_everything or sent_under(target.scan, source):
+                continue
+            present = existing_matches(target.scan, source)
+            if not present:
+                continue  # missing altogether: not this rule's business
+            line = self._culprit(target, matcher, present[0])
+            where = f" (line {line.line}: {line.raw.strip()!r})" if line else ""
+            instr = source.instruction
+            yield target.at_dockerfile(
+                self.info,
+                f"{instr.keyword} source {source.raw!r} is excluded by {target.ignore_path}{where}, so it "
+                "is not in the build context and the build fails or copies nothing; remove the "
+                "pattern or add a `!` exception for it",
+                instr.span, path=source.path)
+
+    @staticmethod
+    def _culprit(target: ContextTarget, matcher, path: str):
+        parts = path.split("/")
+        last = -1
+        for i in range(1, len(parts) + 1):
+            last = max(last, matcher.last_match("/".join(parts[:i])))
+        if last < 0:
+            return None
+        return target.ignore.lines[last] if last < len(target.ignore.lines) else None
+
+
+class CopyAllBakesSecrets(ContextRule):
+    info = RuleInfo(
+        code="DC007",
+        name="copy-context-includes-secret-or-large-file",
+        severity=Severity.ERROR,
+        summary="`COPY . …` copies secrets or large files from the context into the image.",
+        rationale=("A file copied into a layer stays in the image for everyone who can pull it, even "
+                   "if a later RUN deletes it; large files make every pull and deploy slower."),
+        bad_example="COPY . /app   # context holds .env and dump.sql (2 GiB)",
+        good_example="# .dockerignore\n.env\n*.sql\n# Dockerfile\nCOPY . /app",
+    )
+
+    def check(self, target: ContextTarget) -> Iterator[Finding]:
+        if target.dockerfile is None:
+            return
+        broad = [s for s in context_sources(target.dockerfile) if s.is_everything or "/" not in s.path
+                 and s.has_wildcard]
+        secrets = target.secrets
+        large = target.large_files
+        seen: set[int] = set()
+        for source in broad:
+            instr = source.instruction
+            if id(instr) in seen:
+                continue
+            seen.add(id(instr))
+            hit_secrets = [(s.path, s.size) for s in secrets if needs(source, s.path)]
+            hit_large = [(f.path, f.size) for f in large if needs(source, f.path)]
+            if hit_secrets:
+                yield target.at_dockerfile(
+                    self.info,
+                    f"{instr.keyword} {source.raw} copies secrets into the image: {listing(hit_secrets)}; "
+                    "exclude them in .dockerignore and use `RUN --mount=type=secret`",
+                    instr.span, paths=[p for p, _ in hit_secrets])
+            if hit_large:
+                yield target.at_dockerfile(
+                    self.info,
+                    f"{instr.keyword} {source.raw} copies large log/archive/data files into the image: "
+                    f"{listing(sorted(hit_large, key=lambda kv: -kv[1]))}; exclude them in .dockerignore",
+                    instr.span, severity=Severity.WARNING, paths=[p for p, _ in hit_large])

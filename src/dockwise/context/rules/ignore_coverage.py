@@ -1,0 +1,70 @@
+"""DC001/DC002: a context that sends what should stay on the developer's machine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dockwise.context.analyze import human_bytes
+from dockwise.context.check import ContextRule, ContextTarget
+from dockwise.context.rules._common import FIX_HINT, listing
+from dockwise.findings import Finding, RuleInfo, Severity
+
+
+class MissingDockerignore(ContextRule):
+    info = RuleInfo(
+        code="DC001",
+        name="missing-dockerignore",
+        severity=Severity.WARNING,
+        summary="The build context has no .dockerignore but holds files that should not be sent.",
+        rationale=("Without .dockerignore `docker build` uploads the whole directory: git history, "
+                   "node_modules, virtualenvs, caches and .env files. Every build pays for the upload, "
+                   "`COPY . .` bakes all of it into a layer and invalidates the cache on any change."),
+        bad_example="$ ls -a\n.git  node_modules  .env  Dockerfile  src",
+        good_example="# .dockerignore\n.git\nnode_modules\n.env\n",
+    )
+
+    def check(self, target: ContextTarget) -> Iterator[Finding]:
+        if target.ignore is not None:
+            return
+        heavy = [(h.path + "/", h.sent_bytes) for h in target.heavy_dirs]
+        secrets = [(s.path, s.size) for s in target.secrets]
+        large = [(f.path, f.size) for f in target.large_files]
+        if not (heavy or secrets or large):
+            return
+        parts = []
+        if heavy:
+            parts.append("heavy directories " + listing(heavy))
+        if secrets:
+            parts.append("secrets " + ", ".join(p for p, _ in secrets[:5]))
+        if large:
+            parts.append("large files " + listing(large))
+        total = human_bytes(target.scan.total_bytes)
+        yield target.at_context(
+            self.info,
+            f"no .dockerignore: the whole context ({total}) is sent to the builder, including "
+            + "; ".join(parts) + f"; {FIX_HINT}",
+            heavy=heavy, secrets=[p for p, _ in secrets])
+
+
+class DockerignoreMissesHeavyDir(ContextRule):
+    info = RuleInfo(
+        code="DC002",
+        name="dockerignore-misses-heavy-directory",
+        severity=Severity.WARNING,
+        summary=".dockerignore does not exclude a heavy directory present in the context.",
+        rationale=("Directories such as .git, node_modules, virtualenvs, caches and build output are "
+                   "large, machine-specific and rebuilt inside the image anyway. Sending them slows "
+                   "every build and `COPY . .` puts them into the image."),
+        bad_example="# .dockerignore\n*.md\n# (node_modules/ present, 300 MiB)",
+        good_example="# .dockerignore\n*.md\nnode_modules\n",
+    )
+
+    def check(self, target: ContextTarget) -> Iterator[Finding]:
+        if target.ignore is None:
+            return
+        for heavy in target.heavy_dirs:
+            yield target.at_context(
+                self.info,
+                f"{heavy.path}/ ({heavy.why}, {heavy.sent_files} files, {human_bytes(heavy.sent_bytes)}) "
+                f"is sent to the builder because .dockerignore does not exclude it; {FIX_HINT}",
+                path=heavy.path, bytes=heavy.sent_bytes)

@@ -1,0 +1,151 @@
+"""DC004, DC005, DC010: .dockerignore lines that do nothing or not what they seem to say."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from dockwise.context.analyze import HEAVY_DIRS
+from dockwise.context.check import ContextRule, ContextTarget
+from dockwise.context.ignorefile import IgnoreLine
+from dockwise.context.patterns import BadPatternError, compile_pattern
+from dockwise.findings import Finding, RuleInfo, Severity
+
+# Lines many projects keep "just in case"; not matching anything is fine for them.
+_DEFENSIVE = re.compile(r"^(\*\*/)?(\.env.*|\*\.log|\*\.pyc|\*\.pyo|\*\.swp|\.DS_Store|Thumbs\.db|\*\.md|"
+                        r"README.*|LICENSE|Dockerfile.*|\.dockerignore|docker-compose.*|\.git.*|"
+                        r"\.hg|\.svn|coverage|\.coverage|\*\.egg-info|\.idea|\.vscode|npm-debug\.log.*|"
+                        r"yarn-error\.log|logs?|tmp|temp)(/\*\*)?$")
+_META = set("*?[]\\")
+
+
+def _is_defensive(pattern: str) -> bool:
+    body = pattern.lstrip("!")
+    name = re.sub(r"^(\*\*/)+", "", body).removesuffix("/**")
+    return name in HEAVY_DIRS or bool(_DEFENSIVE.match(body))
+
+
+class PatternMatchesNothing(ContextRule):
+    info = RuleInfo(
+        code="DC004",
+        name="dockerignore-pattern-matches-nothing",
+        severity=Severity.INFO,
+        summary="A .dockerignore pattern matches no path in the build context.",
+        rationale=("A pattern that matches nothing is usually a stale path or a typo (a gitignore "
+                   "habit such as `*.pyc` that matches only in the root here), so what it was meant "
+                   "to keep out is still sent."),
+        bad_example="# .dockerignore\nsrc/old-module\n",
+        good_example="# .dockerignore\n**/*.pyc\n",
+    )
+
+    def check(self, target: ContextTarget) -> Iterator[Finding]:
+        if target.ignore is None:
+            return
+        scan = target.scan
+        paths = [*scan.files, *scan.dirs, *scan.excluded]
+        for entry in target.ignore.lines:
+            if _is_defensive(entry.pattern):
+                continue
+            try:
+                pattern = compile_pattern(entry.pattern)
+            except BadPatternError:
+                continue
+            if any(pattern.match(p) for p in paths):
+                continue
+            if "/" not in entry.pattern and any(pattern.match(p.rsplit("/", 1)[-1]) for p in paths):
+                continue  # matches nested names only: DC010 says what to write instead
+            yield target.at_ignore_line(
+                self.info,
+                f"pattern {entry.pattern!r} matches nothing in the context (directories excluded as a "
+                "whole are not looked into); remove it or fix the path",
+                entry.line, entry.column, entry.end_column)
+
+
+class SuspiciousPattern(ContextRule):
+    info = RuleInfo(
+        code="DC005",
+        name="dockerignore-suspicious-line",
+        severity=Severity.WARNING,
+        summary="A .dockerignore line that probably means something other than what BuildKit reads.",
+        rationale=("`#` starts a comment only in column 1, `\\` is an escape and not a path "
+                   "separator, and surrounding blanks and `./` are silently removed: such lines "
+                   "often exclude nothing, so the files they name are still sent."),
+        bad_example="# .dockerignore\nnode_modules  # deps\nbin\\Debug\n  # indented comment\n",
+        good_example="# .dockerignore\n# deps\nnode_modules\nbin/Debug\n",
+    )
+
+    def check(self, target: ContextTarget) -> Iterator[Finding]:
+        if target.ignore is None:
+            return
+        for entry in target.ignore.lines:
+            yield from self._check_line(target, entry)
+
+    def _check_line(self, target: ContextTarget, entry: IgnoreLine) -> Iterator[Finding]:
+        text = entry.raw.strip()
+        col, end = entry.column, entry.end_column
+        if text.startswith("#"):
+            yield target.at_ignore_line(
+                self.info, "this line is not a comment: `#` starts a comment only in column 1, so "
+                f"BuildKit reads the pattern {entry.pattern!r}; remove the leading blanks",
+                entry.line, col, end)
+            return
+        hash_at = text.find(" #")
+        if hash_at < 0:
+            hash_at = text.find("\t#")
+        if hash_at > 0:
+            yield target.at_ignore_line(
+                self.info, f"inline comments do not exist in .dockerignore: the whole line is the "
+                f"pattern {entry.pattern!r}, which matches nothing; move the comment to its own line",
+                entry.line, col + hash_at, end)
+        if re.search(r"\\[^*?\[\]\\]", text) and "/" not in text:
+            yield target.at_ignore_line(
+                self.info, f"`\\` is an escape character in .dockerignore, not a path separator: "
+                f"{text!r} does not match {text.replace(chr(92), '/')!r}; use `/`",
+                entry.line, col, end)
+        if entry.raw.rstrip("\r") != entry.raw.rstrip() and text:
+            trailing = len(entry.raw.rstrip("\r")) - len(entry.raw.rstrip())
+            yield target.at_ignore_line(
+                self.info, "trailing blanks are removed from patterns, so a name that really ends "
+                "in a blank cannot be matched; delete them", entry.line, end, end + trailing,
+                severity=Severity.STYLE)
+        body = text[1:].lstrip() if text.startswith("!") else text
+        if body.startswith("./") or "/./" in body:
+            yield target.at_ignore_line(
+                self.info, f"`./` is removed from patterns (BuildKit reads {entry.pattern!r}); write it "
+                "without `./` so the line says what it does", entry.line, col, end,
+                severity=Severity.STYLE)
+
+
+class RootOnlyPattern(ContextRule):
+    info = RuleInfo(
+        code="DC010",
+        name="dockerignore-pattern-only-matches-root",
+        severity=Severity.WARNING,
+        summary="A pattern without `/` matches only in the context root, unlike .gitignore.",
+        rationale=("In .dockerignore `*.pyc` means `./*.pyc`: nested files such as `app/x.pyc` are "
+                   "still sent. Use `**/*.pyc` to match at any depth."),
+        bad_example="# .dockerignore\n*.pyc\n__pycache__\n",
+        good_example="# .dockerignore\n**/*.pyc\n**/__pycache__\n",
+    )
+
+    def check(self, target: ContextTarget) -> Iterator[Finding]:
+        if target.ignore is None:
+            return
+        scan = target.scan
+        nested = [p for p in [*scan.files, *scan.sent_dirs] if "/" in p]
+        for entry in target.ignore.lines:
+            if entry.exclusion or "/" in entry.pattern or entry.pattern.startswith("**"):
+                continue
+            try:
+                pattern = compile_pattern(entry.pattern)
+            except BadPatternError:
+                continue
+            hits = sorted(p for p in nested if pattern.match(p.rsplit("/", 1)[1]) and scan.is_sent(p))
+            if not hits:
+                continue
+            more = f" and {len(hits) - 3} more" if len(hits) > 3 else ""
+            yield target.at_ignore_line(
+                self.info,
+                f"{entry.pattern!r} matches only in the context root (not as in .gitignore); "
+                f"{', '.join(hits[:3])}{more} are still sent; write '**/{entry.pattern}'",
+                entry.line, entry.column, entry.end_column, paths=hits)

@@ -1,0 +1,41 @@
+"""The human-readable part of ``dockwise context``: what is sent and where the bytes are."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from dockwise.context.analyze import human_bytes, largest
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.context.check import ContextTarget
+
+
+def render_summary(target: "ContextTarget", top: int = 5) -> str:
+    scan = target.scan
+    lines = []
+    ignore = os.path.relpath(target.ignore.path) if target.ignore else "none"
+    lines.append(f"build context {os.path.relpath(scan.root)} (.dockerignore: {ignore})")
+    lines.append(f"  sent: {len(scan.files)} files, {human_bytes(scan.total_bytes)}")
+    excluded_bytes = sum(scan.excluded_sizes)
+    if scan.excluded or scan.pruned:
+        pruned = f" + {len(scan.pruned)} excluded directories not walked" if scan.pruned else ""
+        lines.append(f"  excluded: {len(scan.excluded)} files ({human_bytes(excluded_bytes)}){pruned}")
+    top_level = {k: v for k, v in target.totals.items() if "/" not in k}
+    if top_level:
+        lines.append("  largest directories:")
+        lines.extend(f"    {human_bytes(size):>10}  {path}/" for path, size in largest(top_level, top))
+    if scan.files:
+        lines.append("  largest files:")
+        pairs = list(zip(scan.files, scan.sizes))
+        lines.extend(f"    {human_bytes(size):>10}  {path}" for path, size in largest(pairs, top))
+    if target.heavy_dirs:
+        lines.append("  heavy directories sent:")
+        lines.extend(f"    {human_bytes(h.sent_bytes):>10}  {h.path}/  ({h.why})" for h in target.heavy_dirs)
+    if target.secrets:
+        lines.append("  secrets sent (values not shown):")
+        lines.extend(f"    {s.path}: {s.what}" for s in target.secrets)
+    if target.large_files:
+        lines.append(f"  large logs/archives/data sent:")
+        lines.extend(f"    {human_bytes(f.size):>10}  {f.path} ({f.kind})" for f in target.large_files)
+    return "\n".join(lines) + "\n\n"
