@@ -1,15 +1,28 @@
-"""`dockwise dump` (placeholder until its issue lands)."""
+"""`dockwise dump FILE`: print a Dockerfile's parse in BuildKit's parser-test format."""
 
 from __future__ import annotations
 
 import argparse
-
-from dockwise.errors import DockwiseError
+import sys
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("file", metavar="FILE", help="Dockerfile to parse ('-' reads standard input)")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise DockwiseError("'dockwise dump' is not implemented yet")
+    from dockwise.inputs import decode_text, read_text
+    from dockwise.syntax.dump import dump
+    from dockwise.syntax.parser import parse
+
+    if args.file == "-":
+        name = "<stdin>"
+        text = decode_text(sys.stdin.buffer.read(), name=name, what="Dockerfile")
+    else:
+        name = args.file
+        text = read_text(name, what="Dockerfile")
+    output = dump(parse(text, path=name))
+    sys.stdout.flush()
+    sys.stdout.buffer.write(output.encode("utf-8", "surrogateescape"))
+    sys.stdout.buffer.flush()
+    return 0
