@@ -1,15 +1,156 @@
-"""`dockwise image` (placeholder until its issue lands)."""
+"""`dockwise image IMAGE`: size, waste and findings of a built image, tied to Dockerfile lines."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
-from dockwise.errors import DockwiseError
+FAIL_LEVELS = ("error", "warning", "info", "style", "none")
+
+
+def _checked(parse):
+    def convert(text: str):
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    convert.__name__ = parse.__name__
+    return convert
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError("must be at least 1")
+    return value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    pass
+    from dockwise.image.gates import Limit, parse_fraction, parse_size
+
+    parser.add_argument("image", metavar="IMAGE",
+                        help="docker-archive tar (docker save), OCI archive tar, OCI layout directory, "
+                             "or - for a tar on stdin")
+    parser.add_argument("--dockerfile", metavar="PATH",
+                        help="the Dockerfile that built the image: layers and findings get its line numbers "
+                             "(and a .dive-ci next to it is honoured)")
+    parser.add_argument("--target", metavar="STAGE", help="with --dockerfile: the stage that was built "
+                        "(default: the last)")
+    parser.add_argument("--platform", metavar="OS/ARCH[/VARIANT]",
+                        help="image to read from a multi-platform index (default: this machine's, "
+                             "else the only one)")
+    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
+                        help="output format (default: text)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
+    parser.add_argument("--fail-level", choices=FAIL_LEVELS, default="error",
+                        help="lowest finding severity that makes the exit code 1 (default: error)")
+    gates = parser.add_argument_group("CI gates (exit code 1 when broken)")
+    gates.add_argument("--max-size", type=_checked(parse_size), metavar="SIZE",
+                       help="budget for total_bytes, e.g. 500MB or 1.5GiB (also reported as DI010)")
+    gates.add_argument("--min-efficiency", type=_checked(parse_fraction), metavar="RATIO",
+                       help="lowest final_bytes/total_bytes, e.g. 0.95 or 95%%")
+    gates.add_argument("--max-reclaimable", type=_checked(Limit.parse), metavar="SIZE|PCT",
+                       help="most reclaimable bytes, as a size (20MB) or a share of total_bytes (5%%)")
+    gates.add_argument("--ci-config", metavar="FILE",
+                       help="a dive .dive-ci file (default: .dive-ci next to --dockerfile, if any)")
+    parser.add_argument("--hidden-threshold", type=_checked(parse_size), default=None, metavar="SIZE",
+                        help="DI006 reports a layer once later layers hide this much of it (default: 1MiB)")
+    parser.add_argument("--top", type=_checked(_positive), default=10, metavar="N",
+                        help="largest files/directories to show (default: 10)")
+    parser.add_argument("--jobs", "-j", type=_checked(_positive), default=None, metavar="N",
+                        help="processes reading layers (default: one per CPU for large images)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on a terminal")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise DockwiseError("'dockwise image' is not implemented yet")
+    from dockwise.errors import EXIT_CLEAN, EXIT_FINDINGS
+    from dockwise.findings import Severity
+    from dockwise.image.analyze import analyze
+    from dockwise.image.checks import check_image
+    from dockwise.image.gates import evaluate
+    from dockwise.image.rules.base import ImageOptions
+
+    settings = _gate_settings(args)
+    with _Progress(enabled=not args.no_progress and sys.stderr.isatty()) as progress:
+        analysis = analyze(args.image, dockerfile=args.dockerfile, platform=args.platform,
+                           target=args.target, jobs=args.jobs, progress=progress.update)
+    options = ImageOptions(max_size=settings.max_size)
+    if args.hidden_threshold is not None:
+        options.hidden_threshold = args.hidden_threshold
+    findings = check_image(analysis, options)
+    results = evaluate(analysis, settings)
+    _emit(_render(args, analysis, findings, results), args.output)
+    broken = any(not r.passed for r in results)
+    failing = args.fail_level != "none" and any(
+        f.severity >= Severity.parse(args.fail_level) for f in findings)
+    return EXIT_FINDINGS if broken or failing else EXIT_CLEAN
+
+
+def _gate_settings(args: argparse.Namespace):
+    from dockwise.image.gates import GateSettings, find_dive_ci, load_dive_ci
+
+    path = args.ci_config or find_dive_ci(args.dockerfile)
+    settings = load_dive_ci(path) if path else GateSettings()
+    if args.max_size is not None:
+        settings.max_size = args.max_size
+    if args.min_efficiency is not None:
+        settings.min_efficiency = args.min_efficiency
+    if args.max_reclaimable is not None:
+        settings.max_reclaimable = args.max_reclaimable
+    return settings
+
+
+def _render(args, analysis, findings, results) -> str:
+    from dockwise.image.report import render_json, render_summary
+    from dockwise.report import render, use_color
+
+    if args.format == "json":
+        return render_json(analysis, findings, results, args.top)
+    files = [analysis.source.name] + ([args.dockerfile] if args.dockerfile else [])
+    sources = {analysis.source.name: ""}
+    if analysis.dockerfile is not None and args.dockerfile:
+        sources[args.dockerfile] = analysis.dockerfile.source
+    color = args.format == "text" and not args.output and use_color(sys.stdout)
+    rendered = render(args.format, findings, files=files, sources=sources, color=color)
+    if args.format == "text":
+        return render_summary(analysis, results, args.top) + ("\n" + rendered if rendered else "")
+    return rendered
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        from dockwise.inputs import atomic_write
+
+        atomic_write(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+class _Progress:
+    """A rich progress bar on stderr while layers are read (only on a terminal)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bar = None
+        self._task = None
+
+    def __enter__(self) -> "_Progress":
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+            self._bar = Progress(TextColumn("reading layers"), BarColumn(), DownloadColumn(),
+                                 console=Console(stderr=True), transient=True)
+            self._bar.__enter__()
+        return self
+
+    def update(self, scan, done: int, total: int) -> None:
+        if self._bar is None:
+            return
+        if self._task is None:
+            self._task = self._bar.add_task("layers", total=total)
+        self._bar.update(self._task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)

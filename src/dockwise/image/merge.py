@@ -87,6 +87,8 @@ class MergedImage:
     root: Node
     layers: list[LayerStats]
     repeated: dict[str, list[int]] = field(default_factory=dict)  # path -> layers that wrote it
+    # (layer that wrote the bytes, layer that made them invisible) -> bytes
+    hidden_by: dict[tuple[int, int], int] = field(default_factory=dict)
 
     @property
     def total_bytes(self) -> int:
@@ -128,6 +130,7 @@ class _Merger:
         self.layers: list[LayerStats] = []
         self.first_writer: dict[str, int] = {}
         self.repeated: dict[str, list[int]] = {}
+        self.hidden_by: dict[tuple[int, int], int] = {}
 
     # -- inode bookkeeping ------------------------------------------------------------
     def _release(self, node: Node, layer: int) -> None:
@@ -139,6 +142,8 @@ class _Merger:
             self.layers[inode.layer].visible_bytes -= inode.size
             if inode.layer != layer:
                 self.layers[layer].hidden_bytes += inode.size
+            key = (inode.layer, layer)
+            self.hidden_by[key] = self.hidden_by.get(key, 0) + inode.size
 
     def _remove_subtree(self, node: Node, layer: int) -> int:
         """Release every inode under ``node`` (inclusive); returns the non-directories removed."""
@@ -270,7 +275,7 @@ def merge_layers(layer_entries: list[list[Entry]], labels: list[str] | None = No
     merger = _Merger()
     for index, entries in enumerate(layer_entries):
         merger.apply(index, entries, labels[index] if labels else f"layer {index + 1}")
-    return MergedImage(merger.root, merger.layers, merger.repeated)
+    return MergedImage(merger.root, merger.layers, merger.repeated, merger.hidden_by)
 
 
 __all__ = ["FinalFile", "LayerStats", "MergedImage", "Node", "merge_layers", "SYMLINK"]

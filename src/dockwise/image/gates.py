@@ -1,0 +1,150 @@
+"""CI gates: ``--max-size``, ``--min-efficiency``, ``--max-reclaimable``, and dive's ``.dive-ci``.
+
+dive's keys are honoured with dive's meaning: ``rules.lowestEfficiency`` (0..1),
+``rules.highestWastedBytes`` (bytes, ``20MB`` style) and ``rules.highestUserWastedPercent``
+(0..1: reclaimable bytes of the layers above the base image over those layers' bytes).
+``disabled`` turns a rule off. Command-line options win over the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dockwise.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.image.analyze import ImageAnalysis
+
+UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2, "g": 1000**3, "gb": 1000**3,
+         "t": 1000**4, "tb": 1000**4, "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
+SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*$")
+
+
+def parse_size(text: str) -> int:
+    """``200MB`` (SI), ``1.5GiB`` (IEC), ``1048576`` -> bytes."""
+    match = SIZE.match(str(text))
+    unit = match.group(2).lower() if match else None
+    if not match or unit not in UNITS:
+        raise ValueError(f"not a size: {text!r} (examples: 250MB, 1.5GiB, 1048576)")
+    return int(float(match.group(1)) * UNITS[unit])
+
+
+def parse_fraction(text: str) -> float:
+    """``0.95`` or ``95%`` -> 0.95."""
+    raw = str(text).strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise ValueError(f"not a ratio: {text!r} (examples: 0.95, 95%)") from None
+    if not 0 <= value <= 1:
+        raise ValueError(f"ratio out of range: {text!r} (must be between 0 and 1, or 0% and 100%)")
+    return value
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A bytes limit or a fraction of ``total_bytes`` (``--max-reclaimable 10%``)."""
+
+    bytes: int | None = None
+    fraction: float | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "Limit":
+        if str(text).strip().endswith("%"):
+            return cls(fraction=parse_fraction(text))
+        return cls(bytes=parse_size(text))
+
+    def describe(self) -> str:
+        return f"{self.fraction:.1%}" if self.fraction is not None else f"{self.bytes} bytes"
+
+
+@dataclass
+class GateSettings:
+    max_size: int | None = None
+    min_efficiency: float | None = None
+    max_reclaimable: Limit | None = None
+    max_user_wasted: float | None = None  # dive's highestUserWastedPercent
+    source: str = ""  # the .dive-ci file used, if any
+
+
+@dataclass(frozen=True)
+class GateResult:
+    name: str
+    limit: str
+    actual: str
+    passed: bool
+
+
+def load_dive_ci(path: str) -> GateSettings:
+    """Read a ``.dive-ci`` file (YAML) into gate settings."""
+    from dockwise.inputs import read_text
+
+    text = read_text(path, what=".dive-ci file")
+    try:
+        import yaml
+
+        document = yaml.safe_load(text) or {}
+    except Exception as exc:  # yaml.YAMLError and friends
+        raise InputError(f"not valid YAML: {exc}", path=path) from None
+    rules = document.get("rules") if isinstance(document, dict) else None
+    if not isinstance(rules, dict):
+        return GateSettings(source=path)
+    settings = GateSettings(source=path)
+    try:
+        if _enabled(rules.get("lowestEfficiency")):
+            settings.min_efficiency = parse_fraction(rules["lowestEfficiency"])
+        if _enabled(rules.get("highestWastedBytes")):
+            settings.max_reclaimable = Limit(bytes=parse_size(rules["highestWastedBytes"]))
+        if _enabled(rules.get("highestUserWastedPercent")):
+            settings.max_user_wasted = parse_fraction(rules["highestUserWastedPercent"])
+    except ValueError as exc:
+        raise InputError(str(exc), path=path) from None
+    return settings
+
+
+def _enabled(value: Any) -> bool:
+    return value is not None and str(value).strip().lower() not in ("disabled", "")
+
+
+def find_dive_ci(dockerfile: str | None) -> str | None:
+    if not dockerfile:
+        return None
+    candidate = os.path.join(os.path.dirname(os.path.abspath(dockerfile)), ".dive-ci")
+    return candidate if os.path.isfile(candidate) else None
+
+
+def user_wasted_fraction(analysis: "ImageAnalysis") -> float:
+    """dive's user wasted percent: reclaimable bytes of the non-base layers over their bytes.
+    Base layers are those aligned to the base image, else (as dive does) the first layer."""
+    base = {layer.index for layer in analysis.layers if layer.base} or {0}
+    user = [layer for layer in analysis.layers if layer.index not in base]
+    total = sum(layer.stats.total_bytes for layer in user)
+    wasted = sum(layer.stats.reclaimable_bytes for layer in user)
+    return wasted / total if total else 0.0
+
+
+def evaluate(analysis: "ImageAnalysis", settings: GateSettings) -> list[GateResult]:
+    results = []
+    if settings.max_size is not None:
+        results.append(GateResult("max-size", f"{settings.max_size} bytes", f"{analysis.total_bytes} bytes",
+                                  analysis.total_bytes <= settings.max_size))
+    if settings.min_efficiency is not None:
+        results.append(GateResult("min-efficiency", f"{settings.min_efficiency:.2%}",
+                                  f"{analysis.efficiency:.2%}", analysis.efficiency >= settings.min_efficiency))
+    if settings.max_reclaimable is not None:
+        limit = settings.max_reclaimable
+        if limit.fraction is not None:
+            actual = analysis.reclaimable_bytes / analysis.total_bytes if analysis.total_bytes else 0.0
+            results.append(GateResult("max-reclaimable", limit.describe(), f"{actual:.2%}",
+                                      actual <= limit.fraction))
+        else:
+            results.append(GateResult("max-reclaimable", limit.describe(), f"{analysis.reclaimable_bytes} bytes",
+                                      analysis.reclaimable_bytes <= (limit.bytes or 0)))
+    if settings.max_user_wasted is not None:
+        actual = user_wasted_fraction(analysis)
+        results.append(GateResult("max-user-wasted", f"{settings.max_user_wasted:.2%}", f"{actual:.2%}",
+                                  actual <= settings.max_user_wasted))
+    return results

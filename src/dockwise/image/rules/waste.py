@@ -1,0 +1,67 @@
+"""Bytes that are shipped for nothing, and images over their budget."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.image.rules.base import ImageRule, ImageTarget, human_bytes
+
+
+class HiddenContent(ImageRule):
+    info = RuleInfo(
+        code="DI006",
+        name="image-hidden-content",
+        severity=Severity.WARNING,
+        summary="A layer adds content that a later layer deletes or overwrites (still shipped).",
+        rationale=("Deleting or overwriting a file in a later layer only hides it: the bytes stay in "
+                   "the earlier layer and every pull downloads them. Create and remove temporary "
+                   "files in the same RUN, or build them in another stage."),
+        bad_example="RUN wget -O /tmp/sdk.tgz https://example.com/sdk.tgz\nRUN tar -xzf /tmp/sdk.tgz -C /opt\nRUN rm /tmp/sdk.tgz",
+        good_example="RUN wget -O /tmp/sdk.tgz https://example.com/sdk.tgz \\\n    && tar -xzf /tmp/sdk.tgz -C /opt && rm /tmp/sdk.tgz",
+    )
+
+    def check(self, target: ImageTarget) -> Iterator[Finding]:
+        threshold = target.options.hidden_threshold
+        hidden_by = target.analysis.merged.hidden_by
+        for layer in target.analysis.layers:
+            wasted = layer.stats.reclaimable_bytes
+            if wasted < max(threshold, 1):
+                continue
+            hiders = sorted(((h, b) for (o, h), b in hidden_by.items() if o == layer.index and b),
+                            key=lambda hb: -hb[1])
+            by = ", ".join(f"{target.layer_name(h)} ({human_bytes(b)})" for h, b in hiders[:3])
+            yield target.finding(
+                self.info,
+                f"{target.layer_name(layer.index)} adds {human_bytes(wasted)} that later layers delete or "
+                f"overwrite ({by or 'the same layer'}); they are still shipped -- create and remove "
+                "them in the same RUN, or build them in another stage",
+                layer=layer.index, bytes=wasted,
+                hidden_by=[h + 1 for h, _ in hiders])
+
+
+class SizeBudget(ImageRule):
+    info = RuleInfo(
+        code="DI010",
+        name="image-over-size-budget",
+        severity=Severity.ERROR,
+        summary="The image is larger than its size budget (--max-size).",
+        rationale=("Image size is pull time on every node and every cold start, registry storage and "
+                   "transfer cost. A budget in CI stops the slow creep of a few megabytes per change."),
+        bad_example="dockwise image app.tar --max-size 200MB   # image is 640 MB",
+        good_example="dockwise image app.tar --max-size 200MB   # image is 180 MB",
+    )
+
+    def check(self, target: ImageTarget) -> Iterator[Finding]:
+        budget = target.options.max_size
+        analysis = target.analysis
+        if budget is None or analysis.total_bytes <= budget:
+            return
+        biggest = max(analysis.layers, key=lambda l: l.stats.total_bytes, default=None)
+        where = f"; the largest is {target.layer_name(biggest.index)}, {human_bytes(biggest.stats.total_bytes)}" \
+            if biggest else ""
+        yield target.finding(
+            self.info,
+            f"the image holds {human_bytes(analysis.total_bytes)} ({analysis.total_bytes} bytes), over its "
+            f"budget of {human_bytes(budget)}{where}",
+            layer=biggest.index if biggest else None, bytes=analysis.total_bytes, budget=budget)
