@@ -1,0 +1,200 @@
+"""Family 3: deleting in a later layer only hides the bytes.
+
+Every RUN/COPY/ADD writes one layer; a file written in one layer and removed by a later RUN is
+still stored (and pulled) in full -- the later layer only records a "whiteout". This rule
+follows, stage by stage (a stage built FROM another inherits its history), what each
+instruction downloaded, cloned, extracted, copied or cached, and reports an ``rm`` in a later
+RUN that targets it, naming the line that created it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.rules._runs import (
+    cache_mounted, invocation, path_covers, position_of, removed_paths, removes_after,
+    shipping_stage_indexes, word_value,
+)
+from dockwise.rules.base import CheckTarget, DockerfileRule
+
+LAYER_KEYWORDS = ("RUN", "COPY", "ADD")
+ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
+
+# package managers whose caches/indexes land in the layer unless removed in the same RUN
+PACKAGE_CACHES: dict[str, tuple[tuple[str, ...], str]] = {
+    "apt-get": (("update",), "/var/lib/apt/lists"),
+    "apt": (("update",), "/var/lib/apt/lists"),
+    "apk": (("update", "add"), "/var/cache/apk"),
+    "yum": (("install", "update", "upgrade", "makecache"), "/var/cache/yum"),
+    "dnf": (("install", "in", "update", "upgrade", "makecache"), "/var/cache/dnf"),
+    "pip": (("install",), "/root/.cache/pip"),
+    "pip3": (("install",), "/root/.cache/pip"),
+    "npm": (("install", "i", "ci"), "/root/.npm"),
+}
+
+
+@dataclass
+class Created:
+    path: str  # absolute, normalised
+    instruction: Any
+    verb: str  # "downloaded", "cloned", "copied", ...
+    advice: str
+
+
+def _abs(path: str, cwd: str) -> str:
+    if not path.startswith("/"):
+        path = posixpath.join(cwd or "/", path)
+    return posixpath.normpath(path)
+
+
+def _workdir(target: CheckTarget, instr: Any) -> str:
+    state = target.model.state_at(instr)
+    return state.workdir if state is not None and state.workdir else "/"
+
+
+def created_by_copy(target: CheckTarget, instr: Any) -> list[Created]:
+    """Files a COPY/ADD puts in the image (single files and downloads; whole folders are not
+    tracked, since a later rm under them may target something else)."""
+    if instr.heredocs or len(instr.args) < 2:
+        return []
+    args = [target.model.expand(a, instr).text for a in instr.args]
+    dest, sources = args[-1], args[:-1]
+    cwd = _workdir(target, instr)
+    into_dir = dest.endswith("/") or len(sources) > 1
+    found = []
+    for source in sources:
+        is_url = "://" in source
+        base = posixpath.basename(source.split("?", 1)[0].rstrip("/")) if source not in (".", "./") else ""
+        if not base or any(c in base for c in "*?[$") or (not is_url and "." not in base):
+            continue
+        if instr.keyword == "ADD" and not is_url and base.endswith(ARCHIVE_SUFFIXES):
+            continue  # ADD extracts local archives: the archive itself is not in the image
+        verb = "downloaded" if is_url else ("added" if instr.keyword == "ADD" else "copied")
+        advice = ("download it in a builder stage and COPY --from only what you need" if is_url
+                  else "leave it out of the image (.dockerignore, or COPY only what you need)")
+        paths = [_abs(posixpath.join(dest, base), cwd)] if into_dir else [_abs(dest, cwd),
+                                                                          _abs(posixpath.join(dest, base), cwd)]
+        found.extend(Created(p, instr, verb, advice) for p in paths)
+    return found
+
+
+def created_by_run(target: CheckTarget, instr: Any, script: Any) -> list[Created]:
+    """Paths a RUN leaves behind: downloads, clones, extractions, copies, package caches --
+    unless the same RUN removes them again."""
+    cwd = _workdir(target, instr)
+    found: list[Created] = []
+    for write in script.writes():
+        if write.kind not in ("download", "clone", "extract", "copy") or not write.path:
+            continue
+        if any(c in write.path for c in "$`*?"):
+            continue
+        path = _abs(write.path, cwd)
+        if path in ("/", cwd) and write.kind == "extract":
+            continue
+        if removes_after(script, position_of(script, write.command) - 1, path):
+            continue
+        verb = {"download": "downloaded", "clone": "cloned", "extract": "extracted into",
+                "copy": "copied to"}[write.kind]
+        found.append(Created(path, instr, verb,
+                             "do the download, use and cleanup in one RUN, or in a builder stage and "
+                             "COPY --from only the result"))
+    found.extend(_package_caches(instr, script))
+    return found
+
+
+def _package_caches(instr: Any, script: Any) -> list[Created]:
+    found = []
+    for manager, (subs, path) in PACKAGE_CACHES.items():
+        for command in script.find(manager):
+            inv = invocation(command, command.value_options() if hasattr(command, "value_options") else frozenset())
+            if inv.sub not in subs:
+                continue
+            if manager == "apk" and inv.has("--no-cache"):
+                continue
+            if manager.startswith("pip") and inv.has("--no-cache-dir"):
+                continue
+            if cache_mounted(instr, path) or removes_after(script, position_of(script, command), path):
+                continue
+            found.append(Created(path, instr, f"filled {path} (`{manager} {inv.sub}`)",
+                                 "clean the cache in the RUN that fills it, or use a cache mount"))
+    return found
+
+
+def _layer_number(target: CheckTarget, instr: Any) -> int | None:
+    """1-based position of ``instr`` among the layer-writing instructions of its stage chain."""
+    model = target.model
+    stage = model.stage_of(instr)
+    chain = []
+    seen = set()
+    while stage is not None and stage.index not in seen:
+        seen.add(stage.index)
+        chain.append(stage)
+        stage = stage.base_stage
+    count = 0
+    for stage in reversed(chain):
+        for other in stage.instructions:
+            if other.keyword in LAYER_KEYWORDS:
+                count += 1
+            if other is instr:
+                return count
+    return None
+
+
+class DeletedInLaterLayer(DockerfileRule):
+    info = RuleInfo(
+        code="DW301", name="delete-in-later-layer", severity=Severity.WARNING,
+        summary="Removing a file in a later RUN does not make the image smaller.",
+        rationale="Each RUN/COPY/ADD is a layer, and layers only add: a file written in one layer and "
+                  "deleted in the next is still stored, pushed and pulled in full -- the later layer just "
+                  "hides it. Delete in the same RUN that created it, or create it in a builder stage.",
+        bad_example="RUN wget -O /tmp/jdk.tar.gz https://example.com/jdk.tar.gz\n"
+                    "RUN tar -xzf /tmp/jdk.tar.gz -C /opt\nRUN rm /tmp/jdk.tar.gz",
+        good_example="RUN wget -O /tmp/jdk.tar.gz https://example.com/jdk.tar.gz \\\n"
+                     "    && tar -xzf /tmp/jdk.tar.gz -C /opt && rm /tmp/jdk.tar.gz",
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        shipping = shipping_stage_indexes(target)
+        history: dict[int, list[Created]] = {}
+        for stage in target.model.stages:
+            base = stage.base_stage
+            created = list(history.get(base.index, [])) if base is not None else []
+            for instr in stage.instructions:
+                if instr.keyword == "RUN":
+                    script = target.shell(instr)
+                    if stage.index in shipping:
+                        yield from self._removals(target, instr, script, created)
+                    created.extend(created_by_run(target, instr, script))
+                elif instr.keyword in ("COPY", "ADD"):
+                    created.extend(created_by_copy(target, instr))
+            history[stage.index] = created
+
+    def _removals(self, target: CheckTarget, instr: Any, script: Any, created: list[Created]
+                  ) -> Iterator[Finding]:
+        cwd = _workdir(target, instr)
+        for command in script.commands:
+            for word in removed_paths(command):
+                value = word_value(word)
+                if not value or "$" in value or "`" in value:
+                    continue
+                gone = _abs(value if value.startswith("/") else posixpath.join(command.cwd or cwd, value), "/")
+                hit = next((c for c in created if c.instruction is not instr and path_covers(gone, c.path)), None)
+                if hit is None:
+                    continue
+                created[:] = [c for c in created if not path_covers(gone, c.path)]
+                yield self._finding(target, instr, word, hit)
+
+    def _finding(self, target: CheckTarget, instr: Any, word: Any, hit: Created) -> Finding:
+        made = hit.instruction.line
+        layer = _layer_number(target, hit.instruction)
+        where = f"layer {layer} of this Dockerfile" if layer else f"the layer of line {made}"
+        return target.finding(
+            self.info,
+            f"line {made} {hit.verb} {hit.path}; removing it on line {instr.line} only hides it -- the bytes "
+            f"stay in {where} and are still pushed and pulled. Remove it in the same RUN that created it, "
+            f"or {hit.advice}.",
+            word.span or instr.span, created_line=made, path=hit.path)
