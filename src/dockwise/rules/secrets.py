@@ -1,0 +1,275 @@
+"""Family 10: secrets baked into the image (names, values, and copied credential files).
+
+Every message redacts the secret: it names the kind of secret and where it is, never its value.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.rules._instr_words import BodyWord, all_instructions, instruction_words, split_body, word_span
+from dockwise.rules.base import CheckTarget, DockerfileRule
+
+ADVICE = "pass it at build time with `RUN --mount=type=secret,id=…` (or at run time) instead"
+
+# BuildKit's SecretsUsedInArgOrEnv: a secret word as the whole name or an underscore-separated part.
+SECRET_NAME = re.compile(
+    r"(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)")
+# BuildKit allows "public"; dockwise also allows names that hold a *reference* to a secret
+# (`*_FILE`, `*_PATH`, `*_DIR`, `*_URL`) and GPG/PGP key fingerprints (public by design).
+ALLOWED_NAME = re.compile(r"(?i)(?:_|^)(?:public|file|path|dir|url|gpg|pgp|fingerprint)(?:_|$)")
+
+
+def secret_looking_name(name: str) -> bool:
+    return bool(SECRET_NAME.search(name)) and not ALLOWED_NAME.search(name)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: BodyWord
+    name_text: str
+    value: str | None  # None: ARG without default
+    value_start: int  # body index of the value
+    value_end: int
+
+
+def assignments(instr, escape: str) -> list[Assignment]:
+    """The KEY[=value] pairs of an ARG or ENV (legacy `ENV KEY value` too), with body positions."""
+    words = split_body(instr.body, escape)
+    if not words:
+        return []
+    if instr.keyword == "ENV" and "=" not in words[0].raw:
+        first = words[0]
+        rest_start = words[1].start if len(words) > 1 else first.end
+        value = instr.body[rest_start:].strip()
+        return [Assignment(first, first.value, value, rest_start, rest_start + len(value))]
+    found = []
+    for word in words:
+        name, eq, _ = word.raw.partition("=")
+        name_word = BodyWord(name, name, word.start, word.start + len(name))
+        if not eq:
+            found.append(Assignment(name_word, name, None, word.end, word.end))
+        else:
+            value = word.value.partition("=")[2]
+            found.append(Assignment(name_word, name, value, word.start + len(name) + 1, word.end))
+    return found
+
+
+class SecretNameInArgOrEnv(DockerfileRule):
+    info = RuleInfo(
+        code="DW911",
+        name="secret-in-arg-or-env",
+        severity=Severity.WARNING,
+        summary="An ARG or ENV name says it holds a secret.",
+        rationale=(
+            "ENV values are stored in the image config and ARG values in its build history: anyone "
+            "who can pull the image reads them with `docker history` or `docker inspect`."),
+        bad_example="FROM python:3.12-slim\nARG GITHUB_TOKEN\nRUN git clone https://$GITHUB_TOKEN@github.com/org/repo\n",
+        good_example=("# syntax=docker/dockerfile:1\nFROM python:3.12-slim\n"
+                      "RUN --mount=type=secret,id=github_token \\\n"
+                      "    git clone https://$(cat /run/secrets/github_token)@github.com/org/repo\n"),
+        aliases=("buildkit:SecretsUsedInArgOrEnv",),
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for instr in all_instructions(target.model):
+            if instr.keyword not in ("ARG", "ENV"):
+                continue
+            for pair in assignments(instr, target.dockerfile.escape):
+                if not secret_looking_name(pair.name_text):
+                    continue
+                where = ("is stored in the image config (`docker inspect` shows it)"
+                         if instr.keyword == "ENV" else "is recorded in the image history of every RUN that uses it")
+                yield target.finding(
+                    self.info,
+                    f"`{instr.keyword} {pair.name_text}` looks like a secret; its value {where}; {ADVICE}",
+                    word_span(instr, pair.name))
+
+
+@dataclass(frozen=True)
+class SecretPattern:
+    kind: str
+    regex: re.Pattern[str]
+    group: int = 0
+
+
+VALUE_PATTERNS = (
+    SecretPattern("an AWS access key ID", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    SecretPattern("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})")),
+    SecretPattern("a private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY-----")),
+    SecretPattern("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,200}")),
+    SecretPattern("a Stripe live key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,200}")),
+    SecretPattern("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    SecretPattern("a password in a URL", re.compile(r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@$]{1,100}:([^\s@/$]{6,100})@"), 1),
+    SecretPattern("a hard-coded password", re.compile(
+        r"(?i)\b(?:password|passwd|pwd|secret|token|api_?key)[\"']?\s{0,3}[=:]\s{0,3}[\"']?([^\s\"'$;&|]{8,100})"), 1),
+)
+
+
+def _entropy(text: str) -> float:
+    counts: dict[str, int] = {}
+    for ch in text:
+        counts[ch] = counts.get(ch, 0) + 1
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def _plausible_generic(value: str) -> bool:
+    """A literal that looks random enough to be a real password, not a placeholder or a path."""
+    if value.startswith(("/", "<", "{", "%", "changeme", "example")) or "${" in value:
+        return False
+    classes = sum(any(f(ch) for ch in value) for f in (str.islower, str.isupper, str.isdigit))
+    return classes >= 2 and _entropy(value) >= 3.0
+
+
+def find_secret_values(text: str) -> Iterator[tuple[str, int, int]]:
+    """(kind, start, end) of every secret-looking value in ``text``."""
+    for pattern in VALUE_PATTERNS:
+        for match in pattern.regex.finditer(text):
+            start, end = match.span(pattern.group)
+            if pattern.group and not _plausible_generic(match.group(pattern.group)):
+                continue
+            yield pattern.kind, start, end
+
+
+def redact(value: str) -> str:
+    return f"{value[:4]}… ({len(value)} characters, redacted)" if len(value) > 12 else "(redacted)"
+
+
+class SecretValueInDockerfile(DockerfileRule):
+    info = RuleInfo(
+        code="DW912",
+        name="secret-value-in-dockerfile",
+        severity=Severity.ERROR,
+        summary="A literal that looks like a real credential is written in the Dockerfile.",
+        rationale=(
+            "The value ships with the image (config, history or a layer) and with every copy of the "
+            "Dockerfile in version control; it must be treated as leaked and rotated."),
+        bad_example="FROM alpine:3.20\nENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n",
+        good_example=("# syntax=docker/dockerfile:1\nFROM alpine:3.20\n"
+                      "RUN --mount=type=secret,id=aws,target=/root/.aws/credentials aws s3 ls\n"),
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for instr in all_instructions(target.model):
+            if instr.keyword not in ("ARG", "ENV", "LABEL", "RUN"):
+                continue
+            taken: list[tuple[int, int]] = []
+            for kind, start, end in find_secret_values(instr.body):
+                if any(start < e and s < end for s, e in taken):
+                    continue  # one finding per secret, by its most specific kind
+                taken.append((start, end))
+                yield target.finding(
+                    self.info,
+                    f"{kind} is written in this {instr.keyword} ({redact(instr.body[start:end])}): it "
+                    f"ships in the image and in version control; rotate it and {ADVICE}",
+                    instr.span_of(start, end), kind=kind)
+
+
+SECRET_FILE_GLOBS = (
+    ".env", ".env.*", "*.env", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "*.pem", "*.key",
+    "*.p12", "*.pfx", "*.keystore", "*.jks", ".npmrc", ".pypirc", ".netrc", ".git-credentials",
+    "credentials", "config.json", "kubeconfig", "*.kubeconfig", "htpasswd", ".htpasswd",
+    "secrets.yml", "secrets.yaml", "secrets.json",
+)
+NOT_SECRET = (".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults")
+# Files that are only secret in their usual folder.
+FOLDER_BOUND = {"credentials": (".aws",), "config.json": (".docker",), "config": (".kube",)}
+NESTED_SECRET_PATHS = (".aws/credentials", ".docker/config.json", ".kube/config", ".ssh/id_rsa",
+                       ".ssh/id_ed25519", ".ssh/id_ecdsa")
+
+
+def secret_file_kind(path: str) -> bool:
+    norm = path.replace("\\", "/").rstrip("/")
+    base = norm.rsplit("/", 1)[-1]
+    if base in NOT_SECRET or base.endswith(".pub"):
+        return False
+    if base in FOLDER_BOUND:
+        parent = norm.rsplit("/", 2)[-2] if "/" in norm else ""
+        return parent in FOLDER_BOUND[base]
+    return any(fnmatch.fnmatchcase(base, glob) for glob in SECRET_FILE_GLOBS)
+
+
+@lru_cache(maxsize=64)
+def _context_secret_files(context_dir: str, mtime: float) -> tuple[str, ...]:
+    """Secret-looking files at the top of ``context_dir`` (plus well-known nested ones) that
+    its .dockerignore does not exclude. Only one directory level is listed: cheap on big trees."""
+    try:
+        names = sorted(e.name for e in os.scandir(context_dir) if e.is_file())
+    except OSError:
+        return ()
+    candidates = [n for n in names if secret_file_kind(n)]
+    candidates += [p for p in NESTED_SECRET_PATHS if os.path.isfile(os.path.join(context_dir, p))]
+    if not candidates:
+        return ()
+    matcher = _ignore_matcher(context_dir)
+    if matcher is None:
+        return tuple(candidates)
+    return tuple(c for c in candidates if not matcher.excluded(c))
+
+
+def _ignore_matcher(context_dir: str):
+    try:
+        from dockwise.context.ignorefile import build_matcher, load_ignore
+
+        ignore = load_ignore(context_dir)
+        return build_matcher(ignore) if ignore is not None else None
+    except Exception:  # noqa: BLE001 - a broken .dockerignore is the context checker's finding
+        return None
+
+
+class SecretFileCopied(DockerfileRule):
+    info = RuleInfo(
+        code="DW913",
+        name="secret-file-copied-into-image",
+        severity=Severity.ERROR,
+        summary="COPY/ADD puts a credentials file (.env, private key, .npmrc, cloud config) into the image.",
+        rationale=(
+            "A file copied into a layer stays in the image even if a later RUN deletes it: anyone "
+            "who pulls the image can extract it with `docker save`."),
+        bad_example="FROM node:22-slim\nCOPY .npmrc /root/.npmrc\nRUN npm ci\n",
+        good_example=("# syntax=docker/dockerfile:1\nFROM node:22-slim\n"
+                      "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n"),
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        context_dir = os.path.dirname(os.path.abspath(target.path))
+        for instr in all_instructions(target.model):
+            if instr.keyword not in ("COPY", "ADD") or instr.flag("from") is not None or instr.heredocs:
+                continue
+            words = instruction_words(instr, target.dockerfile.escape)
+            for word in words[:-1]:
+                if word.value.startswith(("http://", "https://", "git@")):
+                    continue
+                if secret_file_kind(word.value):
+                    yield target.finding(
+                        self.info,
+                        f"`{word.value}` looks like a credentials file and is copied into a layer, "
+                        f"where anyone who pulls the image can read it; {ADVICE}",
+                        word_span(instr, word))
+                elif word.value in (".", "./"):
+                    yield from self._whole_context(target, instr, word, context_dir)
+
+    def _whole_context(self, target: CheckTarget, instr, word, context_dir) -> Iterator[Finding]:
+        try:
+            mtime = os.stat(context_dir).st_mtime
+        except OSError:
+            return
+        if not os.path.isfile(target.path):
+            return
+        found = _context_secret_files(context_dir, mtime)
+        if found:
+            names = ", ".join(f"`{n}`" for n in found[:5])
+            yield target.finding(
+                self.info,
+                f"`{instr.keyword} {word.raw}` copies {names} from the build context into a layer "
+                f"(no .dockerignore excludes it), where anyone who pulls the image can read it; add "
+                f"it to .dockerignore and {ADVICE}",
+                word_span(instr, word), files=list(found))

@@ -1,0 +1,261 @@
+"""Family 6: does `docker stop` reach the application, or wait 10 s and kill it?"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
+from dockwise.rules._instr_words import (
+    body_span, effective_instruction, instruction_words, split_body, word_span,
+)
+from dockwise.rules.base import CheckTarget, DockerfileRule
+
+SHELLS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"}
+INITS = {"tini", "tini-static", "dumb-init", "docker-init", "catatonit", "s6-svscan", "init",
+         "runsvdir", "supervisord", "s6-overlay", "entrykit", "su-exec-init"}
+# Characters that make a shell-form command need a shell: converting it to exec form would
+# change its meaning, so no fix is offered then.
+SHELL_SYNTAX = set("$&|;<>*?`'\"\\(){}[]~#=!")
+MAX_SCRIPT_BYTES = 256 * 1024
+
+
+def _exec_form_fix(target: CheckTarget, instr) -> Fix | None:
+    body = instr.body.strip()
+    if not body or any(ch in SHELL_SYNTAX for ch in body):
+        return None
+    words = body.split()
+    span = body_span(instr)
+    replacement = json.dumps(words)
+    return Fix(description="rewrite in exec (JSON array) form",
+               edits=(Edit(span.start.offset, span.end.offset, replacement),), safe=False)
+
+
+class ShellFormCommand(DockerfileRule):
+    info = RuleInfo(
+        code="DL3025",
+        name="json-args-recommended",
+        severity=Severity.WARNING,
+        summary="Use the exec (JSON) form for CMD, ENTRYPOINT and HEALTHCHECK CMD.",
+        rationale=(
+            "In shell form PID 1 is /bin/sh, which does not forward SIGTERM: `docker stop` waits "
+            "its 10 s grace period and then SIGKILLs the app, with no graceful shutdown (open "
+            "connections dropped, buffers lost). It also needs /bin/sh in the image."),
+        bad_example="FROM python:3.12-slim\nCMD python app.py\n",
+        good_example="FROM python:3.12-slim\nCMD [\"python\", \"app.py\"]\n",
+        aliases=("hadolint:DL3025", "buildkit:JSONArgsRecommended"),
+        fixable=True,
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for instr in target.dockerfile.instructions:
+            if instr.keyword in ("CMD", "ENTRYPOINT"):
+                if instr.json_form or not instr.body.strip():
+                    continue
+                yield target.finding(
+                    self.info,
+                    f"shell-form {instr.keyword} runs `/bin/sh -c`, which does not forward "
+                    "SIGTERM: `docker stop` waits 10 s then kills the app; use the exec form "
+                    f"{instr.keyword} [\"executable\", \"arg\"]",
+                    body_span(instr), fix=_exec_form_fix(target, instr))
+            elif instr.keyword == "HEALTHCHECK":
+                yield from self._healthcheck(target, instr)
+
+    def _healthcheck(self, target: CheckTarget, instr) -> Iterator[Finding]:
+        words = split_body(instr.body, target.dockerfile.escape)
+        if not words or words[0].value.upper() != "CMD":
+            return
+        rest = instr.body[words[0].end:].strip()
+        if not rest or rest.startswith("["):
+            return
+        start = instr.body.index(rest, words[0].end)
+        yield target.finding(
+            self.info,
+            "shell-form HEALTHCHECK CMD starts `/bin/sh -c` for every probe and breaks on images "
+            "without a shell; use HEALTHCHECK CMD [\"executable\", \"arg\"]",
+            instr.span_of(start, start + len(rest)))
+
+
+def _resolve(path: str, workdir: str) -> str:
+    if not path.startswith("/"):
+        path = workdir.rstrip("/") + "/" + path
+    return os.path.normpath(path)
+
+
+def _copy_sources_of(target: CheckTarget, dest_path: str, final) -> list[str]:
+    """Context paths that COPY/ADD put at ``dest_path`` in ``final``'s stage chain."""
+    from dockwise.rules._instr_words import stage_chain
+
+    found: list[str] = []
+    for stage in stage_chain(final):
+        for instr in stage.instructions:
+            if instr.keyword not in ("COPY", "ADD") or instr.flag("from") is not None:
+                continue
+            words = [w.value for w in instruction_words(instr, target.dockerfile.escape)]
+            if len(words) < 2 or instr.heredocs:
+                continue
+            state = target.model.state_at(instr)
+            workdir = state.workdir if state else "/"
+            *sources, dest = words
+            dest_abs = _resolve(dest, workdir)
+            dest_is_dir = dest.endswith("/") or dest in (".", "./") or len(sources) > 1
+            for src in sources:
+                if dest_is_dir:
+                    if src in (".", "./"):
+                        rel = os.path.relpath(dest_path, dest_abs)
+                        if not rel.startswith(".."):
+                            found.append(rel)
+                    elif os.path.join(dest_abs, os.path.basename(src.rstrip("/"))) == dest_path:
+                        found.append(src)
+                elif dest_abs == dest_path:
+                    found.append(src)
+    return found
+
+
+EXEC_LINE = re.compile(r"^\s*(?:[^#\n]*?(?:&&|;|\bthen|\belse|\bdo)\s*)?exec\s+[^\s>&<]", re.MULTILINE)
+
+
+@lru_cache(maxsize=256)
+def _script_text(path: str, mtime: float) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_SCRIPT_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > MAX_SCRIPT_BYTES or b"\0" in data:
+        return None
+    return data.decode("utf-8", errors="replace")
+
+
+def _read_script(path: str) -> str | None:
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError:
+        return None
+    if not os.path.isfile(path):
+        return None
+    return _script_text(path, mtime)
+
+
+def _last_command_line(text: str) -> str:
+    for line in reversed(text.splitlines()):
+        line = line.strip()
+        if line and not line.startswith("#") and line not in ("fi", "done", "esac", "}", ";;"):
+            return line
+    return ""
+
+
+def _entry_words(target: CheckTarget, instr) -> list:
+    return instruction_words(instr, target.dockerfile.escape)
+
+
+def _program(words) -> int:
+    """Index of the program after init wrappers are skipped, or -1 if an init is PID 1."""
+    if not words:
+        return -1
+    if os.path.basename(words[0].value) in INITS:
+        return -1
+    return 0
+
+
+class EntrypointScriptWithoutExec(DockerfileRule):
+    info = RuleInfo(
+        code="DW601",
+        name="entrypoint-script-without-exec",
+        severity=Severity.WARNING,
+        summary="The ENTRYPOINT script does not `exec` its final command, so the shell stays PID 1.",
+        rationale=(
+            "A wrapper script that runs the app as a child keeps the shell as PID 1; the shell "
+            "does not forward SIGTERM, so `docker stop` waits 10 s and SIGKILLs the app with no "
+            "graceful shutdown."),
+        bad_example="#!/bin/sh\nmigrate\ngunicorn app:app\n",
+        good_example="#!/bin/sh\nmigrate\nexec gunicorn app:app\n",
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        final = target.model.final_stage
+        if final is None:
+            return
+        instr = effective_instruction(final, "ENTRYPOINT") or effective_instruction(final, "CMD")
+        if instr is None:
+            return
+        words = _entry_words(target, instr)
+        if not words:
+            return
+        index = _program(words)
+        if index < 0 or os.path.basename(words[index].value) in SHELLS:
+            return
+        script = words[index]
+        if not script.value.endswith(".sh") and "/" not in script.value:
+            return
+        state = target.model.state_at(instr)
+        workdir = state.workdir if state else "/"
+        context = os.path.dirname(os.path.abspath(target.path))
+        for source in _copy_sources_of(target, _resolve(script.value, workdir), final):
+            text = _read_script(os.path.join(context, source))
+            if text is None or EXEC_LINE.search(text):
+                continue
+            last = _last_command_line(text)
+            yield target.finding(
+                self.info,
+                f"`{source}` (the {instr.keyword} script) runs its last command `{last[:60]}` as a "
+                "child of the shell, so the shell is PID 1 and SIGTERM never reaches the app "
+                "(`docker stop` waits 10 s, then kills); start that line with `exec`",
+                word_span(instr, script), script=source)
+            return
+
+
+def _shell_c_command(words) -> tuple[int, str] | None:
+    """For ``["sh", "-c", "cmd"]``: the index of "cmd" and its text."""
+    if len(words) >= 3 and os.path.basename(words[0].value) in SHELLS and words[1].value == "-c":
+        return 2, words[2].value
+    return None
+
+
+class ShellAsPid1(DockerfileRule):
+    info = RuleInfo(
+        code="DW602",
+        name="shell-as-pid1-without-init",
+        severity=Severity.WARNING,
+        summary="A shell runs several commands as PID 1 with no init to forward signals.",
+        rationale=(
+            "`sh -c \"a && b\"` keeps the shell as PID 1 while `b` runs; the shell ignores "
+            "SIGTERM, so `docker stop` waits 10 s and SIGKILLs. It does not reap zombies either."),
+        bad_example="FROM python:3.12-slim\nCMD [\"sh\", \"-c\", \"migrate && gunicorn app:app\"]\n",
+        good_example=("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends tini\n"
+                      "ENTRYPOINT [\"tini\", \"--\"]\nCMD [\"sh\", \"-c\", \"migrate && exec gunicorn app:app\"]\n"),
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        final = target.model.final_stage
+        if final is None:
+            return
+        entry = effective_instruction(final, "ENTRYPOINT")
+        cmd = effective_instruction(final, "CMD")
+        instr = entry or cmd
+        if instr is None or not instr.json_form:
+            return
+        words = instruction_words(instr, target.dockerfile.escape)
+        if _program(words) < 0:
+            return
+        found = _shell_c_command(words)
+        if found is None:
+            return
+        index, text = found
+        if len(text) > 4096:
+            return
+        from dockwise.model.shell import parse_shell
+
+        script = parse_shell(text)
+        commands = [c for c in script.commands if not c.in_condition]
+        if len(commands) < 2 or any(c.name == "exec" for c in script.commands) or "exec " in text:
+            return
+        yield target.finding(
+            self.info,
+            f"`{words[0].value} -c` stays PID 1 while its commands run and does not forward "
+            "SIGTERM (`docker stop` waits 10 s, then kills); `exec` the last command, or run an "
+            "init (`ENTRYPOINT [\"tini\", \"--\"]`, `docker run --init`)",
+            word_span(instr, words[index]))

@@ -1,0 +1,95 @@
+"""Family 10: secret-looking ARG/ENV names, secret values (redacted), copied credentials files."""
+
+from __future__ import annotations
+
+import pytest
+
+from dockwise.model import build_model
+from dockwise.rules.base import CheckTarget
+from dockwise.rules.secrets import secret_looking_name
+from dockwise.syntax import parse_dockerfile
+
+
+def check_text(text: str, select: str, path: str = "Dockerfile"):
+    from dockwise.catalog import all_rules
+
+    tree = parse_dockerfile(text)
+    target = CheckTarget(path, tree, build_model(tree))
+    rule = next(r for r in all_rules() if r.info.code == select)
+    return list(rule().check(target))
+
+
+def where(findings):
+    return [(f.location.line, f.location.column, f.location.end_column) for f in findings]
+
+
+@pytest.mark.parametrize("name", ["GITHUB_TOKEN", "api_key", "DB_PASSWORD", "AUTH", "secret_MESSAGE",
+                                  "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "NPM_AUTH_TOKEN"])
+def test_secret_names(name):
+    assert secret_looking_name(name)
+
+
+@pytest.mark.parametrize("name", ["PUBLIC_KEY", "TOKEN_FILE", "DB_PASSWORD_FILE", "PATH", "KEYBOARD",
+                                  "MONKEY", "GPG_KEY", "TOKENIZER", "SECRETS_DIR"])
+def test_names_that_are_not_secrets(name):
+    assert not secret_looking_name(name)
+
+
+def test_arg_and_env_keys_are_pointed_at():
+    text = "FROM alpine:3.20\nARG GITHUB_TOKEN\nENV APP=1 DB_PASSWORD=hunter2\nENV API_KEY legacy form\n"
+    found = check_text(text, "DW911")
+    assert where(found) == [(2, 5, 17), (3, 11, 22), (4, 5, 12)]
+    assert "RUN --mount=type=secret" in found[0].message
+    assert "hunter2" not in " ".join(f.message for f in found)
+
+
+def test_aws_key_value_is_redacted():
+    text = "FROM alpine:3.20\nENV AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n"
+    found = check_text(text, "DW912")
+    assert where(found) == [(2, 23, 43)]
+    assert "AWS access key" in found[0].message
+    assert "AKIAIOSFODNN7EXAMPLE" not in found[0].message
+
+
+def test_github_token_in_run_and_private_key_in_env():
+    token = "ghp_" + "a1B2" * 9
+    text = (f"FROM alpine:3.20\nRUN git clone https://{token}@github.com/o/r\n"
+            "ENV KEY=\"-----BEGIN RSA PRIVATE KEY-----\"\n")
+    found = check_text(text, "DW912")
+    kinds = [f.extra["kind"] for f in found]
+    assert kinds == ["a GitHub token", "a private key"]
+    assert where(found)[0] == (2, 23, 63)
+    assert token not in found[0].message
+
+
+def test_generic_password_needs_a_random_looking_literal():
+    assert check_text("FROM a:1\nRUN mysql --password=$DB_PASS\n", "DW912") == []
+    assert check_text("FROM a:1\nRUN echo password=changeme\n", "DW912") == []
+    found = check_text("FROM a:1\nRUN mysql --password=Xk29fLq8Zt\n", "DW912")
+    assert where(found) == [(2, 22, 32)]
+
+
+def test_copying_credentials_files(tmp_path):
+    text = "FROM node:22\nCOPY .npmrc package.json ./\nCOPY id_rsa.pub config/.env.example /x/\nADD certs/server.key /etc/ssl/\n"
+    found = check_text(text, "DW913")
+    assert where(found) == [(2, 6, 12), (4, 5, 21)]
+
+
+def test_whole_context_copy_with_an_unignored_env_file(tmp_path):
+    (tmp_path / ".env").write_text("TOKEN=fake\n")
+    (tmp_path / "app.py").write_text("print(1)\n")
+    dockerfile = tmp_path / "Dockerfile"
+    text = "FROM python:3.12\nCOPY . /app\n"
+    dockerfile.write_text(text)
+    found = check_text(text, "DW913", path=str(dockerfile))
+    assert where(found) == [(2, 6, 7)]
+    assert "`.env`" in found[0].message
+
+
+def test_dockerignore_that_excludes_the_env_file_silences_it(tmp_path):
+    (tmp_path / ".env").write_text("TOKEN=fake\n")
+    (tmp_path / ".dockerignore").write_text(".env\n")
+    dockerfile = tmp_path / "Dockerfile"
+    text = "FROM python:3.12\nCOPY . /app\n"
+    dockerfile.write_text(text)
+    assert check_text(text, "DW913", path=str(dockerfile)) == []

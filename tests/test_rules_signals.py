@@ -1,0 +1,109 @@
+"""Family 6: shell-form CMD/ENTRYPOINT, entrypoint scripts without exec, shell as PID 1."""
+
+from __future__ import annotations
+
+import os
+
+from dockwise.model import build_model
+from dockwise.rules.base import CheckTarget
+from dockwise.syntax import parse_dockerfile
+
+
+def check_text(text: str, select: str, path: str = "Dockerfile"):
+    from dockwise.catalog import all_rules
+
+    tree = parse_dockerfile(text)
+    target = CheckTarget(path, tree, build_model(tree))
+    rule = next(r for r in all_rules() if r.info.code == select)
+    return list(rule().check(target))
+
+
+def where(findings):
+    return [(f.location.line, f.location.column, f.location.end_column) for f in findings]
+
+
+def apply(text: str, fix) -> str:
+    for edit in sorted(fix.edits, key=lambda e: e.start, reverse=True):
+        text = text[:edit.start] + edit.replacement + text[edit.end:]
+    return text
+
+
+# -- DL3025 ----------------------------------------------------------------------------------
+
+def test_shell_form_cmd_points_at_the_command_and_offers_an_unsafe_fix():
+    text = "FROM python:3.12\nCMD python app.py\n"
+    found = check_text(text, "DL3025")
+    assert where(found) == [(2, 5, 18)]
+    assert "SIGTERM" in found[0].message
+    assert found[0].fix is not None and not found[0].fix.safe
+    assert apply(text, found[0].fix) == 'FROM python:3.12\nCMD ["python", "app.py"]\n'
+
+
+def test_no_fix_when_the_command_needs_a_shell():
+    found = check_text("FROM python:3.12\nENTRYPOINT python app.py --port $PORT\n", "DL3025")
+    assert where(found) == [(2, 12, 38)] and found[0].fix is None
+
+
+def test_exec_form_and_healthcheck_exec_form_pass():
+    text = 'FROM python:3.12\nHEALTHCHECK CMD ["true"]\nENTRYPOINT ["python"]\nCMD ["app.py"]\n'
+    assert check_text(text, "DL3025") == []
+
+
+def test_shell_form_healthcheck_cmd_is_reported():
+    found = check_text("FROM python:3.12\nHEALTHCHECK --interval=5s CMD curl -f localhost\n", "DL3025")
+    assert where(found) == [(2, 31, 48)]
+
+
+# -- DW601: entrypoint script without exec -------------------------------------------------
+
+def write_context(tmp_path, script: str, dockerfile: str) -> str:
+    (tmp_path / "entrypoint.sh").write_text(script)
+    path = tmp_path / "Dockerfile"
+    path.write_text(dockerfile)
+    return str(path)
+
+
+DOCKERFILE = ('FROM python:3.12\nWORKDIR /app\nCOPY entrypoint.sh .\n'
+              'ENTRYPOINT ["/app/entrypoint.sh"]\nCMD ["python", "app.py"]\n')
+
+
+def test_script_without_exec_is_reported_on_the_entrypoint(tmp_path):
+    path = write_context(tmp_path, '#!/bin/sh\nset -e\necho start\n"$@"\n', DOCKERFILE)
+    found = check_text(DOCKERFILE, "DW601", path=path)
+    assert where(found) == [(4, 13, 33)]
+    assert "`entrypoint.sh`" in found[0].message and '`"$@"`' in found[0].message
+
+
+def test_script_with_exec_passes(tmp_path):
+    path = write_context(tmp_path, '#!/bin/sh\nset -e\necho start\nexec "$@"\n', DOCKERFILE)
+    assert check_text(DOCKERFILE, "DW601", path=path) == []
+
+
+def test_script_found_through_a_directory_copy(tmp_path):
+    dockerfile = 'FROM python:3.12\nCOPY . /srv/\nENTRYPOINT ["/srv/entrypoint.sh"]\n'
+    path = write_context(tmp_path, "#!/bin/sh\ngunicorn app:app\n", dockerfile)
+    assert where(check_text(dockerfile, "DW601", path=path)) == [(3, 13, 33)]
+
+
+def test_missing_script_in_context_is_not_guessed(tmp_path):
+    path = tmp_path / "Dockerfile"
+    path.write_text(DOCKERFILE)
+    assert check_text(DOCKERFILE, "DW601", path=str(path)) == []
+
+
+# -- DW602: shell as PID 1 --------------------------------------------------------------------
+
+def test_sh_c_with_a_command_list_is_reported():
+    text = 'FROM python:3.12\nCMD ["sh", "-c", "python migrate.py && python app.py"]\n'
+    found = check_text(text, "DW602")
+    assert where(found) == [(2, 18, 54)]
+
+
+def test_sh_c_with_exec_or_an_init_passes():
+    assert check_text('FROM python:3.12\nCMD ["sh", "-c", "python migrate.py && exec python app.py"]\n', "DW602") == []
+    text = 'FROM python:3.12\nENTRYPOINT ["tini", "--", "sh", "-c", "a && b"]\n'
+    assert check_text(text, "DW602") == []
+
+
+def test_single_command_sh_c_passes():
+    assert check_text('FROM python:3.12\nCMD ["sh", "-c", "python app.py"]\n', "DW602") == []
