@@ -6,14 +6,11 @@ import pytest
 
 from dockwise.errors import DockwiseError
 from dockwise.model import Value, build_model
+from dockwise.syntax import parse_dockerfile
 
 
 def parse_text(text: str):
-    try:
-        from dockwise.syntax.parser import parse
-    except ImportError:  # the parser is being written in parallel; BuildKit's own parser meanwhile
-        from tests.test_model_oracle import oracle_parse as parse
-    return parse(text)
+    return parse_dockerfile(text)
 
 
 def model_of(text: str, **kwargs):
@@ -118,7 +115,10 @@ def test_arg_without_value_is_unknown_not_empty():
 
 
 def test_env_overrides_arg_of_the_same_name():
-    m = model_of("FROM alpine\nARG V=arg\nENV V=env\nARG V=arg2\nLABEL x=$V\n")
+    m = model_of("FROM alpine\nARG V=arg\nENV V=env\nLABEL x=$V\nARG V\nLABEL y=$V\n")
+    assert m.expand("$V", instr(m, "LABEL", 0)) == Value("env")
+    assert m.expand("$V", instr(m, "LABEL", 1)) == Value("env")
+    m = model_of("FROM alpine\nARG V\nENV V=env\nLABEL x=$V\n", build_args={"V": "cli"})
     assert m.expand("$V", instr(m, "LABEL")) == Value("env")
 
 
@@ -146,14 +146,14 @@ def test_scratch_has_buildkit_default_path():
     assert m.state_at(instr(m, "COPY")).env["PATH"].text.startswith("/app:/usr/local/sbin:")
 
 
-def test_env_is_inherited_from_a_base_stage_but_args_are_not():
+def test_env_and_args_are_inherited_from_a_base_stage():
     text = ("FROM alpine AS base\nARG A=1\nENV E=$A\nUSER app\nWORKDIR /srv\nSHELL [\"/bin/bash\", \"-c\"]\n"
             "FROM base\nRUN x\n")
     m = model_of(text)
     state = m.state_at(instr(m, "RUN"))
     assert state.stage is m.stages[1]
     assert state.env["E"] == Value("1")
-    assert "A" not in state.args
+    assert state.args["A"] == Value("1")  # BuildKit hands stage ARGs down to child stages
     assert state.user == Value("app") and state.workdir == "/srv"
     assert state.shell == ["/bin/bash", "-c"]
 
@@ -271,6 +271,7 @@ def test_stage_of_and_global_instructions():
     m = model_of("ARG X=1\nFROM alpine\nRUN a\n")
     assert m.stage_of(m.dockerfile.instructions[0]) is None
     assert m.state_at(m.dockerfile.instructions[0]) is None
+    assert m.state_at(m.dockerfile.instructions[1]).workdir == "/"
     assert m.stage_of(m.dockerfile.instructions[1]) is m.stages[0]
     assert m.stage_of(m.dockerfile.instructions[2]) is m.stages[0]
     assert m.expand("$X", m.dockerfile.instructions[1]) == Value("1")
@@ -281,3 +282,53 @@ def test_a_tree_without_instructions_has_no_stages():
 
     m = build_model(Dockerfile("# nothing\n", None, "\\", [], [], [], []))
     assert m.stages == [] and m.final_stage is None and m.required_stages() == []
+
+
+def test_from_state_is_what_the_stage_starts_with_and_from_expands_globally():
+    m = model_of("ARG V=g\nFROM alpine AS a\nARG V=s\nUSER app\nFROM a\nRUN x\nFROM alpine\nRUN y\n")
+    second_from = instr(m, "FROM", 1)
+    assert m.state_at(second_from).user == Value("app")
+    assert m.expand("$V", second_from) == Value("g")
+    assert m.expand("$V", instr(m, "RUN", 0)) == Value("s")
+    assert "V" not in m.state_at(instr(m, "RUN", 1)).args
+    assert m.state_at(instr(m, "RUN", 1)).user is None
+
+
+def test_automatic_platform_arg_redeclared_in_a_stage_is_unknown_unless_given():
+    m = model_of("FROM alpine\nARG TARGETARCH\nRUN x\n", build_args={"TARGETARCH": "arm64"})
+    assert m.state_at(instr(m, "RUN")).args["TARGETARCH"] == Value("arm64")
+
+
+def test_backtick_escape_directive_is_used_for_expansion():
+    m = model_of("# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
+                 "ENV APP=C:\\app\nWORKDIR $APP\\bin\nUSER `$literal\nRUN x\n")
+    state = m.state_at(instr(m, "RUN"))
+    assert state.env["APP"] == Value("C:\\app")
+    assert state.workdir == "C:\\app\\bin"
+    assert state.user == Value("$literal")
+
+
+def test_stage_arg_default_beats_global_and_build_arg_beats_both():
+    text = "ARG V=global\nFROM alpine\nARG V=stage\nRUN x\n"
+    m = model_of(text)
+    assert m.state_at(instr(m, "RUN")).args["V"] == Value("stage")
+    m = model_of(text, build_args={"V": "cli"})
+    assert m.state_at(instr(m, "RUN")).args["V"] == Value("cli")
+    assert m.global_args["V"] == Value("cli")
+
+
+def test_args_on_one_stage_line_see_the_ones_before_them():
+    m = model_of("FROM alpine\nARG B=${A}x A=1 C=${A}y\nRUN x\n")
+    args = m.state_at(instr(m, "RUN")).args
+    assert args["A"] == Value("1") and args["C"] == Value("1y")
+    assert not args["B"].known and args["B"].text == "${A}x"
+
+
+def test_global_args_on_one_line_are_sequential():
+    m = model_of("ARG A=1 B=${A}x\nFROM alpine:$B\n")
+    assert m.stages[0].base == Value("alpine:1x")
+
+
+def test_build_args_that_are_not_declared_are_ignored():
+    m = model_of("FROM alpine:$TAG\n", build_args={"TAG": "3"})
+    assert not m.stages[0].base.known

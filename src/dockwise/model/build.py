@@ -5,8 +5,12 @@ It follows BuildKit's semantics (``dockerfile2llb``):
 * ARGs before the first FROM ("global" ARGs) and the automatic platform ARGs are visible in
   FROM lines only; a stage sees a global ARG only after re-declaring it (``ARG NAME``), and then
   takes the global value. ``--build-arg`` values override defaults.
-* Inside a stage an ARG is visible from its declaration on; ENV beats ARG of the same name.
-* A stage built ``FROM`` an earlier stage inherits its ENV, USER, WORKDIR and SHELL, not its ARGs.
+* Inside a stage an ARG is visible from its declaration on. ENV and ARG values go into one
+  environment in file order (an ENV set after an ARG of the same name wins; an ARG without any
+  value does not hide an ENV).
+* A stage built ``FROM`` an earlier stage starts from that stage's end state: ENV, USER, WORKDIR,
+  SHELL -- and its ARGs, which BuildKit hands down too (docs: "Arguments and variables are
+  inherited from parent stages"); a stage ``FROM`` an image starts with none of them.
 * Only FROM/ARG/ENV/LABEL/COPY/ADD/WORKDIR/USER/EXPOSE/STOPSIGNAL/VOLUME (and builder flags)
   are expanded by the builder; RUN/CMD/ENTRYPOINT text goes to the shell untouched.
 
@@ -64,8 +68,8 @@ class InstructionState:
 
     @property
     def variables(self) -> dict[str, Value]:
-        """ARGs and ENVs in scope (ENV wins on a name clash), as expansion sees them."""
-        return self.scope.variables()
+        """ARGs and ENVs in scope as expansion sees them (the later declaration wins)."""
+        return self.scope.variables
 
 
 @dataclass(eq=False, slots=True)
@@ -121,7 +125,7 @@ class BuildModel:
         self.final_stage: Stage | None = None
         self.edges: list[StageEdge] = []
         self.images: list[ImageUse] = []
-        self.global_scope = Scope({}, {})
+        self.global_scope = Scope({})
         self._stage_of: dict[int, Stage] = {}
         self._state_of: dict[int, InstructionState] = {}
         self._by_name: dict[str, Stage] = {}
@@ -130,6 +134,10 @@ class BuildModel:
         return self._stage_of.get(id(instr))
 
     def state_at(self, instr: "Instruction") -> InstructionState | None:
+        """The state in effect while ``instr`` runs, before its own changes (for a FROM: what
+        the stage starts with). None for instructions before the first FROM.
+
+        States share their ``env``/``args``/``shell`` objects: treat them as read-only."""
         return self._state_of.get(id(instr))
 
     def stage_by_name(self, name: str) -> Stage | None:
@@ -137,6 +145,8 @@ class BuildModel:
 
     def scope_at(self, instr: "Instruction") -> Scope:
         """The variables expansion sees at ``instr`` (the global ARGs for FROM and global ARG)."""
+        if instr.keyword == "FROM":
+            return self.global_scope
         state = self._state_of.get(id(instr))
         return state.scope if state is not None else self.global_scope
 
@@ -203,7 +213,7 @@ class _Builder:
             if keyword == "FROM":
                 if stage is not None:
                     stage.end_state = state
-                model.global_scope = Scope(global_args, {})
+                model.global_scope = Scope(global_args)
                 stage, state = self._start_stage(instr)
                 continue
             if stage is None:
@@ -216,7 +226,7 @@ class _Builder:
             state = self._apply(instr, state)
         if stage is not None:
             stage.end_state = state
-        model.global_scope = Scope(global_args, {})
+        model.global_scope = Scope(global_args)
         self._link_stages()
         self._choose_final(target)
         return model
@@ -226,7 +236,7 @@ class _Builder:
         return None if value is None else Value(value)
 
     def _global_arg(self, instr: "Instruction", global_args: dict[str, Value]) -> None:
-        scope = Scope(dict(global_args), {})
+        scope = Scope(dict(global_args))
         for name, default in _arg_pairs(instr):
             value = self._override(name)
             if value is None:
@@ -234,7 +244,7 @@ class _Builder:
             global_args[name] = value
             self.model.global_args[name] = value
             # later ARGs on the same line see this one, as in BuildKit's meta-arg loop
-            scope = Scope(dict(global_args), {})
+            scope = Scope(dict(global_args))
 
     # -- stages --------------------------------------------------------------------------
     def _start_stage(self, instr: "Instruction") -> tuple[Stage, InstructionState]:
@@ -258,23 +268,23 @@ class _Builder:
         if name is not None and name not in model._by_name:
             model._by_name[name] = stage
         model._stage_of[id(instr)] = stage
+        state = self._initial_state(stage)
+        model._state_of[id(instr)] = state
         if base_stage is not None:
             model.edges.append(StageEdge(base_stage, stage, "from", instr))
         elif not is_scratch:
             model.images.append(ImageUse(base, base_ref, "from", instr, stage))
-        return stage, self._initial_state(stage)
+        return stage, state
 
     def _initial_state(self, stage: Stage) -> InstructionState:
+        """A stage starts from its base stage's end state (ENV, ARG, USER, WORKDIR, SHELL: BuildKit
+        hands the whole state down), or from an image's (unknown) config."""
         parent = stage.base_stage.end_state if stage.base_stage is not None else None
         if parent is not None:
-            env = parent.env
-            return InstructionState(stage=stage, user=parent.user, workdir=parent.workdir,
-                                    shell=parent.shell, env=env, args={},
-                                    workdir_known=parent.workdir_known,
-                                    user_instruction=parent.user_instruction, scope=Scope({}, env))
+            return _replace(parent, stage=stage)
         env = {"PATH": Value(SCRATCH_PATH)} if stage.is_scratch else {}
         return InstructionState(stage=stage, user=None, workdir=DEFAULT_WORKDIR,
-                                shell=list(DEFAULT_SHELL), env=env, args={}, scope=Scope({}, env))
+                                shell=list(DEFAULT_SHELL), env=env, args={}, scope=Scope(env))
 
     # -- instructions --------------------------------------------------------------------
     def _apply(self, instr: "Instruction", state: InstructionState) -> InstructionState:
@@ -301,22 +311,30 @@ class _Builder:
         if not pairs:
             return state
         env = dict(state.env)
+        variables = dict(state.scope.variables)
         for name, raw in pairs:
-            env[name] = state.scope.expand(raw, self.escape)  # all see the env before the line
-        return _replace(state, env=env, scope=Scope(state.args, env))
+            value = state.scope.expand(raw, self.escape)  # all see the scope before the line
+            env[name] = variables[name] = value
+        return _replace(state, env=env, scope=Scope(variables))
 
     def _apply_arg(self, instr: "Instruction", state: InstructionState) -> InstructionState:
         args = dict(state.args)
-        scope = state.scope
-        global_scope = self.model.global_scope
+        variables = dict(state.scope.variables)
+        global_args = self.model.global_scope.variables
         for name, default in _arg_pairs(instr):
             value = self._override(name)
             if value is None and default is not None:
-                value = scope.expand(default, self.escape)
+                # each ARG sees the ones before it on the same line, as in BuildKit
+                value = Scope(variables).expand(default, self.escape)
             if value is None:
-                value = global_scope.args.get(name) or Value.unset(name)
-            args[name] = value
-        return _replace(state, args=args, scope=Scope(args, state.env))
+                value = global_args.get(name)  # a global or automatic platform ARG
+            if value is None:
+                value = Value.unset(name)
+                args[name] = value
+                variables.setdefault(name, value)  # a value-less ARG does not hide an ENV
+                continue
+            args[name] = variables[name] = value
+        return _replace(state, args=args, scope=Scope(variables))
 
     def _apply_user(self, instr: "Instruction", state: InstructionState) -> InstructionState:
         if not instr.args:
@@ -415,8 +433,11 @@ def _arg_pairs(instr: "Instruction") -> list[tuple[str, str | None]]:
 
 
 def _env_pairs(instr: "Instruction") -> list[tuple[str, str]]:
-    """(name, raw value) for ENV: BuildKit's parser gives name/value alternately."""
+    """(name, raw value) for ENV/LABEL. BuildKit's parser gives (name, value, separator)
+    triples, the separator being "=" or "" for the legacy ``ENV name value`` form."""
     args = instr.args
+    if len(args) % 3 == 0 and all(args[i] in ("=", "") for i in range(2, len(args), 3)):
+        return [(args[i], args[i + 1]) for i in range(0, len(args), 3)]
     return [(args[i], args[i + 1]) for i in range(0, len(args) - 1, 2)]
 
 

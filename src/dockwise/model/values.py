@@ -45,30 +45,26 @@ _UNSET: dict[str, Value] = {}
 
 
 class Scope:
-    """The variables visible at one point: ARGs, then ENVs (ENV wins on a name clash).
+    """The variables expansion sees at one point, in BuildKit's order: ENV and ARG values are
+    written into one environment as the instructions run, so a later one wins.
 
     Treated as immutable once built: states share a scope until an ARG or ENV changes it.
     """
 
-    __slots__ = ("args", "env", "_known")
+    __slots__ = ("variables", "_known")
 
-    def __init__(self, args: dict[str, Value], env: dict[str, Value]) -> None:
-        self.args = args
-        self.env = env
+    def __init__(self, variables: dict[str, Value]) -> None:
+        self.variables = variables
         self._known: dict[str, str] | None = None
-
-    def variables(self) -> dict[str, Value]:
-        return {**self.args, **self.env}
 
     def known(self) -> dict[str, str]:
         """Name -> text for every variable whose value is known."""
         if self._known is None:
-            merged = {**self.args, **self.env}
-            self._known = {name: v.text for name, v in merged.items() if v.known}
+            self._known = {name: v.text for name, v in self.variables.items() if v.known}
         return self._known
 
     def is_declared(self, name: str) -> bool:
-        return name in self.env or name in self.args
+        return name in self.variables
 
     def expand(self, text: str, escape: str = "\\") -> Value:
         """BuildKit's expansion of ``text`` here; unknown references stay verbatim."""
@@ -79,5 +75,5 @@ class Scope:
         if not result.unknown:
             return Value(result.text)
         unknown = tuple(sorted(result.unknown))
-        undeclared = tuple(name for name in unknown if not self.is_declared(name))
+        undeclared = tuple(name for name in unknown if name not in self.variables)
         return Value(result.text, known=False, unknown=unknown, undeclared=undeclared)
