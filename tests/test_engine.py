@@ -249,3 +249,9 @@ def test_bad_bytes_are_one_clear_error(tmp_path, data, message):
 def test_unreadable_file(tmp_path):
     report = engine().check_path(str(tmp_path / "missing"))
     assert report.errors == [f"{tmp_path / 'missing'}: error: no such file"]
+
+
+def test_a_crashing_rule_does_not_block_other_fixes(tmp_path):
+    report, text = fix(tmp_path, "FROM a:latest\n", Crashes, LatestTag)
+    assert text == "FROM a:1.0\n"
+    assert report.fixed == 1 and len(report.errors) == 1 and "TS002" in report.errors[0]

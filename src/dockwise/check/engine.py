@@ -43,6 +43,7 @@ class FileReport:
     notes: list[str] = field(default_factory=list)  # fixer messages
     fail_level: Severity | None = None  # from a hadolint config's failure-threshold
     no_fail: bool = False
+    parsed: bool = False  # the file parsed (rules ran), even if some rule failed
     fixed: int = 0  # fixes applied (or, with --diff, that would be)
     diff: str = ""  # --diff: what --fix would change
     fixed_text: str | None = None  # --fix on stdin: the fixed file
@@ -127,6 +128,7 @@ class Engine:
         target = self._target(text, path, report)
         if target is None:
             return report
+        report.parsed = True
         raw = self._run_rules(target, config, report)
         if on_disk and self.options.context:
             raw.extend(self._context_findings(path, target.dockerfile, report))

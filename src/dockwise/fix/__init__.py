@@ -140,7 +140,7 @@ def fix_file(engine: "Engine", text: str, path: str, *, config: "LintConfig",
     rejected: set[tuple] = set()
     report = engine.check_text(current, path, config=config, on_disk=on_disk)
     for _ in range(MAX_ROUNDS):
-        if report.errors:
+        if not report.parsed:
             break
         own = [f for f in report.findings if f.location.file == path]
         proposals = fixes_of(own, unsafe=options.unsafe_fixes)
