@@ -972,13 +972,13 @@ def _heredoc_span_of(instr: "Instruction", heredoc: Any) -> SpanOf:
             offset = begin.offset
         elif begin.line - 1 + n < len(starts):
             offset = starts[begin.line - 1 + n]
-            if heredoc.chomp:
-                rel = offset - base
-                while 0 <= rel < len(source) and source[rel] == "\t":
-                    rel += 1
-                    offset += 1
         else:
             offset = anchors[-1][1] + (index - anchors[-1][0])
+        if heredoc.chomp:
+            rel = offset - base
+            while 0 <= rel < len(source) and source[rel] == "\t":
+                rel += 1
+                offset += 1
         anchors.append((index, offset))
         index += len(line) + 1
 

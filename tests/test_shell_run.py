@@ -1,0 +1,158 @@
+"""parse_run on real Dockerfile instructions: exact spans across continuation lines, heredocs,
+exec form, SHELL, and every RUN of the public corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import corpus_dir
+
+parser = pytest.importorskip("dockwise.syntax.parser")
+
+from dockwise.errors import DockwiseError  # noqa: E402
+from dockwise.model.shell import parse_run  # noqa: E402
+
+
+def runs(source: str):
+    return [i for i in parser.parse(source).instructions if i.keyword == "RUN"]
+
+
+def text_at(source: str, span) -> str:
+    return source[span.start.offset:span.end.offset]
+
+
+def where(span) -> tuple[int, int, int, int]:
+    return (span.start.line, span.start.column, span.end.line, span.end.column)
+
+
+APT_CHAIN = """FROM debian:bookworm
+RUN set -eux; \\
+    apt-get update \\
+      && apt-get -y --no-install-recommends install \\
+# a comment line inside the continuation
+         curl ca-certificates \\
+      && rm -rf /var/lib/apt/lists/*
+"""
+
+
+def test_multi_line_apt_chain_has_exact_spans():
+    (run,) = runs(APT_CHAIN)
+    script = parse_run(run)
+    assert [c.name for c in script.commands] == ["set", "apt-get", "apt-get", "rm"]
+    install = script.commands[2]
+    word = next(w for w in install.args if w.value == "install")
+    assert where(word.span) == (4, 45, 4, 52)
+    assert text_at(APT_CHAIN, word.span) == "install"
+    curl = install.operands()[0]
+    assert curl.value == "curl" and where(curl.span) == (6, 10, 6, 14)
+    assert where(install.span) == (4, 10, 6, 30)
+    assert text_at(APT_CHAIN, install.span).startswith("apt-get -y") and \
+        text_at(APT_CHAIN, install.span).endswith("ca-certificates")
+    rm = script.commands[3]
+    assert text_at(APT_CHAIN, rm.span) == "rm -rf /var/lib/apt/lists/*" and rm.connector == "&&"
+    assert script.removes("/var/lib/apt/lists/*")
+
+
+def test_if_for_subshell_and_substitution_spans():
+    source = ("FROM alpine\n"
+              "RUN if [ \"$(uname -m)\" = x86_64 ]; then \\\n"
+              "      (cd /tmp && wget -q https://x/a.tgz); \\\n"
+              "    fi; for p in a b; do apk add --no-cache \"$p\"; done\n")
+    script = parse_run(runs(source)[0])
+    assert [c.name for c in script.commands] == ["uname", "cd", "wget", "apk"]
+    for command in script.commands:
+        assert text_at(source, command.span) == " ".join(w.text for w in command.argv)
+    assert where(script.find("wget")[0].span)[:2] == (3, 19)
+    assert script.find("uname")[0].in_condition
+
+
+def test_heredoc_script_body_is_the_script():
+    source = "FROM alpine\nRUN <<EOF\nset -e\napk add --no-cache curl\nrm -rf /var/cache/apk/*\nEOF\n"
+    script = parse_run(runs(source)[0])
+    assert [c.name for c in script.commands] == ["set", "apk", "rm"]
+    apk = script.commands[1]
+    assert where(apk.span) == (4, 1, 4, 24)
+    assert text_at(source, apk.args[-1].span) == "curl"
+
+
+def test_heredoc_fed_to_python_is_not_shell():
+    source = 'FROM python\nRUN python3 <<EOF\nimport os\nos.system("rm -rf /")\nEOF\n'
+    script = parse_run(runs(source)[0])
+    assert [c.name for c in script.commands] == ["python3"]
+    assert not script.removes("/")
+
+
+def test_heredoc_with_python_shebang_is_not_shell():
+    source = "FROM python\nRUN <<EOF\n#!/usr/bin/env python3\nimport shutil; shutil.rmtree('/tmp')\nEOF\n"
+    script = parse_run(runs(source)[0])
+    assert script.posix is False and script.language == "python3" and script.commands == []
+
+
+def test_heredoc_written_to_a_file_with_tab_stripping():
+    source = "FROM alpine\nRUN cat <<-EOF > /etc/motd\n\tbuilt $(date -u)\n\tEOF\n"
+    script = parse_run(runs(source)[0])
+    assert [c.name for c in script.commands] == ["cat", "date"]
+    assert text_at(source, script.commands[1].span) == "date -u"
+    assert [(w.kind, w.path) for w in script.writes()] == [("redirect", "/etc/motd")]
+    assert text_at(source, script.writes()[0].span) == "/etc/motd"
+
+
+def test_exec_form_is_one_command_with_json_word_spans():
+    source = 'FROM debian\nRUN ["apt-get", "install", "-y", "curl"]\n'
+    script = parse_run(runs(source)[0])
+    (command,) = script.commands
+    assert script.exec_form and command.name == "apt-get" and command.subcommand() == "install"
+    assert command.has_option("-y")
+    assert text_at(source, command.operands()[0].span) == '"curl"'
+
+
+def test_exec_form_ignores_shell():
+    source = 'FROM debian\nRUN ["sh", "-c", "echo hi"]\n'
+    (command,) = parse_run(runs(source)[0], shell=["powershell", "-Command"]).commands
+    assert command.name == "sh"
+
+
+def test_powershell_shell_leaves_run_unparsed():
+    source = 'FROM mcr.microsoft.com/windows/servercore\nSHELL ["powershell", "-Command"]\nRUN Remove-Item -Recurse C:\\x\n'
+    script = parse_run(runs(source)[0], shell=["powershell", "-Command"])
+    assert script.posix is False and script.commands == []
+
+
+def test_non_ascii_before_a_command():
+    source = "FROM alpine\nRUN echo 'Grüße — ok' && \\\n    apk add --no-cache tini\n"
+    script = parse_run(runs(source)[0])
+    apk = script.find("apk")[0]
+    assert where(apk.span) == (3, 5, 3, 28)
+    assert text_at(source, apk.operands()[0].span) == "tini"
+
+
+def test_broken_run_still_yields_commands():
+    source = "FROM alpine\nRUN apk add curl && if [ -f x ]; then echo (\n"
+    script = parse_run(runs(source)[0])
+    assert not script.parsed_ok and script.find("apk")
+
+
+@pytest.mark.corpus
+def test_every_corpus_run_parses_with_spans_inside_its_instruction():
+    root = corpus_dir("real")
+    checked = 0
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.suffix in (".md", ".json", ".txt"):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+            dockerfile = parser.parse(text, str(path))
+        except (UnicodeDecodeError, DockwiseError):
+            continue
+        for instr in dockerfile.instructions:
+            if instr.keyword != "RUN":
+                continue
+            script = parse_run(instr)
+            checked += 1
+            lo, hi = instr.span.start.offset, instr.span.end.offset
+            for command in script.commands:
+                span = command.span
+                assert lo <= span.start.offset <= span.end.offset <= hi, (path, instr.line, command)
+                for word in command.argv:
+                    assert lo <= word.span.start.offset <= word.span.end.offset <= hi, (path, instr.line, word)
+    assert checked > 10_000
