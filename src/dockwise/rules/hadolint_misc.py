@@ -318,7 +318,7 @@ class OnbuildForbidden(DockerfileRule):
                     nested.keyword_span)
 
 
-VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*))")
+VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}$]*\}?|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 class EnvSelfReference(DockerfileRule):

@@ -1,0 +1,137 @@
+"""The small hadolint rules (rules/hadolint_misc.py): exact positions, messages and fixes.
+
+Their hadolint semantics are covered case by case by tests/test_hadolint_cases.py; these tests
+pin down what dockwise adds: where a finding points and what the fix writes.
+"""
+
+from __future__ import annotations
+
+from dockwise.model import build_model
+from dockwise.rules.base import CheckTarget
+from dockwise.syntax import parse_dockerfile
+
+
+def check_text(text: str, select: str, path: str = "Dockerfile"):
+    from dockwise.catalog import all_rules
+
+    tree = parse_dockerfile(text)
+    target = CheckTarget(path, tree, build_model(tree))
+    rule = next(r for r in all_rules() if r.info.code == select)
+    return list(rule().check(target))
+
+
+def where(findings):
+    return [(f.location.line, f.location.column, f.location.end_column) for f in findings]
+
+
+def apply(text: str, fix) -> str:
+    for edit in sorted(fix.edits, key=lambda e: e.start, reverse=True):
+        text = text[:edit.start] + edit.replacement + text[edit.end:]
+    return text
+
+
+def test_relative_workdir_points_at_the_path():
+    found = check_text("FROM debian:12\nWORKDIR app/src\n", "DL3000")
+    assert where(found) == [(2, 9, 16)]
+    assert "`/app/src`" in found[0].message
+
+
+def test_cd_points_at_the_cd_command_across_continuations():
+    text = "FROM debian:12\nRUN make && \\\n    cd /src && make install\n"
+    assert where(check_text(text, "DL3003")) == [(3, 5, 12)]
+
+
+def test_add_of_a_plain_file_is_fixed_to_copy():
+    text = "FROM debian:12\nADD app.py /app/\nADD https://x/y.tgz /tmp/\nADD rootfs.tar.gz /\n"
+    found = check_text(text, "DL3020")
+    assert where(found) == [(2, 1, 4)]
+    assert apply(text, found[0].fix).splitlines()[1] == "COPY app.py /app/"
+
+
+def test_add_mixing_archive_and_file_has_no_fix():
+    found = check_text("FROM debian:12\nADD a.tar b.txt /x/\n", "DL3020")
+    assert len(found) == 1 and found[0].fix is None
+
+
+def test_copy_many_to_file_gets_a_trailing_slash():
+    text = 'FROM debian:12\nCOPY a b "dest"\n'
+    found = check_text(text, "DL3021")
+    assert where(found) == [(2, 10, 16)]
+    assert apply(text, found[0].fix) == 'FROM debian:12\nCOPY a b "dest/"\n'
+
+
+def test_copy_from_unknown_and_own_stage_point_at_the_flag():
+    text = "FROM node:22 AS app\nCOPY --from=biuld /a /b\nCOPY --from=app /c /d\nCOPY --from=nginx:1 /e /f\n"
+    assert where(check_text(text, "DL3022")) == [(2, 6, 18)]
+    assert where(check_text(text, "DL3023")) == [(3, 6, 16)]
+
+
+def test_duplicate_stage_name_points_at_the_second_alias():
+    text = "FROM a:1 AS build\nRUN x\nFROM b:1 as BUILD\n"
+    found = check_text(text, "DL3024")
+    assert where(found) == [(3, 13, 18)]
+    assert "line 1" in found[0].message
+
+
+def test_constant_platform():
+    assert where(check_text("FROM --platform=linux/amd64 debian:12\n", "DL3029")) == [(1, 6, 28)]
+    assert check_text("FROM --platform=$BUILDPLATFORM debian:12\n", "DL3029") == []
+
+
+def test_onbuild_from():
+    assert where(check_text("FROM a:1\nONBUILD FROM b:1\n", "DL3043")) == [(2, 9, 13)]
+
+
+def test_env_self_reference_points_at_the_reference():
+    found = check_text('FROM a:1\nENV APP=/app LOGS="${APP}/logs"\n', "DL3044")
+    assert where(found) == [(2, 20, 26)]
+
+
+def test_copy_relative_without_workdir():
+    text = "FROM a:1\nCOPY app.py app.py\nWORKDIR /srv\nCOPY b c\n"
+    assert where(check_text(text, "DL3045")) == [(2, 13, 19)]
+
+
+def test_useradd_high_uid_fix_adds_l():
+    text = "FROM a:1\nRUN useradd -u 1234567 app\n"
+    found = check_text(text, "DL3046")
+    assert where(found) == [(2, 5, 27)]
+    assert apply(text, found[0].fix) == "FROM a:1\nRUN useradd -l -u 1234567 app\n"
+
+
+def test_wget_without_progress():
+    text = "FROM a:1\nRUN wget https://x/y && wget -nv https://x/z\n"
+    assert where(check_text(text, "DL3047")) == [(2, 5, 21)]
+
+
+def test_consecutive_runs():
+    text = "FROM a:1\nRUN mkdir /app\n# why\nRUN chown 1 /app\nRUN a && b\n"
+    found = check_text(text, "DL3059")
+    assert where(found) == [(4, 1, 4)]
+    assert "line 2" in found[0].message
+
+
+def test_maintainer_fix_becomes_an_oci_label():
+    text = 'FROM a:1\nMAINTAINER Jane Doe <jane@example.com>\n'
+    found = check_text(text, "DL4000")
+    assert where(found) == [(2, 1, 11)]
+    assert apply(text, found[0].fix) == \
+        'FROM a:1\nLABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"\n'
+
+
+def test_wget_and_curl_points_at_the_second_tool():
+    text = "FROM a:1\nRUN wget -q https://x/a\nRUN curl -fsSO https://x/b\n"
+    assert where(check_text(text, "DL4001")) == [(3, 5, 27)]
+
+
+def test_ln_bin_sh():
+    assert where(check_text("FROM a:1\nRUN ln -sf /bin/bash /bin/sh\n", "DL4005")) == [(2, 5, 29)]
+
+
+def test_pipe_without_pipefail_points_at_the_pipeline_start():
+    text = "FROM a:1\nRUN set -e; curl -fsSL https://x/y.tgz | tar -xz\n"
+    assert where(check_text(text, "DL4006")) == [(2, 13, 39)]
+    ok = 'FROM a:1\nSHELL ["/bin/bash", "-eo", "pipefail", "-c"]\nRUN curl -fsSL https://x | tar -xz\n'
+    assert check_text(ok, "DL4006") == []
+    inline = "FROM a:1\nRUN set -euo pipefail; curl -fsSL https://x | tar -xz\n"
+    assert check_text(inline, "DL4006") == []
