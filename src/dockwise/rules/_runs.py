@@ -9,6 +9,7 @@ in the same script, and whether a stage ends up in the shipped image.
 from __future__ import annotations
 
 import fnmatch
+import re
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -95,10 +96,17 @@ def expanded(target: "CheckTarget", run: Run, word: Any) -> str:
     if value is not None:
         return value
     text = word.text.replace('"', "").replace("'", "")
-    try:
-        return target.model.expand(text, run.outer).text
-    except Exception:  # the model never should raise; a rule must not crash on it
-        return text
+    if target.model.state_at(run.outer) is None:  # no FROM yet: follow ENV/ARG in file order
+        return _VARIABLE.sub(lambda m: _lookup(target, run.outer, m), text)
+    return target.model.expand(text, run.outer).text
+
+
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+
+
+def _lookup(target: "CheckTarget", instr: "Instruction", match: "re.Match[str]") -> str:
+    value = scoped_value(target, instr, match.group(1))
+    return match.group(0) if value is None else value
 
 
 @dataclass
@@ -305,12 +313,7 @@ def removes_after(script: Any, start: int, *paths: str) -> bool:
 def env_truthy(target: "CheckTarget", run: Run, script: Any, command: Any, name: str) -> bool:
     """True if ``name`` is set to a truthy value for ``command``: by ENV/ARG in scope, by
     ``export NAME=...`` earlier in the script, or as a ``NAME=... cmd`` prefix."""
-    value: str | None = None
-    state = target.model.state_at(run.outer)
-    if state is not None:
-        for scope in (state.args, state.env):
-            if name in scope:
-                value = scope[name].text
+    value = scoped_value(target, run.outer, name)
     index = position_of(script, command)
     for earlier in script.commands[:index]:
         if earlier.name in ("export", "declare", "typeset", "set") or earlier.name is None:
@@ -343,3 +346,28 @@ def prefix_assignments(command: Any) -> dict[str, str]:
         if eq and key.replace("_", "a").isalnum():
             found[key] = val
     return found
+
+
+def scoped_value(target: "CheckTarget", instr: "Instruction", name: str) -> str | None:
+    """The value of ENV/ARG ``name`` in scope at ``instr`` (file order when there is no FROM)."""
+    state = target.model.state_at(instr)
+    if state is not None:
+        for scope in (state.env, state.args):
+            if name in scope:
+                return scope[name].text
+        return None
+    value = None
+    for other in target.dockerfile.instructions:
+        if other is instr or other.span.start.offset >= instr.span.start.offset:
+            break
+        if other.keyword == "ENV":
+            args = other.args
+            for i in range(0, len(args) - 1, 3):
+                if args[i] == name:
+                    value = args[i + 1]
+        elif other.keyword == "ARG":
+            for arg in other.args:
+                key, eq, val = arg.partition("=")
+                if key == name and eq:
+                    value = val
+    return value

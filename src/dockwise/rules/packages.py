@@ -90,7 +90,7 @@ def package_words(target: CheckTarget, run: Run, words: list[Any]) -> Iterator[t
 
 def apt_update_done_later(script: Any, start: int) -> bool:
     return removes_after(script, start, "/var/lib/apt/lists") or any(
-        c.name in APT and (c.subcommand() and word_value(c.subcommand()) == "dist-clean")
+        c.name in APT and invocation(c, APT_VALUE_OPTIONS).sub == "dist-clean"
         for c in script.commands[start + 1:])
 
 
@@ -104,7 +104,7 @@ class AptGetPinVersions(DockerfileRule):
                   "same Dockerfile differ, and an upstream update can break a rebuild without any change.",
         bad_example="RUN apt-get install -y --no-install-recommends curl",
         good_example="RUN apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u5",
-        aliases=("hadolint:DL3008", "trivy:DS-0029"),
+        aliases=("hadolint:DL3008"),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -182,7 +182,7 @@ class AptGetYes(DockerfileRule):
                   "question is answered 'no' and the build fails or silently installs nothing.",
         bad_example="RUN apt-get install curl",
         good_example="RUN apt-get install -y curl",
-        aliases=("hadolint:DL3014", "trivy:DS-0021"),
+        aliases=("hadolint:DL3014"),
         fixable=True,
     )
 
@@ -224,7 +224,7 @@ class AptGetNoInstallRecommends(DockerfileRule):
                   "often 30-50% more bytes that the application never uses.",
         bad_example="RUN apt-get install -y curl",
         good_example="RUN apt-get install -y --no-install-recommends curl",
-        aliases=("hadolint:DL3015", "trivy:DS-0029"),
+        aliases=("hadolint:DL3015"),
         fixable=True,
     )
 
@@ -404,7 +404,7 @@ class _CleanAfterInstall(DockerfileRule):
                 continue
             index = position_of(run.script, command)
             if removes_after(run.script, index, *self.cache_dirs) or any(
-                    self.cleans(later) for later in run.script.commands[index + 1:]):
+                    self.cleans(later) and same_tool(command, later) for later in run.script.commands[index + 1:]):
                 continue
             yield target.finding(
                 self.info,
@@ -412,6 +412,12 @@ class _CleanAfterInstall(DockerfileRule):
                 f"(tens of MB) in this layer; {self.advice} at the end of this RUN, or use "
                 f"`RUN --mount=type=cache,target={self.cache_dirs[0]}`.",
                 where(inv))
+
+
+def same_tool(install: Any, clean: Any) -> bool:
+    """`dnf install` is cleaned by `dnf clean` (dnf5 alike), `microdnf install` by `microdnf clean`."""
+    family = {"dnf5": "dnf"}
+    return family.get(install.name, install.name) == family.get(clean.name, clean.name)
 
 
 def _clean_call(command: Any, names: tuple[str, ...], subs: tuple[str, ...], need_all: bool) -> bool:
@@ -487,6 +493,15 @@ class ZypperClean(_CleanAfterInstall):
 RPM_VERSIONED = re.compile(r"-\d")
 
 
+def rpm_package_words(target: CheckTarget, run: Run, words: list[Any]) -> Iterator[tuple[Any, str]]:
+    """Like :func:`package_words`, but ``name-${version}`` with an unknown version counts as
+    unpinned (the version slot is empty in this stage), while a bare ``$PKGS`` is skipped."""
+    for word in words:
+        text = expanded(target, run, word)
+        if text and not (unknown(text) and text.lstrip("\"'").startswith(("$", "`"))):
+            yield word, text
+
+
 class _RpmPin(DockerfileRule):
     managers: tuple[str, ...] = ()
     example = ""
@@ -503,7 +518,7 @@ class _RpmPin(DockerfileRule):
             sub, operands = nested(inv)
             if sub not in ("install", "in", "module install"):
                 continue
-            for word, text in package_words(target, run, operands):
+            for word, text in rpm_package_words(target, run, operands):
                 if self.pinned(sub, text):
                     continue
                 hint = f"{text}:<stream>" if sub == "module install" else f"{text}-<version>"
