@@ -1,0 +1,90 @@
+"""`dockwise context` on the command line: --list, reports, exit codes, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def dockwise(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "dockwise", "context", *args], capture_output=True,
+                          cwd=cwd)
+
+
+def make(root, files):
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content)
+    return root
+
+
+def test_list_prints_only_sorted_relative_paths(tmp_path):
+    make(tmp_path, {".dockerignore": ".git\n*.log\n", ".git/HEAD": "x", "b.txt": "x", "a/z.py": "x",
+                    "app.log": "x", "Dockerfile": "FROM a\n"})
+    proc = dockwise("--list", str(tmp_path))
+    assert proc.returncode == 0 and proc.stderr == b""
+    assert proc.stdout.decode().splitlines() == [".dockerignore", "Dockerfile", "a/z.py", "b.txt"]
+
+
+def test_list_with_dockerfile_specific_ignore(tmp_path):
+    make(tmp_path, {"web.Dockerfile": "FROM a\n", "web.Dockerfile.dockerignore": "a\n", "a": "x", "b": "x"})
+    proc = dockwise("--list", "-f", str(tmp_path / "web.Dockerfile"), str(tmp_path))
+    assert proc.stdout.decode().splitlines() == ["b", "web.Dockerfile", "web.Dockerfile.dockerignore"]
+
+
+def test_report_shows_totals_heavy_dirs_and_redacted_secrets(tmp_path):
+    make(tmp_path, {"node_modules/x.js": "x" * 2048, ".env": "PASSWORD=hunter2\n", "Dockerfile": "FROM a\n"})
+    proc = dockwise(str(tmp_path))
+    out = proc.stdout.decode()
+    assert proc.returncode == 1
+    assert "sent: 3 files" in out and "node_modules/" in out and ".env" in out
+    assert "hunter2" not in out and "DC001" in out
+
+
+def test_json_findings_shape(tmp_path):
+    make(tmp_path, {".dockerignore": "bin\\Debug\n", "Dockerfile": "FROM a\n", "x": "x"})
+    proc = dockwise("--format", "json", str(tmp_path))
+    doc = json.loads(proc.stdout)
+    finding = next(f for f in doc["findings"] if f["code"] == "DC005")
+    assert set(finding) >= {"code", "name", "severity", "message", "file", "line", "column",
+                            "end_line", "end_column", "aliases", "fixable"}
+    assert (finding["line"], finding["column"], finding["end_column"]) == (1, 1, 10)
+
+
+def test_clean_context_exits_zero(tmp_path):
+    make(tmp_path, {".dockerignore": ".git\n", "app.py": "x", "Dockerfile": "FROM a\nCOPY app.py /\n"})
+    proc = dockwise(str(tmp_path))
+    assert proc.returncode == 0, proc.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["/nonexistent/dir"], b"no such directory"),
+    (["--large", "huge"], b"not a size"),
+    (["--list", "--format", "json"], b"--list prints paths only"),
+])
+def test_bad_input_is_one_line_exit_2(tmp_path, args, message):
+    proc = dockwise(*args, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert message in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def test_bad_pattern_is_exit_2(tmp_path):
+    make(tmp_path, {".dockerignore": "!\n", "x": "x"})
+    proc = dockwise("--list", str(tmp_path))
+    assert proc.returncode == 2 and b'illegal exclusion pattern' in proc.stderr and proc.stdout == b""
+
+
+def test_binary_dockerignore_is_exit_2(tmp_path):
+    make(tmp_path, {".dockerignore": b"\x00\x01\x02", "x": "x"})
+    proc = dockwise(str(tmp_path))
+    assert proc.returncode == 2 and b"binary file" in proc.stderr
+
+
+def test_invalid_utf8_dockerfile_is_exit_2(tmp_path):
+    make(tmp_path, {"Dockerfile": b"FROM a\n\xff\n", "x": "x"})
+    proc = dockwise(str(tmp_path))
+    assert proc.returncode == 2 and b"not valid UTF-8" in proc.stderr
