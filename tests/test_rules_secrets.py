@@ -75,20 +75,9 @@ def test_copying_credentials_files(tmp_path):
     assert where(found) == [(2, 6, 12), (4, 5, 21)]
 
 
-def test_whole_context_copy_with_an_unignored_env_file(tmp_path):
+def test_whole_context_copy_is_left_to_the_context_check(tmp_path):
+    """`COPY . /app` with a .env in the context is DC007's finding (it reads .dockerignore)."""
     (tmp_path / ".env").write_text("TOKEN=fake\n")
-    (tmp_path / "app.py").write_text("print(1)\n")
-    dockerfile = tmp_path / "Dockerfile"
-    text = "FROM python:3.12\nCOPY . /app\n"
-    dockerfile.write_text(text)
-    found = check_text(text, "DW913", path=str(dockerfile))
-    assert where(found) == [(2, 6, 7)]
-    assert "`.env`" in found[0].message
-
-
-def test_dockerignore_that_excludes_the_env_file_silences_it(tmp_path):
-    (tmp_path / ".env").write_text("TOKEN=fake\n")
-    (tmp_path / ".dockerignore").write_text(".env\n")
     dockerfile = tmp_path / "Dockerfile"
     text = "FROM python:3.12\nCOPY . /app\n"
     dockerfile.write_text(text)

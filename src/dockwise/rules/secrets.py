@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import fnmatch
 import math
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._instr_words import BodyWord, all_instructions, instruction_words, split_body, word_span
@@ -182,8 +180,6 @@ SECRET_FILE_GLOBS = (
 NOT_SECRET = (".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults")
 # Files that are only secret in their usual folder.
 FOLDER_BOUND = {"credentials": (".aws",), "config.json": (".docker",), "config": (".kube",)}
-NESTED_SECRET_PATHS = (".aws/credentials", ".docker/config.json", ".kube/config", ".ssh/id_rsa",
-                       ".ssh/id_ed25519", ".ssh/id_ecdsa")
 
 
 def secret_file_kind(path: str) -> bool:
@@ -195,34 +191,6 @@ def secret_file_kind(path: str) -> bool:
         parent = norm.rsplit("/", 2)[-2] if "/" in norm else ""
         return parent in FOLDER_BOUND[base]
     return any(fnmatch.fnmatchcase(base, glob) for glob in SECRET_FILE_GLOBS)
-
-
-@lru_cache(maxsize=64)
-def _context_secret_files(context_dir: str, mtime: float) -> tuple[str, ...]:
-    """Secret-looking files at the top of ``context_dir`` (plus well-known nested ones) that
-    its .dockerignore does not exclude. Only one directory level is listed: cheap on big trees."""
-    try:
-        names = sorted(e.name for e in os.scandir(context_dir) if e.is_file())
-    except OSError:
-        return ()
-    candidates = [n for n in names if secret_file_kind(n)]
-    candidates += [p for p in NESTED_SECRET_PATHS if os.path.isfile(os.path.join(context_dir, p))]
-    if not candidates:
-        return ()
-    matcher = _ignore_matcher(context_dir)
-    if matcher is None:
-        return tuple(candidates)
-    return tuple(c for c in candidates if not matcher.excluded(c))
-
-
-def _ignore_matcher(context_dir: str):
-    try:
-        from dockwise.context.ignorefile import build_matcher, load_ignore
-
-        ignore = load_ignore(context_dir)
-        return build_matcher(ignore) if ignore is not None else None
-    except Exception:  # noqa: BLE001 - a broken .dockerignore is the context checker's finding
-        return None
 
 
 class SecretFileCopied(DockerfileRule):
@@ -240,7 +208,8 @@ class SecretFileCopied(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        context_dir = os.path.dirname(os.path.abspath(target.path))
+        # `COPY . .` with a .env in an un-ignored context is the context check's finding (DC007),
+        # which reads the real .dockerignore; this rule judges the sources the Dockerfile names.
         for instr in all_instructions(target.model):
             if instr.keyword not in ("COPY", "ADD") or instr.flag("from") is not None or instr.heredocs:
                 continue
@@ -254,22 +223,3 @@ class SecretFileCopied(DockerfileRule):
                         f"`{word.value}` looks like a credentials file and is copied into a layer, "
                         f"where anyone who pulls the image can read it; {ADVICE}",
                         word_span(instr, word))
-                elif word.value in (".", "./"):
-                    yield from self._whole_context(target, instr, word, context_dir)
-
-    def _whole_context(self, target: CheckTarget, instr, word, context_dir) -> Iterator[Finding]:
-        try:
-            mtime = os.stat(context_dir).st_mtime
-        except OSError:
-            return
-        if not os.path.isfile(target.path):
-            return
-        found = _context_secret_files(context_dir, mtime)
-        if found:
-            names = ", ".join(f"`{n}`" for n in found[:5])
-            yield target.finding(
-                self.info,
-                f"`{instr.keyword} {word.raw}` copies {names} from the build context into a layer "
-                f"(no .dockerignore excludes it), where anyone who pulls the image can read it; add "
-                f"it to .dockerignore and {ADVICE}",
-                word_span(instr, word), files=list(found))
