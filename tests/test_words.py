@@ -150,3 +150,16 @@ def test_plain_words_pass_through():
     result = process_word("alpine:3.20", {})
     assert (result.text, result.unknown) == ("alpine:3.20", set())
     assert process_words("  a  b ", {}) == ["a", "b"]
+
+
+def test_variable_references_with_positions():
+    from dockwise.syntax.words import variable_references
+
+    word = "a$X-${Y:-$Z}'$Q'\\$R\"$S\""
+    refs = variable_references(word)
+    assert [(r.name, word[r.start:r.end], r.braced) for r in refs] == [
+        ("X", "$X", False), ("Y", "${Y:-$Z}", True), ("Z", "$Z", False), ("S", "$S", False)]
+    assert variable_references("no refs") == []
+    assert [r.name for r in variable_references("`$A$B", escape="`")] == ["B"]
+    with pytest.raises(ExpansionError):
+        variable_references("${A")

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 
 from dockwise.errors import DockwiseError
 
-__all__ = ["ExpandResult", "ExpansionError", "process_word", "process_words", "expand", "has_expansion"]
+__all__ = ["ExpandResult", "ExpansionError", "VariableReference", "process_word", "process_words", "expand",
+           "has_expansion", "variable_references"]
 
 _SPECIAL_PARAMS = frozenset("@*#?-$!0")
 _REGEX_SPECIAL = frozenset("[]{}.+()|^$")
@@ -42,6 +43,29 @@ class ExpandResult:
     text: str
     unknown: set[str] = field(default_factory=set)
     words: list[str] = field(default_factory=list)  # the split words (filled by process_words only)
+
+
+@dataclass(frozen=True, slots=True)
+class VariableReference:
+    """One ``$NAME`` / ``${NAME...}`` in a word: ``word[start:end]`` is the whole reference."""
+
+    name: str
+    start: int
+    end: int
+    braced: bool
+
+
+def variable_references(word: str, escape: str = "\\") -> list[VariableReference]:
+    """Every variable reference BuildKit would expand in ``word``, in order (references inside
+    ``${A:-$B}`` operands included; single-quoted and escaped ``$`` are not references).
+
+    Raises :class:`ExpansionError` where BuildKit would reject the word's syntax."""
+    if "$" not in word:
+        return []
+    lexer = _Lexer(word, {}, escape, keep_unknown=True)
+    lexer.refs = []
+    lexer.run()
+    return sorted(lexer.refs, key=lambda r: r.start)
 
 
 def has_expansion(word: str, escape: str = "\\") -> bool:
@@ -142,6 +166,8 @@ class _Lexer:
     def __init__(self, source: str, env: Mapping[str, str], escape: str, keep_unknown: bool,
                  split: bool = False) -> None:
         self.split = split
+        self.refs: list[VariableReference] | None = None  # collected by variable_references()
+        self.names: list[str] = []  # names being read, one per nesting level of '$'
         self.src = source
         self.pos = 0
         self.env = env
@@ -270,6 +296,15 @@ class _Lexer:
 
     def dollar(self) -> str:
         start = self.pos
+        depth = len(self.names)
+        text = self._dollar(start)
+        if self.refs is not None and len(self.names) > depth and self.names[depth]:
+            braced = self.src[start + 1:start + 2] == "{"
+            self.refs.append(VariableReference(self.names[depth], start, self.pos, braced))
+        del self.names[depth:]
+        return text
+
+    def _dollar(self, start: int) -> str:
         self.pos += 1  # '$'
         if self.peek() != "{":
             name = self.name()
@@ -369,6 +404,11 @@ class _Lexer:
 
     def name(self) -> str:
         """A variable name: letters/digits/_, a run of digits, or one special parameter."""
+        name = self._read_name()
+        self.names.append(name)
+        return name
+
+    def _read_name(self) -> str:
         src = self.src
         start = self.pos
         if start >= len(src):
