@@ -1,0 +1,5 @@
+from app import Handler
+
+
+def test_handler_exists():
+    assert Handler
