@@ -106,7 +106,7 @@ def _write(target, args: argparse.Namespace) -> int:
 
     plan = plan_dockerignore(target)
     write_plan(plan)
-    name = os.path.relpath(plan.path)
+    name = plan.path
     if not plan.added:
         print(f"{name}: nothing to add; the context sends {plan.files_before} files "
               f"({human_bytes(plan.bytes_before)})")
