@@ -332,3 +332,20 @@ def test_global_args_on_one_line_are_sequential():
 def test_build_args_that_are_not_declared_are_ignored():
     m = model_of("FROM alpine:$TAG\n", build_args={"TAG": "3"})
     assert not m.stages[0].base.known
+
+
+def test_expand_words_splits_and_marks_unknown_words():
+    m = model_of("FROM alpine\nARG P=80\nEXPOSE $P ${Q}/udp\n")
+    expose = instr(m, "EXPOSE")
+    words = m.expand_words(" ".join(expose.args), expose)
+    assert [w.text for w in words] == ["80", "${Q}/udp"]
+    assert words[0].known and not words[1].known and words[1].unknown == ("Q",)
+    assert m.expand_words('"a b" c', expose) == [Value("a b"), Value("c")]
+
+
+def test_onbuild_trigger_belongs_to_the_stage_but_has_no_state():
+    m = model_of("FROM alpine\nONBUILD USER nobody\nRUN x\n")
+    onbuild = instr(m, "ONBUILD")
+    assert m.stage_of(onbuild.onbuild) is m.stages[0]
+    assert m.state_at(onbuild.onbuild) is None
+    assert m.state_at(instr(m, "RUN")).user is None

@@ -154,6 +154,10 @@ class BuildModel:
         """BuildKit's expansion of ``text`` with the ARGs/ENVs in scope at ``instr``."""
         return self.scope_at(instr).expand(text, self.dockerfile.escape)
 
+    def expand_words(self, text: str, instr: "Instruction") -> list[Value]:
+        """``text`` expanded at ``instr`` and split into words (EXPOSE ports, VOLUME paths...)."""
+        return self.scope_at(instr).expand_words(text, self.dockerfile.escape)
+
     def dependencies(self, stage: Stage) -> list[Stage]:
         """The stages ``stage`` reads directly (FROM, COPY --from, RUN --mount from=), in file order."""
         found = {e.src.index: e.src for e in self.edges if e.dst is stage}
@@ -222,6 +226,8 @@ class _Builder:
                 continue
             model._stage_of[id(instr)] = stage
             model._state_of[id(instr)] = state
+            if instr.onbuild is not None:  # the trigger runs in a later build; it has no state here
+                model._stage_of[id(instr.onbuild)] = stage
             stage.instructions.append(instr)
             state = self._apply(instr, state)
         if stage is not None:

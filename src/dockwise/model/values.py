@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dockwise.syntax.words import ExpansionError, process_word
+from dockwise.syntax.words import ExpansionError, process_word, variable_references
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +77,27 @@ class Scope:
         unknown = tuple(sorted(result.unknown))
         undeclared = tuple(name for name in unknown if name not in self.variables)
         return Value(result.text, known=False, unknown=unknown, undeclared=undeclared)
+
+    def expand_words(self, text: str, escape: str = "\\") -> list[Value]:
+        """``text`` expanded and split into words BuildKit's way (EXPOSE, VOLUME, COPY sources).
+
+        A word holding an unknown reference (left verbatim) is an unknown Value naming it."""
+        try:
+            result = process_word(text, self.known(), escape, keep_unknown=True, split=True)
+        except ExpansionError as exc:
+            return [Value(text, known=False, error=exc.message)]
+        if not result.unknown:
+            return [Value(word) for word in result.words]
+        return [self._word_value(word, result.unknown) for word in result.words]
+
+    def _word_value(self, word: str, unknown_names: set[str]) -> Value:
+        try:
+            names = {ref.name for ref in variable_references(word)} & unknown_names
+        except ExpansionError:
+            names = set(unknown_names)
+        if not names:
+            return Value(word)
+        unknown = tuple(sorted(names))
+        undeclared = tuple(name for name in unknown if name not in self.variables)
+        return Value(word, known=False, unknown=unknown, undeclared=undeclared)
+

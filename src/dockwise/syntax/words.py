@@ -74,12 +74,13 @@ def has_expansion(word: str, escape: str = "\\") -> bool:
 
 
 def process_word(word: str, env: Mapping[str, str], escape: str = "\\", *,
-                 keep_unknown: bool = False) -> ExpandResult:
-    """Expand ``word`` the way BuildKit's ``ProcessWord`` does (one word, spaces kept).
+                 keep_unknown: bool = False, split: bool = False) -> ExpandResult:
+    """Expand ``word`` the way BuildKit's ``ProcessWord`` does (one word, spaces kept); with
+    ``split`` also fill :attr:`ExpandResult.words` the way ``ProcessWords`` splits.
 
     Raises :class:`ExpansionError` for what BuildKit rejects.
     """
-    return _process(word, env, escape, keep_unknown, split=False)
+    return _process(word, env, escape, keep_unknown, split)
 
 
 def _process(word: str, env: Mapping[str, str], escape: str, keep_unknown: bool, split: bool) -> ExpandResult:
