@@ -1,0 +1,76 @@
+"""Family 1: base images that are not pinned (DL3006, DL3007, DW101, DW102)."""
+
+from __future__ import annotations
+
+from dockwise.catalog import all_rules
+from dockwise.findings import Severity
+from dockwise.model import build_model
+from dockwise.rules.base import CheckTarget
+from dockwise.syntax import parse_dockerfile
+
+
+def check_text(text: str, select: str):
+    tree = parse_dockerfile(text, "Dockerfile")
+    target = CheckTarget("Dockerfile", tree, build_model(tree))
+    rule = next(r for r in all_rules() if r.info.code == select)
+    return sorted(rule().check(target), key=lambda f: f.sort_key)
+
+
+def where(findings):
+    return [(f.location.line, f.location.column, f.location.end_column) for f in findings]
+
+
+def test_untagged_image_points_at_the_image_word():
+    found = check_text("FROM --platform=linux/amd64 debian AS base\nRUN true\n", "DL3006")
+    assert where(found) == [(1, 29, 35)]
+    assert "debian:latest" in found[0].message
+
+
+def test_tagged_digest_scratch_and_stage_references_are_not_untagged():
+    text = ("FROM golang:1.22.5 AS build\nFROM build AS test\nFROM scratch\n"
+            "FROM ruby@sha256:" + "a" * 64 + "\nFROM ${UNKNOWN}\n")
+    assert check_text(text, "DL3006") == []
+
+
+def test_untagged_image_through_an_arg_default_reports_the_arg_too():
+    found = check_text("ARG BASE=debian\nFROM ${BASE}\n", "DL3006")
+    assert where(found) == [(1, 10, 16), (2, 6, 13)]
+    assert "line 2" in found[0].message
+
+
+def test_latest_tag_points_at_the_tag():
+    found = check_text("FROM debian:latest AS builder\n", "DL3007")
+    assert where(found) == [(1, 13, 19)]
+
+
+def test_latest_with_digest_is_pinned():
+    assert check_text("FROM debian:latest@sha256:" + "b" * 64 + "\n", "DL3007") == []
+
+
+def test_latest_through_arg_points_at_from_and_at_the_arg_default_once():
+    text = "ARG TAG=latest\nFROM node:${TAG} AS a\nFROM node:${TAG}\n"
+    found = check_text(text, "DL3007")
+    assert where(found) == [(1, 9, 15), (2, 6, 17), (3, 6, 17)]
+    assert "ARG TAG" in found[0].message
+
+
+def test_floating_tags():
+    text = "FROM node:lts-alpine\nFROM python:3\nFROM alpine:edge\nFROM nginx:stable\n"
+    found = check_text(text, "DW101")
+    assert where(found) == [(1, 11, 21), (2, 13, 14), (3, 13, 17), (4, 12, 18)]
+    assert all(f.severity is Severity.WARNING for f in found)
+
+
+def test_missing_patch_level_is_info_and_full_versions_are_fine():
+    text = "FROM python:3.12-slim\nFROM python:3.12.7-slim\nFROM postgres:16.4\nFROM ubuntu:22.04\n"
+    found = check_text(text, "DW101")
+    assert where(found) == [(1, 13, 22)]
+    assert found[0].severity is Severity.INFO
+
+
+def test_digest_advice_only_for_tag_pinned_images():
+    text = ("FROM python:3.12.7-slim AS build\nFROM debian:latest\nFROM node:lts\n"
+            "FROM alpine:3.20.3@sha256:" + "c" * 64 + "\nFROM build\n")
+    found = check_text(text, "DW102")
+    assert where(found) == [(1, 6, 24)]
+    assert found[0].severity is Severity.INFO

@@ -1,0 +1,144 @@
+"""Family 2: OS package-manager hygiene (apt, apk, yum, dnf, zypper)."""
+
+from __future__ import annotations
+
+from dockwise.catalog import all_rules
+from dockwise.model import build_model
+from dockwise.rules.base import CheckTarget
+from dockwise.syntax import parse_dockerfile
+
+
+def check_text(text: str, select: str):
+    tree = parse_dockerfile(text, "Dockerfile")
+    target = CheckTarget("Dockerfile", tree, build_model(tree))
+    rule = next(r for r in all_rules() if r.info.code == select)
+    return sorted(rule().check(target), key=lambda f: f.sort_key)
+
+
+def where(findings):
+    return [(f.location.line, f.location.column, f.location.end_column) for f in findings]
+
+
+def apply_fix(text: str, finding) -> str:
+    for edit in sorted(finding.fix.edits, key=lambda e: e.start, reverse=True):
+        text = text[:edit.start] + edit.replacement + text[edit.end:]
+    return text
+
+
+CHAIN = ("FROM debian:12.8\n"
+         "RUN apt-get update \\\n"
+         "    && sudo apt-get -q install \\\n"
+         "        curl git=1:2.39.5-0+deb12u1 ./local.deb\n")
+
+
+def test_missing_yes_points_at_apt_get_install_on_the_continuation_line_and_fixes():
+    found = check_text(CHAIN, "DL3014")
+    assert where(found) == [(3, 13, 31)]
+    fixed = apply_fix(CHAIN, found[0])
+    assert "apt-get -q install -y \\\n" in fixed
+    assert check_text(fixed, "DL3014") == []
+
+
+def test_yes_spellings_are_accepted():
+    for line in ("apt-get install -y x", "apt-get -qy install x", "apt-get --yes install x",
+                 "apt-get install -qq x", "apt-get install -q=2 x", "apt-get --assume-yes install x"):
+        assert check_text(f"FROM debian:12.8\nRUN {line}\n", "DL3014") == [], line
+
+
+def test_no_install_recommends_with_fix():
+    found = check_text(CHAIN, "DL3015")
+    assert where(found) == [(3, 13, 31)]
+    fixed = apply_fix(CHAIN, found[0])
+    assert check_text(fixed, "DL3015") == []
+    assert check_text("FROM debian:12.8\nRUN apt-get -o APT::Install-Recommends=false install -y x\n",
+                      "DL3015") == []
+
+
+def test_unpinned_apt_packages_are_each_reported():
+    found = check_text(CHAIN, "DL3008")
+    assert where(found) == [(4, 9, 13)]
+    assert "`curl`" in found[0].message
+
+
+def test_apt_lists_not_removed_in_a_shipping_stage():
+    found = check_text(CHAIN, "DL3009")
+    assert where(found) == [(2, 5, 19)]
+
+
+def test_apt_lists_removed_in_same_run_or_on_cache_mount_is_fine():
+    removed = CHAIN.rstrip("\n") + " \\\n    && rm -rf /var/lib/apt/lists/*\n"
+    assert check_text(removed, "DL3009") == []
+    mounted = "FROM debian:12.8\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update\n"
+    assert check_text(mounted, "DL3009") == []
+
+
+def test_apt_lists_removed_in_a_later_run_still_count():
+    text = "FROM debian:12.8\nRUN apt-get update && apt-get install -y x\nRUN rm -rf /var/lib/apt/lists/*\n"
+    assert where(check_text(text, "DL3009")) == [(2, 5, 19)]
+
+
+def test_apt_lists_in_a_builder_stage_only_copied_from_are_fine():
+    text = ("FROM debian:12.8 AS build\nRUN apt-get update && apt-get install -y gcc\n"
+            "FROM debian:12.8\nCOPY --from=build /usr/bin/gcc /usr/bin/\n")
+    assert check_text(text, "DL3009") == []
+
+
+def test_apt_instead_of_apt_get_is_fixed_to_apt_get():
+    text = "FROM ubuntu:24.04\nRUN apt install -y curl && apt search x\n"
+    found = check_text(text, "DL3027")
+    assert where(found) == [(2, 5, 8), (2, 28, 31)]
+    assert found[0].fix is not None and found[1].fix is None
+    assert apply_fix(text, found[0]).startswith("FROM ubuntu:24.04\nRUN apt-get install -y curl")
+
+
+def test_apk_no_cache_and_pins():
+    text = "FROM alpine:3.20.3\nRUN apk add --virtual .deps curl=8.10.1-r0 jq\n"
+    found = check_text(text, "DL3019")
+    assert where(found) == [(2, 5, 12)]
+    assert check_text(apply_fix(text, found[0]), "DL3019") == []
+    assert where(check_text(text, "DL3018")) == [(2, 44, 46)]
+    assert check_text("FROM alpine:3.20.3\nRUN --mount=type=cache,target=/var/cache/apk apk add jq=1.7.1-r0\n",
+                      "DL3019") == []
+
+
+def test_yum_dnf_zypper_yes():
+    text = ("FROM fedora:41\nRUN yum install httpd-2.4 && yum clean all\n"
+            "RUN dnf install httpd-2.4 && dnf clean all\nRUN zypper install httpd=2.4 && zypper clean\n")
+    assert where(check_text(text, "DL3030")) == [(2, 5, 16)]
+    assert where(check_text(text, "DL3038")) == [(3, 5, 16)]
+    assert where(check_text(text, "DL3034")) == [(4, 5, 19)]
+
+
+def test_rpm_caches_must_be_cleaned_after_the_install():
+    text = ("FROM fedora:41\nRUN yum clean all && yum install -y a-1\nRUN dnf install -y a-1 && dnf clean all\n"
+            "RUN zypper in -y a=1\nRUN --mount=type=cache,target=/var/cache/zypp zypper in -y a=1\n")
+    assert where(check_text(text, "DL3032")) == [(2, 22, 33)]
+    assert check_text(text, "DL3040") == []
+    assert where(check_text(text, "DL3036")) == [(4, 5, 14)]
+
+
+def test_rpm_pins():
+    text = ("FROM fedora:41\nRUN yum install -y tomcat gcc-c++-11.1 && yum clean all\n"
+            "RUN dnf module install -y nodejs && dnf clean all\n"
+            "RUN zypper install -y tomcat 'curl>=8' && zypper clean\n")
+    assert where(check_text(text, "DL3033")) == [(2, 20, 26)]
+    assert where(check_text(text, "DL3041")) == [(3, 27, 33)]
+    assert where(check_text(text, "DL3037")) == [(4, 23, 29)]
+
+
+def test_zypper_dist_upgrade_and_generic_upgrade():
+    text = "FROM opensuse/leap:15.6\nRUN zypper dup -y\nFROM debian:12.8\nRUN apt-get update && apt-get upgrade -y\n"
+    assert where(check_text(text, "DL3035")) == [(2, 5, 15)]
+    assert where(check_text(text, "DW202")) == [(4, 23, 38)]
+
+
+def test_update_alone_in_a_run():
+    text = "FROM debian:12.8\nRUN apt-get update\nRUN apt-get install -y curl\nRUN apk update && apk add x\n"
+    found = check_text(text, "DW201")
+    assert where(found) == [(2, 5, 19)]
+    assert "stale" in found[0].message
+
+
+def test_onbuild_run_is_checked_too():
+    text = "FROM debian:12.8\nONBUILD RUN apt-get install curl\n"
+    assert where(check_text(text, "DL3014")) == [(2, 13, 28)]
