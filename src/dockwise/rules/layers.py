@@ -16,7 +16,7 @@ from typing import Any
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._runs import (
-    cache_mounted, invocation, path_covers, position_of, removed_paths, removes_after,
+    cache_mounted, invocation, is_under, path_covers, position_of, removed_paths, removes_after,
     shipping_stage_indexes, word_value,
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
@@ -43,6 +43,10 @@ class Created:
     instruction: Any
     verb: str  # "downloaded", "cloned", "copied", ...
     advice: str
+    tree: bool = False  # everything below ``path`` came from this instruction (a git clone)
+
+    def hidden_by(self, removed: str) -> bool:
+        return path_covers(removed, self.path) or (self.tree and is_under(removed, self.path))
 
 
 def _abs(path: str, cwd: str) -> str:
@@ -101,7 +105,7 @@ def created_by_run(target: CheckTarget, instr: Any, script: Any) -> list[Created
                 "copy": "copied to"}[write.kind]
         found.append(Created(path, instr, verb,
                              "do the download, use and cleanup in one RUN, or in a builder stage and "
-                             "COPY --from only the result"))
+                             "COPY --from only the result", tree=write.kind == "clone"))
     found.extend(_package_caches(instr, script))
     return found
 
@@ -182,19 +186,20 @@ class DeletedInLaterLayer(DockerfileRule):
                 if not value or "$" in value or "`" in value:
                     continue
                 gone = _abs(value if value.startswith("/") else posixpath.join(command.cwd or cwd, value), "/")
-                hit = next((c for c in created if c.instruction is not instr and path_covers(gone, c.path)), None)
+                hit = next((c for c in created if c.instruction is not instr and c.hidden_by(gone)), None)
                 if hit is None:
                     continue
                 created[:] = [c for c in created if not path_covers(gone, c.path)]
-                yield self._finding(target, instr, word, hit)
+                yield self._finding(target, instr, word, hit, gone)
 
-    def _finding(self, target: CheckTarget, instr: Any, word: Any, hit: Created) -> Finding:
+    def _finding(self, target: CheckTarget, instr: Any, word: Any, hit: Created, gone: str) -> Finding:
         made = hit.instruction.line
         layer = _layer_number(target, hit.instruction)
         where = f"layer {layer} of this Dockerfile" if layer else f"the layer of line {made}"
         return target.finding(
             self.info,
-            f"line {made} {hit.verb} {hit.path}; removing it on line {instr.line} only hides it -- the bytes "
+            f"line {made} {hit.verb} {hit.path}; removing {'it' if gone == hit.path else gone} on line "
+            f"{instr.line} only hides it -- the bytes "
             f"stay in {where} and are still pushed and pulled. Remove it in the same RUN that created it, "
             f"or {hit.advice}.",
             word.span or instr.span, created_line=made, path=hit.path)
