@@ -163,3 +163,44 @@ def test_variable_references_with_positions():
     assert [r.name for r in variable_references("`$A$B", escape="`")] == ["B"]
     with pytest.raises(ExpansionError):
         variable_references("${A")
+
+
+@pytest.mark.parametrize("word, env, expected", [
+    # regex metacharacters in a pattern are literal; \} and \/ escape the ${} delimiters
+    ("${V#()[]{\\}^$.\\*\\?|\\\\}", {"V": "()[]{}^$.*?|\\rest"}, "rest"),
+    ("${V%%\\**}", {"V": "ab**"}, "ab"),
+    ("${V%%\\**\\*}", {"V": "b***zz*"}, "b"),
+    ("${V#*a*b}", {"V": "aabb"}, "b"),
+    ("${V#*}", {"V": "aabb"}, "aabb"),  # the shortest match of * is empty
+    ("${V#?\\?}", {"V": "???z"}, "?z"),
+    ("${V#$P}", {"V": "aabb", "P": "a"}, "abb"),
+    ("${V#$P}", {"V": "aabb", "P": ""}, "aabb"),
+    ("${N:-.}${V%b}${N:-.}", {"V": "aabb"}, ".aab."),
+    # replacement: patterns from variables, / inside values, escaped separators
+    ("${V/$P/-} ${V//$P/-}", {"V": "/x*/*/*.md", "P": "\\*/"}, "/x-*/*.md /x--*.md"),
+    ("${V/$P/} ${V//$P/}", {"V": "/tmp/tmp/f", "P": "/tmp"}, "/tmp/f /f"),
+    ("${V//$P/$R}", {"V": "/a/x/b/c", "P": "/?/", "R": "/"}, "/x/c"),
+    ("${V/$P/$R}", {"V": "http://example.org", "P": "http://", "R": "https://"}, "https://example.org"),
+    ("${V//\\//\\/}", {"V": "/a/b"}, "\\/a\\/b"),
+    ("${V/$P/zz}", {"V": "ab", "P": ""}, "zzab"),
+    ("${V///}", {"V": "ab"}, "ab"),
+    ("${V//}", {"V": "ab"}, "error"),
+    ("${V=x}", {"V": "ab"}, "error"),
+    # ?: the message is itself expanded; ? alone accepts an empty value
+    ("${V?msg $A}", {"V": "", "A": "x"}, ""),
+    ("${V:?msg $A}", {"V": "", "A": "x"}, "error"),
+    ("pkg-${OS}-${ARCH}${VARIANT:+-${VARIANT}}.tgz", {"OS": "linux", "ARCH": "arm", "VARIANT": "v7"},
+     "pkg-linux-arm-v7.tgz"),
+    ("pkg-${OS}-${ARCH}${VARIANT:+-${VARIANT}}.tgz", {"OS": "linux", "ARCH": "amd64"}, "pkg-linux-amd64.tgz"),
+])
+def test_patterns_and_replacement_like_buildkit(word, env, expected):
+    try:
+        got = process_word(word, env).text
+    except ExpansionError:
+        got = "error"
+    assert got == expected
+
+
+def test_error_message_of_a_required_variable_is_expanded():
+    with pytest.raises(ExpansionError, match="V: msg x"):
+        process_word("${V:?msg $A}", {"A": "x"})
