@@ -130,3 +130,15 @@ def test_installing_the_sudo_package_is_fine():
 
 def test_catalogue_lookup_by_hadolint_alias():
     assert find_rule("hadolint:DL3004").code == "DL3004"
+
+
+def test_paths_handed_to_the_user_and_link_targets_are_writable():
+    text = ("FROM debian:12\nRUN mkdir /usr/local/app && chown app /usr/local/app\n"
+            "COPY --chown=app conf /etc/app/\nUSER app\n"
+            "RUN touch /usr/local/app/x && ln -s /usr/lib/x ./y && cp a /etc/app/b && mkdir /var/lib/app/x\n")
+    assert check_text(text, "DW503") == []
+
+
+def test_link_created_in_a_root_directory_needs_root():
+    text = "FROM debian:12\nUSER 10001\nRUN ln -s /app/bin/tool /usr/local/bin/tool\n"
+    assert where(check_text(text, "DW503")) == [(3, 5, 44)]

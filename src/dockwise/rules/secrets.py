@@ -94,20 +94,25 @@ class SecretNameInArgOrEnv(DockerfileRule):
 @dataclass(frozen=True)
 class SecretPattern:
     kind: str
+    hints: tuple[str, ...]  # cheap substring tests: the regex runs only if one occurs
     regex: re.Pattern[str]
     group: int = 0
+    lower: bool = False  # test the hints against the lower-cased text
 
 
 VALUE_PATTERNS = (
-    SecretPattern("an AWS access key ID", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    SecretPattern("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})")),
-    SecretPattern("a private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY-----")),
-    SecretPattern("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,200}")),
-    SecretPattern("a Stripe live key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,200}")),
-    SecretPattern("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    SecretPattern("a password in a URL", re.compile(r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@$]{1,100}:([^\s@/$]{6,100})@"), 1),
-    SecretPattern("a hard-coded password", re.compile(
-        r"(?i)\b(?:password|passwd|pwd|secret|token|api_?key)[\"']?\s{0,3}[=:]\s{0,3}[\"']?([^\s\"'$;&|]{8,100})"), 1),
+    SecretPattern("an AWS access key ID", ("AKIA", "ASIA"), re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    SecretPattern("a GitHub token", ("gh", "github_pat_"),
+                  re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})")),
+    SecretPattern("a private key", ("PRIVATE KEY",), re.compile(r"-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY-----")),
+    SecretPattern("a Slack token", ("xox",), re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,200}")),
+    SecretPattern("a Stripe live key", ("_live_",), re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,200}")),
+    SecretPattern("a Google API key", ("AIza",), re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    SecretPattern("a password in a URL", ("://",),
+                  re.compile(r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@$]{1,100}:([^\s@/$]{6,100})@"), 1),
+    SecretPattern("a hard-coded password", ("pass", "pwd", "secret", "token", "key"), re.compile(
+        r"(?i)\b(?:password|passwd|pwd|secret|token|api_?key)[\"']?\s{0,3}[=:]\s{0,3}[\"']?"
+        r"([A-Za-z0-9!#%^*_+.~-]{8,100})(?![^\s\"';&|])"), 1, lower=True),
 )
 
 
@@ -129,7 +134,14 @@ def _plausible_generic(value: str) -> bool:
 
 def find_secret_values(text: str) -> Iterator[tuple[str, int, int]]:
     """(kind, start, end) of every secret-looking value in ``text``."""
+    lowered = None
     for pattern in VALUE_PATTERNS:
+        if pattern.lower:
+            lowered = lowered if lowered is not None else text.lower()
+            if not any(h in lowered for h in pattern.hints):
+                continue
+        elif not any(h in text for h in pattern.hints):
+            continue
         for match in pattern.regex.finditer(text):
             start, end = match.span(pattern.group)
             if pattern.group and not _plausible_generic(match.group(pattern.group)):

@@ -160,13 +160,29 @@ ROOT_PACKAGE_MANAGERS = {
 }
 ROOT_USER_TOOLS = {"useradd", "groupadd", "adduser", "addgroup", "usermod", "groupmod", "userdel",
                    "chpasswd", "update-ca-certificates", "ldconfig", "locale-gen", "update-alternatives"}
-FILE_WRITERS = {"mkdir", "cp", "mv", "ln", "touch", "tee", "install", "chmod", "chown", "sed"}
-ROOT_DIRS = ("/usr/", "/etc/", "/var/", "/opt/", "/bin/", "/sbin/", "/lib/")
-USER_WRITABLE = ("/var/tmp/",)
+# Which operands a file command writes: "all" positionals, the "last" one (the destination), or
+# all but the first (chmod/chown: the first is the mode or owner).
+FILE_WRITERS = {"mkdir": "all", "touch": "all", "tee": "all", "sed": "all", "cp": "last", "mv": "last",
+                "ln": "last", "install": "last", "chmod": "rest", "chown": "rest"}
+# Root-owned trees. /var and /opt are left out: packages and Dockerfiles often hand their
+# subdirectories (/var/lib/tor, /opt/app) to the service user.
+ROOT_DIRS = ("/usr/", "/etc/", "/bin/", "/sbin/", "/lib/", "/lib64/")
 
 
-def _needs_root(command) -> str | None:
-    """Why ``command`` needs root, or None."""
+def _written_paths(command) -> list[str]:
+    mode = FILE_WRITERS.get(command.name or "")
+    if mode is None or (command.name == "sed" and not command.has_option("-i", "--in-place")):
+        return []
+    words = command.positionals()
+    if mode == "last":
+        words = words[-1:] if len(words) >= 2 else []
+    elif mode == "rest":
+        words = words[1:]
+    return [w.value for w in words if w.value]
+
+
+def _needs_root(command, owned: tuple[str, ...] = ()) -> str | None:
+    """Why ``command`` needs root, or None. ``owned``: paths handed to the user earlier."""
     name = command.name
     if name is None:
         return None
@@ -184,14 +200,22 @@ def _needs_root(command) -> str | None:
         return None
     if name in ROOT_USER_TOOLS:
         return f"`{name}` edits system files"
-    if name in FILE_WRITERS:
-        if name == "sed" and not command.has_option("-i", "--in-place"):
-            return None
-        for word in command.positionals():
-            path = word.value or ""
-            if path.startswith(ROOT_DIRS) and not path.startswith(USER_WRITABLE):
-                return f"`{name}` writes `{path}`, which only root may change"
+    for path in _written_paths(command):
+        if path.startswith(ROOT_DIRS) and not any(path == o or path.startswith(o.rstrip("/") + "/") for o in owned):
+            return f"`{name}` writes `{path}`, which only root may change"
     return None
+
+
+def _handed_over(target: CheckTarget, instr) -> list[str]:
+    """Paths a RUN `chown`s / `chmod`s or a `COPY --chown` creates: later writes there are allowed."""
+    if instr.keyword in ("COPY", "ADD"):
+        if instr.flag("chown") is None and instr.flag("chmod") is None:
+            return []
+        words = instruction_words(instr, target.dockerfile.escape)
+        return [words[-1].value] if len(words) >= 2 else []
+    if instr.keyword != "RUN":
+        return []
+    return [p for c in target.shell(instr).find("chown", "chmod") for p in _written_paths(c)]
 
 
 def _wrapped_in_sudo(command) -> bool:
@@ -212,16 +236,21 @@ class RootCommandAfterUser(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for instr in target.dockerfile.instructions:
-            if instr.keyword != "RUN":
-                continue
+        for stage in target.model.stages:
+            owned: list[str] = []
+            for instr in stage.instructions:
+                yield from self._check_run(target, instr, tuple(owned))
+                owned.extend(_handed_over(target, instr))
+
+    def _check_run(self, target: CheckTarget, instr, owned: tuple[str, ...]) -> Iterator[Finding]:
+        if instr.keyword == "RUN":
             state = target.model.state_at(instr)
             if state is None or state.user is None:
-                continue
+                return
             if not state.user.known or is_root_user(state.user.text):
-                continue
+                return
             for command in target.shell(instr).commands:
-                why = _needs_root(command)
+                why = _needs_root(command, owned)
                 if why and not _wrapped_in_sudo(command) and command.span is not None:
                     yield target.finding(
                         self.info,
