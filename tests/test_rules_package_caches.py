@@ -1,0 +1,99 @@
+"""Family 8: language package-manager caches in layers, and unpinned language packages."""
+
+from __future__ import annotations
+
+from dockwise.catalog import all_rules
+from dockwise.model import build_model
+from dockwise.rules.base import CheckTarget
+from dockwise.syntax import parse_dockerfile
+
+
+def check_text(text: str, select: str):
+    tree = parse_dockerfile(text, "Dockerfile")
+    target = CheckTarget("Dockerfile", tree, build_model(tree))
+    rule = next(r for r in all_rules() if r.info.code == select)
+    return sorted(rule().check(target), key=lambda f: f.sort_key)
+
+
+def where(findings):
+    return [(f.location.line, f.location.column, f.location.end_column) for f in findings]
+
+
+def apply_fix(text: str, finding) -> str:
+    for edit in sorted(finding.fix.edits, key=lambda e: e.start, reverse=True):
+        text = text[:edit.start] + edit.replacement + text[edit.end:]
+    return text
+
+
+def test_pip_without_no_cache_dir_all_spellings_with_fix():
+    text = ("FROM python:3.12.7-slim\n"
+            "RUN pip install -r requirements.txt \\\n"
+            "    && python3 -m pip install flask==3.0.3\n")
+    found = check_text(text, "DL3042")
+    assert where(found) == [(2, 5, 16), (3, 8, 30)]
+    fixed = apply_fix(text, found[0])
+    assert "pip install --no-cache-dir -r requirements.txt" in fixed
+    assert where(check_text(fixed, "DL3042")) == [(3, 8, 30)]
+
+
+def test_pip_cache_disabled_by_env_mount_or_cleanup():
+    for text in (
+        "FROM python:3.12.7-slim\nENV PIP_NO_CACHE_DIR=1\nRUN pip install x==1\n",
+        "FROM python:3.12.7-slim AS base\nENV PIP_NO_CACHE_DIR=on\nFROM base\nRUN pip install x==1\n",
+        "FROM python:3.12.7-slim\nRUN PIP_NO_CACHE_DIR=true pip install x==1\n",
+        "FROM python:3.12.7-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install x==1\n",
+        "FROM python:3.12.7-slim\nRUN pip install x==1 && pip cache purge\n",
+    ):
+        assert check_text(text, "DL3042") == [], text
+
+
+def test_pip_cache_env_set_false_still_fires():
+    text = "FROM python:3.12.7-slim\nENV PIP_NO_CACHE_DIR=0\nRUN pip install x==1\n"
+    assert where(check_text(text, "DL3042")) == [(3, 5, 16)]
+
+
+def test_pip_pins():
+    text = ("FROM python:3.12.7-slim\n"
+            "RUN pip install --no-cache-dir -i https://pypi.example/simple flask 'django>=5' ./local "
+            "git+https://example.com/a.git@v1 git+https://example.com/b.git\n")
+    found = check_text(text, "DL3013")
+    assert where(found) == [(2, 63, 68), (2, 122, 151)]
+
+
+def test_yarn_cache_in_shipping_stage_only():
+    text = ("FROM node:20.18.1 AS deps\nRUN yarn install --frozen-lockfile\n"
+            "FROM node:20.18.1\nRUN yarn && yarn build\nRUN yarn install && yarn cache clean\n")
+    assert where(check_text(text, "DL3060")) == [(4, 5, 9)]
+
+
+def test_npm_cache():
+    text = ("FROM node:20.18.1\nRUN npm ci --omit=dev\n"
+            "RUN --mount=type=cache,target=/root/.npm npm ci\n"
+            "RUN npm install -g pnpm@9.15.0 && npm cache clean --force\n")
+    found = check_text(text, "DW801")
+    assert where(found) == [(2, 5, 11)]
+    assert "--mount=type=cache,target=/root/.npm" in found[0].message
+
+
+def test_npm_pins():
+    text = "FROM node:20.18.1\nRUN npm install -g typescript @scope/pkg@1.2.3 @scope/other && npm ci\n"
+    assert where(check_text(text, "DL3016")) == [(2, 20, 30), (2, 48, 60)]
+
+
+def test_gem_pins_and_documentation():
+    text = ("FROM debian:12.8\nRUN gem install bundler rails:7.2.2\nRUN gem install -N rake -v 13.2.1\n")
+    assert where(check_text(text, "DL3028")) == [(2, 17, 24)]
+    found = check_text(text, "DW802")
+    assert where(found) == [(2, 5, 16)]
+    assert "gem install --no-document bundler" in apply_fix(text, found[0])
+
+
+def test_gem_documentation_is_off_in_official_ruby_images():
+    assert check_text("FROM ruby:3.3.6-slim\nRUN gem install bundler:2.5.22\n", "DW802") == []
+
+
+def test_poetry_cache():
+    text = ("FROM python:3.12.7-slim\nRUN poetry install --only main\n"
+            "RUN poetry install --no-cache\n"
+            "ENV POETRY_CACHE_DIR=/tmp/poetry\nRUN poetry install && rm -rf /tmp/poetry\n")
+    assert where(check_text(text, "DW803")) == [(2, 5, 19)]
