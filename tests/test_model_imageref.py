@@ -56,3 +56,36 @@ def test_effective_tag_and_hub_helpers():
     assert not parse_image_ref("bitnami/redis").is_official
     assert not parse_image_ref("quay.io/python").is_official
     assert str(parse_image_ref("python:3")) == "docker.io/library/python:3"
+
+
+@pytest.mark.parametrize("text, registry, repository, tag", [
+    ("test_com", "docker.io", "library/test_com", None),
+    ("test.com:5000", "docker.io", "library/test.com", "5000"),  # no slash: a tag, not a port
+    ("test:5000/repo", "test:5000", "repo", None),
+    ("test-com:8080/foo", "test-com:8080", "foo", None),
+    ("foo/foo_bar.com:8080", "docker.io", "foo/foo_bar.com", "8080"),
+    ("192.168.1.1", "docker.io", "library/192.168.1.1", None),
+    ("192.168.1.1:5000/repo:5050", "192.168.1.1:5000", "repo", "5050"),
+    ("[2001:db8::1]/repo", "[2001:db8::1]", "repo", None),
+    ("b.gcr.io/test.example.com/my-app:test.example.com", "b.gcr.io", "test.example.com/my-app", "test.example.com"),
+    ("xn--n3h.com/img:xn--n3h.com", "xn--n3h.com", "img", "xn--n3h.com"),
+    ("lowercase:Uppercase", "docker.io", "library/lowercase", "Uppercase"),
+])
+def test_registry_detection_like_docker(text, registry, repository, tag):
+    ref = parse_image_ref(text)
+    assert (ref.registry, ref.repository, ref.tag) == (registry, repository, tag)
+
+
+@pytest.mark.parametrize("text", [
+    "[2001:db8::1]", "[2001:db8::1]:5000", "[fe80::1%eth0]:5000/repo", "aa/asdf$$^/aa",
+    "test:5000/Uppercase/lowercase:tag", "repo@sha256:" + "f" * 34, "@sha256:" + "f" * 64,
+    "a/" * 123 + "a",  # 247 characters, but 257 once normalised to docker.io/...
+])
+def test_more_invalid_references(text):
+    assert parse_image_ref(text) is None
+
+
+def test_long_name_within_limit_after_normalisation():
+    assert parse_image_ref("a/" * 123 + "a:t") is None
+    assert parse_image_ref("a/" * 122 + "a:t").tag == "t"  # exactly 255 as docker.io/a/...
+    assert parse_image_ref(f"img@sha512:{'f' * 128}").digest.startswith("sha512:")

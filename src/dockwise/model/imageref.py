@@ -109,7 +109,7 @@ def parse_image_ref(text: str) -> ImageRef | None:
     if digest is False:
         return None
     name, tag = _split_tag(remainder)
-    if tag is False or not name or len(name) > _MAX_NAME_LENGTH:
+    if tag is False or not name:
         return None
     registry, path = _split_registry(name)
     if registry is None:
@@ -120,6 +120,8 @@ def parse_image_ref(text: str) -> ImageRef | None:
         if _HEX64_RE.fullmatch(path):
             return None  # a bare image ID is not a reference
         path = f"{_OFFICIAL_NAMESPACE}/{path}"
+    if len(registry) + 1 + len(path) > _MAX_NAME_LENGTH:
+        return None  # the limit applies to the normalised name ("docker.io/library/...")
     return ImageRef(raw=text, registry=registry, repository=path, tag=tag, digest=digest)
 
 
