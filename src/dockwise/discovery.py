@@ -9,9 +9,7 @@ files found on the way down.
 
 from __future__ import annotations
 
-import fnmatch
 import os
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -107,6 +105,8 @@ def _drop_git_ignored(root: str, candidates: list[str]) -> list[str]:
     """Inside a git work tree, let git apply every ignore source it knows about."""
     if not candidates or not _in_git_work_tree(root):
         return candidates
+    import subprocess
+
     try:
         result = subprocess.run(
             ["git", "-C", root, "check-ignore", "--no-index", "--stdin", "-z"],
@@ -143,6 +143,8 @@ class _GitIgnore:
 
 
 def _glob(path: str, pattern: str) -> bool:
+    import fnmatch
+
     if "**" in pattern:
         regex = fnmatch.translate(pattern).replace(".*.*/", "(?:.*/)?").replace("/.*.*", "(?:/.*)?")
         import re

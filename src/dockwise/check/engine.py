@@ -49,18 +49,24 @@ class FileReport:
     fixed_text: str | None = None  # --fix on stdin: the fixed file
 
 
+# `dockwise check` needs the Dockerfile and context rules, not the image rules (and the
+# image package's imports): leaving them out keeps start-up fast.
+CHECK_PACKAGES = ("dockwise.rules", "dockwise.context.rules")
+
+
 def dockerfile_rules() -> tuple[type, ...]:
     """Every Dockerfile rule of the catalogue."""
     from dockwise.catalog import all_rules
     from dockwise.rules.base import DockerfileRule
 
-    return tuple(r for r in all_rules() if issubclass(r, DockerfileRule))
+    return tuple(r for r in all_rules(CHECK_PACKAGES) if issubclass(r, DockerfileRule))
 
 
 def catalogue_index() -> RuleIndex:
-    from dockwise.catalog import rule_infos
+    """Every code ``--select``/``--ignore`` and suppression comments may name in a check."""
+    from dockwise.catalog import all_rules
 
-    return RuleIndex(rule_infos())
+    return RuleIndex(r.info for r in all_rules(CHECK_PACKAGES))
 
 
 def _error_line(path: str, exc: DockwiseError) -> str:
