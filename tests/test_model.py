@@ -349,3 +349,16 @@ def test_onbuild_trigger_belongs_to_the_stage_but_has_no_state():
     assert m.stage_of(onbuild.onbuild) is m.stages[0]
     assert m.state_at(onbuild.onbuild) is None
     assert m.state_at(instr(m, "RUN")).user is None
+
+
+def test_expanded_args_follow_what_the_builder_expands():
+    m = model_of('ARG IMG=alpine\nFROM $IMG AS b\nARG D=/srv P="8080 9090"\nENV $D=x K="$D y"\n'
+                 'COPY ["$D/a", "${D}/b"]\nEXPOSE $P\nRUN echo $D\nUSER ${U:-app}\n')
+    assert [v.text for v in m.expanded_args(instr(m, "FROM"))] == ["alpine", "AS", "b"]
+    assert [v.text for v in m.expanded_args(instr(m, "ENV"))] == ["/srv", "x", "K", "/srv y"]
+    assert [v.text for v in m.expanded_args(instr(m, "COPY"))] == ["/srv/a", "/srv/b"]
+    assert [v.text for v in m.expanded_args(instr(m, "EXPOSE"))] == ["8080", "9090"]
+    assert [v.text for v in m.expanded_args(instr(m, "RUN"))] == ["echo $D"]
+    user = m.expanded_args(instr(m, "USER"))[0]
+    assert user.text == "${U:-app}" and user.undeclared == ("U",)
+    assert [v.text for v in m.expanded_args(instr(m, "ARG", 1))] == ["D=/srv", 'P="8080 9090"']

@@ -158,6 +158,24 @@ class BuildModel:
         """``text`` expanded at ``instr`` and split into words (EXPOSE ports, VOLUME paths...)."""
         return self.scope_at(instr).expand_words(text, self.dockerfile.escape)
 
+    def expanded_args(self, instr: "Instruction") -> list[Value]:
+        """``instr.args`` as the builder uses them: expanded where BuildKit expands (FROM's image,
+        ENV/LABEL keys and values -- flattened to name, value, name, value --, COPY/ADD paths,
+        WORKDIR, USER, VOLUME, STOPSIGNAL, EXPOSE split into words), literal elsewhere (RUN, CMD,
+        ENTRYPOINT, HEALTHCHECK, SHELL, ARG, ONBUILD)."""
+        keyword = instr.keyword
+        escape = self.dockerfile.escape
+        if keyword not in EXPANDED_KEYWORDS or keyword == "ARG":
+            return [Value(arg) for arg in instr.args]
+        scope = self.scope_at(instr)
+        if keyword == "FROM":
+            return [scope.expand(arg, escape) if i == 0 else Value(arg) for i, arg in enumerate(instr.args)]
+        if keyword in ("ENV", "LABEL"):
+            return [scope.expand(text, escape) for pair in _env_pairs(instr) for text in pair]
+        if keyword == "EXPOSE":
+            return [word for arg in instr.args for word in scope.expand_words(arg, escape)]
+        return [scope.expand(arg, escape) for arg in instr.args]
+
     def dependencies(self, stage: Stage) -> list[Stage]:
         """The stages ``stage`` reads directly (FROM, COPY --from, RUN --mount from=), in file order."""
         found = {e.src.index: e.src for e in self.edges if e.dst is stage}
