@@ -60,3 +60,13 @@ def test_node_version_arg():
     found = check_text(text, "DW922")
     assert where(found) == [(2, 18, 25)]
     assert "Node.js 10" in found[0].message
+
+
+def test_a_builder_stage_on_old_node_does_not_run_in_the_image():
+    text = "FROM node:10 AS assets\nRUN npm ci && npm run build\nFROM nginx:1.27\nCOPY --from=assets /dist /usr/share/nginx/html\n"
+    assert check_text(text, "DW922") == []
+
+
+def test_node_zero_versions_are_named_exactly():
+    found = check_text("FROM node:0.10\n", "DW922")
+    assert "Node.js 0.10" in found[0].message

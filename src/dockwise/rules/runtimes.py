@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._instr_words import all_instructions, instruction_words, word_span
+from dockwise.rules._instr_words import all_instructions, instruction_words, stage_chain, word_span
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.secrets import assignments
 
@@ -40,7 +40,8 @@ def java_problem(tag: str, image: str | None = None) -> str | None:
         return None
     if update is None:
         # `openjdk:8` today is a late 8u; the retired `java:8` image stopped at 8u111.
-        return "the `java:8` image is JDK 8u111, which ignores container limits" if image == "java" else None
+        return ("the retired `java` image stops at JDK 8u111, which ignores container limits"
+                if image == "java" else None)
     if int(update) < 191:
         return f"JDK 8u{int(update)} predates 8u191, the first JDK 8 that reads cgroup memory limits"
     return None
@@ -48,13 +49,15 @@ def java_problem(tag: str, image: str | None = None) -> str | None:
 
 def node_problem(tag: str) -> str | None:
     major = NODE_CODENAMES.get(tag.split("-", 1)[0].lower())
+    shown = str(major)
     if major is None:
         m = NODE_VERSION.match(tag)
         if m is None:
             return None
         major = int(m.group(1))
+        shown = ".".join(tag.lstrip("v").split("-", 1)[0].split(".")[:2]) if major == 0 else str(major)
     if major < 12:
-        return f"Node.js {major} sizes its heap without looking at the container's memory limit"
+        return f"Node.js {shown} sizes its heap without looking at the container's memory limit"
     return None
 
 
@@ -71,10 +74,13 @@ class _RuntimeRule(DockerfileRule):
         raise NotImplementedError
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for stage in target.model.stages:
+        # Only the image that runs matters: a builder stage on an old runtime is not memory-limited.
+        runtime = list(stage_chain(target.model.final_stage))
+        for stage in runtime:
             yield from self._check_from(target, stage)
         for instr in all_instructions(target.model):
-            if instr.keyword in ("ARG", "ENV"):
+            stage = target.model.stage_of(instr)
+            if instr.keyword in ("ARG", "ENV") and (stage is None or stage in runtime):
                 yield from self._check_version_variable(target, instr)
 
     def _check_from(self, target: CheckTarget, stage) -> Iterator[Finding]:
