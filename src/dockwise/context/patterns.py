@@ -234,7 +234,7 @@ class PatternMatcher:
     def __init__(self, patterns: list[str]) -> None:
         self.patterns: list[Pattern] = [compile_pattern(p) for p in patterns if p.strip()]
         self.has_exclusions = any(p.exclusion for p in self.patterns)
-        self._combined = self._combine()
+        self.combined = self._combine()
 
     def _combine(self) -> "re.Pattern[str] | None":
         """One regex whose ``lastindex`` is the highest-numbered pattern matching a path."""
@@ -247,9 +247,9 @@ class PatternMatcher:
 
     def last_match(self, path: str) -> int:
         """Index of the last pattern matching ``path`` itself (not its parents), or -1."""
-        if self._combined is None:
+        if self.combined is None:
             return -1
-        m = self._combined.fullmatch(path)
+        m = self.combined.fullmatch(path)
         if m is None:
             return -1
         return len(self.patterns) - m.lastindex  # type: ignore[operator]

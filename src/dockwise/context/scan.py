@@ -116,9 +116,14 @@ def walk(root: str, matcher: PatternMatcher | None, *, with_sizes: bool = True,
 
 
 def _walk(scan: ContextScan, matcher: PatternMatcher, bar: _Progress) -> None:
+    """Iterative walk. ``last`` carries, per directory, the highest pattern index matching the
+    directory or an ancestor, so each entry costs one regex match (see PatternMatcher.decide)."""
     stack: list[tuple[str, str, int]] = [(scan.root, "", -1)]
     seen = 0
-    decide = matcher.decide
+    fullmatch = matcher.combined.fullmatch if matcher.combined is not None else None
+    count = len(matcher.patterns)
+    is_exception = [p.exclusion for p in matcher.patterns]
+    prune_check = matcher.may_reinclude_under if matcher.has_exclusions else None
     while stack:
         abs_dir, rel_dir, parent_last = stack.pop()
         try:
@@ -132,7 +137,14 @@ def _walk(scan: ContextScan, matcher: PatternMatcher, bar: _Progress) -> None:
         prefix = rel_dir + "/" if rel_dir else ""
         for entry in entries:
             rel = prefix + entry.name
-            excluded, last = decide(rel, parent_last)
+            last = parent_last
+            if fullmatch is not None:
+                m = fullmatch(rel)
+                if m is not None:
+                    index = count - m.lastindex
+                    if index > last:
+                        last = index
+            excluded = last >= 0 and not is_exception[last]
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
@@ -143,10 +155,17 @@ def _walk(scan: ContextScan, matcher: PatternMatcher, bar: _Progress) -> None:
                     scan.sent_dirs.add(rel)
                     sent_here += 1
                     stack.append((entry.path, rel, last))
-                elif matcher.has_exclusions and matcher.may_reinclude_under(rel):
+                elif prune_check is not None and prune_check(rel):
                     stack.append((entry.path, rel, last))
                 else:
                     scan.pruned.append(rel)
+                continue
+            if not scan.with_sizes:
+                if excluded:
+                    scan.excluded.append(rel)
+                else:
+                    scan.files.append(rel)
+                    sent_here += 1
                 continue
             if _record_file(scan, entry, rel, excluded):
                 sent_here += 1
@@ -154,6 +173,9 @@ def _walk(scan: ContextScan, matcher: PatternMatcher, bar: _Progress) -> None:
             scan.empty_dirs.append(rel_dir)
         seen += len(entries)
         bar.update(seen)
+    if not scan.with_sizes:
+        scan.sizes = [0] * len(scan.files)
+        scan.excluded_sizes = [0] * len(scan.excluded)
     _report_bad_names(scan)
 
 
