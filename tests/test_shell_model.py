@@ -57,6 +57,14 @@ def test_command_substitution_and_process_substitution_commands_are_found():
     assert subst == {"echo": False, "uname": True, "id": True, "diff": False, "sort": True}
 
 
+def test_newline_after_long_pipeline_still_separates_commands():
+    # tree-sitter-bash issue #347 glues "echo B" onto "head -30"; the model must not.
+    s = parse_shell("a | grep x | head -30\necho B && cd s\n")
+    assert names(s) == ["a", "grep", "head", "echo", "cd"]
+    assert values(s.find("head")[0].args) == ["-30"]
+    assert [c.connector for c in s.commands] == [None, "|", "|", ";", "&&"]
+
+
 def test_pipeline_positions():
     s = parse_shell("curl -fsSL x | tar -xz | cat; ls")
     assert [(c.name, c.pipeline_index) for c in s.commands if c.in_pipeline] == [("curl", 0), ("tar", 1), ("cat", 2)]
@@ -332,3 +340,50 @@ def test_broken_script_still_gives_the_commands_it_could_read():
 def test_empty_script():
     s = parse_shell("")
     assert s.commands == [] and s.parsed_ok
+
+
+def test_program_name_under_an_expanded_directory():
+    s = parse_shell('$CONDA_DIR/bin/conda install -y numpy && "${JAVA_HOME}"/bin/java -version')
+    assert names(s) == ["conda", "java"]
+    assert s.find("conda")[0].subcommand() == "install"
+
+
+def test_error_recovery_does_not_invent_empty_commands():
+    s = parse_shell("Write-Host ('x'); curl.exe -LfsSo a.msi https://x; if ($a) { b }")
+    assert all(c.argv and c.argv[0].text for c in s.commands)
+
+
+# ---- generated scripts -------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PROGRAMS = ["apt-get", "apk", "pip", "curl", "rm", "echo", "make", "tar"]
+ARGS = ["-y", "install", "--no-cache", "/tmp/x", "'a b'", '"c d"', "$HOME", '"${V:-x}"', "a\\ b", "x=1",
+        "ünï", "*.txt", "$(id -u)"]
+OPERATORS = ["&&", "||", ";", "|", "\n"]
+
+commands_st = st.lists(st.tuples(st.sampled_from(PROGRAMS), st.lists(st.sampled_from(ARGS), max_size=4),
+                                 st.sampled_from(OPERATORS)), min_size=1, max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(commands_st, st.sampled_from(["", "sudo ", "FOO=1 ", "env A=b "]))
+def test_generated_scripts_round_trip(commands, prefix):
+    script = ""
+    for i, (program, args, _) in enumerate(commands):
+        if i:
+            op = commands[i - 1][2]  # what joins the previous command to this one
+            script += f" {op} " if op != "\n" else "\n"
+        script += prefix + " ".join([program] + args)
+    parsed = parse_shell(script, span_of=lambda i, j: (i, j))
+    outer = [c for c in parsed.commands if not c.in_substitution]
+    assert [c.name for c in outer] == [p for p, _, _ in commands]
+    expected_connectors = [None] + [";" if op == "\n" else op for _, _, op in commands[:-1]]
+    assert [c.connector for c in outer] == expected_connectors
+    for command, (_, args, _) in zip(outer, commands):
+        assert [w.text for w in command.args] == args
+        start, end = command.span
+        for word in command.argv + command.prefix + command.assignments:
+            assert script[word.start:word.end] == word.text
+            assert start <= word.start <= word.end <= end

@@ -531,7 +531,7 @@ def _unwrap(words: list[Word]) -> tuple[list[str], int, list[Word]]:
     i = 0
     while i < len(words):
         value = words[i].value
-        name = posixpath.basename(value) if value else None
+        name = value.rpartition("/")[2] if value else None
         if name not in _WRAPPERS or i == len(words) - 1:
             break
         takes, positional = _WRAPPERS[name]
@@ -639,6 +639,8 @@ class _Builder:
         self.commands = script.commands
         self.pending: str | None = None
         self.cwd: str | None = None
+        self.multiline = b"\n" in data
+        self.swallowed: list[int] = []  # byte offsets of newlines tree-sitter took for blanks
         text = script.text
         if len(data) == len(text):
             self.char = None  # ASCII: byte offsets are character offsets
@@ -669,14 +671,14 @@ class _Builder:
                     self.pending = "&&" if kind == "&&" else kind
                 continue
             if kind == "command":
-                command = self.command(node, cond, pipe, subst, pipe_counter)
+                if node.end_byte > node.start_byte:  # error recovery inserts empty commands
+                    self.command(node, cond, pipe, subst, pipe_counter)
                 for child in reversed(node.children):
                     if child.type not in _SKIP_ARGS and child.type != "command_name":
                         stack.append((child, cond, None, subst))
                     elif child.type == "command_name" and child.named_child_count and \
                             child.named_children[0].type not in _SKIP_ARGS:
                         stack.append((child, cond, None, subst))
-                del command
                 continue
             if kind in _DECLARATIONS:
                 self.declaration(node, cond, pipe, subst, pipe_counter)
@@ -791,7 +793,19 @@ class _Builder:
         out.insert(0, Redirect(operator or "", target, fd))
         return out
 
+    def check_gaps(self, children: list[Any]) -> None:
+        """Record an unescaped newline between the words of one command (a mis-parse)."""
+        data = self.data
+        for before, after in zip(children, children[1:]):
+            gap = data[before.end_byte:after.start_byte]
+            nl = gap.find(b"\n")
+            if nl >= 0 and not gap[:nl].rstrip(b" \t\r").endswith(b"\\") and gap.strip(b" \t\r\n") == b"":
+                self.swallowed.append(before.end_byte + nl)
+                return
+
     def command(self, node: Any, cond: bool, pipe: Any, subst: bool, pipe_counter: dict[int, int]) -> Command:
+        if self.multiline and b"\n" in self.data[node.start_byte:node.end_byte]:
+            self.check_gaps(node.children)
         words: list[Word] = []
         assignments: list[Word] = []
         redirects: list[Redirect] = []
@@ -828,8 +842,7 @@ class _Builder:
              cond: bool, pipe: Any, subst: bool, pipe_counter: dict[int, int]) -> Command:
         wrappers, at, env_assignments = _unwrap(words)
         argv = words[at:]
-        value = argv[0].value if argv else None
-        name = posixpath.basename(value) if value else None
+        name = _program_name(argv[0]) if argv else None
         connector = self.pending
         if connector is None and self.commands and not subst:
             connector = ";"
@@ -856,6 +869,19 @@ class _Builder:
             self.cwd = resolved if resolved.startswith("/") else None
         else:
             self.cwd = None
+
+
+_LITERAL_TAIL = re.compile(r"/([A-Za-z0-9._+-]+)$")
+
+
+def _program_name(word: Word) -> str | None:
+    """Basename of the program: ``/usr/bin/apt-get`` and ``$CONDA_DIR/bin/conda`` give
+    ``apt-get`` and ``conda``; a name that is itself an expansion (``$CC``) gives None."""
+    value = word.value
+    if value is not None:
+        return value.rpartition("/")[2] or None
+    match = _LITERAL_TAIL.search(word.text)
+    return match.group(1) if match else None
 
 
 def _byte_to_char_table(text: str) -> list[int]:
@@ -901,10 +927,22 @@ def parse_shell(script: str, span_of: SpanOf | None = None, *,
 
 def _fill(result: ShellScript) -> None:
     data = result.text.encode("utf-8", "surrogatepass")
-    tree = _parser().parse(data)
-    root = tree.root_node
-    result.parsed_ok = not root.has_error
-    _Builder(result, data).run(root)
+    for _ in range(16):
+        tree = _parser().parse(data)
+        root = tree.root_node
+        result.parsed_ok = not root.has_error
+        result.commands = []
+        builder = _Builder(result, data)
+        builder.run(root)
+        if not builder.swallowed:
+            return
+        # tree-sitter-bash issue #347: after a pipeline of 2+ stages, a newline followed by an
+        # `&&` list is not seen as a separator and the next line becomes arguments. A `;` in
+        # its place means the same to the shell and keeps every byte offset.
+        patched = bytearray(data)
+        for offset in builder.swallowed:
+            patched[offset] = ord(";")
+        data = bytes(patched)
 
 
 def parse_run(instr: "Instruction", shell: Iterable[str] | None = None) -> ShellScript:
@@ -1043,8 +1081,7 @@ def _parse_exec_form(instr: "Instruction", shell: tuple[str, ...]) -> ShellScrip
         words = [Word(value, value, 0, len(body), span_of, "string") for value in args]
     wrappers, at, assignments = _unwrap(words)
     argv = words[at:]
-    value = argv[0].value if argv else None
-    name = posixpath.basename(value) if value else None
+    name = _program_name(argv[0]) if argv else None
     result.commands.append(Command(name=name, argv=argv, start=words[0].start, end=words[-1].end,
                                    wrappers=wrappers, prefix=words[:at], assignments=assignments,
                                    _span_of=span_of))
