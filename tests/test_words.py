@@ -204,3 +204,10 @@ def test_patterns_and_replacement_like_buildkit(word, env, expected):
 def test_error_message_of_a_required_variable_is_expanded():
     with pytest.raises(ExpansionError, match="V: msg x"):
         process_word("${V:?msg $A}", {"A": "x"})
+
+
+def test_empty_quoted_strings_make_no_word():
+    assert process_words('"" a', {}) == ["a"]
+    assert process_words("a '' b", {}) == ["a", "b"]
+    assert process_words('""', {}) == []
+    assert process_words('x"" y', {}) == ["x", "y"]

@@ -29,7 +29,6 @@ __all__ = ["ExpandResult", "ExpansionError", "VariableReference", "process_word"
            "has_expansion", "variable_references"]
 
 _SPECIAL_PARAMS = frozenset("@*#?-$!0")
-_REGEX_SPECIAL = frozenset("[]{}.+()|^$")
 
 
 class ExpansionError(DockwiseError):
@@ -115,10 +114,12 @@ class _Words:
 
     def add_char(self, ch: str) -> None:
         if ch.isspace():
-            if self.in_word and self.current:
-                self.words.append("".join(self.current))
-                self.current = []
-                self.in_word = False
+            if self.in_word:
+                joined = "".join(self.current)
+                if joined:  # an empty quoted string alone ("") makes no word
+                    self.words.append(joined)
+                    self.current = []
+                    self.in_word = False
         else:
             self.add_raw(ch)
 
