@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 
@@ -65,3 +66,19 @@ def test_relative_paths_stay_readable(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert discover([]).files == ["Dockerfile", "sub/Containerfile"]
     assert discover(["-"]).files == ["-"]
+
+
+def test_unreadable_directory_is_noted_and_the_walk_goes_on(tmp_path, monkeypatch):
+    make(tmp_path, "a/Dockerfile", "locked/Dockerfile")
+    locked = str(tmp_path / "locked")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == locked:  # what chmod 000 does for a non-root user
+            raise PermissionError(13, "Permission denied", locked)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = discover([str(tmp_path)])
+    assert result.files == [str(tmp_path / "a" / "Dockerfile")]
+    assert result.errors == [f"{locked}: error: cannot read directory: Permission denied"]

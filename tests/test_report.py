@@ -154,3 +154,8 @@ def test_sarif_adds_unknown_rules_so_indexes_stay_valid():
 def test_unknown_format():
     with pytest.raises(ValueError):
         render("xml", [])
+
+
+def test_text_summary_mentions_errors():
+    out = render("text", [], files=["a", "b"], errors=["b: error: binary file"])
+    assert out == "No findings in 2 files; 1 error reported above (exit code 2).\n"

@@ -13,7 +13,6 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from dockwise.errors import InputError
 
 _EXACT = {"dockerfile", "containerfile"}
 _SKIP_DIRS = {".git", ".hg", ".svn"}
@@ -42,8 +41,10 @@ def discover(paths: Sequence[str]) -> Discovery:
         if path == "-":
             _add(found, seen, path)
         elif os.path.isdir(path):
-            files = find_in_directory(path)
-            if not files:
+            walk_errors: list[str] = []
+            files = find_in_directory(path, walk_errors)
+            found.errors.extend(walk_errors)
+            if not files and not walk_errors:
                 found.errors.append(f"{path}: error: no Dockerfile found in this directory "
                                     "(looked for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*)")
             for file in files:
@@ -67,10 +68,16 @@ def _display(directory: str, name: str) -> str:
     return joined[2:] if joined.startswith("./") else joined
 
 
-def find_in_directory(root: str) -> list[str]:
+def find_in_directory(root: str, errors: list[str] | None = None) -> list[str]:
+    """Dockerfiles under ``root``, sorted; unreadable directories are noted in ``errors``."""
     candidates: list[str] = []
     matchers: dict[str, list[_GitIgnore]] = {root: []}
-    for directory, dirs, files in os.walk(root, onerror=_walk_error):
+
+    def walk_error(exc: OSError) -> None:
+        if errors is not None:
+            errors.append(f"{exc.filename}: error: cannot read directory: {exc.strerror or exc}")
+
+    for directory, dirs, files in os.walk(root, onerror=walk_error):
         inherited = matchers.pop(directory, [])
         own = inherited + _load_gitignore(directory)
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS
@@ -82,10 +89,6 @@ def find_in_directory(root: str) -> list[str]:
             if is_dockerfile_name(name) and not _ignored(own, full, is_dir=False):
                 candidates.append(_display(directory, name))
     return _drop_git_ignored(root, candidates)
-
-
-def _walk_error(exc: OSError) -> None:
-    raise InputError(f"cannot read directory: {exc.strerror or exc}", path=exc.filename)
 
 
 # -- .gitignore -------------------------------------------------------------------------------

@@ -90,6 +90,9 @@ def summary_line(data: ReportData) -> str:
         if unsafe:
             text += f"; {unsafe} more with {data.fix_hint} --unsafe-fixes"
         text += "."
+    if data.errors:
+        count = len(data.errors)
+        text = text[:-1] + f"; {_plural(count, 'error')} reported above (exit code 2)."
     if data.fixed:
         text = f"Fixed {_plural(data.fixed, 'finding')}. " + text
     return text
