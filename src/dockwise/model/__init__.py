@@ -1,14 +1,23 @@
-"""The build model: what a Dockerfile builds, stage by stage.
+"""The build model: what a Dockerfile builds, stage by stage (BuildKit's semantics).
 
 ::
 
-    model = build_model(dockerfile_tree, build_args=None, target=None)
-    model.stages, model.global_args, model.final_stage, model.edges
-    model.stage_of(instr), model.state_at(instr), model.expand(text, instr)
-    model.stage_by_name(name), model.dependencies(stage), model.required_stages()
+    model = build_model(dockerfile_tree, build_args=None, target=None)  # never raises on unknowns
+    model.stages, model.global_args, model.final_stage, model.edges, model.images
+    model.stage_of(instr), model.state_at(instr), model.scope_at(instr)
+    model.expand(text, instr) -> Value, model.expand_words(text, instr) -> list[Value]
+    model.expanded_args(instr) -> list[Value]          # args as the builder uses them
+    model.stage_by_name(name), model.dependencies(stage), model.dependents(stage)
+    model.required_stages(), model.unused_stages()
 
-See :mod:`dockwise.model.build` for the BuildKit semantics it follows, :mod:`.imageref` for image
-references and :mod:`.shell` for the RUN shell model.
+    Value(text, known, unknown, undeclared, error)     # unknown references kept as written
+    Stage(index, name, from_instruction, base, base_ref, base_stage, is_scratch, platform,
+          instructions, is_final, end_state, label)
+    InstructionState(stage, user, workdir, shell, env, args, workdir_known, user_instruction,
+                     variables)
+
+See :mod:`dockwise.model.build` for the semantics, :mod:`.imageref` for image references,
+:mod:`dockwise.syntax.words` for the word lexer and :mod:`.shell` for the RUN shell model.
 """
 
 from __future__ import annotations
