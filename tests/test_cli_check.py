@@ -256,3 +256,13 @@ def test_context_rules_run_unless_no_context(tmp_path):
     assert all(f["file"].startswith("svc/") for f in context_codes)
     without = json.loads(dockwise("check", "--no-context", "--format", "json", "svc", cwd=tmp_path).stdout)
     assert not [f for f in without["findings"] if f["code"].startswith("DC")]
+
+
+def test_fix_from_stdin_prints_the_fixed_file(own_rules, project, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"FROM a:latest\nCMD run\n")))
+    code, out, err = run(capsys, "--fix", "-")
+    assert out == "FROM a:1.0\nCMD run\n"
+    assert "Fixed 1 finding." in err and "<stdin>:2:1: TS003" in err
+    assert code == 0
