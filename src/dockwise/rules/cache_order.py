@@ -54,6 +54,7 @@ OTHER_INSTALLS = {
     "mvn": ({"dependency:go-offline", "dependency:resolve", "package", "install", "verify"},
             "java", "`pom.xml` (then `mvn dependency:go-offline`)"),
     "cargo": ({"fetch", "build"}, "rust", "`Cargo.toml` and `Cargo.lock` (then `cargo fetch`)"),
+    "dep": ({"ensure"}, "go", "`Gopkg.toml` and `Gopkg.lock`"),
 }
 
 
