@@ -78,6 +78,7 @@ class Heredoc:
     span: Span  # body lines and terminator line
     marker_span: Span  # the "<<EOF" token on the instruction line
     content_start: Position = None  # type: ignore[assignment]  # where the body text begins
+    file_descriptor: int = 0  # the N of N<<EOF (0 when not given)
 
 
 @dataclass(slots=True)
