@@ -266,3 +266,13 @@ def test_fix_from_stdin_prints_the_fixed_file(own_rules, project, capsys, monkey
     assert out == "FROM a:1.0\nCMD run\n"
     assert "Fixed 1 finding." in err and "<stdin>:2:1: TS003" in err
     assert code == 0
+
+
+def test_broken_hadolint_config_is_one_error_line(own_rules, project, capsys):
+    project(".git/HEAD", "")
+    project(".hadolint.yaml", "ignored: DL3008\n")
+    project("Dockerfile", "FROM a:latest\n")
+    code, out, err = run(capsys)
+    assert code == 2
+    assert len(err.splitlines()) == 1
+    assert err.endswith(".hadolint.yaml: error: hadolint config: 'ignored' must be a list of rule codes\n")

@@ -116,23 +116,16 @@ class Engine:
                 text = decode_text(sys.stdin.buffer.read(), name=STDIN_NAME, what="Dockerfile")
         except DockwiseError as exc:
             return FileReport(display, errors=[_error_line(display, exc)])
-        config = self._config(os.path.dirname(os.path.abspath(path)) if on_disk else os.getcwd())
-        if isinstance(config, FileReport):
-            config.path = display
-            return config
+        directory = os.path.dirname(os.path.abspath(path)) if on_disk else os.getcwd()
+        try:
+            config = config_for_dir(directory) if self.options.use_config else EMPTY
+        except DockwiseError as exc:
+            return FileReport(display, errors=[_error_line(display, exc)])
         if self.options.fix or self.options.diff:
             from dockwise.fix import fix_file
 
             return fix_file(self, text, display, config=config, on_disk=on_disk)
         return self.check_text(text, display, config=config, on_disk=on_disk)
-
-    def _config(self, directory: str) -> LintConfig | FileReport:
-        if not self.options.use_config:
-            return EMPTY
-        try:
-            return config_for_dir(directory)
-        except DockwiseError as exc:
-            return FileReport(directory, errors=[_error_line(directory, exc)])
 
     def check_text(self, text: str, path: str, *, config: LintConfig = EMPTY,
                    on_disk: bool = False) -> FileReport:
