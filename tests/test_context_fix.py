@@ -50,12 +50,15 @@ def test_extends_without_touching_user_lines(tmp_path):
 
 def test_never_excludes_what_copy_needs(tmp_path):
     make(tmp_path, {"build/app.bin": "x" * 100, "dist/x.js": "x", ".venv/lib/a.py": "x",
-                    "Dockerfile": "FROM a\nCOPY build/app.bin /app\nCOPY . /src\n"})
+                    "config/.env": "A=1\n", ".env": "B=2\n",
+                    "Dockerfile": "FROM a\nCOPY build/app.bin /app\nCOPY config/.env /app/.env\nCOPY . /src\n"})
     proc = dockwise("--write-dockerignore", str(tmp_path))
     lines = (tmp_path / ".dockerignore").read_text().splitlines()
     assert "build" not in lines and "dist" in lines and "**/.venv" in lines
-    assert "COPY build/app.bin" in proc.stdout
-    assert "build/app.bin" in sent(tmp_path)
+    assert "**/.env" not in lines and ".env" in lines
+    assert "COPY config/.env (line 3) needs config/.env" in proc.stdout
+    assert {"build/app.bin", "config/.env"} <= set(sent(tmp_path))
+    assert ".env" not in sent(tmp_path)
 
 
 def test_does_not_override_user_exception(tmp_path):

@@ -135,3 +135,9 @@ def test_walk_is_cached_per_context(tmp_path, monkeypatch):
     findings(tmp_path)
     findings(tmp_path, name="Dockerfile.other")
     assert len(calls) == 1
+
+
+def test_heavy_directory_copied_on_purpose_is_not_reported(tmp_path):
+    make(tmp_path, {".dockerignore": ".git\n", "dist/app.js": "x" * 10, "build/out": "x"})
+    found = by_code(findings(tmp_path, "FROM a\nCOPY dist/ /srv/\n"), "DC002")
+    assert [f.extra["path"] for f in found] == ["build"]

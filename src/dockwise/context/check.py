@@ -65,6 +65,17 @@ class ContextTarget:
         return self._memo_get("heavy", lambda: heavy_dirs(self.scan, self.totals))
 
     @property
+    def unwanted_dirs(self) -> list:
+        """Heavy directories that are sent and that no COPY/ADD names on purpose."""
+        from dockwise.context.copies import context_sources, named_by_copy
+
+        def compute():
+            sources = context_sources(self.dockerfile)
+            return [h for h in self.heavy_dirs if named_by_copy(sources, h.path) is None]
+
+        return self._memo_get("unwanted", compute)
+
+    @property
     def secrets(self) -> list:
         from dockwise.context.analyze import secrets
 
@@ -96,7 +107,8 @@ class ContextTarget:
 def context_rules() -> list[type[ContextRule]]:
     from dockwise.catalog import all_rules
 
-    return [r for r in all_rules() if issubclass(r, ContextRule)]
+    # Only the DC package: a broken Dockerfile rule elsewhere must not stop the context checks.
+    return [r for r in all_rules(("dockwise.context.rules",)) if issubclass(r, ContextRule)]
 
 
 def run_rules(target: ContextTarget) -> list[Finding]:

@@ -96,3 +96,14 @@ def existing_matches(scan: "ContextScan", source: ContextSource) -> list[str]:
     if pattern is None:
         return []
     return sorted({p for p in everything if pattern.match(p)})
+
+
+def named_by_copy(sources: list[ContextSource], directory: str) -> ContextSource | None:
+    """The first source (``COPY .`` aside) that copies ``directory`` or something inside it."""
+    prefix = directory + "/"
+    for source in sources:
+        if source.is_everything:
+            continue
+        if source.path == directory or source.path.startswith(prefix) or needs(source, directory):
+            return source
+    return None

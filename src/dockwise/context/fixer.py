@@ -54,7 +54,7 @@ class FixPlan:
 def _candidates(target: "ContextTarget") -> list[tuple[str, list[str]]]:
     """(pattern, fallbacks) in the order they should appear."""
     out: list[tuple[str, list[str]]] = []
-    for heavy in target.heavy_dirs:
+    for heavy in target.unwanted_dirs:
         name = heavy.path.rsplit("/", 1)[-1]
         if name in ANYWHERE:
             out.append((f"**/{name}", [heavy.path]))

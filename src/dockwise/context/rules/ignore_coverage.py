@@ -26,7 +26,7 @@ class MissingDockerignore(ContextRule):
     def check(self, target: ContextTarget) -> Iterator[Finding]:
         if target.ignore is not None:
             return
-        heavy = [(h.path + "/", h.sent_bytes) for h in target.heavy_dirs]
+        heavy = [(h.path + "/", h.sent_bytes) for h in target.unwanted_dirs]
         secrets = [(s.path, s.size) for s in target.secrets]
         large = [(f.path, f.size) for f in target.large_files]
         if not (heavy or secrets or large):
@@ -62,7 +62,7 @@ class DockerignoreMissesHeavyDir(ContextRule):
     def check(self, target: ContextTarget) -> Iterator[Finding]:
         if target.ignore is None:
             return
-        for heavy in target.heavy_dirs:
+        for heavy in target.unwanted_dirs:
             yield target.at_context(
                 self.info,
                 f"{heavy.path}/ ({heavy.why}, {heavy.sent_files} files, {human_bytes(heavy.sent_bytes)}) "
