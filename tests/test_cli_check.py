@@ -276,3 +276,18 @@ def test_broken_hadolint_config_is_one_error_line(own_rules, project, capsys):
     assert code == 2
     assert len(err.splitlines()) == 1
     assert err.endswith(".hadolint.yaml: error: hadolint config: 'ignored' must be a list of rule codes\n")
+
+
+def test_real_rules_two_fixes_at_one_point_take_two_rounds(tmp_path):
+    from dockwise.catalog import rule_infos
+
+    fixable = {i.code for i in rule_infos() if i.fixable}
+    if not {"DL3014", "DL3015"} <= fixable:
+        pytest.skip("DL3014/DL3015 are not fixable in this build")
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM debian:12\nRUN apt-get update && apt-get install curl=8.0\n")
+    result = dockwise("check", "--no-context", "--fix", "--select", "DL3014,DL3015", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Fixed 2 findings.")
+    line = path.read_text().splitlines()[1]
+    assert "--no-install-recommends" in line and " -y " in line
