@@ -46,8 +46,8 @@ _HEREDOC_KEYWORDS = frozenset(("add", "copy", "run"))
 _VALID_DIRECTIVES = frozenset(("syntax", "escape", "check"))
 
 
-class _LexError(Exception):
-    pass
+class _LexError(ValueError):
+    """BuildKit's shell lexer rejected a word (unterminated quote, bad ${...})."""
 
 
 def parse(text: str, path: str | None = None) -> Dockerfile:
@@ -56,6 +56,25 @@ def parse(text: str, path: str | None = None) -> Dockerfile:
     Raises :class:`~dockwise.errors.DockerfileSyntaxError` for input BuildKit rejects.
     """
     return _Parser(text, path).run()
+
+
+def scan_directives(text: str) -> list[Directive]:
+    """The parser directives BuildKit honours at the top of ``text`` (no instruction needed).
+
+    Raises :class:`~dockwise.errors.DockerfileSyntaxError` for a repeated directive or an
+    invalid escape character, as BuildKit does.
+    """
+    parser = _Parser(text, None)
+    for index, content in enumerate(parser.contents):
+        start = parser.starts[index]
+        if index == 0 and parser.bom:
+            content = content[1:]
+            start += 1
+        stripped = content.lstrip(GO_SPACE)
+        if not parser._directive(stripped, index, start + len(content) - len(stripped)):
+            break
+    parser._finish_directives()
+    return parser.directives
 
 
 # ---------------------------------------------------------------------------------------------
@@ -701,6 +720,7 @@ class _Parser:
         self.warnings: list[str] = []
         self.directives_done = False
         self.seen: set[str] = set()
+        self._positions: dict[int, Position] = {}
         self._split_lines()
 
     # -- physical lines ------------------------------------------------------------------------
@@ -737,9 +757,12 @@ class _Parser:
                 line=idx + 1, path=self.path)
 
     def pos(self, offset: int) -> Position:
-        starts = self.line_starts
-        line = bisect_right(starts, offset)
-        return Position(line, offset - starts[line - 1] + 1, offset)
+        cached = self._positions.get(offset)
+        if cached is None:
+            starts = self.line_starts
+            line = bisect_right(starts, offset)
+            cached = self._positions[offset] = Position(line, offset - starts[line - 1] + 1, offset)
+        return cached
 
     def span(self, start: int, end: int) -> Span:
         return Span(self.pos(start), self.pos(end))
@@ -827,32 +850,57 @@ class _Parser:
         return True
 
     def _finish_directives(self) -> None:
-        """`# syntax=` and `# check=` are also honoured after a shebang line (DetectSyntax)."""
+        """``syntax`` and ``check`` as the frontend detects them (DetectSyntax/ParseDirective):
+        also after a shebang line; ``syntax`` also as ``//syntax=`` or a JSON document."""
         if not self.contents:
             return
-        first = self.contents[0][1:] if self.bom else self.contents[0]
+        lines = list(self.contents)
+        offsets = list(self.starts)
+        if self.bom:
+            lines[0] = lines[0][1:]
+            offsets[0] += 1
+        first = 1 if lines[0].startswith("#!") else 0
         names = {d.name for d in self.directives}
-        if first.startswith("#!") and "syntax" not in names:
-            seen: set[str] = set()
-            for idx in range(1, len(self.contents)):
-                line = self.contents[idx]
-                if not line.startswith("#"):
-                    break
-                m = _DIRECTIVE_RE.match(line[1:].lstrip(GO_SPACE))
-                if m is None or m.group(1).lower() not in _VALID_DIRECTIVES:
-                    break
-                name = m.group(1).lower()
-                if name in seen:
-                    break
-                seen.add(name)
-                if name in ("syntax", "check") and name not in names:
-                    off = self.starts[idx]
-                    self.directives.append(Directive(name, m.group(2), self.span(off, off + len(line))))
-        elif first.startswith("//") and "syntax" not in names:
-            m = _DIRECTIVE_RE.match(first[2:].lstrip(GO_SPACE))
-            if m is not None and m.group(1).lower() == "syntax":
-                off = 1 if self.bom else 0
-                self.directives.append(Directive("syntax", m.group(2), self.span(off, off + len(first))))
+        for key in ("syntax", "check"):
+            if key in names:
+                continue
+            found = self._detect(key, lines, offsets, first, "#")
+            if found is None and key == "syntax":
+                found = self._detect(key, lines, offsets, first, "//")
+                if found is None and first < len(lines) and lines[first].startswith("{"):
+                    found = self._json_syntax(offsets[first])
+            if found is not None:
+                self.directives.append(found)
+
+    def _detect(self, key: str, lines: list[str], offsets: list[int], first: int,
+                prefix: str) -> Directive | None:
+        seen: set[str] = set()
+        for idx in range(first, len(lines)):
+            line = lines[idx]
+            if not line.startswith(prefix):
+                return None
+            m = _DIRECTIVE_RE.match(line[len(prefix):].lstrip(GO_SPACE))
+            if m is None or m.group(1).lower() not in _VALID_DIRECTIVES:
+                return None
+            name = m.group(1).lower()
+            if name in seen:
+                return None
+            seen.add(name)
+            if name == key:
+                return Directive(name, m.group(2), self.span(offsets[idx], offsets[idx] + len(line)))
+        return None
+
+    def _json_syntax(self, offset: int) -> Directive | None:
+        """A whole-file JSON document ``{"syntax": "..."}`` also selects the frontend."""
+        import json
+
+        try:
+            document = json.loads(self.text[offset:])
+        except ValueError:
+            return None
+        if isinstance(document, dict) and isinstance(document.get("syntax"), str):
+            return Directive("syntax", document["syntax"], self.span(offset, len(self.text)))
+        return None
 
     # -- instructions ------------------------------------------------------------------------
 
@@ -907,7 +955,7 @@ class _Parser:
         starts = self.starts
         n = len(contents)
         last_line = i - 1
-        for (name, quoted, chomp, _fd), wstart, wend in found:
+        for (name, quoted, chomp, fd), wstart, wend in found:
             body_first = i
             body_lines = []
             terminated = False
@@ -932,7 +980,7 @@ class _Parser:
             heredocs.append(Heredoc(
                 name=name, quoted=quoted, chomp=chomp, content=content,
                 span=self.span(body_start, starts[term] + len(contents[term])),
-                marker_span=marker_span, content_start=self.pos(body_start)))
+                marker_span=marker_span, content_start=self.pos(body_start), file_descriptor=fd))
         return i, last_line
 
     def _make_instruction(self, node: _Node, logical: _Logical, end_offset: int,
@@ -1088,30 +1136,58 @@ def _char_end(table: list[int], e: int) -> int:
     return c
 
 
+_GAP_PATTERNS: dict[str, "re.Pattern[str]"] = {}
+
+
+def _gap_pattern(escape: str) -> "re.Pattern[str]":
+    """Tokens between the marked pieces of an instruction: newline, continuation, space, argument."""
+    pattern = _GAP_PATTERNS.get(escape)
+    if pattern is None:
+        e = re.escape(escape)
+        sp = "".join(c for c in GO_SPACE if c not in "\r\n")
+        eol = r"(?:\r*\n|\r*\Z)"
+        pattern = re.compile(
+            rf"(?P<newline>\r*\n|\r+\Z)"
+            rf"|(?P<continuation>(?<!{e}){e}[ \t]*(?={eol}))"
+            rf"|(?P<whitespace>(?:[{re.escape(sp)}]|\r(?!{eol}))+)"
+            rf"|(?P<argument>(?:[^{re.escape(GO_SPACE)}{e}]|{e}(?![ \t]*{eol})|(?<={e}){e})+)")
+        _GAP_PATTERNS[escape] = pattern
+    return pattern
+
+
 class _TokenBuilder:
     """Cuts the source into tokens: every character in exactly one token, in order."""
 
     def __init__(self, parser: _Parser) -> None:
         self.p = parser
         self.tokens: list[Token] = []
-        self.kinds: dict[int, tuple[int, str]] = {}  # start offset -> (end, kind) for keyword/flag/heredoc marker
+        self.line = 0  # index into line_starts of the line holding the last position made
+        self.starts = parser.line_starts
+        self.last = Position(1, 1, 0)
+
+    def position(self, offset: int) -> Position:
+        starts = self.starts
+        li = self.line
+        last = len(starts) - 1
+        while li < last and starts[li + 1] <= offset:
+            li += 1
+        self.line = li
+        return Position(li + 1, offset - starts[li] + 1, offset)
 
     def add(self, kind: str, start: int, end: int) -> None:
         if end > start:
-            p = self.p
-            self.tokens.append(Token(kind, p.text[start:end], Span(p.pos(start), p.pos(end))))
+            # Adjacent tokens share the Position where one ends and the next begins.
+            first = self.last if self.last.offset == start else self.position(start)
+            self.last = self.position(end)
+            self.tokens.append(Token(kind, self.p.text[start:end], Span(first, self.last)))
 
     def build(self) -> list[Token]:
         p = self.p
-        text = p.text
         marks: list[tuple[int, int, str]] = []
-        directive_lines: set[int] = set()
         for d in p.directives:
             marks.append((d.span.start.offset, d.span.end.offset, "directive"))
-            directive_lines.add(d.span.start.line)
         for c in p.comments:
             marks.append((c.span.start.offset, c.span.end.offset, "comment"))
-        heredoc_bodies: list[tuple[int, int]] = []
         for ins in p.instructions:
             for node in (ins, ins.onbuild):
                 if node is None:
@@ -1121,97 +1197,51 @@ class _TokenBuilder:
                     marks.append((f.span.start.offset, f.span.end.offset, "flag"))
             for h in ins.heredocs:
                 marks.append((h.marker_span.start.offset, h.marker_span.end.offset, "argument"))
-                heredoc_bodies.append((h.span.start.offset, h.span.end.offset))
+                marks.append((h.span.start.offset, h.span.end.offset, "heredoc"))
         marks = sorted(m for m in marks if m[1] > m[0])
         pos = 0
         if p.bom:
             self.add("text", 0, 1)
             pos = 1
-        n = len(text)
-        mark_i = 0
-        body_i = 0
-        heredoc_bodies.sort()
-        escape = p.escape
-        while pos < n:
-            # heredoc bodies: one token per line, newlines separate
-            if body_i < len(heredoc_bodies) and heredoc_bodies[body_i][0] <= pos:
-                end = heredoc_bodies[body_i][1]
-                body_i += 1
-                while pos < end:
-                    nl = text.find("\n", pos, end)
-                    stop = end if nl < 0 else nl
-                    line_end = stop
-                    while line_end > pos and text[line_end - 1] == "\r":
-                        line_end -= 1
-                    self.add("heredoc", pos, line_end)
-                    if line_end < stop:
-                        self.add("newline", line_end, stop + (1 if nl >= 0 else 0))
-                        pos = stop + (1 if nl >= 0 else 0)
-                    elif nl >= 0:
-                        self.add("newline", nl, nl + 1)
-                        pos = nl + 1
-                    else:
-                        pos = end
+        n = len(p.text)
+        marks.append((n, n, ""))
+        for start, end, kind in marks:
+            if end <= pos:
                 continue
-            while mark_i < len(marks) and marks[mark_i][1] <= pos:
-                mark_i += 1
-            if mark_i < len(marks) and marks[mark_i][0] <= pos < marks[mark_i][1]:
-                s, e, kind = marks[mark_i]
-                self.add(kind, pos, e)
-                pos = e
-                mark_i += 1
-                continue
-            ch = text[pos]
-            if ch == "\n" or ch == "\r":
-                end = pos
-                while end < n and text[end] == "\r":
-                    end += 1
-                if end < n and text[end] == "\n":
-                    self.add("newline", pos, end + 1)
-                    pos = end + 1
-                    continue
-                if end == n:
-                    self.add("newline", pos, end)
-                    pos = end
-                    continue
-                # a lone CR inside a line is whitespace
-            limit = marks[mark_i][0] if mark_i < len(marks) else n
-            if ch in _GO_SPACE_SET and ch != "\n":
-                end = pos + 1
-                while end < limit and text[end] in _GO_SPACE_SET and text[end] != "\n" and not self._line_end(end):
-                    end += 1
-                self.add("whitespace", pos, end)
-                pos = end
-                continue
-            if ch == escape and self._is_continuation(pos):
-                end = pos + 1
-                while end < n and text[end] in " \t":
-                    end += 1
-                self.add("continuation", pos, end)
-                pos = end
-                continue
-            end = pos + 1
-            while end < limit and text[end] not in _GO_SPACE_SET and not (text[end] == escape and self._is_continuation(end)):
-                end += 1
-            self.add("argument", pos, end)
+            start = max(start, pos)
+            self.gap(pos, start)
+            if kind == "heredoc":
+                self.heredoc_body(start, end)
+            elif kind:
+                self.add(kind, start, end)
             pos = end
         return self.tokens
 
-    def _line_end(self, pos: int) -> bool:
-        """True if pos starts the line terminator (CRs followed by LF or end of file)."""
+    def gap(self, pos: int, limit: int) -> None:
         text = self.p.text
-        end = pos
-        while end < len(text) and text[end] == "\r":
-            end += 1
-        return end > pos and (end == len(text) or text[end] == "\n")
+        match = _gap_pattern(self.p.escape).match
+        while pos < limit:
+            m = match(text, pos)
+            if m is None:  # pragma: no cover - every character matches one alternative
+                self.add("text", pos, pos + 1)
+                pos += 1
+                continue
+            end = min(m.end(), limit)
+            self.add(m.lastgroup or "text", pos, end)
+            pos = end
 
-    def _is_continuation(self, pos: int) -> bool:
-        """The escape at ``pos`` ends its line (only spaces/tabs after it) and is not escaped."""
+    def heredoc_body(self, pos: int, end: int) -> None:
+        """One ``heredoc`` token per body line (and the terminator), newlines between."""
         text = self.p.text
-        end = pos + 1
-        n = len(text)
-        while end < n and text[end] in " \t":
-            end += 1
-        if end < n and not self._line_end(end) and text[end] != "\n":
-            return False
-        return pos == 0 or text[pos - 1] != self.p.escape or text[pos - 1] in "\n"
+        while pos < end:
+            nl = text.find("\n", pos, end)
+            stop = end if nl < 0 else nl
+            content_end = stop
+            while content_end > pos and text[content_end - 1] == "\r":
+                content_end -= 1
+            self.add("heredoc", pos, content_end)
+            if nl < 0:
+                self.add("whitespace", content_end, end)
+                return
+            self.add("newline", content_end, nl + 1)
+            pos = nl + 1
