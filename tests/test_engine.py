@@ -255,3 +255,18 @@ def test_a_crashing_rule_does_not_block_other_fixes(tmp_path):
     report, text = fix(tmp_path, "FROM a:latest\n", Crashes, LatestTag)
     assert text == "FROM a:1.0\n"
     assert report.fixed == 1 and len(report.errors) == 1 and "TS002" in report.errors[0]
+
+
+def test_stage_ignore_covers_the_following_stage_only():
+    text = "FROM a:latest\n# hadolint stage ignore=TS001,TS003\nFROM b:latest\nCMD run\nFROM c:latest\n"
+    assert codes(engine().check_text(text, "D")) == [("TS001", 1, 8), ("TS001", 5, 8)]
+
+
+def test_pragma_with_a_name_that_is_no_rule_is_invalid_as_a_whole():
+    text = "# hadolint ignore=crazy,TS001\nFROM a:latest\n"
+    assert codes(engine().check_text(text, "D")) == [("TS001", 2, 8)]
+    # an unknown but code-shaped name is fine (a rule dockwise does not have)
+    text = "# hadolint ignore=DL3999, TS001 # because\nFROM a:latest\n"
+    assert codes(engine().check_text(text, "D")) == []
+    text = "# hadolint global ignore = TS001 , TS003\nFROM a:latest\nCMD x\n"
+    assert codes(engine().check_text(text, "D")) == []

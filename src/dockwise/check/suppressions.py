@@ -3,7 +3,9 @@
 * ``# hadolint ignore=DL3008,DL3009`` / ``# dockwise: ignore=DW101`` on the comment line(s)
   directly above an instruction silence those codes for that instruction (all its lines);
 * ``# hadolint global ignore=...`` / ``# dockwise: global ignore=...`` anywhere silence them
-  for the whole file;
+  for the whole file, ``# hadolint stage ignore=...`` for the stage that follows;
+* as in hadolint, a pragma naming something that is neither a known rule nor shaped like a
+  code (``ignore=crazy,DL3002``) is invalid as a whole and silences nothing;
 * BuildKit's ``# check=skip=JSONArgsRecommended,StageNameCasing`` (or ``skip=all``) directive
   silences those BuildKit checks, and ``error=true`` makes BuildKit-check findings errors.
 
@@ -22,7 +24,9 @@ from dockwise.syntax.tree import Dockerfile
 
 _CODES = r"(?P<codes>[\w:.\-]+(?:\s*,\s*[\w:.\-]+)*)"
 _PRAGMA = re.compile(
-    r"^#\s*(?:hadolint|dockwise\s*:)\s*(?P<scope>global\s+)?ignore\s*=\s*" + _CODES, re.IGNORECASE)
+    r"^#\s*(?:hadolint|dockwise\s*:)\s*(?:(?P<scope>global|stage)\s+)?ignore\s*=\s*" + _CODES,
+    re.IGNORECASE)
+_CODE_SHAPED = re.compile(r"^[a-z]{2,}\d+$", re.IGNORECASE)
 
 
 def buildkit_codes(index: RuleIndex) -> set[str]:
@@ -49,11 +53,18 @@ class Suppressions:
                    for first, last, codes in self.line_ranges)
 
 
-def _codes(text: str, index: RuleIndex) -> set[str]:
+def _codes(text: str, index: RuleIndex) -> set[str] | None:
+    """The codes a pragma names, or None if one of its names is not a rule at all."""
     codes: set[str] = set()
-    for token in text.split(","):
-        if token.strip():
-            codes |= index.resolve_loose(token)
+    for token in (t.strip() for t in text.split(",")):
+        if not token:
+            continue
+        found = index.resolve(token)
+        if found is None:
+            if not _CODE_SHAPED.match(token):
+                return None
+            found = {token.upper()}  # a code of a rule we lack (or another tool's)
+        codes |= found
     return codes
 
 
@@ -90,11 +101,16 @@ def find_suppressions(dockerfile: Dockerfile, path: str, index: RuleIndex, *,
         line = comment.span.start.line
         comment_lines.add(line)
         match = _PRAGMA.match(comment.text.strip())
-        if not match:
+        codes = _codes(match.group("codes"), index) if match else None
+        if not codes:
             continue
-        codes = _codes(match.group("codes"), index)
-        if match.group("scope"):
+        scope = (match.group("scope") or "").lower()
+        if scope == "global":
             found.global_codes |= codes
+        elif scope == "stage":
+            stage = _stage_after(dockerfile, line)
+            if stage:
+                found.line_ranges.append((*stage, codes))
         else:
             local[line] = codes
     if local:
@@ -103,6 +119,21 @@ def find_suppressions(dockerfile: Dockerfile, path: str, index: RuleIndex, *,
             if codes:
                 found.line_ranges.append((instruction.line, instruction.end_line, codes))
     return found
+
+
+def _stage_after(dockerfile: Dockerfile, line: int) -> tuple[int, int] | None:
+    """First and last line of the stage holding the first instruction after ``line``."""
+    instructions = dockerfile.instructions
+    following = [i for i, instr in enumerate(instructions) if instr.line > line]
+    if not following:
+        return None
+    start = following[0]
+    while start > 0 and instructions[start].keyword != "FROM":
+        start -= 1
+    end = following[0] + 1
+    while end < len(instructions) and instructions[end].keyword != "FROM":
+        end += 1
+    return instructions[start].line, instructions[end - 1].end_line
 
 
 def _codes_above(line: int, comment_lines: set[int], local: dict[int, set[str]]) -> set[str]:
