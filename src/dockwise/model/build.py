@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from dockwise.errors import DockwiseError
 from dockwise.model.imageref import ImageRef, parse_image_ref
+from dockwise.model._record import Record
 from dockwise.model.values import Scope, Value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,19 +52,32 @@ class UnknownTargetError(DockwiseError):
     """``--target`` names a stage the Dockerfile does not have."""
 
 
-@dataclass(eq=False, slots=True)
-class InstructionState:
-    """What is in effect while an instruction runs (before its own changes)."""
+class InstructionState(Record):
+    """What is in effect while an instruction runs (before its own changes).
 
-    stage: "Stage"
-    user: Value | None  # None: never set in this Dockerfile (the base image's user, root for most)
-    workdir: str  # "/" by default; relative WORKDIRs joined onto the previous one
-    shell: list[str]
-    env: dict[str, Value]  # ENVs set in this Dockerfile, inherited from a base stage too
-    args: dict[str, Value]  # ARGs in scope
-    workdir_known: bool = True  # False when a WORKDIR depended on an unknown variable
-    user_instruction: "Instruction | None" = None  # the USER instruction that set ``user``
-    scope: Scope = field(default=None, repr=False)  # type: ignore[assignment]
+    ``user``: None when never set in this Dockerfile (the base image's user: root for most).
+    ``workdir``: "/" by default, relative WORKDIRs joined onto the previous one; ``workdir_known``
+    is False once a WORKDIR depended on an unknown variable. ``shell``: the SHELL (default
+    ``["/bin/sh", "-c"]``). ``env``: ENVs set in this Dockerfile (inherited from a base stage
+    too); ``args``: ARGs in scope. ``user_instruction``: the USER instruction that set ``user``.
+    """
+
+    __slots__ = ("stage", "user", "workdir", "shell", "env", "args", "workdir_known",
+                 "user_instruction", "scope")
+    _repr_fields = ("user", "workdir", "shell", "env", "args")
+
+    def __init__(self, stage: "Stage", user: Value | None, workdir: str, shell: list[str],
+                 env: dict[str, Value], args: dict[str, Value], workdir_known: bool = True,
+                 user_instruction: "Instruction | None" = None, scope: Scope | None = None) -> None:
+        self.stage = stage
+        self.user = user
+        self.workdir = workdir
+        self.shell = shell
+        self.env = env
+        self.args = args
+        self.workdir_known = workdir_known
+        self.user_instruction = user_instruction
+        self.scope = scope if scope is not None else Scope({**args, **env})
 
     @property
     def variables(self) -> dict[str, Value]:
@@ -72,19 +85,33 @@ class InstructionState:
         return self.scope.variables
 
 
-@dataclass(eq=False, slots=True)
-class Stage:
-    index: int
-    name: str | None  # lower-cased ``AS`` name
-    from_instruction: "Instruction"
-    base: Value  # the FROM image text after expansion with the global ARGs
-    base_ref: ImageRef | None  # None for scratch, a stage, or an unknown/invalid reference
-    base_stage: "Stage | None"
-    is_scratch: bool
-    platform: Value | None  # FROM --platform=..., expanded
-    instructions: list["Instruction"] = field(default_factory=list)
-    is_final: bool = False
-    end_state: InstructionState = field(default=None, repr=False)  # type: ignore[assignment]
+class Stage(Record):
+    """One build stage: its FROM, base, instructions and the state it ends with.
+
+    ``name`` is the lower-cased ``AS`` name; ``base`` the FROM image text expanded with the
+    global ARGs; ``base_ref`` its parsed reference (None for scratch, a stage, or an unknown or
+    invalid reference); ``platform`` the expanded ``--platform`` (or None).
+    """
+
+    __slots__ = ("index", "name", "from_instruction", "base", "base_ref", "base_stage", "is_scratch",
+                 "platform", "instructions", "is_final", "end_state")
+    _repr_fields = ("index", "name", "base", "is_scratch", "is_final")
+
+    def __init__(self, index: int, name: str | None, from_instruction: "Instruction", base: Value,
+                 base_ref: ImageRef | None, base_stage: "Stage | None", is_scratch: bool,
+                 platform: Value | None, instructions: list["Instruction"] | None = None,
+                 is_final: bool = False, end_state: InstructionState | None = None) -> None:
+        self.index = index
+        self.name = name
+        self.from_instruction = from_instruction
+        self.base = base
+        self.base_ref = base_ref
+        self.base_stage = base_stage
+        self.is_scratch = is_scratch
+        self.platform = platform
+        self.instructions: list[Instruction] = instructions if instructions is not None else []
+        self.is_final = is_final
+        self.end_state: InstructionState = end_state  # type: ignore[assignment]  # set by the builder
 
     @property
     def label(self) -> str:
@@ -96,23 +123,32 @@ class Stage:
         return self.from_instruction.line
 
 
-@dataclass(eq=False, slots=True)
-class StageEdge:
-    src: Stage  # the stage that is read
-    dst: Stage  # the stage that reads it
-    kind: EdgeKind
-    instruction: "Instruction"
+class StageEdge(Record):
+    """``dst`` reads ``src`` (``kind``: "from", "copy" or "mount") at ``instruction``."""
+
+    __slots__ = ("src", "dst", "kind", "instruction")
+    _repr_fields = ("src", "dst", "kind")
+
+    def __init__(self, src: Stage, dst: Stage, kind: EdgeKind, instruction: "Instruction") -> None:
+        self.src = src
+        self.dst = dst
+        self.kind = kind
+        self.instruction = instruction
 
 
-@dataclass(eq=False, slots=True)
-class ImageUse:
+class ImageUse(Record):
     """An external image the build pulls: a FROM base, ``COPY --from=<image>`` or a mount."""
 
-    value: Value
-    ref: ImageRef | None
-    kind: EdgeKind
-    instruction: "Instruction"
-    stage: Stage
+    __slots__ = ("value", "ref", "kind", "instruction", "stage")
+    _repr_fields = ("value", "ref", "kind")
+
+    def __init__(self, value: Value, ref: ImageRef | None, kind: EdgeKind, instruction: "Instruction",
+                 stage: Stage) -> None:
+        self.value = value
+        self.ref = ref
+        self.kind = kind
+        self.instruction = instruction
+        self.stage = stage
 
 
 class BuildModel:

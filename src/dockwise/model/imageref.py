@@ -15,7 +15,9 @@ Docker normalises them (the distribution/reference grammar).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import cache
+
+from dockwise.model._record import FrozenRecord
 
 __all__ = ["ImageRef", "parse_image_ref", "DEFAULT_REGISTRY"]
 
@@ -28,23 +30,40 @@ _DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
 _HOST = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])"
 _DOMAIN = rf"{_HOST}(?::[0-9]+)?"
 _PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_DOMAIN_RE = re.compile(_DOMAIN)
-_PATH_RE = re.compile(rf"{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*")
-_TAG_RE = re.compile(r"[\w][\w.-]{0,127}", re.ASCII)
-_DIGEST_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}")
 _DIGEST_HEX_LENGTH = {"sha256": 64, "sha384": 96, "sha512": 128}
-_HEX64_RE = re.compile(r"[a-f0-9]{64}")
 
 
-@dataclass(frozen=True, slots=True)
-class ImageRef:
-    """A normalised image reference."""
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """The grammar's regular expressions, compiled on first use (import time counts)."""
+    return {
+        "domain": re.compile(_DOMAIN),
+        "path": re.compile(rf"{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"),
+        "tag": re.compile(r"[\w][\w.-]{0,127}", re.ASCII),
+        "digest": re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"),
+        "hex64": re.compile(r"[a-f0-9]{64}"),
+    }
 
-    raw: str  # as written (after variable expansion)
-    registry: str  # "docker.io" for Docker Hub
-    repository: str  # path within the registry: "library/python", "org/app"
+
+class ImageRef(FrozenRecord):
+    """A normalised image reference (immutable, compared by its fields).
+
+    ``raw``: as written (after variable expansion); ``registry``: "docker.io" for Docker Hub;
+    ``repository``: the path within the registry ("library/python", "org/app"); ``tag``;
+    ``digest``: "sha256:<64 hex>".
+    """
+
+    __slots__ = ("raw", "registry", "repository", "tag", "digest")
+
+    raw: str
+    registry: str
+    repository: str
     tag: str | None
-    digest: str | None  # "sha256:<64 hex>"
+    digest: str | None
+
+    def __init__(self, raw: str, registry: str, repository: str, tag: str | None = None,
+                 digest: str | None = None) -> None:
+        self._set(raw=raw, registry=registry, repository=repository, tag=tag, digest=digest)
 
     @property
     def name(self) -> str:
@@ -114,10 +133,10 @@ def parse_image_ref(text: str) -> ImageRef | None:
     registry, path = _split_registry(name)
     if registry is None:
         return None
-    if not _PATH_RE.fullmatch(path):
+    if not _patterns()["path"].fullmatch(path):
         return None  # includes upper-case repository names, which Docker rejects
     if registry == DEFAULT_REGISTRY and "/" not in path:
-        if _HEX64_RE.fullmatch(path):
+        if _patterns()["hex64"].fullmatch(path):
             return None  # a bare image ID is not a reference
         path = f"{_OFFICIAL_NAMESPACE}/{path}"
     if len(registry) + 1 + len(path) > _MAX_NAME_LENGTH:
@@ -129,7 +148,7 @@ def _split_digest(text: str) -> tuple[str, str | None | bool]:
     name, at, digest = text.partition("@")
     if not at:
         return text, None
-    if not _DIGEST_RE.fullmatch(digest):
+    if not _patterns()["digest"].fullmatch(digest):
         return name, False
     algorithm, _, hex_part = digest.partition(":")
     expected = _DIGEST_HEX_LENGTH.get(algorithm)
@@ -143,7 +162,7 @@ def _split_tag(name: str) -> tuple[str, str | None | bool]:
     if colon < 0 or "/" in name[colon + 1:]:
         return name, None  # no tag, or the colon belongs to a registry port
     tag = name[colon + 1:]
-    if not _TAG_RE.fullmatch(tag):
+    if not _patterns()["tag"].fullmatch(tag):
         return name, False
     return name[:colon], tag
 
@@ -155,7 +174,7 @@ def _split_registry(name: str) -> tuple[str | None, str]:
         "." in first or ":" in first or first == "localhost" or first.lower() != first)
     if not is_registry:
         return DEFAULT_REGISTRY, name
-    if not _DOMAIN_RE.fullmatch(first):
+    if not _patterns()["domain"].fullmatch(first):
         return None, ""
     registry = DEFAULT_REGISTRY if first == _LEGACY_REGISTRY else first
     return registry, name[slash + 1:]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from dockwise.model._record import FrozenRecord
 from dockwise.syntax.words import ExpansionError, process_word, variable_references
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(FrozenRecord):
     """A string as the builder would see it after variable expansion.
 
     ``known`` is False when the text depends on something dockwise cannot know statically (an
@@ -17,13 +15,26 @@ class Value:
     names are in ``unknown``. ``undeclared`` lists the unknown names declared nowhere in scope
     (neither ARG nor ENV -- BuildKit would expand them to "" unless the base image sets them).
     ``error`` is BuildKit's complaint when the text cannot be expanded at all.
+
+    Immutable, compared and hashed by all its fields.
     """
 
+    __slots__ = ("text", "known", "unknown", "undeclared", "error")
+
     text: str
-    known: bool = True
-    unknown: tuple[str, ...] = ()
-    undeclared: tuple[str, ...] = ()
-    error: str | None = None
+    known: bool
+    unknown: tuple[str, ...]
+    undeclared: tuple[str, ...]
+    error: str | None
+
+    def __init__(self, text: str, known: bool = True, unknown: tuple[str, ...] = (),
+                 undeclared: tuple[str, ...] = (), error: str | None = None) -> None:
+        set_ = object.__setattr__  # immutable: __setattr__ refuses
+        set_(self, "text", text)
+        set_(self, "known", known)
+        set_(self, "unknown", unknown)
+        set_(self, "undeclared", undeclared)
+        set_(self, "error", error)
 
     @classmethod
     def literal(cls, text: str) -> "Value":

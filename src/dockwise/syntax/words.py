@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from dockwise.errors import DockwiseError
 
@@ -35,23 +34,39 @@ class ExpansionError(DockwiseError):
     """A word BuildKit refuses to process (unterminated quote, bad ``${...}``, ``${X:?msg}``)."""
 
 
-@dataclass(slots=True)
 class ExpandResult:
-    """The processed word and the variables that were needed but not in ``env``."""
+    """The processed word and the variables that were needed but not in ``env``.
 
-    text: str
-    unknown: set[str] = field(default_factory=set)
-    words: list[str] = field(default_factory=list)  # the split words (filled by process_words only)
+    ``words`` is the word split BuildKit's way (filled only when asked: ``split=True``)."""
+
+    __slots__ = ("text", "unknown", "words")
+
+    def __init__(self, text: str, unknown: set[str] | None = None, words: list[str] | None = None) -> None:
+        self.text = text
+        self.unknown: set[str] = unknown if unknown is not None else set()
+        self.words: list[str] = words if words is not None else []
+
+    def __repr__(self) -> str:
+        return f"ExpandResult(text={self.text!r}, unknown={self.unknown!r}, words={self.words!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class VariableReference:
-    """One ``$NAME`` / ``${NAME...}`` in a word: ``word[start:end]`` is the whole reference."""
+class VariableReference(tuple):
+    """One ``$NAME`` / ``${NAME...}`` in a word: ``word[start:end]`` is the whole reference.
 
-    name: str
-    start: int
-    end: int
-    braced: bool
+    A plain tuple ``(name, start, end, braced)`` with named accessors."""
+
+    __slots__ = ()
+
+    def __new__(cls, name: str, start: int, end: int, braced: bool) -> "VariableReference":
+        return tuple.__new__(cls, (name, start, end, braced))
+
+    name = property(lambda self: self[0])
+    start = property(lambda self: self[1])
+    end = property(lambda self: self[2])
+    braced = property(lambda self: self[3])
+
+    def __repr__(self) -> str:
+        return f"VariableReference(name={self[0]!r}, start={self[1]}, end={self[2]}, braced={self[3]})"
 
 
 def variable_references(word: str, escape: str = "\\") -> list[VariableReference]:
