@@ -88,3 +88,12 @@ def test_invalid_utf8_dockerfile_is_exit_2(tmp_path):
     make(tmp_path, {"Dockerfile": b"FROM a\n\xff\n", "x": "x"})
     proc = dockwise(str(tmp_path))
     assert proc.returncode == 2 and b"not valid UTF-8" in proc.stderr
+
+
+def test_classic_builder_always_sends_dockerignore_and_dockerfile(tmp_path):
+    make(tmp_path, {".dockerignore": ".dockerignore\nDockerfile\nbar\n", "Dockerfile": "FROM a\n",
+                    "Dockerfile.dockerignore": "foo\n", "bar": "x", "foo": "x"})
+    buildkit = dockwise("--list", str(tmp_path)).stdout.decode().splitlines()
+    classic = dockwise("--list", "--builder", "classic", str(tmp_path)).stdout.decode().splitlines()
+    assert buildkit == [".dockerignore", "Dockerfile", "Dockerfile.dockerignore", "bar"]
+    assert classic == [".dockerignore", "Dockerfile", "Dockerfile.dockerignore", "foo"]

@@ -58,7 +58,7 @@ def run_context(args: argparse.Namespace) -> int:
     if args.list and (args.write_dockerignore or args.format != "text"):
         raise UsageError("--list prints paths only; it does not combine with --format or --write-dockerignore")
     if args.list:
-        return _list(context_dir, args.file)
+        return _list(context_dir, args.file, classic=args.builder == "classic")
     from dockwise.context.check import context_target, run_rules
 
     dockerfile_path, dockerfile = _dockerfile(context_dir, args.file)
@@ -78,10 +78,10 @@ def run_context(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
-def _list(context_dir: str, dockerfile: str | None) -> int:
+def _list(context_dir: str, dockerfile: str | None, *, classic: bool = False) -> int:
     from dockwise.context.scan import scan_context
 
-    scan, _ = scan_context(context_dir, dockerfile, with_sizes=False)
+    scan, _ = scan_context(context_dir, dockerfile, with_sizes=False, classic=classic)
     out = sys.stdout.buffer
     data = "\n".join(scan.listing())
     if data:

@@ -238,20 +238,40 @@ def _report_bad_names(scan: ContextScan) -> None:
                                          "image may mangle it -- rename it or add it to .dockerignore"))
 
 
-_CACHE: dict[tuple[str, str | None, bool], tuple[ContextScan, IgnoreFile | None]] = {}
+_CACHE: dict[tuple, tuple[ContextScan, IgnoreFile | None]] = {}
 
 
 def scan_context(context_dir: str, dockerfile_path: str | None = None, *, with_sizes: bool = True,
-                 progress: bool = True) -> tuple[ContextScan, IgnoreFile | None]:
-    """Load the applicable .dockerignore and walk the context (cached per process)."""
+                 progress: bool = True, classic: bool = False) -> tuple[ContextScan, IgnoreFile | None]:
+    """Load the applicable .dockerignore and walk the context (cached per process).
+
+    ``classic`` applies the classic docker CLI's rules instead of BuildKit's: only
+    ``<context>/.dockerignore`` is read, and ``.dockerignore`` and the Dockerfile are always sent.
+    """
     root = os.path.abspath(context_dir)
     if not os.path.isdir(root):
         raise InputError("not a directory (expected a build context)", path=context_dir)
-    ignore = load_ignore(context_dir, dockerfile_path)
-    key = (root, ignore.path if ignore else None, with_sizes)
+    if dockerfile_path is None:  # what `docker build DIR` uses
+        dockerfile_path = os.path.join(context_dir, "Dockerfile")
+    ignore = load_ignore(context_dir, None if classic else dockerfile_path)
+    key = (root, ignore.path if ignore else None, with_sizes, classic,
+           os.path.abspath(dockerfile_path) if classic and dockerfile_path else None)
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    scan = walk(root, ignore.matcher if ignore else None, with_sizes=with_sizes, progress=progress)
+    matcher = ignore.matcher if ignore else None
+    if classic and ignore is not None:
+        matcher = PatternMatcher([*ignore.patterns, *_always_sent(root, dockerfile_path)])
+    scan = walk(root, matcher, with_sizes=with_sizes, progress=progress)
     _CACHE[key] = (scan, ignore)
     return scan, ignore
+
+
+def _always_sent(root: str, dockerfile_path: str | None) -> list[str]:
+    """Exceptions the classic CLI adds so that .dockerignore and the Dockerfile are uploaded."""
+    keep = ["!.dockerignore"]
+    dockerfile = os.path.abspath(dockerfile_path) if dockerfile_path else os.path.join(root, "Dockerfile")
+    rel = os.path.relpath(dockerfile, root)
+    if not rel.startswith(".."):
+        keep.append("!" + rel.replace(os.sep, "/"))
+    return keep
