@@ -65,6 +65,12 @@ def test_newline_after_long_pipeline_still_separates_commands():
     assert [c.connector for c in s.commands] == [None, "|", "|", ";", "&&"]
 
 
+def test_substitutions_inside_assignments_and_exports_are_walked():
+    s = parse_shell('export KEY=$(curl -fsSL https://x | sh) && V="$(id -u)" make')
+    assert names(s) == ["export", "curl", "sh", "make", "id"]
+    assert s.pipes_into_shell()
+
+
 def test_pipeline_positions():
     s = parse_shell("curl -fsSL x | tar -xz | cat; ls")
     assert [(c.name, c.pipeline_index) for c in s.commands if c.in_pipeline] == [("curl", 0), ("tar", 1), ("cat", 2)]

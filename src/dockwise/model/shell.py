@@ -528,6 +528,8 @@ def _unwrap(words: list[Word]) -> tuple[list[str], int, list[Word]]:
     """(wrapper names, index of the effective command in ``words``, env-style assignments)."""
     wrappers: list[str] = []
     assignments: list[Word] = []
+    if not words or (words[0].value or "").rpartition("/")[2] not in _WRAPPERS:
+        return wrappers, 0, assignments
     i = 0
     while i < len(words):
         value = words[i].value
@@ -650,10 +652,17 @@ class _Builder:
     def index(self, byte: int) -> int:
         return byte if self.char is None else self.char[byte]
 
+    def nests(self, node: Any) -> bool:
+        """Can ``node`` hold a command (a substitution)? One byte search instead of a walk."""
+        text = self.data[node.start_byte:node.end_byte]
+        return b"$(" in text or b"`" in text or b"<(" in text or b">(" in text
+
     def word(self, node: Any) -> Word:
-        text = self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
-        return Word(text, _literal(node, text), self.index(node.start_byte), self.index(node.end_byte),
-                    self.span_of, node.type)
+        start, end = node.start_byte, node.end_byte
+        text = self.data[start:end].decode("utf-8", "replace")
+        if self.char is not None:
+            start, end = self.char[start], self.char[end]
+        return Word(text, _literal(node, text), start, end, self.span_of, node.type)
 
     def run(self, root: Any) -> None:
         # stack items: (node, in_condition, pipeline_id, in_substitution) or a callable post-action
@@ -670,18 +679,16 @@ class _Builder:
                 if kind in _SEPARATORS:
                     self.pending = "&&" if kind == "&&" else kind
                 continue
-            if kind == "command":
+            if kind == "command" or kind in _DECLARATIONS:
                 if node.end_byte > node.start_byte:  # error recovery inserts empty commands
-                    self.command(node, cond, pipe, subst, pipe_counter)
-                for child in reversed(node.children):
-                    if child.type not in _SKIP_ARGS and child.type != "command_name":
-                        stack.append((child, cond, None, subst))
-                    elif child.type == "command_name" and child.named_child_count and \
-                            child.named_children[0].type not in _SKIP_ARGS:
-                        stack.append((child, cond, None, subst))
-                continue
-            if kind in _DECLARATIONS:
-                self.declaration(node, cond, pipe, subst, pipe_counter)
+                    if kind == "command":
+                        self.command(node, cond, pipe, subst, pipe_counter)
+                    else:
+                        self.declaration(node, cond, pipe, subst, pipe_counter)
+                if self.nests(node):  # walk into $(...), `...`, <(...) only where there are some
+                    for child in reversed(node.children):
+                        if child.type not in _SKIP_ARGS and self.nests(child):
+                            stack.append((child, cond, None, subst))
                 continue
             if kind == "redirected_statement":
                 self.redirected(node, stack, cond, pipe, subst)
@@ -899,7 +906,17 @@ def _byte_to_char_table(text: str) -> list[int]:
 
 def shell_language(shell: Iterable[str] | None) -> tuple[str, bool]:
     """(language, posix) of a SHELL array: ``["/bin/bash", "-c"]`` -> ("bash", True)."""
-    argv = list(shell) if shell else list(DEFAULT_SHELL)
+    key = tuple(shell) if shell else DEFAULT_SHELL
+    found = _LANGUAGES.get(key)
+    if found is None:
+        found = _LANGUAGES[key] = _shell_language(key)
+    return found
+
+
+_LANGUAGES: dict[tuple[str, ...], tuple[str, bool]] = {}
+
+
+def _shell_language(argv: tuple[str, ...]) -> tuple[str, bool]:
     if not argv:
         return "sh", True
     program = argv[0].replace("\\", "/").rsplit("/", 1)[-1].lower()
