@@ -208,11 +208,28 @@ def test_relative_workdir_joins_the_previous_one(lines, expected):
 
 
 def test_workdir_with_env_and_unknown_variable():
-    m = model_of("FROM alpine\nENV HOME=/home/app\nWORKDIR $HOME/src\nRUN a\nWORKDIR $X\nRUN b\n")
+    m = model_of("FROM alpine\nENV HOME=/home/app\nWORKDIR $HOME/src\nRUN a\nWORKDIR $X\nRUN b\nWORKDIR /ok\nRUN c\n")
     state = m.state_at(instr(m, "RUN", 0))
     assert state.workdir == "/home/app/src" and state.workdir_known
     state = m.state_at(instr(m, "RUN", 1))
     assert state.workdir == "/home/app/src/$X" and not state.workdir_known
+    assert m.state_at(instr(m, "RUN", 2)).workdir_known
+
+
+def test_workdir_of_an_image_stage_is_not_known_until_an_absolute_workdir():
+    m = model_of("FROM golang\nRUN a\nWORKDIR src\nRUN b\nWORKDIR /app\nRUN c\nFROM scratch\nCOPY a b\n")
+    a, b, c = (m.state_at(instr(m, "RUN", i)) for i in range(3))
+    assert (a.workdir, a.workdir_known, a.workdir_set) == ("/", False, False)
+    assert (b.workdir, b.workdir_known, b.workdir_set) == ("/src", False, True)  # golang's own WORKDIR is /go
+    assert (c.workdir, c.workdir_known, c.workdir_set) == ("/app", True, True)
+    scratch = m.state_at(instr(m, "COPY"))
+    assert (scratch.workdir, scratch.workdir_known, scratch.workdir_set) == ("/", True, False)
+
+
+def test_workdir_set_is_inherited_from_a_base_stage():
+    m = model_of("FROM alpine AS a\nWORKDIR /srv\nFROM a\nRUN x\n")
+    state = m.state_at(instr(m, "RUN"))
+    assert state.workdir == "/srv" and state.workdir_set and state.workdir_known
 
 
 def test_shell_changes_affect_later_instructions_only():

@@ -56,19 +56,22 @@ class InstructionState(Record):
     """What is in effect while an instruction runs (before its own changes).
 
     ``user``: None when never set in this Dockerfile (the base image's user: root for most).
-    ``workdir``: "/" by default, relative WORKDIRs joined onto the previous one; ``workdir_known``
-    is False once a WORKDIR depended on an unknown variable. ``shell``: the SHELL (default
+    ``workdir``: "/" by default, relative WORKDIRs joined onto the previous one. ``workdir_known``
+    is False while the real directory may differ: in a stage FROM an image until an absolute
+    WORKDIR (the image may set its own), after a WORKDIR with an unknown variable.
+    ``workdir_set``: a WORKDIR instruction ran in this stage or a stage it is built FROM. ``shell``: the SHELL (default
     ``["/bin/sh", "-c"]``). ``env``: ENVs set in this Dockerfile (inherited from a base stage
     too); ``args``: ARGs in scope. ``user_instruction``: the USER instruction that set ``user``.
     """
 
     __slots__ = ("stage", "user", "workdir", "shell", "env", "args", "workdir_known",
-                 "user_instruction", "scope")
+                 "user_instruction", "scope", "workdir_set")
     _repr_fields = ("user", "workdir", "shell", "env", "args")
 
     def __init__(self, stage: "Stage", user: Value | None, workdir: str, shell: list[str],
                  env: dict[str, Value], args: dict[str, Value], workdir_known: bool = True,
-                 user_instruction: "Instruction | None" = None, scope: Scope | None = None) -> None:
+                 user_instruction: "Instruction | None" = None, scope: Scope | None = None,
+                 workdir_set: bool = False) -> None:
         self.stage = stage
         self.user = user
         self.workdir = workdir
@@ -78,6 +81,7 @@ class InstructionState(Record):
         self.workdir_known = workdir_known
         self.user_instruction = user_instruction
         self.scope = scope if scope is not None else Scope({**args, **env})
+        self.workdir_set = workdir_set
 
     @property
     def variables(self) -> dict[str, Value]:
@@ -344,7 +348,8 @@ class _Builder:
             return _replace(parent, stage=stage)
         env = {"PATH": Value(SCRATCH_PATH)} if stage.is_scratch else {}
         return InstructionState(stage=stage, user=None, workdir=DEFAULT_WORKDIR,
-                                shell=list(DEFAULT_SHELL), env=env, args={}, scope=Scope(env))
+                                shell=list(DEFAULT_SHELL), env=env, args={}, scope=Scope(env),
+                                workdir_known=stage.is_scratch)
 
     # -- instructions --------------------------------------------------------------------
     def _apply(self, instr: "Instruction", state: InstructionState) -> InstructionState:
@@ -406,8 +411,9 @@ class _Builder:
         if not instr.args:
             return state
         value = state.scope.expand(instr.args[0], self.escape)
-        return _replace(state, workdir=join_workdir(state.workdir, value.text),
-                        workdir_known=state.workdir_known and value.known)
+        absolute = value.text.startswith("/") or bool(_WINDOWS_ABSOLUTE.match(value.text))
+        return _replace(state, workdir=join_workdir(state.workdir, value.text), workdir_set=True,
+                        workdir_known=value.known and (absolute or state.workdir_known))
 
     def _record_copy_from(self, instr: "Instruction", state: InstructionState) -> None:
         flag = instr.flag("from")
@@ -467,7 +473,8 @@ class _Builder:
 
 def _replace(state: InstructionState, **changes) -> InstructionState:
     values = {name: getattr(state, name) for name in (
-        "stage", "user", "workdir", "shell", "env", "args", "workdir_known", "user_instruction", "scope")}
+        "stage", "user", "workdir", "shell", "env", "args", "workdir_known", "user_instruction", "scope",
+        "workdir_set")}
     values.update(changes)
     return InstructionState(**values)
 
