@@ -62,3 +62,27 @@ def _inconsistencies(model):
             yield f"stage {stage.index}: image ref on a scratch/stage base"
         if stage.end_state.workdir_known and not stage.end_state.workdir.startswith("/") and ":" not in stage.end_state.workdir:
             yield f"stage {stage.index}: relative WORKDIR {stage.end_state.workdir!r}"
+
+
+def test_model_builds_for_buildkit_parser_cases_and_hadolint_snippets():
+    import json
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus_dir("buildkit-parser").glob("*/Dockerfile"))]
+    cases = corpus_dir("hadolint-cases") / "cases.jsonl"
+    texts += [json.loads(line)["dockerfile"] + "\n" for line in cases.read_text(encoding="utf-8").splitlines()]
+    built = 0
+    problems = []
+    for number, text in enumerate(texts):
+        try:
+            tree = parse_text(text)
+        except DockwiseError:
+            continue
+        try:
+            model = build_model(tree)
+        except Exception as exc:  # noqa: BLE001 - any exception is a failure to report
+            problems.append(f"#{number}: {type(exc).__name__}: {exc}")
+            continue
+        built += 1
+        problems.extend(f"#{number}: {p}" for p in _inconsistencies(model))
+    assert built > 1000
+    assert not problems, "\n".join(problems[:20])
