@@ -97,3 +97,13 @@ def test_classic_builder_always_sends_dockerignore_and_dockerfile(tmp_path):
     classic = dockwise("--list", "--builder", "classic", str(tmp_path)).stdout.decode().splitlines()
     assert buildkit == [".dockerignore", "Dockerfile", "Dockerfile.dockerignore", "bar"]
     assert classic == [".dockerignore", "Dockerfile", "Dockerfile.dockerignore", "foo"]
+
+
+def test_report_with_non_utf8_names_shows_bytes_escaped(tmp_path):
+    make(tmp_path, {"Dockerfile": "FROM a\nCOPY . /\n", ".dockerignore": "x\n"})
+    with open(bytes(tmp_path) + b"/prod\xff.env", "wb") as fh:
+        fh.write(b"TOKEN=abc\n")
+    proc = dockwise(str(tmp_path))
+    out = proc.stdout.decode()
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr, proc.stderr
+    assert "prod\\xff.env" in out and "DC009" in out and "DC003" in out

@@ -90,18 +90,23 @@ class ContextTarget:
     def at_context(self, info: RuleInfo, message: str, *, severity: Severity | None = None,
                    **extra: Any) -> Finding:
         """A finding about the context as a whole (points at the .dockerignore, or where it belongs)."""
-        return Finding.of(info, message, Location(self.ignore_path), severity=severity, **extra)
+        return Finding.of(info, printable(message), Location(self.ignore_path), severity=severity, **extra)
 
     def at_ignore_line(self, info: RuleInfo, message: str, line: int, column: int, end_column: int, *,
                        severity: Severity | None = None, **extra: Any) -> Finding:
         location = Location(self.ignore_path, line, column, line, end_column)
-        return Finding.of(info, message, location, severity=severity, **extra)
+        return Finding.of(info, printable(message), location, severity=severity, **extra)
 
     def at_dockerfile(self, info: RuleInfo, message: str, span: "Span", *,
                       severity: Severity | None = None, **extra: Any) -> Finding:
         location = Location(self.dockerfile_path or "Dockerfile", span.start.line, span.start.column,
                             span.end.line, span.end.column)
-        return Finding.of(info, message, location, severity=severity, **extra)
+        return Finding.of(info, printable(message), location, severity=severity, **extra)
+
+
+def printable(text: str) -> str:
+    """File names that are not UTF-8 arrive with surrogate escapes; show their bytes as \\xNN."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def context_rules() -> list[type[ContextRule]]:

@@ -14,8 +14,8 @@ if TYPE_CHECKING:  # pragma: no cover
 def render_summary(target: "ContextTarget", top: int = 5) -> str:
     scan = target.scan
     lines = []
-    ignore = os.path.relpath(target.ignore.path) if target.ignore else "none"
-    lines.append(f"build context {os.path.relpath(scan.root)} (.dockerignore: {ignore})")
+    ignore = target.ignore.path if target.ignore else "none"
+    lines.append(f"build context {target.context_dir} (.dockerignore: {ignore})")
     lines.append(f"  sent: {len(scan.files)} files, {human_bytes(scan.total_bytes)}")
     excluded_bytes = sum(scan.excluded_sizes)
     if scan.excluded or scan.pruned:
@@ -38,4 +38,6 @@ def render_summary(target: "ContextTarget", top: int = 5) -> str:
     if target.large_files:
         lines.append(f"  large logs/archives/data sent:")
         lines.extend(f"    {human_bytes(f.size):>10}  {f.path} ({f.kind})" for f in target.large_files)
-    return "\n".join(lines) + "\n\n"
+    from dockwise.context.check import printable
+
+    return printable("\n".join(lines) + "\n\n")
