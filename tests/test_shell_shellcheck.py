@@ -96,3 +96,20 @@ def test_missing_binary_is_a_clear_error(monkeypatch):
 def test_unrunnable_binary_is_a_clear_error(tmp_path):
     with pytest.raises(ShellCheckError):
         check_scripts([parse_shell("echo $x")], binary=str(tmp_path / "nope"))
+
+
+def test_check_target_uses_shell_and_variables_in_scope():
+    parser = pytest.importorskip("dockwise.syntax.parser")
+    from dockwise.model import build_model
+    from dockwise.model.shellcheck import check_target
+    from dockwise.rules.base import CheckTarget
+
+    source = ("FROM debian\nARG app_dir=/app\nENV data_dir=/data\n"
+              "RUN cd \"$app_dir\" && echo \"$data_dir\" \"$missing_var\"\n"
+              'SHELL ["/bin/bash", "-c"]\nRUN [[ -f /x ]] && echo ok\n'
+              'RUN ["sh", "-c", "echo $1"]\nONBUILD RUN echo $1\n')
+    dockerfile = parser.parse(source)
+    found = check_target(CheckTarget("Dockerfile", dockerfile, build_model(dockerfile)))
+    got = [(instr.line, f.code, f.span.start.line, f.span.start.column) for instr, f in found]
+    assert got == [(4, "SC2154", 4, 40), (8, "SC2086", 8, 18)]
+    assert source.splitlines()[3][39:51] == "$missing_var"

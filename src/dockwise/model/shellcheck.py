@@ -26,7 +26,8 @@ from dockwise.errors import DockwiseError
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.model.shell import ShellScript
-    from dockwise.syntax.tree import Span
+    from dockwise.rules.base import CheckTarget
+    from dockwise.syntax.tree import Instruction, Span
 
 # What ShellCheck cannot judge inside a Dockerfile: files that `source` reads are not there.
 DEFAULT_EXCLUDE = ("SC1090", "SC1091")
@@ -100,6 +101,29 @@ def check_scripts(items: Iterable["ShellScript | ShellCheckInput"], *,
             findings.extend(_run_batch(program, tmp, jobs[start:start + _BATCH], codes, severity))
     findings.sort(key=lambda f: (f.item, f.line, f.column, f.code))
     return findings
+
+
+def check_target(target: "CheckTarget", *, exclude: Iterable[str] = DEFAULT_EXCLUDE,
+                 severity: str = "style") -> list[tuple["Instruction", ShellCheckFinding]]:
+    """ShellCheck every shell-form RUN (ONBUILD RUN too) of a checked Dockerfile, with the SHELL
+    and the ARG/ENV names in scope there; (RUN instruction, finding) pairs in file order."""
+    from dockwise.model.shell import parse_run
+
+    runs: list["Instruction"] = []
+    inputs: list[ShellCheckInput] = []
+    for instr in target.dockerfile.instructions:
+        run = instr.onbuild if instr.keyword == "ONBUILD" else instr
+        if run is None or run.keyword != "RUN" or run.json_form:
+            continue
+        state = target.model.state_at(instr)
+        if run is instr:
+            script = target.shell(instr)
+        else:
+            script = parse_run(run, shell=state.shell if state else None)
+        names = list(state.variables) if state is not None else []
+        runs.append(run)
+        inputs.append(ShellCheckInput(script, names))
+    return [(runs[f.item], f) for f in check_scripts(inputs, exclude=exclude, severity=severity)]
 
 
 def _header(dialect: str, env: Sequence[str]) -> str:
