@@ -379,3 +379,20 @@ def test_expanded_args_follow_what_the_builder_expands():
     user = m.expanded_args(instr(m, "USER"))[0]
     assert user.text == "${U:-app}" and user.undeclared == ("U",)
     assert [v.text for v in m.expanded_args(instr(m, "ARG", 1))] == ["D=/srv", 'P="8080 9090"']
+
+
+def test_model_to_dict_is_json_ready_and_keeps_unknowns():
+    import json
+
+    from dockwise.model import model_to_dict
+
+    m = model_of("ARG TAG\nFROM python:${TAG} AS build\nENV P=/x:$PATH\nFROM scratch\n"
+                 "COPY --from=build /a /a\nUSER 1000\n")
+    data = json.loads(json.dumps(model_to_dict(m)))
+    assert data["global_args"]["TAG"] == {"text": "${TAG}", "unknown": ["TAG"]}
+    build, final = data["stages"]
+    assert build["base"] == {"text": "python:${TAG}", "unknown": ["TAG"]} and build["required"]
+    assert build["end_state"]["env"]["P"]["undeclared"] == ["PATH"]
+    assert final["scratch"] and final["final"] and final["end_state"]["user"] == "1000"
+    assert final["reads"] == [{"stage": 0, "kind": "copy", "line": 5}]
+    assert data["final_stage"] == 1

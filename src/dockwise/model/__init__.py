@@ -9,6 +9,7 @@
     model.expanded_args(instr) -> list[Value]          # args as the builder uses them
     model.stage_by_name(name), model.dependencies(stage), model.dependents(stage)
     model.required_stages(), model.unused_stages()
+    model_to_dict(model) -> dict                       # JSON-ready summary
 
     Value(text, known, unknown, undeclared, error)     # unknown references kept as written
     Stage(index, name, from_instruction, base, base_ref, base_stage, is_scratch, platform,
@@ -24,13 +25,14 @@ from __future__ import annotations
 
 from dockwise.model.build import (  # noqa: F401
     AUTOMATIC_PLATFORM_ARGS, DEFAULT_SHELL, DEFAULT_WORKDIR, EXPANDED_KEYWORDS, BuildModel, ImageUse,
-    InstructionState, Stage, StageEdge, UnknownTargetError, build_model, join_workdir, mount_options,
+    InstructionState, Stage, StageEdge, UnknownTargetError, build_model, join_workdir, model_to_dict,
+    mount_options,
 )
 from dockwise.model.imageref import ImageRef, parse_image_ref  # noqa: F401
 from dockwise.model.values import Scope, Value  # noqa: F401
 
 __all__ = [
     "BuildModel", "Stage", "StageEdge", "ImageUse", "InstructionState", "Value", "Scope", "ImageRef",
-    "build_model", "parse_image_ref", "join_workdir", "mount_options", "UnknownTargetError",
+    "build_model", "model_to_dict", "parse_image_ref", "join_workdir", "mount_options", "UnknownTargetError",
     "AUTOMATIC_PLATFORM_ARGS", "DEFAULT_SHELL", "DEFAULT_WORKDIR", "EXPANDED_KEYWORDS",
 ]

@@ -245,6 +245,49 @@ class BuildModel:
         return [s for s in self.stages if s.index not in required]
 
 
+def model_to_dict(model: BuildModel) -> dict:
+    """A JSON-ready summary of the model (for ``dump``-style output and debugging)."""
+    required = {s.index for s in model.required_stages()}
+    return {
+        "global_args": {name: _value_json(v) for name, v in model.global_args.items()},
+        "final_stage": model.final_stage.index if model.final_stage is not None else None,
+        "stages": [_stage_json(model, stage, stage.index in required) for stage in model.stages],
+        "images": [{"line": use.instruction.line, "kind": use.kind, "image": _value_json(use.value),
+                    "reference": str(use.ref) if use.ref is not None else None} for use in model.images],
+    }
+
+
+def _stage_json(model: BuildModel, stage: Stage, required: bool) -> dict:
+    state = stage.end_state
+    return {
+        "index": stage.index, "name": stage.name, "line": stage.line, "base": _value_json(stage.base),
+        "base_ref": str(stage.base_ref) if stage.base_ref is not None else None,
+        "base_stage": stage.base_stage.index if stage.base_stage is not None else None,
+        "scratch": stage.is_scratch,
+        "platform": _value_json(stage.platform) if stage.platform is not None else None,
+        "final": stage.is_final, "required": required,
+        "reads": [{"stage": e.src.index, "kind": e.kind, "line": e.instruction.line}
+                  for e in model.edges if e.dst is stage],
+        "end_state": {
+            "user": _value_json(state.user) if state.user is not None else None,
+            "workdir": state.workdir, "workdir_known": state.workdir_known, "shell": list(state.shell),
+            "env": {name: _value_json(v) for name, v in state.env.items()},
+            "args": {name: _value_json(v) for name, v in state.args.items()},
+        },
+    }
+
+
+def _value_json(value: Value) -> str | dict:
+    if value.known:
+        return value.text
+    found: dict = {"text": value.text, "unknown": list(value.unknown)}
+    if value.undeclared:
+        found["undeclared"] = list(value.undeclared)
+    if value.error:
+        found["error"] = value.error
+    return found
+
+
 def build_model(dockerfile: "Dockerfile", build_args: dict[str, str] | None = None,
                 target: str | None = None) -> BuildModel:
     """Build the :class:`BuildModel` of a parsed Dockerfile.
