@@ -259,6 +259,7 @@ class _Merger:
             return
         node.kind = HARDLINK
         node.inode = target.inode
+        node.mode, node.uid, node.gid = target.mode, target.uid, target.gid  # one inode, one mode
         node.inode.refs += 1
         node.head = target.head
 

@@ -1,0 +1,172 @@
+"""`dockwise image` options and rules on hand-made images: platforms, formats, outputs, rules."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dockwise.cli import main
+from dockwise.image.analyze import analyze
+from dockwise.image.checks import check_image
+from dockwise.image.rules.base import ImageOptions
+from tests.test_image_kit import (
+    config_for, directory, file, hardlink, layer_tar, sha, whiteout, write_oci_layout,
+)
+
+
+def two_platform_layout(tmp_path):
+    """One OCI layout whose index holds a linux/amd64 and a linux/arm64/v8 image."""
+    amd = write_oci_layout(tmp_path / "amd", [layer_tar(file("amd", 100))])
+    arm_tars = [layer_tar(file("arm", 200)), layer_tar(file("arm2", 50))]
+    arm = write_oci_layout(tmp_path / "layout", arm_tars,
+                           config=config_for(arm_tars, architecture="arm64", variant="v8"))
+    for blob in (amd / "blobs" / "sha256").iterdir():
+        (arm / "blobs" / "sha256" / blob.name).write_bytes(blob.read_bytes())
+    amd_desc = json.loads((amd / "index.json").read_text())["manifests"][0]
+    arm_desc = json.loads((arm / "index.json").read_text())["manifests"][0]
+    amd_desc["platform"] = {"os": "linux", "architecture": "amd64"}
+    arm_desc["platform"] = {"os": "linux", "architecture": "arm64", "variant": "v8"}
+    (arm / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [amd_desc, arm_desc]}))
+    return arm
+
+
+@pytest.mark.parametrize("platform,total", [("linux/arm64", 250), ("linux/arm64/v8", 250), ("linux/amd64", 100)])
+def test_platform_is_picked_from_an_index(tmp_path, platform, total):
+    a = analyze(str(two_platform_layout(tmp_path)), platform=platform)
+    assert a.total_bytes == total
+
+
+def test_default_platform_is_this_machines(tmp_path, monkeypatch):
+    import dockwise.image.source as source
+
+    layout = two_platform_layout(tmp_path)
+    monkeypatch.setattr(source, "machine_platform", lambda: "linux/arm64")
+    assert analyze(str(layout)).total_bytes == 250
+    monkeypatch.setattr(source, "machine_platform", lambda: "linux/s390x")
+    with pytest.raises(Exception, match="several platforms.*--platform.*linux/amd64, linux/arm64/v8"):
+        analyze(str(layout))
+
+
+def test_unknown_platform_is_an_error(tmp_path, capsys):
+    assert main(["image", str(two_platform_layout(tmp_path)), "--platform", "windows/amd64"]) == 2
+    err = capsys.readouterr().err
+    assert "no image for platform windows/amd64" in err and "linux/arm64/v8" in err
+
+
+def test_output_file_and_sarif(tmp_path, capsys):
+    layout = write_oci_layout(tmp_path / "l", [layer_tar(file("app/.env", b"TOKEN=abc123secret\n"))])
+    out = tmp_path / "report.sarif"
+    assert main(["image", str(layout), "--format", "sarif", "-o", str(out)]) == 1
+    assert capsys.readouterr().out == ""
+    sarif = json.loads(out.read_text())
+    results = sarif["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} >= {"DI001", "DI007"}
+    assert "abc123secret" not in out.read_text()
+
+
+def test_bad_gate_values_are_usage_errors(tmp_path, capsys):
+    for args in (["--max-size", "lots"], ["--min-efficiency", "1.5"], ["--max-reclaimable", "12 parsecs"]):
+        with pytest.raises(SystemExit) as exc:
+            main(["image", "x", *args])
+        assert exc.value.code == 2
+    assert "not a size" in capsys.readouterr().err
+
+
+def test_text_without_dockerfile_shows_created_by(tmp_path, capsys):
+    tars = [layer_tar(file("a", 10)), layer_tar(file("tmp", 5000)), layer_tar(whiteout("tmp"))]
+    config = config_for(tars, history=[
+        {"created_by": "/bin/sh -c #(nop) ADD file:abc in /"},
+        {"created_by": "/bin/sh -c #(nop)  CMD [\"sh\"]", "empty_layer": True},
+        {"created_by": "RUN /bin/sh -c wget big # buildkit"},
+        {"created_by": "RUN /bin/sh -c rm tmp # buildkit"}])
+    layout = write_oci_layout(tmp_path / "l", tars, config=config)
+    assert main(["image", str(layout), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "reclaimable 4.9 KiB (5000 bytes)" in out
+    assert "RUN /bin/sh -c rm tmp # buildkit" in out
+    assert "efficiency 0.20%" in out
+
+
+def rule_findings(tmp_path, tars, **options):
+    a = analyze(str(write_oci_layout(tmp_path / "l", tars)))
+    return check_image(a, ImageOptions(**options))
+
+
+def test_secrets_in_deleted_layers_are_still_reported(tmp_path):
+    key = b"-----BEGIN RSA PRIVATE KEY-----\nMIIEow...\n"
+    found = rule_findings(tmp_path, [
+        layer_tar(file("root/.ssh/id_ed25519", 100), file("srv/tls.key", key), file("srv/cert.pem", b"-----BEGIN CERTIFICATE-----\n"),
+                  file("app/.env.example", 10), file("app/.env.production", 10), file("root/.aws/credentials", 10),
+                  directory("app/.git"), file("app/.git/config", 10), file("app/.git/HEAD", 10)),
+        layer_tar(whiteout("srv/tls.key")),
+    ])
+    secrets = {(f.extra["path"], f.extra["layer"]) for f in found if f.code == "DI007"}
+    assert secrets == {("/root/.ssh/id_ed25519", 1), ("/srv/tls.key", 1), ("/app/.env.production", 1),
+                       ("/root/.aws/credentials", 1), ("/app/.git", 1)}
+    deleted = next(f for f in found if f.code == "DI007" and f.extra["path"] == "/srv/tls.key")
+    assert "deleted later" in deleted.message and "MIIE" not in deleted.message
+
+
+def test_package_caches_and_build_tools(tmp_path):
+    found = rule_findings(tmp_path, [
+        layer_tar(file("var/lib/apt/lists/lock", 0), file("var/lib/apt/lists/x_Packages", 4000),
+                  file("root/.cache/pip/http/abc", 3000), file("home/app/.npm/_cacache/index", 100),
+                  file("usr/bin/gcc-12", 900, mode=0o755), file("usr/bin/make", 300, mode=0o755),
+                  file("usr/share/doc/make", 10), *[file(f"usr/include/h{i}.h", 10) for i in range(25)]),
+    ])
+    caches = {f.extra["path"]: f.extra["bytes"] for f in found if f.code == "DI005"}
+    assert caches == {"/var/lib/apt/lists": 4000, "/root/.cache/pip": 3000, "/home/app/.npm/_cacache": 100}
+    tools = {f.extra["tool"] for f in found if f.code == "DI004"}
+    assert tools == {"gcc", "make", "headers"}
+
+
+def test_hidden_content_threshold_and_size_budget(tmp_path):
+    tars = [layer_tar(file("big", 3000), file("small", 10)), layer_tar(whiteout("big"))]
+    found = rule_findings(tmp_path, tars, hidden_threshold=2000, max_size=100)
+    hidden = [f for f in found if f.code == "DI006"]
+    assert len(hidden) == 1 and hidden[0].extra["layer"] == 1 and hidden[0].extra["hidden_by"] == [2]
+    budget = [f for f in found if f.code == "DI010"]
+    assert len(budget) == 1 and "3010 bytes" in budget[0].message
+    quiet = rule_findings(tmp_path / "q", tars, hidden_threshold=4000, max_size=3010)
+    assert not [f for f in quiet if f.code in ("DI006", "DI010")]
+
+
+def test_setuid_and_shadow(tmp_path):
+    found = rule_findings(tmp_path, [
+        layer_tar(file("usr/bin/passwd", 10, mode=0o4755), file("usr/bin/wall", 10, mode=0o2755),
+                  file("etc/shadow", b"root:*:19000::::::\nbob::19000::::::\nsvc:!:19000::::::\n")),
+        layer_tar(hardlink("usr/bin/passwd2", "usr/bin/passwd")),
+    ])
+    setuid = {f.extra["path"]: f.extra["mode"] for f in found if f.code == "DI008"}
+    assert setuid == {"/usr/bin/passwd": "4755", "/usr/bin/wall": "2755", "/usr/bin/passwd2": "4755"}
+    assert [f.extra["account"] for f in found if f.code == "DI009"] == ["bob"]
+
+
+@pytest.mark.parametrize("config,codes", [
+    ({"User": "", "Cmd": ["/bin/sh", "-c", "run"]}, {"DI001", "DI002", "DI003"}),
+    ({"User": "0:0", "Entrypoint": ["/bin/bash", "-c", "x"], "Healthcheck": {"Test": ["NONE"]}},
+     {"DI001", "DI002", "DI003"}),
+    ({"User": "app", "Cmd": ["python", "app.py"], "Healthcheck": {"Test": ["CMD", "true"]}}, set()),
+    ({"User": "1000", "Entrypoint": ["tini", "--"], "Cmd": ["/bin/sh", "-c", "x"],
+      "Healthcheck": {"Test": ["CMD-SHELL", "true"]}}, set()),
+])
+def test_config_rules(tmp_path, config, codes):
+    tars = [layer_tar(file("a", 1))]
+    a = analyze(str(write_oci_layout(tmp_path / "l", tars, config=config_for(tars, **config))))
+    assert {f.code for f in check_image(a)} == codes
+
+
+def test_catalog_lists_image_rules():
+    from dockwise.catalog import all_rules
+
+    codes = [r.info.code for r in all_rules() if r.info.code.startswith("DI")]
+    assert codes == [f"DI{n:03d}" for n in range(1, 11)]
+
+
+def test_digest_reported_is_the_config_digest(tmp_path, capsys):
+    tars = [layer_tar(file("a", 1))]
+    config = config_for(tars)
+    layout = write_oci_layout(tmp_path / "l", tars, config=config)
+    main(["image", str(layout), "--format", "json"])
+    assert json.loads(capsys.readouterr().out)["image"]["digest"] == sha(json.dumps(config).encode())
