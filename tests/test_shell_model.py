@@ -119,6 +119,12 @@ def test_xargs_runs_its_command():
     assert rm.name == "rm" and rm.wrappers == ["xargs"] and values(rm.args) == ["-f"]
 
 
+def test_mentions_finds_wrappers_too():
+    s = parse_shell("sudo -u app make && env A=1 sudo pip install x && make")
+    assert [s.text_of(c) for c in s.mentions("sudo")] == ["sudo -u app make", "env A=1 sudo pip install x"]
+    assert len(s.mentions("make")) == 2 and len(s.find("sudo")) == 0
+
+
 def test_command_v_is_a_lookup_not_a_call():
     (c,) = parse_shell("command -v curl").commands
     assert c.name == "command"

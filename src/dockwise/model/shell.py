@@ -345,6 +345,15 @@ class ShellScript:
         wanted = set(names)
         return [c for c in self.commands if c.name in wanted]
 
+    def mentions(self, *names: str) -> list[Command]:
+        """Commands that run one of ``names`` directly or as a wrapper (``sudo`` in ``sudo make``)."""
+        wanted = set(names)
+        return [c for c in self.commands if c.name in wanted or wanted.intersection(c.wrappers)]
+
+    def text_of(self, item: "Command | Word") -> str:
+        """The script text of a command or word (after BuildKit's continuation joining)."""
+        return self.text[item.start:item.end]
+
     def invocations(self, *names: str, value_options: Iterable[str] | None = None) -> list[Invocation]:
         """Each call of ``names`` as (command, subcommand, options, operands)."""
         found = []
