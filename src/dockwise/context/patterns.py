@@ -19,7 +19,6 @@ is reported when the matcher is built, where BuildKit fails at the first path it
 
 from __future__ import annotations
 
-import posixpath
 import re
 import warnings
 from dataclasses import dataclass
