@@ -396,3 +396,14 @@ def test_model_to_dict_is_json_ready_and_keeps_unknowns():
     assert final["scratch"] and final["final"] and final["end_state"]["user"] == "1000"
     assert final["reads"] == [{"stage": 0, "kind": "copy", "line": 5}]
     assert data["final_stage"] == 1
+
+
+def test_platform_components_follow_a_given_platform():
+    text = "FROM --platform=$BUILDPLATFORM golang\nARG TARGETOS TARGETARCH TARGETVARIANT\nRUN x\n"
+    m = model_of(text, build_args={"TARGETPLATFORM": "linux/arm64/v8"})
+    args = m.state_at(instr(m, "RUN")).args
+    assert (args["TARGETOS"], args["TARGETARCH"], args["TARGETVARIANT"]) == (
+        Value("linux"), Value("arm64"), Value("v8"))
+    assert not m.stages[0].platform.known  # BUILDPLATFORM was not given
+    m = model_of(text, build_args={"TARGETPLATFORM": "linux/amd64", "TARGETARCH": "amd64"})
+    assert m.state_at(instr(m, "RUN")).args["TARGETVARIANT"] == Value("")

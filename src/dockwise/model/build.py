@@ -309,8 +309,12 @@ class _Builder:
     def build(self, target: str | None) -> BuildModel:
         model = self.model
         global_args: dict[str, Value] = {}
+        derived = _platform_parts(self.build_args)
         for name in AUTOMATIC_PLATFORM_ARGS:
-            global_args[name] = self._override(name) or Value.unset(name)
+            given = self._override(name)
+            if given is None and name in derived:
+                given = Value(derived[name])
+            global_args[name] = given or Value.unset(name)
         stage: Stage | None = None
         state: InstructionState | None = None
         for instr in model.dockerfile.instructions:
@@ -520,6 +524,22 @@ def _replace(state: InstructionState, **changes) -> InstructionState:
         "workdir_set")}
     values.update(changes)
     return InstructionState(**values)
+
+
+def _platform_parts(build_args: dict[str, str]) -> dict[str, str]:
+    """``TARGETOS``/``TARGETARCH``/``TARGETVARIANT`` (and BUILD*) from a given ``*PLATFORM``
+    such as ``linux/arm64/v8``, the way BuildKit derives them."""
+    parts: dict[str, str] = {}
+    for prefix in ("BUILD", "TARGET"):
+        platform = build_args.get(prefix + "PLATFORM")
+        if not platform:
+            continue
+        os_name, _, rest = platform.partition("/")
+        arch, _, variant = rest.partition("/")
+        parts[prefix + "OS"] = os_name
+        parts[prefix + "ARCH"] = arch
+        parts[prefix + "VARIANT"] = variant
+    return parts
 
 
 def _from_parts(instr: "Instruction") -> tuple[str, str | None]:
