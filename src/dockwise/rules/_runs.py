@@ -25,24 +25,49 @@ TRUTHY = frozenset({"1", "true", "yes", "on", "y", "t"})
 FALSY = frozenset({"0", "false", "no", "off", "n", "f", ""})
 
 
-@dataclass
+@dataclass(eq=False)
 class Run:
     """One RUN the rules look at: ``outer`` is the instruction in the file (RUN or ONBUILD),
-    ``run`` the RUN itself, ``script`` its parsed shell script."""
+    ``run`` the RUN itself, ``script`` its parsed shell script. Shared by every rule of a file,
+    so per-name lookups and option splitting are done once."""
 
     outer: "Instruction"
     run: "Instruction"
     script: Any
     onbuild: bool
+    by_name: dict[str, list[Any]] = field(default_factory=dict)
+    _invocations: dict[tuple[int, frozenset[str]], "Invocation"] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for command in self.script.commands:
+            if command.name:
+                self.by_name.setdefault(command.name, []).append(command)
+
+    def find(self, *names: str) -> list[Any]:
+        if len(names) == 1:
+            return self.by_name.get(names[0], [])
+        return [c for n in names for c in self.by_name.get(n, ())]
+
+    def invocation(self, command: Any, takes_value: frozenset[str] = frozenset()) -> "Invocation":
+        key = (id(command), takes_value)
+        found = self._invocations.get(key)
+        if found is None:
+            found = self._invocations[key] = invocation(command, takes_value)
+        return found
 
 
-def iter_runs(target: "CheckTarget") -> Iterator[Run]:
+def iter_runs(target: "CheckTarget") -> list[Run]:
     """Every RUN and ONBUILD RUN of the file, in order, with its (cached) shell script."""
-    for instr in target.dockerfile.instructions:
-        if instr.keyword == "RUN":
-            yield Run(instr, instr, target.shell(instr), False)
-        elif instr.keyword == "ONBUILD" and instr.onbuild is not None and instr.onbuild.keyword == "RUN":
-            yield Run(instr, instr.onbuild, _onbuild_script(target, instr), True)
+    runs = target._shell_cache.get("runs")  # type: ignore[call-overload]
+    if runs is None:
+        runs = []
+        for instr in target.dockerfile.instructions:
+            if instr.keyword == "RUN":
+                runs.append(Run(instr, instr, target.shell(instr), False))
+            elif instr.keyword == "ONBUILD" and instr.onbuild is not None and instr.onbuild.keyword == "RUN":
+                runs.append(Run(instr, instr.onbuild, _onbuild_script(target, instr), True))
+        target._shell_cache["runs"] = runs  # type: ignore[index]
+    return runs
 
 
 def _onbuild_script(target: "CheckTarget", outer: "Instruction") -> Any:

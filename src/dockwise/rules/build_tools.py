@@ -69,12 +69,18 @@ def removed_later(run: Run, manager: str, command: Any, names: set[str], virtual
     An unknown removal operand (``apt-get purge $BUILD_DEPS``) counts as removing everything."""
     _, removals, options = INSTALLERS[manager]
     gone: set[str] = set()
+    marked_auto = False
     for later in run.script.commands[position_of(run.script, command) + 1:]:
+        if later.name == "apt-mark" and later.args and word_value(later.args[0]) == "auto":
+            marked_auto = True  # docker-library's savedAptMark pattern: purge --auto-remove follows
+            continue
         if later.name not in INSTALLERS:
             continue
-        inv = invocation(later, INSTALLERS[later.name][2])
+        inv = run.invocation(later, INSTALLERS[later.name][2])
         if inv.sub not in INSTALLERS[later.name][1]:
             continue
+        if marked_auto and (inv.sub == "autoremove" or inv.has("--auto-remove", "--autoremove")):
+            return set(names)
         for word in inv.operands:
             value = word.value if hasattr(word, "value") else None
             if value is None:
@@ -105,8 +111,8 @@ class BuildToolsInFinalImage(DockerfileRule):
             if not ships(target, run):
                 continue
             for manager, (installs, _removals, options) in INSTALLERS.items():
-                for command in run.script.find(manager):
-                    inv = invocation(command, options)
+                for command in run.find(manager):
+                    inv = run.invocation(command, options)
                     if inv.sub not in installs:
                         continue
                     yield from self._install(target, run, manager, command, inv)

@@ -16,12 +16,14 @@ from typing import Any
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._runs import (
-    cache_mounted, invocation, is_under, path_covers, position_of, removed_paths, removes_after,
-    shipping_stage_indexes, word_value,
+    REMOVERS, Run, cache_mounted, is_under, iter_runs, path_covers, position_of, removed_paths,
+    removes_after, shipping_stage_indexes, word_value,
 )
+from dockwise.rules.packages import ALL_VALUE_OPTIONS
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 LAYER_KEYWORDS = ("RUN", "COPY", "ADD")
+WRITERS = ("wget", "curl", "git", "tar", "unzip", "cp", "mv", "install", "pip", "pip3")
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 
 # package managers whose caches/indexes land in the layer unless removed in the same RUN
@@ -86,12 +88,14 @@ def created_by_copy(target: CheckTarget, instr: Any) -> list[Created]:
     return found
 
 
-def created_by_run(target: CheckTarget, instr: Any, script: Any) -> list[Created]:
+def created_by_run(target: CheckTarget, run: Run) -> list[Created]:
     """Paths a RUN leaves behind: downloads, clones, extractions, copies, package caches --
     unless the same RUN removes them again."""
+    instr, script = run.run, run.script
     cwd = _workdir(target, instr)
     found: list[Created] = []
-    for write in script.writes():
+    writes = script.writes() if any(name in run.by_name for name in WRITERS) else ()
+    for write in writes:
         if write.kind not in ("download", "clone", "extract", "copy") or not write.path:
             continue
         if any(c in write.path for c in "$`*?"):
@@ -106,15 +110,16 @@ def created_by_run(target: CheckTarget, instr: Any, script: Any) -> list[Created
         found.append(Created(path, instr, verb,
                              "do the download, use and cleanup in one RUN, or in a builder stage and "
                              "COPY --from only the result", tree=write.kind == "clone"))
-    found.extend(_package_caches(instr, script))
+    found.extend(_package_caches(run))
     return found
 
 
-def _package_caches(instr: Any, script: Any) -> list[Created]:
+def _package_caches(run: Run) -> list[Created]:
+    instr, script = run.run, run.script
     found = []
     for manager, (subs, path) in PACKAGE_CACHES.items():
-        for command in script.find(manager):
-            inv = invocation(command, command.value_options() if hasattr(command, "value_options") else frozenset())
+        for command in run.find(manager):
+            inv = run.invocation(command, ALL_VALUE_OPTIONS)
             if inv.sub not in subs:
                 continue
             if manager == "apk" and inv.has("--no-cache"):
@@ -123,7 +128,7 @@ def _package_caches(instr: Any, script: Any) -> list[Created]:
                 continue
             if cache_mounted(instr, path) or removes_after(script, position_of(script, command), path):
                 continue
-            found.append(Created(path, instr, f"filled {path} (`{manager} {inv.sub}`)",
+            found.append(Created(path, instr, f"ran `{manager} {inv.sub}`, which filled",
                                  "clean the cache in the RUN that fills it, or use a cache mount"))
     return found
 
@@ -163,24 +168,29 @@ class DeletedInLaterLayer(DockerfileRule):
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         shipping = shipping_stage_indexes(target)
+        runs = {id(r.outer): r for r in iter_runs(target)}
+        if not any(r.find(*REMOVERS, "find") for r in runs.values()):
+            return  # nothing is ever removed: nothing can be hidden
         history: dict[int, list[Created]] = {}
         for stage in target.model.stages:
             base = stage.base_stage
             created = list(history.get(base.index, [])) if base is not None else []
             for instr in stage.instructions:
                 if instr.keyword == "RUN":
-                    script = target.shell(instr)
+                    run = runs[id(instr)]
                     if stage.index in shipping:
-                        yield from self._removals(target, instr, script, created)
-                    created.extend(created_by_run(target, instr, script))
+                        yield from self._removals(target, run, created)
+                    created.extend(created_by_run(target, run))
                 elif instr.keyword in ("COPY", "ADD"):
                     created.extend(created_by_copy(target, instr))
             history[stage.index] = created
 
-    def _removals(self, target: CheckTarget, instr: Any, script: Any, created: list[Created]
-                  ) -> Iterator[Finding]:
+    def _removals(self, target: CheckTarget, run: Run, created: list[Created]) -> Iterator[Finding]:
+        if not created:
+            return
+        instr = run.run
         cwd = _workdir(target, instr)
-        for command in script.commands:
+        for command in run.find(*REMOVERS, "find"):
             for word in removed_paths(command):
                 value = word_value(word)
                 if not value or "$" in value or "`" in value:

@@ -48,23 +48,30 @@ POETRY_VALUE_OPTIONS = frozenset({"--only", "--with", "--without", "-E", "--extr
 def pip_calls(target: CheckTarget, *, pipx: bool = False) -> Iterator[tuple[Run, Any, Invocation]]:
     """``pip install`` in all its spellings: pip, pip3, pip3.12, ``python -m pip``, pipx."""
     for run in iter_runs(target):
-        for command in run.script.commands:
-            name = command.name or ""
+        for name, commands in run.by_name.items():
+            as_module = False
             if _PIP_NAME.fullmatch(name) or (pipx and name == "pipx"):
-                inv = invocation(command, PIP_VALUE_OPTIONS)
-            elif _PYTHON_NAME.fullmatch(name) and [word_value(w) for w in command.args[:2]] == ["-m", "pip"]:
-                inv = invocation(command, PIP_VALUE_OPTIONS, words=list(command.args[2:]))
+                pass
+            elif _PYTHON_NAME.fullmatch(name):
+                as_module = True
             else:
                 continue
-            if inv.sub == "install":
-                yield run, command, inv
+            for command in commands:
+                if not as_module:
+                    inv = run.invocation(command, PIP_VALUE_OPTIONS)
+                elif [word_value(w) for w in command.args[:2]] == ["-m", "pip"]:
+                    inv = invocation(command, PIP_VALUE_OPTIONS, words=list(command.args[2:]))
+                else:
+                    continue
+                if inv.sub == "install":
+                    yield run, command, inv
 
 
 def tool_calls(target: CheckTarget, names: tuple[str, ...], value_options: frozenset[str]
                ) -> Iterator[tuple[Run, Any, Invocation]]:
     for run in iter_runs(target):
-        for command in run.script.find(*names):
-            yield run, command, invocation(command, value_options)
+        for command in run.find(*names):
+            yield run, command, run.invocation(command, value_options)
 
 
 def span_of_call(inv: Invocation):

@@ -34,6 +34,9 @@ ZYPPER_VALUE_OPTIONS = frozenset({"-r", "--repo", "--from", "-t", "--type", "-R"
                                   "-D", "--reposd-dir", "-C", "--cache-dir", "--raw-cache-dir",
                                   "--solv-cache-dir", "--pkg-cache-dir", "-c", "--config"})
 
+ALL_VALUE_OPTIONS = APT_VALUE_OPTIONS | APK_VALUE_OPTIONS | RPM_VALUE_OPTIONS
+RPM_ZYPPER_OPTIONS = RPM_VALUE_OPTIONS | ZYPPER_VALUE_OPTIONS
+
 APT_PROMPTING = frozenset({"install", "upgrade", "dist-upgrade", "full-upgrade", "remove", "purge",
                            "autoremove", "build-dep", "reinstall"})
 YUM_INSTALLING = frozenset({"install", "groupinstall", "localinstall", "reinstall", "update", "upgrade",
@@ -55,8 +58,8 @@ def calls(target: CheckTarget, names: tuple[str, ...], value_options: frozenset[
     """Every call of one of ``names`` in every RUN: (run, command, invocation)."""
     for run in iter_runs(target):
         for name in names:
-            for command in run.script.find(name):
-                yield run, command, invocation(command, value_options)
+            for command in run.find(name):
+                yield run, command, run.invocation(command, value_options)
 
 
 def nested(inv: Invocation, groups: tuple[str, ...] = ("group", "module")) -> tuple[str | None, list[Any]]:
@@ -91,7 +94,7 @@ def package_words(target: CheckTarget, run: Run, words: list[Any]) -> Iterator[t
 def apt_update_done_later(script: Any, start: int) -> bool:
     return removes_after(script, start, "/var/lib/apt/lists") or any(
         c.name in APT and invocation(c, APT_VALUE_OPTIONS).sub == "dist-clean"
-        for c in script.commands[start + 1:])
+        for c in script.commands[start + 1:] if c.name in APT)
 
 
 # ---------------------------------------------------------------- apt
@@ -138,8 +141,8 @@ class AptListsNotRemoved(DockerfileRule):
             if not ships(target, run):
                 continue
             for name in APT:
-                for command in run.script.find(name):
-                    inv = invocation(command, APT_VALUE_OPTIONS)
+                for command in run.find(name):
+                    inv = run.invocation(command, APT_VALUE_OPTIONS)
                     if inv.sub != "update":
                         continue
                     index = position_of(run.script, command)
@@ -334,7 +337,7 @@ class _AssumeYes(DockerfileRule):
     yes_options: tuple[str, ...] = ("-y", "--assumeyes", "--assume-yes")
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for _run, _command, inv in calls(target, self.managers, RPM_VALUE_OPTIONS | ZYPPER_VALUE_OPTIONS):
+        for _run, _command, inv in calls(target, self.managers, RPM_ZYPPER_OPTIONS):
             sub, _ = nested(inv)
             if sub is None or sub.split(" ")[-1] not in self.prompting or inv.has(*self.yes_options):
                 continue
@@ -396,7 +399,7 @@ class _CleanAfterInstall(DockerfileRule):
         raise NotImplementedError
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, command, inv in calls(target, self.managers, RPM_VALUE_OPTIONS | ZYPPER_VALUE_OPTIONS):
+        for run, command, inv in calls(target, self.managers, RPM_ZYPPER_OPTIONS):
             sub, _ = nested(inv)
             if sub is None or sub.split(" ")[-1] not in self.installing:
                 continue
@@ -423,7 +426,7 @@ def same_tool(install: Any, clean: Any) -> bool:
 def _clean_call(command: Any, names: tuple[str, ...], subs: tuple[str, ...], need_all: bool) -> bool:
     if command.name not in names:
         return False
-    inv = invocation(command, RPM_VALUE_OPTIONS | ZYPPER_VALUE_OPTIONS)
+    inv = invocation(command, RPM_ZYPPER_OPTIONS)
     if inv.sub not in subs:
         return False
     if not need_all:
@@ -632,9 +635,9 @@ class UpdateWithoutInstall(DockerfileRule):
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         for run in iter_runs(target):
             for manager, subs in UPDATE_ONLY.items():
-                for command in run.script.find(manager):
-                    inv = invocation(command, APT_VALUE_OPTIONS | APK_VALUE_OPTIONS | RPM_VALUE_OPTIONS)
-                    if inv.sub not in subs or installs_anything(run.script):
+                for command in run.find(manager):
+                    inv = run.invocation(command, ALL_VALUE_OPTIONS)
+                    if inv.sub not in subs or installs_anything(run):
                         continue
                     if cache_mounted(run.run, LISTS[manager]):
                         continue
@@ -647,10 +650,10 @@ class UpdateWithoutInstall(DockerfileRule):
                         where(inv))
 
 
-def installs_anything(script: Any) -> bool:
+def installs_anything(run: Run) -> bool:
     for manager, subs in INSTALLS.items():
-        for command in script.find(manager):
-            inv = invocation(command, APT_VALUE_OPTIONS | APK_VALUE_OPTIONS | RPM_VALUE_OPTIONS)
+        for command in run.find(manager):
+            inv = run.invocation(command, ALL_VALUE_OPTIONS)
             if inv.sub in subs or nested(inv)[0] in ("group install", "module install"):
                 return True
     return False
@@ -683,8 +686,8 @@ class DistributionUpgrade(DockerfileRule):
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         for run in iter_runs(target):
             for manager, subs in UPGRADES.items():
-                for command in run.script.find(manager):
-                    inv = invocation(command, APT_VALUE_OPTIONS | APK_VALUE_OPTIONS | RPM_VALUE_OPTIONS)
+                for command in run.find(manager):
+                    inv = run.invocation(command, ALL_VALUE_OPTIONS)
                     if inv.sub not in subs or (manager in ("yum", "dnf", "microdnf") and inv.operands):
                         continue
                     yield target.finding(
