@@ -156,3 +156,19 @@ def test_every_corpus_run_parses_with_spans_inside_its_instruction():
                 for word in command.argv:
                     assert lo <= word.span.start.offset <= word.span.end.offset <= hi, (path, instr.line, word)
     assert checked > 10_000
+
+
+def test_onbuild_run_spans_point_into_the_onbuild_line():
+    source = "FROM alpine\nONBUILD RUN apk update && \\\n  apk add --no-cache git\n"
+    onbuild = parser.parse(source).instructions[1]
+    script = parse_run(onbuild.onbuild)
+    assert [text_at(source, c.span) for c in script.commands] == ["apk update", "apk add --no-cache git"]
+    assert where(script.commands[1].span)[:2] == (3, 3)
+
+
+def test_backtick_escape_continuations():
+    source = "# escape=`\nFROM alpine\nRUN apk add `\n    curl && echo C:\\path\n"
+    script = parse_run(runs(source)[0])
+    apk = script.find("apk")[0]
+    assert [w.value for w in apk.operands()] == ["curl"]
+    assert where(apk.operands()[0].span) == (4, 5, 4, 9)
