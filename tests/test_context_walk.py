@@ -154,3 +154,23 @@ def test_not_a_directory_is_an_input_error(tmp_path):
     (tmp_path / "f").write_text("x")
     with pytest.raises(DockwiseError, match="not a directory"):
         scan_context(str(tmp_path / "f"))
+
+
+def test_progress_line_only_on_a_terminal_for_big_walks(tmp_path, monkeypatch, capsys):
+    import sys
+
+    import dockwise.context.scan as scan_module
+
+    make(tmp_path, {f"d{i}/f{j}": "x" for i in range(5) for j in range(5)})
+    walk(str(tmp_path), None)  # stderr is not a terminal: nothing
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(scan_module, "PROGRESS_AFTER_ENTRIES", 3)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    started = []
+    import rich.progress
+
+    real_start = rich.progress.Progress.start
+    monkeypatch.setattr(rich.progress.Progress, "start", lambda self: started.append(self) or real_start(self))
+    scan = walk(str(tmp_path), None)
+    assert started, "a progress line should start once the walk passes the threshold"
+    assert len(scan.files) == 25
