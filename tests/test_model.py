@@ -407,3 +407,9 @@ def test_platform_components_follow_a_given_platform():
     assert not m.stages[0].platform.known  # BUILDPLATFORM was not given
     m = model_of(text, build_args={"TARGETPLATFORM": "linux/amd64", "TARGETARCH": "amd64"})
     assert m.state_at(instr(m, "RUN")).args["TARGETVARIANT"] == Value("")
+
+
+def test_only_lower_case_scratch_is_the_empty_base():
+    m = model_of("FROM scratch\nFROM SCRATCH\n")
+    assert m.stages[0].is_scratch
+    assert not m.stages[1].is_scratch and m.stages[1].base_ref is None  # BuildKit: invalid reference

@@ -368,7 +368,7 @@ class _Builder:
         if platform_flag is not None and platform_flag.value is not None:
             platform = scope.expand(platform_flag.value, self.escape)
         base_stage = model.stage_by_name(base.text) if base.known else None
-        is_scratch = base.known and base_stage is None and base.text.lower() == "scratch"
+        is_scratch = base.known and base_stage is None and base.text == "scratch"  # exact, as BuildKit
         base_ref = None
         if base.known and base_stage is None and not is_scratch:
             base_ref = parse_image_ref(base.text)
