@@ -413,3 +413,11 @@ def test_only_lower_case_scratch_is_the_empty_base():
     m = model_of("FROM scratch\nFROM SCRATCH\n")
     assert m.stages[0].is_scratch
     assert not m.stages[1].is_scratch and m.stages[1].base_ref is None  # BuildKit: invalid reference
+
+
+def test_expand_as_builder_gives_buildkits_result_with_defaults():
+    m = model_of("ARG TAG\nARG V=3\nFROM python:${TAG}\nRUN x\n")
+    from_instr = instr(m, "FROM")
+    assert m.expand_as_builder("python:${TAG}", from_instr) == "python:"  # BuildKit: invalid reference
+    assert m.expand_as_builder("python:${TAG:-$V}", from_instr) == "python:3"
+    assert m.expand_as_builder("${TAG", from_instr) is None

@@ -6,6 +6,7 @@
     model.stages, model.global_args, model.final_stage, model.edges, model.images
     model.stage_of(instr), model.state_at(instr), model.scope_at(instr)
     model.expand(text, instr) -> Value, model.expand_words(text, instr) -> list[Value]
+    model.expand_as_builder(text, instr) -> str | None  # BuildKit's result, unset vars -> ""
     model.expanded_args(instr) -> list[Value]          # args as the builder uses them
     model.stage_by_name(name), model.dependencies(stage), model.dependents(stage)
     model.required_stages(), model.unused_stages()

@@ -194,6 +194,11 @@ class BuildModel:
         """BuildKit's expansion of ``text`` with the ARGs/ENVs in scope at ``instr``."""
         return self.scope_at(instr).expand(text, self.dockerfile.escape)
 
+    def expand_as_builder(self, text: str, instr: "Instruction") -> str | None:
+        """BuildKit's own result at ``instr`` when nothing more is passed: unknown variables
+        become "" (None if BuildKit rejects the text). Prefer :meth:`expand` for analysis."""
+        return self.scope_at(instr).expand_as_builder(text, self.dockerfile.escape)
+
     def expand_words(self, text: str, instr: "Instruction") -> list[Value]:
         """``text`` expanded at ``instr`` and split into words (EXPOSE ports, VOLUME paths...)."""
         return self.scope_at(instr).expand_words(text, self.dockerfile.escape)

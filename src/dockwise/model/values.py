@@ -89,6 +89,15 @@ class Scope:
         undeclared = tuple(name for name in unknown if name not in self.variables)
         return Value(result.text, known=False, unknown=unknown, undeclared=undeclared)
 
+    def expand_as_builder(self, text: str, escape: str = "\\") -> str | None:
+        """What BuildKit itself would produce with no more ``--build-arg``: unknown variables
+        expand to "" (None if BuildKit rejects the text). For checks such as "the default
+        value makes an invalid FROM"; everything else should use :meth:`expand`."""
+        try:
+            return process_word(text, self.known(), escape).text
+        except ExpansionError:
+            return None
+
     def expand_words(self, text: str, escape: str = "\\") -> list[Value]:
         """``text`` expanded and split into words BuildKit's way (EXPOSE, VOLUME, COPY sources).
 
