@@ -184,7 +184,7 @@ class Engine:
         found: list[Finding] = []
         for rule in self._active_rules(config):
             try:
-                found.extend(rule.check(target))
+                found.extend(list(rule.check(target)))  # all or nothing: no half a rule
             except Exception as exc:  # noqa: BLE001 - one broken rule must not end the run
                 report.errors.append(_internal(target.path, f"rule {rule.info.code} ({rule.info.name})", exc))
         return found
