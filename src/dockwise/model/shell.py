@@ -585,8 +585,9 @@ _EXPANSIONS = frozenset({"simple_expansion", "expansion", "command_substitution"
                          "arithmetic_expansion", "brace_expression"})
 
 
-def _literal(node: Any, text: str) -> str | None:
-    kind = node.type
+def _literal(node: Any, text: str, kind: str | None = None) -> str | None:
+    if kind is None:
+        kind = node.type
     if kind == "word":
         if "\\" in text:
             return _BS_ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), text)
@@ -671,7 +672,8 @@ class _Builder:
         text = self.data[start:end].decode("utf-8", "replace")
         if self.char is not None:
             start, end = self.char[start], self.char[end]
-        return Word(text, _literal(node, text), start, end, self.span_of, node.type)
+        kind = node.type
+        return Word(text, _literal(node, text, kind), start, end, self.span_of, kind)
 
     def run(self, root: Any) -> None:
         # stack items: (node, in_condition, pipeline_id, in_substitution) or a callable post-action
