@@ -141,3 +141,9 @@ def test_heavy_directory_copied_on_purpose_is_not_reported(tmp_path):
     make(tmp_path, {".dockerignore": ".git\n", "dist/app.js": "x" * 10, "build/out": "x"})
     found = by_code(findings(tmp_path, "FROM a\nCOPY dist/ /srv/\n"), "DC002")
     assert [f.extra["path"] for f in found] == ["build"]
+
+
+def test_explicit_copy_of_a_secret_is_reported(tmp_path):
+    make(tmp_path, {".dockerignore": "x\n", ".npmrc": "//r/:_authToken=abc\n", "package.json": "{}"})
+    found = by_code(findings(tmp_path, "FROM a\nCOPY package.json .npmrc ./\nRUN npm ci\n"), "DC007")
+    assert len(found) == 1 and found[0].location.line == 2 and ".npmrc (20 B)" in found[0].message

@@ -16,7 +16,7 @@ from dockwise.context.scan import ContextScan
 # name -> (why it is heavy, pattern to put in .dockerignore)
 HEAVY_DIRS: dict[str, str] = {
     ".git": "git history",
-    "node_modules": "npm dependencies (reinstalled in the image)",
+    "node_modules": "npm dependencies, reinstalled in the image anyway",
     ".venv": "a local virtualenv",
     "venv": "a local virtualenv",
     "__pycache__": "Python bytecode caches",
@@ -99,6 +99,8 @@ def heavy_dirs(scan: ContextScan, totals: dict[str, tuple[int, int]] | None = No
             continue
         taken.append(path)
         size, count = totals.get(path, (0, 0))
+        if count == 0:
+            continue  # an empty directory costs nothing
         found.append(HeavyDir(path, HEAVY_DIRS[name], size, count))
     return found
 
@@ -211,6 +213,10 @@ def secrets(scan: ContextScan) -> list[Secret]:
         if what:
             found.append(Secret(path, what, size))
     return found
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 def human_bytes(n: float) -> str:

@@ -45,7 +45,7 @@ class ContextTarget:
         """Where the .dockerignore is (or would be created)."""
         if self.ignore is not None:
             return self.ignore.path
-        return os.path.join(self.context_dir, ".dockerignore")
+        return os.path.normpath(os.path.join(self.context_dir, ".dockerignore"))
 
     def _memo_get(self, key: str, compute):
         if key not in self._memo:

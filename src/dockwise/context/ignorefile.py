@@ -104,7 +104,7 @@ def ignore_file_for(context_dir: str, dockerfile_path: str | None = None) -> str
         specific = dockerfile_path + ".dockerignore"
         if os.path.isfile(specific):
             return specific
-    default = os.path.join(context_dir, ".dockerignore")
+    default = os.path.normpath(os.path.join(context_dir, ".dockerignore"))
     return default if os.path.isfile(default) else None
 
 

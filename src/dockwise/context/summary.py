@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dockwise.context.analyze import human_bytes, largest
+from dockwise.context.analyze import human_bytes, largest, plural
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.context.check import ContextTarget
@@ -15,11 +15,15 @@ def render_summary(target: "ContextTarget", top: int = 5) -> str:
     lines = []
     ignore = target.ignore.path if target.ignore else "none"
     lines.append(f"build context {target.context_dir} (.dockerignore: {ignore})")
-    lines.append(f"  sent: {len(scan.files)} files, {human_bytes(scan.total_bytes)}")
+    lines.append(f"  sent: {plural(len(scan.files), 'file')}, {human_bytes(scan.total_bytes)}")
     excluded_bytes = sum(scan.excluded_sizes)
     if scan.excluded or scan.pruned:
-        pruned = f" + {len(scan.pruned)} excluded directories not walked" if scan.pruned else ""
-        lines.append(f"  excluded: {len(scan.excluded)} files ({human_bytes(excluded_bytes)}){pruned}")
+        parts = []
+        if scan.excluded:
+            parts.append(f"{plural(len(scan.excluded), 'file')} ({human_bytes(excluded_bytes)})")
+        if scan.pruned:
+            parts.append(f"{plural(len(scan.pruned), 'directory')} as a whole, not walked".replace("directorys", "directories"))
+        lines.append("  excluded: " + " + ".join(parts))
     top_level = {k: v for k, v in target.totals.items() if "/" not in k}
     if top_level:
         lines.append("  largest directories:")

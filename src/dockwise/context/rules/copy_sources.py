@@ -61,37 +61,39 @@ class CopyAllBakesSecrets(ContextRule):
         code="DC007",
         name="copy-context-includes-secret-or-large-file",
         severity=Severity.ERROR,
-        summary="`COPY . …` copies secrets or large files from the context into the image.",
+        summary="A COPY/ADD puts secrets (or, with `COPY .`, large files) from the context into the image.",
         rationale=("A file copied into a layer stays in the image for everyone who can pull it, even "
                    "if a later RUN deletes it; large files make every pull and deploy slower."),
-        bad_example="COPY . /app   # context holds .env and dump.sql (2 GiB)",
-        good_example="# .dockerignore\n.env\n*.sql\n# Dockerfile\nCOPY . /app",
+        bad_example="COPY . /app   # context holds .env and dump.sql (2 GiB)\nCOPY .npmrc ./",
+        good_example=("# .dockerignore\n.env\n*.sql\n# Dockerfile\nCOPY . /app\n"
+                      "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci"),
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:
         if target.dockerfile is None:
             return
-        broad = [s for s in context_sources(target.dockerfile) if s.is_everything or "/" not in s.path
-                 and s.has_wildcard]
-        secrets = target.secrets
-        large = target.large_files
-        seen: set[int] = set()
-        for source in broad:
-            instr = source.instruction
-            if id(instr) in seen:
-                continue
-            seen.add(id(instr))
-            hit_secrets = [(s.path, s.size) for s in secrets if needs(source, s.path)]
-            hit_large = [(f.path, f.size) for f in large if needs(source, f.path)]
-            if hit_secrets:
-                yield target.at_dockerfile(
-                    self.info,
-                    f"{instr.keyword} {source.raw} copies secrets into the image: {listing(hit_secrets)}; "
-                    "exclude them in .dockerignore and use `RUN --mount=type=secret`",
-                    instr.span, paths=[p for p, _ in hit_secrets])
-            if hit_large:
-                yield target.at_dockerfile(
-                    self.info,
-                    f"{instr.keyword} {source.raw} copies large log/archive/data files into the image: "
-                    f"{listing(sorted(hit_large, key=lambda kv: -kv[1]))}; exclude them in .dockerignore",
-                    instr.span, severity=Severity.WARNING, paths=[p for p, _ in hit_large])
+        by_instruction: dict[int, list] = {}
+        for source in context_sources(target.dockerfile):
+            by_instruction.setdefault(id(source.instruction), []).append(source)
+        for sources in by_instruction.values():
+            yield from self._check_instruction(target, sources)
+
+    def _check_instruction(self, target: ContextTarget, sources: list) -> Iterator[Finding]:
+        instr = sources[0].instruction
+        shown = " ".join(s.raw for s in sources)
+        hit_secrets = [(s.path, s.size) for s in target.secrets
+                       if target.scan.is_sent(s.path) and any(needs(src, s.path) for src in sources)]
+        broad = [src for src in sources if src.is_everything or ("/" not in src.path and src.has_wildcard)]
+        hit_large = [(f.path, f.size) for f in target.large_files if any(needs(src, f.path) for src in broad)]
+        if hit_secrets:
+            yield target.at_dockerfile(
+                self.info,
+                f"{instr.keyword} {shown} copies secrets into the image: {listing(hit_secrets)}; "
+                "exclude them in .dockerignore and use `RUN --mount=type=secret` where the build needs them",
+                instr.span, paths=[p for p, _ in hit_secrets])
+        if hit_large:
+            yield target.at_dockerfile(
+                self.info,
+                f"{instr.keyword} {shown} copies large log/archive/data files into the image: "
+                f"{listing(sorted(hit_large, key=lambda kv: -kv[1]))}; exclude them in .dockerignore",
+                instr.span, severity=Severity.WARNING, paths=[p for p, _ in hit_large])

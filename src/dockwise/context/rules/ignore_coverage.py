@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dockwise.context.analyze import human_bytes
+from dockwise.context.analyze import human_bytes, plural
 from dockwise.context.check import ContextRule, ContextTarget
 from dockwise.context.rules._common import FIX_HINT, listing
 from dockwise.findings import Finding, RuleInfo, Severity
@@ -65,6 +65,6 @@ class DockerignoreMissesHeavyDir(ContextRule):
         for heavy in target.unwanted_dirs:
             yield target.at_context(
                 self.info,
-                f"{heavy.path}/ ({heavy.why}, {heavy.sent_files} files, {human_bytes(heavy.sent_bytes)}) "
+                f"{heavy.path}/ ({heavy.why}; {plural(heavy.sent_files, 'file')}, {human_bytes(heavy.sent_bytes)}) "
                 f"is sent to the builder because .dockerignore does not exclude it; {FIX_HINT}",
                 path=heavy.path, bytes=heavy.sent_bytes)

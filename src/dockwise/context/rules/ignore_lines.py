@@ -25,6 +25,11 @@ def _is_defensive(pattern: str) -> bool:
     return name in HEAVY_DIRS or bool(_DEFENSIVE.match(body))
 
 
+def _looks_like_comment(raw: str) -> bool:
+    text = raw.strip()
+    return text.startswith("#") or " #" in text or "\t#" in text
+
+
 class PatternMatchesNothing(ContextRule):
     info = RuleInfo(
         code="DC004",
@@ -44,8 +49,8 @@ class PatternMatchesNothing(ContextRule):
         scan = target.scan
         paths = [*scan.files, *scan.dirs, *scan.excluded]
         for entry in target.ignore.lines:
-            if _is_defensive(entry.pattern):
-                continue
+            if _is_defensive(entry.pattern) or _looks_like_comment(entry.raw):
+                continue  # defensive lines are fine; comment-like lines are DC005's
             try:
                 pattern = compile_pattern(entry.pattern)
             except BadPatternError:
