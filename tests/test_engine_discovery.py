@@ -82,3 +82,18 @@ def test_unreadable_directory_is_noted_and_the_walk_goes_on(tmp_path, monkeypatc
     result = discover([str(tmp_path)])
     assert result.files == [str(tmp_path / "a" / "Dockerfile")]
     assert result.errors == [f"{locked}: error: cannot read directory: Permission denied"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
+def test_a_tracked_file_in_an_ignored_directory_is_still_checked(tmp_path):
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+                       check=True, capture_output=True)
+    git("init", "-q")
+    make(tmp_path, "build/Dockerfile", "build/other/Dockerfile", "deleted/Dockerfile")
+    git("add", "-f", "build/Dockerfile", "deleted/Dockerfile")
+    git("commit", "-q", "-m", "x")
+    (tmp_path / "deleted" / "Dockerfile").unlink()
+    (tmp_path / ".gitignore").write_text("build/\n")
+    found = find_in_directory(str(tmp_path))
+    assert [p[len(str(tmp_path)) + 1:] for p in found] == ["build/Dockerfile"]

@@ -2,9 +2,12 @@
 
 Names recognised (any case): ``Dockerfile``, ``Containerfile``, ``*.Dockerfile``,
 ``*.dockerfile``, ``Dockerfile.*``, ``Containerfile.*``. Directories named ``.git`` are never
-entered, and paths a ``.gitignore`` excludes are skipped: inside a git work tree git itself
-decides (``git check-ignore --stdin``), elsewhere a small matcher applies the ``.gitignore``
-files found on the way down.
+entered, and paths a ``.gitignore`` excludes are skipped.
+
+Inside a git work tree git itself decides: the file list comes from ``git ls-files --cached
+--others --exclude-standard`` (nested ``.gitignore``, ``.git/info/exclude``, the global excludes
+file; a tracked file is never ignored), exactly as ``git status`` sees the tree. Elsewhere a
+small matcher applies the ``.gitignore`` files found on the way down.
 """
 
 from __future__ import annotations
@@ -70,6 +73,36 @@ def _display(directory: str, name: str) -> str:
 
 def find_in_directory(root: str, errors: list[str] | None = None) -> list[str]:
     """Dockerfiles under ``root``, sorted; unreadable directories are noted in ``errors``."""
+    if _in_git_work_tree(root):
+        listed = _git_listed(root)
+        if listed is not None:
+            return listed
+    return _walk(root, errors)
+
+
+def _git_listed(root: str) -> list[str] | None:
+    """Dockerfiles git sees under ``root`` (tracked, or untracked and not ignored); None if git
+    cannot tell."""
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    found = set()
+    for rel in result.stdout.split("\0"):
+        if rel and is_dockerfile_name(rel.rsplit("/", 1)[-1]):
+            path = _display(root, rel)
+            if os.path.isfile(path):  # tracked but deleted in the work tree: not there to check
+                found.add(path)
+    return sorted(found)
+
+
+def _walk(root: str, errors: list[str] | None) -> list[str]:
     candidates: list[str] = []
     matchers: dict[str, list[_GitIgnore]] = {root: []}
 
@@ -88,7 +121,7 @@ def find_in_directory(root: str, errors: list[str] | None = None) -> list[str]:
             full = os.path.join(directory, name)
             if is_dockerfile_name(name) and not _ignored(own, full, is_dir=False):
                 candidates.append(_display(directory, name))
-    return _drop_git_ignored(root, candidates)
+    return candidates
 
 
 # -- .gitignore -------------------------------------------------------------------------------
@@ -102,26 +135,6 @@ def _in_git_work_tree(root: str) -> bool:
         if parent == current:
             return False
         current = parent
-
-
-def _drop_git_ignored(root: str, candidates: list[str]) -> list[str]:
-    """Inside a git work tree, let git apply every ignore source it knows about."""
-    if not candidates or not _in_git_work_tree(root):
-        return candidates
-    import subprocess
-
-    try:
-        result = subprocess.run(
-            ["git", "-C", root, "check-ignore", "--no-index", "--stdin", "-z"],
-            input="\0".join(os.path.relpath(c, root) for c in candidates) + "\0",
-            capture_output=True, text=True, timeout=30,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return candidates
-    if result.returncode not in (0, 1):  # 1 = nothing ignored
-        return candidates
-    ignored = {os.path.normpath(os.path.join(root, p)) for p in result.stdout.split("\0") if p}
-    return [c for c in candidates if os.path.normpath(c) not in ignored]
 
 
 @dataclass
