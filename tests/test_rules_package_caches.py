@@ -57,7 +57,8 @@ def test_pip_pins():
             "RUN pip install --no-cache-dir -i https://pypi.example/simple flask 'django>=5' ./local "
             "git+https://example.com/a.git@v1 git+https://example.com/b.git\n")
     found = check_text(text, "DL3013")
-    assert where(found) == [(2, 63, 68), (2, 122, 151)]
+    assert where(found) == [(2, 63, 68)]
+    assert "`flask`, `git+https://example.com/b.git` are installed without a version" in found[0].message
 
 
 def test_yarn_cache_in_shipping_stage_only():
@@ -77,7 +78,9 @@ def test_npm_cache():
 
 def test_npm_pins():
     text = "FROM node:20.18.1\nRUN npm install -g typescript @scope/pkg@1.2.3 @scope/other && npm ci\n"
-    assert where(check_text(text, "DL3016")) == [(2, 20, 30), (2, 48, 60)]
+    found = check_text(text, "DL3016")
+    assert where(found) == [(2, 20, 30)]
+    assert found[0].extra["packages"] == ["typescript", "@scope/other"]
 
 
 def test_gem_pins_and_documentation():

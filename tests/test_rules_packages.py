@@ -54,10 +54,18 @@ def test_no_install_recommends_with_fix():
                       "DL3015") == []
 
 
-def test_unpinned_apt_packages_are_each_reported():
+def test_unpinned_apt_packages_skip_pinned_and_local_ones():
     found = check_text(CHAIN, "DL3008")
     assert where(found) == [(4, 9, 13)]
-    assert "`curl`" in found[0].message
+    assert found[0].message.startswith("`curl` is installed without a version")
+
+
+def test_one_finding_per_install_command_lists_every_unpinned_package():
+    text = "FROM debian:12.8\nRUN apt-get install -y a b=1 c d e f g h\nRUN apt-get install -y z\n"
+    found = check_text(text, "DL3008")
+    assert where(found) == [(2, 24, 25), (3, 24, 25)]
+    assert found[0].extra["packages"] == ["a", "c", "d", "e", "f", "g", "h"]
+    assert "`a`, `c`, `d`, `e`, `f` and 2 more are installed" in found[0].message
 
 
 def test_apt_lists_not_removed_in_a_shipping_stage():

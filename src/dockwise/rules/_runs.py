@@ -396,3 +396,18 @@ def scoped_value(target: "CheckTarget", instr: "Instruction", name: str) -> str 
                 if key == name and eq:
                     value = val
     return value
+
+
+def unpinned_finding(target: "CheckTarget", info: Any, inv: Invocation, unpinned: list[tuple[Any, str]],
+                     source: str, hint: str) -> Any:
+    """One finding per install command listing its unpinned packages, at the first of them."""
+    names = list(dict.fromkeys(text for _, text in unpinned))
+    shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    verb, pronoun = ("is", "it") if len(names) == 1 else ("are", "them")
+    first_word = unpinned[0][0]
+    example = hint.replace("{}", names[0])
+    return target.finding(
+        info,
+        f"{shown} {verb} installed without a version: each build takes whatever {source} serves that "
+        f"day, so images drift and rebuilds can break; pin {pronoun} (`{example}`).",
+        first_word.span or command_span(inv.command, inv.subcommand), packages=names)

@@ -15,7 +15,7 @@ from typing import Any
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._runs import (
     Invocation, Run, cache_mounted, command_span, env_truthy, expanded, insert_after, invocation,
-    iter_runs, position_of, removes_after, ships, word_value,
+    iter_runs, position_of, removes_after, ships, unpinned_finding, word_value,
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
@@ -72,6 +72,16 @@ def tool_calls(target: CheckTarget, names: tuple[str, ...], value_options: froze
     for run in iter_runs(target):
         for command in run.find(*names):
             yield run, command, run.invocation(command, value_options)
+
+
+def known_operands(target: CheckTarget, run: Run, inv: Invocation) -> list[tuple[Any, str]]:
+    """(word, value) of the operands whose value is known (no unresolved variable)."""
+    found = []
+    for word in inv.operands:
+        text = expanded(target, run, word)
+        if text and "$" not in text and "`" not in text:
+            found.append((word, text))
+    return found
 
 
 def span_of_call(inv: Invocation):
@@ -161,15 +171,10 @@ class PipPinVersions(DockerfileRule):
         for run, _command, inv in pip_calls(target, pipx=True):
             if inv.values("-c", "--constraint"):
                 continue
-            for word in inv.operands:
-                text = expanded(target, run, word)
-                if not text or "$" in text or "`" in text or pip_requirement_pinned(text):
-                    continue
-                yield target.finding(
-                    self.info,
-                    f"`{text}` is installed without a version: each build takes whatever PyPI serves that "
-                    f"day; pin it (`{text}==<version>`) or install from a locked requirements file.",
-                    word.span or span_of_call(inv))
+            unpinned = [(w, t) for w, t in known_operands(target, run, inv)
+                        if not pip_requirement_pinned(t)]
+            if unpinned:
+                yield unpinned_finding(target, self.info, inv, unpinned, "PyPI", "{}==<version>")
 
 
 # ---------------------------------------------------------------- yarn / npm
@@ -251,15 +256,9 @@ class NpmPinVersions(DockerfileRule):
         for run, _command, inv in tool_calls(target, ("npm",), NPM_VALUE_OPTIONS):
             if inv.sub not in NPM_INSTALL:
                 continue
-            for word in inv.operands:
-                text = expanded(target, run, word)
-                if not text or "$" in text or npm_package_pinned(text):
-                    continue
-                yield target.finding(
-                    self.info,
-                    f"`{text}` is installed without a version: each build takes whatever the registry "
-                    f"serves that day; pin it (`{text}@<version>`).",
-                    word.span or span_of_call(inv))
+            unpinned = [(w, t) for w, t in known_operands(target, run, inv) if not npm_package_pinned(t)]
+            if unpinned:
+                yield unpinned_finding(target, self.info, inv, unpinned, "the npm registry", "{}@<version>")
 
 
 # ---------------------------------------------------------------- gem
@@ -278,15 +277,11 @@ class GemPinVersions(DockerfileRule):
         for run, _command, inv in tool_calls(target, ("gem",), GEM_VALUE_OPTIONS):
             if inv.sub not in ("install", "i") or inv.has("-v", "--version"):
                 continue
-            for word in inv.operands:
-                text = expanded(target, run, word)
-                if not text or "$" in text or ":" in text or text.endswith(".gem") or "/" in text:
-                    continue
-                yield target.finding(
-                    self.info,
-                    f"gem `{text}` is installed without a version: each build takes whatever rubygems.org "
-                    f"serves that day; pin it (`{text}:<version>` or `-v <version>`).",
-                    word.span or span_of_call(inv))
+            unpinned = [(w, t) for w, t in known_operands(target, run, inv)
+                        if not (":" in t or t.endswith(".gem") or "/" in t)]
+            if unpinned:
+                yield unpinned_finding(target, self.info, inv, unpinned, "rubygems.org",
+                                       "{}:<version>` or `-v <version>")
 
 
 def base_family(target: CheckTarget, run: Run) -> str | None:

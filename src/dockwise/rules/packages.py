@@ -14,7 +14,7 @@ from typing import Any
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._runs import (
-    Invocation, Run, cache_mounted, command_span, expanded, insert_after, invocation, iter_runs,
+    Invocation, Run, cache_mounted, unpinned_finding, command_span, expanded, insert_after, invocation, iter_runs,
     position_of, removes_after, replace_word, ships, word_value,
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
@@ -114,14 +114,10 @@ class AptGetPinVersions(DockerfileRule):
         for run, command, inv in calls(target, ("apt-get", "apt"), APT_VALUE_OPTIONS):
             if inv.sub != "install":
                 continue
-            for word, text in package_words(target, run, inv.operands):
-                if "=" in text or text.endswith(".deb") or "/" in text:
-                    continue
-                yield target.finding(
-                    self.info,
-                    f"`{text}` is installed without a version: each build takes whatever the mirror "
-                    f"serves that day, so images drift and rebuilds can break; pin it (`{text}=<version>`).",
-                    word.span or where(inv))
+            unpinned = [(word, text) for word, text in package_words(target, run, inv.operands)
+                        if not ("=" in text or text.endswith(".deb") or "/" in text)]
+            if unpinned:
+                yield unpinned_finding(target, self.info, inv, unpinned, "the mirror", "{}=<version>")
 
 
 class AptListsNotRemoved(DockerfileRule):
@@ -293,14 +289,11 @@ class ApkPinVersions(DockerfileRule):
         for run, _command, inv in calls(target, ("apk",), APK_VALUE_OPTIONS):
             if inv.sub != "add":
                 continue
-            for word, text in package_words(target, run, inv.operands):
-                if any(c in text for c in "=~<>") or text.endswith(".apk") or "/" in text:
-                    continue
-                yield target.finding(
-                    self.info,
-                    f"`{text}` is added without a version: each build takes whatever the mirror serves "
-                    f"that day; pin it (`{text}=<version>` or `{text}~<major.minor>`).",
-                    word.span or where(inv))
+            unpinned = [(word, text) for word, text in package_words(target, run, inv.operands)
+                        if not (any(c in text for c in "=~<>") or text.endswith(".apk") or "/" in text)]
+            if unpinned:
+                yield unpinned_finding(target, self.info, inv, unpinned, "the Alpine mirror",
+                                       "{}=<version>` or `{}~<major.minor>")
 
 
 class ApkNoCache(DockerfileRule):
@@ -521,15 +514,11 @@ class _RpmPin(DockerfileRule):
             sub, operands = nested(inv)
             if sub not in ("install", "in", "module install"):
                 continue
-            for word, text in rpm_package_words(target, run, operands):
-                if self.pinned(sub, text):
-                    continue
-                hint = f"{text}:<stream>" if sub == "module install" else f"{text}-<version>"
-                yield target.finding(
-                    self.info,
-                    f"`{text}` is installed without a version: each build takes whatever the repository "
-                    f"serves that day, so images drift and rebuilds can break; pin it (`{hint}`).",
-                    word.span or where(inv))
+            unpinned = [(word, text) for word, text in rpm_package_words(target, run, operands)
+                        if not self.pinned(sub, text)]
+            if unpinned:
+                hint = "{}:<stream>" if sub == "module install" else "{}-<version>"
+                yield unpinned_finding(target, self.info, inv, unpinned, "the repository", hint)
 
 
 class YumPinVersions(_RpmPin):
@@ -570,14 +559,10 @@ class ZypperPinVersions(DockerfileRule):
         for run, _command, inv in calls(target, ("zypper",), ZYPPER_VALUE_OPTIONS):
             if inv.sub not in ("install", "in"):
                 continue
-            for word, text in package_words(target, run, inv.operands):
-                if any(c in text for c in "=<>") or text.endswith(".rpm") or "/" in text:
-                    continue
-                yield target.finding(
-                    self.info,
-                    f"`{text}` is installed without a version: each build takes whatever the repository "
-                    f"serves that day; pin it (`{text}=<version>`).",
-                    word.span or where(inv))
+            unpinned = [(word, text) for word, text in package_words(target, run, inv.operands)
+                        if not (any(c in text for c in "=<>") or text.endswith(".rpm") or "/" in text)]
+            if unpinned:
+                yield unpinned_finding(target, self.info, inv, unpinned, "the repository", "{}=<version>")
 
 
 class ZypperDistUpgrade(DockerfileRule):
@@ -688,7 +673,7 @@ class DistributionUpgrade(DockerfileRule):
             for manager, subs in UPGRADES.items():
                 for command in run.find(manager):
                     inv = run.invocation(command, ALL_VALUE_OPTIONS)
-                    if inv.sub not in subs or (manager in ("yum", "dnf", "microdnf") and inv.operands):
+                    if inv.sub not in subs or inv.operands:  # a targeted upgrade of named packages is fine
                         continue
                     yield target.finding(
                         self.info,
