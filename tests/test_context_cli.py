@@ -65,6 +65,7 @@ def test_clean_context_exits_zero(tmp_path):
     (["/nonexistent/dir"], b"no such directory"),
     (["--large", "huge"], b"not a size"),
     (["--list", "--format", "json"], b"--list prints paths only"),
+    (["--list", "-f", "nope/Dockerfile"], b"no such Dockerfile"),
 ])
 def test_bad_input_is_one_line_exit_2(tmp_path, args, message):
     proc = dockwise(*args, cwd=tmp_path)

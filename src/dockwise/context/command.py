@@ -57,6 +57,9 @@ def run_context(args: argparse.Namespace) -> int:
         raise InputError("no such directory", path=context_dir)
     if args.list and (args.write_dockerignore or args.format != "text"):
         raise UsageError("--list prints paths only; it does not combine with --format or --write-dockerignore")
+    if args.file is not None and not os.path.isfile(args.file):
+        raise InputError("no such Dockerfile" if not os.path.exists(args.file) else "not a file",
+                         path=args.file)
     if args.list:
         return _list(context_dir, args.file, classic=args.builder == "classic")
     from dockwise.context.check import context_target, run_rules
