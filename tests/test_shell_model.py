@@ -257,6 +257,13 @@ def test_does_not_remove_apt_lists(script):
     assert not parse_shell(script).removes("/var/lib/apt/lists/*")
 
 
+def test_removes_after_a_command():
+    s = parse_shell("rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y x")
+    install = s.invocations("apt-get")[1].command
+    assert s.removes("/var/lib/apt/lists/*")
+    assert not s.removes("/var/lib/apt/lists/*", after=install)
+
+
 def test_removes_a_file_under_a_removed_glob():
     s = parse_shell("rm -rf /tmp/*")
     assert s.removes("/tmp/build/x.o")

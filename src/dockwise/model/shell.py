@@ -363,13 +363,16 @@ class ShellScript:
             found.append(Invocation(command, sub, options, positional[1:]))
         return found
 
-    def removes(self, path: str) -> bool:
+    def removes(self, path: str, *, after: Command | None = None) -> bool:
         """True if a command here removes ``path``: itself, a parent directory, or a glob matching
         it (``rm -rf /var/lib/apt/lists`` and ``rm -rf /var/lib/apt/lists/*`` both remove
         ``/var/lib/apt/lists/*``). ``find P -delete`` and ``find P -exec rm`` count too; cleaners
-        such as ``apt-get clean`` do not (rules decide what those are worth)."""
+        such as ``apt-get clean`` do not (rules decide what those are worth). With ``after``,
+        only removals that run after that command count."""
         target = _normalize(path)
-        return any(_covers(pattern, recursive, target) for pattern, recursive, _ in self.removals())
+        start = after.start if after is not None else -1
+        return any(_covers(pattern, recursive, target)
+                   for pattern, recursive, command in self.removals() if command.start > start)
 
     def removals(self) -> list[tuple[str, bool, Command]]:
         """(absolute-or-literal pattern, recursive, command) for every literal path removed."""
