@@ -478,7 +478,8 @@ def _wget_has(command, option: str) -> bool:
 
 
 def _is_single_command(script) -> bool:
-    return all(c.connector in (None, "|") for c in script.commands if not c.in_substitution)
+    """One command, as hadolint counts: a pipeline, a list or a `$(...)` makes several."""
+    return len(script.commands) == 1
 
 
 def _mounts(instr) -> list[str]:
@@ -638,7 +639,7 @@ class PipeWithoutPipefail(DockerfileRule):
             script = target.shell(instr)
             if not script.posix:
                 continue
-            first = next((c for c in script.commands if c.in_pipeline and not c.in_substitution), None)
+            first = next((c for c in script.commands if c.in_pipeline), None)
             if first is None or first.span is None:
                 continue
             state = target.model.state_at(instr)
