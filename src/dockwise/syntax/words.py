@@ -174,6 +174,16 @@ class _NoWords:
 
 
 _NO_WORDS = _NoWords()
+_SPECIALS: dict[tuple[str, str], re.Pattern[str]] = {}
+
+
+def _specials(escape: str, stop: str) -> re.Pattern[str]:
+    """A regex finding the next character the lexer must look at (quotes, ``$``, escape, stop)."""
+    key = (escape, stop)
+    pattern = _SPECIALS.get(key)
+    if pattern is None:
+        pattern = _SPECIALS[key] = re.compile("[" + re.escape("$'\"" + escape + stop) + "]")
+    return pattern
 _EOF = ""
 
 
@@ -225,9 +235,19 @@ class _Lexer:
 
     def _process_until(self, stop: str, words: "_Words | _NoWords") -> tuple[str, list[str]]:
         out: list[str] = []
+        src = self.src
         esc = self.escape
-        while self.pos < len(self.src):
-            ch = self.src[self.pos]
+        special = _specials(esc, stop)
+        while self.pos < len(src):
+            found = special.search(src, self.pos)
+            end = found.start() if found else len(src)
+            if end > self.pos:  # plain text up to the next special character
+                chunk = src[self.pos:end]
+                out.append(chunk)
+                words.add_string(chunk)
+                self.pos = end
+                continue
+            ch = src[self.pos]
             if stop and ch == stop:
                 self.pos += 1
                 return "".join(out), words.result()
@@ -243,18 +263,15 @@ class _Lexer:
                 piece = self.double_quoted()
                 out.append(piece)
                 words.add_raw(piece)
-            else:
+            else:  # the escape character
                 self.pos += 1
-                if ch == esc:
-                    if self.raw_escapes:
-                        words.add_raw(ch)
-                        out.append(ch)
-                    ch = self.next()
-                    if ch == _EOF:
-                        break
+                if self.raw_escapes:
                     words.add_raw(ch)
-                else:
-                    words.add_char(ch)
+                    out.append(ch)
+                ch = self.next()
+                if ch == _EOF:
+                    break
+                words.add_raw(ch)
                 out.append(ch)
         if stop:
             raise self.fail(f"unexpected end of statement while looking for matching {stop}")
@@ -273,27 +290,40 @@ class _Lexer:
     def double_quoted(self) -> str:
         self.pos += 1
         out: list[str] = []
+        src = self.src
         esc = self.escape
+        special = _specials(esc, '"')
         while True:
-            ch = self.peek()
-            if ch == _EOF:
+            found = special.search(src, self.pos)
+            if found is None:
                 raise self.fail("unexpected end of statement while looking for matching double-quote")
+            start = found.start()
+            if start > self.pos:
+                out.append(src[self.pos:start])
+                self.pos = start
+            ch = src[start]
             if ch == '"':
                 self.pos += 1
                 return "".join(out)
             if ch == "$":
                 out.append(self.dollar())
                 continue
+            if ch == "'":  # not special inside double quotes
+                out.append(ch)
+                self.pos += 1
+                continue
+            # the escape character: it only escapes " $ and itself; elsewhere it stays
             self.pos += 1
-            if ch == esc:
-                if self.raw_escapes:
-                    out.append(ch)
-                following = self.peek()
-                if following == _EOF:
-                    continue
-                if following in ('"', "$", esc):
-                    ch = self.next()
-            out.append(ch)
+            if self.raw_escapes:
+                out.append(ch)
+            following = self.peek()
+            if following == _EOF:
+                continue
+            if following in ('"', "$", esc):
+                self.pos += 1
+                out.append(following)
+            else:
+                out.append(ch)
 
     # -- variables -----------------------------------------------------------------------
     def lookup(self, name: str) -> str | None:
