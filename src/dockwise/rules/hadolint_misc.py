@@ -87,9 +87,11 @@ ARCHIVE_SUFFIXES = (".tar", ".gz", ".tgz", ".bz2", ".tbz", ".tbz2", ".xz", ".txz
 
 
 def _add_source_needs_add(source: str) -> bool:
+    """URLs, git sources and archives need ADD; so may a name hidden in a variable."""
     lower = source.lower()
-    return ("://" in lower or lower.startswith("git@") or lower.endswith(ARCHIVE_SUFFIXES)
-            or "$" in source)
+    base = lower.rstrip("/").rsplit("/", 1)[-1]
+    return ("://" in lower or lower.startswith("git@") or base.endswith(ARCHIVE_SUFFIXES)
+            or "$" in base)
 
 
 class AddInsteadOfCopy(DockerfileRule):
