@@ -49,6 +49,8 @@ def _make_context(root: Path, ignore: str, base: str) -> None:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(f"content of {rel}\n", encoding="utf-8")
+    (root / "link-to-src").symlink_to("src")
+    (root / "docs" / "dangling").symlink_to("../nowhere")
     (root / "Dockerfile").write_text(f"FROM {base}\nCOPY . /ctx\n", encoding="utf-8")
     (root / ".dockerignore").write_text(ignore, encoding="utf-8")
 
