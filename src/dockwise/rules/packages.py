@@ -107,7 +107,7 @@ class AptGetPinVersions(DockerfileRule):
                   "same Dockerfile differ, and an upstream update can break a rebuild without any change.",
         bad_example="RUN apt-get install -y --no-install-recommends curl",
         good_example="RUN apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u5",
-        aliases=("hadolint:DL3008"),
+        aliases=("hadolint:DL3008",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -181,7 +181,7 @@ class AptGetYes(DockerfileRule):
                   "question is answered 'no' and the build fails or silently installs nothing.",
         bad_example="RUN apt-get install curl",
         good_example="RUN apt-get install -y curl",
-        aliases=("hadolint:DL3014"),
+        aliases=("hadolint:DL3014",),
         fixable=True,
     )
 
@@ -223,7 +223,7 @@ class AptGetNoInstallRecommends(DockerfileRule):
                   "often 30-50% more bytes that the application never uses.",
         bad_example="RUN apt-get install -y curl",
         good_example="RUN apt-get install -y --no-install-recommends curl",
-        aliases=("hadolint:DL3015"),
+        aliases=("hadolint:DL3015",),
         fixable=True,
     )
 
