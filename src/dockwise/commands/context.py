@@ -22,7 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--list", action="store_true",
                         help="print every path that would be sent, one per line, sorted (nothing else)")
     parser.add_argument("--builder", choices=("buildkit", "classic"), default="buildkit",
-                        help="whose rules --list follows: BuildKit (default) or the classic docker CLI, "
+                        help="whose rules to follow: BuildKit (default) or the classic docker CLI, "
                              "which always sends .dockerignore and the Dockerfile and ignores "
                              "DOCKERFILE.dockerignore")
     parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",

@@ -182,6 +182,8 @@ def classify_secret(rel: str, abs_path: str) -> str | None:
         return None
     if (parent == ".kube" and lower == "config") or lower in ("kubeconfig", "kubeconfig.yaml", "kubeconfig.yml"):
         return "a kubeconfig with cluster credentials" if _KUBE.search(_read_head(abs_path)) else None
+    if parent == ".azure" and lower in ("accesstokens.json", "msal_token_cache.json", "msal_token_cache.bin"):
+        return "Azure CLI access tokens"
     if parent == ".docker" and lower == "config.json":
         return "docker registry credentials" if _DOCKER_AUTH.search(_read_head(abs_path)) else None
     if lower.endswith(".json") and ("credential" in lower or "service" in lower or "key" in lower

@@ -125,11 +125,11 @@ def run_rules(target: ContextTarget) -> list[Finding]:
 
 
 def context_target(context_dir: str, dockerfile_path: str | None = None,
-                   dockerfile: "Dockerfile | None" = None) -> ContextTarget:
+                   dockerfile: "Dockerfile | None" = None, *, classic: bool = False) -> ContextTarget:
     """Walk ``context_dir`` (once per process per directory/ignore file) and build the target."""
     from dockwise.context.scan import scan_context
 
-    scan, ignore = scan_context(context_dir, dockerfile_path)
+    scan, ignore = scan_context(context_dir, dockerfile_path, classic=classic)
     return ContextTarget(context_dir=context_dir, scan=scan, ignore=ignore,
                          dockerfile=dockerfile, dockerfile_path=dockerfile_path)
 

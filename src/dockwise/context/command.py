@@ -65,7 +65,8 @@ def run_context(args: argparse.Namespace) -> int:
     from dockwise.context.check import context_target, run_rules
 
     dockerfile_path, dockerfile = _dockerfile(context_dir, args.file)
-    target = context_target(context_dir, dockerfile_path, dockerfile)  # type: ignore[arg-type]
+    target = context_target(context_dir, dockerfile_path, dockerfile,  # type: ignore[arg-type]
+                            classic=args.builder == "classic")
     target.large_threshold = args.large
     if args.write_dockerignore:
         return _write(target, args)
