@@ -89,13 +89,12 @@ def _split_lines(text: str) -> list[str]:
 
 def build_matcher(ignore: IgnoreFile) -> PatternMatcher:
     """The matcher for ``ignore``; a bad pattern becomes an error naming its line."""
-    for entry in ignore.lines:
-        try:
-            PatternMatcher([entry.pattern])
-        except BadPatternError as exc:
-            raise BadPatternError(f"line {entry.line}: {exc.message}; BuildKit would fail the build",
-                                  path=ignore.path) from None
-    return PatternMatcher(ignore.patterns)
+    try:
+        return PatternMatcher(ignore.patterns)
+    except BadPatternError as exc:
+        entry = ignore.lines[getattr(exc, "index", 0)]
+        raise BadPatternError(f"line {entry.line}: {exc.message}; BuildKit would fail the build",
+                              path=ignore.path) from None
 
 
 def ignore_file_for(context_dir: str, dockerfile_path: str | None = None) -> str | None:

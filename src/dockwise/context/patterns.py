@@ -159,14 +159,14 @@ def _escape(ch: str) -> str:
     return "\\" + ch
 
 
-@dataclass(frozen=True)
+@dataclass
 class Pattern:
     """One compiled pattern (``text`` is the cleaned pattern without its ``!``)."""
 
     text: str
     exclusion: bool
     kind: str
-    regex: "re.Pattern[str] | None"
+    regex: "re.Pattern[str] | None"  # compiled on first use when built by a PatternMatcher
     source: str  # regex source (for combining), anchored semantics implied
 
     def match(self, path: str) -> bool:
@@ -177,7 +177,8 @@ class Pattern:
         if self.kind == SUFFIX:
             suffix = self.text[2:]
             return path.endswith(suffix) or (suffix[:1] == "/" and path == suffix[1:])
-        assert self.regex is not None
+        if self.regex is None:
+            self.regex = _compile_regex(self.source, self.text)
         return self.regex.fullmatch(path) is not None
 
     def combinable_source(self) -> str:
@@ -195,8 +196,20 @@ class Pattern:
         return "(?:" + self.source + ")"
 
 
-def compile_pattern(raw: str) -> Pattern:
-    """Compile one pattern as ``patternmatcher.New`` does (trim, clean, ``!``, validate)."""
+def _compile_regex(source: str, shown: str) -> "re.Pattern[str]":
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return re.compile(source)
+    except re.error as exc:
+        raise BadPatternError(f"syntax error in pattern {shown!r} ({exc})") from None
+
+
+def compile_pattern(raw: str, *, eager: bool = True) -> Pattern:
+    """Compile one pattern as ``patternmatcher.New`` does (trim, clean, ``!``, validate).
+
+    With ``eager=False`` the regular expression is compiled on first use (a PatternMatcher
+    validates all of them at once through its combined expression)."""
     text = go_clean(raw.strip())
     exclusion = False
     if text.startswith("!"):
@@ -209,14 +222,7 @@ def compile_pattern(raw: str) -> Pattern:
     except ValueError:
         raise BadPatternError(f"syntax error in pattern {raw.strip()!r}") from None
     kind, source = _translate_or_fail(text, raw)
-    regex = None
-    if kind == REGEXP:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                regex = re.compile(source)
-        except re.error as exc:
-            raise BadPatternError(f"syntax error in pattern {raw.strip()!r} ({exc})") from None
+    regex = _compile_regex(source, raw.strip()) if kind == REGEXP and eager else None
     return Pattern(text=text, exclusion=exclusion, kind=kind, regex=regex, source=source)
 
 
@@ -231,18 +237,37 @@ class PatternMatcher:
     """An ordered list of patterns; ``excluded(path)`` is BuildKit's MatchesOrParentMatches."""
 
     def __init__(self, patterns: list[str]) -> None:
-        self.patterns: list[Pattern] = [compile_pattern(p) for p in patterns if p.strip()]
+        self.patterns: list[Pattern] = []
+        for index, raw in enumerate(p for p in patterns if p.strip()):
+            try:
+                self.patterns.append(compile_pattern(raw, eager=False))
+            except BadPatternError as exc:
+                exc.index = index  # type: ignore[attr-defined]
+                raise
         self.has_exclusions = any(p.exclusion for p in self.patterns)
         self.combined = self._combine()
 
     def _combine(self) -> "re.Pattern[str] | None":
-        """One regex whose ``lastindex`` is the highest-numbered pattern matching a path."""
+        """One regex whose ``lastindex`` is the highest-numbered pattern matching a path.
+
+        It also validates every pattern's expression; when it does not compile, the first
+        pattern at fault is named (``index`` on the error)."""
         if not self.patterns:
             return None
         alternatives = [f"({p.combinable_source()})" for p in reversed(self.patterns)]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return re.compile("|".join(alternatives))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return re.compile("|".join(alternatives))
+        except re.error:
+            for index, pattern in enumerate(self.patterns):
+                if pattern.kind == REGEXP:
+                    try:
+                        pattern.regex = _compile_regex(pattern.source, pattern.text)
+                    except BadPatternError as exc:
+                        exc.index = index  # type: ignore[attr-defined]
+                        raise
+            raise BadPatternError(f"the {len(self.patterns)} patterns together do not compile") from None
 
     def last_match(self, path: str) -> int:
         """Index of the last pattern matching ``path`` itself (not its parents), or -1."""
