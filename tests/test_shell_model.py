@@ -125,6 +125,12 @@ def test_mentions_finds_wrappers_too():
     assert len(s.mentions("make")) == 2 and len(s.find("sudo")) == 0
 
 
+def test_busybox_applets_are_the_program():
+    (c,) = parse_shell("busybox wget -O /tmp/x https://x").commands
+    assert c.name == "wget" and c.wrappers == ["busybox"]
+    assert [w.path for w in parse_shell("busybox wget -O /tmp/x https://x").writes()] == ["/tmp/x"]
+
+
 def test_command_v_is_a_lookup_not_a_call():
     (c,) = parse_shell("command -v curl").commands
     assert c.name == "command"
@@ -270,6 +276,15 @@ def test_removes_a_file_under_a_removed_glob():
     assert s.removes("/tmp/*")
     assert not s.removes("/tmp/")  # the directory itself stays
     assert not s.removes("/var/tmp/x")
+
+
+def test_workdir_resolves_relative_paths():
+    s = parse_shell("npm ci && rm -rf node_modules/.cache && git clone https://x/o/tool.git && cd tool && make > build.log",
+                    workdir="/app")
+    assert s.removes("/app/node_modules/.cache")
+    assert not s.removes("/node_modules/.cache")
+    assert [w.path for w in s.writes()] == ["/app/tool", "/app/tool/build.log"]
+    assert [c.cwd for c in s.commands] == ["/app", "/app", "/app", "/app", "/app/tool"]
 
 
 # ---- pipes into shell --------------------------------------------------------------------------

@@ -66,6 +66,13 @@ def test_if_for_subshell_and_substitution_spans():
     assert script.find("uname")[0].in_condition
 
 
+def test_workdir_reaches_every_form():
+    source = ('FROM alpine\nRUN rm -rf cache\nRUN <<EOF\nrm -rf cache\nEOF\nRUN ["rm", "-rf", "cache"]\n')
+    for run in runs(source):
+        assert parse_run(run, workdir="/srv").removes("/srv/cache")
+        assert not parse_run(run).removes("/srv/cache")
+
+
 def test_heredoc_script_body_is_the_script():
     source = "FROM alpine\nRUN <<EOF\nset -e\napk add --no-cache curl\nrm -rf /var/cache/apk/*\nEOF\n"
     script = parse_run(runs(source)[0])

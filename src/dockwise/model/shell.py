@@ -125,7 +125,7 @@ class Command:
     redirects: list[Redirect] = field(default_factory=list)
     pipeline: int | None = None  # identifies the pipeline the command belongs to
     pipeline_index: int = 0  # position in that pipeline (0 = first)
-    cwd: str | None = None  # directory set by an earlier literal `cd` in this script, if any
+    cwd: str | None = None  # where it runs: the WORKDIR given, or an earlier literal `cd`; None if unknown
     _span_of: SpanOf | None = field(default=None, repr=False)
 
     @property
@@ -323,6 +323,7 @@ class ShellScript:
         self.commands: list[Command] = []
         self.parsed_ok = True
         self.exec_form = False
+        self.workdir: str | None = None  # absolute WORKDIR the script starts in, when known
         self._span_of = span_of
 
     def span_of(self, start: int, end: int) -> "Span | None":
@@ -531,6 +532,7 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "chronic": (frozenset(), 0),
     "eatmydata": (frozenset(), 0),
     "unbuffer": (frozenset(), 0),
+    "busybox": (frozenset(), 0),
 }
 
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
@@ -653,7 +655,7 @@ class _Builder:
         self.span_of = script._span_of
         self.commands = script.commands
         self.pending: str | None = None
-        self.cwd: str | None = None
+        self.cwd: str | None = script.workdir
         self.multiline = b"\n" in data
         self.swallowed: list[int] = []  # byte offsets of newlines tree-sitter took for blanks
         text = script.text
@@ -946,11 +948,15 @@ def _shell_language(argv: tuple[str, ...]) -> tuple[str, bool]:
 
 
 def parse_shell(script: str, span_of: SpanOf | None = None, *,
-                shell: Iterable[str] | None = None) -> ShellScript:
-    """Parse a POSIX/bash script into a :class:`ShellScript` (spans through ``span_of``)."""
+                shell: Iterable[str] | None = None, workdir: str | None = None) -> ShellScript:
+    """Parse a POSIX/bash script into a :class:`ShellScript` (spans through ``span_of``).
+
+    ``workdir`` (absolute) is where the script starts: relative paths in ``removes``/``writes``
+    and ``Command.cwd`` are resolved against it."""
     language, posix = shell_language(shell)
     result = ShellScript(script, shell=tuple(shell or DEFAULT_SHELL), posix=posix,
                          language=language, span_of=span_of)
+    result.workdir = _normalize(workdir) if workdir and workdir.startswith("/") else None
     if posix:
         _fill(result)
     return result
@@ -976,21 +982,24 @@ def _fill(result: ShellScript) -> None:
         data = bytes(patched)
 
 
-def parse_run(instr: "Instruction", shell: Iterable[str] | None = None) -> ShellScript:
-    """The shell model of a RUN (shell form, heredoc, or exec form) with Dockerfile spans."""
+def parse_run(instr: "Instruction", shell: Iterable[str] | None = None, *,
+              workdir: str | None = None) -> ShellScript:
+    """The shell model of a RUN (shell form, heredoc, or exec form) with Dockerfile spans.
+
+    ``shell`` is the SHELL in effect (default ``/bin/sh -c``); ``workdir`` the WORKDIR when known."""
     shell_argv = tuple(shell) if shell else DEFAULT_SHELL
     if instr.json_form:
-        return _parse_exec_form(instr, shell_argv)
+        return _parse_exec_form(instr, shell_argv, workdir)
     if instr.heredocs:
-        return _parse_heredoc_run(instr, shell_argv)
-    return parse_shell(instr.body, instr.span_of, shell=shell_argv)
+        return _parse_heredoc_run(instr, shell_argv, workdir)
+    return parse_shell(instr.body, instr.span_of, shell=shell_argv, workdir=workdir)
 
 
 _HEREDOC_ONLY = re.compile(r"""\s*<<-?\s*(["']?)([^\s"'<>|&;]+)\1\s*""")
 _SHEBANG = re.compile(r"#!\s*(\S+)(?:[ \t]+(\S+))?")
 
 
-def _parse_heredoc_run(instr: "Instruction", shell: tuple[str, ...]) -> ShellScript:
+def _parse_heredoc_run(instr: "Instruction", shell: tuple[str, ...], workdir: str | None) -> ShellScript:
     body = instr.body
     if _HEREDOC_ONLY.fullmatch(body) and len(instr.heredocs) == 1:
         # `RUN <<EOF`: BuildKit runs the body itself as the script (or through its shebang).
@@ -1000,7 +1009,7 @@ def _parse_heredoc_run(instr: "Instruction", shell: tuple[str, ...]) -> ShellScr
         if program is not None and program not in POSIX_SHELLS:
             result = ShellScript(heredoc.content, shell=shell, posix=False, language=program, span_of=span_of)
             return result
-        return parse_shell(heredoc.content, span_of, shell=(program,) if program else shell)
+        return parse_shell(heredoc.content, span_of, shell=(program,) if program else shell, workdir=workdir)
     # `RUN python3 <<EOF` / `RUN cat <<EOF > file`: the shell gets the line plus the heredoc bodies.
     text = body
     segments: list[tuple[int, int, SpanOf]] = [(0, len(body), instr.span_of)]
@@ -1012,7 +1021,7 @@ def _parse_heredoc_run(instr: "Instruction", shell: tuple[str, ...]) -> ShellScr
         if not heredoc.content.endswith("\n") and heredoc.content:
             text += "\n"
         text += heredoc.name
-    return parse_shell(text, _join_segments(segments), shell=shell)
+    return parse_shell(text, _join_segments(segments), shell=shell, workdir=workdir)
 
 
 def _shebang_program(content: str) -> str | None:
@@ -1095,7 +1104,7 @@ def _join_segments(segments: list[tuple[int, int, SpanOf]]) -> SpanOf:
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 
 
-def _parse_exec_form(instr: "Instruction", shell: tuple[str, ...]) -> ShellScript:
+def _parse_exec_form(instr: "Instruction", shell: tuple[str, ...], workdir: str | None) -> ShellScript:
     """Exec form: one command, no shell (``SHELL`` does not apply)."""
     body = instr.body
     tokens = list(_JSON_STRING.finditer(body))
@@ -1103,6 +1112,7 @@ def _parse_exec_form(instr: "Instruction", shell: tuple[str, ...]) -> ShellScrip
     span_of = instr.span_of
     result = ShellScript(body, shell=shell, posix=True, language="exec", span_of=span_of)
     result.exec_form = True
+    result.workdir = _normalize(workdir) if workdir and workdir.startswith("/") else None
     if not args:
         return result
     if len(tokens) == len(args):
@@ -1115,7 +1125,7 @@ def _parse_exec_form(instr: "Instruction", shell: tuple[str, ...]) -> ShellScrip
     name = _program_name(argv[0]) if argv else None
     result.commands.append(Command(name=name, argv=argv, start=words[0].start, end=words[-1].end,
                                    wrappers=wrappers, prefix=words[:at], assignments=assignments,
-                                   _span_of=span_of))
+                                   cwd=result.workdir, _span_of=span_of))
     return result
 
 
@@ -1298,5 +1308,6 @@ _WRITERS: dict[str, Callable[[Command], list[Write]]] = {
     "cp": _writes_copy,
     "mv": _writes_copy,
     "install": _writes_copy,
+    "ln": _writes_copy,
     "tee": _writes_tee,
 }
