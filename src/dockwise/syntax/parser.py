@@ -421,7 +421,7 @@ class _Lexer:
         s = self.s
         result: list[str] = []
         words: list[tuple[str, int, int]] = []
-        word: list[str] = []
+        word = ""
         in_word = False
         wstart = 0
         saved = self.raw_escapes
@@ -432,7 +432,7 @@ class _Lexer:
                 if stop is not None and ch == stop:
                     self.i += 1
                     if word:
-                        words.append(("".join(word), wstart, self.i - 1))
+                        words.append((word, wstart, self.i - 1))
                     return "".join(result), words
                 start = self.i
                 if ch == "$" or ch == "'" or ch == '"' or (ch == "<" and heredoc_aware):
@@ -449,18 +449,18 @@ class _Lexer:
                         for c in tmp:  # addChar: whitespace splits words
                             if c in _GO_SPACE_SET:
                                 if in_word and word:
-                                    words.append(("".join(word), wstart, self.i))
-                                    word = []
+                                    words.append((word, wstart, self.i))
+                                    word = ""
                                     in_word = False
                             else:
                                 if not word:
                                     wstart = start
-                                word.append(c)
+                                word += c
                                 in_word = True
                     else:
                         if not word:
                             wstart = start
-                        word.append(tmp)
+                        word += tmp
                         in_word = True
                     continue
                 self.i += 1
@@ -468,7 +468,7 @@ class _Lexer:
                     if self.raw_escapes:
                         if not word:
                             wstart = start
-                        word.append(ch)
+                        word += ch
                         in_word = True
                         result.append(ch)
                     if self.i >= self.n:
@@ -477,23 +477,23 @@ class _Lexer:
                     self.i += 1
                     if not word:
                         wstart = start
-                    word.append(ch)
+                    word += ch
                     in_word = True
                 elif ch in _GO_SPACE_SET:
                     if in_word and word:
-                        words.append(("".join(word), wstart, start))
-                        word = []
+                        words.append((word, wstart, start))
+                        word = ""
                         in_word = False
                 else:
                     if not word:
                         wstart = start
-                    word.append(ch)
+                    word += ch
                     in_word = True
                 result.append(ch)
             if stop is not None:
                 raise _LexError(f"unexpected end of statement while looking for matching {stop}")
             if word:
-                words.append(("".join(word), wstart, self.i))
+                words.append((word, wstart, self.i))
             return "".join(result), words
         finally:
             self.raw_escapes = saved
