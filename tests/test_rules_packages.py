@@ -150,3 +150,24 @@ def test_update_alone_in_a_run():
 def test_onbuild_run_is_checked_too():
     text = "FROM debian:12.8\nONBUILD RUN apt-get install curl\n"
     assert where(check_text(text, "DL3014")) == [(2, 13, 28)]
+
+
+def test_exec_form_run_is_checked_but_never_edited():
+    text = 'FROM debian:12.8\nRUN ["apt-get", "install", "curl"]\n'
+    found = check_text(text, "DL3014")
+    assert where(found) == [(2, 6, 26)]
+    assert found[0].fix is None
+
+
+def test_every_rule_of_these_families_declares_well_formed_aliases():
+    modules = {"dockwise.rules.base_image", "dockwise.rules.packages", "dockwise.rules.layers",
+               "dockwise.rules.build_tools", "dockwise.rules.package_caches"}
+    rules = [r for r in all_rules() if r.__module__ in modules]
+    assert len(rules) >= 30
+    for rule in rules:
+        assert isinstance(rule.info.aliases, tuple), rule.info.code
+        for alias in rule.info.aliases:
+            tool, _, code = alias.partition(":")
+            assert tool == "hadolint" and code.startswith("DL") and len(code) == 6, (rule.info.code, alias)
+        if rule.info.code.startswith("DL"):
+            assert f"hadolint:{rule.info.code}" in rule.info.aliases

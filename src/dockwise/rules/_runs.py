@@ -225,16 +225,21 @@ def command_span(command: Any, upto: Any | None = None) -> "Span | None":
     return Span(first.span.start, last.span.end)
 
 
-def insert_after(word: Any, text: str, description: str) -> Fix | None:
-    """A safe fix inserting ``text`` right after ``word`` (None when positions are unknown)."""
-    if word is None or word.span is None:
+def _editable(run: Run, word: Any) -> bool:
+    """Text edits are safe only in shell-form RUNs (an exec-form RUN is a JSON array)."""
+    return word is not None and word.span is not None and not run.run.json_form
+
+
+def insert_after(run: Run, word: Any, text: str, description: str) -> Fix | None:
+    """A safe fix inserting ``text`` right after ``word`` (None when that cannot be done textually)."""
+    if not _editable(run, word):
         return None
     at = word.span.end.offset
     return Fix(description, (Edit(at, at, text),))
 
 
-def replace_word(word: Any, text: str, description: str) -> Fix | None:
-    if word is None or word.span is None:
+def replace_word(run: Run, word: Any, text: str, description: str) -> Fix | None:
+    if not _editable(run, word):
         return None
     return Fix(description, (Edit(word.span.start.offset, word.span.end.offset, text),))
 

@@ -139,7 +139,7 @@ class PipNoCacheDir(DockerfileRule):
                 f"`{label(inv)}` keeps every downloaded package in ~/.cache/pip, which ships in this layer "
                 "(often tens to hundreds of MB); add `--no-cache-dir`, or keep the cache out of the image "
                 "with `RUN --mount=type=cache,target=/root/.cache/pip`.",
-                span_of_call(inv), fix=insert_after(inv.subcommand, " --no-cache-dir", "add --no-cache-dir"))
+                span_of_call(inv), fix=insert_after(run, inv.subcommand, " --no-cache-dir", "add --no-cache-dir"))
 
 
 def pip_requirement_pinned(text: str) -> bool:
@@ -318,7 +318,7 @@ class GemDocumentation(DockerfileRule):
                 self.info,
                 f"`{label(inv)}` also generates ri/rdoc documentation (megabytes per gem, and build time) "
                 "that ships in this layer; add `--no-document`.",
-                span_of_call(inv), fix=insert_after(inv.subcommand, " --no-document", "add --no-document"))
+                span_of_call(inv), fix=insert_after(run, inv.subcommand, " --no-document", "add --no-document"))
 
 
 def gemrc_disables_docs(target: CheckTarget, run: Run) -> bool:

@@ -186,14 +186,14 @@ class AptGetYes(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for _run, _command, inv in calls(target, ("apt-get",), APT_VALUE_OPTIONS):
+        for run, _command, inv in calls(target, ("apt-get",), APT_VALUE_OPTIONS):
             if inv.sub not in APT_PROMPTING or apt_assumes_yes(inv):
                 continue
             yield target.finding(
                 self.info,
                 f"`{label(inv)}` without `-y` waits for a confirmation no one can give in a build and "
                 "aborts; add `-y`.",
-                where(inv), fix=insert_after(inv.subcommand, " -y", "add -y"))
+                where(inv), fix=insert_after(run, inv.subcommand, " -y", "add -y"))
 
 
 def apt_assumes_yes(inv: Invocation) -> bool:
@@ -228,7 +228,7 @@ class AptGetNoInstallRecommends(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for _run, _command, inv in calls(target, ("apt-get",), APT_VALUE_OPTIONS):
+        for run, _command, inv in calls(target, ("apt-get",), APT_VALUE_OPTIONS):
             if inv.sub != "install" or inv.has("--no-install-recommends"):
                 continue
             if any("install-recommends=" in v.lower() and v.lower().rsplit("=", 1)[1] in ("false", "0", "no")
@@ -238,7 +238,7 @@ class AptGetNoInstallRecommends(DockerfileRule):
                 self.info,
                 f"`{label(inv)}` without `--no-install-recommends` pulls in recommended packages "
                 "(often 30-50% more bytes); add `--no-install-recommends`.",
-                where(inv), fix=insert_after(inv.subcommand, " --no-install-recommends",
+                where(inv), fix=insert_after(run, inv.subcommand, " --no-install-recommends",
                                              "add --no-install-recommends"))
 
 
@@ -260,11 +260,11 @@ class AptNotAptGet(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for _run, command, inv in calls(target, ("apt",), APT_VALUE_OPTIONS):
+        for run, command, inv in calls(target, ("apt",), APT_VALUE_OPTIONS):
             from dockwise.rules._runs import name_word
 
             word = name_word(command)
-            fix = replace_word(word, "apt-get", "use apt-get") if inv.sub in APT_GET_SUBCOMMANDS else None
+            fix = replace_word(run, word, "apt-get", "use apt-get") if inv.sub in APT_GET_SUBCOMMANDS else None
             yield target.finding(
                 self.info,
                 f"`{label(inv)}`: `apt` is meant for people at a terminal, its CLI may change between "
@@ -319,7 +319,7 @@ class ApkNoCache(DockerfileRule):
                 self.info,
                 f"`{label(inv)}` without `--no-cache` keeps the apk index (several MB) in /var/cache/apk "
                 "in this layer; use `apk add --no-cache`.",
-                where(inv), fix=insert_after(inv.subcommand, " --no-cache", "add --no-cache"))
+                where(inv), fix=insert_after(run, inv.subcommand, " --no-cache", "add --no-cache"))
 
 
 # ---------------------------------------------------------------- yum / dnf / zypper: -y
@@ -330,7 +330,7 @@ class _AssumeYes(DockerfileRule):
     yes_options: tuple[str, ...] = ("-y", "--assumeyes", "--assume-yes")
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for _run, _command, inv in calls(target, self.managers, RPM_ZYPPER_OPTIONS):
+        for run, _command, inv in calls(target, self.managers, RPM_ZYPPER_OPTIONS):
             sub, _ = nested(inv)
             if sub is None or sub.split(" ")[-1] not in self.prompting or inv.has(*self.yes_options):
                 continue
@@ -338,7 +338,7 @@ class _AssumeYes(DockerfileRule):
                 self.info,
                 f"`{label(inv)}` without `-y` waits for a confirmation no one can give in a build and "
                 "aborts; add `-y`.",
-                where(inv), fix=insert_after(inv.subcommand, " -y", "add -y"))
+                where(inv), fix=insert_after(run, inv.subcommand, " -y", "add -y"))
 
 
 class YumYes(_AssumeYes):
@@ -577,7 +577,7 @@ class ZypperDistUpgrade(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for _run, _command, inv in calls(target, ("zypper",), ZYPPER_VALUE_OPTIONS):
+        for run, _command, inv in calls(target, ("zypper",), ZYPPER_VALUE_OPTIONS):
             if inv.sub in ("dist-upgrade", "dup"):
                 yield target.finding(
                     self.info,
