@@ -108,3 +108,9 @@ def test_report_with_non_utf8_names_shows_bytes_escaped(tmp_path):
     out = proc.stdout.decode()
     assert proc.returncode == 1 and b"Traceback" not in proc.stderr, proc.stderr
     assert "prod\\xff.env" in out and "DC009" in out and "DC003" in out
+
+
+def test_dockerignore_that_is_a_directory_is_exit_2(tmp_path):
+    make(tmp_path, {".dockerignore/x": "x", "a": "x"})
+    proc = dockwise("--list", str(tmp_path))
+    assert proc.returncode == 2 and b"is a directory" in proc.stderr and b"Traceback" not in proc.stderr

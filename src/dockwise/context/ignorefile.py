@@ -98,13 +98,16 @@ def build_matcher(ignore: IgnoreFile) -> PatternMatcher:
 
 
 def ignore_file_for(context_dir: str, dockerfile_path: str | None = None) -> str | None:
-    """The path of the .dockerignore that applies, or None when there is none."""
+    """The path of the .dockerignore that applies, or None when there is none.
+
+    Something that exists but is not a readable file (a directory, a dangling link) is
+    returned too, so that reading it fails with a clear error as the build would."""
     if dockerfile_path:
         specific = dockerfile_path + ".dockerignore"
-        if os.path.isfile(specific):
+        if os.path.lexists(specific):
             return specific
     default = os.path.normpath(os.path.join(context_dir, ".dockerignore"))
-    return default if os.path.isfile(default) else None
+    return default if os.path.lexists(default) else None
 
 
 def load_ignore(context_dir: str, dockerfile_path: str | None = None) -> IgnoreFile | None:
