@@ -263,6 +263,14 @@ def test_does_not_remove_apt_lists(script):
     assert not parse_shell(script).removes("/var/lib/apt/lists/*")
 
 
+def test_brace_alternatives_expand_only_in_shells_that_expand_them():
+    script = "rm -rf /var/lib/apt/{lists,cache}/* /tmp/{a,b{c,d}}"
+    bash = parse_shell(script, shell=["/bin/bash", "-c"])
+    assert bash.removes("/var/lib/apt/lists/*") and bash.removes("/tmp/bd") and bash.removes("/tmp/a")
+    dash = parse_shell(script)  # /bin/sh: dash and busybox take the braces literally
+    assert not dash.removes("/var/lib/apt/lists/*")
+
+
 def test_removes_after_a_command():
     s = parse_shell("rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y x")
     install = s.invocations("apt-get")[1].command

@@ -35,6 +35,7 @@ POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "mksh", "zsh", "bu
 # Where a download piped into one of these runs unreviewed code.
 PIPE_SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "mksh", "zsh"})
 DOWNLOADERS = frozenset({"curl", "wget", "fetch"})
+BRACE_SHELLS = frozenset({"bash", "zsh", "ksh", "mksh"})
 
 # --------------------------------------------------------------------------------------------
 # tree-sitter, loaded once and only when a script is parsed
@@ -376,14 +377,18 @@ class ShellScript:
                    for pattern, recursive, command in self.removals() if command.start > start)
 
     def removals(self) -> list[tuple[str, bool, Command]]:
-        """(absolute-or-literal pattern, recursive, command) for every literal path removed."""
+        """(absolute-or-literal pattern, recursive, command) for every literal path removed.
+        Brace alternatives (``/tmp/{a,b}``) are expanded only where the shell does it (bash,
+        zsh, ksh): ``/bin/sh`` on Debian (dash) and BusyBox take the braces literally."""
         out: list[tuple[str, bool, Command]] = []
+        braces = self.language in BRACE_SHELLS
         for command in self.commands:
             if command.name in ("rm", "rmdir", "unlink"):
                 recursive = command.name == "rm" and command.has_option("-r", "-R", "--recursive")
                 for word in command.positionals():
                     if word.value:
-                        out.append((_resolve(word.value, command.cwd), recursive, command))
+                        for value in (_expand_braces(word.value) if braces else (word.value,)):
+                            out.append((_resolve(value, command.cwd), recursive, command))
             elif command.name == "find":
                 out.extend(_find_removals(command))
         return out
@@ -1144,6 +1149,23 @@ def _resolve(path: str, cwd: str | None) -> str:
     if path.startswith("/") or cwd is None:
         return _normalize(path)
     return _normalize(posixpath.join(cwd, path))
+
+
+_BRACE = re.compile(r"\{([^{}]*,[^{}]*)\}")
+
+
+def _expand_braces(value: str, limit: int = 64) -> list[str]:
+    """``a/{b,c}/d`` -> ``["a/b/d", "a/c/d"]`` (comma lists, innermost first; capped)."""
+    results, done = [value], []
+    while results and len(done) + len(results) <= limit:
+        item = results.pop()
+        match = _BRACE.search(item)
+        if match is None:
+            done.append(item)
+            continue
+        head, tail = item[:match.start()], item[match.end():]
+        results.extend(head + alt + tail for alt in reversed(match.group(1).split(",")))
+    return done + results
 
 
 def _covers(pattern: str, recursive: bool, target: str) -> bool:
