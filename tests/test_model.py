@@ -421,3 +421,8 @@ def test_expand_as_builder_gives_buildkits_result_with_defaults():
     assert m.expand_as_builder("python:${TAG}", from_instr) == "python:"  # BuildKit: invalid reference
     assert m.expand_as_builder("python:${TAG:-$V}", from_instr) == "python:3"
     assert m.expand_as_builder("${TAG", from_instr) is None
+
+
+def test_env_keys_are_expanded_too():
+    m = model_of("FROM alpine\nARG NAME=GREETING\nENV $NAME=hello\nRUN x\n")
+    assert m.state_at(instr(m, "RUN")).env == {"GREETING": Value("hello")}

@@ -430,6 +430,8 @@ class _Builder:
         env = dict(state.env)
         variables = dict(state.scope.variables)
         for name, raw in pairs:
+            if "$" in name:  # BuildKit expands ENV keys too
+                name = state.scope.expand(name, self.escape).text
             value = state.scope.expand(raw, self.escape)  # all see the scope before the line
             env[name] = variables[name] = value
         return _replace(state, env=env, scope=Scope(variables))
