@@ -426,3 +426,12 @@ def test_expand_as_builder_gives_buildkits_result_with_defaults():
 def test_env_keys_are_expanded_too():
     m = model_of("FROM alpine\nARG NAME=GREETING\nENV $NAME=hello\nRUN x\n")
     assert m.state_at(instr(m, "RUN")).env == {"GREETING": Value("hello")}
+
+
+def test_expanded_flag():
+    m = model_of("ARG P=linux/arm64\nFROM --platform=$P alpine\nARG U=app\nCOPY --chown=$U:$G a b\n")
+    copy = instr(m, "COPY")
+    chown = m.expanded_flag(copy, "chown")
+    assert chown.text == "app:$G" and chown.undeclared == ("G",)
+    assert m.expanded_flag(copy, "chmod") is None
+    assert m.expanded_flag(instr(m, "FROM"), "platform") == Value("linux/arm64")

@@ -8,6 +8,7 @@
     model.expand(text, instr) -> Value, model.expand_words(text, instr) -> list[Value]
     model.expand_as_builder(text, instr) -> str | None  # BuildKit's result, unset vars -> ""
     model.expanded_args(instr) -> list[Value]          # args as the builder uses them
+    model.expanded_flag(instr, "chown") -> Value | None
     model.stage_by_name(name), model.dependencies(stage), model.dependents(stage)
     model.required_stages(), model.unused_stages()
     model_to_dict(model) -> dict                       # JSON-ready summary

@@ -221,6 +221,15 @@ class BuildModel:
             return [word for arg in instr.args for word in scope.expand_words(arg, escape)]
         return [scope.expand(arg, escape) for arg in instr.args]
 
+    def expanded_flag(self, instr: "Instruction", name: str) -> Value | None:
+        """The value of flag ``--name`` (the last one wins) expanded at ``instr``, as BuildKit
+        expands ``--from``, ``--chown``, ``--chmod``, ``--checksum``, ``--platform`` and mount
+        options; None when the flag is absent or has no value."""
+        flag = instr.flag(name)
+        if flag is None or flag.value is None:
+            return None
+        return self.expand(flag.value, instr)
+
     def dependencies(self, stage: Stage) -> list[Stage]:
         """The stages ``stage`` reads directly (FROM, COPY --from, RUN --mount from=), in file order."""
         found = {e.src.index: e.src for e in self.edges if e.dst is stage}
