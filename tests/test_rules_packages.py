@@ -171,3 +171,16 @@ def test_every_rule_of_these_families_declares_well_formed_aliases():
             assert tool == "hadolint" and code.startswith("DL") and len(code) == 6, (rule.info.code, alias)
         if rule.info.code.startswith("DL"):
             assert f"hadolint:{rule.info.code}" in rule.info.aliases
+
+
+def test_cleanup_fixes_append_to_the_run_and_are_marked_unsafe():
+    text = ("FROM debian:12.8\nRUN apt-get update && apt-get install -y x=1 \\\n    && echo done\n"
+            "RUN yum install -y a-1\nRUN dnf install -y a-1;\n")
+    lists = check_text(text, "DL3009")[0]
+    assert lists.fix is not None and lists.fix.safe is False
+    fixed = apply_fix(text, lists)
+    assert "    && echo done && rm -rf /var/lib/apt/lists/*\n" in fixed
+    assert check_text(fixed, "DL3009") == []
+    yum = check_text(text, "DL3032")[0]
+    assert apply_fix(text, yum).endswith("RUN yum install -y a-1 && yum clean all\nRUN dnf install -y a-1;\n")
+    assert check_text(text, "DL3040")[0].fix is None  # a trailing ';' is left to a human

@@ -238,6 +238,19 @@ def insert_after(run: Run, word: Any, text: str, description: str) -> Fix | None
     return Fix(description, (Edit(at, at, text),))
 
 
+def append_to_run(run: Run, text: str, description: str) -> Fix | None:
+    """An *unsafe* fix appending `` && <text>`` to the end of a shell-form RUN script (unsafe:
+    it changes what the RUN does, and the script's last command may not be where it belongs)."""
+    instr = run.run
+    body = instr.body.rstrip()
+    if instr.json_form or instr.heredocs or not body or not run.script.posix:
+        return None
+    if body[-1] in ";&|\\(" or body.endswith(("then", "do", "else", "{")):
+        return None
+    at = instr.source_offset(len(body) - 1) + 1
+    return Fix(description, (Edit(at, at, f" && {text}"),), safe=False)
+
+
 def replace_word(run: Run, word: Any, text: str, description: str) -> Fix | None:
     if not _editable(run, word):
         return None

@@ -15,7 +15,7 @@ from typing import Any
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._runs import (
     Invocation, Run, cache_mounted, command_span, env_truthy, expanded, insert_after, invocation,
-    iter_runs, position_of, removes_after, ships, unpinned_finding, word_value,
+    append_to_run, iter_runs, position_of, removes_after, ships, unpinned_finding, word_value,
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
@@ -188,6 +188,7 @@ class YarnCacheClean(DockerfileRule):
         bad_example="RUN yarn install --frozen-lockfile",
         good_example="RUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install --frozen-lockfile",
         aliases=("hadolint:DL3060",),
+        fixable=True,  # with --unsafe-fixes: appends `&& yarn cache clean`
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -205,7 +206,7 @@ class YarnCacheClean(DockerfileRule):
                 f"`{label(inv)}` leaves every package tarball in yarn's cache, which ships in this layer "
                 "(often as big as node_modules); add `&& yarn cache clean` to this RUN, or use "
                 "`RUN --mount=type=cache,target=/usr/local/share/.cache/yarn`.",
-                span_of_call(inv))
+                span_of_call(inv), fix=append_to_run(run, "yarn cache clean", "run yarn cache clean"))
 
 
 class NpmCacheClean(DockerfileRule):
@@ -216,6 +217,7 @@ class NpmCacheClean(DockerfileRule):
                   "that duplicates node_modules in compressed form, tens to hundreds of MB.",
         bad_example="RUN npm ci --omit=dev",
         good_example="RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev",
+        fixable=True,  # with --unsafe-fixes: appends `&& npm cache clean --force`
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -230,7 +232,7 @@ class NpmCacheClean(DockerfileRule):
                 f"`{label(inv)}` copies every tarball into ~/.npm/_cacache, which ships in this layer "
                 "(tens to hundreds of MB); use `RUN --mount=type=cache,target=/root/.npm`, or end the RUN "
                 "with `&& npm cache clean --force`.",
-                span_of_call(inv))
+                span_of_call(inv), fix=append_to_run(run, "npm cache clean --force", "run npm cache clean --force"))
 
 
 def npm_package_pinned(text: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._runs import (
-    Invocation, Run, cache_mounted, unpinned_finding, command_span, expanded, insert_after, invocation, iter_runs,
+    Invocation, Run, append_to_run, cache_mounted, unpinned_finding, command_span, expanded, insert_after, invocation, iter_runs,
     position_of, removes_after, replace_word, ships, word_value,
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
@@ -130,6 +130,7 @@ class AptListsNotRemoved(DockerfileRule):
         good_example="RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n"
                      "    && rm -rf /var/lib/apt/lists/*",
         aliases=("hadolint:DL3009",),
+        fixable=True,  # with --unsafe-fixes: appends the cleanup to the RUN
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -149,7 +150,7 @@ class AptListsNotRemoved(DockerfileRule):
                         f"`{label(inv)}` leaves 20-50 MB of package lists in /var/lib/apt/lists, and they "
                         "ship in this layer (a later RUN cannot take them out); end this RUN with "
                         "`&& rm -rf /var/lib/apt/lists/*`, or use `RUN --mount=type=cache,target=/var/lib/apt/lists`.",
-                        where(inv))
+                        where(inv), fix=append_to_run(run, "rm -rf /var/lib/apt/lists/*", "remove the apt lists"))
 
 
 def lists_on_mount(target: CheckTarget, run: Run) -> bool:
@@ -391,6 +392,9 @@ class _CleanAfterInstall(DockerfileRule):
     def cleans(self, command: Any) -> bool:
         raise NotImplementedError
 
+    def clean_command(self, install: Any) -> str:
+        return f"{install.name} clean all"
+
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         for run, command, inv in calls(target, self.managers, RPM_ZYPPER_OPTIONS):
             sub, _ = nested(inv)
@@ -407,7 +411,7 @@ class _CleanAfterInstall(DockerfileRule):
                 f"`{label(inv)}` leaves downloaded packages and metadata in {self.cache_dirs[0]} "
                 f"(tens of MB) in this layer; {self.advice} at the end of this RUN, or use "
                 f"`RUN --mount=type=cache,target={self.cache_dirs[0]}`.",
-                where(inv))
+                where(inv), fix=append_to_run(run, self.clean_command(command), f"run {self.clean_command(command)}"))
 
 
 def same_tool(install: Any, clean: Any) -> bool:
@@ -436,6 +440,7 @@ class YumClean(_CleanAfterInstall):
         bad_example="RUN yum install -y httpd-2.4.57",
         good_example="RUN yum install -y httpd-2.4.57 && yum clean all",
         aliases=("hadolint:DL3032",),
+        fixable=True,  # with --unsafe-fixes: appends the cleanup to the RUN
     )
     managers = YUM
     installing = YUM_INSTALLING
@@ -455,6 +460,7 @@ class DnfClean(_CleanAfterInstall):
         bad_example="RUN dnf install -y httpd-2.4.57",
         good_example="RUN dnf install -y httpd-2.4.57 && dnf clean all",
         aliases=("hadolint:DL3040",),
+        fixable=True,  # with --unsafe-fixes: appends the cleanup to the RUN
     )
     managers = DNF
     installing = DNF_INSTALLING
@@ -474,6 +480,7 @@ class ZypperClean(_CleanAfterInstall):
         bad_example="RUN zypper install -y httpd=2.4.57",
         good_example="RUN zypper install -y httpd=2.4.57 && zypper clean -a",
         aliases=("hadolint:DL3036",),
+        fixable=True,  # with --unsafe-fixes: appends the cleanup to the RUN
     )
     managers = ("zypper",)
     installing = ZYPPER_INSTALLING
@@ -482,6 +489,9 @@ class ZypperClean(_CleanAfterInstall):
 
     def cleans(self, command: Any) -> bool:
         return _clean_call(command, ("zypper",), ("clean", "cc"), False)
+
+    def clean_command(self, install: Any) -> str:
+        return "zypper clean -a"
 
 
 # ---------------------------------------------------------------- rpm-family pinning
