@@ -147,3 +147,22 @@ def test_explicit_copy_of_a_secret_is_reported(tmp_path):
     make(tmp_path, {".dockerignore": "x\n", ".npmrc": "//r/:_authToken=abc\n", "package.json": "{}"})
     found = by_code(findings(tmp_path, "FROM a\nCOPY package.json .npmrc ./\nRUN npm ci\n"), "DC007")
     assert len(found) == 1 and found[0].location.line == 2 and ".npmrc (20 B)" in found[0].message
+
+
+def test_large_logs_archives_and_data_over_threshold(tmp_path):
+    big = b"\0" * (10 * 1024 * 1024)
+    make(tmp_path, {".dockerignore": "x\n", "logs/app.log": big, "backup.tar.gz": big, "small.log": "x",
+                    "model.bin": big})
+    found = by_code(findings(tmp_path, "FROM a\nCOPY app /app\n"), "DC008")
+    assert sorted(f.message.split(" files")[0] for f in found) == ["large archive", "large log"]
+    assert all("small.log" not in f.message and "model.bin" not in f.message for f in found)
+
+
+def test_unreadable_file_is_reported(tmp_path, monkeypatch):
+    import os
+
+    make(tmp_path, {".dockerignore": "x\n", "locked.db": "x", "ok": "x"})
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, m: not str(p).endswith("locked.db") and real_access(p, m))
+    found = by_code(findings(tmp_path), "DC009")
+    assert len(found) == 1 and "locked.db" in found[0].message and "permission denied" in found[0].message
