@@ -113,3 +113,22 @@ def test_check_target_uses_shell_and_variables_in_scope():
     got = [(instr.line, f.code, f.span.start.line, f.span.start.column) for instr, f in found]
     assert got == [(4, "SC2154", 4, 40), (8, "SC2086", 8, 18)]
     assert source.splitlines()[3][39:51] == "$missing_var"
+
+
+def test_suggested_fixes_become_file_edits():
+    parser = pytest.importorskip("dockwise.syntax.parser")
+    from dockwise.model.shell import parse_run
+
+    source = "FROM alpine\nRUN mkdir -p /x && \\\n    cp $SRC /x/\n"
+    (run,) = [i for i in parser.parse(source).instructions if i.keyword == "RUN"]
+    (f,) = [f for f in check_scripts([parse_run(run)]) if f.code == "SC2086"]
+    assert f.edits
+    fixed = source
+    for edit in sorted(f.edits, key=lambda e: e.start, reverse=True):
+        fixed = fixed[:edit.start] + edit.replacement + fixed[edit.end:]
+    assert fixed == 'FROM alpine\nRUN mkdir -p /x && \\\n    cp "$SRC" /x/\n'
+
+
+def test_plain_scripts_have_no_edits():
+    (f,) = [f for f in check_scripts([parse_shell("cp $SRC /x/")]) if f.code == "SC2086"]
+    assert f.span is None and f.edits == ()

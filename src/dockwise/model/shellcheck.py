@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from dockwise.errors import DockwiseError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.findings import Edit
     from dockwise.model.shell import ShellScript
     from dockwise.rules.base import CheckTarget
     from dockwise.syntax.tree import Instruction, Span
@@ -53,6 +54,10 @@ class ShellCheckFinding:
     column: int  # 1-based, characters
     end_line: int
     end_column: int  # exclusive
+    # ShellCheck's suggested fix as Dockerfile edits (0-based character offsets into the file);
+    # empty when ShellCheck has none or the script has no file positions. Quoting fixes change
+    # word splitting, so a rule should offer them as unsafe fixes.
+    edits: tuple["Edit", ...] = ()
 
     @property
     def wiki_url(self) -> str:
@@ -177,13 +182,41 @@ def _finding(comment: dict, files: dict[str, tuple[int, "ShellScript", int]]) ->
     column = int(comment.get("column", 1))
     end_column = int(comment.get("endColumn", column + 1))
     span = None
+    edits: tuple = ()
     if script._span_of is not None:
         start = _index(script.text, line, column)
         end = _index(script.text, max(end_line, line), end_column)
         span = script.span_of(start, max(end, start + 1) if start < len(script.text) else end)
+        edits = _edits(comment.get("fix"), script, skip)
     return ShellCheckFinding(code=f"SC{comment.get('code')}", level=str(comment.get("level", "warning")),
                              message=str(comment.get("message", "")), span=span, item=item,
-                             line=line, column=column, end_line=end_line, end_column=end_column)
+                             line=line, column=column, end_line=end_line, end_column=end_column,
+                             edits=edits)
+
+
+def _edits(fix: object, script: "ShellScript", skip: int) -> tuple:
+    """ShellCheck's ``fix.replacements`` as file edits, or () when any of them cannot be mapped."""
+    from dockwise.findings import Edit
+
+    if not isinstance(fix, dict) or not isinstance(fix.get("replacements"), list):
+        return ()
+    edits = []
+    for r in fix["replacements"]:
+        try:
+            line, end_line = int(r["line"]) - skip, int(r["endLine"]) - skip
+            start = _index(script.text, line, int(r["column"]))
+            end = _index(script.text, end_line, int(r["endColumn"]))
+            replacement = str(r["replacement"])
+        except (KeyError, TypeError, ValueError):
+            return ()
+        if line < 1 or end < start:
+            return ()
+        span = script.span_of(start, end)
+        first, last = getattr(span, "start", None), getattr(span, "end", None)
+        if first is None or last is None:  # a span_of that does not give file positions
+            return ()
+        edits.append(Edit(first.offset, first.offset if end == start else last.offset, replacement))
+    return tuple(sorted(edits, key=lambda e: (e.start, e.end)))
 
 
 def _index(text: str, line: int, column: int) -> int:
