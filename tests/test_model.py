@@ -435,3 +435,9 @@ def test_expanded_flag():
     assert chown.text == "app:$G" and chown.undeclared == ("G",)
     assert m.expanded_flag(copy, "chmod") is None
     assert m.expanded_flag(instr(m, "FROM"), "platform") == Value("linux/arm64")
+
+
+def test_redeclaring_a_value_less_global_arg_does_not_hide_an_env():
+    m = model_of("ARG X\nFROM alpine\nENV X=env\nARG X\nLABEL a=$X\n")
+    assert m.expand("$X", instr(m, "LABEL")) == Value("env")
+    assert not m.state_at(instr(m, "LABEL")).args["X"].known

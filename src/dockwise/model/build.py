@@ -456,7 +456,7 @@ class _Builder:
                 value = Scope(variables).expand(default, self.escape)
             if value is None:
                 value = global_args.get(name)  # a global or automatic platform ARG
-            if value is None:
+            if value is None or value is Value.unset(name):  # declared, but nobody gave a value
                 value = Value.unset(name)
                 args[name] = value
                 variables.setdefault(name, value)  # a value-less ARG does not hide an ENV
