@@ -44,9 +44,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         "`--use-system-libraries true` before `--`: gem reads `true` as a second, unpinned gem name"),
     "DL3028-DL3028Spec.hs:50-onbuild": (
         "`--use-system-libraries true` before `--`: gem reads `true` as a second, unpinned gem name"),
-    "DL3002-PragmaSpec.hs:53": (
-        "`# hadolint ignore=crazy,DL3002`: dockwise's suppression comments honour the valid codes "
-        "of a list that also names an unknown one; hadolint drops the whole pragma"),
 }
 
 # Config keys dockwise's .hadolint.yaml support does not model for these rules (label schemas,
