@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dockwise.image.align import HistoryStep, align, build_chain, history_steps, stages_of
 from dockwise.image.layers import LayerScan, ScanLimits, scan_layers
-from dockwise.image.merge import FinalFile, LayerStats, MergedImage, merge_layers
+from dockwise.image.merge import FinalFile, LayerStats, MergedImage, Merger
 from dockwise.image.source import ImageSource, LayerRef, open_image
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,7 +42,7 @@ class LayerReport:
         return bool(self.step and self.step.base)
 
 
-@dataclass
+@dataclass(eq=False)
 class ImageAnalysis:
     source: ImageSource
     layers: list[LayerReport]
@@ -90,6 +91,10 @@ class ImageAnalysis:
         return sorted(self.final_files, key=lambda f: (-f.size, f.path))[:n]
 
     def largest_directories(self, n: int = TOP_N) -> list[tuple[str, int]]:
+        return self._directory_sizes()[:n]
+
+    @functools.cache  # noqa: B019 - one analysis, computed once for text and JSON alike
+    def _directory_sizes(self) -> list[tuple[str, int]]:
         sizes: dict[str, int] = {}
         seen: set[int] = set()
         for f in self.final_files:
@@ -101,7 +106,7 @@ class ImageAnalysis:
                 key = "/" + "/".join(parts[:depth])
                 sizes[key] = sizes.get(key, 0) + f.size
         sizes.pop("/", None)
-        return sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+        return sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def repeated_files(self, n: int = TOP_N) -> list[tuple[str, list[int]]]:
         return sorted(self.merged.repeated.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:n]
@@ -114,10 +119,9 @@ def analyze(image: str, *, dockerfile: str | None = None, platform: str | None =
     parsed = _parse_dockerfile(dockerfile) if dockerfile else None
     source = open_image(image, platform=platform)
     try:
-        scans = _scan(source.layers, jobs, limits, progress)
+        scans, merged = _scan_and_merge(source.layers, jobs, limits, progress)
     finally:
         source.close()
-    merged = merge_layers([s.entries for s in scans], [r.label for r in source.layers])
     steps = history_steps(source.config, len(scans))
     chain, base_from = build_chain(stages_of(parsed), target) if parsed else ([], None)
     if chain:
@@ -129,17 +133,25 @@ def analyze(image: str, *, dockerfile: str | None = None, platform: str | None =
                          merged.final_files())
 
 
-def _scan(refs: list[LayerRef], jobs: int | None, limits: ScanLimits,
-          progress: Callable[[LayerScan, int, int], None] | None) -> list[LayerScan]:
+def _scan_and_merge(refs: list[LayerRef], jobs: int | None, limits: ScanLimits,
+                    progress: Callable[[LayerScan, int, int], None] | None) -> tuple[list[LayerScan], MergedImage]:
+    """Scan the layers (in parallel) and stack each one as soon as those below it are in."""
     total = sum(r.location.length for r in refs)
     done = [0]
+    merger = Merger()
+    waiting: dict[int, LayerScan] = {}
 
-    def report(scan: LayerScan) -> None:
+    def arrived(scan: LayerScan) -> None:
         done[0] += scan.compressed_bytes
+        waiting[scan.index] = scan
+        while len(merger.layers) in waiting:
+            index = len(merger.layers)
+            merger.apply(index, waiting.pop(index).entries, refs[index].label)
         if progress:
             progress(scan, done[0], total)
 
-    return scan_layers(refs, jobs=jobs, limits=limits, progress=report)
+    scans = scan_layers(refs, jobs=jobs, limits=limits, progress=arrived)
+    return scans, merger.result()
 
 
 def _parse_dockerfile(path: str) -> "Dockerfile":

@@ -194,7 +194,8 @@ class LayerStream:
             raise ImageError(
                 f"{self.label}: decompression bomb: over {self.limit} bytes from a "
                 f"{self.compressed_size}-byte blob")
-        self.plain_sha256.update(data)
+        if self.compression != "none":  # a plain tar's digest is its diff_id: hash it once
+            self.plain_sha256.update(data)
         rest = self._buf[self._pos:]
         self._buf = rest + data if rest else data
         self._pos = 0
@@ -229,7 +230,8 @@ class LayerStream:
             self._pos = len(self._buf)
         self.raw.drain()
         self.digest = "sha256:" + self.raw.sha256.hexdigest()
-        self.diff_id = "sha256:" + self.plain_sha256.hexdigest()
+        plain = self.raw.sha256 if self.compression == "none" else self.plain_sha256
+        self.diff_id = "sha256:" + plain.hexdigest()
 
     def close(self) -> None:
         self.raw.close()

@@ -124,7 +124,10 @@ class MergedImage:
                 for p, n in self.walk() if n.inode is not None]
 
 
-class _Merger:
+class Merger:
+    """Stacks layers one at a time, bottom first (so merging can run while later layers are
+    still being read)."""
+
     def __init__(self) -> None:
         self.root = Node(DIR, -1)
         self.layers: list[LayerStats] = []
@@ -181,6 +184,9 @@ class _Merger:
             if node is None:
                 return None
         return node
+
+    def result(self) -> MergedImage:
+        return MergedImage(self.root, self.layers, self.repeated, self.hidden_by)
 
     # -- applying a layer ------------------------------------------------------------------
     def apply(self, layer: int, entries: list[Entry], label: str) -> None:
@@ -273,10 +279,10 @@ class _Merger:
 
 def merge_layers(layer_entries: list[list[Entry]], labels: list[str] | None = None) -> MergedImage:
     """Stack the layers (bottom first) and account for every byte."""
-    merger = _Merger()
+    merger = Merger()
     for index, entries in enumerate(layer_entries):
         merger.apply(index, entries, labels[index] if labels else f"layer {index + 1}")
-    return MergedImage(merger.root, merger.layers, merger.repeated, merger.hidden_by)
+    return merger.result()
 
 
-__all__ = ["FinalFile", "LayerStats", "MergedImage", "Node", "merge_layers", "SYMLINK"]
+__all__ = ["FinalFile", "LayerStats", "MergedImage", "Merger", "Node", "merge_layers", "SYMLINK"]

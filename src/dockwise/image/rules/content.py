@@ -88,8 +88,13 @@ HOME_CACHES = {".cache/pip": "pip cache", ".npm/_cacache": "npm cache", ".cache/
 IGNORED_CACHE_FILES = ("lock", "partial")
 
 
+CACHE_PREFIXES = tuple(prefix + "/" for prefix in CACHE_DIRS) + ("home/",)
+
+
 def cache_of(path: str) -> str | None:
     """The cache directory ``path`` lies in, or None."""
+    if not path.startswith(CACHE_PREFIXES):
+        return None
     for prefix in CACHE_DIRS:
         if path.startswith(prefix + "/"):
             return prefix
@@ -212,6 +217,8 @@ class SecretsInImage(ImageRule):
 
 
 def _git_dir(path: str) -> str | None:
+    if ".git/" not in path:
+        return None
     parts = path.split("/")
     if ".git" in parts[:-1]:
         return "/".join(parts[: parts.index(".git") + 1])
