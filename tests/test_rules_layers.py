@@ -78,3 +78,11 @@ def test_builder_stage_that_does_not_ship_is_not_reported():
     text = ("FROM debian:12.8 AS build\nRUN wget -O /tmp/a.tgz https://example.com/a.tgz\nRUN rm /tmp/a.tgz\n"
             "FROM debian:12.8\nCOPY --from=build /opt /opt\n")
     assert check_text(text) == []
+
+
+def test_pip_download_folder_cleaned_in_a_later_run():
+    text = ("FROM python:3.12.7-slim\nRUN pip download -d /wheels -r requirements.txt\n"
+            "RUN pip install --no-cache-dir /wheels/*.whl\nRUN rm -rf /wheels/*.whl\n")
+    found = check_text(text)
+    assert where(found) == [(4, 12, 25)]
+    assert "line 2 downloaded Python packages into /wheels" in found[0].message

@@ -100,3 +100,11 @@ def test_poetry_cache():
             "RUN poetry install --no-cache\n"
             "ENV POETRY_CACHE_DIR=/tmp/poetry\nRUN poetry install && rm -rf /tmp/poetry\n")
     assert where(check_text(text, "DW803")) == [(2, 5, 19)]
+
+
+def test_pipenv_cache():
+    text = ("FROM python:3.12.7-slim\nRUN pip install --no-cache-dir pipenv==2024.4.0 "
+            "&& pipenv install --system --deploy\n"
+            "RUN --mount=type=cache,target=/root/.cache pipenv sync --system\n"
+            "RUN pipenv install --system && rm -rf /root/.cache/pipenv\n")
+    assert where(check_text(text, "DW804")) == [(2, 52, 66)]

@@ -110,7 +110,25 @@ def created_by_run(target: CheckTarget, run: Run) -> list[Created]:
         found.append(Created(path, instr, verb,
                              "do the download, use and cleanup in one RUN, or in a builder stage and "
                              "COPY --from only the result", tree=write.kind == "clone"))
+    found.extend(_pip_downloads(run, cwd))
     found.extend(_package_caches(run))
+    return found
+
+
+def _pip_downloads(run: Run, cwd: str) -> list[Created]:
+    """``pip download -d DIR``: every file below DIR came from this RUN."""
+    from dockwise.rules.package_caches import PIP_VALUE_OPTIONS
+
+    found = []
+    for command in run.find("pip", "pip3"):
+        inv = run.invocation(command, PIP_VALUE_OPTIONS)
+        dest = (inv.values("-d", "--dest") or [None])[-1]
+        if inv.sub != "download" or not dest or "$" in dest:
+            continue
+        path = _abs(dest if dest.startswith("/") else posixpath.join(command.cwd or cwd, dest), "/")
+        if not removes_after(run.script, position_of(run.script, command), path):
+            found.append(Created(path, run.run, "downloaded Python packages into",
+                                 "download and install in one RUN, or in a builder stage", tree=True))
     return found
 
 

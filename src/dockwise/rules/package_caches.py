@@ -370,3 +370,35 @@ def poetry_cache_dir(target: CheckTarget, run: Run) -> str | None:
         return None
     value = state.env.get("POETRY_CACHE_DIR") or state.args.get("POETRY_CACHE_DIR")
     return value.text if value is not None and value.known else None
+
+
+class PipenvCache(DockerfileRule):
+    info = RuleInfo(
+        code="DW804", name="pipenv-cache-not-removed", severity=Severity.INFO,
+        summary="Keep pipenv's cache out of the image (a cache mount, or remove ~/.cache/pipenv).",
+        rationale="`pipenv install`/`pipenv sync` keep downloaded wheels and their HTTP cache in "
+                  "~/.cache/pipenv (or PIPENV_CACHE_DIR); shipped in a layer that is tens to hundreds of "
+                  "MB next to the installed packages.",
+        bad_example="RUN pipenv install --system --deploy",
+        good_example="RUN --mount=type=cache,target=/root/.cache/pipenv pipenv install --system --deploy",
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for run, command, inv in tool_calls(target, ("pipenv",), frozenset({"--python", "--pypi-mirror"})):
+            if inv.sub not in ("install", "sync", "update") or not ships(target, run):
+                continue
+            state = target.model.state_at(run.outer)
+            configured = state.env.get("PIPENV_CACHE_DIR") if state is not None else None
+            cache_dir = configured.text if configured is not None and configured.known else None
+            dirs = tuple(d for d in (cache_dir, "/root/.cache/pipenv") if d)
+            if cache_mounted(run.run, ".cache/pipenv", *dirs) or cleaned_later(run, command, *dirs, "/root/.cache"):
+                continue
+            if any(later.name == "pipenv" and later.has_option("--clear")
+                   for later in run.script.commands[position_of(run.script, command) + 1:]):
+                continue
+            yield target.finding(
+                self.info,
+                f"`{label(inv)}` keeps every downloaded package in {cache_dir or '~/.cache/pipenv'}, which "
+                "ships in this layer; use `RUN --mount=type=cache,target=/root/.cache/pipenv`, or end the "
+                "RUN with `&& rm -rf /root/.cache/pipenv`.",
+                span_of_call(inv))
