@@ -15,7 +15,7 @@ from typing import Any
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._runs import (
-    Run, expanded, invocation, iter_runs, position_of, ships, word_value,
+    Run, expanded, iter_runs, position_of, ships, word_value,
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.packages import (
@@ -64,10 +64,9 @@ def is_build_tool(name: str) -> bool:
     return base in BUILD_TOOLS or bool(_PATTERNS.fullmatch(lowered)) or bool(_PATTERNS.fullmatch(base))
 
 
-def removed_later(run: Run, manager: str, command: Any, names: set[str], virtual: str | None) -> set[str]:
+def removed_later(run: Run, command: Any, names: set[str], virtual: str | None) -> set[str]:
     """Names (or the virtual package) removed again after ``command`` in the same RUN.
     An unknown removal operand (``apt-get purge $BUILD_DEPS``) counts as removing everything."""
-    _, removals, options = INSTALLERS[manager]
     gone: set[str] = set()
     marked_auto = False
     for later in run.script.commands[position_of(run.script, command) + 1:]:
@@ -82,14 +81,12 @@ def removed_later(run: Run, manager: str, command: Any, names: set[str], virtual
         if marked_auto and (inv.sub == "autoremove" or inv.has("--auto-remove", "--autoremove")):
             return set(names)
         for word in inv.operands:
-            value = word.value if hasattr(word, "value") else None
+            value = word.value
             if value is None:
                 return set(names)
             if virtual is not None and value == virtual:
                 return set(names)
             gone.add(package_name(value))
-        if inv.sub == "autoremove" and not inv.operands:
-            continue
     return gone
 
 
@@ -110,7 +107,7 @@ class BuildToolsInFinalImage(DockerfileRule):
         for run in iter_runs(target):
             if not ships(target, run):
                 continue
-            for manager, (installs, _removals, options) in INSTALLERS.items():
+            for manager, (installs, _, options) in INSTALLERS.items():
                 for command in run.find(manager):
                     inv = run.invocation(command, options)
                     if inv.sub not in installs:
@@ -127,7 +124,7 @@ class BuildToolsInFinalImage(DockerfileRule):
         if not tools:
             return
         virtual = (inv.values("-t", "--virtual") or [None])[0] if manager == "apk" else None
-        gone = removed_later(run, manager, command, {n for _, n in tools}, virtual)
+        gone = removed_later(run, command, {n for _, n in tools}, virtual)
         tools = [(w, n) for w, n in tools if n not in gone]
         if not tools:
             return
