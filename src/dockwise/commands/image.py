@@ -8,26 +8,31 @@ import sys
 FAIL_LEVELS = ("error", "warning", "info", "style", "none")
 
 
-def _checked(parse):
+def _checked(name: str):
+    """An argparse type that calls ``dockwise.image.gates.<name>`` (imported only when used)."""
     def convert(text: str):
+        from dockwise.image import gates
+
+        parse = getattr(gates, name) if name != "Limit.parse" else gates.Limit.parse
         try:
             return parse(text)
         except ValueError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
-    convert.__name__ = parse.__name__
+    convert.__name__ = name.split(".")[-1]
     return convert
 
 
-def _positive(text: str) -> int:
-    value = int(text)
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if value < 1:
-        raise ValueError("must be at least 1")
+        raise argparse.ArgumentTypeError("must be at least 1")
     return value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from dockwise.image.gates import Limit, parse_fraction, parse_size
-
     parser.add_argument("image", metavar="IMAGE",
                         help="docker-archive tar (docker save), OCI archive tar, OCI layout directory, "
                              "or - for a tar on stdin")
@@ -45,19 +50,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fail-level", choices=FAIL_LEVELS, default="error",
                         help="lowest finding severity that makes the exit code 1 (default: error)")
     gates = parser.add_argument_group("CI gates (exit code 1 when broken)")
-    gates.add_argument("--max-size", type=_checked(parse_size), metavar="SIZE",
+    gates.add_argument("--max-size", type=_checked("parse_size"), metavar="SIZE",
                        help="budget for total_bytes, e.g. 500MB or 1.5GiB (also reported as DI010)")
-    gates.add_argument("--min-efficiency", type=_checked(parse_fraction), metavar="RATIO",
+    gates.add_argument("--min-efficiency", type=_checked("parse_fraction"), metavar="RATIO",
                        help="lowest final_bytes/total_bytes, e.g. 0.95 or 95%%")
-    gates.add_argument("--max-reclaimable", type=_checked(Limit.parse), metavar="SIZE|PCT",
+    gates.add_argument("--max-reclaimable", type=_checked("Limit.parse"), metavar="SIZE|PCT",
                        help="most reclaimable bytes, as a size (20MB) or a share of total_bytes (5%%)")
     gates.add_argument("--ci-config", metavar="FILE",
                        help="a dive .dive-ci file (default: .dive-ci next to --dockerfile, if any)")
-    parser.add_argument("--hidden-threshold", type=_checked(parse_size), default=None, metavar="SIZE",
+    parser.add_argument("--hidden-threshold", type=_checked("parse_size"), default=None, metavar="SIZE",
                         help="DI006 reports a layer once later layers hide this much of it (default: 1MiB)")
-    parser.add_argument("--top", type=_checked(_positive), default=10, metavar="N",
+    parser.add_argument("--top", type=_count, default=10, metavar="N",
                         help="largest files/directories to show (default: 10)")
-    parser.add_argument("--jobs", "-j", type=_checked(_positive), default=None, metavar="N",
+    parser.add_argument("--jobs", "-j", type=_count, default=None, metavar="N",
                         help="processes reading layers (default: one per CPU for large images)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on a terminal")
 
