@@ -28,7 +28,7 @@ def test_download_removed_in_a_later_run_names_the_creating_line_and_layer():
     found = check_text(text)
     assert where(found) == [(5, 14, 29)]
     message = found[0].message
-    assert "line 3 downloaded /tmp/jdk.tar.gz" in message and "line 4" in message
+    assert "line 3 downloaded /tmp/jdk.tar.gz; removing it on line 5 only hides it" in message
     assert "layer 2" in message
 
 

@@ -227,7 +227,7 @@ class DeletedInLaterLayer(DockerfileRule):
         return target.finding(
             self.info,
             f"line {made} {hit.verb} {hit.path}; removing {'it' if gone == hit.path else gone} on line "
-            f"{instr.line} only hides it -- the bytes "
+            f"{word.span.start.line if word.span else instr.line} only hides it -- the bytes "
             f"stay in {where} and are still pushed and pulled. Remove it in the same RUN that created it, "
             f"or {hit.advice}.",
             word.span or instr.span, created_line=made, path=hit.path)
