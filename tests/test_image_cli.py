@@ -170,3 +170,23 @@ def test_digest_reported_is_the_config_digest(tmp_path, capsys):
     layout = write_oci_layout(tmp_path / "l", tars, config=config)
     main(["image", str(layout), "--format", "json"])
     assert json.loads(capsys.readouterr().out)["image"]["digest"] == sha(json.dumps(config).encode())
+
+
+def test_progress_bar_on_a_terminal_leaves_stdout_alone(tmp_path, capsys, monkeypatch):
+    tars = [layer_tar(file("a", 1000)), layer_tar(directory("d"), file("d/b", 500))]
+    layout = str(write_oci_layout(tmp_path / "l", tars))
+    assert main(["image", layout, "--format", "json", "--no-progress"]) == 0
+    plain = capsys.readouterr().out
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    assert main(["image", layout, "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == plain
+    assert json.loads(plain)["image"]["layers"][1]["uncompressed_bytes"] == len(tars[1])
+
+
+def test_text_lists_largest_directories(tmp_path, capsys):
+    tars = [layer_tar(file("srv/app/big", 3000), file("srv/small", 10), file("etc/x", 100))]
+    assert main(["image", str(write_oci_layout(tmp_path / "l", tars))]) == 0  # warnings only
+    out = capsys.readouterr().out
+    section = out.split("largest directories\n", 1)[1]
+    assert section.splitlines()[:3] == ["     2.9 KiB  /srv", "     2.9 KiB  /srv/app", "       100 B  /etc"]

@@ -59,6 +59,7 @@ def _layer_dict(analysis: "ImageAnalysis", layer: "LayerReport") -> dict[str, An
         "diff_id": layer.diff_id,
         "compression": layer.compression,
         "compressed_bytes": layer.compressed_bytes,
+        "uncompressed_bytes": layer.tar_bytes,
         "total_bytes": stats.total_bytes,
         "reclaimable_bytes": stats.reclaimable_bytes,
         "hidden_bytes": stats.hidden_bytes,
@@ -120,6 +121,10 @@ def render_summary(analysis: "ImageAnalysis", gates: Sequence["GateResult"], top
     if largest:
         lines += ["", "largest files"]
         lines += [f"  {human_bytes(f.size):>10}  /{f.path}  (layer {f.layer + 1})" for f in largest]
+    directories = analysis.largest_directories(top)
+    if directories:
+        lines += ["", "largest directories"]
+        lines += [f"  {human_bytes(size):>10}  {path}" for path, size in directories]
     repeated = analysis.repeated_files(top)
     if repeated:
         lines += ["", "files written by several layers"]
