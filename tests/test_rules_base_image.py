@@ -74,3 +74,9 @@ def test_digest_advice_only_for_tag_pinned_images():
     found = check_text(text, "DW102")
     assert where(found) == [(1, 6, 24)]
     assert found[0].severity is Severity.INFO
+
+
+def test_floating_version_from_an_arg_default_is_reported_at_the_default():
+    found = check_text('ARG PY_VERSION="3"\nFROM python:${PY_VERSION}-slim\n', "DW101")
+    assert where(found) == [(1, 16, 19), (2, 6, 31)]
+    assert found[0].message.startswith("ARG PY_VERSION defaults to `3`, which makes")

@@ -110,8 +110,10 @@ def _image_word(body: str) -> tuple[int, int] | None:
     return (i, j) if j > i else None
 
 
-def arg_default_spans(target: CheckTarget, names: list[str], needle: str) -> Iterator[tuple[str, object]]:
-    """(ARG name, span of its default) for global ARGs among ``names`` whose default contains ``needle``."""
+def arg_default_spans(target: CheckTarget, names: list[str], needle: str
+                      ) -> Iterator[tuple[str, str, object]]:
+    """(ARG name, default, span of the default) for the global ARGs among ``names`` whose default
+    holds the problem: it contains ``needle`` (``latest``) or is part of it (``3`` of ``3-slim``)."""
     for instr in target.dockerfile.instructions:
         if instr.keyword == "FROM":
             break
@@ -119,21 +121,24 @@ def arg_default_spans(target: CheckTarget, names: list[str], needle: str) -> Ite
             continue
         for name in names:
             match = re.search(rf"(?:^|\s){re.escape(name)}=(\"[^\"]*\"|'[^']*'|\S*)", instr.body)
-            if match and needle in match.group(1):
-                yield name, instr.span_of(match.start(1), match.end(1))
+            if not match:
+                continue
+            default = match.group(1).strip("\"'")
+            if default and (needle in default or default in needle):
+                yield name, default, instr.span_of(match.start(1), match.end(1))
 
 
 def _with_arg_findings(target: CheckTarget, info: RuleInfo, image: BaseImage, needle: str,
                        message: str, span, severity: Severity | None = None) -> Iterator[Finding]:
     yield target.finding(info, message, span, severity=severity)
     seen = target._shell_cache.setdefault(f"argspans:{info.code}", set())
-    for name, arg_span in arg_default_spans(target, image.through_args, needle):
+    for name, default, arg_span in arg_default_spans(target, image.through_args, needle):
         key = (arg_span.start.offset, arg_span.end.offset)
         if key in seen:
             continue
         seen.add(key)
         yield target.finding(
-            info, f"ARG {name} defaults to `{needle}`, which makes `FROM {image.written}` on line "
+            info, f"ARG {name} defaults to `{default}`, which makes `FROM {image.written}` on line "
                   f"{image.instruction.line} resolve to `{image.text}`: {message}", arg_span, severity=severity)
 
 
