@@ -74,17 +74,24 @@ class LargeFile:
 
 def directory_totals(scan: ContextScan) -> dict[str, tuple[int, int]]:
     """Sent (bytes, files) per directory, every ancestor included."""
-    totals: dict[str, list[int]] = {}
+    direct: dict[str, list[int]] = {}
     for path, size in zip(scan.files, scan.sizes):
-        parts = path.split("/")
-        for i in range(1, len(parts)):
-            key = "/".join(parts[:i])
-            entry = totals.get(key)
-            if entry is None:
-                totals[key] = [size, 1]
-            else:
-                entry[0] += size
-                entry[1] += 1
+        cut = path.rfind("/")
+        if cut < 0:
+            continue
+        entry = direct.setdefault(path[:cut], [0, 0])
+        entry[0] += size
+        entry[1] += 1
+    totals: dict[str, list[int]] = {}
+    for directory, (size, count) in direct.items():
+        while True:
+            entry = totals.setdefault(directory, [0, 0])
+            entry[0] += size
+            entry[1] += count
+            cut = directory.rfind("/")
+            if cut < 0:
+                break
+            directory = directory[:cut]
     return {k: (v[0], v[1]) for k, v in totals.items()}
 
 
@@ -93,9 +100,10 @@ def heavy_dirs(scan: ContextScan, totals: dict[str, tuple[int, int]] | None = No
     totals = totals if totals is not None else directory_totals(scan)
     found: list[HeavyDir] = []
     taken: list[str] = []
-    for path in sorted(scan.sent_dirs | set(_dirs_with_sent_files(scan))):
+    candidates = {p for p in (*scan.sent_dirs, *totals) if p.rsplit("/", 1)[-1] in HEAVY_DIRS}
+    for path in sorted(candidates):
         name = path.rsplit("/", 1)[-1]
-        if name not in HEAVY_DIRS or any(path.startswith(t + "/") for t in taken):
+        if any(path.startswith(t + "/") for t in taken):
             continue
         taken.append(path)
         size, count = totals.get(path, (0, 0))
@@ -103,15 +111,6 @@ def heavy_dirs(scan: ContextScan, totals: dict[str, tuple[int, int]] | None = No
             continue  # an empty directory costs nothing
         found.append(HeavyDir(path, HEAVY_DIRS[name], size, count))
     return found
-
-
-def _dirs_with_sent_files(scan: ContextScan) -> set[str]:
-    out = set()
-    for path in scan.files:
-        parts = path.split("/")
-        for i in range(1, len(parts)):
-            out.add("/".join(parts[:i]))
-    return out
 
 
 def largest(items: dict[str, tuple[int, int]] | list[tuple[str, int]], n: int) -> list[tuple[str, int]]:
@@ -205,11 +204,20 @@ def classify_secret(rel: str, abs_path: str) -> str | None:
     return None
 
 
+# Base names worth a closer look; everything else is skipped without string work.
+_CANDIDATE_NAME = re.compile(
+    r"(?i)(?:\.env|.*\.env|\.env\..*|\.npmrc|\.pypirc|_?\.?netrc|\.git-credentials|credentials|config"
+    r"|kubeconfig.*|config\.json|.*(?:credential|service|key).*\.json|application_default_credentials\.json"
+    r"|id_(?:rsa|dsa|ecdsa|ed25519)|.*\.(?:pem|key|p12|pfx|jks|keystore|ppk)|.*\.tfstate(?:\.backup)?"
+    r"|accesstokens\.json|msal_token_cache\..*)")
+
+
 def secrets(scan: ContextScan) -> list[Secret]:
     """Secret files among the sent files (names first, then a content check of candidates)."""
     found = []
+    candidate = _CANDIDATE_NAME.fullmatch
     for path, size in zip(scan.files, scan.sizes):
-        if path in scan.symlinks:
+        if not candidate(path[path.rfind("/") + 1:]) or path in scan.symlinks:
             continue
         what = classify_secret(path, os.path.join(scan.root, path))
         if what:

@@ -121,6 +121,24 @@ class SuspiciousPattern(ContextRule):
                 severity=Severity.STYLE)
 
 
+def _matching_names(pattern, by_name: dict[str, list[str]]) -> list[str]:
+    """Base names ``pattern`` matches: one regex scan over all names joined by ``/`` (which no
+    base name contains and no root-level pattern's ``*``/``?`` crosses)."""
+    if pattern.kind == "exact":
+        return [pattern.text] if pattern.text in by_name else []
+    if pattern.kind != "regexp":
+        return [name for name in by_name if pattern.match(name)]
+    names = list(by_name)
+    blob = "/".join(names)
+    finder = re.compile(r"(?<![^/])(?:" + pattern.source + r")(?![^/])")
+    starts, offset = {}, 0
+    for name in names:
+        starts[offset] = name
+        offset += len(name) + 1
+    return [starts[m.start()] for m in finder.finditer(blob)
+            if m.start() in starts and m.end() == m.start() + len(starts[m.start()])]
+
+
 class RootOnlyPattern(ContextRule):
     info = RuleInfo(
         code="DC010",
@@ -137,7 +155,11 @@ class RootOnlyPattern(ContextRule):
         if target.ignore is None:
             return
         scan = target.scan
-        nested = [p for p in [*scan.files, *scan.sent_dirs] if "/" in p]
+        by_name: dict[str, list[str]] = {}  # base name -> sent paths below the root with it
+        for path in (*scan.files, *scan.sent_dirs):
+            cut = path.rfind("/")
+            if cut >= 0:
+                by_name.setdefault(path[cut + 1:], []).append(path)
         for entry in target.ignore.lines:
             if entry.exclusion or "/" in entry.pattern or entry.pattern.startswith("**"):
                 continue
@@ -145,7 +167,8 @@ class RootOnlyPattern(ContextRule):
                 pattern = compile_pattern(entry.pattern)
             except BadPatternError:
                 continue
-            hits = sorted(p for p in nested if pattern.match(p.rsplit("/", 1)[1]) and scan.is_sent(p))
+            names = _matching_names(pattern, by_name)
+            hits = sorted(p for name in names for p in by_name[name])
             if not hits:
                 continue
             more = f" and {len(hits) - 3} more" if len(hits) > 3 else ""
