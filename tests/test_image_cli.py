@@ -190,3 +190,42 @@ def test_text_lists_largest_directories(tmp_path, capsys):
     out = capsys.readouterr().out
     section = out.split("largest directories\n", 1)[1]
     assert section.splitlines()[:3] == ["     2.9 KiB  /srv", "     2.9 KiB  /srv/app", "       100 B  /etc"]
+
+
+@pytest.mark.parametrize("created_by,keyword", [
+    ("/bin/sh -c #(nop) COPY file:ab12 in /app ", "COPY"),
+    ("/bin/sh -c #(nop)  CMD [\"sh\"]", "CMD"),
+    ("|1 VERSION=1 /bin/sh -c make", "RUN"),
+    ("/bin/sh -c apt-get update", "RUN"),
+    ("RUN /bin/sh -c pip install . # buildkit", "RUN"),
+    ("COPY . /src # buildkit", "COPY"),
+    ("ENV PATH=/venv/bin:/usr/bin", "ENV"),
+    ("WORKDIR /app", "WORKDIR"),
+])
+def test_history_keywords(created_by, keyword):
+    from dockwise.image.align import created_by_keyword
+
+    assert created_by_keyword(created_by) == keyword
+
+
+def test_buildkit_history_aligns_to_lines(tmp_path):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM python:3.12-slim AS deps\nRUN pip install flask\n\n"
+                          "FROM deps\nWORKDIR /app\nCOPY . .\nENV X=1\nRUN python -m compileall .\n"
+                          "CMD [\"python\", \"app.py\"]\n")
+    tars = [layer_tar(file(f"l{i}", 10 * (i + 1))) for i in range(6)]
+    history = [
+        {"created_by": "/bin/sh -c #(nop) ADD file:abc in / "},
+        {"created_by": "/bin/sh -c #(nop)  CMD [\"bash\"]", "empty_layer": True},
+        {"created_by": "/bin/sh -c apt-get update && rm -rf /var/lib/apt/lists/*"},
+        {"created_by": "RUN /bin/sh -c pip install flask # buildkit"},
+        {"created_by": "WORKDIR /app", "comment": "buildkit.dockerfile.v0"},
+        {"created_by": "COPY . . # buildkit"},
+        {"created_by": "ENV X=1", "empty_layer": True},
+        {"created_by": "RUN /bin/sh -c python -m compileall . # buildkit"},
+        {"created_by": "CMD [\"python\", \"app.py\"]", "empty_layer": True},
+    ]
+    layout = write_oci_layout(tmp_path / "l", tars, config=config_for(tars, history=history))
+    a = analyze(str(layout), dockerfile=str(dockerfile))
+    assert [a.dockerfile_line(layer) for layer in a.layers] == [1, 1, 2, 5, 6, 8]
+    assert [layer.base for layer in a.layers] == [True, True, False, False, False, False]
