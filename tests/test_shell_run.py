@@ -179,3 +179,32 @@ def test_backtick_escape_continuations():
     apk = script.find("apk")[0]
     assert [w.value for w in apk.operands()] == ["curl"]
     assert where(apk.operands()[0].span) == (4, 5, 4, 9)
+
+
+# ---- generated RUNs: every word's span is exactly its text in the file -------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WORDS = st.sampled_from(["apt-get", "install", "-y", "--no-install-recommends", "curl", "'a b'", '"$HOME"',
+                         "/var/lib/apt/lists/*", "ünï", "x=1", "$(id -u)", "über-pkg", "\"q 'r'\""])
+JOINERS = st.sampled_from([" ", " && ", " || ", " | ", "; "])
+BREAKS = st.sampled_from(["", " \\\n    ", " \\\n# a comment line\n  ", " \\\n\t"])
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.tuples(WORDS, JOINERS, BREAKS), min_size=1, max_size=12))
+def test_generated_runs_map_every_word_back_to_the_file(parts):
+    body = "echo "  # a leading --word would be a builder flag
+    for i, (word, joiner, brk) in enumerate(parts):
+        if i:
+            body += (brk + joiner.lstrip()) if brk else joiner
+        body += word
+    source = f"FROM alpine\nRUN {body}\n"
+    script = parse_run(runs(source)[0])
+    assert script.commands[0].name == "echo"
+    for command in script.commands:
+        span = command.span
+        for word in command.argv + command.assignments + command.prefix:
+            assert text_at(source, word.span) == word.text
+            assert span.start.offset <= word.span.start.offset <= word.span.end.offset <= span.end.offset

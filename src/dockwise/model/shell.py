@@ -440,7 +440,7 @@ _PIP = _opts("-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "
              "--only-binary", "-d", "--dest", "--upgrade-strategy", "--python")
 _RPM = _opts("-c", "--config", "--installroot", "--releasever", "--enablerepo", "--disablerepo",
              "-x", "--exclude", "-d", "--debuglevel", "-e", "--errorlevel", "--repo", "--repoid",
-             "--setopt", "--nodocs-dummy", "--forcearch", "--downloaddir", "--destdir")
+             "--setopt", "--forcearch", "--downloaddir", "--destdir")
 _CP = _opts("-t", "--target-directory", "-S", "--suffix")
 
 OPTIONS_WITH_VALUE: dict[str, frozenset[str]] = {
@@ -474,8 +474,8 @@ OPTIONS_WITH_VALUE: dict[str, frozenset[str]] = {
                  "--owner", "--group", "--mode", "--transform", "--xform"),
     "git": _opts("-C", "-c", "--git-dir", "--work-tree", "-b", "--branch", "--depth", "-o", "--origin",
                  "-j", "--jobs", "--reference", "--filter", "--template", "--separate-git-dir", "--config",
-                 "-u", "--upload-pack", "--shallow-since", "--shallow-exclude", "--recurse-submodules-dummy"),
-    "mkdir": _opts("-m", "--mode", "--context-dummy"),
+                 "-u", "--upload-pack", "--shallow-since", "--shallow-exclude"),
+    "mkdir": _opts("-m", "--mode"),
     "cp": _CP, "mv": _CP, "ln": _CP,
     "install": _opts("-m", "--mode", "-o", "--owner", "-g", "--group", "-t", "--target-directory",
                      "-S", "--suffix"),
@@ -487,7 +487,7 @@ OPTIONS_WITH_VALUE: dict[str, frozenset[str]] = {
     "adduser": _opts("-u", "--uid", "-G", "-h", "--home", "-s", "--shell", "-g", "--gecos", "--gid",
                      "--ingroup", "-k"),
     "addgroup": _opts("-g", "--gid"),
-    "usermod": _opts("-u", "-g", "-G", "-d", "-s", "-c", "-l", "-e", "-f", "-p", "-R", "-a-dummy"),
+    "usermod": _opts("-u", "-g", "-G", "-d", "-s", "-c", "-l", "-e", "-f", "-p", "-R"),
     "go": _opts("-o", "-C", "-ldflags", "-tags", "-gcflags", "-mod", "-p", "-modfile", "-asmflags",
                 "-buildmode", "-compiler", "-pkgdir", "-toolexec", "-overlay"),
     "sed": _opts("-e", "--expression", "-f", "--file"),
