@@ -208,3 +208,18 @@ def test_generated_runs_map_every_word_back_to_the_file(parts):
         for word in command.argv + command.assignments + command.prefix:
             assert text_at(source, word.span) == word.text
             assert span.start.offset <= word.span.start.offset <= word.span.end.offset <= span.end.offset
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(WORDS, min_size=1, max_size=4), min_size=1, max_size=6),
+       st.sampled_from(["<<EOF", "<<-EOF", "<<'EOF'"]), st.sampled_from(["", "\t", "\t\t"]))
+def test_generated_heredoc_runs_map_every_word_back_to_the_file(lines, marker, indent):
+    if marker != "<<-EOF":
+        indent = ""
+    body = "".join(indent + "echo " + " ".join(words) + "\n" for words in lines)
+    source = f"FROM alpine\nRUN {marker}\n{body}{indent}EOF\n"
+    script = parse_run(runs(source)[0])
+    assert [c.name for c in script.commands if not c.in_substitution] == ["echo"] * len(lines)
+    for command in script.commands:
+        for word in command.argv:
+            assert text_at(source, word.span) == word.text
