@@ -166,3 +166,9 @@ def test_unreadable_file_is_reported(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "access", lambda p, m: not str(p).endswith("locked.db") and real_access(p, m))
     found = by_code(findings(tmp_path), "DC009")
     assert len(found) == 1 and "locked.db" in found[0].message and "permission denied" in found[0].message
+
+
+def test_heavy_directory_excluded_with_deliberate_exception_is_not_reported(tmp_path):
+    make(tmp_path, {".dockerignore": "node_modules\n!node_modules/patched\n",
+                    "node_modules/patched/i.js": "x", "node_modules/other/i.js": "x"})
+    assert by_code(findings(tmp_path), "DC002") == []

@@ -96,11 +96,13 @@ def directory_totals(scan: ContextScan) -> dict[str, tuple[int, int]]:
 
 
 def heavy_dirs(scan: ContextScan, totals: dict[str, tuple[int, int]] | None = None) -> list[HeavyDir]:
-    """Known heavy directories that are (at least partly) sent; outermost only."""
+    """Known heavy directories that are sent (not excluded); outermost only."""
     totals = totals if totals is not None else directory_totals(scan)
     found: list[HeavyDir] = []
     taken: list[str] = []
-    candidates = {p for p in (*scan.sent_dirs, *totals) if p.rsplit("/", 1)[-1] in HEAVY_DIRS}
+    # Only directories that are themselves sent: one that is excluded but has a few files
+    # re-included by `!` exceptions is the user's deliberate choice.
+    candidates = {p for p in scan.sent_dirs if p.rsplit("/", 1)[-1] in HEAVY_DIRS}
     for path in sorted(candidates):
         name = path.rsplit("/", 1)[-1]
         if any(path.startswith(t + "/") for t in taken):
