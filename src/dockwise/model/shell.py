@@ -663,7 +663,7 @@ class _Builder:
         self.cwd: str | None = script.workdir
         self.multiline = b"\n" in data
         self.swallowed: list[int] = []  # byte offsets of newlines tree-sitter took for blanks
-        text = script.text
+        text = self.text = script.text
         if len(data) == len(text):
             self.char = None  # ASCII: byte offsets are character offsets
         else:
@@ -679,9 +679,9 @@ class _Builder:
 
     def word(self, node: Any) -> Word:
         start, end = node.start_byte, node.end_byte
-        text = self.data[start:end].decode("utf-8", "replace")
         if self.char is not None:
             start, end = self.char[start], self.char[end]
+        text = self.text[start:end]
         kind = node.type
         return Word(text, _literal(node, text, kind), start, end, self.span_of, kind)
 
