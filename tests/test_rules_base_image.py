@@ -80,3 +80,24 @@ def test_floating_version_from_an_arg_default_is_reported_at_the_default():
     found = check_text('ARG PY_VERSION="3"\nFROM python:${PY_VERSION}-slim\n', "DW101")
     assert where(found) == [(1, 16, 19), (2, 6, 31)]
     assert found[0].message.startswith("ARG PY_VERSION defaults to `3`, which makes")
+
+
+ARG_FROMS = ("ARG TAG\nARG VARIANT\nARG GOOD=3.20.3\n"
+             "FROM busybox:${TAG} AS a\n"
+             "FROM busybox:stable${VARIANT} AS b\n"
+             "FROM alpine:${TAG:-3.14} AS c\n"
+             "FROM node:22${NOPE} AS d\n"
+             "FROM --platform=$BUILDPLATFROM alpine:${GOOD} AS e\n"
+             "FROM --platform=$BUILDPLATFORM ${TARGETARCH}/alpine:${GOOD}\n")
+
+
+def test_undefined_arg_in_from_points_at_the_reference_and_the_platform_flag():
+    found = check_text(ARG_FROMS, "DW103")
+    assert where(found) == [(7, 13, 20), (8, 6, 31)]
+    assert "ARG NOPE" in found[0].message
+
+
+def test_arg_default_that_leaves_an_invalid_image():
+    found = check_text(ARG_FROMS, "DW104")
+    assert where(found) == [(4, 6, 20)]
+    assert "`busybox:`" in found[0].message and "give ARG TAG a default" in found[0].message
