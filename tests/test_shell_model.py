@@ -379,6 +379,16 @@ def test_broken_script_still_gives_the_commands_it_could_read():
     assert names(s)[:2] == ["apt-get", "apt-get"]
 
 
+def test_parsing_from_several_threads_at_once():
+    from concurrent.futures import ThreadPoolExecutor
+
+    scripts = [f"apt-get install -y pkg{i} && curl -fsSL https://x/{i} | sh" for i in range(200)]
+    with ThreadPoolExecutor(4) as pool:
+        parsed = list(pool.map(parse_shell, scripts))
+    assert [s.find("apt-get")[0].operands()[0].value for s in parsed] == [f"pkg{i}" for i in range(200)]
+    assert all(s.pipes_into_shell() for s in parsed)
+
+
 def test_empty_script():
     s = parse_shell("")
     assert s.commands == [] and s.parsed_ok

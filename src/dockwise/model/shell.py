@@ -20,6 +20,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -40,17 +41,23 @@ BRACE_SHELLS = frozenset({"bash", "zsh", "ksh", "mksh"})
 # --------------------------------------------------------------------------------------------
 # tree-sitter, loaded once and only when a script is parsed
 
-_PARSER: Any = None
+_LANGUAGE: Any = None
+_LOCAL = threading.local()  # a tree-sitter Parser must not be shared between threads
 
 
 def _parser() -> Any:
-    global _PARSER
-    if _PARSER is None:
-        import tree_sitter_bash
+    """This thread's tree-sitter parser for bash, built on first use."""
+    global _LANGUAGE
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
         from tree_sitter import Language, Parser
 
-        _PARSER = Parser(Language(tree_sitter_bash.language()))
-    return _PARSER
+        if _LANGUAGE is None:
+            import tree_sitter_bash
+
+            _LANGUAGE = Language(tree_sitter_bash.language())
+        parser = _LOCAL.parser = Parser(_LANGUAGE)
+    return parser
 
 
 # --------------------------------------------------------------------------------------------
