@@ -480,8 +480,9 @@ def _wget_has(command, option: str) -> bool:
 
 
 def _is_single_command(script) -> bool:
-    """One command, as hadolint counts: a pipeline, a list or a `$(...)` makes several."""
-    return len(script.commands) == 1
+    """At most one command, as hadolint counts: a pipeline, a list or a `$(...)` makes several;
+    a command whose name is an expansion (`${DIR}/bin/tool`) is not counted."""
+    return sum(1 for c in script.commands if c.name is not None) <= 1
 
 
 def _mounts(instr) -> list[str]:
