@@ -13,6 +13,23 @@ character indices and handed to the instruction's ``span_of`` so every :class:`W
 
 Shells that are not POSIX-like (``SHELL ["powershell", ...]``, ``["cmd", "/S", "/C"]``) are
 recognised and left unparsed: ``ShellScript.posix`` is False and ``commands`` is empty.
+
+::
+
+    script = parse_run(instr, shell=state.shell, workdir=None)  # shell form, heredoc, exec form
+    script = parse_shell("apt-get update && apt-get install -y curl")  # spans None without span_of
+    script.posix, script.parsed_ok, script.language, script.exec_form, script.commands
+    script.find("apt-get")            # by effective name;  script.mentions("sudo") wrappers too
+    script.invocations("apk")         # Invocation(command, subcommand, options, operands)
+    script.removes("/var/lib/apt/lists/*", after=command)   # rm -rf, find -delete, globs, parents
+    script.pipes_into_shell()         # curl|sh, wget -O-|bash, sh -c "$(curl)", bash <(curl)
+    script.writes()                   # Write(word, path, kind, command): downloads, > file, tar -C, ...
+    Command: name argv args span connector in_pipeline in_condition in_substitution wrappers
+             prefix assignments redirects pipeline pipeline_index cwd
+             has_option() option() option_value() subcommand() operands() positionals() options()
+    Word: text value span start end kind
+
+ShellCheck over these scripts lives in :mod:`dockwise.model.shellcheck`.
 """
 
 from __future__ import annotations
