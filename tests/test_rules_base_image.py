@@ -101,3 +101,8 @@ def test_arg_default_that_leaves_an_invalid_image():
     found = check_text(ARG_FROMS, "DW104")
     assert where(found) == [(4, 6, 20)]
     assert "`busybox:`" in found[0].message and "give ARG TAG a default" in found[0].message
+
+
+def test_quoted_arg_defaults_are_processed_like_buildkit():
+    text = 'ARG BASE="ubuntu:24.04"\nARG TAG=3.20.3\nARG IMG="alpine:$TAG"\nFROM $BASE AS a\nFROM ${IMG}\n'
+    assert check_text(text, "DW104") == []

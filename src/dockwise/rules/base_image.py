@@ -276,6 +276,9 @@ PLATFORM_PLACEHOLDERS = {
 
 def global_arg_defaults(target: CheckTarget) -> tuple[set[str], dict[str, str]]:
     """(declared global ARG names, their defaults) -- the ARGs before the first FROM."""
+    from dockwise.errors import DockwiseError
+    from dockwise.syntax.words import process_word
+
     declared: set[str] = set()
     defaults: dict[str, str] = {}
     for instr in target.dockerfile.instructions:
@@ -285,8 +288,11 @@ def global_arg_defaults(target: CheckTarget) -> tuple[set[str], dict[str, str]]:
             for arg in instr.args:
                 name, eq, value = arg.partition("=")
                 declared.add(name)
-                if eq:
-                    defaults[name] = value
+                if eq:  # BuildKit processes the default as a word: quotes go, earlier ARGs expand
+                    try:
+                        defaults[name] = process_word(value, defaults, target.dockerfile.escape).text
+                    except DockwiseError:
+                        defaults[name] = value
     return declared, defaults
 
 
