@@ -441,3 +441,11 @@ def test_redeclaring_a_value_less_global_arg_does_not_hide_an_env():
     m = model_of("ARG X\nFROM alpine\nENV X=env\nARG X\nLABEL a=$X\n")
     assert m.expand("$X", instr(m, "LABEL")) == Value("env")
     assert not m.state_at(instr(m, "LABEL")).args["X"].known
+
+
+def test_stage_lineage_and_root_image():
+    m = model_of("FROM python:3.12 AS base\nFROM base AS deps\nFROM deps AS final\nFROM scratch AS other\n")
+    base, deps, final, other = m.stages
+    assert final.lineage == [final, deps, base]
+    assert final.root is base and final.root.base_ref.familiar == "python:3.12"
+    assert other.lineage == [other] and other.root.is_scratch

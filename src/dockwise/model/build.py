@@ -126,6 +126,21 @@ class Stage(Record):
     def line(self) -> int:
         return self.from_instruction.line
 
+    @property
+    def lineage(self) -> list["Stage"]:
+        """This stage and the stages it is built FROM, nearest first."""
+        chain: list[Stage] = []
+        stage: Stage | None = self
+        while stage is not None and stage not in chain:
+            chain.append(stage)
+            stage = stage.base_stage
+        return chain
+
+    @property
+    def root(self) -> "Stage":
+        """The first stage of the lineage: the one built FROM an image (or scratch)."""
+        return self.lineage[-1]
+
 
 class StageEdge(Record):
     """``dst`` reads ``src`` (``kind``: "from", "copy" or "mount") at ``instruction``."""
