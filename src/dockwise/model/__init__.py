@@ -15,9 +15,9 @@
 
     Value(text, known, unknown, undeclared, error)     # unknown references kept as written
     Stage(index, name, from_instruction, base, base_ref, base_stage, is_scratch, platform,
-          instructions, is_final, end_state, label)
-    InstructionState(stage, user, workdir, shell, env, args, workdir_known, user_instruction,
-                     variables)
+          instructions, is_final, end_state, label, lineage, root)
+    InstructionState(stage, user, workdir, shell, env, args, workdir_known, workdir_set,
+                     user_instruction, variables)
 
 See :mod:`dockwise.model.build` for the semantics, :mod:`.imageref` for image references,
 :mod:`dockwise.syntax.words` for the word lexer and :mod:`.shell` for the RUN shell model.
