@@ -106,3 +106,12 @@ def test_arg_default_that_leaves_an_invalid_image():
 def test_quoted_arg_defaults_are_processed_like_buildkit():
     text = 'ARG BASE="ubuntu:24.04"\nARG TAG=3.20.3\nARG IMG="alpine:$TAG"\nFROM $BASE AS a\nFROM ${IMG}\n'
     assert check_text(text, "DW104") == []
+
+
+def test_redundant_target_platform_is_removed_by_the_fix():
+    text = "FROM --platform=$TARGETPLATFORM alpine:3.20.3 AS run\nFROM --platform=$BUILDPLATFORM golang:1.23.4\n"
+    found = check_text(text, "DL3065")
+    assert where(found) == [(1, 6, 32)]
+    edit = found[0].fix.edits[0]
+    assert text[:edit.start] + edit.replacement + text[edit.end:] == (
+        "FROM alpine:3.20.3 AS run\nFROM --platform=$BUILDPLATFORM golang:1.23.4\n")

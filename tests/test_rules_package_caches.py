@@ -108,3 +108,12 @@ def test_pipenv_cache():
             "RUN --mount=type=cache,target=/root/.cache pipenv sync --system\n"
             "RUN pipenv install --system && rm -rf /root/.cache/pipenv\n")
     assert where(check_text(text, "DW804")) == [(2, 52, 66)]
+
+
+def test_go_pins():
+    text = ("FROM golang:1.23.4\nRUN go install golang.org/x/tools/gopls@latest ./cmd/...\n"
+            "RUN go run example.com/gen@v1.2.3 input.txt && go get -tool example.com/lint\n"
+            "RUN go install -ldflags=-s example.com/tool@v0.3.0\n")
+    found = check_text(text, "DL3062")
+    assert where(found) == [(2, 16, 47), (3, 61, 77)]
+    assert found[0].message.startswith("`golang.org/x/tools/gopls` is installed without a version")

@@ -394,3 +394,33 @@ class InvalidDefaultArgInFrom(DockerfileRule):
                     f"with the ARG defaults, `FROM {text}` becomes `{result}`, which is not a valid image "
                     f"reference: a plain `docker build` (no --build-arg) fails; {advice}.",
                     instr.span_of(start, end))
+
+
+class RedundantTargetPlatform(DockerfileRule):
+    info = RuleInfo(
+        code="DL3065", name="redundant-target-platform", severity=Severity.WARNING,
+        summary="`FROM --platform=$TARGETPLATFORM` is the default; drop the flag.",
+        rationale="A stage already builds for the target platform; spelling it out adds noise and hides "
+                  "the stages where `--platform` matters (`$BUILDPLATFORM` for cross-compiling builders).",
+        bad_example="FROM --platform=$TARGETPLATFORM alpine:3.20.3",
+        good_example="FROM alpine:3.20.3",
+        aliases=("hadolint:DL3065", "buildkit:RedundantTargetPlatform"),
+        fixable=True,
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        from dockwise.findings import Edit, Fix
+
+        source = target.dockerfile.source
+        for stage in target.model.stages:
+            flag = stage.from_instruction.flag("platform")
+            if flag is None or flag.value not in ("$TARGETPLATFORM", "${TARGETPLATFORM}"):
+                continue
+            end = flag.span.end.offset
+            while end < len(source) and source[end] in " \t":
+                end += 1
+            yield target.finding(
+                self.info,
+                f"`{flag.raw}` repeats the default (every stage builds for the target platform); remove it "
+                "so the stages where --platform matters (`$BUILDPLATFORM` builders) stand out.",
+                flag.span, fix=Fix("remove the redundant --platform", (Edit(flag.span.start.offset, end, ""),)))
