@@ -68,6 +68,12 @@ class Scope:
         self.variables = variables
         self._known: dict[str, str] | None = None
 
+    @property
+    def _lookup(self) -> "_KnownLookup":
+        """What the lexer reads variables through: no dict is built per scope, so a file with
+        many ENV/ARG lines stays linear."""
+        return _KnownLookup(self.variables)
+
     def known(self) -> dict[str, str]:
         """Name -> text for every variable whose value is known."""
         if self._known is None:
@@ -80,7 +86,7 @@ class Scope:
     def expand(self, text: str, escape: str = "\\") -> Value:
         """BuildKit's expansion of ``text`` here; unknown references stay verbatim."""
         try:
-            result = process_word(text, self.known(), escape, keep_unknown=True)
+            result = process_word(text, self._lookup, escape, keep_unknown=True)
         except ExpansionError as exc:
             return Value(text, known=False, error=exc.message)
         if not result.unknown:
@@ -94,7 +100,7 @@ class Scope:
         expand to "" (None if BuildKit rejects the text). For checks such as "the default
         value makes an invalid FROM"; everything else should use :meth:`expand`."""
         try:
-            return process_word(text, self.known(), escape).text
+            return process_word(text, self._lookup, escape).text
         except ExpansionError:
             return None
 
@@ -103,7 +109,7 @@ class Scope:
 
         A word holding an unknown reference (left verbatim) is an unknown Value naming it."""
         try:
-            result = process_word(text, self.known(), escape, keep_unknown=True, split=True)
+            result = process_word(text, self._lookup, escape, keep_unknown=True, split=True)
         except ExpansionError as exc:
             return [Value(text, known=False, error=exc.message)]
         if not result.unknown:
@@ -121,3 +127,18 @@ class Scope:
         undeclared = tuple(name for name in unknown if name not in self.variables)
         return Value(word, known=False, unknown=unknown, undeclared=undeclared)
 
+
+
+class _KnownLookup:
+    """``get(name)`` -> the text of a known variable, None for an unknown or absent one."""
+
+    __slots__ = ("variables",)
+
+    def __init__(self, variables: dict[str, Value]) -> None:
+        self.variables = variables
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        value = self.variables.get(name)
+        if value is None or not value.known:
+            return default
+        return value.text
