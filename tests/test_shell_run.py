@@ -104,6 +104,50 @@ def test_heredoc_written_to_a_file_with_tab_stripping():
     assert text_at(source, script.writes()[0].span) == "/etc/motd"
 
 
+def test_heredoc_fed_to_a_shell_is_shell_code():
+    source = "FROM alpine\nRUN bash -eux <<EOF\napk add --no-cache curl\ncurl -fsSL https://x | sh\nEOF\n"
+    script = parse_run(runs(source)[0])
+    assert [c.name for c in script.commands] == ["bash", "apk", "curl", "sh"]
+    assert text_at(source, script.commands[1].span) == "apk add --no-cache curl"
+    assert script.pipes_into_shell()
+    assert [r.operator for r in script.commands[0].redirects] == ["<<"]
+
+
+def test_heredoc_marker_before_the_command():
+    source = "FROM python\nRUN <<PY python3 -\nimport os\nPY\n"
+    script = parse_run(runs(source)[0])
+    (python,) = script.commands
+    assert python.name == "python3" and text_at(source, python.span) == "python3 -"
+    assert python.redirects[0].heredoc.name == "PY"
+
+
+def test_unquoted_data_heredoc_runs_its_substitutions_quoted_does_not():
+    unquoted = "FROM alpine\nRUN cat <<EOF > /etc/build-info\nbuilt on $(uname -m) by `id -un`\nEOF\n"
+    quoted = "FROM alpine\nRUN cat <<'EOF' > /etc/build-info\nbuilt on $(uname -m)\nEOF\n"
+    script = parse_run(runs(unquoted)[0])
+    assert [c.name for c in script.commands] == ["cat", "uname", "id"]
+    assert text_at(unquoted, script.find("uname")[0].span) == "uname -m"
+    assert [c.name for c in parse_run(runs(quoted)[0]).commands] == ["cat"]
+
+
+@pytest.mark.corpus
+def test_buildkit_heredoc_shapes():
+    import json
+
+    cases = json.loads((corpus_dir("buildkit-heredoc") / "heredoc_cases.json").read_text())
+    source = cases["extract_heredocs"]["dockerfile"]
+    got = {}
+    for run in runs(source):
+        script = parse_run(run)
+        got[run.body] = [text_at(source, c.span) for c in script.commands]
+    assert got["<<COPY"] == ["echo hello world", "echo foo bar"]
+    assert got["<<-UNINDENT"] == ["baz", "quux"]
+    assert got["<<COMPLEX python3"] == ["python3"]
+    assert got["<<eo'f'"] == ["echo foo"]
+    assert got["<<'one two'"] == ["echo bar"]
+    assert got["3<<EMPTY2"] == [] and got["<<  EOF  > foo"] == [] and got["<<$EOF"] == []
+
+
 def test_exec_form_is_one_command_with_json_word_spans():
     source = 'FROM debian\nRUN ["apt-get", "install", "-y", "curl"]\n'
     script = parse_run(runs(source)[0])

@@ -121,6 +121,7 @@ class Redirect:
     operator: str  # ">", ">>", "&>", "<", "<<", "<<<", ">&", ...
     target: Word | None  # the file (None for heredocs without a target)
     fd: str | None = None  # "2" in 2>/dev/null
+    heredoc: Any = None  # for a RUN heredoc (`RUN python3 <<EOF`): the syntax tree's Heredoc
 
     @property
     def writes_file(self) -> bool:
@@ -678,7 +679,7 @@ _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirec
 class _Builder:
     """Walks one tree iteratively and collects commands in source order."""
 
-    def __init__(self, script: ShellScript, data: bytes) -> None:
+    def __init__(self, script: ShellScript, data: bytes, text: str) -> None:
         self.script = script
         self.data = data
         self.span_of = script._span_of
@@ -687,7 +688,7 @@ class _Builder:
         self.cwd: str | None = script.workdir
         self.multiline = b"\n" in data
         self.swallowed: list[int] = []  # byte offsets of newlines tree-sitter took for blanks
-        text = self.text = script.text
+        self.text = text
         if len(data) == len(text):
             self.char = None  # ASCII: byte offsets are character offsets
         else:
@@ -991,14 +992,17 @@ def parse_shell(script: str, span_of: SpanOf | None = None, *,
     return result
 
 
-def _fill(result: ShellScript) -> None:
-    data = result.text.encode("utf-8", "surrogatepass")
+def _fill(result: ShellScript, text: str | None = None) -> None:
+    """Parse ``text`` (default: the script's text; a same-length stand-in where parts of the
+    script are not shell code) into ``result.commands``."""
+    text = result.text if text is None else text
+    data = text.encode("utf-8", "surrogatepass")
     for _ in range(16):
         tree = _parser().parse(data)
         root = tree.root_node
         result.parsed_ok = not root.has_error
         result.commands = []
-        builder = _Builder(result, data)
+        builder = _Builder(result, data, text)
         builder.run(root)
         if not builder.swallowed:
             return
@@ -1024,33 +1028,101 @@ def parse_run(instr: "Instruction", shell: Iterable[str] | None = None, *,
     return parse_shell(instr.body, instr.span_of, shell=shell_argv, workdir=workdir)
 
 
-_HEREDOC_ONLY = re.compile(r"""\s*<<-?\s*(["']?)([^\s"'<>|&;]+)\1\s*""")
 _SHEBANG = re.compile(r"#!\s*(\S+)(?:[ \t]+(\S+))?")
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _marker_text(instr: "Instruction", heredoc: Any) -> str:
+    """The ``<<EOF`` word as written on the instruction line."""
+    base = instr.span.start.offset
+    return instr.source[heredoc.marker_span.start.offset - base:heredoc.marker_span.end.offset - base]
 
 
 def _parse_heredoc_run(instr: "Instruction", shell: tuple[str, ...], workdir: str | None) -> ShellScript:
     body = instr.body
-    if _HEREDOC_ONLY.fullmatch(body) and len(instr.heredocs) == 1:
+    markers = [_marker_text(instr, h) for h in instr.heredocs]
+    if len(markers) == 1 and markers[0] and body.strip() == markers[0] and markers[0].startswith("<<"):
         # `RUN <<EOF`: BuildKit runs the body itself as the script (or through its shebang).
         heredoc = instr.heredocs[0]
         program = _shebang_program(heredoc.content)
         span_of = _heredoc_span_of(instr, heredoc)
         if program is not None and program not in POSIX_SHELLS:
-            result = ShellScript(heredoc.content, shell=shell, posix=False, language=program, span_of=span_of)
-            return result
+            return ShellScript(heredoc.content, shell=shell, posix=False, language=program, span_of=span_of)
         return parse_shell(heredoc.content, span_of, shell=(program,) if program else shell, workdir=workdir)
-    # `RUN python3 <<EOF` / `RUN cat <<EOF > file`: the shell gets the line plus the heredoc bodies.
-    text = body
+    return _parse_mixed_heredoc_run(instr, shell, workdir, markers)
+
+
+def _parse_mixed_heredoc_run(instr: "Instruction", shell: tuple[str, ...], workdir: str | None,
+                             markers: list[str]) -> ShellScript:
+    """`RUN python3 <<EOF`, `RUN cat <<EOF > file`: the shell gets the line, then the bodies.
+
+    tree-sitter-bash misreads heredocs in several BuildKit-valid shapes (``<<EOF cmd``,
+    ``3<<EOF``, ``<<eo'f'``), so the line is parsed with its ``<<EOF`` markers blanked out and
+    each body is attached to the command it feeds. A body fed to a shell (``bash <<EOF``) is
+    shell code and is parsed in place; any other body is data."""
+    body = instr.body
+    blanked, positions = body, []
+    for marker in markers:
+        at = blanked.find(marker) if marker else -1
+        if at >= 0:
+            blanked = blanked[:at] + " " * len(marker) + blanked[at + len(marker):]
+        positions.append(at)
+    result = parse_shell(blanked, instr.span_of, shell=shell, workdir=workdir)
+    if not result.posix:
+        result.text = body
+        return result
+    feeds = [_fed_command(result.commands, at, len(body)) for at in positions]
+    shell_fed = [c is not None and c.name in POSIX_SHELLS and not c.has_option("-c") for c in feeds]
+    text, parse_text = body, blanked
     segments: list[tuple[int, int, SpanOf]] = [(0, len(body), instr.span_of)]
-    for heredoc in instr.heredocs:
-        text += "\n"
+    data_ranges: list[tuple[int, int]] = []  # bodies parsed only for their $(...) (unquoted data)
+    for heredoc, is_code in zip(instr.heredocs, shell_fed):
+        text, parse_text = text + "\n", parse_text + "\n"
         start = len(text)
         text += heredoc.content
+        substitutes = not heredoc.quoted and ("$(" in heredoc.content or "`" in heredoc.content)
+        if is_code or substitutes:
+            parse_text += heredoc.content
+            if not is_code:
+                data_ranges.append((start, len(text)))
+        else:
+            parse_text += _NOT_NEWLINE.sub(" ", heredoc.content)
         segments.append((start, len(text), _heredoc_span_of(instr, heredoc)))
-        if not heredoc.content.endswith("\n") and heredoc.content:
-            text += "\n"
-        text += heredoc.name
-    return parse_shell(text, _join_segments(segments), shell=shell, workdir=workdir)
+        if heredoc.content and not heredoc.content.endswith("\n"):
+            text, parse_text = text + "\n", parse_text + "\n"
+        text, parse_text = text + heredoc.name + "\n", parse_text + " " * len(heredoc.name) + "\n"
+    result.text = text
+    result._span_of = _join_segments(segments)
+    if any(shell_fed) or data_ranges:
+        _fill(result, parse_text)
+        # in a data body only what $(...) runs is a command (an unquoted heredoc expands it)
+        result.commands = [c for c in result.commands if c.in_substitution
+                           or not any(lo <= c.start < hi for lo, hi in data_ranges)]
+        feeds = [_fed_command(result.commands, at, len(body)) for at in positions]
+    for heredoc, command in zip(instr.heredocs, feeds):
+        if command is not None:
+            command.redirects.append(Redirect("<<-" if heredoc.chomp else "<<", None, heredoc=heredoc))
+    return result
+
+
+def _fed_command(commands: list[Command], at: int, limit: int) -> Command | None:
+    """The command whose stdin a heredoc marker at ``at`` feeds: the one around it, else the
+    first one after it (``<<EOF python3``), else the last one before it (all on the line,
+    which ends at ``limit``)."""
+    if at < 0:
+        return None
+    before = None
+    for command in commands:
+        if command.start >= limit:
+            break
+        if command.in_substitution:
+            continue
+        if command.start <= at <= command.end:
+            return command
+        if command.start > at:
+            return command
+        before = command
+    return before
 
 
 def _shebang_program(content: str) -> str | None:
