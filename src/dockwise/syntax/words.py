@@ -92,6 +92,8 @@ def process_word(word: str, env: Mapping[str, str], escape: str = "\\", *,
     """Expand ``word`` the way BuildKit's ``ProcessWord`` does (one word, spaces kept); with
     ``split`` also fill :attr:`ExpandResult.words` the way ``ProcessWords`` splits.
 
+    ``env`` is only read through ``env.get(name)`` (None: not set), so any lookup object will do.
+
     Raises :class:`ExpansionError` for what BuildKit rejects.
     """
     return _process(word, env, escape, keep_unknown, split)
