@@ -168,7 +168,11 @@ def test_every_rule_of_these_families_declares_well_formed_aliases():
         assert isinstance(rule.info.aliases, tuple), rule.info.code
         for alias in rule.info.aliases:
             tool, _, code = alias.partition(":")
-            assert tool == "hadolint" and code.startswith("DL") and len(code) == 6, (rule.info.code, alias)
+            assert tool in ("hadolint", "buildkit"), (rule.info.code, alias)
+            if tool == "hadolint":
+                assert code.startswith("DL") and len(code) == 6, (rule.info.code, alias)
+            else:
+                assert code[:1].isupper() and code.isalnum(), (rule.info.code, alias)
         if rule.info.code.startswith("DL"):
             assert f"hadolint:{rule.info.code}" in rule.info.aliases
 
