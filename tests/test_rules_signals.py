@@ -107,3 +107,13 @@ def test_sh_c_with_exec_or_an_init_passes():
 
 def test_single_command_sh_c_passes():
     assert check_text('FROM python:3.12\nCMD ["sh", "-c", "python app.py"]\n', "DW602") == []
+
+
+def test_exec_inside_a_branch_counts_and_a_bare_exec_redirection_does_not(tmp_path):
+    branch = '#!/bin/sh\nif [ "$1" = web ]; then\n  exec gunicorn app:app\nfi\nexec "$@"\n'
+    path = write_context(tmp_path, branch, DOCKERFILE)
+    assert check_text(DOCKERFILE, "DW601", path=path) == []
+    redirect_only = '#!/bin/sh\nexec >/proc/1/fd/1 2>&1\npython app.py\n'
+    path = write_context(tmp_path, redirect_only, DOCKERFILE)
+    found = check_text(DOCKERFILE, "DW601", path=path)
+    assert len(found) == 1 and "`python app.py`" in found[0].message

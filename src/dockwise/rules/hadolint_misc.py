@@ -382,13 +382,14 @@ class CopyRelativeWithoutWorkdir(DockerfileRule):
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         model = target.model
+        outer_of = {id(i.onbuild): i for i in model.dockerfile.instructions if i.onbuild is not None}
         for instr in all_instructions(model):
             if instr.keyword != "COPY" or instr.heredocs:
                 continue
             words = instruction_words(instr, target.dockerfile.escape)
             if len(words) < 2 or _absolute(words[-1]):
                 continue
-            outer = _outer(model, instr)
+            outer = outer_of.get(id(instr), instr)
             stage = model.stage_of(outer)
             if stage is not None and _sets_workdir(target, stage, outer):
                 continue
@@ -401,14 +402,6 @@ class CopyRelativeWithoutWorkdir(DockerfileRule):
                 f"`{dest.value}` is relative but no WORKDIR is set in this stage, so it lands in "
                 "the base image's working directory; set `WORKDIR /app` first or use an absolute path",
                 word_span(instr, dest))
-
-
-def _outer(model, nested):
-    """The top-level instruction (the ONBUILD) that holds ``nested``."""
-    for instr in model.dockerfile.instructions:
-        if instr.onbuild is nested:
-            return instr
-    return nested
 
 
 class UseraddHighUidWithoutNoLogInit(DockerfileRule):

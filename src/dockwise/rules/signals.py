@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -115,9 +114,6 @@ def _copy_sources_of(target: CheckTarget, dest_path: str, final) -> list[str]:
     return found
 
 
-EXEC_LINE = re.compile(r"^\s*(?:[^#\n]*?(?:&&|;|\bthen|\belse|\bdo)\s*)?exec\s+[^\s>&<]", re.MULTILINE)
-
-
 @lru_cache(maxsize=256)
 def _script_text(path: str, mtime: float) -> str | None:
     try:
@@ -138,6 +134,16 @@ def _read_script(path: str) -> str | None:
     if not os.path.isfile(path):
         return None
     return _script_text(path, mtime)
+
+
+def _execs_a_program(script_text: str) -> bool:
+    """True if the script hands PID 1 over: `exec prog ...` (not a bare `exec` redirection)."""
+    from dockwise.model.shell import parse_shell
+
+    script = parse_shell(script_text)
+    if not script.posix:
+        return True  # not a POSIX shell script: no opinion
+    return any("exec" in c.wrappers and c.argv for c in script.commands)
 
 
 def _last_command_line(text: str) -> str:
@@ -196,7 +202,7 @@ class EntrypointScriptWithoutExec(DockerfileRule):
         context = os.path.dirname(os.path.abspath(target.path))
         for source in _copy_sources_of(target, _resolve(script.value, workdir), final):
             text = _read_script(os.path.join(context, source))
-            if text is None or EXEC_LINE.search(text):
+            if text is None or _execs_a_program(text):
                 continue
             last = _last_command_line(text)
             yield target.finding(
@@ -251,7 +257,7 @@ class ShellAsPid1(DockerfileRule):
 
         script = parse_shell(text)
         commands = [c for c in script.commands if not c.in_condition]
-        if len(commands) < 2 or any(c.name == "exec" for c in script.commands) or "exec " in text:
+        if len(commands) < 2 or any("exec" in c.wrappers for c in script.commands):
             return
         yield target.finding(
             self.info,
