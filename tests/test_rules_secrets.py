@@ -30,7 +30,9 @@ def test_secret_names(name):
 
 
 @pytest.mark.parametrize("name", ["PUBLIC_KEY", "TOKEN_FILE", "DB_PASSWORD_FILE", "PATH", "KEYBOARD",
-                                  "MONKEY", "GPG_KEY", "TOKENIZER", "SECRETS_DIR"])
+                                  "MONKEY", "GPG_KEY", "TOKENIZER", "SECRETS_DIR",
+                                  "SSH_AUTH_SOCK", "OAUTH2_TOKEN_ENDPOINT", "MYSQL_ALLOW_EMPTY_PASSWORD",
+                                  "APT_KEY_DONT_WARN_ON_DANGEROUS_USAGE"])
 def test_names_that_are_not_secrets(name):
     assert not secret_looking_name(name)
 
@@ -82,3 +84,9 @@ def test_whole_context_copy_is_left_to_the_context_check(tmp_path):
     text = "FROM python:3.12\nCOPY . /app\n"
     dockerfile.write_text(text)
     assert check_text(text, "DW913", path=str(dockerfile)) == []
+
+
+def test_a_path_to_the_secret_or_a_switch_is_not_the_secret():
+    text = ("FROM alpine:3.20\nENV GOOGLE_APPLICATION_CREDENTIALS=/run/secrets/gcp.json\n"
+            "ENV REDIS_PASSWORD=yes\nENV REDIS_PASSWORD=s3cr3t\n")
+    assert where(check_text(text, "DW911")) == [(4, 5, 19)]

@@ -21,8 +21,13 @@ ADVICE = "pass it at build time with `RUN --mount=type=secret,id=…` (or at run
 SECRET_NAME = re.compile(
     r"(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)")
 # BuildKit allows "public"; dockwise also allows names that hold a *reference* to a secret
-# (`*_FILE`, `*_PATH`, `*_DIR`, `*_URL`) and GPG/PGP key fingerprints (public by design).
-ALLOWED_NAME = re.compile(r"(?i)(?:_|^)(?:public|file|path|dir|url|gpg|pgp|fingerprint)(?:_|$)")
+# (`*_FILE`, `*_PATH`, `*_DIR`, `*_URL`, `*_ENDPOINT`, `SSH_AUTH_SOCK`), GPG/PGP key fingerprints
+# (public by design) and settings *about* a secret (`ALLOW_EMPTY_PASSWORD`, `AUTH_TYPE`).
+ALLOWED_NAME = re.compile(
+    r"(?i)(?:_|^)(?:public|file|path|dir|url|endpoint|sock|socket|gpg|pgp|fingerprint|allow|dont|"
+    r"empty|usage|enable|enabled|disable|disabled|method|mode|type|length|policy|prompt)(?:_|$)")
+# Values that cannot be the secret itself: a path to it, or an on/off switch.
+NOT_A_SECRET_VALUE = re.compile(r"(?i)^(?:/.*|true|false|yes|no|on|off|0|1)$")
 
 
 def secret_looking_name(name: str) -> bool:
@@ -82,6 +87,8 @@ class SecretNameInArgOrEnv(DockerfileRule):
                 continue
             for pair in assignments(instr, target.dockerfile.escape):
                 if not secret_looking_name(pair.name_text):
+                    continue
+                if pair.value and NOT_A_SECRET_VALUE.match(pair.value.strip()):
                     continue
                 where = ("is stored in the image config (`docker inspect` shows it)"
                          if instr.keyword == "ENV" else "is recorded in the image history of every RUN that uses it")
