@@ -132,3 +132,29 @@ def test_suggested_fixes_become_file_edits():
 def test_plain_scripts_have_no_edits():
     (f,) = [f for f in check_scripts([parse_shell("cp $SRC /x/")]) if f.code == "SC2086"]
     assert f.span is None and f.edits == ()
+
+
+@pytest.mark.corpus
+def test_corpus_findings_and_edits_stay_inside_their_run():
+    import random
+
+    from tests.conftest import corpus_dir
+
+    parser = pytest.importorskip("dockwise.syntax.parser")
+    from dockwise.model.shell import parse_run
+
+    files = sorted(p for p in corpus_dir("real").rglob("*") if p.is_file() and p.suffix not in (".md", ".json"))
+    runs = []
+    for path in random.Random(7).sample(files, 150):
+        try:
+            runs.extend(i for i in parser.parse(path.read_text(encoding="utf-8")).instructions
+                        if i.keyword == "RUN")
+        except (UnicodeDecodeError, DockwiseError):
+            continue
+    found = check_scripts([parse_run(r) for r in runs])
+    assert found
+    for f in found:
+        run = runs[f.item]
+        assert run.span.start.offset <= f.span.start.offset <= f.span.end.offset <= run.span.end.offset
+        for edit in f.edits:
+            assert run.span.start.offset <= edit.start <= edit.end <= run.span.end.offset
