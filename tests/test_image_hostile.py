@@ -202,3 +202,19 @@ def test_unknown_option_is_a_usage_error(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["image", "x.tar", "--no-such-flag"])
     assert exc.value.code == 2
+
+
+def test_overlong_paths_are_refused(tmp_path, capsys):
+    tar = layer_tar(file("a/" * 3000 + "x", 1))  # pax header carries the long name
+    code, err = run_image(capsys, image_of(tmp_path, tar))
+    assert code == 2 and "layer 2" in err and "longer than 4096 bytes" in err
+
+
+def test_too_many_entries_are_refused(tmp_path, monkeypatch):
+    import dockwise.image.tarscan as tarscan
+
+    monkeypatch.setattr(tarscan, "MAX_ENTRIES", 50)
+    tar = layer_tar(*[file(f"f{i}", 1) for i in range(51)])
+    source = open_image(image_of(tmp_path, tar))
+    with pytest.raises(Exception, match=r"layer 2 .*: more than 50 entries"):
+        scan_layers(source.layers)

@@ -28,6 +28,11 @@ MAX_CAPTURE_BYTES = 1 << 20
 #: File heads worth keeping: PEM blocks (private keys) and OpenSSH keys.
 KEPT_HEAD_PREFIXES = (b"-----BEGIN", b"PuTTY-User-Key-File")
 
+#: Longer paths than Linux's PATH_MAX cannot exist in a container: refuse them.
+MAX_PATH_BYTES = 4096
+#: More entries than this in one layer is an attack on memory, not an image.
+MAX_ENTRIES = 2_000_000
+
 WHITEOUT_PREFIX = ".wh."
 OPAQUE_MARKER = ".wh..wh..opq"
 
@@ -161,6 +166,7 @@ def iter_entries(stream: LayerStream) -> Iterator[Entry]:
     label = stream.label
     pax_global: dict[str, str] = {}
     pending: dict[str, str] = {}
+    count = 0
     while True:
         header = reader.block()
         if not header:
@@ -189,6 +195,9 @@ def iter_entries(stream: LayerStream) -> Iterator[Entry]:
             continue
         info = {**pax_global, **pending} if pax_global else pending
         pending = {}
+        count += 1
+        if count > MAX_ENTRIES:
+            raise ImageError(f"{label}: more than {MAX_ENTRIES} entries in one layer")
         yield _entry(reader, header, typeflag, size, info)
 
 
@@ -214,6 +223,9 @@ def _entry(reader: _Reader, header: bytes, typeflag: str, size: int, info: dict[
     mode = _octal(header[100:108], "mode", label)
     uid = int(info["uid"]) if info.get("uid", "").isdigit() else _octal(header[108:116], "uid", label)
     gid = int(info["gid"]) if info.get("gid", "").isdigit() else _octal(header[116:124], "gid", label)
+    if len(name) > MAX_PATH_BYTES or len(link) > MAX_PATH_BYTES:
+        raise ImageError(f"{label}: tar entry path is longer than {MAX_PATH_BYTES} bytes "
+                         f"({name[:40]!r}…)")
     path = normalize(name, label)
     base = path.rpartition("/")[2]
     head = b""
