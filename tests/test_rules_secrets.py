@@ -90,3 +90,14 @@ def test_a_path_to_the_secret_or_a_switch_is_not_the_secret():
     text = ("FROM alpine:3.20\nENV GOOGLE_APPLICATION_CREDENTIALS=/run/secrets/gcp.json\n"
             "ENV REDIS_PASSWORD=yes\nENV REDIS_PASSWORD=s3cr3t\n")
     assert where(check_text(text, "DW911")) == [(4, 5, 19)]
+
+
+@pytest.mark.parametrize("path, secret", [
+    ("certs/key.pem", True), ("tls/server.key.pem", True), ("kibana_pk.pem", True), ("localhost.key", True),
+    ("keystore.jks", True), (".docker/config.json", True), ("home/.aws/credentials", True),
+    ("keys/public.pem", False), ("cacert.pem", False), ("fullchain.pem", False), ("truststore.jks", False),
+    ("config.json", False), ("android_sdk_components.env", False), ("id_ed25519.pub", False),
+])
+def test_which_copied_files_are_credentials(path, secret):
+    found = check_text(f"FROM alpine:3.20\nCOPY {path} /x/\n", "DW913")
+    assert bool(found) is secret

@@ -191,8 +191,8 @@ class SecretValueInDockerfile(DockerfileRule):
 
 
 SECRET_FILE_GLOBS = (
-    ".env", ".env.*", "*.env", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "*.pem", "*.key",
-    "*.p12", "*.pfx", "*.keystore", "*.jks", ".npmrc", ".pypirc", ".netrc", ".git-credentials",
+    ".env", ".env.*", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "*.key",
+    "*.p12", "*.pfx", "*.keystore", "keystore.jks", ".npmrc", ".pypirc", ".netrc", ".git-credentials",
     "credentials", "config.json", "kubeconfig", "*.kubeconfig", "htpasswd", ".htpasswd",
     "secrets.yml", "secrets.yaml", "secrets.json",
 )
@@ -201,11 +201,22 @@ NOT_SECRET = (".env.example", ".env.sample", ".env.template", ".env.dist", ".env
 FOLDER_BOUND = {"credentials": (".aws",), "config.json": (".docker",), "config": (".kube",)}
 
 
+# A .pem holds certificates (public) as often as keys: only names that say "key" count.
+PEM_KEY_HINTS = ("key", "priv", "_pk", "-pk", "secret", "cred")
+PUBLIC_HINTS = ("pub", "cert", "chain", "trust", "ca.", "ca-", "ca_")
+
+
 def secret_file_kind(path: str) -> bool:
     norm = path.replace("\\", "/").rstrip("/")
     base = norm.rsplit("/", 1)[-1]
-    if base in NOT_SECRET or base.endswith(".pub"):
+    lower = base.lower()
+    if base in NOT_SECRET or lower.endswith(".pub"):
         return False
+    if lower.endswith((".pem", ".key", ".jks")):
+        if any(h in lower for h in PUBLIC_HINTS) and "priv" not in lower:
+            return False
+        if lower.endswith(".pem"):
+            return any(h in lower for h in PEM_KEY_HINTS)
     if base in FOLDER_BOUND:
         parent = norm.rsplit("/", 2)[-2] if "/" in norm else ""
         return parent in FOLDER_BOUND[base]
