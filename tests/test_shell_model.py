@@ -224,6 +224,15 @@ def test_option_value_forms():
     assert c.option_value("-O").value == "/tmp/c"
 
 
+def test_options_whose_value_expands_are_still_options():
+    (c,) = parse_shell('npm install --python="$PYTHON" -g node-gyp').commands
+    assert c.has_option("--python") and c.subcommand() == "install"
+    assert values(c.operands()) == ["node-gyp"]
+    (c,) = parse_shell('curl -fsSL --output="$DIR/x" "$URL"').commands
+    out = c.option_value("--output")
+    assert out.text == '"$DIR/x"' and out.value is None
+
+
 def test_invocations_helper():
     s = parse_shell("apk update && apk add --no-cache --virtual .deps gcc musl-dev && apk del .deps")
     got = [(i.subcommand, values(i.operands)) for i in s.invocations("apk")]

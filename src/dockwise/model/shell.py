@@ -187,7 +187,7 @@ class Command:
             if skip_next:
                 skip_next = False
                 continue
-            v = word.value
+            v = _flag_text(word)
             if v is None or len(v) < 2 or v[0] != "-":
                 continue
             if v == "--":
@@ -213,7 +213,7 @@ class Command:
         args = self.args
         short = {n[1] for n in names if len(n) == 2 and n[0] == "-" and n[1] != "-"}
         for i, word in enumerate(args):
-            v = word.value
+            v = _flag_text(word)
             if v is None or len(v) < 2 or v[0] != "-":
                 continue
             if v == "--":
@@ -245,7 +245,7 @@ class Command:
         i = 0
         while i < len(args):
             word = args[i]
-            v = word.value
+            v = _flag_text(word)
             if v == "--":
                 positional.extend(args[i + 1:])
                 break
@@ -296,9 +296,18 @@ def _consumes_next(v: str, takes: frozenset[str]) -> bool:
     return False
 
 
+def _flag_text(word: Word) -> str | None:
+    """What to read options from: the literal value, or for ``--python="$PY"`` (an option whose
+    value expands) the text as written."""
+    if word.value is not None:
+        return word.value
+    return word.text if word.text.startswith("-") else None
+
+
 def _sub_word(word: Word, skip: int) -> Word:
-    """The tail of a literal word (the ``file`` of ``--output=file``); exact when unquoted."""
-    assert word.value is not None
+    """The tail of an option word (the ``file`` of ``--output=file``); exact when unquoted."""
+    if word.value is None:  # --output="$DIR/x": the value expands
+        return Word(word.text[skip:], None, word.start + skip, word.end, word._span_of, word.kind)
     value = word.value[skip:]
     if word.text == word.value:
         return Word(value, value, word.start + skip, word.end, word._span_of, word.kind)
