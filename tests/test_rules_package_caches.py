@@ -117,3 +117,13 @@ def test_go_pins():
     found = check_text(text, "DL3062")
     assert where(found) == [(2, 16, 47), (3, 61, 77)]
     assert found[0].message.startswith("`golang.org/x/tools/gopls` is installed without a version")
+
+
+def test_uv_cache():
+    text = ("FROM python:3.12.7-slim\nRUN uv pip install --system -r requirements.txt\n"
+            "RUN --mount=type=cache,target=/root/.cache/uv uv sync --locked\n"
+            "RUN uv sync --no-cache && UV_NO_CACHE=1 uv tool install ruff==0.8.4\n"
+            "RUN uv sync && uv cache clean\n")
+    found = check_text(text, "DW805")
+    assert where(found) == [(2, 5, 19)]
+    assert found[0].message.startswith("`uv pip install` keeps every downloaded wheel")

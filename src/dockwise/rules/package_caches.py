@@ -442,3 +442,46 @@ class GoPinVersions(DockerfileRule):
             if unpinned:
                 yield unpinned_finding(target, self.info, inv, unpinned, "the Go module proxy",
                                        "{}@<version>")
+
+
+# ---------------------------------------------------------------- uv
+
+UV_VALUE_OPTIONS = frozenset({"-p", "--python", "--index-url", "-i", "--extra-index-url", "--index",
+                              "-r", "--requirement", "-c", "--constraint", "--cache-dir", "--target",
+                              "--prefix", "--group", "--extra", "--package", "--project", "--directory",
+                              "-f", "--find-links", "--only-group", "--no-group"})
+
+
+class UvCache(DockerfileRule):
+    info = RuleInfo(
+        code="DW805", name="uv-cache-not-removed", severity=Severity.INFO,
+        summary="Keep uv's cache out of the image (a cache mount, `--no-cache` or UV_NO_CACHE=1).",
+        rationale="uv keeps every downloaded wheel, unpacked, in ~/.cache/uv (or UV_CACHE_DIR); in a layer "
+                  "that is often as large as the installed environment itself.",
+        bad_example="RUN uv sync --locked --no-dev",
+        good_example="RUN --mount=type=cache,target=/root/.cache/uv uv sync --locked --no-dev",
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for run, command, inv in tool_calls(target, ("uv",), UV_VALUE_OPTIONS):
+            sub, last = inv.sub, inv.subcommand
+            if sub in ("pip", "tool") and inv.operands:
+                sub, last = f"{sub} {word_value(inv.operands[0])}", inv.operands[0]
+            if sub not in ("pip install", "pip sync", "sync", "add", "tool install") or not ships(target, run):
+                continue
+            if inv.has("--no-cache", "-n") or env_truthy(target, run, run.script, command, "UV_NO_CACHE"):
+                continue
+            state = target.model.state_at(run.outer)
+            configured = state.env.get("UV_CACHE_DIR") if state is not None else None
+            cache_dir = configured.text if configured is not None and configured.known else None
+            dirs = tuple(d for d in (cache_dir, "/root/.cache/uv") if d)
+            if cache_mounted(run.run, ".cache/uv", *dirs) or cleaned_later(
+                    run, command, *dirs, "/root/.cache", cleaner=("uv", "cache", "clean")) or cleaned_later(
+                    run, command, cleaner=("uv", "cache", "prune")):
+                continue
+            yield target.finding(
+                self.info,
+                f"`uv {sub}` keeps every downloaded wheel in {cache_dir or '~/.cache/uv'}, which ships in this "
+                "layer; use `RUN --mount=type=cache,target=/root/.cache/uv`, or pass `--no-cache` "
+                "(UV_NO_CACHE=1).",
+                command_span(command, last))
