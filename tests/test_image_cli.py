@@ -83,9 +83,9 @@ def test_text_without_dockerfile_shows_created_by(tmp_path, capsys):
     layout = write_oci_layout(tmp_path / "l", tars, config=config)
     assert main(["image", str(layout), "--no-progress"]) == 0
     out = capsys.readouterr().out
-    assert "reclaimable 4.9 KiB (5000 bytes)" in out
+    assert "reclaimable  4.9 KiB (5000 bytes)" in out
     assert "RUN /bin/sh -c rm tmp # buildkit" in out
-    assert "efficiency 0.20%" in out
+    assert "efficiency   0.20%" in out
 
 
 def rule_findings(tmp_path, tars, **options):

@@ -99,13 +99,13 @@ def render_summary(analysis: "ImageAnalysis", gates: Sequence["GateResult"], top
     """Plain-text summary, layer table, largest files and gates (no colour, stable for tests)."""
     src = analysis.source
     lines = [
-        f"image      {src.name} ({src.kind}, {src.os}/{src.architecture})",
-        f"digest     {src.digest}",
-        f"layers     {len(analysis.layers)}, {human_bytes(analysis.compressed_bytes)} as stored",
-        f"total      {human_bytes(analysis.total_bytes)} ({analysis.total_bytes} bytes in all layers)",
-        f"final      {human_bytes(analysis.final_bytes)} ({analysis.final_bytes} bytes visible)",
-        f"reclaimable {human_bytes(analysis.reclaimable_bytes)} ({analysis.reclaimable_bytes} bytes)",
-        f"efficiency {analysis.efficiency:.2%}",
+        f"image        {src.name} ({src.kind}, {src.os}/{src.architecture})",
+        f"digest       {src.digest}",
+        f"layers       {len(analysis.layers)}, {human_bytes(analysis.compressed_bytes)} as stored",
+        f"total        {human_bytes(analysis.total_bytes)} ({analysis.total_bytes} bytes in all layers)",
+        f"final        {human_bytes(analysis.final_bytes)} ({analysis.final_bytes} bytes visible)",
+        f"reclaimable  {human_bytes(analysis.reclaimable_bytes)} ({analysis.reclaimable_bytes} bytes)",
+        f"efficiency   {analysis.efficiency:.2%}",
         "",
         f"{'#':>3}  {'stored':>10}  {'size':>10}  {'reclaim.':>10}  {'+/~/-':>11}  step",
     ]
