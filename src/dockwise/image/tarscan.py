@@ -137,11 +137,12 @@ class _Reader:
     def __init__(self, stream: LayerStream) -> None:
         self.stream = stream
         self.label = stream.label
+        self.seen_any = False  # a stream that ends before any header is truncated, not empty
 
     def block(self) -> bytes:
         data = self.stream.read_exact(BLOCK)
         if len(data) < BLOCK:
-            if data or not self._seen_any:
+            if data or not self.seen_any:
                 raise ImageError(f"{self.label}: tar stream is truncated (in a header)")
         return data
 
@@ -157,8 +158,6 @@ class _Reader:
         if self.stream.skip(padded) < padded:
             raise ImageError(f"{self.label}: tar stream is truncated (in the data of {name!r})")
 
-    _seen_any = False
-
 
 def iter_entries(stream: LayerStream) -> Iterator[Entry]:
     """Every member of the layer tar in ``stream``, in archive order."""
@@ -173,7 +172,7 @@ def iter_entries(stream: LayerStream) -> Iterator[Entry]:
             return  # EOF without end-of-archive blocks: tolerated, like GNU tar
         if header == b"\0" * BLOCK:
             return
-        reader._seen_any = True
+        reader.seen_any = True
         if not _checksum_ok(header):
             raise ImageError(f"{label}: corrupt tar header (checksum mismatch)")
         typeflag = chr(header[156]) if header[156] else "0"
