@@ -75,3 +75,12 @@ def test_runtime_images_and_sdk_builders_are_fine():
                  "FROM eclipse-temurin:21.0.5_11-jre\n",
                  "FROM golang:1.23.4 AS build\nFROM gcr.io/distroless/static-debian12\n"):
         assert check_text(text, "DW402") == [], text
+
+
+def test_full_language_images_in_the_final_stage_are_info():
+    found = check_text("FROM python:latest\n", "DW402")
+    assert where(found) == [(1, 6, 19)]
+    assert found[0].severity.name == "INFO" and "python:<version>-slim" in found[0].message
+    for text in ("FROM python:3.12.7-slim\n", "FROM node:20.18.1-alpine3.20\n",
+                 "FROM python:3.12.7 AS build\nFROM python:3.12.7-slim\n", "FROM myorg/python:3\n"):
+        assert check_text(text, "DW402") == [], text
