@@ -52,3 +52,62 @@ def test_entrypoint_and_healthcheck_repeated():
     text = "FROM debian\nENTRYPOINT [\"a\"]\nENTRYPOINT [\"b\"]\nHEALTHCHECK NONE\nHEALTHCHECK CMD [\"x\"]\n"
     assert where(check_text(text, "DL4004")) == [(3, 1, 11)]
     assert where(check_text(text, "DL3012")) == [(5, 1, 12)]
+
+
+def apply(text: str, fix) -> str:
+    for edit in sorted(fix.edits, key=lambda e: e.start, reverse=True):
+        text = text[:edit.start] + edit.replacement + text[edit.end:]
+    return text
+
+
+def test_legacy_env_and_label_are_rewritten_as_key_value():
+    text = "FROM alpine:3.20\nENV APP_HOME /srv/my app\nLABEL version 1.0\nENV OK=1\n"
+    found = check_text(text, "DW902")
+    assert where(found) == [(2, 5, 13), (3, 7, 14)]
+    fixed = text
+    for f in reversed(found):
+        fixed = apply(fixed, f.fix)
+    assert fixed == 'FROM alpine:3.20\nENV APP_HOME="/srv/my app"\nLABEL version=1.0\nENV OK=1\n'
+
+
+def test_legacy_value_with_quotes_or_variables_gets_no_fix():
+    found = check_text('FROM alpine:3.20\nENV PATH $PATH:/opt/bin\n', "DW902")
+    assert len(found) == 1 and found[0].fix is None
+
+
+def test_stage_name_and_as_casing():
+    text = "FROM alpine:3.20 as BuilderBase\nFROM BuilderBase\n"
+    names = check_text(text, "DW903")
+    assert where(names) == [(1, 21, 32)]
+    assert apply(text, names[0].fix).startswith("FROM alpine:3.20 as builderbase\n")
+    casing = check_text(text, "DW904")
+    assert where(casing) == [(1, 18, 20)]
+    assert apply(text, casing[0].fix).startswith("FROM alpine:3.20 AS BuilderBase\n")
+
+
+def test_keywords_follow_the_majority_case():
+    text = "FROM alpine:3.20\nRUN true\nrun false\nCMD [\"sh\"]\n"
+    found = check_text(text, "DW905")
+    assert where(found) == [(3, 1, 4)]
+    assert apply(text, found[0].fix) == text.replace("run false", "RUN false")
+    assert check_text("from alpine:3.20\nrun true\n", "DW905") == []
+
+
+def test_reserved_stage_names():
+    assert where(check_text("FROM alpine:3.20 AS context\n", "DW906")) == [(1, 21, 28)]
+    assert check_text("FROM alpine:3.20 AS build\n", "DW906") == []
+
+
+def test_expose_host_mapping_and_protocol_case():
+    text = "FROM nginx:1.27\nEXPOSE 127.0.0.1:8080:80 443/TCP 53/udp ${PORT}\n"
+    found = check_text(text, "DW907")
+    assert where(found) == [(2, 8, 25), (2, 26, 33)]
+    assert "`80`" in found[0].message
+    assert apply(text, found[1].fix) == text.replace("443/TCP", "443/tcp")
+
+
+def test_multiple_instructions_share_the_buildkit_alias():
+    from dockwise.catalog import all_rules
+
+    owners = {r.info.code for r in all_rules() if "buildkit:MultipleInstructionsDisallowed" in r.info.aliases}
+    assert owners == {"DL3012", "DL4003", "DL4004"}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
 from dockwise.rules._instr_words import (
-    effective_instruction, instruction_words, stages_with_loose, word_span,
+    effective_instruction, instruction_words, split_body, stages_with_loose, word_span,
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
@@ -72,7 +73,7 @@ class MultipleCmd(_OncePerStage):
         rationale="Earlier CMDs are dead code that misleads readers about what the container runs.",
         bad_example="FROM debian:12\nCMD [\"a\"]\nCMD [\"b\"]\n",
         good_example="FROM debian:12\nCMD [\"b\"]\n",
-        aliases=("hadolint:DL4003",),
+        aliases=("hadolint:DL4003", "buildkit:MultipleInstructionsDisallowed"),
     )
     keyword = "CMD"
     why = "the others are dead code that misleads readers about what runs"
@@ -87,7 +88,7 @@ class MultipleEntrypoint(_OncePerStage):
         rationale="Earlier ENTRYPOINTs are silently discarded; the container does not start the way it reads.",
         bad_example="FROM debian:12\nENTRYPOINT [\"a\"]\nENTRYPOINT [\"b\"]\n",
         good_example="FROM debian:12\nENTRYPOINT [\"b\"]\n",
-        aliases=("hadolint:DL4004",),
+        aliases=("hadolint:DL4004", "buildkit:MultipleInstructionsDisallowed"),
     )
     keyword = "ENTRYPOINT"
     why = "the container does not start the way the file reads"
@@ -102,7 +103,213 @@ class MultipleHealthcheck(_OncePerStage):
         rationale="Earlier HEALTHCHECKs are silently discarded; the probe that runs is not the one you read first.",
         bad_example="FROM debian:12\nHEALTHCHECK CMD [\"a\"]\nHEALTHCHECK CMD [\"b\"]\n",
         good_example="FROM debian:12\nHEALTHCHECK CMD [\"b\"]\n",
-        aliases=("hadolint:DL3012",),
+        aliases=("hadolint:DL3012", "buildkit:MultipleInstructionsDisallowed"),
     )
     keyword = "HEALTHCHECK"
     why = "the probe that runs is not the first one you read"
+
+
+# -- BuildKit's style and format checks (same semantics, dockwise codes, BuildKit name as alias) --
+
+def _keyword_text(target: CheckTarget, instr) -> str:
+    span = instr.keyword_span
+    return target.dockerfile.source[span.start.offset:span.end.offset]
+
+
+def _replace(span, text: str, description: str) -> Fix:
+    return Fix(description, (Edit(span.start.offset, span.end.offset, text),))
+
+
+SAFE_LEGACY_VALUE = re.compile(r"[^\"'$\\`\n]*")
+
+
+class LegacyKeyValueFormat(DockerfileRule):
+    info = RuleInfo(
+        code="DW902",
+        name="legacy-key-value-format",
+        severity=Severity.WARNING,
+        summary="`ENV key value` / `LABEL key value`: use the `key=value` form.",
+        rationale=("The legacy form takes the whole rest of the line as one value, so `ENV A b C=d` "
+                   "silently sets A to \"b C=d\"; it is deprecated and ambiguous to readers."),
+        bad_example="FROM alpine:3.20\nENV APP_HOME /srv/app\n",
+        good_example="FROM alpine:3.20\nENV APP_HOME=/srv/app\n",
+        aliases=("buildkit:LegacyKeyValueFormat",),
+        fixable=True,
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for instr in target.dockerfile.instructions:
+            nested = instr.onbuild or instr
+            if nested.keyword not in ("ENV", "LABEL"):
+                continue
+            words = split_body(nested.body, target.dockerfile.escape)
+            if not words or "=" in words[0].raw:
+                continue
+            key = words[0]
+            value = nested.body[key.end:].strip()
+            yield target.finding(
+                self.info,
+                f"`{nested.keyword} {key.raw} …` uses the legacy space-separated form, which takes "
+                f"the whole rest of the line as the value; write `{nested.keyword} {key.raw}=…`",
+                word_span(nested, key), fix=self._fix(nested, key, value))
+
+    @staticmethod
+    def _fix(instr, key, value: str) -> Fix | None:
+        if "\n" in instr.body or not SAFE_LEGACY_VALUE.fullmatch(value):
+            return None
+        rendered = value if value and " " not in value and "\t" not in value else f'"{value}"'
+        start = instr.source_offset(key.start)
+        end = instr.source_offset(len(instr.body.rstrip()) - 1) + 1
+        return Fix("rewrite as key=value", (Edit(start, end, f"{key.raw}={rendered}"),))
+
+
+def _stage_alias_word(target: CheckTarget, from_instr):
+    words = split_body(from_instr.body, target.dockerfile.escape)
+    if len(words) >= 3 and words[-2].value.lower() == "as":
+        return words[-2], words[-1]
+    return None
+
+
+class StageNameCasing(DockerfileRule):
+    info = RuleInfo(
+        code="DW903",
+        name="stage-name-casing",
+        severity=Severity.STYLE,
+        summary="Stage names should be lowercase.",
+        rationale="Stage names are case-insensitive; lowercase keeps them apart from instruction keywords.",
+        bad_example="FROM alpine:3.20 AS BuilderBase\n",
+        good_example="FROM alpine:3.20 AS builder-base\n",
+        aliases=("buildkit:StageNameCasing",),
+        fixable=True,
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for instr in target.dockerfile.instructions:
+            found = _stage_alias_word(target, instr) if instr.keyword == "FROM" else None
+            if found is None or found[1].raw == found[1].raw.lower() or "$" in found[1].raw:
+                continue
+            span = word_span(instr, found[1])
+            yield target.finding(
+                self.info,
+                f"stage name `{found[1].raw}` should be lowercase (stage names are case-insensitive); "
+                f"write `{found[1].raw.lower()}`",
+                span, fix=_replace(span, found[1].raw.lower(), "lowercase the stage name"))
+
+
+class FromAsCasing(DockerfileRule):
+    info = RuleInfo(
+        code="DW904",
+        name="from-as-casing",
+        severity=Severity.STYLE,
+        summary="`FROM … AS` keywords should use the same case.",
+        rationale="Mixed keyword casing makes the file harder to scan.",
+        bad_example="FROM debian:12 as builder\n",
+        good_example="FROM debian:12 AS builder\n",
+        aliases=("buildkit:FromAsCasing",),
+        fixable=True,
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for instr in target.dockerfile.instructions:
+            found = _stage_alias_word(target, instr) if instr.keyword == "FROM" else None
+            if found is None:
+                continue
+            keyword, as_word = _keyword_text(target, instr), found[0].raw
+            if keyword.isupper() == as_word.isupper() and keyword.islower() == as_word.islower():
+                continue
+            wanted = "AS" if keyword.isupper() else "as"
+            span = word_span(instr, found[0])
+            yield target.finding(
+                self.info,
+                f"`{keyword}` and `{as_word}` are cased differently; write `{keyword} … {wanted}`",
+                span, fix=_replace(span, wanted, f"write {wanted}"))
+
+
+class ConsistentInstructionCasing(DockerfileRule):
+    info = RuleInfo(
+        code="DW905",
+        name="consistent-instruction-casing",
+        severity=Severity.STYLE,
+        summary="Instruction keywords should all be uppercase or all lowercase.",
+        rationale="Mixed keyword casing makes the file harder to scan and grep.",
+        bad_example="FROM alpine:3.20\nrun echo hi\n",
+        good_example="FROM alpine:3.20\nRUN echo hi\n",
+        aliases=("buildkit:ConsistentInstructionCasing",),
+        fixable=True,
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        keywords = [(instr, _keyword_text(target, instr)) for instr in target.dockerfile.instructions]
+        upper = sum(1 for _, k in keywords if k.isupper())
+        lower = sum(1 for _, k in keywords if k.islower())
+        majority_upper = upper >= lower
+        for instr, text in keywords:
+            if (text.isupper() if majority_upper else text.islower()):
+                continue
+            wanted = text.upper() if majority_upper else text.lower()
+            yield target.finding(
+                self.info,
+                f"`{text}` does not match the {'upper' if majority_upper else 'lower'}case used by "
+                f"most instructions in this file; write `{wanted}`",
+                instr.keyword_span, fix=_replace(instr.keyword_span, wanted, f"write {wanted}"))
+
+
+class ReservedStageName(DockerfileRule):
+    info = RuleInfo(
+        code="DW906",
+        name="reserved-stage-name",
+        severity=Severity.WARNING,
+        summary="`scratch` and `context` are reserved and cannot name a stage.",
+        rationale="`FROM scratch` and named build contexts would silently refer to something else.",
+        bad_example="FROM alpine:3.20 AS scratch\n",
+        good_example="FROM alpine:3.20 AS builder\n",
+        aliases=("buildkit:ReservedStageName",),
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for instr in target.dockerfile.instructions:
+            found = _stage_alias_word(target, instr) if instr.keyword == "FROM" else None
+            if found is not None and found[1].value.lower() in ("scratch", "context"):
+                yield target.finding(
+                    self.info,
+                    f"`{found[1].value}` is a reserved name: `FROM {found[1].value.lower()}` elsewhere "
+                    "would not mean this stage; pick another stage name",
+                    word_span(instr, found[1]))
+
+
+class ExposeFormat(DockerfileRule):
+    info = RuleInfo(
+        code="DW907",
+        name="expose-format",
+        severity=Severity.WARNING,
+        summary="EXPOSE takes ports (`80`, `8000/tcp`, `53/udp`): no IP address or host mapping, lowercase protocol.",
+        rationale=("An IP address or host port in EXPOSE is ignored (publishing is decided by "
+                   "`docker run -p`), so the file claims a mapping that never happens."),
+        bad_example="FROM nginx:1.27\nEXPOSE 127.0.0.1:8080:80/TCP\n",
+        good_example="FROM nginx:1.27\nEXPOSE 80/tcp\n",
+        aliases=("buildkit:ExposeInvalidFormat", "buildkit:ExposeProtoCasing"),
+        fixable=True,
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for instr in target.dockerfile.instructions:
+            if instr.keyword != "EXPOSE":
+                continue
+            for word in split_body(instr.body, target.dockerfile.escape):
+                yield from self._check_port(target, instr, word)
+
+    def _check_port(self, target: CheckTarget, instr, word) -> Iterator[Finding]:
+        port, _, proto = word.value.partition("/")
+        span = word_span(instr, word)
+        if ":" in port:
+            yield target.finding(
+                self.info,
+                f"`{word.value}` maps an IP address or host port, which EXPOSE ignores (use "
+                f"`docker run -p`); expose only the container port `{port.rsplit(':', 1)[-1]}`",
+                span)
+        elif proto and proto != proto.lower():
+            fixed = f"{port}/{proto.lower()}"
+            yield target.finding(
+                self.info,
+                f"protocol `{proto}` should be lowercase; write `{fixed}`",
+                span, fix=_replace(span, fixed, "lowercase the protocol") if word.raw == word.value else None)
