@@ -117,3 +117,13 @@ def test_exec_inside_a_branch_counts_and_a_bare_exec_redirection_does_not(tmp_pa
     path = write_context(tmp_path, redirect_only, DOCKERFILE)
     found = check_text(DOCKERFILE, "DW601", path=path)
     assert len(found) == 1 and "`python app.py`" in found[0].message
+
+
+def test_entrypoint_script_written_by_a_heredoc():
+    text = ("# syntax=docker/dockerfile:1\nFROM python:3.12\n"
+            "COPY --chmod=755 <<EOF /entrypoint.sh\n#!/bin/sh\nmigrate\ngunicorn app:app\nEOF\n"
+            'ENTRYPOINT ["/entrypoint.sh"]\n')
+    found = check_text(text, "DW601")
+    assert where(found) == [(8, 13, 29)]
+    assert "heredoc on line 3" in found[0].message and "`gunicorn app:app`" in found[0].message
+    assert check_text(text.replace("gunicorn app", "exec gunicorn app"), "DW601") == []

@@ -84,6 +84,22 @@ def _resolve(path: str, workdir: str) -> str:
     return os.path.normpath(path)
 
 
+def _heredoc_scripts(target: CheckTarget, dest_path: str, final) -> list[tuple[str, str]]:
+    """Scripts written by ``COPY <<EOF /path`` heredocs at ``dest_path``: (label, text)."""
+    from dockwise.rules._instr_words import stage_chain
+
+    found = []
+    for stage in stage_chain(final):
+        for instr in stage.instructions:
+            if instr.keyword not in ("COPY", "ADD") or not instr.heredocs:
+                continue
+            words = [w.value for w in instruction_words(instr, target.dockerfile.escape)]
+            state = target.model.state_at(instr)
+            if words and _resolve(words[-1], state.workdir if state else "/") == dest_path:
+                found.append((f"the heredoc on line {instr.line}", instr.heredocs[0].content))
+    return found
+
+
 def _copy_sources_of(target: CheckTarget, dest_path: str, final) -> list[str]:
     """Context paths that COPY/ADD put at ``dest_path`` in ``final``'s stage chain."""
     from dockwise.rules._instr_words import stage_chain
@@ -200,14 +216,17 @@ class EntrypointScriptWithoutExec(DockerfileRule):
         state = target.model.state_at(instr)
         workdir = state.workdir if state else "/"
         context = os.path.dirname(os.path.abspath(target.path))
-        for source in _copy_sources_of(target, _resolve(script.value, workdir), final):
-            text = _read_script(os.path.join(context, source))
+        path = _resolve(script.value, workdir)
+        scripts = [(f"`{source}`", _read_script(os.path.join(context, source)))
+                   for source in _copy_sources_of(target, path, final)]
+        scripts += _heredoc_scripts(target, path, final)
+        for source, text in scripts:
             if text is None or _execs_a_program(text):
                 continue
             last = _last_command_line(text)
             yield target.finding(
                 self.info,
-                f"`{source}` (the {instr.keyword} script) runs its last command `{last[:60]}` as a "
+                f"{source} (the {instr.keyword} script) runs its last command `{last[:60]}` as a "
                 "child of the shell, so the shell is PID 1 and SIGTERM never reaches the app "
                 "(`docker stop` waits 10 s, then kills); start that line with `exec`",
                 word_span(instr, script), script=source)
