@@ -158,3 +158,51 @@ def test_corpus_findings_and_edits_stay_inside_their_run():
         assert run.span.start.offset <= f.span.start.offset <= f.span.end.offset <= run.span.end.offset
         for edit in f.edits:
             assert run.span.start.offset <= edit.start <= edit.end <= run.span.end.offset
+
+
+def _check_source(source):
+    parser = pytest.importorskip("dockwise.syntax.parser")
+    from dockwise.model import build_model
+    from dockwise.model.shellcheck import check_target
+    from dockwise.rules.base import CheckTarget
+
+    dockerfile = parser.parse(source)
+    return check_target(CheckTarget("Dockerfile", dockerfile, build_model(dockerfile)))
+
+
+def test_proxy_args_are_predefined_and_near_misses_are_caught():
+    assert _check_source('FROM alpine\nRUN echo "$http_proxy" "$NO_PROXY"\n') == []
+    found = _check_source('FROM alpine\nRUN echo "$RTTP_PROXY"\n')
+    assert [f.code for _, f in found] == ["SC2153"]
+
+
+def test_hadolint_shell_pragma():
+    source = ("# hadolint shell=powershell.exe\nFROM mcr.microsoft.com/windows/servercore\n"
+              "RUN Get-Variable PSVersionTable | Select-Object -ExpandProperty $Value\n")
+    assert _check_source(source) == []
+    in_stage = ("FROM mcr.microsoft.com/windows/servercore\n# hadolint shell = pwsh\n"
+                "RUN Write-Host $x\nFROM debian\nRUN echo $x\n")
+    assert [instr.line for instr, _ in _check_source(in_stage)] == [5, 5]  # the pragma ends with its stage
+
+
+def test_onbuild_run_sees_env_but_not_arg():
+    source = 'FROM alpine\nARG arg_only=1\nENV env_too=1\nONBUILD RUN echo "$arg_only" "$env_too"\n'
+    found = _check_source(source)
+    assert [(f.code, "arg_only" in f.message) for _, f in found] == [("SC2154", True)]
+
+
+@pytest.mark.corpus
+def test_hadolint_shellcheck_cases():
+    import json
+
+    from tests.conftest import corpus_dir
+
+    cases = [json.loads(line) for line in (corpus_dir("hadolint-cases") / "cases.jsonl").read_text().splitlines()]
+    cases = [c for c in cases if c["rule"] == "shellcheck" and not c["onbuild"]]
+    assert len(cases) > 15
+    for case in cases:
+        found = _check_source(case["dockerfile"])
+        if case["expect"] == "fires":
+            assert found, case["it"]
+        else:
+            assert found == [], (case["it"], [(f.code, f.message) for _, f in found])

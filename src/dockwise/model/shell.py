@@ -986,6 +986,31 @@ def _shell_language(argv: tuple[str, ...]) -> tuple[str, bool]:
     return program or "sh", True
 
 
+_SHELL_PRAGMA = re.compile(r"#\s*hadolint\s+shell\s*=\s*([^\s#]+)", re.I)
+
+
+def pragma_shell(dockerfile: Any, instr: "Instruction") -> str | None:
+    """The shell named by hadolint's ``# hadolint shell=powershell`` pragma where ``instr`` runs:
+    the last such comment before it, in its own stage or before the first FROM (global)."""
+    here = instr.span.start.offset
+    first_from = stage_from = None
+    for other in dockerfile.instructions:
+        if other.span.start.offset >= here:
+            break
+        if other.keyword == "FROM":
+            first_from = other.span.start.offset if first_from is None else first_from
+            stage_from = other.span.start.offset
+    found = None
+    for comment in dockerfile.comments:
+        at = comment.span.start.offset
+        if at >= here:
+            break
+        match = _SHELL_PRAGMA.match(comment.text.strip())
+        if match and (first_from is None or at < first_from or at > stage_from):
+            found = match.group(1)
+    return found
+
+
 def parse_shell(script: str, span_of: SpanOf | None = None, *,
                 shell: Iterable[str] | None = None, workdir: str | None = None) -> ShellScript:
     """Parse a POSIX/bash script into a :class:`ShellScript` (spans through ``span_of``).

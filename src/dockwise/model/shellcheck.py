@@ -35,6 +35,9 @@ DEFAULT_EXCLUDE = ("SC1090", "SC1091")
 # ShellCheck's dialects; zsh and non-POSIX shells are not checked.
 _DIALECTS = {"sh": "sh", "bash": "bash", "dash": "dash", "ksh": "ksh", "mksh": "ksh",
              "ash": "busybox", "busybox": "busybox", "posh": "sh", "yash": "sh", "exec": None}
+# ARGs BuildKit defines in every build (hadolint declares them too).
+BUILDKIT_DEFAULT_ARGS = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
+                         "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy")
 _BATCH = 400  # scripts per shellcheck process (keeps command lines short)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -112,7 +115,7 @@ def check_target(target: "CheckTarget", *, exclude: Iterable[str] = DEFAULT_EXCL
                  severity: str = "style") -> list[tuple["Instruction", ShellCheckFinding]]:
     """ShellCheck every shell-form RUN (ONBUILD RUN too) of a checked Dockerfile, with the SHELL
     and the ARG/ENV names in scope there; (RUN instruction, finding) pairs in file order."""
-    from dockwise.model.shell import parse_run
+    from dockwise.model.shell import DEFAULT_SHELL, parse_run, pragma_shell
 
     runs: list["Instruction"] = []
     inputs: list[ShellCheckInput] = []
@@ -121,14 +124,46 @@ def check_target(target: "CheckTarget", *, exclude: Iterable[str] = DEFAULT_EXCL
         if run is None or run.keyword != "RUN" or run.json_form:
             continue
         state = target.model.state_at(instr)
-        if run is instr:
+        if state is not None:
+            shell = list(state.shell) if state.shell else list(DEFAULT_SHELL)
+        else:  # no FROM before it (a fragment): the last SHELL above
+            shell = _shell_before(target.dockerfile, instr) or list(DEFAULT_SHELL)
+        pragma = pragma_shell(target.dockerfile, instr) if shell == list(DEFAULT_SHELL) else None
+        if run is instr and pragma is None and state is not None:
             script = target.shell(instr)
         else:
-            script = parse_run(run, shell=state.shell if state else None)
-        names = list(state.variables) if state is not None else []
+            script = parse_run(run, shell=[pragma] if pragma else shell)
+        names = list(BUILDKIT_DEFAULT_ARGS)
+        if state is not None:  # an ONBUILD RUN runs in a later build: ENV persists there, ARG does not
+            names += list(state.variables) if run is instr else list(state.env)
+        else:  # no FROM before it (a fragment): every ARG/ENV name declared above
+            names += _declared_before(target.dockerfile, instr)
         runs.append(run)
         inputs.append(ShellCheckInput(script, names))
     return [(runs[f.item], f) for f in check_scripts(inputs, exclude=exclude, severity=severity)]
+
+
+_DECLARED = re.compile(r"(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)(?=[=\s]|$)")
+
+
+def _declared_before(dockerfile, instr) -> list[str]:
+    names: list[str] = []
+    for other in dockerfile.instructions:
+        if other is instr:
+            break
+        if other.keyword in ("ARG", "ENV"):
+            names.extend(_DECLARED.findall(other.body))
+    return names
+
+
+def _shell_before(dockerfile, instr) -> list[str] | None:
+    shell = None
+    for other in dockerfile.instructions:
+        if other is instr:
+            break
+        if other.keyword == "SHELL" and other.json_form and other.args:
+            shell = list(other.args)
+    return shell
 
 
 def _header(dialect: str, env: Sequence[str]) -> str:
