@@ -86,3 +86,19 @@ def test_pip_download_folder_cleaned_in_a_later_run():
     found = check_text(text)
     assert where(found) == [(4, 12, 25)]
     assert "line 2 downloaded Python packages into /wheels" in found[0].message
+
+
+def test_small_copied_files_are_not_worth_a_finding_big_ones_are(tmp_path):
+    (tmp_path / "requirements.txt").write_text("flask==3.0.3\n")
+    (tmp_path / "model.pt").write_bytes(b"\0" * (2 * 1024 * 1024))
+    text = ("FROM python:3.12.7-slim\nCOPY requirements.txt model.pt /tmp/\n"
+            "RUN pip install --no-cache-dir -r /tmp/requirements.txt\n"
+            "RUN rm /tmp/requirements.txt /tmp/model.pt\n")
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(text)
+    tree = parse_dockerfile(text, str(dockerfile))
+    target = CheckTarget(str(dockerfile), tree, build_model(tree))
+    rule = next(r for r in all_rules() if r.info.code == "DW301")
+    found = list(rule().check(target))
+    assert where(found) == [(4, 30, 43)]
+    assert "line 2 copied /tmp/model.pt" in found[0].message

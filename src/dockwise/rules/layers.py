@@ -62,15 +62,45 @@ def _workdir(target: CheckTarget, instr: Any) -> str:
     return state.workdir if state is not None and state.workdir else "/"
 
 
+BULKY_SUFFIXES = ARCHIVE_SUFFIXES + (".zip", ".jar", ".war", ".ear", ".whl", ".deb", ".rpm", ".apk",
+                                     ".bin", ".run", ".iso", ".img", ".so", ".exe", ".msi", ".gz", ".xz",
+                                     ".bz2", ".7z", ".zst", ".tar.lz4")
+BULKY_BYTES = 1024 * 1024
+COMMON_DIRS = frozenset({"/", "/tmp", "/opt", "/usr", "/usr/local", "/usr/local/bin", "/usr/bin", "/etc",
+                         "/root", "/home", "/var", "/srv", "/app", "/src"})
+
+
+def bulky(target: CheckTarget, instr: Any, source: str, base: str) -> bool:
+    """Worth reporting when removed later: a COPY'd file of 1 MiB or more in the build context
+    next to the Dockerfile, or -- when the context is not at hand -- an archive/package/binary
+    by its name. A requirements.txt copied and deleted later costs nothing worth a finding."""
+    import os
+
+    if base == ".git":
+        return True
+    if instr.flag("from") is None and target.path:
+        candidate = os.path.join(os.path.dirname(os.path.abspath(target.path)), source.lstrip("/"))
+        try:
+            info = os.stat(candidate)
+        except OSError:
+            pass
+        else:
+            import stat
+
+            return stat.S_ISDIR(info.st_mode) or info.st_size >= BULKY_BYTES
+    return base.lower().endswith(BULKY_SUFFIXES)
+
+
 def created_by_copy(target: CheckTarget, instr: Any) -> list[Created]:
-    """Files a COPY/ADD puts in the image (single files and downloads; whole folders are not
-    tracked, since a later rm under them may target something else)."""
+    """Files a COPY/ADD puts in the image that are worth a finding when removed later (downloads,
+    archives, big files; whole folders are not tracked, since a later rm under them may target
+    something else)."""
     if instr.heredocs or len(instr.args) < 2:
         return []
     args = [target.model.expand(a, instr).text for a in instr.args]
     dest, sources = args[-1], args[:-1]
     cwd = _workdir(target, instr)
-    into_dir = dest.endswith("/") or len(sources) > 1
+    into_dir = dest.endswith("/") or len(sources) > 1 or _abs(dest, cwd) in COMMON_DIRS | {cwd}
     found = []
     for source in sources:
         is_url = "://" in source
@@ -79,6 +109,8 @@ def created_by_copy(target: CheckTarget, instr: Any) -> list[Created]:
             continue
         if instr.keyword == "ADD" and not is_url and base.endswith(ARCHIVE_SUFFIXES):
             continue  # ADD extracts local archives: the archive itself is not in the image
+        if not is_url and not bulky(target, instr, source, base):
+            continue
         verb = "downloaded" if is_url else ("added" if instr.keyword == "ADD" else "copied")
         advice = ("download it in a builder stage and COPY --from only what you need" if is_url
                   else "leave it out of the image (.dockerignore, or COPY only what you need)")
