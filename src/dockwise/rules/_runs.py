@@ -57,43 +57,42 @@ class Run:
 
 def iter_runs(target: "CheckTarget") -> list[Run]:
     """Every RUN and ONBUILD RUN of the file, in order, with its (cached) shell script."""
-    runs = target._shell_cache.get("runs")  # type: ignore[call-overload]
-    if runs is None:
-        runs = []
-        for instr in target.dockerfile.instructions:
-            if instr.keyword == "RUN":
-                runs.append(Run(instr, instr, target.shell(instr), False))
-            elif instr.keyword == "ONBUILD" and instr.onbuild is not None and instr.onbuild.keyword == "RUN":
-                runs.append(Run(instr, instr.onbuild, _onbuild_script(target, instr), True))
-        target._shell_cache["runs"] = runs  # type: ignore[index]
+    return target.memo("runs", lambda: _collect_runs(target))
+
+
+def _collect_runs(target: "CheckTarget") -> list[Run]:
+    runs = []
+    for instr in target.dockerfile.instructions:
+        if instr.keyword == "RUN":
+            runs.append(Run(instr, instr, target.shell(instr), False))
+        elif instr.keyword == "ONBUILD" and instr.onbuild is not None and instr.onbuild.keyword == "RUN":
+            runs.append(Run(instr, instr.onbuild, _onbuild_script(target, instr), True))
     return runs
 
 
 def _onbuild_script(target: "CheckTarget", outer: "Instruction") -> Any:
-    key = id(outer.onbuild)
-    cache = target._shell_cache
-    if key not in cache:
+    def parse() -> Any:
         from dockwise.model.shell import parse_run
 
         state = target.model.state_at(outer)
-        cache[key] = parse_run(outer.onbuild, shell=state.shell if state else None)
-    return cache[key]
+        return parse_run(outer.onbuild, shell=state.shell if state else None)
+
+    return target.memo(("onbuild-script", id(outer.onbuild)), parse)
 
 
 # ---------------------------------------------------------------- stages that ship
 
 def shipping_stage_indexes(target: "CheckTarget") -> set[int]:
     """Indexes of the final stage and the stages it is built FROM (their layers ship)."""
-    cached = target._shell_cache.get("shipping")
-    if cached is not None:
-        return cached
-    found: set[int] = set()
-    stage = target.model.final_stage
-    while stage is not None and stage.index not in found:
-        found.add(stage.index)
-        stage = stage.base_stage
-    target._shell_cache["shipping"] = found
-    return found
+    def collect() -> set[int]:
+        found: set[int] = set()
+        stage = target.model.final_stage
+        while stage is not None and stage.index not in found:
+            found.add(stage.index)
+            stage = stage.base_stage
+        return found
+
+    return target.memo("shipping", collect)
 
 
 def ships(target: "CheckTarget", run: Run) -> bool:

@@ -14,11 +14,13 @@ The catalogue (:mod:`dockwise.catalog`) finds it; nothing else needs editing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dockwise.findings import Finding, Fix, Location, Rule, RuleInfo, Severity
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.model import BuildModel
@@ -41,6 +43,7 @@ class CheckTarget:
     dockerfile: "Dockerfile"
     model: "BuildModel"
     _shell_cache: dict[int, Any] = field(default_factory=dict, repr=False)
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     def finding(self, info: RuleInfo, message: str, span: "Span | None" = None, *,
                 severity: Severity | None = None, fix: Fix | None = None, **extra: Any) -> Finding:
@@ -53,6 +56,14 @@ class CheckTarget:
         found = Finding.of(info, message, location, severity=severity, **extra)
         found.fix = fix
         return found
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Per-file memo shared by rules: ``compute()`` runs once per ``key`` for this file."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
 
     def shell(self, instruction: "Instruction") -> "ShellScript":
         """The parsed shell script of a RUN (cached), using the effective SHELL there."""

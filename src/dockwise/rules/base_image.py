@@ -131,7 +131,7 @@ def arg_default_spans(target: CheckTarget, names: list[str], needle: str
 def _with_arg_findings(target: CheckTarget, info: RuleInfo, image: BaseImage, needle: str,
                        message: str, span, severity: Severity | None = None) -> Iterator[Finding]:
     yield target.finding(info, message, span, severity=severity)
-    seen = target._shell_cache.setdefault(f"argspans:{info.code}", set())
+    seen = target.memo(("argspans", info.code), set)
     for name, default, arg_span in arg_default_spans(target, image.through_args, needle):
         key = (arg_span.start.offset, arg_span.end.offset)
         if key in seen:
