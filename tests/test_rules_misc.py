@@ -135,3 +135,57 @@ def test_pipe_without_pipefail_points_at_the_pipeline_start():
     assert check_text(ok, "DL4006") == []
     inline = "FROM a:1\nRUN set -euo pipefail; curl -fsSL https://x | tar -xz\n"
     assert check_text(inline, "DL4006") == []
+
+
+# -- robustness: no rule of these families raises, and every finding lies inside the file ----
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FAMILIES = ("user", "signals", "cache_order", "instructions", "secrets", "runtimes", "hadolint_misc")
+FRAGMENTS = [
+    "FROM {w}", "FROM {w} AS {w}", "FROM --platform={w} {w}", "USER {w}", "USER {w}:{w}", "WORKDIR {w}",
+    "RUN {w} {w} && {w} | {w}", "RUN cd {w}; sudo {w} -u {w}", "RUN useradd -u {w} {w}",
+    "CMD {w} {w}", 'CMD ["{w}", "-c", "{w} && {w}"]', 'ENTRYPOINT ["{w}"]', "ENTRYPOINT {w}",
+    "COPY {w} {w} {w}", "COPY --from={w} {w} {w}", "ADD {w} {w}", "ENV {w}={w} {w}=${w}", "ENV {w} {w} {w}",
+    "ARG {w}={w}", "ARG {w}", "LABEL {w} {w}", "EXPOSE {w}", "HEALTHCHECK CMD {w}", "ONBUILD {w} {w}",
+    "MAINTAINER {w}", "SHELL [\"{w}\", \"-c\"]", "RUN <<EOF\n{w}\nEOF",
+]
+WORDS = st.sampled_from(["x", ".", "./", "/", "root", "0", "app", "1234567", "$X", "${Y:-z}", "\"q w\"",
+                         "'a b'", "C:\\\\x", "-o", "pipefail", "sh", "/bin/sh", "node:10", "openjdk:8u1",
+                         "AKIAIOSFODNN7EXAMPLE", ".env", "id_rsa", "npm", "ci", "pip", "install", "-r",
+                         "a.txt", "exec", "tini", "wget", "curl", "ln", "apt-get", "80/TCP", "1:2", "as",
+                         "scratch", "é", "\\", "a=b", "[", "]", "--"])
+
+
+@st.composite
+def dockerfiles(draw):
+    lines = []
+    for _ in range(draw(st.integers(1, 8))):
+        template = draw(st.sampled_from(FRAGMENTS))
+        while "{w}" in template:
+            template = template.replace("{w}", draw(WORDS), 1)
+        lines.append(template)
+    return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\r\n"]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dockerfiles())
+def test_rules_never_raise_and_stay_in_the_file(text):
+    from dockwise.catalog import all_rules
+    from dockwise.errors import DockwiseError
+
+    try:
+        tree = parse_dockerfile(text)
+    except DockwiseError:
+        return
+    target = CheckTarget("Dockerfile", tree, build_model(tree))
+    lines = text.count("\n") + 1
+    for rule in all_rules():
+        if rule.__module__.rsplit(".", 1)[-1] not in FAMILIES:
+            continue
+        for finding in rule().check(target):
+            loc = finding.location
+            assert loc.line is None or 1 <= loc.line <= (loc.end_line or loc.line) <= lines
+            for edit in finding.fix.edits if finding.fix else ():
+                assert 0 <= edit.start <= edit.end <= len(text)
