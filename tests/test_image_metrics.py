@@ -4,6 +4,7 @@ replaced by a file and back, hard links -- in every export form and compression.
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -120,3 +121,45 @@ def test_json_output_has_the_documented_shape(tmp_path, capsys):
             "created_by", "dockerfile_line"} <= set(layer)
     assert layer["created_by"] == "step 0" and layer["dockerfile_line"] is None
     assert sum(layer["compressed_bytes"] for layer in img["layers"]) == img["compressed_bytes"]
+
+
+@pytest.mark.parametrize("how", ["gzip", "zstd"])
+def test_compressed_archives_are_read_as_is(tmp_path, how):
+    """`docker save | gzip > app.tar.gz` reads like the plain tar (no temporary file is left)."""
+    import tempfile
+
+    from tests.test_image_kit import compress
+
+    plain = build(tmp_path, "docker-archive")
+    packed = tmp_path / f"img.tar.{how}"
+    packed.write_bytes(compress(open(plain, "rb").read(), how))
+    before = set(os.listdir(tempfile.gettempdir()))
+    a = analyze(str(packed))
+    assert (a.source.kind, a.total_bytes, a.final_bytes) == ("docker-archive", expected()["total"], expected()["final"])
+    assert set(os.listdir(tempfile.gettempdir())) - before == set()
+
+
+def test_docker_archive_layers_named_through_symlinks(tmp_path):
+    """Older `docker save` names layers `<id>/layer.tar`, stored as symlinks to `<diff_id>.tar`."""
+    import io
+    import tarfile
+
+    tars = [layer_tar(*specs) for specs in LAYERS]
+    plain = write_docker_archive(tmp_path / "plain.tar", tars)
+    with tarfile.open(plain) as src:
+        members = [(m, src.extractfile(m).read()) for m in src.getmembers()]
+    manifest = json.loads(next(d for m, d in members if m.name == "manifest.json"))
+    names = manifest[0]["Layers"]
+    manifest[0]["Layers"] = [f"id{i}/layer.tar" for i in range(len(names))]
+    with tarfile.open(tmp_path / "linked.tar", "w") as out:
+        for member, data in members:
+            if member.name == "manifest.json":
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            out.addfile(member, io.BytesIO(data))
+        for i, name in enumerate(names):
+            link = tarfile.TarInfo(f"id{i}/layer.tar")
+            link.type, link.linkname = tarfile.SYMTYPE, f"../{name}"
+            out.addfile(link)
+    a = analyze(str(tmp_path / "linked.tar"))
+    assert (a.total_bytes, a.final_bytes) == (expected()["total"], expected()["final"])

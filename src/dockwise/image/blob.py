@@ -224,6 +224,13 @@ class LayerStream:
             skipped += step
         return skipped
 
+    def chunks(self):
+        """The decompressed bytes, chunk by chunk (for copying a whole compressed archive)."""
+        while self._fill():
+            chunk = self._buf[self._pos:]
+            self._pos = len(self._buf)
+            yield chunk
+
     def finish(self) -> None:
         """Read to the end of the blob (tar padding, trailing members) and compute digests."""
         while self._fill():

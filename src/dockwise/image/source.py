@@ -52,7 +52,7 @@ class ImageSource:
     config: dict[str, Any]
     layers: list[LayerRef]
     platforms: list[str] = field(default_factory=list)  # every platform of the index
-    _spool: str | None = None
+    _spools: list[str] = field(default_factory=list)  # temporary copies to delete on close
 
     @property
     def os(self) -> str:
@@ -63,12 +63,8 @@ class ImageSource:
         return str(self.config.get("architecture", ""))
 
     def close(self) -> None:
-        if self._spool:
-            try:
-                os.unlink(self._spool)
-            except FileNotFoundError:
-                pass
-            self._spool = None
+        _remove(self._spools)
+        self._spools = []
 
 
 def machine_platform() -> str:
@@ -198,20 +194,30 @@ def _blob_name(digest: Any, display: str) -> str:
 
 def open_image(name: str, *, platform: str | None = None) -> ImageSource:
     """Open ``name`` (path or ``-``) as an image; raises ImageError/InputError with a clear message."""
-    spool = None
-    if name == "-":
-        spool = _spool_stdin()
-        path, display = spool, "<stdin>"
-    else:
-        path, display = name, name
+    spools: list[str] = []
     try:
+        if name == "-":
+            spools.append(_spool_stdin())
+            path, display = spools[-1], "<stdin>"
+        else:
+            path, display = name, name
+        if _compressed(path, display):
+            spools.append(_spool_decompressed(path, display))
+            path = spools[-1]
         source = _open_path(path, display, platform)
     except BaseException:
-        if spool:
-            os.unlink(spool)
+        _remove(spools)
         raise
-    source._spool = spool
+    source._spools = spools
     return source
+
+
+def _remove(paths: list[str]) -> None:
+    for path in paths:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
 
 
 def _spool_stdin() -> str:
@@ -221,19 +227,42 @@ def _spool_stdin() -> str:
     return tmp
 
 
+def _compressed(path: str, display: str) -> bool:
+    if not os.path.isfile(path):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(4)
+    except OSError as exc:
+        raise ImageError(f"cannot read: {exc.strerror or exc}", path=display) from None
+    return magic.startswith((b"\x1f\x8b", b"\x28\xb5\x2f\xfd"))
+
+
+def _spool_decompressed(path: str, display: str) -> str:
+    """A compressed archive (``docker save | gzip``), decompressed as-is into a temporary
+    file -- the archive, not its layers; with the same bomb limits as a layer."""
+    from dockwise.image.blob import LayerStream
+
+    stream = LayerStream(BlobLocation(path, 0, os.path.getsize(path)), f"{display}: compressed archive")
+    fd, tmp = tempfile.mkstemp(prefix="dockwise-image-", suffix=".tar")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in stream.chunks():
+                out.write(chunk)
+        stream.raw.drain()
+    except BaseException:
+        _remove([tmp])
+        raise
+    finally:
+        stream.close()
+    return tmp
+
+
 def _open_path(path: str, display: str, platform: str | None) -> ImageSource:
     if os.path.isdir(path):
         container: Any = _Dir(path)
         kind = "oci-dir"
     elif os.path.exists(path):
-        try:
-            with open(path, "rb") as fh:
-                magic = fh.read(4)
-        except OSError as exc:
-            raise ImageError(f"cannot read: {exc.strerror or exc}", path=display) from None
-        if magic.startswith(b"\x1f\x8b") or magic.startswith(b"\x28\xb5\x2f\xfd"):
-            raise ImageError("the archive itself is compressed; pass the plain tar "
-                             "(`gzip -dc image.tar.gz | dockwise image -`)", path=display)
         container = _Tar(path, display)
         kind = "docker-archive" if container.locate("manifest.json") else "oci-archive"
     else:
