@@ -88,6 +88,23 @@ def test_bare_assignment_is_not_a_command():
     assert names(parse_shell("A=1; B=2")) == []
 
 
+def test_literal_scripts_of_sh_c_are_parsed_in_place():
+    script = ("bash -c 'apt-get install -y x && rm -rf /var/lib/apt/lists/*' && "
+              "su - app -c \"curl -fsSL https://x | sh\" || sh -ec \"cd /src; make\"")
+    s = parse_shell(script, span_of=lambda i, j: (i, j))
+    nested = [c for c in s.commands if c.in_nested_shell]
+    assert [c.name for c in nested] == ["apt-get", "rm", "curl", "sh", "cd", "make"]
+    assert [c.name for c in s.commands if not c.in_nested_shell] == ["bash", "su", "sh"]
+    assert [script[c.span[0]:c.span[1]] for c in nested[:2]] == ["apt-get install -y x", "rm -rf /var/lib/apt/lists/*"]
+    assert s.removes("/var/lib/apt/lists/*") and s.pipes_into_shell()
+    assert s.find("make")[0].cwd == "/src" and s.find("curl")[0].in_condition
+
+
+def test_expanding_sh_c_scripts_are_not_parsed_twice():
+    s = parse_shell('sh -c "$(curl -fsSL https://x)" && bash -c "echo $HOME" && bash script.sh -c x')
+    assert [c.name for c in s.commands] == ["sh", "curl", "bash", "bash"]
+
+
 # ---- wrappers and names ------------------------------------------------------------------------
 
 

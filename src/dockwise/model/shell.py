@@ -145,6 +145,7 @@ class Command:
     in_pipeline: bool = False
     in_condition: bool = False  # if/while/until test, or left of ||: a failure does not stop the build
     in_substitution: bool = False  # inside $(...), `...` or <(...)
+    in_nested_shell: bool = False  # inside the literal script of `sh -c '...'` / `bash -c "..."` / `su -c`
     wrappers: list[str] = field(default_factory=list)  # ["sudo", "env"] for `sudo env X=1 make`
     prefix: list[Word] = field(default_factory=list)  # words of the wrappers and their options
     assignments: list[Word] = field(default_factory=list)  # leading VAR=x words (and env's)
@@ -359,6 +360,7 @@ class ShellScript:
         self.parsed_ok = True
         self.exec_form = False
         self.workdir: str | None = None  # absolute WORKDIR the script starts in, when known
+        self._pipelines = 0  # pipelines numbered so far (Command.pipeline)
         self._span_of = span_of
 
     def span_of(self, start: int, end: int) -> "Span | None":
@@ -750,7 +752,7 @@ class _Builder:
                 continue
             children = node.children
             if kind == "pipeline":
-                pipe = node.id
+                pipe = self.script._pipelines = self.script._pipelines + 1
             elif kind in _SUBSTITUTIONS:
                 subst, pipe = True, None
                 stack.append(self._restore(self.pending, self.cwd))
@@ -1026,7 +1028,7 @@ def parse_shell(script: str, span_of: SpanOf | None = None, *,
     return result
 
 
-def _fill(result: ShellScript, text: str | None = None) -> None:
+def _fill(result: ShellScript, text: str | None = None, depth: int = 0) -> None:
     """Parse ``text`` (default: the script's text; a same-length stand-in where parts of the
     script are not shell code) into ``result.commands``."""
     text = result.text if text is None else text
@@ -1039,6 +1041,8 @@ def _fill(result: ShellScript, text: str | None = None) -> None:
         builder = _Builder(result, data, text)
         builder.run(root)
         if not builder.swallowed:
+            if depth < 3 and b"-" in data:
+                _add_nested_shells(result, text, depth)
             return
         # tree-sitter-bash issue #347: after a pipeline of 2+ stages, a newline followed by an
         # `&&` list is not seen as a separator and the next line becomes arguments. A `;` in
@@ -1047,6 +1051,69 @@ def _fill(result: ShellScript, text: str | None = None) -> None:
         for offset in builder.swallowed:
             patched[offset] = ord(";")
         data = bytes(patched)
+
+
+_C_SHELLS = PIPE_SHELLS | {"su", "busybox"}
+
+
+def _dash_c_script(command: Command) -> Word | None:
+    """The script word of ``bash -c 'script'``, ``sh -ec "script"``, ``su - app -c 'script'``."""
+    args = command.args
+    for i, word in enumerate(args):
+        v = word.value
+        if v is None or not v.startswith("-") or v.startswith("--"):
+            if command.name != "su" and v is not None and not v.startswith("-"):
+                return None  # `bash script.sh -c`: -c belongs to the script
+            continue
+        if "c" in v[1:]:
+            rest = args[i + 1:]
+            while rest and command.name != "su" and (rest[0].value or "").startswith("-"):
+                rest = rest[1:]  # sh -c -e 'x' is rare but valid
+            return rest[0] if rest else None
+    return None
+
+
+def _add_nested_shells(result: ShellScript, text: str, depth: int) -> None:
+    """Parse the literal script of ``sh -c '...'`` (and bash/su) in place: its commands join
+    ``result.commands`` marked ``in_nested_shell``, with spans inside the quotes."""
+    found: list[Command] = []
+    for command in result.commands:
+        if command.name not in _C_SHELLS:
+            continue
+        word = _dash_c_script(command)
+        if word is None or word.value is None or word.kind not in ("raw_string", "string", "word"):
+            continue  # an expanding script ("$(curl ...)") is already walked as a substitution
+        quoted = word.kind != "word"
+        lo, hi = word.start + quoted, word.end - quoted
+        inner = text[lo:hi]
+        if not inner.strip():
+            continue
+        nested = ShellScript(inner, shell=(command.name or "sh",), language=command.name or "sh")
+        nested._pipelines = result._pipelines + 1000
+        _fill(nested, None, depth + 1)
+        result._pipelines = nested._pipelines
+        for inner_command in nested.commands:
+            _shift(inner_command, lo, result._span_of)
+            inner_command.in_nested_shell = True
+            inner_command.in_condition = inner_command.in_condition or command.in_condition
+            inner_command.in_substitution = inner_command.in_substitution or command.in_substitution
+            inner_command.cwd = inner_command.cwd or command.cwd
+            found.append(inner_command)
+    if found:
+        result.commands = sorted(result.commands + found, key=lambda c: c.start)
+
+
+def _shift(command: Command, offset: int, span_of: SpanOf | None) -> None:
+    command.start += offset
+    command.end += offset
+    command._span_of = span_of
+    words = command.argv + command.prefix + command.assignments
+    words += [r.target for r in command.redirects if r.target is not None]
+    for word in {id(w): w for w in words}.values():
+        word.start += offset
+        word.end += offset
+        word._span_of = span_of
+        word._span = _UNSET
 
 
 def parse_run(instr: "Instruction", shell: Iterable[str] | None = None, *,
