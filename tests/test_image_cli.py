@@ -229,3 +229,17 @@ def test_buildkit_history_aligns_to_lines(tmp_path):
     a = analyze(str(layout), dockerfile=str(dockerfile))
     assert [a.dockerfile_line(layer) for layer in a.layers] == [1, 1, 2, 5, 6, 8]
     assert [layer.base for layer in a.layers] == [True, True, False, False, False, False]
+
+
+def test_warns_when_the_dockerfile_did_not_build_the_image(tmp_path, capsys):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM alpine\nRUN apk add curl\nCOPY app /app\nRUN make\nCMD [\"/app\"]\n")
+    tars = [layer_tar(file("a", 1)), layer_tar(file("b", 1))]
+    history = [{"created_by": "/bin/sh -c #(nop) ADD file:x in /"}, {"created_by": "RUN /bin/sh -c make # buildkit"}]
+    layout = write_oci_layout(tmp_path / "l", tars, config=config_for(tars, history=history))
+    assert main(["image", str(layout), "--dockerfile", str(dockerfile), "--format", "json"]) == 0
+    err = capsys.readouterr().err
+    assert "2 RUN/COPY/ADD instruction(s) (line 2, 3) match no layer" in err
+    dockerfile.write_text("FROM alpine\nRUN make\n")
+    main(["image", str(layout), "--dockerfile", str(dockerfile), "--format", "json"])
+    assert capsys.readouterr().err == ""

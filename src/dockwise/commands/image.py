@@ -79,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
     with _Progress(enabled=not args.no_progress and sys.stderr.isatty()) as progress:
         analysis = analyze(args.image, dockerfile=args.dockerfile, platform=args.platform,
                            target=args.target, jobs=args.jobs, progress=progress.update)
+    _warn_unmatched(analysis, args.dockerfile)
     options = ImageOptions(max_size=settings.max_size)
     if args.hidden_threshold is not None:
         options.hidden_threshold = args.hidden_threshold
@@ -89,6 +90,15 @@ def run(args: argparse.Namespace) -> int:
     failing = args.fail_level != "none" and any(
         f.severity >= Severity.parse(args.fail_level) for f in findings)
     return EXIT_FINDINGS if broken or failing else EXIT_CLEAN
+
+
+def _warn_unmatched(analysis, dockerfile: str | None) -> None:
+    unmatched = analysis.unmatched_instructions
+    if unmatched:
+        lines = ", ".join(str(ins.line) for ins in unmatched[:5]) + (", ..." if len(unmatched) > 5 else "")
+        print(f"dockwise: warning: {dockerfile}: {len(unmatched)} RUN/COPY/ADD instruction(s) (line {lines}) "
+              "match no layer of the image; is this the Dockerfile that built it (or pass --target)?",
+              file=sys.stderr)
 
 
 def _gate_settings(args: argparse.Namespace):

@@ -56,6 +56,13 @@ class ImageAnalysis:
     final_files: list[FinalFile] = field(default_factory=list)
 
     @property
+    def unmatched_instructions(self) -> list["Instruction"]:
+        """RUN/COPY/ADD of the Dockerfile that no history entry matched: a sign that the
+        Dockerfile is not the one that built the image."""
+        matched = {id(step.instruction) for step in self.history if step.instruction is not None}
+        return [ins for ins in self.chain if ins.keyword in ("RUN", "COPY", "ADD") and id(ins) not in matched]
+
+    @property
     def total_bytes(self) -> int:
         return self.merged.total_bytes
 
