@@ -97,3 +97,9 @@ def test_a_tracked_file_in_an_ignored_directory_is_still_checked(tmp_path):
     (tmp_path / ".gitignore").write_text("build/\n")
     found = find_in_directory(str(tmp_path))
     assert [p[len(str(tmp_path)) + 1:] for p in found] == ["build/Dockerfile"]
+
+
+def test_a_fifo_named_dockerfile_is_not_opened(tmp_path):
+    make(tmp_path, "a/Dockerfile")
+    os.mkfifo(tmp_path / "Dockerfile")  # reading it would block forever
+    assert find_in_directory(str(tmp_path)) == [str(tmp_path / "a" / "Dockerfile")]

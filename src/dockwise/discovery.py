@@ -119,7 +119,8 @@ def _walk(root: str, errors: list[str] | None) -> list[str]:
             matchers[os.path.join(directory, d)] = own
         for name in sorted(files):
             full = os.path.join(directory, name)
-            if is_dockerfile_name(name) and not _ignored(own, full, is_dir=False):
+            # os.path.isfile: a FIFO or socket called "Dockerfile" would block or fail the read
+            if is_dockerfile_name(name) and not _ignored(own, full, is_dir=False) and os.path.isfile(full):
                 candidates.append(_display(directory, name))
     return candidates
 
