@@ -114,33 +114,43 @@ def check_scripts(items: Iterable["ShellScript | ShellCheckInput"], *,
 def check_target(target: "CheckTarget", *, exclude: Iterable[str] = DEFAULT_EXCLUDE,
                  severity: str = "style") -> list[tuple["Instruction", ShellCheckFinding]]:
     """ShellCheck every shell-form RUN (ONBUILD RUN too) of a checked Dockerfile, with the SHELL
-    and the ARG/ENV names in scope there; (RUN instruction, finding) pairs in file order."""
-    from dockwise.model.shell import DEFAULT_SHELL, parse_run, pragma_shell
-
+    (or hadolint's ``# hadolint shell=`` pragma) and the ARG/ENV names in scope there;
+    (RUN instruction, finding) pairs in file order."""
     runs: list["Instruction"] = []
     inputs: list[ShellCheckInput] = []
     for instr in target.dockerfile.instructions:
         run = instr.onbuild if instr.keyword == "ONBUILD" else instr
         if run is None or run.keyword != "RUN" or run.json_form:
             continue
-        state = target.model.state_at(instr)
-        if state is not None:
-            shell = list(state.shell) if state.shell else list(DEFAULT_SHELL)
-        else:  # no FROM before it (a fragment): the last SHELL above
-            shell = _shell_before(target.dockerfile, instr) or list(DEFAULT_SHELL)
-        pragma = pragma_shell(target.dockerfile, instr) if shell == list(DEFAULT_SHELL) else None
-        if run is instr and pragma is None and state is not None:
-            script = target.shell(instr)
-        else:
-            script = parse_run(run, shell=[pragma] if pragma else shell)
-        names = list(BUILDKIT_DEFAULT_ARGS)
-        if state is not None:  # an ONBUILD RUN runs in a later build: ENV persists there, ARG does not
-            names += list(state.variables) if run is instr else list(state.env)
-        else:  # no FROM before it (a fragment): every ARG/ENV name declared above
-            names += _declared_before(target.dockerfile, instr)
         runs.append(run)
-        inputs.append(ShellCheckInput(script, names))
+        inputs.append(ShellCheckInput(_script_of(target, instr, run), _names_at(target, instr, run)))
     return [(runs[f.item], f) for f in check_scripts(inputs, exclude=exclude, severity=severity)]
+
+
+def _script_of(target: "CheckTarget", instr: "Instruction", run: "Instruction") -> "ShellScript":
+    from dockwise.model.shell import DEFAULT_SHELL, parse_run, pragma_shell
+
+    state = target.model.state_at(instr)
+    if state is not None:
+        shell = list(state.shell) if state.shell else list(DEFAULT_SHELL)
+    else:  # no FROM before it (a fragment): the last SHELL above
+        shell = _shell_before(target.dockerfile, instr) or list(DEFAULT_SHELL)
+    pragma = pragma_shell(target.dockerfile, instr) if shell == list(DEFAULT_SHELL) else None
+    if run is instr and pragma is None and state is not None:
+        return target.shell(instr)  # the cached parse the rules use
+    return parse_run(run, shell=[pragma] if pragma else shell)
+
+
+def _names_at(target: "CheckTarget", instr: "Instruction", run: "Instruction") -> list[str]:
+    """Variables defined for the RUN: BuildKit's proxy ARGs, then ARG/ENV in scope. An ONBUILD
+    RUN runs in a later build, where ENV persists and ARG does not."""
+    names = list(BUILDKIT_DEFAULT_ARGS)
+    state = target.model.state_at(instr)
+    if state is not None:
+        names += list(state.variables) if run is instr else list(state.env)
+    else:  # no FROM before it (a fragment): every ARG/ENV name declared above
+        names += _declared_before(target.dockerfile, instr)
+    return names
 
 
 _DECLARED = re.compile(r"(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)(?=[=\s]|$)")
