@@ -189,3 +189,42 @@ def test_rules_never_raise_and_stay_in_the_file(text):
             assert loc.line is None or 1 <= loc.line <= (loc.end_line or loc.line) <= lines
             for edit in finding.fix.edits if finding.fix else ():
                 assert 0 <= edit.start <= edit.end <= len(text)
+
+
+def test_pointless_command_points_at_it():
+    text = "FROM a:1\nRUN apt-get install -y procps && service nginx start\n"
+    assert where(check_text(text, "DL3001")) == [(2, 34, 53)]
+
+
+def test_copied_archive_extracted_later_points_at_the_copy_source():
+    text = "FROM a:1\nWORKDIR /src\nCOPY dist/app.tar.gz .\nRUN tar xzf app.tar.gz && rm app.tar.gz\n"
+    found = check_text(text, "DL3010")
+    assert where(found) == [(3, 6, 21)]
+    assert "line 4" in found[0].message
+    assert check_text("FROM a:1\nCOPY app.tar.gz /x/\nRUN tar -tf /x/other.tar.gz\n", "DL3010") == []
+
+
+def test_port_out_of_range():
+    assert where(check_text("FROM a:1\nEXPOSE 80 70000/udp 1-99999\n", "DL3011")) == [(2, 11, 20), (2, 21, 28)]
+
+
+def test_label_keys():
+    text = 'FROM a:1\nLABEL Version=1 com.docker.x=y org.opencontainers.image.title="t" a..b=c\n'
+    assert where(check_text(text, "DL3048")) == [(2, 7, 14), (2, 17, 29), (2, 67, 71)]
+
+
+def test_instruction_before_from():
+    assert where(check_text("ARG V=1\nLABEL a=b\nFROM a:$V\n", "DL3061")) == [(2, 1, 6)]
+
+
+def test_copy_whole_filesystem_from_a_stage():
+    text = "FROM a:1 AS b\nRUN make\nFROM c:1\nCOPY --from=b / /\nCOPY --from=b /out /out\n"
+    assert where(check_text(text, "DL3067")) == [(4, 15, 16)]
+
+
+def test_hadolint_only_codes_resolve_to_dockwise_rules():
+    from dockwise.catalog import find_rule
+
+    assert find_rule("DL3063").code == "DW906"
+    assert find_rule("DL3064").code == "DW911"
+    assert find_rule("DL3066").code == "DW502"

@@ -648,3 +648,205 @@ class PipeWithoutPipefail(DockerfileRule):
                 f"`{first.name or first.argv[0].text}` does not fail the build; add "
                 "`SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before this RUN",
                 first.span)
+
+
+POINTLESS_COMMANDS = {"ssh", "vim", "shutdown", "service", "ps", "free", "top", "kill", "mount", "ifconfig"}
+
+
+class PointlessCommandInRun(DockerfileRule):
+    info = RuleInfo(
+        code="DL3001",
+        name="pointless-command-in-run",
+        severity=Severity.INFO,
+        summary="Interactive or host-management commands make no sense in a RUN.",
+        rationale=("A build step has no terminal, no init system and no other processes: `vim`, `top`, "
+                   "`service x start` or `kill` do nothing useful there (a started service does not "
+                   "survive the step)."),
+        bad_example="FROM debian:12\nRUN service nginx start\n",
+        good_example="FROM debian:12\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n",
+        aliases=("hadolint:DL3001",),
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for instr in _runs(target):
+            for command in target.shell(instr).commands:
+                if command.name in POINTLESS_COMMANDS and command.span is not None:
+                    yield target.finding(
+                        self.info,
+                        f"`{command.name}` in a RUN does nothing useful: the build step has no terminal "
+                        "or running services, and nothing it starts survives the step; drop it (start "
+                        "services from CMD/ENTRYPOINT)",
+                        command.span)
+
+
+TAR_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
+
+
+def _base_name(raw: str) -> str:
+    return re.split(r"[\\/]", raw.strip("\"'").rstrip("\\/"))[-1]
+
+
+def _extracts(command) -> bool:
+    if command.name != "tar":
+        return False
+    first = command.args[0].value if command.args else None
+    bundled = first is not None and not first.startswith("-") and "x" in first  # `tar xzf a.tgz`
+    return bundled or command.has_option("-x", "--extract", "--get")
+
+
+class CopyThenExtract(DockerfileRule):
+    info = RuleInfo(
+        code="DL3010",
+        name="copy-archive-then-extract",
+        severity=Severity.INFO,
+        summary="A local tar archive is COPY'd and then extracted by a RUN: let ADD extract it.",
+        rationale=("The COPY layer keeps the whole archive even after the RUN unpacks it, so the "
+                   "image carries the bytes twice; `ADD archive.tar.gz /dest/` unpacks in one layer."),
+        bad_example="FROM debian:12\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt\n",
+        good_example="FROM debian:12\nADD app.tar.gz /opt/\n",
+        aliases=("hadolint:DL3010",),
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for stage in target.model.stages or [None]:
+            instructions = stage.instructions if stage is not None else target.dockerfile.instructions
+            yield from self._check_stage(target, instructions)
+
+    def _check_stage(self, target: CheckTarget, instructions) -> Iterator[Finding]:
+        copied: dict[str, tuple] = {}  # archive base name -> (COPY instruction, source word)
+        for instr in instructions:
+            if instr.keyword == "COPY" and instr.flag("from") is None and not instr.heredocs:
+                words = instruction_words(instr, target.dockerfile.escape)
+                for word in words[:-1]:
+                    if _base_name(word.raw).lower().endswith(TAR_ARCHIVES):
+                        copied[_base_name(word.raw)] = (instr, word)
+                        copied.setdefault(_base_name(words[-1].raw), (instr, word))
+            elif instr.keyword == "RUN" and copied:
+                for command in target.shell(instr).commands:
+                    if not _extracts(command):
+                        continue
+                    for arg in command.args:
+                        hit = copied.pop(_base_name(arg.text), None)
+                        if hit is not None:
+                            copy_instr, word = hit
+                            yield target.finding(
+                                self.info,
+                                f"`{word.value}` is copied into a layer and extracted on line "
+                                f"{instr.line}, so the image keeps the archive too; `ADD` it to the "
+                                "destination directory instead (ADD unpacks local tar archives)",
+                                word_span(copy_instr, word))
+
+
+PORT_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
+
+
+class PortOutOfRange(DockerfileRule):
+    info = RuleInfo(
+        code="DL3011",
+        name="expose-port-out-of-range",
+        severity=Severity.ERROR,
+        summary="EXPOSE a port between 0 and 65535.",
+        rationale="A port above 65535 does not exist; the EXPOSE documents nothing real.",
+        bad_example="FROM nginx:1.27\nEXPOSE 80000\n",
+        good_example="FROM nginx:1.27\nEXPOSE 8000\n",
+        aliases=("hadolint:DL3011",),
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for instr in all_instructions(target.model):
+            if instr.keyword != "EXPOSE":
+                continue
+            for word in split_body(instr.body, target.dockerfile.escape):
+                m = PORT_RANGE.match(word.value.split("/", 1)[0])
+                if m and any(int(p) > 65535 for p in m.groups() if p):
+                    yield target.finding(
+                        self.info,
+                        f"`{word.value}` is not a valid port (ports run from 0 to 65535); fix the number",
+                        word_span(instr, word))
+
+
+RESERVED_LABEL_PREFIXES = ("com.docker.", "io.docker.", "org.dockerproject.")
+LABEL_KEY = re.compile(r"^[a-z](?:[a-z0-9]|[.-](?=[a-z0-9]))*$")
+
+
+class InvalidLabelKey(DockerfileRule):
+    info = RuleInfo(
+        code="DL3048",
+        name="invalid-label-key",
+        severity=Severity.STYLE,
+        summary="Label keys: lowercase letters, digits, single `.`/`-`; no Docker-reserved namespace.",
+        rationale=("Tools that read labels (registries, scanners, orchestrators) expect the documented "
+                   "key format; `com.docker.*`, `io.docker.*` and `org.dockerproject.*` are reserved."),
+        bad_example="FROM alpine:3.20\nLABEL Version=1.0\n",
+        good_example="FROM alpine:3.20\nLABEL org.opencontainers.image.version=1.0\n",
+        aliases=("hadolint:DL3048",),
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for instr in all_instructions(target.model):
+            if instr.keyword != "LABEL":
+                continue
+            for pair in assignments(instr, target.dockerfile.escape):
+                key = pair.name_text.strip("\"'")
+                if "$" in key:
+                    continue
+                if key.startswith(RESERVED_LABEL_PREFIXES):
+                    why = "uses a namespace Docker reserves for itself"
+                elif not LABEL_KEY.match(key):
+                    why = ("is not lowercase letters and digits separated by single `.` or `-`, "
+                           "starting with a letter")
+                else:
+                    continue
+                yield target.finding(
+                    self.info, f"label key `{key}` {why}; use e.g. `org.opencontainers.image.*` keys",
+                    word_span(instr, pair.name))
+
+
+class InstructionBeforeFrom(DockerfileRule):
+    info = RuleInfo(
+        code="DL3061",
+        name="instruction-before-from",
+        severity=Severity.ERROR,
+        summary="A Dockerfile must start with FROM (only ARG, comments and directives may come first).",
+        rationale="BuildKit rejects any other instruction before the first FROM: the build fails.",
+        bad_example="LABEL team=web\nFROM nginx:1.27\n",
+        good_example="FROM nginx:1.27\nLABEL team=web\n",
+        aliases=("hadolint:DL3061",),
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for instr in target.dockerfile.instructions:
+            if instr.keyword == "FROM":
+                return
+            if instr.keyword != "ARG":
+                yield target.finding(
+                    self.info,
+                    f"`{instr.keyword}` comes before the first FROM, which BuildKit rejects; move it "
+                    "after FROM (only ARG may precede it)",
+                    instr.keyword_span)
+
+
+class CopyWholeFilesystem(DockerfileRule):
+    info = RuleInfo(
+        code="DL3067",
+        name="copy-whole-filesystem-from-stage",
+        severity=Severity.WARNING,
+        summary="Do not COPY --from a stage's entire filesystem (`/` to `/`).",
+        rationale=("It copies the other stage's whole OS -- package databases, caches, build tools -- "
+                   "over this one: the image doubles in size and keeps everything the build used."),
+        bad_example="FROM golang:1.23 AS build\nRUN go build -o /app\nFROM debian:12\nCOPY --from=build / /\n",
+        good_example="FROM golang:1.23 AS build\nRUN go build -o /app\nFROM debian:12\nCOPY --from=build /app /app\n",
+        aliases=("hadolint:DL3067",),
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for instr in all_instructions(target.model):
+            if instr.keyword != "COPY" or _copy_from(instr) is None:
+                continue
+            words = instruction_words(instr, target.dockerfile.escape)
+            if len(words) == 2 and words[0].value == "/" and words[1].value == "/":
+                yield target.finding(
+                    self.info,
+                    f"`COPY --from={_copy_from(instr).value} / /` copies that stage's whole filesystem "
+                    "(packages, caches, build tools) into this image; copy only the paths you need",
+                    word_span(instr, words[0]))

@@ -263,7 +263,7 @@ class ReservedStageName(DockerfileRule):
         rationale="`FROM scratch` and named build contexts would silently refer to something else.",
         bad_example="FROM alpine:3.20 AS scratch\n",
         good_example="FROM alpine:3.20 AS builder\n",
-        aliases=("buildkit:ReservedStageName",),
+        aliases=("buildkit:ReservedStageName", "hadolint:DL3063"),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

@@ -78,7 +78,7 @@ class SecretNameInArgOrEnv(DockerfileRule):
         good_example=("# syntax=docker/dockerfile:1\nFROM python:3.12-slim\n"
                       "RUN --mount=type=secret,id=github_token \\\n"
                       "    git clone https://$(cat /run/secrets/github_token)@github.com/org/repo\n"),
-        aliases=("buildkit:SecretsUsedInArgOrEnv",),
+        aliases=("buildkit:SecretsUsedInArgOrEnv", "hadolint:DL3064"),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

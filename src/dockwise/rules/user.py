@@ -123,11 +123,12 @@ class NonNumericUser(DockerfileRule):
             "non-numeric because it cannot verify it is not root."),
         bad_example="FROM debian:12\nRUN useradd -r app\nUSER app\n",
         good_example="FROM debian:12\nRUN useradd -r -u 10001 app\nUSER 10001:10001\n",
+        aliases=("hadolint:DL3066",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         final = target.model.final_stage
-        instr = effective_instruction(final, "USER") if final else None
+        instr = effective_instruction(final, "USER") if final else _loose_last_user(target)
         if instr is None:
             return
         word = _user_word(target, instr)
