@@ -6,6 +6,8 @@ import gzip
 import io
 import json
 import os
+import subprocess
+import sys
 import tarfile
 
 import pytest
@@ -152,8 +154,13 @@ def test_decompression_bomb_is_stopped(tmp_path, capsys):
     index = json.loads((layout / "index.json").read_text())
     index["manifests"][0].update(digest=sha(new_manifest), size=len(new_manifest))
     (layout / "index.json").write_text(json.dumps(index))
-    code, err = run_image(capsys, str(layout))
-    assert code == 2 and "layer 1" in err and "decompression bomb" in err
+    probe = ("import resource, sys\nfrom dockwise.cli import main\ncode = main(['image', sys.argv[1]])\n"
+             "print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    proc = subprocess.run([sys.executable, "-c", probe, str(layout)], capture_output=True, text=True)
+    code, peak_kib = map(int, proc.stdout.split())
+    assert code == 2 and "layer 1" in proc.stderr and "decompression bomb" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert peak_kib < 300 * 1024  # the gigabyte never lands in memory
 
 
 def test_bomb_limits_are_configurable(tmp_path):
