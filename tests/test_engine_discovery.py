@@ -103,3 +103,12 @@ def test_a_fifo_named_dockerfile_is_not_opened(tmp_path):
     make(tmp_path, "a/Dockerfile")
     os.mkfifo(tmp_path / "Dockerfile")  # reading it would block forever
     assert find_in_directory(str(tmp_path)) == [str(tmp_path / "a" / "Dockerfile")]
+
+
+def test_gitignore_patterns_outside_git(tmp_path):
+    make(tmp_path, "Dockerfile", "sub/Dockerfile", "deep/x/build/Dockerfile", "root-only/Dockerfile",
+         "sub/root-only/Dockerfile", "svc/api.Dockerfile", "svc/web.Dockerfile", "a/b/c/Dockerfile")
+    (tmp_path / ".gitignore").write_text("**/build\n/root-only\nsvc/web.*\na/**/Dockerfile\n")
+    found = find_in_directory(str(tmp_path))
+    rel = sorted(p[len(str(tmp_path)) + 1:] for p in found)
+    assert rel == ["Dockerfile", "sub/Dockerfile", "sub/root-only/Dockerfile", "svc/api.Dockerfile"]
