@@ -177,6 +177,8 @@ def test_findings_point_at_dockerfile_lines(built, capsys):
     assert ("DI009", line_of(text, "RUN printf"), "/etc/shadow") in found
     layers = doc["image"]["layers"]
     assert [l["dockerfile_line"] for l in layers][-1] == line_of(text, "RUN printf")
+    assert layers[-1]["instruction"].startswith("RUN printf 'root::19000")
+    assert [l["base_image"] for l in layers][:3] == [True, True, False]
     assert doc["image"]["total_bytes"] == built["total"]
 
 

@@ -69,6 +69,7 @@ def _layer_dict(analysis: "ImageAnalysis", layer: "LayerReport") -> dict[str, An
         "created_by": layer.created_by,
         "base_image": layer.base,
         "dockerfile_line": analysis.dockerfile_line(layer),
+        "instruction": " ".join(layer.instruction.source.split()) if layer.instruction is not None else None,
     }
 
 
