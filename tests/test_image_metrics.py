@@ -163,3 +163,25 @@ def test_docker_archive_layers_named_through_symlinks(tmp_path):
             out.addfile(link)
     a = analyze(str(tmp_path / "linked.tar"))
     assert (a.total_bytes, a.final_bytes) == (expected()["total"], expected()["final"])
+
+
+def test_parallel_workers_give_the_same_figures(tmp_path):
+    image = build(tmp_path, "oci-dir")
+    serial, parallel = analyze(image, jobs=1), analyze(image, jobs=2)
+    assert (parallel.total_bytes, parallel.final_bytes) == (serial.total_bytes, serial.final_bytes)
+    assert [l.stats for l in parallel.layers] == [l.stats for l in serial.layers]
+    assert [l.diff_id for l in parallel.layers] == [l.diff_id for l in serial.layers]
+
+
+def test_a_worker_error_names_the_layer(tmp_path, capsys):
+    from dockwise.cli import main as cli
+
+    tars = [layer_tar(file("a", 10)), layer_tar(file("b", 10)), layer_tar(file("c", 10))]
+    layout = write_oci_layout(tmp_path / "l", tars)
+    index = json.loads((layout / "index.json").read_text())
+    manifest_digest = index["manifests"][0]["digest"].split(":")[1]
+    manifest = json.loads((layout / "blobs" / "sha256" / manifest_digest).read_text())
+    (layout / "blobs" / "sha256" / manifest["layers"][2]["digest"].split(":")[1]).write_bytes(b"\x1f\x8bjunk")
+    assert cli(["image", str(layout), "--jobs", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dockwise: error: layer 3 (") and "Traceback" not in err
