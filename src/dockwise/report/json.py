@@ -22,7 +22,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "end_line": loc.end_line,
         "end_column": loc.end_column,
         "aliases": list(finding.aliases),
-        "fixable": finding.fix is not None or finding.fixable,
+        "fixable": finding.fix is not None,  # this finding, not the rule: --fix can repair it
     }
 
 
