@@ -225,3 +225,19 @@ def test_too_many_entries_are_refused(tmp_path, monkeypatch):
     source = open_image(image_of(tmp_path, tar))
     with pytest.raises(Exception, match=r"layer 2 .*: more than 50 entries"):
         scan_layers(source.layers)
+
+
+def test_multi_member_gzip_with_zero_padding_is_read(tmp_path):
+    from dockwise.image.analyze import analyze
+
+    tar = layer_tar(file("a", 70_000), file("b", 30_000))
+    blob = gzip.compress(tar[:40_000], mtime=0) + gzip.compress(tar[40_000:], mtime=0) + b"\0" * 700
+    a = analyze(str(write_oci_layout(tmp_path / "l", [tar], raw_blobs={0: blob})))
+    assert (a.total_bytes, a.layers[0].compression, a.layers[0].compressed_bytes) == (100_000, "gzip", len(blob))
+
+
+def test_trailing_garbage_after_gzip(tmp_path, capsys):
+    tar = layer_tar(file("a", 100))
+    blob = gzip.compress(tar, mtime=0) + b"garbage"
+    code, err = run_image(capsys, image_of(tmp_path, tar, blobs_override={1: blob}))
+    assert code == 2 and "layer 2" in err and "trailing garbage" in err

@@ -87,8 +87,10 @@ def config_for(tars: list[bytes], **config) -> dict:
 
 
 def write_oci_layout(dest: Path, tars: list[bytes], *, compression: str = "gzip", config: dict | None = None,
-                     blobs_override: dict[int, bytes] | None = None) -> Path:
-    """An OCI layout of one image. ``blobs_override`` replaces stored layer blobs (for corruption)."""
+                     blobs_override: dict[int, bytes] | None = None,
+                     raw_blobs: dict[int, bytes] | None = None) -> Path:
+    """An OCI layout of one image. ``blobs_override`` replaces stored layer blobs behind the
+    manifest's back (corruption); ``raw_blobs`` are stored as the layers' blobs, digests and all."""
     dest = Path(dest)
     (dest / "blobs" / "sha256").mkdir(parents=True, exist_ok=True)
 
@@ -101,7 +103,7 @@ def write_oci_layout(dest: Path, tars: list[bytes], *, compression: str = "gzip"
     config_bytes = json.dumps(config).encode()
     layers = []
     for i, tar in enumerate(tars):
-        blob = compress(tar, compression)
+        blob = raw_blobs[i] if raw_blobs and i in raw_blobs else compress(tar, compression)
         digest = put(blob)
         if blobs_override and i in blobs_override:
             (dest / "blobs" / "sha256" / digest.split(":")[1]).write_bytes(blobs_override[i])
