@@ -281,6 +281,7 @@ def test_removes_apt_lists(script):
     "rm -rf /var/lib/apt/lists/partial",
     "rm -rf /var/cache/apt/*",
     "rm -f /var/lib/apt",  # not recursive: a directory survives rm -f
+    "rm -f /var/lib/apt/lists",
     'rm -rf "$LISTS"/*',
     "echo rm -rf /var/lib/apt/lists/*",
     "(cd /var/lib/apt) && rm -rf lists",

@@ -1374,13 +1374,9 @@ def _covers(pattern: str, recursive: bool, target: str) -> bool:
     parent = posixpath.dirname(target)
     while parent and parent not in ("/", "."):
         if parent == pattern or fnmatch.fnmatchcase(parent, pattern):
-            return recursive or posixpath.dirname(target) == parent and _is_glob_tail(target)
+            return recursive  # rm -f on a directory fails
         parent = posixpath.dirname(parent)
     return False
-
-
-def _is_glob_tail(path: str) -> bool:
-    return any(c in posixpath.basename(path) for c in "*?[")
 
 
 def _find_removals(command: Command) -> list[tuple[str, bool, Command]]:
