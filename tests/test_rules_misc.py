@@ -211,6 +211,7 @@ def test_port_out_of_range():
 def test_label_keys():
     text = 'FROM a:1\nLABEL Version=1 com.docker.x=y org.opencontainers.image.title="t" a..b=c\n'
     assert where(check_text(text, "DL3048")) == [(2, 7, 14), (2, 17, 29), (2, 67, 71)]
+    assert check_text('FROM a:1\nLABEL maintainer "Jane Doe <j@example.com>"\nLABEL build_date=x\n', "DL3048") == []
 
 
 def test_instruction_before_from():

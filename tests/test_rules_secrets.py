@@ -24,7 +24,8 @@ def where(findings):
 
 
 @pytest.mark.parametrize("name", ["GITHUB_TOKEN", "api_key", "DB_PASSWORD", "AUTH", "secret_MESSAGE",
-                                  "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "NPM_AUTH_TOKEN"])
+                                  "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "NPM_AUTH_TOKEN",
+                                  "secretKey", "githubToken"])
 def test_secret_names(name):
     assert secret_looking_name(name)
 

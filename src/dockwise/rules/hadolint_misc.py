@@ -766,7 +766,7 @@ class PortOutOfRange(DockerfileRule):
 
 
 RESERVED_LABEL_PREFIXES = ("com.docker.", "io.docker.", "org.dockerproject.")
-LABEL_KEY = re.compile(r"^[a-z](?:[a-z0-9]|[.-](?=[a-z0-9]))*$")
+LABEL_KEY = re.compile(r"^[a-z](?:[a-z0-9_]|[.-](?=[a-z0-9_]))*$")
 
 
 class InvalidLabelKey(DockerfileRule):
@@ -793,7 +793,7 @@ class InvalidLabelKey(DockerfileRule):
                 if key.startswith(RESERVED_LABEL_PREFIXES):
                     why = "uses a namespace Docker reserves for itself"
                 elif not LABEL_KEY.match(key):
-                    why = ("is not lowercase letters and digits separated by single `.` or `-`, "
+                    why = ("is not lowercase letters, digits and `_` separated by single `.` or `-`, "
                            "starting with a letter")
                 else:
                     continue

@@ -30,7 +30,12 @@ ALLOWED_NAME = re.compile(
 NOT_A_SECRET_VALUE = re.compile(r"(?i)^(?:/.*|true|false|yes|no|on|off|0|1)$")
 
 
+CAMEL_HUMP = re.compile(r"([a-z0-9])([A-Z])")
+
+
 def secret_looking_name(name: str) -> bool:
+    """BuildKit's SecretsUsedInArgOrEnv test, with camelCase humps read as `_` (`apiKey`)."""
+    name = CAMEL_HUMP.sub(r"\1_\2", name)
     return bool(SECRET_NAME.search(name)) and not ALLOWED_NAME.search(name)
 
 
@@ -44,11 +49,11 @@ class Assignment:
 
 
 def assignments(instr, escape: str) -> list[Assignment]:
-    """The KEY[=value] pairs of an ARG or ENV (legacy `ENV KEY value` too), with body positions."""
+    """The KEY[=value] pairs of an ARG, ENV or LABEL (legacy `ENV KEY value` too), with body positions."""
     words = split_body(instr.body, escape)
     if not words:
         return []
-    if instr.keyword == "ENV" and "=" not in words[0].raw:
+    if instr.keyword in ("ENV", "LABEL") and "=" not in words[0].raw:
         first = words[0]
         rest_start = words[1].start if len(words) > 1 else first.end
         value = instr.body[rest_start:].strip()
