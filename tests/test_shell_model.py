@@ -305,6 +305,14 @@ def test_removes_after_a_command():
     assert not s.removes("/var/lib/apt/lists/*", after=install)
 
 
+def test_find_delete_with_a_name_filter_removes_only_matches():
+    s = parse_shell("find /usr/lib/python3 -name '*.pyc' -delete && find /tmp -mtime +1 -delete")
+    assert s.removes("/usr/lib/python3/x/__pycache__/a.pyc")
+    assert not s.removes("/usr/lib/python3/x/a.py")
+    assert not s.removes("/tmp/*")  # -mtime: only some files
+    assert parse_shell("find /var/cache -type f -delete").removes("/var/cache/apt/x.bin")
+
+
 def test_removes_a_file_under_a_removed_glob():
     s = parse_shell("rm -rf /tmp/*")
     assert s.removes("/tmp/build/x.o")

@@ -1379,20 +1379,41 @@ def _covers(pattern: str, recursive: bool, target: str) -> bool:
     return False
 
 
+# find predicates that do not narrow what is deleted (or only to files, leaving empty dirs)
+_FIND_NEUTRAL = frozenset({"-type", "-mindepth", "-maxdepth", "-depth", "-xdev", "-mount", "-print",
+                           "-print0", "-ignore_readdir_race", "-noleaf", "-follow", "-L", "-P", "-H"})
+_FIND_WITH_VALUE = frozenset({"-type", "-mindepth", "-maxdepth", "-name", "-iname"})
+
+
 def _find_removals(command: Command) -> list[tuple[str, bool, Command]]:
+    """``find P ... -delete`` / ``-exec rm``: everything under P, or under P matching one
+    ``-name`` glob; other filters (-mtime, -path, -size, ...) remove an unknown part."""
     words = [w.value for w in command.args]
     deletes = "-delete" in words
     if not deletes and "-exec" in words:
         i = words.index("-exec")
-        deletes = i + 1 < len(words) and words[i + 1] is not None and posixpath.basename(words[i + 1]) in ("rm",)
+        deletes = i + 1 < len(words) and words[i + 1] is not None and posixpath.basename(words[i + 1]) == "rm"
     if not deletes:
         return []
-    out = []
+    roots = []
     for value in words:
         if value is None or value.startswith(("-", "(", "!")):
             break
-        base = _resolve(value, command.cwd)
-        out.append((base.rstrip("/") + "/*" if base != "/" else "/*", True, command))
+        roots.append(value)
+    name = "*"
+    tail = words[len(roots):words.index("-exec") if "-exec" in words else len(words)]
+    i = 0
+    while i < len(tail):
+        word = tail[i]
+        if word in ("-name", "-iname") and i + 1 < len(tail) and tail[i + 1] and name == "*":
+            name = tail[i + 1]
+        elif word is None or (word not in _FIND_NEUTRAL and word != "-delete"):
+            return []  # a filter we cannot follow: some unknown part is removed
+        i += 2 if word in _FIND_WITH_VALUE else 1
+    out = []
+    for root in roots or ["."]:
+        base = _resolve(root, command.cwd)
+        out.append(((base.rstrip("/") or "") + "/" + name, name == "*", command))
     return out
 
 
