@@ -375,7 +375,8 @@ def test_writes_downloads_redirects_extracts_clones_and_dirs():
 
 
 def test_writes_skip_stdout_and_dev_null():
-    s = parse_shell("wget -qO- https://x | tar -xz; curl -o - https://x > /dev/null; echo > /dev/stderr")
+    s = parse_shell("wget -qO- https://x | tar -xz; curl -o - https://x > /dev/null; echo > /dev/stderr; "
+                    "curl -so /dev/null https://x; wget -O /dev/null https://x")
     assert [(w.kind, w.path) for w in s.writes()] == []
 
 

@@ -1444,7 +1444,7 @@ def _command_writes(command: Command) -> list[Write]:
 def _writes_wget(command: Command) -> list[Write]:
     target = command.option_value("-O", "--output-document")
     if target is not None:
-        if target.value == "-":
+        if target.value == "-" or (target.value or "").startswith("/dev/"):
             return []
         return [Write(target, _with_cwd(target.value, command.cwd), "download", command)]
     prefix = command.option_value("-P", "--directory-prefix")
@@ -1464,7 +1464,7 @@ def _writes_curl(command: Command) -> list[Write]:
     target = command.option_value("-o", "--output")
     directory_word = command.option_value("--output-dir")
     directory = directory_word.value if directory_word is not None else None
-    if target is not None and target.value != "-":
+    if target is not None and target.value != "-" and not (target.value or "").startswith("/dev/"):
         path = target.value
         if path is not None and directory and not path.startswith("/"):
             path = posixpath.join(directory, path)
