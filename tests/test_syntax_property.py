@@ -86,3 +86,31 @@ def test_random_piece_soup(text: str) -> None:
 @given(st.text(st.characters(blacklist_characters="\x00"), max_size=200))
 def test_random_text(text: str) -> None:
     _check(text)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_mutated_dockerfiles_agree_with_buildkit(text: str) -> None:
+    """Differential: the same acceptance and the same parse as BuildKit's own parser, except
+    where the oracle's older BuildKit differs (see test_syntax_corpus.test_oracle_version_differences)."""
+    import re
+
+    import pytest
+
+    from tests.test_syntax_corpus import _align_start_lines, _ours, _theirs
+
+    dockerfile = pytest.importorskip("dockerfile")
+    if not text.isascii() or re.search(r"<<-?[ \t]|check", text, re.I):
+        return  # the binding mangles non-ASCII flag bytes; newer-BuildKit features
+    try:
+        tree = parse(text)
+    except DockerfileSyntaxError:
+        tree = None
+    try:
+        commands = dockerfile.parse_string(text)
+    except dockerfile.GoParseError:
+        assert tree is None, "BuildKit rejects what dockwise accepts"
+        return
+    assert tree is not None, "dockwise rejects what BuildKit accepts"
+    ours = [row[:1] + (row[1].upper() if row[1] else None,) + row[2:] for row in _ours(tree)]
+    assert ours == _align_start_lines(_theirs(commands, _ours(tree)), ours, text)

@@ -994,7 +994,7 @@ class _Parser:
         if node.child is not None:
             child = self._make_instruction(node.child, logical, end_offset, heredocs, [])
         return Instruction(
-            keyword=node.cmd.upper(),
+            keyword=go_upper(node.cmd),
             keyword_span=self.span(start, logical.end_offset(node.cmd_end) if node.cmd_end > node.cmd_start else start),
             flags=flags,
             args=node.args,
@@ -1126,6 +1126,13 @@ class _Parser:
 
     def _build_tokens(self) -> list[Token]:
         return _TokenBuilder(self).build()
+
+
+def go_upper(word: str) -> str:
+    """Go's strings.ToUpper: simple per-character case mapping (Python's 'ß'.upper() is 'SS')."""
+    if word.isascii():
+        return word.upper()
+    return "".join(u if len(u := c.upper()) == 1 else c for c in word)
 
 
 def _char_end(table: list[int], e: int) -> int:
