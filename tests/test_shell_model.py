@@ -475,3 +475,16 @@ def test_generated_scripts_round_trip(commands, prefix):
         for word in command.argv + command.prefix + command.assignments:
             assert script[word.start:word.end] == word.text
             assert start <= word.start <= word.end <= end
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab $(){}[]|&;<>'\"\\`\n\t=-*#~!ü€") + ["if ", "then ", "fi", "sh -c ",
+                                                                                 "<<EOF\n", "EOF\n"]),
+                max_size=40).map("".join))
+def test_any_text_parses_without_error_and_words_match_the_script(text):
+    script = parse_shell(text, span_of=lambda i, j: (i, j))
+    for command in script.commands:
+        assert 0 <= command.start <= command.end <= len(text)
+        for word in command.argv + command.prefix + command.assignments:
+            assert text[word.start:word.end] == word.text
+    script.removes("/tmp/*"), script.writes(), script.pipes_into_shell()
