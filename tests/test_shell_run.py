@@ -157,10 +157,19 @@ def test_exec_form_is_one_command_with_json_word_spans():
     assert text_at(source, command.operands()[0].span) == '"curl"'
 
 
+def test_exec_form_shell_c_script_is_parsed_in_place():
+    source = 'FROM debian\nRUN ["/bin/bash", "-c", "apt-get update && apt-get install -y curl"]\n'
+    script = parse_run(runs(source)[0])
+    assert [c.name for c in script.commands] == ["bash", "apt-get", "apt-get"]
+    assert script.commands[0].args[0].value == "-c"
+    install = script.commands[2]
+    assert install.in_nested_shell and text_at(source, install.span) == "apt-get install -y curl"
+
+
 def test_exec_form_ignores_shell():
     source = 'FROM debian\nRUN ["sh", "-c", "echo hi"]\n'
-    (command,) = parse_run(runs(source)[0], shell=["powershell", "-Command"]).commands
-    assert command.name == "sh"
+    script = parse_run(runs(source)[0], shell=["powershell", "-Command"])
+    assert [c.name for c in script.commands] == ["sh", "echo"]
 
 
 def test_powershell_shell_leaves_run_unparsed():

@@ -1073,7 +1073,7 @@ def _dash_c_script(command: Command) -> Word | None:
     return None
 
 
-def _add_nested_shells(result: ShellScript, text: str, depth: int) -> None:
+def _add_nested_shells(result: ShellScript, text: str, depth: int, json_strings: bool = False) -> None:
     """Parse the literal script of ``sh -c '...'`` (and bash/su) in place: its commands join
     ``result.commands`` marked ``in_nested_shell``, with spans inside the quotes."""
     found: list[Command] = []
@@ -1086,8 +1086,8 @@ def _add_nested_shells(result: ShellScript, text: str, depth: int) -> None:
         quoted = word.kind != "word"
         lo, hi = word.start + quoted, word.end - quoted
         inner = text[lo:hi]
-        if not inner.strip():
-            continue
+        if not inner.strip() or (json_strings and "\\" in inner):
+            continue  # JSON escapes would shift positions
         nested = ShellScript(inner, shell=(command.name or "sh",), language=command.name or "sh")
         nested._pipelines = result._pipelines + 1000
         _fill(nested, None, depth + 1)
@@ -1328,6 +1328,8 @@ def _parse_exec_form(instr: "Instruction", shell: tuple[str, ...], workdir: str 
     result.commands.append(Command(name=name, argv=argv, start=words[0].start, end=words[-1].end,
                                    wrappers=wrappers, prefix=words[:at], assignments=assignments,
                                    cwd=result.workdir, _span_of=span_of))
+    if len(tokens) == len(args):  # RUN ["sh", "-c", "apt-get ..."]: the script's commands too
+        _add_nested_shells(result, body, 0, json_strings=True)
     return result
 
 
