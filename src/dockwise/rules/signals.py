@@ -193,8 +193,12 @@ class EntrypointScriptWithoutExec(DockerfileRule):
             "A wrapper script that runs the app as a child keeps the shell as PID 1; the shell "
             "does not forward SIGTERM, so `docker stop` waits 10 s and SIGKILLs the app with no "
             "graceful shutdown."),
-        bad_example="#!/bin/sh\nmigrate\ngunicorn app:app\n",
-        good_example="#!/bin/sh\nmigrate\nexec gunicorn app:app\n",
+        bad_example=("# syntax=docker/dockerfile:1\nFROM python:3.12-slim\n"
+                     "COPY --chmod=755 <<EOF /entrypoint.sh\n#!/bin/sh\nmigrate\ngunicorn app:app\nEOF\n"
+                     "ENTRYPOINT [\"/entrypoint.sh\"]\n"),
+        good_example=("# syntax=docker/dockerfile:1\nFROM python:3.12-slim\n"
+                      "COPY --chmod=755 <<EOF /entrypoint.sh\n#!/bin/sh\nmigrate\nexec gunicorn app:app\nEOF\n"
+                      "ENTRYPOINT [\"/entrypoint.sh\"]\n"),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
