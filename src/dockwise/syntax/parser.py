@@ -46,6 +46,43 @@ _HEREDOC_KEYWORDS = frozenset(("add", "copy", "run"))
 _VALID_DIRECTIVES = frozenset(("syntax", "escape", "check"))
 
 
+def _slot_setters(cls: type, *names: str):
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
+# Frozen dataclasses run object.__setattr__ per field; the parser makes hundreds of thousands
+# of positions and tokens, so it fills their slots directly (3-4x faster, same objects).
+_POSITION_SET = _slot_setters(Position, "line", "column", "offset")
+_SPAN_SET = _slot_setters(Span, "start", "end")
+_TOKEN_SET = _slot_setters(Token, "kind", "text", "span")
+_new = object.__new__
+
+
+def _position(line: int, column: int, offset: int) -> Position:
+    p = _new(Position)
+    set_line, set_column, set_offset = _POSITION_SET
+    set_line(p, line)
+    set_column(p, column)
+    set_offset(p, offset)
+    return p
+
+
+def _span(start: Position, end: Position) -> Span:
+    s = _new(Span)
+    _SPAN_SET[0](s, start)
+    _SPAN_SET[1](s, end)
+    return s
+
+
+def _token(kind: str, text: str, span: Span) -> Token:
+    t = _new(Token)
+    set_kind, set_text, set_span = _TOKEN_SET
+    set_kind(t, kind)
+    set_text(t, text)
+    set_span(t, span)
+    return t
+
+
 class _LexError(ValueError):
     """BuildKit's shell lexer rejected a word (unterminated quote, bad ${...})."""
 
@@ -761,11 +798,11 @@ class _Parser:
         if cached is None:
             starts = self.line_starts
             line = bisect_right(starts, offset)
-            cached = self._positions[offset] = Position(line, offset - starts[line - 1] + 1, offset)
+            cached = self._positions[offset] = _position(line, offset - starts[line - 1] + 1, offset)
         return cached
 
     def span(self, start: int, end: int) -> Span:
-        return Span(self.pos(start), self.pos(end))
+        return _span(self.pos(start), self.pos(end))
 
     def error(self, message: str, line: int, column: int = 1) -> DockerfileSyntaxError:
         return DockerfileSyntaxError(message, line=line, column=column, path=self.path)
@@ -1179,14 +1216,14 @@ class _TokenBuilder:
         while li < last and starts[li + 1] <= offset:
             li += 1
         self.line = li
-        return Position(li + 1, offset - starts[li] + 1, offset)
+        return _position(li + 1, offset - starts[li] + 1, offset)
 
     def add(self, kind: str, start: int, end: int) -> None:
         if end > start:
             # Adjacent tokens share the Position where one ends and the next begins.
             first = self.last if self.last.offset == start else self.position(start)
             self.last = self.position(end)
-            self.tokens.append(Token(kind, self.p.text[start:end], Span(first, self.last)))
+            self.tokens.append(_token(kind, self.p.text[start:end], _span(first, self.last)))
 
     def build(self) -> list[Token]:
         p = self.p
