@@ -95,7 +95,8 @@ def test_heredoc_chomp_quoted_and_several() -> None:
 def test_unterminated_heredoc_is_a_syntax_error() -> None:
     with pytest.raises(DockerfileSyntaxError) as info:
         parse("FROM a\nRUN <<EOF\necho\n")
-    assert info.value.message == "unterminated heredoc" and info.value.line == 2
+    assert info.value.message.startswith("unterminated heredoc") and "'EOF'" in info.value.message
+    assert (info.value.line, info.value.column) == (2, 5)  # points at the <<EOF that opened it
 
 
 def test_lossless_details_crlf_bom_no_final_newline() -> None:
@@ -148,8 +149,9 @@ def test_env_label_old_and_new_forms() -> None:
     assert old.args == ["OLD", "some value", ""]
     assert label.args == ["x", "y", "="]
     assert arg.args == ['V="1 2"', "W"]
-    with pytest.raises(DockerfileSyntaxError, match="can't find = in \"B\""):
-        parse("FROM a\nENV A=1 B\n")
+    with pytest.raises(DockerfileSyntaxError, match="can't find = in \"B\"") as info:
+        parse("FROM a\n  ENV A=1 B\n")
+    assert (info.value.line, info.value.column) == (2, 3)
 
 
 def test_onbuild_nesting() -> None:

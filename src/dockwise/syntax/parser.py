@@ -972,7 +972,8 @@ class _Parser:
         try:
             node = self._node(line, 0)
         except ValueError as exc:
-            raise self.error(str(exc), line=first_line + 1) from None
+            where = self.pos(first_offset)
+            raise self.error(str(exc), line=where.line, column=where.column) from None
         heredocs: list[Heredoc] = []
         target = node.child if node.cmd.lower() == "onbuild" and node.child is not None else node
         if target.cmd.lower() in _HEREDOC_KEYWORDS and not target.json and "<<" in line:
@@ -1005,7 +1006,9 @@ class _Parser:
                     break
                 body_lines.append(i - 1)
             if not terminated:
-                raise self.error("unterminated heredoc", line=first_line + 1)
+                where = self.pos(logical.offset(wstart))
+                raise self.error(f"unterminated heredoc: no line {name!r} ends the heredoc opened here",
+                                 line=where.line, column=where.column)
             term = i - 1
             last_line = term
             body_start = starts[body_first]
