@@ -1307,7 +1307,8 @@ _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 
 
 def _parse_exec_form(instr: "Instruction", shell: tuple[str, ...], workdir: str | None) -> ShellScript:
-    """Exec form: one command, no shell (``SHELL`` does not apply)."""
+    """Exec form: one command, no shell (``SHELL`` does not apply); when that command is
+    ``sh -c 'script'``, the script's commands follow it (``in_nested_shell``)."""
     body = instr.body
     tokens = list(_JSON_STRING.finditer(body))
     args = list(instr.args)
