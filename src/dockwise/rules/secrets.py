@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._instr_words import BodyWord, all_instructions, instruction_words, split_body, word_span
@@ -107,25 +108,31 @@ class SecretNameInArgOrEnv(DockerfileRule):
 class SecretPattern:
     kind: str
     hints: tuple[str, ...]  # cheap substring tests: the regex runs only if one occurs
-    regex: re.Pattern[str]
+    pattern: str
     group: int = 0
     lower: bool = False  # test the hints against the lower-cased text
 
 
 VALUE_PATTERNS = (
-    SecretPattern("an AWS access key ID", ("AKIA", "ASIA"), re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    SecretPattern("an AWS access key ID", ("AKIA", "ASIA"), r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
     SecretPattern("a GitHub token", ("gh", "github_pat_"),
-                  re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})")),
-    SecretPattern("a private key", ("PRIVATE KEY",), re.compile(r"-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY-----")),
-    SecretPattern("a Slack token", ("xox",), re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,200}")),
-    SecretPattern("a Stripe live key", ("_live_",), re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,200}")),
-    SecretPattern("a Google API key", ("AIza",), re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+                  r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})"),
+    SecretPattern("a private key", ("PRIVATE KEY",), r"-----BEGIN (?:[A-Z0-9]+ )?PRIVATE KEY-----"),
+    SecretPattern("a Slack token", ("xox",), r"\bxox[abposr]-[A-Za-z0-9-]{10,200}"),
+    SecretPattern("a Stripe live key", ("_live_",), r"\b[sr]k_live_[0-9A-Za-z]{20,200}"),
+    SecretPattern("a Google API key", ("AIza",), r"\bAIza[0-9A-Za-z_-]{35}\b"),
     SecretPattern("a password in a URL", ("://",),
-                  re.compile(r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@$]{1,100}:([^\s@/$]{6,100})@"), 1),
-    SecretPattern("a hard-coded password", ("pass", "pwd", "secret", "token", "key"), re.compile(
-        r"(?i)\b(?:password|passwd|pwd|secret|token|api_?key)[\"']?\s{0,3}[=:]\s{0,3}[\"']?"
-        r"([A-Za-z0-9!#%^*_+.~-]{8,100})(?![^\s\"';&|])"), 1, lower=True),
+                  r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@$]{1,100}:([^\s@/$]{6,100})@", 1),
+    SecretPattern("a hard-coded password", ("pass", "pwd", "secret", "token", "key"),
+                  r"(?i)\b(?:password|passwd|pwd|secret|token|api_?key)[\"']?\s{0,3}[=:]\s{0,3}[\"']?"
+                  r"([A-Za-z0-9!#%^*_+.~-]{8,100})(?![^\s\"';&|])", 1, lower=True),
 )
+
+
+@lru_cache(maxsize=None)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """Patterns are compiled on first use: most files never get past the substring hints."""
+    return re.compile(pattern)
 
 
 def _entropy(text: str) -> float:
@@ -154,7 +161,7 @@ def find_secret_values(text: str) -> Iterator[tuple[str, int, int]]:
                 continue
         elif not any(h in text for h in pattern.hints):
             continue
-        for match in pattern.regex.finditer(text):
+        for match in _compiled(pattern.pattern).finditer(text):
             start, end = match.span(pattern.group)
             if pattern.group and not _plausible_generic(match.group(pattern.group)):
                 continue
