@@ -189,3 +189,24 @@ def test_parse_dockerfile_entry_point_and_path_in_errors() -> None:
     with pytest.raises(DockerfileSyntaxError) as info:
         parse_dockerfile("\n\n# only\n", path="Dockerfile")
     assert str(info.value).startswith("Dockerfile:")
+
+
+def test_token_kinds() -> None:
+    src = ("# syntax=docker/dockerfile:1\n"
+           "# a comment\n"
+           "FROM a\n"
+           "RUN --mount=type=cache,target=/c echo \\\n"
+           "  # inside\n"
+           "  hi <<EOF\n"
+           "body\n"
+           "EOF\n")
+    tree = parse(src)
+    kinds = [(t.kind, t.text) for t in tree.tokens if t.kind not in ("whitespace", "newline")]
+    assert kinds == [
+        ("directive", "# syntax=docker/dockerfile:1"), ("comment", "# a comment"),
+        ("keyword", "FROM"), ("argument", "a"),
+        ("keyword", "RUN"), ("flag", "--mount=type=cache,target=/c"), ("argument", "echo"),
+        ("continuation", "\\"), ("comment", "# inside"), ("argument", "hi"), ("argument", "<<EOF"),
+        ("heredoc", "body"), ("heredoc", "EOF"),
+    ]
+    assert tree.text() == src
