@@ -243,3 +243,9 @@ def test_warns_when_the_dockerfile_did_not_build_the_image(tmp_path, capsys):
     dockerfile.write_text("FROM alpine\nRUN make\n")
     main(["image", str(layout), "--dockerfile", str(dockerfile), "--format", "json"])
     assert capsys.readouterr().err == ""
+
+
+def test_stdin_from_a_terminal_is_an_error(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    assert main(["image", "-"]) == 2
+    assert "stdin is a terminal" in capsys.readouterr().err

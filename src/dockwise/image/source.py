@@ -221,6 +221,9 @@ def _remove(paths: list[str]) -> None:
 
 
 def _spool_stdin() -> str:
+    if sys.stdin is None or sys.stdin.isatty():
+        raise ImageError("'-' reads an image tar from stdin, but stdin is a terminal "
+                         "(pipe one in: `docker save app | dockwise image -`)")
     fd, tmp = tempfile.mkstemp(prefix="dockwise-image-", suffix=".tar")
     with os.fdopen(fd, "wb") as out:
         shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
