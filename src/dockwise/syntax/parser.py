@@ -670,10 +670,7 @@ def parse_heredoc_word(word: str) -> tuple[str, bool, bool, int] | None:
     fd_text, dash, rest = m.groups()
     if not rest:
         return None
-    try:
-        fd = int(fd_text) if fd_text else 0
-    except ValueError:
-        fd = 0
+    fd = min(int(fd_text), 2**64 - 1) if fd_text else 0  # Go's ParseUint saturates
     plain = _Lexer(rest, False, False).words()
     if len(plain) != 1:
         return None
