@@ -451,10 +451,10 @@ class _Lexer:
         self.raw_escapes = raw_escapes
 
     def words(self) -> list[tuple[str, int, int]]:
-        _, words = self._process(None, self.raw_escapes, True)
+        _, words = self._process(None, self.raw_escapes)
         return words
 
-    def _process(self, stop: str | None, raw_escapes: bool, heredoc_aware: bool):
+    def _process(self, stop: str | None, raw_escapes: bool):
         s = self.s
         result: list[str] = []
         words: list[tuple[str, int, int]] = []
@@ -472,7 +472,7 @@ class _Lexer:
                         words.append((word, wstart, self.i - 1))
                     return "".join(result), words
                 start = self.i
-                if ch == "$" or ch == "'" or ch == '"' or (ch == "<" and heredoc_aware):
+                if ch == "$" or ch == "'" or ch == '"' or ch == "<":
                     if ch == "$":
                         tmp = self._dollar()
                     elif ch == "'":
@@ -638,7 +638,7 @@ class _Lexer:
 
     def _stop_on(self, stop: str, raw_escapes: bool):
         try:
-            return self._process(stop, raw_escapes, True)
+            return self._process(stop, raw_escapes)
         except _LexError:
             if self.i >= self.n:
                 raise _LexError("syntax error: missing '}'") from None
