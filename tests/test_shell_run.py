@@ -276,3 +276,28 @@ def test_generated_heredoc_runs_map_every_word_back_to_the_file(lines, marker, i
     for command in script.commands:
         for word in command.argv:
             assert text_at(source, word.span) == word.text
+
+
+def _states(source):
+    from dockwise.model import build_model
+
+    dockerfile = parser.parse(source)
+    model = build_model(dockerfile)
+    return dockerfile, [(i, model.state_at(i)) for i in dockerfile.instructions if i.keyword == "RUN"]
+
+
+def test_effective_shell_windows_base_pragma_and_shell():
+    from dockwise.model.shell import effective_shell
+
+    source = ("FROM mcr.microsoft.com/windows/nanoserver:ltsc2022 AS win\nRUN powershell -Command Sleep 2 ; wget x\n"
+              "FROM win\nRUN dir\n"
+              "FROM debian\nRUN ls\n"
+              "# hadolint shell=pwsh\nRUN Get-Item x\n"
+              'SHELL ["/bin/bash", "-c"]\nRUN ls\n'
+              "FROM --platform=windows/amd64 example/app\nRUN dir\n")
+    dockerfile, states = _states(source)
+    shells = [effective_shell(dockerfile, i, s) for i, s in states]
+    assert shells == [["cmd", "/S", "/C"], ["cmd", "/S", "/C"], ["/bin/sh", "-c"], ["pwsh"],
+                      ["/bin/bash", "-c"], ["cmd", "/S", "/C"]]
+    windows_run = parse_run(states[0][0], shell=shells[0])
+    assert not windows_run.posix and windows_run.find("wget") == []

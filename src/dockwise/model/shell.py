@@ -1013,6 +1013,40 @@ def pragma_shell(dockerfile: Any, instr: "Instruction") -> str | None:
     return found
 
 
+WINDOWS_SHELL = ("cmd", "/S", "/C")
+_WINDOWS_IMAGE = re.compile(r"nanoserver|servercore|windows|dotnet/framework", re.I)
+
+
+def looks_windows(image: str | None, platform: str | None = None) -> bool:
+    """A Windows base image (``mcr.microsoft.com/windows/servercore``, ``python:3-windowsservercore``,
+    ``--platform=windows/amd64``): its default shell is ``cmd /S /C``, not ``/bin/sh -c``."""
+    if platform and platform.lower().startswith("windows"):
+        return True
+    return bool(image and _WINDOWS_IMAGE.search(image))
+
+
+def effective_shell(dockerfile: Any, instr: "Instruction", state: Any) -> list[str]:
+    """The shell a RUN really gets: the SHELL in effect; where none was set, hadolint's
+    ``# hadolint shell=`` pragma, else ``cmd /S /C`` on a Windows base image, else ``/bin/sh -c``.
+    ``state`` is the build model's state at ``instr`` (None before the first FROM)."""
+    shell = list(state.shell) if state is not None and state.shell else list(DEFAULT_SHELL)
+    if shell != list(DEFAULT_SHELL):
+        return shell
+    pragma = pragma_shell(dockerfile, instr)
+    if pragma:
+        return [pragma]
+    stage = getattr(state, "stage", None)
+    seen = 0
+    while stage is not None and getattr(stage, "base_stage", None) is not None and seen < 64:
+        stage, seen = stage.base_stage, seen + 1
+    if stage is not None:
+        base = getattr(stage.base, "text", None)
+        platform = getattr(stage.platform, "text", None) if stage.platform is not None else None
+        if looks_windows(base, platform):
+            return list(WINDOWS_SHELL)
+    return shell
+
+
 def parse_shell(script: str, span_of: SpanOf | None = None, *,
                 shell: Iterable[str] | None = None, workdir: str | None = None) -> ShellScript:
     """Parse a POSIX/bash script into a :class:`ShellScript` (spans through ``span_of``).

@@ -128,17 +128,14 @@ def check_target(target: "CheckTarget", *, exclude: Iterable[str] = DEFAULT_EXCL
 
 
 def _script_of(target: "CheckTarget", instr: "Instruction", run: "Instruction") -> "ShellScript":
-    from dockwise.model.shell import DEFAULT_SHELL, parse_run, pragma_shell
+    from dockwise.model.shell import effective_shell, parse_run
 
     state = target.model.state_at(instr)
     if state is not None:
-        shell = list(state.shell) if state.shell else list(DEFAULT_SHELL)
-    else:  # no FROM before it (a fragment): the last SHELL above
-        shell = _shell_before(target.dockerfile, instr) or list(DEFAULT_SHELL)
-    pragma = pragma_shell(target.dockerfile, instr) if shell == list(DEFAULT_SHELL) else None
-    if run is instr and pragma is None and state is not None:
-        return target.shell(instr)  # the cached parse the rules use
-    return parse_run(run, shell=[pragma] if pragma else shell)
+        shell = effective_shell(target.dockerfile, instr, state)
+    else:  # no FROM before it (a fragment): the last SHELL above, or the pragma
+        shell = _shell_before(target.dockerfile, instr) or effective_shell(target.dockerfile, instr, None)
+    return parse_run(run, shell=shell)
 
 
 def _names_at(target: "CheckTarget", instr: "Instruction", run: "Instruction") -> list[str]:
