@@ -995,6 +995,10 @@ def pragma_shell(dockerfile: Any, instr: "Instruction") -> str | None:
     """The shell named by hadolint's ``# hadolint shell=powershell`` pragma where ``instr`` runs:
     the last such comment before it, in its own stage or before the first FROM (global)."""
     here = instr.span.start.offset
+    pragmas = [(c.span.start.offset, m.group(1)) for c in dockerfile.comments
+               if c.span.start.offset < here and (m := _SHELL_PRAGMA.match(c.text.strip()))]
+    if not pragmas:
+        return None
     first_from = stage_from = None
     for other in dockerfile.instructions:
         if other.span.start.offset >= here:
@@ -1003,13 +1007,9 @@ def pragma_shell(dockerfile: Any, instr: "Instruction") -> str | None:
             first_from = other.span.start.offset if first_from is None else first_from
             stage_from = other.span.start.offset
     found = None
-    for comment in dockerfile.comments:
-        at = comment.span.start.offset
-        if at >= here:
-            break
-        match = _SHELL_PRAGMA.match(comment.text.strip())
-        if match and (first_from is None or at < first_from or at > stage_from):
-            found = match.group(1)
+    for at, name in pragmas:
+        if first_from is None or at < first_from or at > stage_from:
+            found = name
     return found
 
 
