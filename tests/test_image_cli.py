@@ -177,10 +177,19 @@ def test_progress_bar_on_a_terminal_leaves_stdout_alone(tmp_path, capsys, monkey
     layout = str(write_oci_layout(tmp_path / "l", tars))
     assert main(["image", layout, "--format", "json", "--no-progress"]) == 0
     plain = capsys.readouterr().out
-    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
-    assert main(["image", layout, "--format", "json"]) == 0
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["image", layout, "--format", "json", "--jobs", "2"]) == 0
     captured = capsys.readouterr()
     assert captured.out == plain
+    assert "reading layers" in terminal.getvalue()
     assert json.loads(plain)["image"]["layers"][1]["uncompressed_bytes"] == len(tars[1])
 
 
@@ -246,6 +255,13 @@ def test_warns_when_the_dockerfile_did_not_build_the_image(tmp_path, capsys):
 
 
 def test_stdin_from_a_terminal_is_an_error(capsys, monkeypatch):
-    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal())
     assert main(["image", "-"]) == 2
     assert "stdin is a terminal" in capsys.readouterr().err

@@ -185,3 +185,15 @@ def test_a_worker_error_names_the_layer(tmp_path, capsys):
     assert cli(["image", str(layout), "--jobs", "2"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("dockwise: error: layer 3 (") and "Traceback" not in err
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_reports_blob_bytes_up_to_the_total(tmp_path, jobs):
+    tars = [layer_tar(file(f"f{i}", os.urandom(1_500_000))) for i in range(3)]
+    layout = write_oci_layout(tmp_path / "l", tars, compression="none")
+    calls = []
+    a = analyze(str(layout), jobs=jobs, progress=lambda scan, done, total: calls.append((done, total)))
+    total = a.compressed_bytes
+    assert calls and all(t == total for _, t in calls)
+    assert calls[-1][0] == total or jobs == 2  # workers' last chunk may land after the last poll
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)

@@ -121,8 +121,9 @@ class ImageAnalysis:
 
 def analyze(image: str, *, dockerfile: str | None = None, platform: str | None = None,
             target: str | None = None, jobs: int | None = None, limits: ScanLimits = ScanLimits(),
-            progress: Callable[[LayerScan, int, int], None] | None = None) -> ImageAnalysis:
-    """Read ``image`` (path or ``-``) and, with ``dockerfile``, tie its layers to lines."""
+            progress: Callable[[LayerScan | None, int, int], None] | None = None) -> ImageAnalysis:
+    """Read ``image`` (path or ``-``) and, with ``dockerfile``, tie its layers to lines.
+    ``progress(None, bytes_read, total_bytes)`` is called as layer blobs are read."""
     parsed = _parse_dockerfile(dockerfile) if dockerfile else None
     source = open_image(image, platform=platform)
     try:
@@ -141,7 +142,8 @@ def analyze(image: str, *, dockerfile: str | None = None, platform: str | None =
 
 
 def _scan_and_merge(refs: list[LayerRef], jobs: int | None, limits: ScanLimits,
-                    progress: Callable[[LayerScan, int, int], None] | None) -> tuple[list[LayerScan], MergedImage]:
+                    progress: Callable[[LayerScan | None, int, int], None] | None
+                    ) -> tuple[list[LayerScan], MergedImage]:
     """Scan the layers (in parallel) and stack each one as soon as those below it are in."""
     total = sum(r.location.length for r in refs)
     done = [0]
@@ -149,15 +151,18 @@ def _scan_and_merge(refs: list[LayerRef], jobs: int | None, limits: ScanLimits,
     waiting: dict[int, LayerScan] = {}
 
     def arrived(scan: LayerScan) -> None:
-        done[0] += scan.compressed_bytes
         waiting[scan.index] = scan
         while len(merger.layers) in waiting:
             index = len(merger.layers)
             merger.apply(index, waiting.pop(index).entries, refs[index].label)
-        if progress:
-            progress(scan, done[0], total)
 
-    scans = scan_layers(refs, jobs=jobs, limits=limits, progress=arrived)
+    def read_so_far(count: int) -> None:
+        if count - done[0] >= (1 << 20) or count == total:
+            done[0] = count
+            progress(None, count, total)
+
+    scans = scan_layers(refs, jobs=jobs, limits=limits, progress=arrived,
+                        on_bytes=read_so_far if progress else None)
     return scans, merger.result()
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dockwise.errors import ImageError
@@ -38,8 +39,10 @@ class BlobLocation:
 class RawReader:
     """Reads exactly one blob's bytes from its file, hashing them on the way."""
 
-    def __init__(self, location: BlobLocation, label: str) -> None:
+    def __init__(self, location: BlobLocation, label: str,
+                 on_read: Callable[[int], None] | None = None) -> None:
         self.label = label
+        self.on_read = on_read  # told how many bytes each read took (progress)
         self.remaining = location.length
         self.sha256 = hashlib.sha256()
         try:
@@ -58,6 +61,8 @@ class RawReader:
             raise ImageError(f"{self.label}: blob is truncated ({self.remaining} bytes missing)")
         self.remaining -= len(data)
         self.sha256.update(data)
+        if self.on_read is not None:
+            self.on_read(len(data))
         return data
 
     def drain(self) -> None:
@@ -159,9 +164,9 @@ class LayerStream:
     """
 
     def __init__(self, location: BlobLocation, label: str, *, bomb_ratio: int = BOMB_RATIO,
-                 bomb_floor: int = BOMB_FLOOR) -> None:
+                 bomb_floor: int = BOMB_FLOOR, on_read: Callable[[int], None] | None = None) -> None:
         self.label = label
-        self.raw = RawReader(location, label)
+        self.raw = RawReader(location, label, on_read)
         self.compressed_size = location.length
         self.limit = max(bomb_floor, bomb_ratio * location.length)
         head = self.raw.read(4) if location.length else b""
