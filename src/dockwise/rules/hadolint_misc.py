@@ -644,9 +644,10 @@ class PipeWithoutPipefail(DockerfileRule):
                 continue
             yield target.finding(
                 self.info,
-                "this pipeline's exit status is only its last command's, so a failed "
-                f"`{first.name or first.argv[0].text}` does not fail the build; add "
-                "`SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before this RUN",
+                "a pipeline's exit status is its last command's: if "
+                f"`{first.name or first.argv[0].text}` (before the `|`) fails, the build goes on and "
+                "caches a broken layer; add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` "
+                "before this RUN (or `set -o pipefail` in it)",
                 first.span)
 
 

@@ -127,7 +127,7 @@ class LegacyKeyValueFormat(DockerfileRule):
     info = RuleInfo(
         code="DW902",
         name="legacy-key-value-format",
-        severity=Severity.WARNING,
+        severity=Severity.INFO,
         summary="`ENV key value` / `LABEL key value`: use the `key=value` form.",
         rationale=("The legacy form takes the whole rest of the line as one value, so `ENV A b C=d` "
                    "silently sets A to \"b C=d\"; it is deprecated and ambiguous to readers."),
