@@ -127,3 +127,10 @@ def test_entrypoint_script_written_by_a_heredoc():
     assert where(found) == [(8, 13, 29)]
     assert "heredoc on line 3" in found[0].message and "`gunicorn app:app`" in found[0].message
     assert check_text(text.replace("gunicorn app", "exec gunicorn app"), "DW601") == []
+
+
+def test_bare_script_name_is_found_on_the_path(tmp_path):
+    dockerfile = ('FROM python:3.12\nCOPY entrypoint.sh /usr/local/bin/\n'
+                  'ENTRYPOINT ["entrypoint.sh"]\nCMD ["python"]\n')
+    path = write_context(tmp_path, '#!/bin/sh\necho hi\n"$@"\n', dockerfile)
+    assert where(check_text(dockerfile, "DW601", path=path)) == [(3, 13, 28)]

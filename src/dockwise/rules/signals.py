@@ -78,6 +78,16 @@ class ShellFormCommand(DockerfileRule):
             instr.span_of(start, start + len(rest)))
 
 
+DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
+def _program_paths(program: str, workdir: str) -> list[str]:
+    """Where the runtime looks for ``program``: its path, or each PATH directory for a bare name."""
+    if "/" in program:
+        return [_resolve(program, workdir)]
+    return [f"{directory}/{program}" for directory in DEFAULT_PATH]
+
+
 def _resolve(path: str, workdir: str) -> str:
     if not path.startswith("/"):
         path = workdir.rstrip("/") + "/" + path
@@ -220,10 +230,11 @@ class EntrypointScriptWithoutExec(DockerfileRule):
         state = target.model.state_at(instr)
         workdir = state.workdir if state else "/"
         context = os.path.dirname(os.path.abspath(target.path))
-        path = _resolve(script.value, workdir)
-        scripts = [(f"`{source}`", _read_script(os.path.join(context, source)))
-                   for source in _copy_sources_of(target, path, final)]
-        scripts += _heredoc_scripts(target, path, final)
+        scripts = []
+        for path in _program_paths(script.value, workdir):
+            scripts += [(f"`{source}`", _read_script(os.path.join(context, source)))
+                        for source in _copy_sources_of(target, path, final)]
+            scripts += _heredoc_scripts(target, path, final)
         for source, text in scripts:
             if text is None or _execs_a_program(text):
                 continue
