@@ -142,3 +142,13 @@ def test_paths_handed_to_the_user_and_link_targets_are_writable():
 def test_link_created_in_a_root_directory_needs_root():
     text = "FROM debian:12\nUSER 10001\nRUN ln -s /app/bin/tool /usr/local/bin/tool\n"
     assert where(check_text(text, "DW503")) == [(3, 5, 44)]
+
+
+def test_global_npm_install_as_non_root():
+    text = "FROM node:22\nUSER node\nRUN npm install -g pm2 && npm install\n"
+    assert where(check_text(text, "DW503")) == [(3, 5, 23)]
+
+
+def test_global_npm_install_into_a_user_prefix_is_fine():
+    text = "FROM node:22\nUSER node\nENV NPM_CONFIG_PREFIX=/home/node/.npm-global\nRUN npm install -g pm2\n"
+    assert check_text(text, "DW503") == []

@@ -201,6 +201,8 @@ def _needs_root(command, owned: tuple[str, ...] = ()) -> str | None:
         return None
     if name in ROOT_USER_TOOLS:
         return f"`{name}` edits system files"
+    if name == "npm" and command.subcommand() in ("install", "i", "add") and command.has_option("-g", "--global"):
+        return "`npm install -g` writes /usr/local/lib/node_modules"
     for path in _written_paths(command):
         if path.startswith(ROOT_DIRS) and not any(path == o or path.startswith(o.rstrip("/") + "/") for o in owned):
             return f"`{name}` writes `{path}`, which only root may change"
@@ -250,7 +252,10 @@ class RootCommandAfterUser(DockerfileRule):
                 return
             if not state.user.known or is_root_user(state.user.text):
                 return
+            npm_prefix = any(k.upper() == "NPM_CONFIG_PREFIX" for k in state.env)
             for command in target.shell(instr).commands:
+                if command.name == "npm" and npm_prefix:
+                    continue  # global installs go to a prefix the user owns
                 why = _needs_root(command, owned)
                 if why and not _wrapped_in_sudo(command) and command.span is not None:
                     yield target.finding(
