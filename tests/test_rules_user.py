@@ -152,3 +152,7 @@ def test_global_npm_install_as_non_root():
 def test_global_npm_install_into_a_user_prefix_is_fine():
     text = "FROM node:22\nUSER node\nENV NPM_CONFIG_PREFIX=/home/node/.npm-global\nRUN npm install -g pm2\n"
     assert check_text(text, "DW503") == []
+
+
+def test_windows_images_have_no_root_user():
+    assert check_text("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD [\"cmd\"]\n", "DW501") == []

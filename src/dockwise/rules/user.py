@@ -33,6 +33,13 @@ def _base_known_nonroot(stage) -> bool:
     return ref.repository.startswith(NONROOT_REPOSITORY_PREFIXES)
 
 
+def _windows(stage) -> bool:
+    """Windows images have no root user (ContainerUser/ContainerAdministrator instead)."""
+    ref = stage.base_ref
+    text = f"{ref.repository}:{ref.tag or ''}".lower() if ref else ""
+    return any(w in text for w in ("windows", "nanoserver", "servercore", "ltsc20"))
+
+
 class LastUserRoot(DockerfileRule):
     info = RuleInfo(
         code="DL3002",
@@ -98,7 +105,7 @@ class NoUserInFinalStage(DockerfileRule):
         if effective_instruction(final, "USER") is not None:
             return
         root = list(stage_chain(final))[-1]
-        if root.is_scratch or _base_known_nonroot(root) or not root.base.known:
+        if root.is_scratch or _base_known_nonroot(root) or not root.base.known or _windows(root):
             return
         instr = final.from_instruction
         words = instruction_words(instr, target.dockerfile.escape)
