@@ -66,11 +66,13 @@ class CheckTarget:
             return value
 
     def shell(self, instruction: "Instruction") -> "ShellScript":
-        """The parsed shell script of a RUN (cached), using the effective SHELL there."""
+        """The parsed shell script of a RUN (cached), using the effective SHELL there (the SHELL
+        instruction, else hadolint's ``# hadolint shell=`` pragma, else ``cmd`` on a Windows base)."""
         key = id(instruction)
         if key not in self._shell_cache:
-            from dockwise.model.shell import parse_run
+            from dockwise.model.shell import effective_shell, parse_run
 
             state = self.model.state_at(instruction)
-            self._shell_cache[key] = parse_run(instruction, shell=state.shell if state else None)
+            shell = effective_shell(self.dockerfile, instruction, state)
+            self._shell_cache[key] = parse_run(instruction, shell=shell)
         return self._shell_cache[key]
