@@ -131,6 +131,8 @@ def _script_of(target: "CheckTarget", instr: "Instruction", run: "Instruction") 
     from dockwise.model.shell import effective_shell, parse_run
 
     state = target.model.state_at(instr)
+    if state is not None and run is instr:
+        return target.shell(instr)  # the cached parse the rules use, with the same effective shell
     if state is not None:
         shell = effective_shell(target.dockerfile, instr, state)
     else:  # no FROM before it (a fragment): the last SHELL above, or the pragma
