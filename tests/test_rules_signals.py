@@ -134,3 +134,13 @@ def test_bare_script_name_is_found_on_the_path(tmp_path):
                   'ENTRYPOINT ["entrypoint.sh"]\nCMD ["python"]\n')
     path = write_context(tmp_path, '#!/bin/sh\necho hi\n"$@"\n', dockerfile)
     assert where(check_text(dockerfile, "DW601", path=path)) == [(3, 13, 28)]
+
+
+def test_tini_forwards_only_to_the_script_but_dumb_init_signals_the_group(tmp_path):
+    script = '#!/bin/sh\necho hi\npython app.py\n'
+    tini = 'FROM python:3.12\nCOPY entrypoint.sh /\nENTRYPOINT ["tini", "--", "/entrypoint.sh"]\n'
+    path = write_context(tmp_path, script, tini)
+    assert where(check_text(tini, "DW601", path=path)) == [(3, 27, 43)]
+    for init in ('"tini", "-g", "--"', '"dumb-init"'):
+        text = f'FROM python:3.12\nCOPY entrypoint.sh /\nENTRYPOINT [{init}, "/entrypoint.sh"]\n'
+        assert check_text(text, "DW601", path=write_context(tmp_path, script, text)) == []

@@ -184,13 +184,29 @@ def _entry_words(target: CheckTarget, instr) -> list:
     return instruction_words(instr, target.dockerfile.escape)
 
 
+FORWARDING_TINIS = {"tini", "tini-static", "docker-init"}
+
+
 def _program(words) -> int:
-    """Index of the program after init wrappers are skipped, or -1 if an init is PID 1."""
+    """Index of the program PID 1 runs, looking past a `tini [opts] --` wrapper; -1 when an init
+    that signals the whole process group (dumb-init, `tini -g`, s6, supervisord) is PID 1 --
+    then the app gets SIGTERM whatever the script does."""
     if not words:
         return -1
-    if os.path.basename(words[0].value) in INITS:
+    first = os.path.basename(words[0].value)
+    if first not in INITS:
+        return 0
+    if first not in FORWARDING_TINIS:
         return -1
-    return 0
+    for i, word in enumerate(words[1:], 1):
+        if word.value in ("-g", "-pSIGTERM") or (word.value.startswith("-") and "g" in word.value[1:]
+                                                 and not word.value.startswith("--")):
+            return -1
+        if word.value == "--":
+            return i + 1 if i + 1 < len(words) else -1
+        if not word.value.startswith("-"):
+            return i
+    return -1
 
 
 class EntrypointScriptWithoutExec(DockerfileRule):
@@ -242,8 +258,8 @@ class EntrypointScriptWithoutExec(DockerfileRule):
             yield target.finding(
                 self.info,
                 f"{source} (the {instr.keyword} script) runs its last command `{last[:60]}` as a "
-                "child of the shell, so the shell is PID 1 and SIGTERM never reaches the app "
-                "(`docker stop` waits 10 s, then kills); start that line with `exec`",
+                "child of the shell, so SIGTERM from `docker stop` stops at the shell and never "
+                "reaches the app (it is killed after 10 s); start that line with `exec`",
                 word_span(instr, script), script=source)
             return
 
@@ -279,8 +295,8 @@ class ShellAsPid1(DockerfileRule):
         if instr is None or not instr.json_form:
             return
         words = instruction_words(instr, target.dockerfile.escape)
-        if _program(words) < 0:
-            return
+        if not words or os.path.basename(words[0].value) in INITS:
+            return  # an init is PID 1: it reaps and forwards; DW601 judges what it starts
         found = _shell_c_command(words)
         if found is None:
             return
