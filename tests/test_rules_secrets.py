@@ -102,3 +102,11 @@ def test_a_path_to_the_secret_or_a_switch_is_not_the_secret():
 def test_which_copied_files_are_credentials(path, secret):
     found = check_text(f"FROM alpine:3.20\nCOPY {path} /x/\n", "DW913")
     assert bool(found) is secret
+
+
+def test_secret_in_a_heredoc_points_into_the_heredoc():
+    token = "ghp_" + "Zz9" * 12
+    text = f"# syntax=docker/dockerfile:1\nFROM node:22\nCOPY <<EOF /root/.npmrc\n//r/:_authToken={token}\nEOF\n"
+    found = check_text(text, "DW912")
+    assert where(found) == [(4, 17, 17 + len(token))]
+    assert token not in found[0].message

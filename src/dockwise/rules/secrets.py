@@ -15,6 +15,7 @@ from functools import lru_cache
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._instr_words import BodyWord, all_instructions, instruction_words, split_body, word_span
 from dockwise.rules.base import CheckTarget, DockerfileRule
+from dockwise.syntax.tree import Span
 
 ADVICE = "pass it at build time with `RUN --mount=type=secret,id=…` (or at run time) instead"
 
@@ -188,18 +189,38 @@ class SecretValueInDockerfile(DockerfileRule):
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         for instr in all_instructions(target.model):
-            if instr.keyword not in ("ARG", "ENV", "LABEL", "RUN"):
+            if instr.keyword not in ("ARG", "ENV", "LABEL", "RUN", "COPY", "ADD"):
                 continue
-            taken: list[tuple[int, int]] = []
-            for kind, start, end in find_secret_values(instr.body):
-                if any(start < e and s < end for s, e in taken):
-                    continue  # one finding per secret, by its most specific kind
-                taken.append((start, end))
-                yield target.finding(
-                    self.info,
-                    f"{kind} is written in this {instr.keyword} ({redact(instr.body[start:end])}): it "
-                    f"ships in the image and in version control; rotate it and {ADVICE}",
-                    instr.span_of(start, end), kind=kind)
+            yield from self._scan(target, instr, instr.body, instr.span_of)
+            for heredoc in instr.heredocs:
+                yield from self._scan(target, instr, heredoc.content, _heredoc_span_of(instr, heredoc))
+
+    def _scan(self, target: CheckTarget, instr, text: str, span_of) -> Iterator[Finding]:
+        taken: list[tuple[int, int]] = []
+        for kind, start, end in find_secret_values(text):
+            if any(start < e and s < end for s, e in taken):
+                continue  # one finding per secret, by its most specific kind
+            taken.append((start, end))
+            yield target.finding(
+                self.info,
+                f"{kind} is written in this {instr.keyword} ({redact(text[start:end])}): it "
+                f"ships in the image and in version control; rotate it and {ADVICE}",
+                span_of(start, end), kind=kind)
+
+
+def _heredoc_span_of(instr, heredoc):
+    """Map heredoc content indices to the file; a `<<-` heredoc (tabs stripped) maps to its marker."""
+    source = instr.source
+    begin = heredoc.content_start.offset if heredoc.content_start else None
+    exact = (begin is not None and not heredoc.chomp
+             and source[begin - instr.span.start.offset:][:len(heredoc.content)] == heredoc.content)
+
+    def span_of(start: int, end: int):
+        if not exact:
+            return heredoc.marker_span
+        return Span(instr.position(begin + start), instr.position(begin + end))
+
+    return span_of
 
 
 SECRET_FILE_GLOBS = (
