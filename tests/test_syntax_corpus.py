@@ -3,7 +3,6 @@ own parser (the ``dockerfile`` package, test-only), byte-exact round trip, consi
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from functools import lru_cache
 
 import pytest
@@ -138,18 +137,21 @@ def span_problems(text: str, tree) -> list[str]:
     problems = []
     if "".join(t.text for t in tree.tokens) != text or tree.text() != text:
         problems.append("tokens do not reproduce the source")
-    expected = 0
-    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    offset, line, line_start = 0, 1, 0  # where the next token must begin
     for token in tree.tokens:
         start, end = token.span.start, token.span.end
-        if start.offset != expected or text[start.offset:end.offset] != token.text:
+        if (start.offset, start.line, start.column) != (offset, line, offset - line_start + 1) \
+                or text[start.offset:end.offset] != token.text:
             problems.append(f"token {token!r} is out of place")
             break
-        expected = end.offset
-        for pos in (start, end):
-            line = bisect_right(line_starts, pos.offset)
-            if (pos.line, pos.column) != (line, pos.offset - line_starts[line - 1] + 1):
-                problems.append(f"position {pos} of {token!r} is wrong")
+        offset = end.offset
+        newlines = token.text.count("\n")
+        if newlines:
+            line += newlines
+            line_start = start.offset + token.text.rindex("\n") + 1
+        if (end.line, end.column) != (line, offset - line_start + 1):
+            problems.append(f"end {end} of {token!r} is wrong")
+            break
     for ins in tree.instructions:
         problems += _instruction_problems(text, ins)
     for comment in tree.comments:
@@ -195,3 +197,21 @@ def test_oracle_version_differences() -> None:
     text = "FROM a\nRUN <<  EOF  > foo\nhello\nEOF\n"
     assert [h.name for h in parse(text).instructions[1].heredocs] == ["EOF"]
     assert dockerfile.parse_string(text)[1].heredocs == ()
+
+
+def test_span_checker_catches_broken_trees() -> None:
+    """The checker used above (and by the property tests) does fail on a wrong tree."""
+    from dataclasses import replace
+
+    text = "FROM a\nRUN echo \\\n  hi\n"
+    assert span_problems(text, parse(text)) == []
+    tree = parse(text)
+    tree.instructions[1].source = "RUN echo"
+    assert any("source does not match" in p for p in span_problems(text, tree))
+    tree = parse(text)
+    tokens = tree.tokens
+    tokens[3] = replace(tokens[3], span=replace(tokens[3].span, end=replace(tokens[3].span.end, column=99)))
+    assert span_problems(text, tree)
+    tree = parse(text)
+    tree.instructions[1].body_map = [(0, 0)]
+    assert any("maps to" in p for p in span_problems(text, tree))
