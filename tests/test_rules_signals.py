@@ -144,3 +144,9 @@ def test_tini_forwards_only_to_the_script_but_dumb_init_signals_the_group(tmp_pa
     for init in ('"tini", "-g", "--"', '"dumb-init"'):
         text = f'FROM python:3.12\nCOPY entrypoint.sh /\nENTRYPOINT [{init}, "/entrypoint.sh"]\n'
         assert check_text(text, "DW601", path=write_context(tmp_path, script, text)) == []
+
+
+def test_script_run_through_an_explicit_shell(tmp_path):
+    text = 'FROM python:3.12\nCOPY entrypoint.sh /\nENTRYPOINT ["bash", "/entrypoint.sh"]\n'
+    path = write_context(tmp_path, "#!/bin/bash\npython app.py\n", text)
+    assert where(check_text(text, "DW601", path=path)) == [(3, 21, 37)]

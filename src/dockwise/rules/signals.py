@@ -238,7 +238,11 @@ class EntrypointScriptWithoutExec(DockerfileRule):
         if not words:
             return
         index = _program(words)
-        if index < 0 or os.path.basename(words[index].value) in SHELLS:
+        if index >= 0 and os.path.basename(words[index].value) in SHELLS:
+            index += 1  # ["sh", "/entrypoint.sh"]: the script is the shell's argument
+            if index >= len(words) or words[index].value.startswith("-"):
+                return  # `sh -c ...` is DW602's case
+        if index < 0:
             return
         script = words[index]
         if not script.value.endswith(".sh") and "/" not in script.value:
