@@ -7,16 +7,14 @@ point at the offending token (the ``.`` of ``COPY . .``, the key of ``ENV``, the
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, NamedTuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.model import BuildModel, Stage
     from dockwise.syntax.tree import Instruction, Span
 
 
-@dataclass(frozen=True, slots=True)
-class BodyWord:
+class BodyWord(NamedTuple):
     """One whitespace-separated word of an instruction body."""
 
     raw: str  # as written (quotes kept)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._instr_words import instruction_words, word_span
@@ -12,8 +12,7 @@ from dockwise.rules.base import CheckTarget, DockerfileRule
 WHOLE_CONTEXT = {".", "./", "*", "./*"}
 
 
-@dataclass(frozen=True)
-class Install:
+class Install(NamedTuple):
     ecosystem: str
     manifests: str  # what to copy first, for the message
     command: object  # the shell Command

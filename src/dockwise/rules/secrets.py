@@ -9,8 +9,8 @@ import fnmatch
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._instr_words import BodyWord, all_instructions, instruction_words, split_body, word_span
@@ -41,8 +41,7 @@ def secret_looking_name(name: str) -> bool:
     return bool(SECRET_NAME.search(name)) and not ALLOWED_NAME.search(name)
 
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(NamedTuple):
     name: BodyWord
     name_text: str
     value: str | None  # None: ARG without default
@@ -105,8 +104,7 @@ class SecretNameInArgOrEnv(DockerfileRule):
                     word_span(instr, pair.name))
 
 
-@dataclass(frozen=True)
-class SecretPattern:
+class SecretPattern(NamedTuple):
     kind: str
     hints: tuple[str, ...]  # cheap substring tests: the regex runs only if one occurs
     pattern: str
