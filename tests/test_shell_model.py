@@ -346,6 +346,12 @@ def test_pipes_into_shell(script):
     assert parse_shell(script).pipes_into_shell()
 
 
+def test_downloads_into_other_interpreters():
+    s = parse_shell("curl -sSL https://install.python-poetry.org | python3 - && wget -qO- https://x | perl")
+    assert [c.name for c in s.downloads_into("python3", "perl")] == ["python3", "perl"]
+    assert not s.pipes_into_shell()
+
+
 @pytest.mark.parametrize("script", [
     "curl -fsSL https://x | tar -xz",
     "curl -fsSLo install.sh https://x && sh install.sh",

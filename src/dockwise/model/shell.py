@@ -435,6 +435,12 @@ class ShellScript:
 
     def downloads_into_shell(self) -> list[Command]:
         """The shell commands that run a download unreviewed (see :meth:`pipes_into_shell`)."""
+        return self.downloads_into(*PIPE_SHELLS)
+
+    def downloads_into(self, *programs: str) -> list[Command]:
+        """Commands among ``programs`` that run what curl/wget fetched: later in the same
+        pipeline, or given it through ``$(...)`` / ``<(...)`` (``python3`` for ``curl | python3``)."""
+        wanted = set(programs)
         found = []
         downloaders: dict[int, int] = {}  # pipeline -> index of first downloader
         for command in self.commands:
@@ -442,11 +448,11 @@ class ShellScript:
                 continue
             if command.name in DOWNLOADERS:
                 downloaders.setdefault(command.pipeline, command.pipeline_index)
-            elif command.name in PIPE_SHELLS and command.pipeline in downloaders \
+            elif command.name in wanted and command.pipeline in downloaders \
                     and command.pipeline_index > downloaders[command.pipeline]:
                 found.append(command)
         for command in self.commands:
-            if command.name in PIPE_SHELLS and command not in found:
+            if command.name in wanted and command not in found:
                 if any(d.name in DOWNLOADERS and d.in_substitution and command.start < d.start < command.end
                        for d in self.commands):
                     found.append(command)
