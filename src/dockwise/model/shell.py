@@ -16,16 +16,19 @@ recognised and left unparsed: ``ShellScript.posix`` is False and ``commands`` is
 
 ::
 
-    script = parse_run(instr, shell=state.shell, workdir=None)  # shell form, heredoc, exec form
+    shell = effective_shell(dockerfile, instr, state)  # SHELL, hadolint pragma, cmd on Windows
+    script = parse_run(instr, shell=shell, workdir=None)  # shell form, heredoc, exec form
     script = parse_shell("apt-get update && apt-get install -y curl")  # spans None without span_of
     script.posix, script.parsed_ok, script.language, script.exec_form, script.commands
     script.find("apt-get")            # by effective name;  script.mentions("sudo") wrappers too
     script.invocations("apk")         # Invocation(command, subcommand, options, operands)
     script.removes("/var/lib/apt/lists/*", after=command)   # rm -rf, find -delete, globs, parents
     script.pipes_into_shell()         # curl|sh, wget -O-|bash, sh -c "$(curl)", bash <(curl)
+    script.downloads_into("python3")  # the same for other interpreters
     script.writes()                   # Write(word, path, kind, command): downloads, > file, tar -C, ...
-    Command: name argv args span connector in_pipeline in_condition in_substitution wrappers
-             prefix assignments redirects pipeline pipeline_index cwd
+    Command: name argv args span connector in_pipeline in_condition in_substitution
+             in_nested_shell (inside sh -c '...') wrappers prefix assignments redirects
+             pipeline pipeline_index cwd
              has_option() option() option_value() subcommand() operands() positionals() options()
     Word: text value span start end kind
 
