@@ -176,8 +176,10 @@ def _read_json(container: Any, name: str, what: str, digest: str | None = None) 
                          path=container.display)
     try:
         return json.loads(data), actual
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ImageError(f"{what} {name} is not valid JSON ({exc})", path=container.display) from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ImageError(f"{what} {name} is not valid JSON ({type(exc).__name__})"
+                         if isinstance(exc, RecursionError) else
+                         f"{what} {name} is not valid JSON ({exc})", path=container.display) from None
 
 
 def _blob_name(digest: Any, display: str) -> str:
