@@ -106,6 +106,14 @@ def body_span(instr: "Instruction") -> "Span":
     return instr.span_of(start, end)
 
 
+def stage_alias(from_instr: "Instruction", escape: str = "\\") -> tuple[BodyWord, BodyWord] | None:
+    """The ``AS`` keyword and the name word of ``FROM image AS name``, or None."""
+    words = split_body(from_instr.body, escape)
+    if len(words) >= 3 and words[-2].value.lower() == "as":
+        return words[-2], words[-1]
+    return None
+
+
 def is_root_user(text: str) -> bool:
     """``root``, ``0``, ``root:root``, ``0:0``, ``root:staff``..."""
     user = text.strip().split(":", 1)[0]

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
 from dockwise.rules._instr_words import (
-    all_instructions, instruction_words, split_body, stage_chain, word_span,
+    all_instructions, instruction_words, split_body, stage_alias, stage_chain, word_span,
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.secrets import assignments
@@ -185,7 +185,8 @@ class CopyFromUnknownStage(DockerfileRule):
         for instr in target.dockerfile.instructions:
             if instr.keyword == "FROM":
                 count += 1
-                alias = _stage_alias(target, instr)
+                found = stage_alias(instr, target.dockerfile.escape)
+                alias = found[1] if found else None
                 if alias:
                     names.add(alias.value.lower())
                 continue
@@ -204,13 +205,6 @@ class CopyFromUnknownStage(DockerfileRule):
                 f"`--from={value}` names no stage defined above; BuildKit would pull an image "
                 f"called `{value}` instead; define `FROM … AS {value}` before this line or fix the name",
                 flag.span)
-
-
-def _stage_alias(target: CheckTarget, from_instr):
-    words = split_body(from_instr.body, target.dockerfile.escape)
-    if len(words) >= 3 and words[-2].value.lower() == "as":
-        return words[-1]
-    return None
 
 
 class CopyFromOwnStage(DockerfileRule):
@@ -257,9 +251,10 @@ class DuplicateStageName(DockerfileRule):
         for instr in target.dockerfile.instructions:
             if instr.keyword != "FROM":
                 continue
-            alias = _stage_alias(target, instr)
-            if alias is None:
+            found = stage_alias(instr, target.dockerfile.escape)
+            if found is None:
                 continue
+            alias = found[1]
             key = alias.value.lower()
             if key in seen:
                 yield target.finding(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
 from dockwise.rules._instr_words import (
-    effective_instruction, instruction_words, split_body, stages_with_loose, word_span,
+    effective_instruction, instruction_words, split_body, stage_alias, stages_with_loose, word_span,
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
@@ -163,13 +163,6 @@ class LegacyKeyValueFormat(DockerfileRule):
         return Fix("rewrite as key=value", (Edit(start, end, f"{key.raw}={rendered}"),))
 
 
-def _stage_alias_word(target: CheckTarget, from_instr):
-    words = split_body(from_instr.body, target.dockerfile.escape)
-    if len(words) >= 3 and words[-2].value.lower() == "as":
-        return words[-2], words[-1]
-    return None
-
-
 class StageNameCasing(DockerfileRule):
     info = RuleInfo(
         code="DW903",
@@ -185,7 +178,7 @@ class StageNameCasing(DockerfileRule):
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         for instr in target.dockerfile.instructions:
-            found = _stage_alias_word(target, instr) if instr.keyword == "FROM" else None
+            found = stage_alias(instr, target.dockerfile.escape) if instr.keyword == "FROM" else None
             if found is None or found[1].raw == found[1].raw.lower() or "$" in found[1].raw:
                 continue
             span = word_span(instr, found[1])
@@ -211,7 +204,7 @@ class FromAsCasing(DockerfileRule):
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         for instr in target.dockerfile.instructions:
-            found = _stage_alias_word(target, instr) if instr.keyword == "FROM" else None
+            found = stage_alias(instr, target.dockerfile.escape) if instr.keyword == "FROM" else None
             if found is None:
                 continue
             keyword, as_word = _keyword_text(target, instr), found[0].raw
@@ -268,7 +261,7 @@ class ReservedStageName(DockerfileRule):
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         for instr in target.dockerfile.instructions:
-            found = _stage_alias_word(target, instr) if instr.keyword == "FROM" else None
+            found = stage_alias(instr, target.dockerfile.escape) if instr.keyword == "FROM" else None
             if found is not None and found[1].value.lower() in ("scratch", "context"):
                 yield target.finding(
                     self.info,
