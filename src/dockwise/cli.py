@@ -11,12 +11,16 @@ Exit codes: 0 clean, 1 findings at or above the fail level (or a CI gate broken)
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
 
 from dockwise import __version__
 from dockwise.errors import EXIT_ERROR, DockwiseError
+
+# Writing the report failed for a reason the user can act on (full disk, I/O error, quota).
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG}
 
 COMMANDS: dict[str, str] = {
     "check": "Check Dockerfiles (and their build context) for best-practice problems.",
@@ -52,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args._run(args))
+        code = int(args._run(args))
+        sys.stdout.flush()  # surface a full disk or a dead pipe here, not at interpreter exit
+        return code
     except DockwiseError as exc:
         _report_error(str(exc))
         return exc.exit_code
@@ -61,14 +67,29 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # The reader went away (`dockwise context --list | head`); that is not an error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _discard_stdout()
         return 0
-    except Exception as exc:  # noqa: BLE001 - the user gets one line, never a traceback
-        if os.environ.get("DOCKWISE_DEBUG"):
-            raise
-        _report_error(f"internal error: {type(exc).__name__}: {exc} (set DOCKWISE_DEBUG=1 for details)")
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            return _internal_error(exc)
+        _report_error(f"cannot write output: {exc.strerror}")
+        _discard_stdout()
         return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - the user gets one line, never a traceback
+        return _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> int:
+    if os.environ.get("DOCKWISE_DEBUG"):
+        raise exc
+    _report_error(f"internal error: {type(exc).__name__}: {exc} (set DOCKWISE_DEBUG=1 for details)")
+    return EXIT_ERROR
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ the same directory and are renamed over the target, so a crash never leaves half
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -17,11 +18,14 @@ MAX_TEXT_BYTES = 16 * 1024 * 1024
 
 
 def read_text(path: str | os.PathLike[str], *, what: str = "file") -> str:
-    """Read a UTF-8 text file (BOM allowed), keeping line endings exactly as they are."""
+    """Read a UTF-8 text file (BOM allowed), keeping line endings exactly as they are.
+
+    A named pipe with no writer reads as empty instead of blocking forever; a pipe that has
+    a writer (``<(generate)``) is read as usual.
+    """
     name = os.fspath(path)
     try:
-        with open(name, "rb") as fh:
-            data = fh.read(MAX_TEXT_BYTES + 1)
+        data = _read_bytes(name, what)
     except IsADirectoryError:
         raise InputError(f"is a directory, expected a {what}", path=name) from None
     except FileNotFoundError:
@@ -31,6 +35,21 @@ def read_text(path: str | os.PathLike[str], *, what: str = "file") -> str:
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=name) from None
     return decode_text(data, name=name, what=what)
+
+
+def _read_bytes(name: str, what: str) -> bytes:
+    fd = os.open(name, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(name)
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
+            raise InputError(f"not a regular file, expected a {what}", path=name)
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(MAX_TEXT_BYTES + 1)
+    finally:
+        os.close(fd)
 
 
 def decode_text(data: bytes, *, name: str, what: str = "file") -> str:
@@ -47,24 +66,52 @@ def decode_text(data: bytes, *, name: str, what: str = "file") -> str:
 
 
 def atomic_write(path: str | os.PathLike[str], text: str) -> None:
-    """Replace ``path`` with ``text`` (UTF-8, newlines untouched) atomically, keeping its mode."""
-    target = Path(path)
+    """Replace ``path`` with ``text`` (UTF-8, newlines untouched) atomically.
+
+    A symlink is written through to its target; the target keeps its mode and owner. A file
+    with no write permission bit, or with several hard links (which a rename would split
+    apart), is refused with a clear error rather than silently changed.
+    """
+    target = Path(os.path.realpath(path))
     try:
-        mode = target.stat().st_mode & 0o7777
+        info: os.stat_result | None = target.stat()
     except FileNotFoundError:
-        mode = None
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        info = None
+    if info is not None:
+        if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+            raise InputError("is read-only; not rewriting it", path=os.fspath(path))
+        if info.st_nlink > 1:
+            raise InputError(f"has {info.st_nlink} hard links; rewriting it would split them apart "
+                             "(edit one copy by hand)", path=os.fspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except FileNotFoundError:
+        raise InputError("directory does not exist", path=os.fspath(target.parent)) from None
+    except OSError as exc:
+        raise InputError(f"cannot write here: {exc.strerror}", path=os.fspath(target.parent)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        if info is not None:
+            os.chmod(tmp, stat.S_IMODE(info.st_mode))
+            if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+                try:
+                    os.chown(tmp, info.st_uid, info.st_gid)
+                except PermissionError:
+                    pass  # not ours to give away; the content still lands with our ownership
         os.replace(tmp, target)
+    except OSError as exc:
+        _unlink_quietly(tmp)
+        raise InputError(f"cannot write: {exc.strerror or exc}", path=os.fspath(path)) from None
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _unlink_quietly(tmp)
         raise
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass

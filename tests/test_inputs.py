@@ -1,0 +1,120 @@
+"""Reading user files safely, and writing them back without losing anything."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+
+import pytest
+
+from dockwise.errors import InputError
+from dockwise.inputs import atomic_write, read_text
+
+
+def test_read_keeps_crlf_and_bom(tmp_path):
+    f = tmp_path / "Dockerfile"
+    f.write_bytes(b"\xef\xbb\xbfFROM a\r\nRUN b\r\n")
+    assert read_text(f) == "\ufeffFROM a\r\nRUN b\r\n"
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"FROM a\n\x00\x01", "binary"),
+    (b"FROM a\nRUN \xff\n", "not valid UTF-8 (byte 0xff on line 2)"),
+])
+def test_read_rejects_binary_and_bad_utf8(tmp_path, data, words):
+    f = tmp_path / "Dockerfile"
+    f.write_bytes(data)
+    with pytest.raises(InputError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        read_text(f)
+
+
+def test_read_directory_and_missing(tmp_path):
+    with pytest.raises(InputError, match="is a directory"):
+        read_text(tmp_path)
+    with pytest.raises(InputError, match="no such file"):
+        read_text(tmp_path / "nope")
+
+
+def test_named_pipe_without_writer_does_not_hang(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert read_text(fifo) == ""  # returns at once: nobody is writing
+
+
+def test_named_pipe_with_writer_is_read(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    def write():
+        with open(fifo, "w") as fh:
+            fh.write("FROM a\n")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert read_text(fifo) in ("FROM a\n", "")  # "" only if the writer had not opened yet
+    finally:
+        writer.join(timeout=5)
+
+
+def test_atomic_write_replaces_content_and_keeps_mode(tmp_path):
+    f = tmp_path / "Dockerfile"
+    f.write_text("old\n")
+    f.chmod(0o640)
+    atomic_write(f, "new\r\n")
+    assert f.read_bytes() == b"new\r\n"
+    assert stat.S_IMODE(f.stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["Dockerfile"]  # no temp file left
+
+
+def test_atomic_write_through_symlink_keeps_the_link(tmp_path):
+    real = tmp_path / "real.Dockerfile"
+    real.write_text("old\n")
+    link = tmp_path / "Dockerfile"
+    link.symlink_to(real.name)
+    atomic_write(link, "new\n")
+    assert link.is_symlink()
+    assert real.read_text() == "new\n"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changing a file's owner needs root")
+def test_atomic_write_keeps_owner(tmp_path):
+    f = tmp_path / "Dockerfile"
+    f.write_text("old\n")
+    os.chown(f, 1234, 1234)
+    atomic_write(f, "new\n")
+    assert (f.stat().st_uid, f.stat().st_gid) == (1234, 1234)
+
+
+def test_atomic_write_refuses_read_only_and_hard_linked_files(tmp_path):
+    ro = tmp_path / "ro"
+    ro.write_text("keep\n")
+    ro.chmod(0o444)
+    with pytest.raises(InputError, match="read-only"):
+        atomic_write(ro, "new\n")
+    assert ro.read_text() == "keep\n"
+    linked = tmp_path / "a"
+    linked.write_text("keep\n")
+    os.link(linked, tmp_path / "b")
+    with pytest.raises(InputError, match="hard links"):
+        atomic_write(linked, "new\n")
+    assert (tmp_path / "b").read_text() == "keep\n"
+
+
+def test_atomic_write_into_missing_directory_is_a_clear_error(tmp_path):
+    with pytest.raises(InputError, match="directory does not exist"):
+        atomic_write(tmp_path / "nodir" / "out.json", "{}")
+
+
+def test_full_disk_is_one_clear_line(tmp_path):
+    import subprocess
+    import sys
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("/dev/full not available")
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "dockwise", "rules"], stdout=full,
+                              stderr=subprocess.PIPE, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "dockwise: error: cannot write output: No space left on device"
