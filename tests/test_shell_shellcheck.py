@@ -206,3 +206,29 @@ def test_hadolint_shellcheck_cases():
             assert found, case["it"]
         else:
             assert found == [], (case["it"], [(f.code, f.message) for _, f in found])
+
+
+def _fake_shellcheck(tmp_path, body):
+    fake = tmp_path / "fake-shellcheck"
+    fake.write_text("#!/bin/sh\n" + body + "\n")
+    fake.chmod(0o755)
+    return str(fake)
+
+
+@pytest.mark.parametrize("body, words", [
+    ("echo 'not json'; exit 1", "unreadable output"),
+    ("echo 'shellcheck: boom' >&2; exit 3", "exit 3"),
+])
+def test_broken_shellcheck_output_is_a_clear_error(tmp_path, body, words):
+    with pytest.raises(ShellCheckError) as err:
+        check_scripts([parse_shell("echo $x")], binary=_fake_shellcheck(tmp_path, body))
+    assert words in str(err.value)
+
+
+def test_hanging_shellcheck_times_out(tmp_path, monkeypatch):
+    import dockwise.model.shellcheck as sc
+
+    monkeypatch.setattr(sc, "_TIMEOUT", 0.5)
+    with pytest.raises(ShellCheckError) as err:
+        check_scripts([parse_shell("echo $x")], binary=_fake_shellcheck(tmp_path, "sleep 10"))
+    assert "did not finish" in str(err.value)

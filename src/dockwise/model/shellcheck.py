@@ -39,6 +39,7 @@ _DIALECTS = {"sh": "sh", "bash": "bash", "dash": "dash", "ksh": "ksh", "mksh": "
 BUILDKIT_DEFAULT_ARGS = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
                          "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy")
 _BATCH = 400  # scripts per shellcheck process (keeps command lines short)
+_TIMEOUT = 600  # seconds per batch
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -195,9 +196,12 @@ def _run_batch(program: str, tmp: str, jobs: list, codes: str, severity: str) ->
     if codes:
         argv.append(f"--exclude={codes}")
     try:
-        done = subprocess.run(argv + sorted(files), cwd=tmp, capture_output=True, text=True, check=False)
+        done = subprocess.run(argv + sorted(files), cwd=tmp, capture_output=True, text=True, check=False,
+                              timeout=_TIMEOUT)
     except OSError as exc:
         raise ShellCheckError(f"cannot run shellcheck: {exc.strerror or exc}") from None
+    except subprocess.TimeoutExpired:
+        raise ShellCheckError(f"shellcheck did not finish within {_TIMEOUT} s") from None
     if done.returncode not in (0, 1) or not done.stdout.strip():
         if done.returncode in (0, 1):
             return []
