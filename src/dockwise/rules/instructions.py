@@ -218,6 +218,10 @@ class FromAsCasing(DockerfileRule):
                 span, fix=_replace(span, wanted, f"write {wanted}"))
 
 
+KEYWORDS = {"FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD", "COPY", "ENTRYPOINT",
+            "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL"}
+
+
 class ConsistentInstructionCasing(DockerfileRule):
     info = RuleInfo(
         code="DW905",
@@ -232,7 +236,8 @@ class ConsistentInstructionCasing(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        keywords = [(instr, _keyword_text(target, instr)) for instr in target.dockerfile.instructions]
+        keywords = [(instr, _keyword_text(target, instr)) for instr in target.dockerfile.instructions
+                    if instr.keyword in KEYWORDS]
         upper = sum(1 for _, k in keywords if k.isupper())
         lower = sum(1 for _, k in keywords if k.islower())
         majority_upper = upper >= lower
