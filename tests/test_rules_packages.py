@@ -188,3 +188,39 @@ def test_cleanup_fixes_append_to_the_run_and_are_marked_unsafe():
     yum = check_text(text, "DL3032")[0]
     assert apply_fix(text, yum).endswith("RUN yum install -y a-1 && yum clean all\nRUN dnf install -y a-1;\n")
     assert check_text(text, "DL3040")[0].fix is None  # a trailing ';' is left to a human
+
+
+def _commands_of_run(text: str, line: int) -> list[str]:
+    """The simple commands the shell model sees in the RUN on ``line`` of ``text``."""
+    from dockwise.model.shell import parse_run
+
+    tree = parse_dockerfile(text, "Dockerfile")
+    run = next(i for i in tree.instructions if i.span.start.line == line)
+    script = parse_run(run)
+    assert script.parsed_ok
+    return [" ".join(w.value or w.text for w in c.argv) for c in script.commands]
+
+
+def test_cleanup_fix_goes_before_a_trailing_comment_not_inside_it():
+    text = ("FROM debian:12.8\n"
+            "RUN apt-get update && apt-get install -y --no-install-recommends curl=7 # tools\n"
+            "RUN yum install -y a-1 # one tool\n")
+    lists = check_text(text, "DL3009")[0]
+    fixed = apply_fix(text, lists)
+    assert "rm -rf /var/lib/apt/lists/*" in _commands_of_run(fixed, 2)
+    assert "# tools" in fixed.splitlines()[1]  # the comment is kept
+    assert check_text(fixed, "DL3009") == []
+    yum = check_text(text, "DL3032")[0]
+    fixed = apply_fix(text, yum)
+    assert "yum clean all" in _commands_of_run(fixed, 3)
+    assert check_text(fixed, "DL3032") == []
+
+
+def test_no_cleanup_fix_when_the_script_does_not_parse_or_ends_inside_a_block():
+    broken = 'FROM debian:12.8\nRUN apt-get update && apt-get install -y curl=7 && echo "x\n'
+    found = check_text(broken, "DL3009")
+    assert found and found[0].fix is None
+    block = ("FROM debian:12.8\n"
+             "RUN if true; then apt-get update && apt-get install -y curl=7; fi\n")
+    found = check_text(block, "DL3009")
+    assert found and found[0].fix is None  # `&& rm` before `fi` would only run on one branch

@@ -237,16 +237,31 @@ def insert_after(run: Run, word: Any, text: str, description: str) -> Fix | None
 
 
 def append_to_run(run: Run, text: str, description: str) -> Fix | None:
-    """An *unsafe* fix appending `` && <text>`` to the end of a shell-form RUN script (unsafe:
-    it changes what the RUN does, and the script's last command may not be where it belongs)."""
+    """An *unsafe* fix appending `` && <text>`` right after the last command of a shell-form RUN
+    (unsafe: it changes what the RUN does, and the script's last command may not be where it
+    belongs). None when the script did not parse cleanly or the end of its last command is not
+    the end of the script (a trailing ``;``, ``&``, ``fi``, ``done``, ``)``): there the insertion
+    point is ambiguous. A trailing ``# comment`` stays after the inserted text."""
     instr = run.run
-    body = instr.body.rstrip()
-    if instr.json_form or instr.heredocs or not body or not run.script.posix:
+    script = run.script
+    if instr.json_form or instr.heredocs or not script.posix or not script.parsed_ok:
         return None
-    if body[-1] in ";&|\\(" or body.endswith(("then", "do", "else", "{")):
+    top = [c for c in script.commands if not c.in_substitution and not c.in_nested_shell]
+    if not top:
         return None
-    at = instr.source_offset(len(body) - 1) + 1
+    end = max(c.end for c in top)
+    if not _only_comment(instr.body[end:]):
+        return None
+    at = instr.source_offset(end - 1) + 1
     return Fix(description, (Edit(at, at, f" && {text}"),), safe=False)
+
+
+_TRAILER = re.compile(r"[ \t]*(?:#[^\n]*)?\s*")
+
+
+def _only_comment(rest: str) -> bool:
+    """True if ``rest`` (what follows the last command) is blank or one trailing comment."""
+    return _TRAILER.fullmatch(rest) is not None
 
 
 def replace_word(run: Run, word: Any, text: str, description: str) -> Fix | None:
