@@ -111,3 +111,9 @@ def test_multiple_instructions_share_the_buildkit_alias():
 
     owners = {r.info.code for r in all_rules() if "buildkit:MultipleInstructionsDisallowed" in r.info.aliases}
     assert owners == {"DL3012", "DL4003", "DL4004"}
+
+
+def test_an_interactive_base_image_is_not_a_service():
+    assert check_text("FROM debian:12\nCMD [\"bash\"]\n", "DW901") == []
+    assert check_text("FROM python:3.12\nCMD python3\n", "DW901") == []
+    assert len(check_text("FROM python:3.12\nCMD [\"python3\", \"worker.py\"]\n", "DW901")) == 1

@@ -12,6 +12,23 @@ from dockwise.rules._instr_words import (
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
+# A CMD that only starts one of these (no script, no arguments) is an interactive base image.
+INTERACTIVE = {"sh", "bash", "ash", "zsh", "dash", "python", "python3", "node", "irb", "ruby", "php",
+               "perl", "jshell", "ghci", "iex", "erl", "julia", "R", "pwsh", "powershell", "cmd", "mysql",
+               "psql", "redis-cli", "mongo", "mongosh"}
+
+
+def _runs_a_service(target: CheckTarget, final) -> bool:
+    """EXPOSE, or a CMD/ENTRYPOINT that is more than an interactive shell or REPL."""
+    if effective_instruction(final, "EXPOSE") is not None:
+        return True
+    instr = effective_instruction(final, "ENTRYPOINT") or effective_instruction(final, "CMD")
+    if instr is None:
+        return False
+    words = instruction_words(instr, target.dockerfile.escape)
+    return not (len(words) == 1 and words[0].value.rsplit("/", 1)[-1] in INTERACTIVE)
+
+
 class NoHealthcheck(DockerfileRule):
     info = RuleInfo(
         code="DW901",
@@ -34,10 +51,8 @@ class NoHealthcheck(DockerfileRule):
             return
         if effective_instruction(final, "HEALTHCHECK") is not None:
             return
-        runs = effective_instruction(final, "CMD") or effective_instruction(final, "ENTRYPOINT")
-        exposes = effective_instruction(final, "EXPOSE")
-        if runs is None and exposes is None:
-            return  # a base or tool image: nothing long-running to probe
+        if not _runs_a_service(target, final):
+            return  # a base, shell or tool image: nothing long-running to probe
         instr = final.from_instruction
         words = instruction_words(instr, target.dockerfile.escape)
         span = word_span(instr, words[0]) if words else instr.keyword_span
