@@ -43,3 +43,34 @@ def test_damaged_layers_fail_cleanly(tmp_path, flips, cut, compress):
 @given(st.binary(max_size=3000))
 def test_random_bytes_fail_cleanly(tmp_path, blob):
     read(tmp_path, blob)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+    | st.sampled_from(["sha256:" + "0" * 64, "application/vnd.oci.image.index.v1+json", "linux"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["manifests", "digest", "mediaType", "platform", "os", "architecture", "layers",
+                         "config", "rootfs", "diff_ids", "history", "Config", "Layers"]), inner, max_size=5),
+    max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(JSON, JSON)
+def test_arbitrary_index_and_config_json_fail_cleanly(tmp_path, index, config):
+    import json
+
+    from dockwise.errors import DockwiseError
+    from dockwise.image.analyze import analyze
+    from tests.test_image_kit import write_docker_archive, write_oci_layout
+
+    tars = [layer_tar(file("a", 1))]
+    layout = write_oci_layout(tmp_path / "layout", tars)
+    (layout / "index.json").write_text(json.dumps(index))
+    archive = write_docker_archive(tmp_path / "d.tar", tars, config=config if isinstance(config, dict) else None,
+                                   extra_members={"manifest.json": json.dumps(index).encode()}
+                                   if isinstance(index, list) else None)
+    for image in (layout, archive):
+        try:
+            analyze(str(image))
+        except DockwiseError:
+            pass

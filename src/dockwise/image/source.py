@@ -292,7 +292,7 @@ def _open_docker_archive(container: _Tar, display: str, platform: str | None) ->
     chosen = _choose(platforms, platform, display)
     item, config, digest = entries[chosen]
     diff_ids = _diff_ids(config, display)
-    layer_names = item.get("Layers") or []
+    layer_names = _list(item.get("Layers"))
     if len(layer_names) != len(diff_ids):
         raise ImageError(f"manifest lists {len(layer_names)} layers but the config has "
                          f"{len(diff_ids)} diff_ids", path=display)
@@ -304,6 +304,11 @@ def _open_docker_archive(container: _Tar, display: str, platform: str | None) ->
             raise ImageError(f"{label}: manifest points at a missing blob {layer_name}", path=display)
         layers.append(LayerRef(index, loc, label, None, diff_id))
     return ImageSource("docker-archive", display, digest, config, layers, platforms)
+
+
+def _list(value: Any) -> list:
+    """``value`` when it is a JSON array, else an empty list (hostile JSON has any shape)."""
+    return value if isinstance(value, list) else []
 
 
 def _config_platform(config: Any) -> str:
@@ -362,7 +367,7 @@ def _open_oci(container: Any, kind: str, display: str, platform: str | None) -> 
     config, digest = _read_json(container, _blob_name(config_desc.get("digest"), display), "config",
                                 config_desc.get("digest"))
     diff_ids = _diff_ids(config, display)
-    descs = manifest.get("layers") or []
+    descs = _list(manifest.get("layers"))
     if len(descs) != len(diff_ids):
         raise ImageError(f"manifest lists {len(descs)} layers but the config has {len(diff_ids)} diff_ids",
                          path=display)
@@ -384,7 +389,7 @@ def _manifests(container: Any, index: Any, display: str, depth: int) -> list[tup
     if depth > 4:
         raise ImageError("image indexes nest too deeply", path=display)
     found = []
-    for desc in (index.get("manifests") or []) if isinstance(index, dict) else []:
+    for desc in _list(index.get("manifests")) if isinstance(index, dict) else []:
         if not isinstance(desc, dict):
             continue
         if desc.get("mediaType") in INDEX_TYPES:
@@ -393,7 +398,8 @@ def _manifests(container: Any, index: Any, display: str, depth: int) -> list[tup
             found.extend(_manifests(container, nested, display, depth + 1))
             continue
         plat = desc.get("platform")
-        annotations = desc.get("annotations") or {}
+        annotations = desc.get("annotations")
+        annotations = annotations if isinstance(annotations, dict) else {}
         if annotations.get("vnd.docker.reference.type") == "attestation-manifest":
             continue
         if isinstance(plat, dict):
