@@ -449,3 +449,15 @@ def test_stage_lineage_and_root_image():
     assert final.lineage == [final, deps, base]
     assert final.root is base and final.root.base_ref.familiar == "python:3.12"
     assert other.lineage == [other] and other.root.is_scratch
+
+
+def test_absurdly_nested_arg_default_is_an_unknown_value_not_a_crash():
+    from dockwise.model import build_model
+    from dockwise.syntax import parse_dockerfile
+
+    deep = "${B:-" * 300 + "x" + "}" * 300
+    tree = parse_dockerfile(f"FROM alpine\nARG A={deep}\nENV C=$A\nRUN echo $C\n", "Dockerfile")
+    model = build_model(tree)
+    run = tree.instructions[-1]
+    value = model.state_at(run).scope.expand("$A")
+    assert not value.known

@@ -211,3 +211,15 @@ def test_empty_quoted_strings_make_no_word():
     assert process_words("a '' b", {}) == ["a", "b"]
     assert process_words('""', {}) == []
     assert process_words('x"" y', {}) == ["x", "y"]
+
+
+def _nested(depth: int) -> str:
+    return "${B:-" * depth + "x" + "}" * depth
+
+
+def test_nesting_up_to_the_limit_expands_and_deeper_is_one_clear_error():
+    assert process_word(_nested(60), {}).text == "x"
+    with pytest.raises(ExpansionError, match="nested deeper than"):
+        process_word(_nested(300), {})
+    with pytest.raises(ExpansionError, match="nested deeper than"):
+        process_word('"' + _nested(300) + '"', {})

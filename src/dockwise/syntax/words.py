@@ -189,6 +189,10 @@ def _specials(escape: str, stop: str) -> re.Pattern[str]:
 _EOF = ""
 
 
+# BuildKit has no limit; without one a hostile ``${A:-${A:-...}}`` exhausts Python's stack.
+MAX_NESTING = 64
+
+
 class _Lexer:
     """A recursive-descent scanner over one word (positions are character indices)."""
 
@@ -197,6 +201,7 @@ class _Lexer:
         self.split = split
         self.refs: list[VariableReference] | None = None  # collected by variable_references()
         self.names: list[str] = []  # names being read, one per nesting level of '$'
+        self.nesting = 0  # '$' substitutions being processed, one inside the other
         self.src = source
         self.pos = 0
         self.env = env
@@ -346,7 +351,13 @@ class _Lexer:
     def dollar(self) -> str:
         start = self.pos
         depth = len(self.names)
-        text = self._dollar(start)
+        if self.nesting >= MAX_NESTING:
+            raise self.fail(f"substitutions nested deeper than {MAX_NESTING} levels")
+        self.nesting += 1
+        try:
+            text = self._dollar(start)
+        finally:
+            self.nesting -= 1
         if self.refs is not None and len(self.names) > depth and self.names[depth]:
             braced = self.src[start + 1:start + 2] == "{"
             self.refs.append(VariableReference(self.names[depth], start, self.pos, braced))
