@@ -54,7 +54,7 @@ JSON = st.recursive(
     max_leaves=20)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(JSON, JSON)
 def test_arbitrary_index_and_config_json_fail_cleanly(tmp_path, index, config):
     import json
@@ -74,3 +74,18 @@ def test_arbitrary_index_and_config_json_fail_cleanly(tmp_path, index, config):
             analyze(str(image))
         except DockwiseError:
             pass
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(["User", "Healthcheck", "Entrypoint", "Cmd", "Env", "Labels"]), JSON),
+       JSON)
+def test_rules_survive_any_config(tmp_path, runtime_config, history):
+    from dockwise.image.analyze import analyze
+    from dockwise.image.checks import check_image
+    from tests.test_image_kit import config_for, write_oci_layout
+
+    tars = [layer_tar(file("etc/shadow", b"root::1:::::\n:::\nx"), file("a", 1))]
+    config = config_for(tars, **runtime_config)
+    config["history"] = history
+    findings = check_image(analyze(str(write_oci_layout(tmp_path / "l", tars, config=config))))
+    assert "DI009" in {f.code for f in findings}
