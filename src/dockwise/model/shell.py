@@ -722,12 +722,15 @@ class _Builder:
         text = self.data[node.start_byte:node.end_byte]
         return b"$(" in text or b"`" in text or b"<(" in text or b">(" in text
 
-    def word(self, node: Any) -> Word:
+    def word(self, node: Any, kind: str | None = None) -> Word:
         start, end = node.start_byte, node.end_byte
         if self.char is not None:
             start, end = self.char[start], self.char[end]
         text = self.text[start:end]
-        kind = node.type
+        if kind is None:
+            kind = node.type
+        if kind == "word" and "\\" not in text:
+            return Word(text, text, start, end, self.span_of, kind)
         return Word(text, _literal(node, text, kind), start, end, self.span_of, kind)
 
     def run(self, root: Any) -> None:
@@ -883,20 +886,20 @@ class _Builder:
         assignments: list[Word] = []
         redirects: list[Redirect] = []
         extra: list[Word] = []
+        word = self.word
         for child in node.children:
             kind = child.type
-            if kind == "variable_assignment":
-                if not words:
-                    assignments.append(self.word(child))
-                else:
-                    words.append(self.word(child))
+            if kind in _SKIP_ARGS:  # the common case: a plain word, quoted string or number
+                words.append(word(child, kind))
             elif kind == "command_name":
-                inner = child.named_children
-                words.append(self.word(inner[0] if inner else child))
+                inner = child.child(0)
+                words.append(word(inner) if inner is not None else word(child, kind))
+            elif kind == "variable_assignment":
+                (words if words else assignments).append(word(child, kind))
             elif kind in _REDIRECTS:
                 redirects.extend(self.redirect(child, extra))
             elif child.is_named and kind != "comment":
-                words.append(self.word(child))
+                words.append(word(child, kind))
         words.extend(extra)
         return self.emit(node, words, assignments, redirects, cond, pipe, subst, pipe_counter)
 
