@@ -73,7 +73,7 @@ def _theirs(commands, ours) -> list[tuple]:
             stripped = k < len(chomp) and chomp[k]
             content = "\n".join(line.lstrip("\t") for line in h.content.split("\n")) if stripped else h.content
             heredocs.append((h.name, h.file_descriptor, stripped, content))
-        rows.append(((command.cmd or "").upper(), command.sub_cmd.upper() if command.sub_cmd else None,
+        rows.append((go_upper(command.cmd or ""), go_upper(command.sub_cmd) if command.sub_cmd else None,
                      tuple(command.flags), tuple(command.value), command.json,
                      command.start_line, command.end_line, tuple(heredocs)))
     return rows
@@ -87,7 +87,7 @@ def _align_start_lines(theirs: list[tuple], ours: list[tuple], text: str) -> lis
     for mine, row in zip(ours + [None] * len(theirs), theirs):
         if mine is not None and row[5] < mine[5]:
             between = lines[row[5] - 1:mine[5] - 1]
-            if all(line.strip(" \t\r\\`") == "" or line.lstrip().startswith("#") for line in between):
+            if all(line.strip(" \t\r\\`\ufeff") == "" or line.lstrip().startswith("#") for line in between):
                 row = row[:5] + (mine[5],) + row[6:]
         aligned.append(row)
     return aligned
@@ -110,7 +110,7 @@ def test_same_acceptance_and_same_parse_as_buildkit() -> None:
         if isinstance(tree, DockerfileSyntaxError):
             differences[name] = f"dockwise rejects ({tree}), oracle accepts"
             continue
-        ours = [row[:1] + (row[1].upper() if row[1] else None,) + row[2:] for row in _ours(tree)]
+        ours = _ours(tree)
         theirs = _align_start_lines(_theirs(commands, _ours(tree)), ours, text)
         if ours != theirs:
             first = next((a, b) for a, b in zip(ours + [None] * len(theirs), theirs + [None] * len(ours)) if a != b)
