@@ -3,9 +3,9 @@
 
     python3 benchmarks/shell_model.py [--corpus ../shared/corpus/real] [--limit 1000] [--sample 300]
 
-1. ``parse_run`` over every RUN of the files (in process; rounds alternate with tree-sitter's
-   own parse of the same scripts, the floor, and the best of each is kept) and hadolint over the same files (whole run / files;
-   hadolint parses every RUN with ShellCheck's parser and lints it).
+1. ``parse_run`` over every RUN of the files, in process, in rounds that alternate with
+   tree-sitter's own parse of the same scripts (the floor), best of each kept; then hadolint
+   over the same files (whole run / files; it parses every RUN with ShellCheck's parser).
 2. ``check_scripts`` on a sample of RUN scripts (one shellcheck process per batch) next to the
    naive way, one shellcheck process per script.
 """
