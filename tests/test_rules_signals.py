@@ -44,6 +44,14 @@ def test_no_fix_when_the_command_needs_a_shell():
     assert where(found) == [(2, 12, 38)] and found[0].fix is None
 
 
+def test_exec_prefix_is_dropped_and_builtins_get_no_fix():
+    text = "FROM python:3.12\nENTRYPOINT exec /bin/app --serve\n"
+    found = check_text(text, "DL3025")
+    assert apply(text, found[0].fix) == 'FROM python:3.12\nENTRYPOINT ["/bin/app", "--serve"]\n'
+    found = check_text("FROM python:3.12\nCMD cd /srv\n", "DL3025")
+    assert found and found[0].fix is None  # `cd` is a builtin: ["cd", "/srv"] could never start
+
+
 def test_exec_form_and_healthcheck_exec_form_pass():
     text = 'FROM python:3.12\nHEALTHCHECK CMD ["true"]\nENTRYPOINT ["python"]\nCMD ["app.py"]\n'
     assert check_text(text, "DL3025") == []

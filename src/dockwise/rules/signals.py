@@ -20,6 +20,10 @@ INITS = {"tini", "tini-static", "dumb-init", "docker-init", "catatonit", "s6-svs
 # change its meaning, so no fix is offered then.
 SHELL_SYNTAX = set("$&|;<>*?`'\"\\(){}[]~#=!")
 MAX_SCRIPT_BYTES = 256 * 1024
+# Shell builtins and keywords are not programs: exec form would fail with "not found".
+SHELL_BUILTINS = {"cd", "export", "source", ".", "set", "unset", "ulimit", "umask", "eval", "trap",
+                  "if", "for", "while", "until", "case", "alias", "read", "shift", "wait", "test",
+                  "[", "exit", "return", "local", "declare", "typeset", "readonly", "builtin"}
 
 
 def _exec_form_fix(target: CheckTarget, instr) -> Fix | None:
@@ -27,6 +31,10 @@ def _exec_form_fix(target: CheckTarget, instr) -> Fix | None:
     if not body or any(ch in SHELL_SYNTAX for ch in body):
         return None
     words = body.split()
+    if words[0] == "exec":  # `exec app` in exec form is just `app`, already PID 1
+        words = words[1:]
+    if not words or words[0] in SHELL_BUILTINS:
+        return None
     span = body_span(instr)
     replacement = json.dumps(words)
     return Fix(description="rewrite in exec (JSON array) form",
