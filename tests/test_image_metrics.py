@@ -91,7 +91,20 @@ def test_final_filesystem_and_hard_links(tmp_path):
     assert a.merged.lookup("data/a") is None
     assert [f.path for f in a.largest_files(2)] == ["a-link", "d2/z"]
     assert a.largest_directories(1) == [("/d2", 8 * KB)]
-    assert dict(a.repeated_files()) == {"etc/passwd": [0, 1]}
+    [passwd] = a.repeated_files()
+    assert (passwd.path, passwd.layers, passwd.written_bytes, passwd.wasted_bytes) == ("etc/passwd", [0, 1], 250, 100)
+
+
+def test_repeated_files_count_every_hidden_copy_once(tmp_path):
+    """dive's #684: a path written N times wastes N-1 copies, not N; a deleted path wastes all."""
+    tars = [layer_tar(file("lib/big", 1000), file("tmp/x", 300)),
+            layer_tar(file("lib/big", 1000)),
+            layer_tar(file("lib/big", 1200), file("tmp/x", 50)),
+            layer_tar(whiteout("tmp/x"))]
+    a = analyze(str(write_oci_layout(tmp_path / "l", tars)))
+    table = {r.path: (r.layers, r.written_bytes, r.wasted_bytes) for r in a.repeated_files()}
+    assert table == {"lib/big": ([0, 1, 2], 3200, 2000), "tmp/x": ([0, 2], 350, 350)}
+    assert a.reclaimable_bytes == 2000 + 350
 
 
 def test_hard_link_counted_once_in_a_layer(tmp_path):

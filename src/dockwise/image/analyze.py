@@ -18,6 +18,14 @@ if TYPE_CHECKING:  # pragma: no cover
 TOP_N = 10
 
 
+@dataclass(frozen=True)
+class RepeatedFile:
+    path: str
+    layers: list[int]  # 0-based, bottom first
+    written_bytes: int  # by all those layers
+    wasted_bytes: int  # of those, not visible in the final filesystem
+
+
 @dataclass
 class LayerReport:
     index: int  # 0-based
@@ -115,8 +123,17 @@ class ImageAnalysis:
         sizes.pop("/", None)
         return sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0]))
 
-    def repeated_files(self, n: int = TOP_N) -> list[tuple[str, list[int]]]:
-        return sorted(self.merged.repeated.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:n]
+    def repeated_files(self, n: int = TOP_N) -> list["RepeatedFile"]:
+        """Paths several layers wrote a file to, most wasted bytes first: the bytes written
+        there that the final filesystem does not show (every copy but the visible one)."""
+        found = []
+        for path, writers in self.merged.repeated.items():
+            written = sum(size for _, size in writers)
+            node = self.merged.lookup(path)
+            kept = node.size if node is not None and node.inode is not None \
+                and node.inode.layer == writers[-1][0] else 0
+            found.append(RepeatedFile(path, [layer for layer, _ in writers], written, max(written - kept, 0)))
+        return sorted(found, key=lambda r: (-r.wasted_bytes, -len(r.layers), r.path))[:n]
 
 
 def analyze(image: str, *, dockerfile: str | None = None, platform: str | None = None,

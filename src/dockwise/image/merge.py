@@ -86,7 +86,8 @@ class FinalFile:
 class MergedImage:
     root: Node
     layers: list[LayerStats]
-    repeated: dict[str, list[int]] = field(default_factory=dict)  # path -> layers that wrote it
+    # path -> [(layer, bytes it wrote there)] for paths that several layers wrote a file to
+    repeated: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     # (layer that wrote the bytes, layer that made them invisible) -> bytes
     hidden_by: dict[tuple[int, int], int] = field(default_factory=dict)
 
@@ -131,8 +132,8 @@ class Merger:
     def __init__(self) -> None:
         self.root = Node(DIR, -1)
         self.layers: list[LayerStats] = []
-        self.first_writer: dict[str, int] = {}
-        self.repeated: dict[str, list[int]] = {}
+        self.first_writer: dict[str, tuple[int, int]] = {}  # path -> (layer, bytes written)
+        self.repeated: dict[str, list[tuple[int, int]]] = {}
         self.hidden_by: dict[tuple[int, int], int] = {}
 
     # -- inode bookkeeping ------------------------------------------------------------
@@ -253,7 +254,7 @@ class Merger:
         parent.children[name] = node
         if node.inode is not None:
             stats.files += 1
-            self._note_writer(entry.path, layer)
+            self._note_writer(entry.path, layer, entry.size if entry.kind == FILE else 0)
 
     def _link(self, node: Node, entry: Entry, label: str) -> None:
         target = self._lookup(entry.link)
@@ -269,12 +270,19 @@ class Merger:
         node.inode.refs += 1
         node.head = target.head
 
-    def _note_writer(self, path: str, layer: int) -> None:
-        first = self.first_writer.setdefault(path, layer)
-        if first != layer:
-            writers = self.repeated.setdefault(path, [first])
-            if writers[-1] != layer:
-                writers.append(layer)
+    def _note_writer(self, path: str, layer: int, size: int) -> None:
+        known = self.first_writer.get(path)
+        if known is None:
+            self.first_writer[path] = (layer, size)
+            return
+        if known[0] == layer and path not in self.repeated:  # the same layer wrote it twice
+            self.first_writer[path] = (layer, known[1] + size)
+            return
+        writers = self.repeated.setdefault(path, [known])
+        if writers[-1][0] == layer:
+            writers[-1] = (layer, writers[-1][1] + size)
+        else:
+            writers.append((layer, size))
 
 
 def merge_layers(layer_entries: list[list[Entry]], labels: list[str] | None = None) -> MergedImage:

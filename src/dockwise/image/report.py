@@ -46,8 +46,9 @@ def image_document(analysis: "ImageAnalysis", top: int = 10) -> dict[str, Any]:
         "largest_files": [{"path": "/" + f.path, "bytes": f.size, "layer": f.layer + 1}
                           for f in analysis.largest_files(top)],
         "largest_directories": [{"path": p, "bytes": b} for p, b in analysis.largest_directories(top)],
-        "repeated_files": [{"path": "/" + p, "layers": [i + 1 for i in layers]}
-                           for p, layers in analysis.repeated_files(top)],
+        "repeated_files": [{"path": "/" + r.path, "layers": [i + 1 for i in r.layers],
+                            "bytes": r.written_bytes, "wasted_bytes": r.wasted_bytes}
+                           for r in analysis.repeated_files(top)],
     }
 
 
@@ -128,8 +129,9 @@ def render_summary(analysis: "ImageAnalysis", gates: Sequence["GateResult"], top
         lines += [f"  {human_bytes(size):>10}  {path}" for path, size in directories]
     repeated = analysis.repeated_files(top)
     if repeated:
-        lines += ["", "files written by several layers"]
-        lines += [f"  /{p}  (layers {', '.join(str(i + 1) for i in ls)})" for p, ls in repeated]
+        lines += ["", "files written by several layers (bytes shipped but not visible)"]
+        lines += [f"  {human_bytes(r.wasted_bytes):>10}  /{r.path}  (layers {', '.join(str(i + 1) for i in r.layers)})"
+                  for r in repeated]
     if gates:
         lines += ["", "CI gates"]
         lines += [f"  {'PASS' if g.passed else 'FAIL'}  {g.name}: {g.actual} (limit {g.limit})" for g in gates]
