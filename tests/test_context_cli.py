@@ -114,3 +114,22 @@ def test_dockerignore_that_is_a_directory_is_exit_2(tmp_path):
     make(tmp_path, {".dockerignore/x": "x", "a": "x"})
     proc = dockwise("--list", str(tmp_path))
     assert proc.returncode == 2 and b"is a directory" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("value", ["-3", "0", "x"])
+def test_top_must_be_a_positive_number(tmp_path, value):
+    make(tmp_path, {"a": "x"})
+    proc = dockwise("--top", value, str(tmp_path))
+    assert proc.returncode == 2 and b"--top" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+def test_names_with_newlines_and_control_characters_are_quoted_like_git(tmp_path):
+    make(tmp_path, {"a\nb": "x" * 5000, "tab\there": "x", "plain": "x", 'say"hi': "x",
+                    "esc\x1b[31m": "x", ".dockerignore": "nothing\n"})
+    listed = dockwise("--list", str(tmp_path))
+    assert listed.returncode == 0
+    assert listed.stdout.decode().splitlines() == [
+        ".dockerignore", '"a\\nb"', '"esc\\033[31m"', "plain", '"say\\"hi"', '"tab\\there"']
+    report = dockwise("--top", "1", str(tmp_path)).stdout.decode()
+    assert '"a\\nb"' in report and "\x1b" not in report
+    assert not any(line == "b" for line in report.splitlines())

@@ -13,6 +13,17 @@ def _size(text: str) -> int:
     return parse_size(text)
 
 
+def _count(text: str) -> int:
+    """A positive whole number (``--top``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("directory", nargs="?", default=".", metavar="DIR",
                         help="the build context (default: .)")
@@ -29,7 +40,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="output format for the findings (default: text)")
     parser.add_argument("--write-dockerignore", action="store_true",
                         help="create or extend .dockerignore from what the context holds")
-    parser.add_argument("--top", type=int, default=5, metavar="N",
+    parser.add_argument("--top", type=_count, default=5, metavar="N",
                         help="how many of the largest directories and files to show (default: 5)")
     parser.add_argument("--large", type=_size, default=10 * 1024 * 1024, metavar="SIZE",
                         help="size from which logs, archives and data files are reported (default: 10M)")

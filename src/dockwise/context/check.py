@@ -9,6 +9,7 @@ pattern), the single walk of the context, and -- when there is one -- the Docker
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -104,9 +105,41 @@ class ContextTarget:
         return Finding.of(info, printable(message), location, severity=severity, **extra)
 
 
-def printable(text: str) -> str:
-    """File names that are not UTF-8 arrive with surrogate escapes; show their bytes as \\xNN."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """File names that are not UTF-8 arrive with surrogate escapes; show their bytes as \\xNN.
+    Control characters (a newline in a file name) become C escapes so one message stays one
+    line (``keep_newlines`` for a multi-line text whose names are already quoted)."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    control = _CONTROL_BUT_NEWLINE if keep_newlines else _CONTROL
+    return control.sub(lambda m: _c_escape(m.group()), text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+_C_ESCAPES = {"\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f",
+              "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+_NEEDS_QUOTES = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
+def _c_escape(ch: str) -> str:
+    return _C_ESCAPES.get(ch) or f"\\{ord(ch):03o}"
+
+
+def quote_path(name: str) -> str:
+    """``name`` as ``git ls-files`` shows it: unchanged, or -- when it holds a control
+    character, ``"`` or ``\\`` -- in double quotes with C escapes (``"a\\nb"``); bytes that are
+    not UTF-8 (surrogate escapes) become octal escapes inside the quotes."""
+    if not _NEEDS_QUOTES.search(name):
+        return name
+    out = []
+    for ch in name:
+        if 0xDC80 <= ord(ch) <= 0xDCFF:
+            out.append(f"\\{ord(ch) - 0xDC00:03o}")
+        elif _NEEDS_QUOTES.match(ch):
+            out.append(_c_escape(ch))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def context_rules() -> list[type[ContextRule]]:

@@ -87,7 +87,9 @@ def _list(context_dir: str, dockerfile: str | None, *, classic: bool = False) ->
 
     scan, _ = scan_context(context_dir, dockerfile, with_sizes=False, classic=classic)
     out = sys.stdout.buffer
-    data = "\n".join(scan.listing())
+    from dockwise.context.check import quote_path
+
+    data = "\n".join(quote_path(name) for name in scan.listing())
     if data:
         out.write(data.encode("utf-8", "surrogateescape") + b"\n")
     out.flush()

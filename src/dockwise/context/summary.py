@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dockwise.context.analyze import human_bytes, largest, plural
+from dockwise.context.check import printable, quote_path as q
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.context.check import ContextTarget
@@ -14,7 +15,7 @@ def render_summary(target: "ContextTarget", top: int = 5) -> str:
     scan = target.scan
     lines = []
     ignore = target.ignore.path if target.ignore else "none"
-    lines.append(f"build context {target.context_dir} (.dockerignore: {ignore})")
+    lines.append(f"build context {q(target.context_dir)} (.dockerignore: {q(ignore)})")
     lines.append(f"  sent: {plural(len(scan.files), 'file')}, {human_bytes(scan.total_bytes)}")
     excluded_bytes = sum(scan.excluded_sizes)
     if scan.excluded or scan.pruned:
@@ -27,20 +28,18 @@ def render_summary(target: "ContextTarget", top: int = 5) -> str:
     top_level = {k: v for k, v in target.totals.items() if "/" not in k}
     if top_level:
         lines.append("  largest directories:")
-        lines.extend(f"    {human_bytes(size):>10}  {path}/" for path, size in largest(top_level, top))
+        lines.extend(f"    {human_bytes(size):>10}  {q(path)}/" for path, size in largest(top_level, top))
     if scan.files:
         lines.append("  largest files:")
         pairs = list(zip(scan.files, scan.sizes))
-        lines.extend(f"    {human_bytes(size):>10}  {path}" for path, size in largest(pairs, top))
+        lines.extend(f"    {human_bytes(size):>10}  {q(path)}" for path, size in largest(pairs, top))
     if target.heavy_dirs:
         lines.append("  heavy directories sent:")
-        lines.extend(f"    {human_bytes(h.sent_bytes):>10}  {h.path}/  ({h.why})" for h in target.heavy_dirs)
+        lines.extend(f"    {human_bytes(h.sent_bytes):>10}  {q(h.path)}/  ({h.why})" for h in target.heavy_dirs)
     if target.secrets:
         lines.append("  secrets sent (values not shown):")
-        lines.extend(f"    {s.path}: {s.what}" for s in target.secrets)
+        lines.extend(f"    {q(s.path)}: {s.what}" for s in target.secrets)
     if target.large_files:
         lines.append(f"  large logs/archives/data sent:")
-        lines.extend(f"    {human_bytes(f.size):>10}  {f.path} ({f.kind})" for f in target.large_files)
-    from dockwise.context.check import printable
-
-    return printable("\n".join(lines) + "\n\n")
+        lines.extend(f"    {human_bytes(f.size):>10}  {q(f.path)} ({f.kind})" for f in target.large_files)
+    return printable("\n".join(lines) + "\n\n", keep_newlines=True)
