@@ -265,3 +265,16 @@ def test_stdin_from_a_terminal_is_an_error(capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", Terminal())
     assert main(["image", "-"]) == 2
     assert "stdin is a terminal" in capsys.readouterr().err
+
+
+def test_target_picks_the_stage_that_was_built(tmp_path, capsys):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM alpine AS app\nCOPY . /app\nRUN build\n\nFROM app AS test\nRUN run-tests\n")
+    tars = [layer_tar(file("base", 1)), layer_tar(file("app/x", 1)), layer_tar(file("out", 1))]
+    history = [{"created_by": "ADD file:x in /"}, {"created_by": "COPY . /app # buildkit"},
+               {"created_by": "RUN /bin/sh -c build # buildkit"}]
+    layout = str(write_oci_layout(tmp_path / "l", tars, config=config_for(tars, history=history)))
+    a = analyze(layout, dockerfile=str(dockerfile), target="app")
+    assert [a.dockerfile_line(layer) for layer in a.layers] == [1, 2, 3]
+    main(["image", layout, "--dockerfile", str(dockerfile), "--format", "json"])
+    assert "line 6" in capsys.readouterr().err  # without --target: the last stage's RUN matches nothing

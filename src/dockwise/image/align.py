@@ -132,6 +132,10 @@ def align(steps: list[HistoryStep], chain: list["Instruction"]) -> int:
     lowest = len(steps)
     while i >= 0 and j >= 0:
         if steps[i].keyword == chain[j].keyword:
+            if _same_text(steps[i], chain[j]) is False and any(
+                    _same_text(steps[i], chain[k]) for k in range(j)):
+                j -= 1  # this RUN is not the one the history ran; an earlier one is
+                continue
             steps[i].instruction = chain[j]
             lowest = i
             matched += 1
@@ -141,3 +145,13 @@ def align(steps: list[HistoryStep], chain: list["Instruction"]) -> int:
         for step in steps[:lowest]:
             step.base = True
     return matched
+
+
+def _same_text(step: HistoryStep, instruction: "Instruction") -> bool | None:
+    """Whether a shell-form RUN's script is the command in ``created_by`` (None: cannot tell)."""
+    if instruction.keyword != "RUN" or instruction.json_form or " -c " not in step.created_by:
+        return None
+    script = " ".join(instruction.body.split())
+    if not script:
+        return None
+    return script in " ".join(step.created_by.split())
