@@ -149,6 +149,12 @@ def test_layers_align_to_dockerfile_lines(built):
     assert by_line[line_of(text, "RUN rm /tmp/download")].stats.hidden_bytes == DOWNLOAD
     assert by_line[line_of(text, "RUN echo -n new")].stats.hidden_bytes == PAYLOAD
     assert by_line[line_of(text, "RUN rm -rf /data/cache")].stats.hidden_bytes == CACHE_BLOB
+    changes = {needle: (lambda st: (st.added, st.changed, st.removed))(by_line[line_of(text, needle)].stats)
+               for needle in ("COPY src", "RUN rm /tmp/download", "RUN echo -n new", "RUN rm -rf /data/cache")}
+    assert changes["COPY src"] == (len(SRC_FILES), 0, 0)
+    assert changes["RUN rm /tmp/download"] == (0, 0, 1)
+    assert changes["RUN echo -n new"] == (0, 1, 0)
+    assert changes["RUN rm -rf /data/cache"] == (0, 0, 1)
     hard_links = by_line[line_of(text, "RUN echo -n 0123456789")]
     assert hard_links.stats.total_bytes == 10 and hard_links.stats.files == 2
 
