@@ -226,6 +226,14 @@ def test_onbuild_run_spans_point_into_the_onbuild_line():
     assert where(script.commands[1].span)[:2] == (3, 3)
 
 
+def test_onbuild_run_heredocs():
+    source = "FROM alpine\nONBUILD RUN <<EOF\napk add curl\nEOF\nONBUILD RUN cat <<X > /f\n$(id -u)\nX\n"
+    first, second = [parse_run(i.onbuild) for i in parser.parse(source).instructions[1:]]
+    assert [text_at(source, c.span) for c in first.commands] == ["apk add curl"]
+    assert [text_at(source, c.span) for c in second.commands] == ["cat", "id -u"]
+    assert [w.path for w in second.writes()] == ["/f"]
+
+
 def test_backtick_escape_continuations():
     source = "# escape=`\nFROM alpine\nRUN apk add `\n    curl && echo C:\\path\n"
     script = parse_run(runs(source)[0])
