@@ -129,6 +129,11 @@ def test_three_export_forms_give_the_same_numbers(built):
                 [(f.path, f.size) for f in a.largest_files(20)])
     docker, oci, layout = (figures(f) for f in ("docker-archive", "oci-archive", "oci-dir"))
     assert docker == oci == layout
+    plain, packed = (analyze(str(built["exports"][f])).layers for f in ("docker-archive", "oci-dir"))
+    assert [l.tar_bytes for l in plain] == [l.tar_bytes for l in packed] == [l.compressed_bytes for l in plain]
+    blobs = built["exports"]["oci-dir"] / "blobs" / "sha256"
+    assert [l.compressed_bytes for l in packed] == [(blobs / l.digest.split(":")[1]).stat().st_size for l in packed]
+    assert all(l.compression == "gzip" for l in packed) and all(l.compression == "none" for l in plain)
 
 
 def test_layers_align_to_dockerfile_lines(built):
