@@ -1262,17 +1262,42 @@ class _TokenBuilder:
         return self.tokens
 
     def gap(self, pos: int, limit: int) -> None:
+        """Tokens of an unmarked stretch (the hot loop: object creation is inlined)."""
+        if pos >= limit:
+            return
         text = self.p.text
-        match = _gap_pattern(self.p.escape).match
-        while pos < limit:
-            m = match(text, pos)
-            if m is None:  # pragma: no cover - every character matches one alternative
-                self.add("text", pos, pos + 1)
-                pos += 1
-                continue
-            end = min(m.end(), limit)
-            self.add(m.lastgroup or "text", pos, end)
-            pos = end
+        tokens = self.tokens
+        starts = self.starts
+        top = len(starts) - 1
+        first = self.last if self.last.offset == pos else self.position(pos)
+        li = self.line
+        set_line, set_column, set_offset = _POSITION_SET
+        set_start, set_end = _SPAN_SET
+        set_kind, set_text, set_span = _TOKEN_SET
+        new = _new
+        for m in _gap_pattern(self.p.escape).finditer(text, pos):
+            start, end = m.span()
+            if start >= limit:
+                break
+            if end > limit:
+                end = limit
+            while li < top and starts[li + 1] <= end:
+                li += 1
+            last = new(Position)
+            set_line(last, li + 1)
+            set_column(last, end - starts[li] + 1)
+            set_offset(last, end)
+            span = new(Span)
+            set_start(span, first)
+            set_end(span, last)
+            token = new(Token)
+            set_kind(token, m.lastgroup)
+            set_text(token, text[start:end])
+            set_span(token, span)
+            tokens.append(token)
+            first = last
+        self.line = li
+        self.last = first
 
     def heredoc_body(self, pos: int, end: int) -> None:
         """One ``heredoc`` token per body line (and the terminator), newlines between."""
