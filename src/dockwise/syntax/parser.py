@@ -206,7 +206,7 @@ _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", 
 
 def _byte_view(s: str) -> str:
     """The UTF-8 bytes of ``s`` as one char per byte (how Go's ``rune(line[pos])`` sees them)."""
-    return s if s.isascii() else s.encode("utf-8").decode("latin-1")
+    return s if s.isascii() else s.encode("utf-8", "surrogatepass").decode("latin-1")
 
 
 def _from_byte_view(v: str) -> str:
