@@ -278,3 +278,17 @@ def test_target_picks_the_stage_that_was_built(tmp_path, capsys):
     assert [a.dockerfile_line(layer) for layer in a.layers] == [1, 2, 3]
     main(["image", layout, "--dockerfile", str(dockerfile), "--format", "json"])
     assert "line 6" in capsys.readouterr().err  # without --target: the last stage's RUN matches nothing
+
+
+def test_buildkit_attestation_manifests_are_not_platforms(tmp_path, monkeypatch):
+    import dockwise.image.source as source
+
+    layout = two_platform_layout(tmp_path)
+    index = json.loads((layout / "index.json").read_text())
+    amd = index["manifests"][0]
+    attestation = {**amd, "platform": {"os": "unknown", "architecture": "unknown"},
+                   "annotations": {"vnd.docker.reference.type": "attestation-manifest"}}
+    (layout / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [amd, attestation]}))
+    monkeypatch.setattr(source, "machine_platform", lambda: "linux/arm64")
+    a = analyze(str(layout))
+    assert a.total_bytes == 100 and a.source.platforms == ["linux/amd64"]
