@@ -127,3 +127,16 @@ def test_uv_cache():
     found = check_text(text, "DW805")
     assert where(found) == [(2, 5, 19)]
     assert found[0].message.startswith("`uv pip install` keeps every downloaded wheel")
+
+
+def test_npm_cache_fix_lands_before_a_trailing_comment_and_clears_the_finding():
+    from dockwise.model.shell import parse_run
+
+    text = "FROM node:22.11.0\nRUN npm install -g pnpm@9.12.0 # package manager\n"
+    found = check_text(text, "DW801")
+    assert found and found[0].fix is not None
+    fixed = apply_fix(text, found[0])
+    run = parse_dockerfile(fixed, "Dockerfile").instructions[1]
+    assert ["npm", "cache", "clean", "--force"] in [[w.text for w in c.argv] for c in parse_run(run).commands]
+    assert fixed.rstrip().endswith("# package manager")
+    assert check_text(fixed, "DW801") == []
