@@ -291,3 +291,20 @@ def test_real_rules_two_fixes_at_one_point_take_two_rounds(tmp_path):
     assert result.stdout.startswith("Fixed 2 findings.")
     line = path.read_text().splitlines()[1]
     assert "--no-install-recommends" in line and " -y " in line
+
+
+def test_sarif_of_the_real_catalogue_validates(tmp_path):
+    from pathlib import Path
+
+    jsonschema = pytest.importorskip("jsonschema")
+    root = Path(__file__).resolve().parent.parent
+    schema = root.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+    if not schema.is_file():
+        pytest.skip(f"{schema} not found")
+    result = dockwise("check", "--format", "sarif", str(root / "examples" / "python-service"))
+    assert result.returncode in (0, 1), result.stderr
+    doc = json.loads(result.stdout)
+    jsonschema.validate(doc, json.loads(schema.read_text()))
+    driver = doc["runs"][0]["tool"]["driver"]
+    assert len(driver["rules"]) == len({r["id"] for r in driver["rules"]})
+    assert doc["runs"][0]["results"], "the bad example has findings"
