@@ -159,3 +159,11 @@ def test_unknown_format():
 def test_text_summary_mentions_errors():
     out = render("text", [], files=["a", "b"], errors=["b: error: binary file"])
     assert out == "No findings in 2 files; 1 error reported above (exit code 2).\n"
+
+
+def test_text_excerpt_with_a_byte_order_mark_stays_aligned():
+    source = "\ufeffFROM a:latest\n"
+    f = Finding.of(PIN, "m", Location("Dockerfile", 1, 9, 1, 15))  # columns count the BOM
+    lines = render("text", [f], files=["Dockerfile"], sources={"Dockerfile": source}).splitlines()
+    assert lines[2] == "1 | FROM a:latest"
+    assert lines[3] == "  |        ^^^^^^"

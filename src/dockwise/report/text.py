@@ -56,6 +56,8 @@ def excerpt(finding: Finding, source: str | None, paint: _Paint) -> list[str]:
         end = loc.end_column - 1
     else:
         end = len(text)  # a span over several lines: underline the rest of the first
+    if loc.line == 1 and text.startswith("\ufeff"):  # a BOM takes a column but no width
+        text, start, end = text[1:], max(start - 1, 0), max(end - 1, 0)
     width = max(end - start, 1)
     number = str(loc.line)
     gutter = " " * len(number)
