@@ -74,9 +74,16 @@ def _indent(text: str) -> str:
     return "\n".join("    " + line if line else "" for line in text.rstrip("\n").splitlines())
 
 
+def _wrapped(text: str) -> str:
+    import textwrap
+
+    paragraphs = [textwrap.fill(p, width=84) for p in text.strip().split("\n\n")]
+    return _indent("\n\n".join(paragraphs))
+
+
 def explain_text(info: RuleInfo) -> str:
     flags = f"{info.severity}, fixable" if info.fixable else str(info.severity)
-    parts = [f"{info.code} {info.name} ({flags})", "", info.summary, "", "Why:", _indent(info.rationale.strip())]
+    parts = [f"{info.code} {info.name} ({flags})", "", info.summary, "", "Why:", _wrapped(info.rationale)]
     if info.aliases:
         parts[1:1] = ["Aliases: " + ", ".join(info.aliases)]
     if info.bad_example:
