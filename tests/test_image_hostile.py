@@ -87,7 +87,7 @@ def test_corrupt_header_checksum(tmp_path, capsys):
 @pytest.mark.parametrize("compression,damage,message", [
     ("gzip", lambda b: b[: len(b) // 2], "truncated"),
     ("gzip", lambda b: b[:20] + bytes(x ^ 0x5A for x in b[20:60]) + b[60:], "corrupt gzip"),
-    ("zstd", lambda b: b[: len(b) // 2], "truncated"),  # zstd's reader ends quietly; the tar notices
+    ("zstd", lambda b: b[: len(b) // 2], "truncated zstd stream"),
     ("zstd", lambda b: b[:8] + b"\xff" * 16 + b[24:], "zstd"),
 ])
 def test_truncated_or_corrupt_compression(tmp_path, capsys, compression, damage, message):
@@ -241,3 +241,99 @@ def test_trailing_garbage_after_gzip(tmp_path, capsys):
     blob = gzip.compress(tar, mtime=0) + b"garbage"
     code, err = run_image(capsys, image_of(tmp_path, tar, blobs_override={1: blob}))
     assert code == 2 and "layer 2" in err and "trailing garbage" in err
+
+
+@pytest.mark.parametrize("cut", [4, 1, 700])
+def test_cut_off_zstd_layer_is_truncated_not_silently_short(tmp_path, capsys, cut):
+    """The blob's digest matches (it was stored cut off), and with only the frame checksum
+    missing every byte of the tar is there: only the unfinished frame tells."""
+    import zstandard
+
+    tar = layer_tar(file("data", b"".join(b"line %d of a compressible file\n" % i for i in range(2000))))
+    blob = zstandard.ZstdCompressor(write_checksum=True).compress(tar)[:-cut]
+    layout = write_oci_layout(tmp_path / "l", [layer_tar(file("ok", 10)), tar], compression="zstd",
+                              raw_blobs={1: blob})
+    code, err = run_image(capsys, str(layout))
+    assert code == 2 and "layer 2" in err and "truncated zstd stream" in err and err.count("\n") == 1
+
+
+def test_zstd_layer_of_several_frames_is_read(tmp_path):
+    import zstandard
+
+    from dockwise.image.analyze import analyze
+
+    tar = layer_tar(file("a", 70_000), file("b", 300_000))
+    compressor = zstandard.ZstdCompressor(write_checksum=True)
+    skippable = b"\x50\x2a\x4d\x18" + (6).to_bytes(4, "little") + b"notes!"
+    blob = compressor.compress(tar[:40_000]) + skippable + compressor.compress(tar[40_000:])
+    a = analyze(str(write_oci_layout(tmp_path / "l", [tar], compression="zstd", raw_blobs={0: blob})))
+    assert (a.total_bytes, a.layers[0].compression) == (370_000, "zstd")
+
+
+def docker_archive_with_manifest(tmp_path, manifest: bytes):
+    tars = [layer_tar(file("a", 1))]
+    return write_docker_archive(tmp_path / "d.tar", tars, extra_members={"manifest.json": manifest})
+
+
+def test_invalid_manifest_json_names_the_file_once(tmp_path, capsys):
+    code, err = run_image(capsys, str(docker_archive_with_manifest(tmp_path, b"[{not json")))
+    assert code == 2 and "manifest.json is not valid JSON" in err
+    assert "manifest.json manifest.json" not in err
+
+
+@pytest.mark.parametrize("layers,found", [('"abc"', "a string"), ("{}", "an object"), ("[1, 2]", "a number")])
+def test_layers_of_the_wrong_type_say_so(tmp_path, capsys, layers, found):
+    tars = [layer_tar(file("a", 1))]
+    config = json.dumps(config_for(tars)).encode()
+    config_name = sha(config).split(":")[1] + ".json"
+    manifest = b'[{"Config": "%s", "Layers": %s}]' % (config_name.encode(), layers.encode())
+    archive = write_docker_archive(tmp_path / "d.tar", tars, config=json.loads(config),
+                                   extra_members={"manifest.json": manifest})
+    code, err = run_image(capsys, str(archive))
+    assert code == 2 and "field Layers has the wrong type" in err and found in err
+    assert "lists" not in err
+
+
+def test_oci_manifest_layers_of_the_wrong_type_say_so(tmp_path, capsys):
+    layout = write_oci_layout(tmp_path / "l", [layer_tar(file("a", 1))])
+    blobs = layout / "blobs" / "sha256"
+    manifest_path = next(p for p in blobs.iterdir() if b'"schemaVersion"' in p.read_bytes())
+    manifest = json.loads(manifest_path.read_bytes())
+    manifest["layers"] = "abc"
+    data = json.dumps(manifest).encode()
+    (blobs / sha(data).split(":")[1]).write_bytes(data)
+    index = json.loads((layout / "index.json").read_text())
+    index["manifests"][0].update(digest=sha(data), size=len(data))
+    (layout / "index.json").write_text(json.dumps(index))
+    code, err = run_image(capsys, str(layout))
+    assert code == 2 and "field layers has the wrong type (a string" in err
+
+
+def test_symlink_loop_is_named(tmp_path, capsys):
+    loop = tmp_path / "loop.tar"
+    loop.symlink_to(loop)
+    code, err = run_image(capsys, str(loop))
+    assert code == 2 and "symlink loop" in err and "no such file" not in err
+
+
+def test_image_under_an_unreadable_directory_is_permission_denied(tmp_path, capsys, monkeypatch):
+    import errno
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    write_docker_archive(locked / "app.tar", [layer_tar(file("a", 1))])
+    locked.chmod(0)
+    if os.geteuid() == 0:  # root reads through mode 000: fail the lookup as the kernel does for a user
+        real_stat = os.stat
+
+        def stat(path, *args, **kwargs):
+            if os.fspath(path).startswith(str(locked) + os.sep):
+                raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+            return real_stat(path, *args, **kwargs)
+        monkeypatch.setattr(os, "stat", stat)
+    try:
+        code, err = run_image(capsys, str(locked / "app.tar"))
+    finally:
+        monkeypatch.undo()
+        locked.chmod(0o755)
+    assert code == 2 and "permission denied" in err and "no such file" not in err

@@ -129,31 +129,63 @@ class _PlainReader:
 
 
 class _ZstdReader:
+    """Zstandard frames one after another, with bounded output per call.
+
+    python-zstandard's stream reader ends quietly when the blob stops inside a frame, so the
+    frames are fed by hand to a decompression object whose ``eof`` tells a finished frame
+    from a cut-off one. Input goes in small slices: one slice can only inflate so far (a
+    zstd block expands at most ~32768x), which keeps a bomb out of memory.
+    """
+
+    SLICE = 1024
+
     def __init__(self, raw: RawReader, head: bytes) -> None:
         import zstandard
 
-        self._error = zstandard.ZstdError
+        self._zstd = zstandard
         self.raw = raw
-        self._reader = zstandard.ZstdDecompressor().stream_reader(
-            _Prepend(raw, head), read_size=READ_CHUNK, read_across_frames=True)
+        self._carry = head  # input to feed before ``_pending`` (never more than a slice or so)
+        self._pending = memoryview(b"")
+        self._d = zstandard.ZstdDecompressor().decompressobj()
+        self._fed = bool(head)  # the current frame has been given input
+        self._done = False
 
     def read(self, size: int) -> bytes:
-        try:
-            return self._reader.read(size)
-        except self._error as exc:
-            raise ImageError(f"{self.raw.label}: corrupt or truncated zstd data ({exc})") from None
+        out: list[bytes] = []
+        produced = 0
+        while produced < size and not self._done:
+            if self._d.eof:
+                self._next_frame()
+                continue
+            if self._carry:
+                piece, self._carry = self._carry, b""
+            elif self._pending:
+                piece, self._pending = self._pending[:self.SLICE], self._pending[self.SLICE:]
+            else:
+                self._pending = memoryview(self.raw.read(READ_CHUNK))
+                if not self._pending:
+                    self._end_of_input()
+                continue
+            self._fed = True
+            try:
+                chunk = self._d.decompress(piece)
+            except self._zstd.ZstdError as exc:
+                raise ImageError(f"{self.raw.label}: corrupt zstd data ({exc})") from None
+            if chunk:
+                out.append(chunk)
+                produced += len(chunk)
+        return b"".join(out)
 
+    def _next_frame(self) -> None:
+        """The frame ended; what follows it (if anything) is the next frame."""
+        self._carry = self._d.unused_data
+        self._d = self._zstd.ZstdDecompressor().decompressobj()
+        self._fed = False
 
-class _Prepend:
-    def __init__(self, raw: RawReader, head: bytes) -> None:
-        self.raw = raw
-        self.head = head
-
-    def read(self, size: int = -1) -> bytes:
-        if self.head:
-            out, self.head = self.head, b""
-            return out
-        return self.raw.read(size if size and size > 0 else READ_CHUNK)
+    def _end_of_input(self) -> None:
+        if self._fed and not self._d.eof:
+            raise ImageError(f"{self.raw.label}: truncated zstd stream (the blob ends inside a frame)")
+        self._done = True
 
 
 class LayerStream:

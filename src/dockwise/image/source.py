@@ -12,12 +12,14 @@ worker process opens on its own (see :mod:`dockwise.image.layers`).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import platform as _platform
 import posixpath
 import shutil
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -163,23 +165,24 @@ def _read_json(container: Any, name: str, what: str, digest: str | None = None) 
     if loc is None:
         missing = f"blob {digest}" if digest else name
         raise ImageError(f"{what} points at a missing {missing}", path=container.display)
+    subject = what if what == name else f"{what} {name}"
     if loc.length > MAX_JSON_BYTES:
-        raise ImageError(f"{what} {name} is too large ({loc.length} bytes)", path=container.display)
+        raise ImageError(f"{subject} is too large ({loc.length} bytes)", path=container.display)
     with open(loc.path, "rb") as fh:
         fh.seek(loc.offset)
         data = fh.read(loc.length)
     if len(data) != loc.length:
-        raise ImageError(f"{what} {name} is truncated", path=container.display)
+        raise ImageError(f"{subject} is truncated", path=container.display)
     actual = "sha256:" + hashlib.sha256(data).hexdigest()
     if digest and digest != actual:
         raise ImageError(f"{what} blob {digest} does not match its content (sha256 is {actual})",
                          path=container.display)
     try:
         return json.loads(data), actual
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise ImageError(f"{what} {name} is not valid JSON ({type(exc).__name__})"
-                         if isinstance(exc, RecursionError) else
-                         f"{what} {name} is not valid JSON ({exc})", path=container.display) from None
+    except RecursionError:
+        raise ImageError(f"{subject} is not valid JSON (nested too deeply)", path=container.display) from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ImageError(f"{subject} is not valid JSON ({exc})", path=container.display) from None
 
 
 def _blob_name(digest: Any, display: str) -> str:
@@ -264,14 +267,12 @@ def _spool_decompressed(path: str, display: str) -> str:
 
 
 def _open_path(path: str, display: str, platform: str | None) -> ImageSource:
-    if os.path.isdir(path):
+    if stat.S_ISDIR(_stat(path, display).st_mode):
         container: Any = _Dir(path)
         kind = "oci-dir"
-    elif os.path.exists(path):
+    else:
         container = _Tar(path, display)
         kind = "docker-archive" if container.locate("manifest.json") else "oci-archive"
-    else:
-        raise ImageError("no such file or directory", path=display)
     if kind == "docker-archive":
         return _open_docker_archive(container, display, platform)
     if container.locate("index.json") is None:
@@ -280,19 +281,41 @@ def _open_path(path: str, display: str, platform: str | None) -> ImageSource:
     return _open_oci(container, kind, display, platform)
 
 
+def _stat(path: str, display: str) -> os.stat_result:
+    """``os.stat(path)``, or an error that says why the path cannot be reached."""
+    try:
+        return os.stat(path)
+    except OSError as exc:
+        reasons = {
+            errno.ENOENT: "no such file or directory",
+            errno.EACCES: "permission denied",
+            errno.EPERM: "permission denied",
+            errno.ELOOP: "symlink loop (too many levels of symbolic links)",
+            errno.ENOTDIR: "a component of the path is not a directory",
+            errno.ENAMETOOLONG: "file name too long",
+        }
+        reason = reasons.get(exc.errno or 0, f"cannot read: {exc.strerror or exc}")
+        raise ImageError(reason, path=display) from None
+
+
 def _open_docker_archive(container: _Tar, display: str, platform: str | None) -> ImageSource:
     manifest, _ = _read_json(container, "manifest.json", "manifest.json")
     if not isinstance(manifest, list) or not manifest or not all(isinstance(m, dict) for m in manifest):
         raise ImageError("manifest.json is not a list of images", path=display)
     entries = []
     for item in manifest:
-        config, digest = _read_json(container, str(item.get("Config", "")), "manifest.json config")
+        config_name = _field(item, "Config", str, "manifest.json", display)
+        config, digest = _read_json(container, config_name, "manifest.json config")
         entries.append((item, config, digest))
     platforms = [_config_platform(c) for _, c, _ in entries]
     chosen = _choose(platforms, platform, display)
     item, config, digest = entries[chosen]
     diff_ids = _diff_ids(config, display)
-    layer_names = _list(item.get("Layers"))
+    layer_names = _field(item, "Layers", list, "manifest.json", display)
+    if not all(isinstance(name, str) for name in layer_names):
+        raise ImageError("manifest.json field Layers has the wrong type (a list holding "
+                         f"{_json_type(next(n for n in layer_names if not isinstance(n, str)))}, "
+                         "expected a list of strings)", path=display)
     if len(layer_names) != len(diff_ids):
         raise ImageError(f"manifest lists {len(layer_names)} layers but the config has "
                          f"{len(diff_ids)} diff_ids", path=display)
@@ -304,6 +327,34 @@ def _open_docker_archive(container: _Tar, display: str, platform: str | None) ->
             raise ImageError(f"{label}: manifest points at a missing blob {layer_name}", path=display)
         layers.append(LayerRef(index, loc, label, None, diff_id))
     return ImageSource("docker-archive", display, digest, config, layers, platforms)
+
+
+def _json_type(value: Any) -> str:
+    """How a JSON value is named in messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _field(document: dict, key: str, kind: type, where: str, display: str) -> Any:
+    """``document[key]``, which must be a ``kind`` (str: non-empty); else one clear error."""
+    value = document.get(key)
+    if value is None:
+        raise ImageError(f"{where} has no {key} field", path=display)
+    if not isinstance(value, kind) or (kind is str and not value):
+        expected = {list: "a list", str: "a non-empty string", dict: "an object"}[kind]
+        found = "an empty string" if value == "" else _json_type(value)
+        raise ImageError(f"{where} field {key} has the wrong type ({found}, expected {expected})",
+                         path=display)
+    return value
 
 
 def _list(value: Any) -> list:
@@ -367,7 +418,7 @@ def _open_oci(container: Any, kind: str, display: str, platform: str | None) -> 
     config, digest = _read_json(container, _blob_name(config_desc.get("digest"), display), "config",
                                 config_desc.get("digest"))
     diff_ids = _diff_ids(config, display)
-    descs = _list(manifest.get("layers"))
+    descs = _field(manifest, "layers", list, "manifest", display)
     if len(descs) != len(diff_ids):
         raise ImageError(f"manifest lists {len(descs)} layers but the config has {len(diff_ids)} diff_ids",
                          path=display)
