@@ -292,3 +292,170 @@ def test_buildkit_attestation_manifests_are_not_platforms(tmp_path, monkeypatch)
     monkeypatch.setattr(source, "machine_platform", lambda: "linux/arm64")
     a = analyze(str(layout))
     assert a.total_bytes == 100 and a.source.platforms == ["linux/amd64"]
+
+
+# --- -o never destroys an input; errors still give a document (QA review) ----------------
+
+
+def run_image(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["image", *args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and "internal error" not in err
+    return code, out, err
+
+
+def small_archive(tmp_path):
+    from tests.test_image_kit import write_docker_archive
+
+    return write_docker_archive(tmp_path / "app.tar", [layer_tar(file("a", 10))])
+
+
+def test_output_that_is_the_image_is_refused(tmp_path, capsys):
+    archive = small_archive(tmp_path)
+    before = archive.read_bytes()
+    (tmp_path / "link.tar").symlink_to(archive)
+    for output in (str(archive), str(tmp_path / "." / "app.tar"), str(tmp_path / "link.tar")):
+        code, out, err = run_image(capsys, str(archive), "-o", output)
+        assert code == 2 and "is the image itself" in err and err.count("\n") == 1
+    assert archive.read_bytes() == before
+
+
+def test_output_inside_an_oci_layout_is_refused(tmp_path, capsys):
+    layout = write_oci_layout(tmp_path / "layout", [layer_tar(file("a", 10))])
+    before = sorted(p.name for p in layout.rglob("*"))
+    for output in (layout / "report.json", layout / "blobs" / "sha256" / "x.json", layout):
+        code, _, err = run_image(capsys, str(layout) + "/", "--format", "json", "-o", str(output))
+        assert code == 2 and "-o" in err and str(output) in err
+    assert sorted(p.name for p in layout.rglob("*")) == before
+
+
+def test_output_that_is_the_dockerfile_is_refused(tmp_path, capsys):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM alpine\n")
+    code, _, err = run_image(capsys, str(small_archive(tmp_path)), "--dockerfile", str(dockerfile),
+                             "-o", str(dockerfile))
+    assert code == 2 and "is the Dockerfile itself" in err
+    assert dockerfile.read_text() == "FROM alpine\n"
+
+
+@pytest.mark.parametrize("where,message", [
+    ("nodir/x.json", "directory does not exist"),
+    ("adir", "is a directory"),
+])
+def test_output_that_cannot_be_written_is_one_clear_line(tmp_path, capsys, where, message):
+    (tmp_path / "adir").mkdir()
+    code, _, err = run_image(capsys, str(small_archive(tmp_path)), "-o", str(tmp_path / where))
+    assert code == 2 and message in err and err.count("\n") == 1
+    assert (tmp_path / "adir").is_dir()
+
+
+def broken_layout(tmp_path):
+    """An OCI layout whose second layer blob is gone."""
+    import gzip
+
+    tars = [layer_tar(file("a", 1)), layer_tar(file("b", 2))]
+    layout = write_oci_layout(tmp_path / "l", tars)
+    digest = sha(gzip.compress(tars[1], compresslevel=1, mtime=0))
+    (layout / "blobs" / "sha256" / digest.split(":")[1]).unlink()
+    return layout
+
+
+def test_unreadable_image_still_prints_a_json_document(tmp_path, capsys):
+    code, out, err = run_image(capsys, str(broken_layout(tmp_path)), "--format", "json")
+    assert code == 2
+    doc = json.loads(out)
+    assert doc["image"] is None and doc["findings"] == []
+    assert len(doc["errors"]) == 1 and "missing blob" in doc["errors"][0] and "layer 2" in doc["errors"][0]
+    assert "missing blob" in err and err.count("\n") == 1
+
+
+def test_unreadable_image_still_writes_a_valid_sarif_file(tmp_path, capsys):
+    from pathlib import Path
+
+    out_file = tmp_path / "dockwise.sarif"
+    code, out, err = run_image(capsys, str(broken_layout(tmp_path)), "--format", "sarif", "-o", str(out_file))
+    assert code == 2 and out == "" and "missing blob" in err
+    doc = json.loads(out_file.read_text())
+    schema = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+    if schema.is_file():
+        import jsonschema
+
+        jsonschema.validate(doc, json.loads(schema.read_text()))
+    invocation = doc["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    notes = invocation["toolExecutionNotifications"]
+    assert len(notes) == 1 and notes[0]["level"] == "error" and "missing blob" in notes[0]["message"]["text"]
+    assert doc["runs"][0]["results"] == []
+
+
+def test_json_document_lists_no_errors_when_the_image_is_read(tmp_path, capsys):
+    code, out, _ = run_image(capsys, str(small_archive(tmp_path)), "--format", "json")
+    assert code in (0, 1) and json.loads(out)["errors"] == []
+
+
+def test_target_that_is_no_stage_is_an_error(tmp_path, capsys):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM alpine AS build\nRUN make\nFROM build AS final\n")
+    archive = str(small_archive(tmp_path))
+    code, out, err = run_image(capsys, archive, "--dockerfile", str(dockerfile), "--target", "nope")
+    assert code == 2 and out == ""
+    assert "no stage named 'nope'" in err and "build, final" in err and err.count("\n") == 1
+    code, out, err = run_image(capsys, archive, "--dockerfile", str(dockerfile), "--target", "nope",
+                               "--format", "json")
+    assert code == 2 and "no stage named 'nope'" in json.loads(out)["errors"][0]
+    assert main(["image", archive, "--dockerfile", str(dockerfile), "--target", "BUILD"]) in (0, 1)
+
+
+def test_target_without_dockerfile_is_a_usage_error(tmp_path, capsys):
+    code, out, err = run_image(capsys, str(small_archive(tmp_path)), "--target", "build")
+    assert code == 2 and out == "" and "--target" in err and "--dockerfile" in err
+
+
+# --- names and history from the image cannot drive the terminal --------------------------
+
+
+def hostile_names_layout(tmp_path):
+    tars = [layer_tar(file("evil\x1b]0;pwned\x07\nfake line", 10)),
+            layer_tar(file("usr/bin/su\x1b[2J", 10, mode=0o4755))]
+    config = config_for(tars, history=[{"created_by": "/bin/sh -c echo \x1b[2J\x1b]0;title\x07"},
+                                       {"created_by": "RUN \x9b31m # buildkit"}])
+    return write_oci_layout(tmp_path / "l", tars, config=config)
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_control_characters_are_escaped_in_text_output(tmp_path, capsys, fmt):
+    code, out, err = run_image(capsys, str(hostile_names_layout(tmp_path)), "--format", fmt, "--top", "5")
+    assert code in (0, 1)
+    for raw in ("\x1b", "\x07", "\x9b", "fake line\n"):
+        assert raw not in out
+    assert r"/usr/bin/su\x1b[2J" in out  # in the DI008 finding
+    if fmt == "text":
+        assert '"/evil\\x1b]0;pwned\\x07\\nfake line"  (layer 1)' in out
+        assert r"echo \x1b[2J\x1b]0;title\x07" in out and r"\x9b31m" in out
+        assert not any(line.startswith("fake line") for line in out.splitlines())
+
+
+def test_json_keeps_names_and_history_exact(tmp_path, capsys):
+    code, out, _ = run_image(capsys, str(hostile_names_layout(tmp_path)), "--format", "json")
+    doc = json.loads(out)
+    assert "/evil\x1b]0;pwned\x07\nfake line" in {f["path"] for f in doc["image"]["largest_files"]}
+    assert doc["image"]["layers"][0]["created_by"] == "/bin/sh -c echo \x1b[2J\x1b]0;title\x07"
+    assert "\x1b" not in out  # JSON escapes it
+
+
+def test_names_that_are_not_utf8_are_printed_and_kept(tmp_path, capsys):
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as tar:
+        info = tarfile.TarInfo("caf\udce9")  # the byte 0xe9: Latin-1, not UTF-8
+        info.size = 3
+        tar.addfile(info, io.BytesIO(b"abc"))
+    layout = str(write_oci_layout(tmp_path / "l", [buf.getvalue()]))
+    code, out, _ = run_image(capsys, layout)
+    assert code in (0, 1) and r'"/caf\xe9"' in out
+    report = tmp_path / "r.json"
+    code, _, _ = run_image(capsys, layout, "--format", "json", "-o", str(report))
+    assert code in (0, 1)
+    assert json.loads(report.read_text(encoding="utf-8"))["image"]["largest_files"][0]["path"] == "/caf\udce9"

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.errors import DockwiseError
 
 FAIL_LEVELS = ("error", "warning", "info", "style", "none")
 
@@ -68,17 +72,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dockwise.errors import EXIT_CLEAN, EXIT_FINDINGS
+    from dockwise.errors import EXIT_CLEAN, EXIT_FINDINGS, DockwiseError
     from dockwise.findings import Severity
-    from dockwise.image.analyze import analyze
     from dockwise.image.checks import check_image
     from dockwise.image.gates import evaluate
     from dockwise.image.rules.base import ImageOptions
 
-    settings = _gate_settings(args)
-    with _Progress(enabled=not args.no_progress and sys.stderr.isatty()) as progress:
-        analysis = analyze(args.image, dockerfile=args.dockerfile, platform=args.platform,
-                           target=args.target, jobs=args.jobs, progress=progress.update)
+    _check_options(args)
+    try:
+        settings = _gate_settings(args)
+        analysis = _analyze(args)
+    except DockwiseError as exc:
+        _fail(args, exc)
     _warn_unmatched(analysis, args.dockerfile)
     options = ImageOptions(max_size=settings.max_size)
     if args.hidden_threshold is not None:
@@ -90,6 +95,96 @@ def run(args: argparse.Namespace) -> int:
     failing = args.fail_level != "none" and any(
         f.severity >= Severity.parse(args.fail_level) for f in findings)
     return EXIT_FINDINGS if broken or failing else EXIT_CLEAN
+
+
+def _analyze(args: argparse.Namespace):
+    from dockwise.image.analyze import analyze
+
+    with _Progress(enabled=not args.no_progress and sys.stderr.isatty()) as progress:
+        return analyze(args.image, dockerfile=args.dockerfile, platform=args.platform,
+                       target=args.target, jobs=args.jobs, progress=progress.update)
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Options that cannot work together, refused before anything is read or written."""
+    import os
+
+    from dockwise.errors import DockwiseError
+
+    if args.target and not args.dockerfile:
+        raise DockwiseError("--target names a stage of the Dockerfile: pass --dockerfile with it")
+    if args.output:
+        _refuse_overwriting_inputs(args)
+        if os.path.isdir(args.output):
+            raise DockwiseError("is a directory; -o takes the name of the report file", path=args.output)
+
+
+def _refuse_overwriting_inputs(args: argparse.Namespace) -> None:
+    """``-o`` must not replace the image (or write into an OCI layout), the Dockerfile or the
+    .dive-ci file it reads: the report would destroy what it reports on."""
+    import os
+
+    from dockwise.errors import DockwiseError
+    from dockwise.image.gates import find_dive_ci
+
+    output = args.output
+    inputs = [("the image", args.image)] if args.image != "-" else []
+    inputs += [("the Dockerfile", args.dockerfile),
+               ("the dive CI file", args.ci_config or find_dive_ci(args.dockerfile))]
+    real_output = os.path.realpath(output)
+    for what, path in inputs:
+        if not path:
+            continue
+        if _same_file(output, path):
+            raise DockwiseError(f"-o {output} is {what} itself; writing the report there would destroy it "
+                                "(choose another output path)")
+        real = os.path.realpath(path)
+        if os.path.isdir(real) and real_output.startswith(real.rstrip(os.sep) + os.sep):
+            raise DockwiseError(f"-o {output} is inside the OCI layout {path}; writing the report there "
+                                "would change the image (choose a path outside it)")
+
+
+def _same_file(a: str, b: str) -> bool:
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet), or cannot be reached
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _fail(args: argparse.Namespace, exc: "DockwiseError") -> NoReturn:
+    """The image could not be read: with ``--format json|sarif`` still write a valid document
+    that lists the error (a CI step uploading it must not fail for want of a file), then
+    report the error (one line, exit code 2)."""
+    from dockwise.errors import DockwiseError
+    from dockwise.image.report import printable
+
+    line = _error_line(exc, args.image)
+    if args.format in ("json", "sarif"):
+        try:
+            _emit(_render_error(args.format, line), args.output)
+        except DockwiseError as write_error:
+            print(f"dockwise: error: {printable(str(write_error))}", file=sys.stderr)
+    raise DockwiseError(printable(str(exc))) from None
+
+
+def _error_line(exc: "DockwiseError", image: str) -> str:
+    """``path[:line:col]: error: message``, as ``dockwise check`` lists errors in its reports."""
+    from dockwise.errors import DockerfileSyntaxError
+
+    if isinstance(exc, DockerfileSyntaxError):
+        return f"{exc.path}:{exc.line}:{exc.column}: error: {exc.message}"
+    return f"{exc.path or image}: error: {exc.message}"
+
+
+def _render_error(fmt: str, line: str) -> str:
+    from dockwise.image.report import json_safe, render_json_error
+    from dockwise.report import render
+
+    if fmt == "json":
+        return render_json_error([line])
+    return json_safe(render(fmt, [], errors=[line]))
 
 
 def _warn_unmatched(analysis, dockerfile: str | None) -> None:
@@ -116,7 +211,7 @@ def _gate_settings(args: argparse.Namespace):
 
 
 def _render(args, analysis, findings, results) -> str:
-    from dockwise.image.report import render_json, render_summary
+    from dockwise.image.report import json_safe, render_json, render_summary
     from dockwise.report import render, use_color
 
     if args.format == "json":
@@ -125,18 +220,36 @@ def _render(args, analysis, findings, results) -> str:
     sources = {analysis.source.name: ""}
     if analysis.dockerfile is not None and args.dockerfile:
         sources[args.dockerfile] = analysis.dockerfile.source
+    if args.format in ("text", "github"):  # JSON and SARIF escape control characters themselves
+        findings, files, sources = _printable_findings(findings, files, sources)
     color = args.format == "text" and not args.output and use_color(sys.stdout)
     rendered = render(args.format, findings, files=files, sources=sources, color=color)
     if args.format == "text":
         return render_summary(analysis, results, args.top) + ("\n" + rendered if rendered else "")
-    return rendered
+    return json_safe(rendered) if args.format == "sarif" else rendered
+
+
+def _printable_findings(findings, files, sources):
+    """Findings whose messages (image paths, ``created_by`` strings) and file names cannot
+    drive the terminal: control characters become C escapes."""
+    from dataclasses import replace
+
+    from dockwise.image.report import printable
+
+    escaped = [replace(f, message=printable(f.message), location=replace(f.location, file=printable(f.location.file)))
+               for f in findings]
+    return escaped, [printable(name) for name in files], {printable(k): v for k, v in sources.items()}
 
 
 def _emit(text: str, output: str | None) -> None:
     if output:
+        from dockwise.errors import DockwiseError
         from dockwise.inputs import atomic_write
 
-        atomic_write(output, text)
+        try:
+            atomic_write(output, text)
+        except OSError as exc:
+            raise DockwiseError(f"cannot write the report: {exc.strerror or exc}", path=output) from None
     else:
         sys.stdout.write(text)
 

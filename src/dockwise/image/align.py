@@ -100,8 +100,9 @@ def build_chain(stages: list[Stage], target: str | None = None) -> tuple[list["I
     index = len(stages) - 1
     if target:
         named = [i for i, s in enumerate(stages) if s.name == target.lower()]
-        if named:
-            index = named[0]
+        if not named:
+            raise ValueError(missing_stage_message(stages, target))
+        index = named[0]
     chain: list[Instruction] = []
     seen = set()
     while index not in seen:
@@ -113,6 +114,12 @@ def build_chain(stages: list[Stage], target: str | None = None) -> tuple[list["I
             return chain, stage.from_instruction
         index = parent
     return chain, stages[index].from_instruction
+
+
+def missing_stage_message(stages: list[Stage], target: str) -> str:
+    names = [s.name for s in stages if s.name]
+    known = f"its stages: {', '.join(names)}" if names else "no stage has a name: `FROM image AS name`"
+    return f"no stage named {target!r} for --target ({known})"
 
 
 def _stage_index(stages: list[Stage], ref: str, before: int) -> int | None:

@@ -7,7 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dockwise.image.align import HistoryStep, align, build_chain, history_steps, stages_of
+from dockwise.errors import InputError
+from dockwise.image.align import (
+    HistoryStep, Stage, align, build_chain, history_steps, missing_stage_message, stages_of,
+)
 from dockwise.image.layers import LayerScan, ScanLimits, scan_layers
 from dockwise.image.merge import FinalFile, LayerStats, MergedImage, Merger
 from dockwise.image.source import ImageSource, LayerRef, open_image
@@ -142,13 +145,16 @@ def analyze(image: str, *, dockerfile: str | None = None, platform: str | None =
     """Read ``image`` (path or ``-``) and, with ``dockerfile``, tie its layers to lines.
     ``progress(None, bytes_read, total_bytes)`` is called as layer blobs are read."""
     parsed = _parse_dockerfile(dockerfile) if dockerfile else None
+    stages = stages_of(parsed) if parsed else []
+    if target and parsed:
+        _require_stage(stages, target, dockerfile or "")
     source = open_image(image, platform=platform)
     try:
         scans, merged = _scan_and_merge(source.layers, jobs, limits, progress)
     finally:
         source.close()
     steps = history_steps(source.config, len(scans))
-    chain, base_from = build_chain(stages_of(parsed), target) if parsed else ([], None)
+    chain, base_from = build_chain(stages, target) if parsed else ([], None)
     if chain:
         align(steps, chain)
     by_layer = {s.layer: s for s in steps if s.layer is not None}
@@ -181,6 +187,12 @@ def _scan_and_merge(refs: list[LayerRef], jobs: int | None, limits: ScanLimits,
     scans = scan_layers(refs, jobs=jobs, limits=limits, progress=arrived,
                         on_bytes=read_so_far if progress else None)
     return scans, merger.result()
+
+
+def _require_stage(stages: list[Stage], target: str, dockerfile: str) -> None:
+    """``--target`` must name a stage, as BuildKit requires (checked before the image is read)."""
+    if not any(stage.name == target.lower() for stage in stages):
+        raise InputError(missing_stage_message(stages, target), path=dockerfile)
 
 
 def _parse_dockerfile(path: str) -> "Dockerfile":

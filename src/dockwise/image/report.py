@@ -6,6 +6,7 @@ Findings themselves are rendered by :mod:`dockwise.report` like every other comm
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,38 @@ if TYPE_CHECKING:  # pragma: no cover
 # Extra finding facts that go into the JSON findings (never file contents).
 EXTRA_KEYS = ("layer", "path", "bytes", "image", "tool", "secret", "mode", "account", "user", "field",
               "hidden_by", "budget")
+
+
+# What a terminal would act on or hide: C0/C1 controls and DEL, line and paragraph separators,
+# bidi overrides ("Trojan Source"), and lone surrogates (bytes of a name that is not UTF-8).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                     "\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape: the original byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as a C escape (``\\n``, ``\\x1b``), so
+    that a file name or a ``created_by`` string from an image can never move the cursor,
+    retitle the terminal or split a line of the report. Text without them is unchanged."""
+    return _UNSAFE.sub(_escape_char, text)
+
+
+def printable_path(path: str) -> str:
+    """An image path for the text report: as is, or -- when it holds a control character --
+    in double quotes with C escapes (``\\`` and ``\"`` too), as ``git`` quotes names."""
+    if not _UNSAFE.search(path):
+        return path
+    return '"' + printable(path.replace("\\", "\\\\").replace('"', '\\"')) + '"'
 
 
 def layer_step(analysis: "ImageAnalysis", layer: "LayerReport") -> str:
@@ -93,15 +126,37 @@ def render_json(analysis: "ImageAnalysis", findings: Sequence["Finding"], gates:
         "image": image_document(analysis, top),
         "gates": [{"name": g.name, "limit": g.limit, "actual": g.actual, "passed": g.passed} for g in gates],
         "findings": [finding_document(f) for f in findings],
+        "errors": [],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return _dump(document)
+
+
+def render_json_error(errors: Sequence[str]) -> str:
+    """The JSON document when the image could not be read: same keys, no image, the errors
+    (``path: error: message`` lines, as ``dockwise check --format json`` lists them)."""
+    from dockwise import __version__
+
+    return _dump({"version": __version__, "image": None, "gates": [], "findings": [], "errors": list(errors)})
+
+
+def _dump(document: dict[str, Any]) -> str:
+    return json_safe(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_safe(text: str) -> str:
+    """A JSON document whose strings hold a name that is not UTF-8 (its bytes are lone
+    surrogates here) as ``\\udcXX`` escapes, so that the document can be written as UTF-8."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def render_summary(analysis: "ImageAnalysis", gates: Sequence["GateResult"], top: int = 10) -> str:
     """Plain-text summary, layer table, largest files and gates (no colour, stable for tests)."""
     src = analysis.source
     lines = [
-        f"image        {src.name} ({src.kind}, {src.os}/{src.architecture})",
+        f"image        {printable(src.name)} ({src.kind}, {printable(src.os)}/{printable(src.architecture)})",
         f"digest       {src.digest}",
         f"layers       {len(analysis.layers)}, {human_bytes(analysis.compressed_bytes)} as stored",
         f"total        {human_bytes(analysis.total_bytes)} ({analysis.total_bytes} bytes in all layers)",
@@ -118,20 +173,21 @@ def render_summary(analysis: "ImageAnalysis", gates: Sequence["GateResult"], top
         changes = f"{stats.added}/{stats.changed}/{stats.removed}"
         lines.append(f"{layer.index + 1:>3}  {human_bytes(layer.compressed_bytes):>10}  "
                      f"{human_bytes(stats.total_bytes):>10}  {human_bytes(stats.reclaimable_bytes):>10}  "
-                     f"{changes:>11}  {_clip(where + layer_step(analysis, layer), 90)}")
+                     f"{changes:>11}  {_clip(where + printable(layer_step(analysis, layer)), 90)}")
     largest = analysis.largest_files(top)
     if largest:
         lines += ["", "largest files"]
-        lines += [f"  {human_bytes(f.size):>10}  /{f.path}  (layer {f.layer + 1})" for f in largest]
+        lines += [f"  {human_bytes(f.size):>10}  {printable_path('/' + f.path)}  (layer {f.layer + 1})"
+                  for f in largest]
     directories = analysis.largest_directories(top)
     if directories:
         lines += ["", "largest directories"]
-        lines += [f"  {human_bytes(size):>10}  {path}" for path, size in directories]
+        lines += [f"  {human_bytes(size):>10}  {printable_path(path)}" for path, size in directories]
     repeated = analysis.repeated_files(top)
     if repeated:
         lines += ["", "files written by several layers (bytes shipped but not visible)"]
-        lines += [f"  {human_bytes(r.wasted_bytes):>10}  /{r.path}  (layers {', '.join(str(i + 1) for i in r.layers)})"
-                  for r in repeated]
+        lines += [f"  {human_bytes(r.wasted_bytes):>10}  {printable_path('/' + r.path)}  "
+                  f"(layers {', '.join(str(i + 1) for i in r.layers)})" for r in repeated]
     if gates:
         lines += ["", "CI gates"]
         lines += [f"  {'PASS' if g.passed else 'FAIL'}  {g.name}: {g.actual} (limit {g.limit})" for g in gates]
