@@ -35,12 +35,24 @@ def check_paths(paths: Sequence[str], options: CheckOptions, *, jobs: int | None
         jobs = default_jobs(len(paths))
     jobs = max(1, min(jobs, len(paths)))
     rule_tuple = tuple(rules) if rules is not None else None
-    if jobs == 1 or "-" in paths:
-        engine = Engine(rule_tuple, options)
-        return [engine.check_path(p) for p in paths]
+    if jobs > 1 and "-" not in paths:
+        reports = _in_pool(paths, options, jobs, rule_tuple)
+        if reports is not None:
+            return reports
+    engine = Engine(rule_tuple, options)
+    return [engine.check_path(p) for p in paths]
+
+
+def _in_pool(paths: Sequence[str], options: CheckOptions, jobs: int,
+             rules: tuple[type, ...] | None) -> list[FileReport] | None:
+    """The reports from a process pool, or None where processes cannot be started (no
+    /dev/shm, a sandbox without fork): the caller then checks in this process."""
     from concurrent.futures import ProcessPoolExecutor
 
     chunksize = max(1, min(64, len(paths) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(rule_tuple, options)) as pool:
+    try:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rules, options))
+    except (OSError, ImportError, NotImplementedError):
+        return None
+    with pool:
         return list(pool.map(_check_in_worker, paths, chunksize=chunksize))
