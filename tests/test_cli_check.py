@@ -308,3 +308,16 @@ def test_sarif_of_the_real_catalogue_validates(tmp_path):
     driver = doc["runs"][0]["tool"]["driver"]
     assert len(driver["rules"]) == len({r["id"] for r in driver["rules"]})
     assert doc["runs"][0]["results"], "the bad example has findings"
+
+
+def test_no_process_pool_falls_back_to_one_process(own_rules, project, capsys, monkeypatch):
+    import concurrent.futures
+
+    def refuse(*args, **kwargs):
+        raise OSError(38, "Function not implemented")  # what a sandbox without /dev/shm says
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    for i in range(9):
+        project(f"s{i}/Dockerfile", "FROM a:latest\n")
+    code, out, _ = run(capsys, "--jobs", "2", "--format", "json")
+    assert code == 1 and len(json.loads(out)["findings"]) == 9
