@@ -321,3 +321,16 @@ def test_no_process_pool_falls_back_to_one_process(own_rules, project, capsys, m
         project(f"s{i}/Dockerfile", "FROM a:latest\n")
     code, out, _ = run(capsys, "--jobs", "2", "--format", "json")
     assert code == 1 and len(json.loads(out)["findings"]) == 9
+
+
+def test_fix_of_a_read_only_file_is_one_error_and_others_are_fixed(own_rules, project, capsys):
+    locked = project("a/Dockerfile", "FROM a:latest\n")
+    other = project("b/Dockerfile", "FROM b:latest\n")
+    locked.chmod(0o444)
+    code, out, err = run(capsys, "--fix", "a", "b")
+    assert code == 2
+    assert err.startswith("a/Dockerfile: error: fixes not written: is read-only")
+    assert len(err.splitlines()) == 1
+    assert locked.read_text() == "FROM a:latest\n"
+    assert other.read_text() == "FROM b:1.0\n"
+    assert "a/Dockerfile:1:8: TS001" in out  # what the unchanged file still has

@@ -157,18 +157,26 @@ def fix_file(engine: "Engine", text: str, path: str, *, config: "LintConfig",
     elif not on_disk:
         report.fixed_text = current  # stdin: the fixed file goes to stdout
     elif current != text:
-        _write(path, current, report)
+        problem = _write(path, current)
+        if problem is not None:  # the file stays as it was: report what it still has
+            report = engine.check_text(text, path, config=config, on_disk=on_disk)
+            report.errors.append(problem)
+            report.notes.extend(notes)
     return report
 
 
-def _write(path: str, text: str, report: "FileReport") -> None:
+def _write(path: str, text: str) -> str | None:
+    """Write the fixed file; the error line if that is impossible."""
+    from dockwise.errors import DockwiseError
     from dockwise.inputs import atomic_write
 
     try:
         atomic_write(path, text)
+    except DockwiseError as exc:  # read-only, hard-linked, full disk
+        return f"{exc.path or path}: error: fixes not written: {exc.message}"
     except OSError as exc:
-        report.errors.append(f"{path}: error: cannot write the fixed file: {exc.strerror or exc}")
-        report.fixed = 0
+        return f"{path}: error: fixes not written: {exc.strerror or exc}"
+    return None
 
 
 def unified_diff(before: str, after: str, path: str) -> str:
