@@ -137,10 +137,11 @@ def span_problems(text: str, tree) -> list[str]:
     problems = []
     if "".join(t.text for t in tree.tokens) != text or tree.text() != text:
         problems.append("tokens do not reproduce the source")
-    offset, line, line_start = 0, 1, 0  # where the next token must begin
+    # where the next token must begin; columns on line 1 count from after a byte-order mark
+    offset, line, line_start = 0, 1, 1 if text.startswith("\ufeff") else 0
     for token in tree.tokens:
         start, end = token.span.start, token.span.end
-        if (start.offset, start.line, start.column) != (offset, line, offset - line_start + 1) \
+        if (start.offset, start.line, start.column) != (offset, line, max(offset - line_start + 1, 1)) \
                 or text[start.offset:end.offset] != token.text:
             problems.append(f"token {token!r} is out of place")
             break
@@ -149,7 +150,7 @@ def span_problems(text: str, tree) -> list[str]:
         if newlines:
             line += newlines
             line_start = start.offset + token.text.rindex("\n") + 1
-        if (end.line, end.column) != (line, offset - line_start + 1):
+        if (end.line, end.column) != (line, max(offset - line_start + 1, 1)):
             problems.append(f"end {end} of {token!r} is wrong")
             break
     for ins in tree.instructions:

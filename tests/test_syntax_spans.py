@@ -110,6 +110,8 @@ def test_lossless_details_crlf_bom_no_final_newline() -> None:
     assert run.args == ["echo   hi"]
     assert [c.text for c in tree.comments] == ["# note"]
     assert _where(run.span) == (4, 1, 5, 6)
+    assert (frm.keyword_span.start.line, frm.keyword_span.start.column) == (1, 1)  # BOM not counted
+    assert frm.keyword_span.start.offset == 1
 
 
 def test_continuation_at_end_of_file_and_escaped_escape() -> None:

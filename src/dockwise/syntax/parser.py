@@ -782,6 +782,9 @@ class _Parser:
         if not self.line_starts:
             self.line_starts = [0]
         self.bom = text.startswith("\ufeff")
+        if self.bom:
+            # Editors do not show a byte-order mark: columns on line 1 count from after it.
+            self.line_starts[0] = 1
 
     def _check_length(self, piece: str, idx: int, has_newline: bool) -> None:
         size = len(piece.encode("utf-8", "surrogatepass")) + (1 if has_newline else 0)
@@ -794,8 +797,9 @@ class _Parser:
         cached = self._positions.get(offset)
         if cached is None:
             starts = self.line_starts
-            line = bisect_right(starts, offset)
-            cached = self._positions[offset] = _position(line, offset - starts[line - 1] + 1, offset)
+            line = bisect_right(starts, offset) or 1
+            column = max(offset - starts[line - 1] + 1, 1)
+            cached = self._positions[offset] = _position(line, column, offset)
         return cached
 
     def span(self, start: int, end: int) -> Span:
@@ -1216,7 +1220,7 @@ class _TokenBuilder:
         while li < last and starts[li + 1] <= offset:
             li += 1
         self.line = li
-        return _position(li + 1, offset - starts[li] + 1, offset)
+        return _position(li + 1, max(offset - starts[li] + 1, 1), offset)
 
     def add(self, kind: str, start: int, end: int) -> None:
         if end > start:

@@ -127,9 +127,9 @@ class Instruction:
 
     def position(self, offset: int) -> Position:
         """The Position of a source offset (offset must lie in this file)."""
-        starts = self._line_starts
-        line = bisect_right(starts, offset)
-        return Position(line=line, column=offset - starts[line - 1] + 1, offset=offset)
+        starts = self._line_starts  # line 1 starts after a byte-order mark, as editors count
+        line = bisect_right(starts, offset) or 1
+        return Position(line=line, column=max(offset - starts[line - 1] + 1, 1), offset=offset)
 
     def span_of(self, start: int, end: int) -> Span:
         """The source span of ``body[start:end]`` (end exclusive)."""
