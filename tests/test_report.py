@@ -167,3 +167,12 @@ def test_text_excerpt_with_a_byte_order_mark_stays_aligned():
     lines = render("text", [f], files=["Dockerfile"], sources={"Dockerfile": source}).splitlines()
     assert lines[2] == "1 | FROM a:latest"
     assert lines[3] == "  |        ^^^^^^"
+
+
+def test_github_shows_error_lines_as_annotations():
+    out = render("github", [], errors=["svc/Dockerfile:3:1: error: unknown instruction: FORM",
+                                       "b/Dockerfile: error: binary file, not a Dockerfile"])
+    assert out.splitlines() == [
+        "::error file=svc/Dockerfile,line=3,col=1,title=dockwise::unknown instruction: FORM",
+        "::error file=b/Dockerfile,title=dockwise::binary file, not a Dockerfile",
+    ]

@@ -6,6 +6,8 @@ in property values ``:`` and ``,`` are too.
 
 from __future__ import annotations
 
+import re
+
 from dockwise.findings import Finding, Severity
 from dockwise.report import ReportData
 
@@ -33,5 +35,22 @@ def annotation(finding: Finding) -> str:
     return f"::{_LEVELS[finding.severity]} {joined}::{escape_data(finding.message)}"
 
 
+_ERROR_LINE = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+):(?P<col>\d+))?: error: (?P<message>.*)$")
+
+
+def error_annotation(line: str) -> str:
+    """An exit-2 error line ("path:3:1: error: ...") as an annotation, so CI shows it too."""
+    match = _ERROR_LINE.match(line)
+    if match is None:
+        return f"::error title=dockwise::{escape_data(line)}"
+    props = [("file", match["file"])]
+    if match["line"]:
+        props += [("line", match["line"]), ("col", match["col"])]
+    props.append(("title", "dockwise"))
+    joined = ",".join(f"{k}={escape_property(v)}" for k, v in props)
+    return f"::error {joined}::{escape_data(match['message'])}"
+
+
 def render_github(data: ReportData) -> str:
-    return "".join(annotation(f) + "\n" for f in data.findings)
+    lines = [error_annotation(e) for e in data.errors] + [annotation(f) for f in data.findings]
+    return "".join(line + "\n" for line in lines)
