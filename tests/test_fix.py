@@ -42,3 +42,41 @@ def test_unified_diff_marks_a_missing_final_newline():
     diff = unified_diff("FROM a", "FROM b", "Dockerfile")
     assert diff.splitlines()[:2] == ["--- a/Dockerfile", "+++ b/Dockerfile"]
     assert "\\ No newline at end of file" in diff
+
+
+def _right_to_left(text, edits):
+    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        text = text[:edit.start] + edit.replacement + text[edit.end:]
+    return text
+
+
+def test_chosen_fixes_always_apply_cleanly():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    text = "RUN apt-get update && apt-get install curl wget\n"
+    edit = st.builds(lambda a, b, r: Edit(min(a, b), max(a, b), r),
+                     st.integers(0, len(text)), st.integers(0, len(text)), st.text("xyz -", max_size=4))
+    fixes = st.lists(st.lists(edit, min_size=1, max_size=3).map(lambda es: Fix("f", tuple(es))), max_size=6)
+
+    @settings(max_examples=300, deadline=None)
+    @given(fixes)
+    def check(proposed):
+        chosen = choose_fixes(proposed)
+        edits = [e for f in chosen for e in f.edits]
+        assert apply_edits(text, edits) == _right_to_left(text, edits)
+        for f in proposed:  # a fix left out really collides with one taken
+            if f not in chosen and len({(e.start, e.end) for e in f.edits}) == len(f.edits):
+                taken = [e for c in chosen for e in c.edits]
+                assert any(_collide(e, t) for e in f.edits for t in taken) or _self_collides(f)
+
+    check()
+
+
+def _collide(a, b):
+    return (a.start < b.end and b.start < a.end) or (a.start == b.start and (a.start == a.end or b.start == b.end))
+
+
+def _self_collides(fix):
+    edits = fix.edits
+    return any(_collide(a, b) for i, a in enumerate(edits) for b in edits[:i])
