@@ -65,6 +65,29 @@ def exit_code(reports: Sequence[FileReport], errors: Sequence[str], fail_level: 
     return EXIT_CLEAN
 
 
+def _refuse_output_over_input(output: str | None, inputs: Sequence[str]) -> None:
+    """``-o Dockerfile`` would replace the checked file with its report: refuse before any
+    write, as for a directory (which atomic_write would try to replace)."""
+    import os
+
+    if not output:
+        return
+    if os.path.isdir(output):
+        raise UsageError("-o/--output names a directory; give a file for the report", path=output)
+    if not os.path.exists(output):
+        return
+    for path in inputs:
+        if path == "-":
+            continue
+        try:
+            same = os.path.samefile(output, path)
+        except OSError:
+            same = os.path.realpath(output) == os.path.realpath(path)
+        if same:
+            raise UsageError(f"-o/--output names a checked file ({path}); writing the report "
+                             "there would replace it", path=output)
+
+
 def _emit(text: str, output: str | None) -> None:
     if output:
         from dockwise.inputs import atomic_write
@@ -84,6 +107,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     options = _load(args)
     found = discover(args.paths)
+    _refuse_output_over_input(args.output, found.files)
     reports = check_paths(found.files, options, jobs=args.jobs) if found.files else []
     errors = list(found.errors) + [line for r in reports for line in r.errors]
     for line in errors + [note for r in reports for note in r.notes]:
