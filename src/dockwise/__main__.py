@@ -1,3 +1,3 @@
-from dockwise.cli import main
+from dockwise.cli import entry
 
-raise SystemExit(main())
+entry()

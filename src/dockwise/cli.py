@@ -92,5 +92,20 @@ def _discard_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def entry() -> None:
+    """Console-script entry point: :func:`main`, then exit without interpreter tear-down.
+
+    Tearing down ~100 imported modules costs 15-35 ms of a ~150 ms run; the report is flushed
+    first, so nothing is lost. Library and test callers use :func:`main`, which returns.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        code = code or EXIT_ERROR
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    entry()
