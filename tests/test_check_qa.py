@@ -47,3 +47,93 @@ def test_output_to_a_new_file_still_works(project, own_rules, capsys):
     code, out, _ = run(capsys, "Dockerfile", "--format", "json", "-o", "report.json")
     assert code == 1 and out == ""
     assert json.loads(open("report.json").read())["findings"]
+
+
+# -- 2. --fix that does not converge ----------------------------------------------------------
+
+from dockwise.findings import Edit, Fix, RuleInfo, Severity  # noqa: E402
+from dockwise.rules.base import DockerfileRule  # noqa: E402
+from tests.test_engine import LatestTag  # noqa: E402
+
+
+class NoOpFix(DockerfileRule):
+    """Flags every MAINTAINER; its "fix" rewrites the keyword with itself."""
+
+    info = RuleInfo(code="TQ001", name="qa-noop", severity=Severity.WARNING,
+                    summary="No-op.", rationale="Bug.", fixable=True)
+
+    def check(self, target):
+        for instr in target.dockerfile.instructions:
+            if instr.keyword == "MAINTAINER":
+                start = instr.span.start.offset
+                yield target.finding(self.info, "maintainer", instr.keyword_span,
+                                     fix=Fix("same", (Edit(start, start + 10, instr.source[:10]),)))
+
+
+class GrowingFix(DockerfileRule):
+    """Flags LABEL; its fix appends a space every round and the finding never goes away."""
+
+    info = RuleInfo(code="TQ002", name="qa-grow", severity=Severity.WARNING,
+                    summary="Grow.", rationale="Bug.", fixable=True)
+
+    def check(self, target):
+        for instr in target.dockerfile.instructions:
+            if instr.keyword == "LABEL":
+                end = instr.span.start.offset + len(instr.source.rstrip("\n"))
+                yield target.finding(self.info, "label", instr.keyword_span,
+                                     fix=Fix("pad", (Edit(end, end, " "),)))
+
+
+class FlipFlop(DockerfileRule):
+    """Flags `:a` and proposes `:b`, and flags `:b` proposing `:a`: a cycle."""
+
+    info = RuleInfo(code="TQ003", name="qa-flip", severity=Severity.WARNING,
+                    summary="Flip.", rationale="Bug.", fixable=True)
+
+    def check(self, target):
+        for instr in target.dockerfile.instructions:
+            body = instr.source.rstrip("\n")
+            for old, new in ((":a", ":b"), (":b", ":a")):
+                if instr.keyword == "FROM" and body.endswith(old):
+                    start = instr.span.start.offset + len(body) - 2
+                    yield target.finding(self.info, "flip", instr.keyword_span,
+                                         fix=Fix("flip", (Edit(start, start + 2, new),)))
+
+
+@pytest.mark.parametrize("rule, text", [
+    (NoOpFix, "FROM alpine:latest\nMAINTAINER me\n"),
+    (GrowingFix, "FROM alpine:latest\nLABEL a=b\n"),
+    (FlipFlop, "FROM scratch:a\n"),
+])
+def test_fix_counts_only_findings_that_went_away(project, own_rules, capsys, rule, text):
+    own_rules(rule, LatestTag)
+    path = project("Dockerfile", text)
+    code, out, _ = run(capsys, "--fix", "Dockerfile")
+    fixed = path.read_text()
+    assert rule.info.code in out  # still reported: the fix did not fix it
+    if rule is FlipFlop:
+        assert "Fixed" not in out and fixed == text
+    else:
+        assert fixed.startswith("FROM alpine:1.0\n")
+        # no round of the broken fix alone was kept (it may ride along in LatestTag's round)
+        assert fixed in (text.replace(":latest", ":1.0"), "FROM alpine:1.0\nLABEL a=b \n")
+        assert "Fixed 1 finding." in out  # only LatestTag's
+
+
+def test_fix_with_only_a_no_op_fix_reports_nothing_fixed(project, own_rules, capsys):
+    own_rules(NoOpFix)
+    path = project("Dockerfile", "FROM alpine\nMAINTAINER me\n")
+    code, out, _ = run(capsys, "--fix", "Dockerfile")
+    assert code == 1
+    assert "Fixed" not in out
+    assert path.read_text() == "FROM alpine\nMAINTAINER me\n"
+
+
+def test_fix_that_cycles_stops_and_never_claims_more_than_went_away(project, own_rules, capsys):
+    own_rules(FlipFlop)
+    path = project("Dockerfile", "FROM scratch:a\n")
+    code, out, _ = run(capsys, "--fix", "Dockerfile")
+    assert code == 1 and "TQ003" in out
+    # round 1 turns :a into :b (whose finding is the same code); nothing went away for good
+    assert "Fixed" not in out
+    assert path.read_text() == "FROM scratch:a\n"

@@ -2,8 +2,10 @@
 
 Each round takes the fixes of the findings still reported (safe ones, plus unsafe ones with
 ``--unsafe-fixes``), applies every fix whose edits overlap no fix already taken, re-parses and
-re-checks. It stops when nothing is left to fix, the text stops changing, or after
-:data:`MAX_ROUNDS`. A round whose result no longer parses is thrown away with a note.
+re-checks. It stops when nothing is left to fix, the text stops changing or comes back to a
+text of an earlier round, a round makes no finding go away (that round is dropped), or after
+:data:`MAX_ROUNDS`. A round whose result no longer parses is thrown away with a note. "Fixed N"
+counts the file's findings that are gone at the end, not the edits made.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import TYPE_CHECKING
 from dockwise.findings import Edit, Finding, Fix
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections import Counter
+
     from dockwise.check.config import LintConfig
     from dockwise.check.engine import Engine, FileReport
 
@@ -135,22 +139,26 @@ def fix_file(engine: "Engine", text: str, path: str, *, config: "LintConfig",
     """Fix ``text`` with ``engine``'s rules; write it back (``--fix``) or diff it (``--diff``)."""
     options = engine.options
     current = text
-    applied = 0
     notes: list[str] = []
     rejected: set[tuple] = set()
+    seen = {text}
     report = engine.check_text(current, path, config=config, on_disk=on_disk)
+    before = _own_codes(report, path)
     for _ in range(MAX_ROUNDS):
         if not report.parsed:
             break
         own = [f for f in report.findings if f.location.file == path]
         proposals = fixes_of(own, unsafe=options.unsafe_fixes)
         candidate, count = _Round(current, path, rejected, notes).run(proposals)
-        if count == 0 or candidate == current:
+        if count == 0 or candidate in seen:  # nothing changed, or a cycle back to an old text
             break
+        after = engine.check_text(candidate, path, config=config, on_disk=on_disk)
+        if not _own_codes(report, path) - _own_codes(after, path):
+            break  # the round made no finding go away: its edits are no fix, drop them
+        seen.add(candidate)
         current = candidate
-        applied += count
-        report = engine.check_text(current, path, config=config, on_disk=on_disk)
-    report.fixed = applied
+        report = after
+    report.fixed = sum((before - _own_codes(report, path)).values()) if current != text else 0
     report.notes.extend(notes)
     if options.diff:
         report.diff = unified_diff(text, current, path) if current != text else ""
@@ -163,6 +171,14 @@ def fix_file(engine: "Engine", text: str, path: str, *, config: "LintConfig",
             report.errors.append(problem)
             report.notes.extend(notes)
     return report
+
+
+def _own_codes(report: "FileReport", path: str) -> "Counter[str]":
+    """How many findings of each code the file itself has (what "fixed" is counted against:
+    only a finding that went away was fixed, never an edit that changed nothing)."""
+    from collections import Counter
+
+    return Counter(f.code for f in report.findings if f.location.file == path)
 
 
 def _write(path: str, text: str) -> str | None:
