@@ -137,3 +137,39 @@ def test_fix_that_cycles_stops_and_never_claims_more_than_went_away(project, own
     # round 1 turns :a into :b (whose finding is the same code); nothing went away for good
     assert "Fixed" not in out
     assert path.read_text() == "FROM scratch:a\n"
+
+
+# -- 3. .hadolint.yaml values of the wrong type ------------------------------------------------
+
+@pytest.mark.parametrize("config, key", [
+    ('no-fail: "false"\n', "no-fail"),
+    ("no-fail: '0'\n", "no-fail"),
+    ('no-fail: "no"\n', "no-fail"),
+    ("no-fail: 0\n", "no-fail"),
+    ('disable-ignore-pragma: "false"\n', "disable-ignore-pragma"),
+    ("strict-labels: yes please\n", "strict-labels"),
+    ("failure-threshold: 1\n", "failure-threshold"),
+    ("failure-threshold: [error]\n", "failure-threshold"),
+    ("trustedRegistries: docker.io\n", "trustedRegistries"),
+    ("override:\n  error: DL3008\n", "override.error"),
+])
+def test_config_value_of_the_wrong_type_is_an_error_naming_file_and_key(project, own_rules, capsys,
+                                                                        config, key):
+    project(".hadolint.yaml", config)
+    project("Dockerfile", DOCKERFILE)
+    code, out, err = run(capsys, "Dockerfile")
+    assert code == 2
+    assert ".hadolint.yaml: error: hadolint config:" in err
+    assert f"'{key}'" in err
+
+
+@pytest.mark.parametrize("config, expected", [
+    ("no-fail: false\n", 1),
+    ("no-fail: true\n", 0),
+    ("no-fail: False\n", 1),
+])
+def test_config_real_booleans_still_work(project, own_rules, capsys, config, expected):
+    project(".hadolint.yaml", config)
+    project("Dockerfile", DOCKERFILE)
+    code, _, err = run(capsys, "Dockerfile")
+    assert code == expected, err

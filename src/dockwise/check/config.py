@@ -3,8 +3,9 @@
 ``.hadolint.yaml`` / ``.hadolint.yml`` is looked for in the checked file's directory and its
 parents, stopping at the repository root (the first directory holding ``.git``). Keys used:
 ``ignored``, ``override`` (``error``/``warning``/``info``/``style`` lists),
-``failure-threshold``, ``no-fail`` and ``disable-ignore-pragma``; other keys are accepted and
-left alone.
+``failure-threshold``, ``no-fail`` and ``disable-ignore-pragma``; hadolint's other keys are
+only type-checked. A value of the wrong type (``no-fail: "false"``, a string where a list
+belongs) is an error naming the file and key, never a guess.
 """
 
 from __future__ import annotations
@@ -62,11 +63,45 @@ def _rule_list(value: object, *, path: str, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _flag(data: dict, key: str, path: str) -> bool:
+    """A boolean key: only a YAML boolean counts. ``no-fail: "false"`` is a string, and
+    ``bool("false")`` is True: guessing would turn the CI gate off, so it is an error."""
+    value = data.get(key, False)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise InputError(f"hadolint config: {key!r} must be true or false (unquoted), "
+                         f"not {value!r}", path=path)
+    return value
+
+
+# Other hadolint keys dockwise does not use, checked so a typo'd value is not silently accepted.
+_OTHER_FLAGS = ("no-color", "verbose", "strict-labels")
+_OTHER_LISTS = ("trustedRegistries",)
+
+
+def _check_other_keys(data: dict, path: str) -> None:
+    for key in _OTHER_FLAGS:
+        _flag(data, key, path)
+    for key in _OTHER_LISTS:
+        value = data.get(key)
+        if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
+            raise InputError(f"hadolint config: {key!r} must be a list of strings", path=path)
+    for key in ("label-schema",):
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            raise InputError(f"hadolint config: {key!r} must be a mapping", path=path)
+    if data.get("format") is not None and not isinstance(data["format"], str):
+        raise InputError("hadolint config: 'format' must be a string", path=path)
+
+
 def _threshold(value: object, path: str) -> Severity | None:
     """The lowest failing severity for a ``failure-threshold`` value (None: not set)."""
     if value is None:
         return None
-    text = str(value).strip().lower()
+    if not isinstance(value, str):
+        raise InputError(f"hadolint config: 'failure-threshold' must be one of error, warning, "
+                         f"info, style, ignore, none; not {value!r}", path=path)
+    text = value.strip().lower()
     if text in ("ignore", "none"):
         return Severity.STYLE  # hadolint: any finding fails
     try:
@@ -99,11 +134,12 @@ def load_config(path: str) -> LintConfig:
         for token in _rule_list(override.get(level), path=path, key=f"override.{level}"):
             overrides[token] = Severity.parse(level)
     threshold = _threshold(data.get("failure-threshold"), path)
+    _check_other_keys(data, path)
     return LintConfig(
         path=path,
         ignored=_rule_list(data.get("ignored"), path=path, key="ignored"),
         overrides=overrides,
         failure_threshold=threshold,
-        no_fail=bool(data.get("no-fail", False)),
-        disable_ignore_pragma=bool(data.get("disable-ignore-pragma", False)),
+        no_fail=_flag(data, "no-fail", path),
+        disable_ignore_pragma=_flag(data, "disable-ignore-pragma", path),
     )
