@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from dockwise._lazyre import lazy_compile
 from dockwise.context.scan import ContextScan
 
 # name -> (why it is heavy, pattern to put in .dockerignore)
@@ -136,17 +137,17 @@ def large_files(scan: ContextScan, threshold: int = DEFAULT_LARGE_BYTES) -> list
 
 # --- secrets ---------------------------------------------------------------------------
 
-_PRIVATE_KEY = re.compile(rb"-----BEGIN ((?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY)( BLOCK)?-----")
-_NPM_TOKEN = re.compile(rb"(?m)^\s*(?://[^\s]*:)?_(?:authToken|auth|password)\s*=\s*\S")
-_PYPI_PASSWORD = re.compile(rb"(?m)^\s*password\s*[:=]\s*\S")
-_AWS_KEY = re.compile(rb"(?m)^\s*aws_secret_access_key\s*=\s*\S")
-_AWS_ID = re.compile(rb"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")
-_KUBE = re.compile(rb"(?m)^\s*(client-key-data|token|client-certificate-data|password)\s*:\s*\S")
-_DOCKER_AUTH = re.compile(rb'"auths?"\s*:\s*\{[^}]*"auth"\s*:\s*"[^"]+"')
-_GCP_SA = re.compile(rb'"type"\s*:\s*"service_account"')
-_ENV_ASSIGN = re.compile(rb"(?m)^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=\s*\S")
-_NETRC = re.compile(rb"(?m)\bpassword\s+\S")
-_GIT_CRED = re.compile(rb"https?://[^\s:/]+:[^\s@]+@")
+_PRIVATE_KEY = lazy_compile(rb"-----BEGIN ((?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY)( BLOCK)?-----")
+_NPM_TOKEN = lazy_compile(rb"(?m)^\s*(?://[^\s]*:)?_(?:authToken|auth|password)\s*=\s*\S")
+_PYPI_PASSWORD = lazy_compile(rb"(?m)^\s*password\s*[:=]\s*\S")
+_AWS_KEY = lazy_compile(rb"(?m)^\s*aws_secret_access_key\s*=\s*\S")
+_AWS_ID = lazy_compile(rb"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")
+_KUBE = lazy_compile(rb"(?m)^\s*(client-key-data|token|client-certificate-data|password)\s*:\s*\S")
+_DOCKER_AUTH = lazy_compile(rb'"auths?"\s*:\s*\{[^}]*"auth"\s*:\s*"[^"]+"')
+_GCP_SA = lazy_compile(rb'"type"\s*:\s*"service_account"')
+_ENV_ASSIGN = lazy_compile(rb"(?m)^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=\s*\S")
+_NETRC = lazy_compile(rb"(?m)\bpassword\s+\S")
+_GIT_CRED = lazy_compile(rb"https?://[^\s:/]+:[^\s@]+@")
 
 
 def _read_head(path: str) -> bytes:
@@ -207,7 +208,7 @@ def classify_secret(rel: str, abs_path: str) -> str | None:
 
 
 # Base names worth a closer look; everything else is skipped without string work.
-_CANDIDATE_NAME = re.compile(
+_CANDIDATE_NAME = lazy_compile(
     r"(?i)(?:\.env|.*\.env|\.env\..*|\.npmrc|\.pypirc|_?\.?netrc|\.git-credentials|credentials|config"
     r"|kubeconfig.*|config\.json|.*(?:credential|service|key).*\.json|application_default_credentials\.json"
     r"|id_(?:rsa|dsa|ecdsa|ed25519)|.*\.(?:pem|key|p12|pfx|jks|keystore|ppk)|.*\.tfstate(?:\.backup)?"

@@ -7,14 +7,15 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from dockwise._lazyre import lazy_compile
 from dockwise.context.patterns import BadPatternError, compile_pattern, go_clean
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.context.scan import ContextScan
     from dockwise.syntax.tree import Dockerfile, Instruction
 
-_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git@)", re.I)
-_WILDCARD = re.compile(r"[*?\[]")
+_URL = lazy_compile(r"^(?:[a-z][a-z0-9+.-]*://|git@)", re.I)
+_WILDCARD = lazy_compile(r"[*?\[]")
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from dockwise._lazyre import lazy_compile
+
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.syntax.tree import Instruction, Span
 
@@ -585,7 +587,7 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "busybox": (frozenset(), 0),
 }
 
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _unwrap(words: list[Word]) -> tuple[list[str], int, list[Word]]:
@@ -634,8 +636,8 @@ def _unwrap(words: list[Word]) -> tuple[list[str], int, list[Word]]:
 # --------------------------------------------------------------------------------------------
 # Word values (quote removal)
 
-_DQ_ESCAPE = re.compile(r"\\([\\\"$`\n])")
-_BS_ESCAPE = re.compile(r"\\(.)", re.S)
+_DQ_ESCAPE = lazy_compile(r"\\([\\\"$`\n])")
+_BS_ESCAPE = lazy_compile(r"\\(.)", re.S)
 _EXPANSIONS = frozenset({"simple_expansion", "expansion", "command_substitution", "process_substitution",
                          "arithmetic_expansion", "brace_expression"})
 
@@ -947,7 +949,7 @@ class _Builder:
             self.cwd = None
 
 
-_LITERAL_TAIL = re.compile(r"/([A-Za-z0-9._+-]+)$")
+_LITERAL_TAIL = lazy_compile(r"/([A-Za-z0-9._+-]+)$")
 
 
 def _program_name(word: Word) -> str | None:
@@ -1000,7 +1002,7 @@ def _shell_language(argv: tuple[str, ...]) -> tuple[str, bool]:
     return program or "sh", True
 
 
-_SHELL_PRAGMA = re.compile(r"#\s*hadolint\s+shell\s*=\s*([^\s#]+)", re.I)
+_SHELL_PRAGMA = lazy_compile(r"#\s*hadolint\s+shell\s*=\s*([^\s#]+)", re.I)
 
 
 def pragma_shell(dockerfile: Any, instr: "Instruction") -> str | None:
@@ -1026,7 +1028,7 @@ def pragma_shell(dockerfile: Any, instr: "Instruction") -> str | None:
 
 
 WINDOWS_SHELL = ("cmd", "/S", "/C")
-_WINDOWS_IMAGE = re.compile(r"nanoserver|servercore|windows|dotnet/framework", re.I)
+_WINDOWS_IMAGE = lazy_compile(r"nanoserver|servercore|windows|dotnet/framework", re.I)
 
 
 def looks_windows(image: str | None, platform: str | None = None) -> bool:
@@ -1175,8 +1177,8 @@ def parse_run(instr: "Instruction", shell: Iterable[str] | None = None, *,
     return parse_shell(instr.body, instr.span_of, shell=shell_argv, workdir=workdir)
 
 
-_SHEBANG = re.compile(r"#!\s*(\S+)(?:[ \t]+(\S+))?")
-_NOT_NEWLINE = re.compile(r"[^\n]")
+_SHEBANG = lazy_compile(r"#!\s*(\S+)(?:[ \t]+(\S+))?")
+_NOT_NEWLINE = lazy_compile(r"[^\n]")
 
 
 def _marker_text(instr: "Instruction", heredoc: Any) -> str:
@@ -1349,7 +1351,7 @@ def _join_segments(segments: list[tuple[int, int, SpanOf]]) -> SpanOf:
     return span_of
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_JSON_STRING = lazy_compile(r'"(?:[^"\\]|\\.)*"', re.S)
 
 
 def _parse_exec_form(instr: "Instruction", shell: tuple[str, ...], workdir: str | None) -> ShellScript:
@@ -1397,7 +1399,7 @@ def _resolve(path: str, cwd: str | None) -> str:
     return _normalize(posixpath.join(cwd, path))
 
 
-_BRACE = re.compile(r"\{([^{}]*,[^{}]*)\}")
+_BRACE = lazy_compile(r"\{([^{}]*,[^{}]*)\}")
 
 
 def _expand_braces(value: str, limit: int = 64) -> list[str]:

@@ -14,6 +14,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from dockwise._lazyre import lazy_compile
 from dockwise.findings import Edit, Fix
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -124,7 +125,7 @@ def expanded(target: "CheckTarget", run: Run, word: Any) -> str:
     return target.model.expand(text, run.outer).text
 
 
-_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+_VARIABLE = lazy_compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
 
 
 def _lookup(target: "CheckTarget", instr: "Instruction", match: "re.Match[str]") -> str:
@@ -256,7 +257,7 @@ def append_to_run(run: Run, text: str, description: str) -> Fix | None:
     return Fix(description, (Edit(at, at, f" && {text}"),), safe=False)
 
 
-_TRAILER = re.compile(r"[ \t]*(?:#[^\n]*)?\s*")
+_TRAILER = lazy_compile(r"[ \t]*(?:#[^\n]*)?\s*")
 
 
 def _only_comment(rest: str) -> bool:

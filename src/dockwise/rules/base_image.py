@@ -12,11 +12,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
-_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
-_LEADING_VERSION = re.compile(r"(\d+(?:\.\d+)*)(u\d+|_\d+)?")
+_VAR = lazy_compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_LEADING_VERSION = lazy_compile(r"(\d+(?:\.\d+)*)(u\d+|_\d+)?")
 
 FLOATING_WORDS = frozenset({
     "lts", "current", "stable", "edge", "rolling", "mainline", "nightly", "testing", "unstable",

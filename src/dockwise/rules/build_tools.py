@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._runs import (
     Run, expanded, iter_runs, position_of, ships, word_value,
@@ -31,11 +32,11 @@ BUILD_TOOLS = frozenset({
     "default-jdk", "default-jdk-headless", "nvidia-cuda-toolkit", "nvidia-cuda-dev", "binutils",
     "patch", "swig", "nasm", "yasm",
 })
-_PATTERNS = re.compile(
+_PATTERNS = lazy_compile(
     r"(?:.+-dev|.+-devel|.+-headers|cuda-toolkit.*|cuda-nvcc.*|cuda-libraries-dev.*|cuda-cudart-dev.*|"
     r"openjdk-?\d+-jdk.*|java-[\d.]+-openjdk-devel.*|gcc-\d+|g\+\+-\d+|clang-\d+|llvm-\d+(?:-dev)?|"
     r"golang-[\d.]+(?:-go)?|python\d?(?:\.\d+)?-dev)")
-_VERSION_SPLIT = re.compile(r"[=<>~]")
+_VERSION_SPLIT = lazy_compile(r"[=<>~]")
 
 INSTALLERS: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {
     # manager: (install subcommands, removal subcommands, options that take a value)

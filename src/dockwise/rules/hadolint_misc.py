@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 
+from dockwise._lazyre import lazy_compile
 from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
 from dockwise.rules._instr_words import (
     all_instructions, instruction_words, split_body, stage_alias, stage_chain, word_span,
@@ -14,7 +15,7 @@ from dockwise.rules._instr_words import (
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.secrets import assignments
 
-WINDOWS_ABSOLUTE = re.compile(r"^[A-Za-z]:[\\/]")
+WINDOWS_ABSOLUTE = lazy_compile(r"^[A-Za-z]:[\\/]")
 
 
 def _absolute(word) -> bool:
@@ -315,7 +316,7 @@ class OnbuildForbidden(DockerfileRule):
                     nested.keyword_span)
 
 
-VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}$]*\}?|([A-Za-z_][A-Za-z0-9_]*))")
+VAR_REF = lazy_compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}$]*\}?|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 class EnvSelfReference(DockerfileRule):
@@ -733,7 +734,7 @@ class CopyThenExtract(DockerfileRule):
                                 word_span(copy_instr, word))
 
 
-PORT_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
+PORT_RANGE = lazy_compile(r"^(\d+)(?:-(\d+))?$")
 
 
 class PortOutOfRange(DockerfileRule):
@@ -762,7 +763,7 @@ class PortOutOfRange(DockerfileRule):
 
 
 RESERVED_LABEL_PREFIXES = ("com.docker.", "io.docker.", "org.dockerproject.")
-LABEL_KEY = re.compile(r"^[a-z](?:[a-z0-9_]|[.-](?=[a-z0-9_]))*$")
+LABEL_KEY = lazy_compile(r"^[a-z](?:[a-z0-9_]|[.-](?=[a-z0-9_]))*$")
 
 
 class InvalidLabelKey(DockerfileRule):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._instr_words import all_instructions, instruction_words, stage_chain, word_span
 from dockwise.rules.base import CheckTarget, DockerfileRule
@@ -19,12 +20,12 @@ JAVA_IMAGES = {"openjdk", "java", "adoptopenjdk", "zulu-openjdk", "azul/zulu-ope
 NODE_IMAGES = {"node", "mhart/alpine-node", "circleci/node"}
 NODE_CODENAMES = {"argon": 4, "boron": 6, "carbon": 8, "dubnium": 10}
 
-JAVA_ARG = re.compile(r"(?i)^(?:open)?(?:java|jdk|jre)(?:_major)?_?(?:version|ver)$|^(?:java|jdk|jre)$")
-NODE_ARG = re.compile(r"(?i)^node(?:js)?_?(?:major_?)?(?:version|ver)$")
+JAVA_ARG = lazy_compile(r"(?i)^(?:open)?(?:java|jdk|jre)(?:_major)?_?(?:version|ver)$|^(?:java|jdk|jre)$")
+NODE_ARG = lazy_compile(r"(?i)^node(?:js)?_?(?:major_?)?(?:version|ver)$")
 
 # 8u181, 8u181-jre, 1.8.0_181, 8-jdk, 9.0.4, 7u80, jdk8u181
-JAVA_UPDATE = re.compile(r"^(?:jdk|jre|openjdk)?-?(?:1\.)?(\d{1,2})(?:u(\d{1,4})|\.0_(\d{1,4}))?(?:$|[-.b_+])")
-NODE_VERSION = re.compile(r"^v?(\d{1,2})(?:$|[-.])")
+JAVA_UPDATE = lazy_compile(r"^(?:jdk|jre|openjdk)?-?(?:1\.)?(\d{1,2})(?:u(\d{1,4})|\.0_(\d{1,4}))?(?:$|[-.b_+])")
+NODE_VERSION = lazy_compile(r"^v?(\d{1,2})(?:$|[-.])")
 
 
 def java_problem(tag: str, image: str | None = None) -> str | None:
@@ -124,7 +125,7 @@ class _RuntimeRule(DockerfileRule):
                 instr.span_of(pair.value_start, pair.value_end))
 
 
-VAR_NAME = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+VAR_NAME = lazy_compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _uses_version_arg(text: str, pattern: re.Pattern[str]) -> bool:

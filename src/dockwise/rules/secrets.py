@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
+from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._instr_words import BodyWord, all_instructions, instruction_words, split_body, word_span
 from dockwise.rules.base import CheckTarget, DockerfileRule
@@ -20,19 +21,19 @@ from dockwise.syntax.tree import Span
 ADVICE = "pass it at build time with `RUN --mount=type=secret,id=…` (or at run time) instead"
 
 # BuildKit's SecretsUsedInArgOrEnv: a secret word as the whole name or an underscore-separated part.
-SECRET_NAME = re.compile(
+SECRET_NAME = lazy_compile(
     r"(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)")
 # BuildKit allows "public"; dockwise also allows names that hold a *reference* to a secret
 # (`*_FILE`, `*_PATH`, `*_DIR`, `*_URL`, `*_ENDPOINT`, `SSH_AUTH_SOCK`), GPG/PGP key fingerprints
 # (public by design) and settings *about* a secret (`ALLOW_EMPTY_PASSWORD`, `AUTH_TYPE`).
-ALLOWED_NAME = re.compile(
+ALLOWED_NAME = lazy_compile(
     r"(?i)(?:_|^)(?:public|file|path|dir|url|endpoint|sock|socket|gpg|pgp|fingerprint|allow|dont|"
     r"empty|usage|enable|enabled|disable|disabled|method|mode|type|length|policy|prompt)(?:_|$)")
 # Values that cannot be the secret itself: a path to it, or an on/off switch.
-NOT_A_SECRET_VALUE = re.compile(r"(?i)^(?:/.*|true|false|yes|no|on|off|0|1)$")
+NOT_A_SECRET_VALUE = lazy_compile(r"(?i)^(?:/.*|true|false|yes|no|on|off|0|1)$")
 
 
-CAMEL_HUMP = re.compile(r"([a-z0-9])([A-Z])")
+CAMEL_HUMP = lazy_compile(r"([a-z0-9])([A-Z])")
 
 
 def secret_looking_name(name: str) -> bool:

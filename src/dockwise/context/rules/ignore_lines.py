@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from dockwise._lazyre import lazy_compile
 from dockwise.context.analyze import HEAVY_DIRS
 from dockwise.context.check import ContextRule, ContextTarget
 from dockwise.context.ignorefile import IgnoreLine
@@ -12,7 +13,7 @@ from dockwise.context.patterns import BadPatternError, compile_pattern
 from dockwise.findings import Finding, RuleInfo, Severity
 
 # Lines many projects keep "just in case"; not matching anything is fine for them.
-_DEFENSIVE = re.compile(r"^(\*\*/)?(\.env.*|\*\.log|\*\.pyc|\*\.pyo|\*\.swp|\.DS_Store|Thumbs\.db|\*\.md|"
+_DEFENSIVE = lazy_compile(r"^(\*\*/)?(\.env.*|\*\.log|\*\.pyc|\*\.pyo|\*\.swp|\.DS_Store|Thumbs\.db|\*\.md|"
                         r"README.*|LICENSE|Dockerfile.*|\.dockerignore|docker-compose.*|\.git.*|"
                         r"\.hg|\.svn|coverage|\.coverage|\*\.egg-info|\.idea|\.vscode|npm-debug\.log.*|"
                         r"yarn-error\.log|logs?|tmp|temp)(/\*\*)?$")

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.image.rules.base import ImageRule, ImageTarget, human_bytes
 from dockwise.image.tarscan import DIR, FILE
 
-TOOL_NAME = re.compile(r"^(gcc|g\+\+|cc|c\+\+|clang|clang\+\+|cc1|cc1plus|make|gmake|cmake|git|nvcc|"
+TOOL_NAME = lazy_compile(r"^(gcc|g\+\+|cc|c\+\+|clang|clang\+\+|cc1|cc1plus|make|gmake|cmake|git|nvcc|"
                        r"rustc|cargo|javac)(-[0-9][0-9.]*)?$")
 TOOL_DIRS = ("bin/", "sbin/", "usr/bin/", "usr/sbin/", "usr/local/bin/", "usr/lib/gcc/", "usr/libexec/",
              "usr/local/cuda", "opt/")
