@@ -173,3 +173,40 @@ def test_config_real_booleans_still_work(project, own_rules, capsys, config, exp
     project("Dockerfile", DOCKERFILE)
     code, _, err = run(capsys, "Dockerfile")
     assert code == expected, err
+
+
+# -- 4. a very deep directory tree ---------------------------------------------------------------
+
+@pytest.fixture
+def deep_tree(project):
+    """top/d/d/.../d (1500 levels) made and removed without recursion (os.makedirs and
+    shutil.rmtree recurse on Python 3.11)."""
+    parts = ["top"] + ["d"] * 1500
+    for depth in range(1, len(parts) + 1):
+        os.mkdir(os.path.join(*parts[:depth]))
+    yield os.path.join(*parts)
+    for depth in range(len(parts), 0, -1):
+        directory = os.path.join(*parts[:depth])
+        for name in os.listdir(directory):
+            if not os.path.isdir(os.path.join(directory, name)):
+                os.unlink(os.path.join(directory, name))
+        os.rmdir(directory)
+
+
+def test_check_of_a_very_deep_tree_finds_the_dockerfile_at_the_bottom(deep_tree, project, own_rules, capsys):
+    project(os.path.join(deep_tree, "Dockerfile"), DOCKERFILE)
+    project("top/Dockerfile", DOCKERFILE)
+    code, out, err = run(capsys, "top")
+    assert code == 1, err
+    assert "RecursionError" not in out + err
+    assert out.count("TS001") == 2
+    assert out.index("top/Dockerfile:") < out.index("top/d/d/")  # top-down order kept
+
+
+def test_walk_order_and_gitignore_are_unchanged(project, own_rules, capsys):
+    for rel in ("b/Dockerfile", "a/z/Dockerfile", "a/Dockerfile", "ignored/Dockerfile"):
+        project(rel, DOCKERFILE)
+    project(".gitignore", "ignored/\n")
+    os.symlink("a", "link-to-a")  # not followed: a/ is not checked twice
+    from dockwise.discovery import find_in_directory
+    assert find_in_directory(".") == ["a/Dockerfile", "a/z/Dockerfile", "b/Dockerfile"]

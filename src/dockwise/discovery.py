@@ -110,7 +110,7 @@ def _walk(root: str, errors: list[str] | None) -> list[str]:
         if errors is not None:
             errors.append(f"{exc.filename}: error: cannot read directory: {exc.strerror or exc}")
 
-    for directory, dirs, files in os.walk(root, onerror=walk_error):
+    for directory, dirs, files in _iter_walk(root, walk_error):
         inherited = matchers.pop(directory, [])
         own = inherited + _load_gitignore(directory)
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS
@@ -123,6 +123,33 @@ def _walk(root: str, errors: list[str] | None) -> list[str]:
             if is_dockerfile_name(name) and not _ignored(own, full, is_dir=False) and os.path.isfile(full):
                 candidates.append(_display(directory, name))
     return candidates
+
+
+def _iter_walk(root: str, onerror) -> Iterable[tuple[str, list[str], list[str]]]:
+    """``os.walk(root)`` top-down, without following symlinks, but with an explicit stack:
+    os.walk recurses on Python 3.11, so a tree ~1000 directories deep raised RecursionError.
+    The caller may prune or reorder ``dirs`` in place; they are visited in that order."""
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        dirs: list[str] = []
+        files: list[str] = []
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (dirs if is_dir else files).append(entry.name)
+        except OSError as exc:
+            onerror(exc)
+            continue
+        yield directory, dirs, files
+        for name in reversed(dirs):
+            path = os.path.join(directory, name)
+            if not os.path.islink(path):
+                stack.append(path)
 
 
 # -- .gitignore -------------------------------------------------------------------------------
