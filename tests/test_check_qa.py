@@ -210,3 +210,50 @@ def test_walk_order_and_gitignore_are_unchanged(project, own_rules, capsys):
     os.symlink("a", "link-to-a")  # not followed: a/ is not checked twice
     from dockwise.discovery import find_in_directory
     assert find_in_directory(".") == ["a/Dockerfile", "a/z/Dockerfile", "b/Dockerfile"]
+
+
+# -- 5. --diff / --fix and report formats ------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "github"])
+def test_diff_with_a_report_format_is_a_usage_error(project, own_rules, capsys, fmt):
+    path = project("Dockerfile", DOCKERFILE)
+    code, out, err = run(capsys, "--diff", "--format", fmt, "Dockerfile")
+    assert code == 2
+    assert out == ""
+    assert "--diff" in err and f"--format {fmt}" in err
+    assert path.read_text() == DOCKERFILE
+
+
+def test_diff_goes_to_the_output_file(project, own_rules, capsys):
+    path = project("Dockerfile", DOCKERFILE)
+    code, out, err = run(capsys, "--diff", "-o", "fixes.diff", "Dockerfile")
+    assert code == 1
+    assert out == ""
+    diff = open("fixes.diff").read()
+    assert diff.startswith("--- a/Dockerfile\n+++ b/Dockerfile\n")
+    assert "+FROM alpine:1.0\n" in diff
+    assert "Would fix 1 finding in 1 file." in err
+    assert path.read_text() == DOCKERFILE
+
+
+def test_fix_on_stdin_with_json_needs_an_output_file(project, own_rules, capsys, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(DOCKERFILE.encode())))
+    code, out, err = run(capsys, "--fix", "--format", "json", "-")
+    assert code == 2
+    assert out == ""
+    assert "-o FILE" in err
+
+
+def test_fix_on_stdin_with_json_and_output_file(project, own_rules, capsys, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(DOCKERFILE.encode())))
+    code, out, err = run(capsys, "--fix", "--format", "json", "-o", "report.json", "-")
+    assert out == "FROM alpine:1.0\nCMD echo hi\n"
+    report = json.loads(open("report.json").read())
+    assert [f["code"] for f in report["findings"]] == ["TS003"]
+    assert code == 0  # TS003 is info: below the default gate

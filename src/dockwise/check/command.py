@@ -24,10 +24,23 @@ def _options(args: argparse.Namespace) -> CheckOptions:
 
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes needs --fix or --diff")
+    _check_output_modes(args)
     selection = Selection.from_options(catalogue_index(), args.select, args.ignore)
     return CheckOptions(selection=selection, context=not args.no_context, use_config=not args.no_config,
                         fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff,
                         keep_source=args.format == "text")
+
+
+def _check_output_modes(args: argparse.Namespace) -> None:
+    """One thing on stdout per run. ``--diff`` prints a unified diff (to ``-o`` if given), so
+    a report format asks for something it would not print; ``--fix`` on stdin prints the fixed
+    Dockerfile, so a machine-readable report needs ``-o`` to go somewhere of its own."""
+    if args.diff and args.format != "text":
+        raise UsageError(f"--diff prints a unified diff, not a report: it cannot be combined "
+                         f"with --format {args.format} (run --format {args.format} on its own)")
+    if args.fix and "-" in (args.paths or []) and args.format != "text" and not args.output:
+        raise UsageError(f"--fix on stdin prints the fixed Dockerfile on stdout: give "
+                         f"-o FILE for the --format {args.format} report")
 
 
 def _load(args: argparse.Namespace) -> CheckOptions:
@@ -113,7 +126,7 @@ def run_check(args: argparse.Namespace) -> int:
     for line in errors + [note for r in reports for note in r.notes]:
         print(line, file=sys.stderr)
     if args.diff:
-        return _finish_diff(reports, errors)
+        return _finish_diff(reports, errors, args.output)
     stdin_fixed = [r for r in reports if r.fixed_text is not None]
     if stdin_fixed:
         sys.stdout.write(stdin_fixed[0].fixed_text or "")
@@ -136,9 +149,9 @@ def _render(args: argparse.Namespace, reports: Sequence[FileReport], errors: Seq
     return text
 
 
-def _finish_diff(reports: Sequence[FileReport], errors: Sequence[str]) -> int:
+def _finish_diff(reports: Sequence[FileReport], errors: Sequence[str], output: str | None) -> int:
     diffs = [r for r in reports if r.diff]
-    sys.stdout.write("".join(r.diff for r in diffs))
+    _emit("".join(r.diff for r in diffs), output)  # -o: the diff goes to that file (even empty)
     count = sum(r.fixed for r in diffs)
     if diffs:
         print(f"Would fix {count} finding{'s' if count != 1 else ''} in "
