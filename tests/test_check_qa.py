@@ -257,3 +257,20 @@ def test_fix_on_stdin_with_json_and_output_file(project, own_rules, capsys, monk
     report = json.loads(open("report.json").read())
     assert [f["code"] for f in report["findings"]] == ["TS003"]
     assert code == 0  # TS003 is info: below the default gate
+
+
+# -- 6. SARIF columns --------------------------------------------------------------------------
+
+def test_sarif_declares_code_point_columns_and_validates(project, own_rules, capsys):
+    jsonschema = pytest.importorskip("jsonschema")
+    from tests.test_report import SARIF_SCHEMA
+
+    project("Dockerfile", "# 😀 é\nFROM alpine:latest\nLABEL x=\"😀\" y=1\nFROM alpine:latest\n")
+    code, out, _ = run(capsys, "--format", "sarif", "Dockerfile")
+    doc = json.loads(out)
+    sarif_run = doc["runs"][0]
+    assert sarif_run["columnKind"] == "unicodeCodePoints"
+    if SARIF_SCHEMA.is_file():
+        jsonschema.validate(doc, json.loads(SARIF_SCHEMA.read_text()))
+    region = sarif_run["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"], region["endColumn"]) == (2, 13, 19)

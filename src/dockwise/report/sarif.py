@@ -121,6 +121,8 @@ def sarif_document(data: ReportData) -> dict[str, Any]:
                 "rules": [rule_descriptor(info) for info in infos],
             }},
             "invocations": [invocation],
+            # columns count code points (an emoji is one column); SARIF's default is UTF-16
+            "columnKind": "unicodeCodePoints",
             "results": [_result(f, index) for f in data.findings],
         }],
     }
