@@ -2,22 +2,8 @@
 
 from __future__ import annotations
 
-from dockwise.catalog import all_rules
 from dockwise.findings import Severity
-from dockwise.model import build_model
-from dockwise.rules.base import CheckTarget
-from dockwise.syntax import parse_dockerfile
-
-
-def check_text(text: str, select: str):
-    tree = parse_dockerfile(text, "Dockerfile")
-    target = CheckTarget("Dockerfile", tree, build_model(tree))
-    rule = next(r for r in all_rules() if r.info.code == select)
-    return sorted(rule().check(target), key=lambda f: f.sort_key)
-
-
-def where(findings):
-    return [(f.location.line, f.location.column, f.location.end_column) for f in findings]
+from tests.support.rules import check_text, where
 
 
 def test_untagged_image_points_at_the_image_word():

@@ -2,21 +2,7 @@
 
 from __future__ import annotations
 
-from dockwise.catalog import all_rules
-from dockwise.model import build_model
-from dockwise.rules.base import CheckTarget
-from dockwise.syntax import parse_dockerfile
-
-
-def check_text(text: str, select: str):
-    tree = parse_dockerfile(text, "Dockerfile")
-    target = CheckTarget("Dockerfile", tree, build_model(tree))
-    rule = next(r for r in all_rules() if r.info.code == select)
-    return sorted(rule().check(target), key=lambda f: f.sort_key)
-
-
-def where(findings):
-    return [(f.location.line, f.location.column, f.location.end_column) for f in findings]
+from tests.support.rules import check_text, where
 
 
 def test_compilers_in_the_final_stage_point_at_the_first_tool_and_list_all():

@@ -6,34 +6,19 @@ import re
 
 import pytest
 
-from dockwise.catalog import all_rules
-from dockwise.model import build_model
 from dockwise.rules.base import CheckTarget
 from dockwise.syntax import parse_dockerfile
 from tests.conftest import corpus_dir
+from tests.support.rules import check_text, rule_of, where_spanning
+
 
 CODES = ("DW001", "DW002", "DW003", "DW004", "DW005")
-
-
-def rule_of(code: str):
-    return next(r for r in all_rules() if r.info.code == code)
-
-
-def check_text(text: str, code: str):
-    tree = parse_dockerfile(text, "Dockerfile")
-    target = CheckTarget("Dockerfile", tree, build_model(tree))
-    return sorted(rule_of(code)().check(target), key=lambda f: f.sort_key)
-
-
-def where(findings):
-    return [(f.location.line, f.location.column, f.location.end_line, f.location.end_column)
-            for f in findings]
 
 
 def test_unknown_instruction_points_at_the_keyword():
     text = "FROM alpine:3.20\nRUN apk add curl &&\n    apk add git\nCOPPY . /app\nCMD[\"/x\"]\n"
     found = check_text(text, "DW001")
-    assert where(found) == [(3, 5, 3, 8), (4, 1, 4, 6), (5, 1, 5, 10)]
+    assert where_spanning(found) == [(3, 5, 3, 8), (4, 1, 4, 6), (5, 1, 5, 10)]
     assert "`COPPY`" in found[1].message and found[1].severity.name == "ERROR"
 
 
@@ -46,20 +31,20 @@ def test_known_instructions_in_any_case_are_fine():
 
 def test_from_as_without_a_name_points_just_after_as():
     found = check_text("FROM alpine:3.20 AS\n", "DW002")
-    assert where(found) == [(1, 20, 1, 20)]
+    assert where_spanning(found) == [(1, 20, 1, 20)]
     assert "without a stage name" in found[0].message
 
 
 def test_from_with_extra_words_points_at_them():
     text = "FROM a AS b c\nFROM golang:1.23 # build\nFROM a\nFROM a AS b\nFROM --platform=$P a as b\n"
-    assert where(check_text(text, "DW002")) == [(1, 13, 1, 14), (2, 18, 2, 25)]
+    assert where_spanning(check_text(text, "DW002")) == [(1, 13, 1, 14), (2, 18, 2, 25)]
 
 
 def test_invalid_stage_names_follow_buildkits_pattern():
     text = ("FROM a AS 1st\nFROM a AS build:dev\nFROM a AS my/stage\nFROM a AS Build.Stage_2-x\n"
             "FROM a AS b\n")
     found = check_text(text, "DW003")
-    assert where(found) == [(1, 11, 1, 14), (2, 11, 2, 20), (3, 11, 3, 19)]
+    assert where_spanning(found) == [(1, 11, 1, 14), (2, 11, 2, 20), (3, 11, 3, 19)]
     assert "`1st`" in found[0].message
 
 
@@ -67,7 +52,7 @@ def test_unknown_flag_missing_value_and_bad_boolean():
     text = ("FROM alpine:3.20\nCOPY --link --frm=a x y\nCOPY --from x y\nADD --link=maybe a b\n"
             "WORKDIR --x=1 /a\nHEALTHCHECK --intervl=3s CMD true\n")
     found = check_text(text, "DW004")
-    assert where(found) == [(2, 13, 2, 20), (3, 6, 3, 12), (4, 5, 4, 17), (5, 9, 5, 14), (6, 13, 6, 25)]
+    assert where_spanning(found) == [(2, 13, 2, 20), (3, 6, 3, 12), (4, 5, 4, 17), (5, 9, 5, 14), (6, 13, 6, 25)]
     assert "Unknown flag: frm" in found[0].message and "--from" in found[0].message
     assert "Missing a value" in found[1].message
     assert "takes no flags" in found[3].message
@@ -87,7 +72,7 @@ def test_flags_buildkit_knows_or_never_parses_are_fine():
 def test_expose_protocols():
     text = "FROM a\nEXPOSE 80/xyz 81/ 82/TCP 83/udp 84/sctp ${P}/foo \"85/tcp\" \"86/http\"\n"
     found = check_text(text, "DW005")
-    assert where(found) == [(2, 11, 2, 14), (2, 59, 2, 68)]
+    assert where_spanning(found) == [(2, 11, 2, 14), (2, 59, 2, 68)]
     assert "`xyz`" in found[0].message and "`http`" in found[1].message
 
 

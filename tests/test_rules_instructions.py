@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-from dockwise.model import build_model
-from dockwise.rules.base import CheckTarget
-from dockwise.syntax import parse_dockerfile
-
-
-def check_text(text: str, select: str, path: str = "Dockerfile"):
-    from dockwise.catalog import all_rules
-
-    tree = parse_dockerfile(text)
-    target = CheckTarget(path, tree, build_model(tree))
-    rule = next(r for r in all_rules() if r.info.code == select)
-    return list(rule().check(target))
-
-
-def where(findings):
-    return [(f.location.line, f.location.column, f.location.end_column) for f in findings]
+from tests.support.rules import apply, check_text, where
 
 
 def test_service_without_healthcheck_is_info_on_the_final_from():
@@ -52,12 +37,6 @@ def test_entrypoint_and_healthcheck_repeated():
     text = "FROM debian\nENTRYPOINT [\"a\"]\nENTRYPOINT [\"b\"]\nHEALTHCHECK NONE\nHEALTHCHECK CMD [\"x\"]\n"
     assert where(check_text(text, "DL4004")) == [(3, 1, 11)]
     assert where(check_text(text, "DL3012")) == [(5, 1, 12)]
-
-
-def apply(text: str, fix) -> str:
-    for edit in sorted(fix.edits, key=lambda e: e.start, reverse=True):
-        text = text[:edit.start] + edit.replacement + text[edit.end:]
-    return text
 
 
 def test_legacy_env_and_label_are_rewritten_as_key_value():

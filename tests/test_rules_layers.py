@@ -2,21 +2,7 @@
 
 from __future__ import annotations
 
-from dockwise.catalog import all_rules
-from dockwise.model import build_model
-from dockwise.rules.base import CheckTarget
-from dockwise.syntax import parse_dockerfile
-
-
-def check_text(text: str, select: str = "DW301"):
-    tree = parse_dockerfile(text, "Dockerfile")
-    target = CheckTarget("Dockerfile", tree, build_model(tree))
-    rule = next(r for r in all_rules() if r.info.code == select)
-    return sorted(rule().check(target), key=lambda f: f.sort_key)
-
-
-def where(findings):
-    return [(f.location.line, f.location.column, f.location.end_column) for f in findings]
+from tests.support.rules import check_text, where
 
 
 def test_download_removed_in_a_later_run_names_the_creating_line_and_layer():
@@ -25,7 +11,7 @@ def test_download_removed_in_a_later_run_names_the_creating_line_and_layer():
             "RUN wget -O /tmp/jdk.tar.gz https://example.com/jdk.tar.gz\n"
             "RUN tar -xzf /tmp/jdk.tar.gz -C /opt \\\n"
             "    && rm -f /tmp/jdk.tar.gz\n")
-    found = check_text(text)
+    found = check_text(text, "DW301")
     assert where(found) == [(5, 14, 29)]
     message = found[0].message
     assert "line 3 downloaded /tmp/jdk.tar.gz; removing it on line 5 only hides it" in message
@@ -37,14 +23,14 @@ def test_removal_in_the_same_run_is_fine():
             "RUN curl -fsSL -o /tmp/x.tgz https://example.com/x.tgz && tar -xzf /tmp/x.tgz -C /opt "
             "&& rm /tmp/x.tgz\n"
             "RUN rm -rf /tmp/unrelated\n")
-    assert check_text(text) == []
+    assert check_text(text, "DW301") == []
 
 
 def test_relative_paths_follow_workdir_and_globs_match():
     text = ("FROM debian:12.8\nWORKDIR /src\n"
             "RUN curl -O https://example.com/dist/tool-1.2.zip\n"
             "RUN rm -rf /src/*.zip\n")
-    assert where(check_text(text)) == [(4, 12, 22)]
+    assert where(check_text(text, "DW301")) == [(4, 12, 22)]
 
 
 def test_copied_file_and_clone_removed_later():
@@ -52,7 +38,7 @@ def test_copied_file_and_clone_removed_later():
             "COPY wheels.tar.gz /tmp/\n"
             "RUN git clone https://github.com/example/tool.git /opt/tool\n"
             "RUN rm -rf /tmp/wheels.tar.gz /opt/tool/.git\n")
-    found = check_text(text)
+    found = check_text(text, "DW301")
     assert where(found) == [(4, 12, 30), (4, 31, 45)]
     assert "line 2 copied /tmp/wheels.tar.gz" in found[0].message
     assert "line 3 cloned /opt/tool" in found[1].message
@@ -61,7 +47,7 @@ def test_copied_file_and_clone_removed_later():
 def test_apt_lists_removed_in_a_later_run_are_only_hidden():
     text = ("FROM debian:12.8\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n"
             "RUN rm -rf /var/lib/apt/lists/*\n")
-    found = check_text(text)
+    found = check_text(text, "DW301")
     assert where(found) == [(3, 12, 32)]
     assert "apt-get update" in found[0].message
 
@@ -69,7 +55,7 @@ def test_apt_lists_removed_in_a_later_run_are_only_hidden():
 def test_history_is_inherited_by_a_stage_built_from_another():
     text = ("FROM debian:12.8 AS base\nADD https://example.com/big.bin /opt/big.bin\n"
             "FROM base\nRUN rm /opt/big.bin\n")
-    found = check_text(text)
+    found = check_text(text, "DW301")
     assert where(found) == [(4, 8, 20)]
     assert "line 2 downloaded /opt/big.bin" in found[0].message
 
@@ -77,13 +63,13 @@ def test_history_is_inherited_by_a_stage_built_from_another():
 def test_builder_stage_that_does_not_ship_is_not_reported():
     text = ("FROM debian:12.8 AS build\nRUN wget -O /tmp/a.tgz https://example.com/a.tgz\nRUN rm /tmp/a.tgz\n"
             "FROM debian:12.8\nCOPY --from=build /opt /opt\n")
-    assert check_text(text) == []
+    assert check_text(text, "DW301") == []
 
 
 def test_pip_download_folder_cleaned_in_a_later_run():
     text = ("FROM python:3.12.7-slim\nRUN pip download -d /wheels -r requirements.txt\n"
             "RUN pip install --no-cache-dir /wheels/*.whl\nRUN rm -rf /wheels/*.whl\n")
-    found = check_text(text)
+    found = check_text(text, "DW301")
     assert where(found) == [(4, 12, 25)]
     assert "line 2 downloaded Python packages into /wheels" in found[0].message
 
@@ -96,9 +82,6 @@ def test_small_copied_files_are_not_worth_a_finding_big_ones_are(tmp_path):
             "RUN rm /tmp/requirements.txt /tmp/model.pt\n")
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text(text)
-    tree = parse_dockerfile(text, str(dockerfile))
-    target = CheckTarget(str(dockerfile), tree, build_model(tree))
-    rule = next(r for r in all_rules() if r.info.code == "DW301")
-    found = list(rule().check(target))
+    found = check_text(text, "DW301", path=str(dockerfile))
     assert where(found) == [(4, 30, 43)]
     assert "line 2 copied /tmp/model.pt" in found[0].message

@@ -6,17 +6,11 @@ from __future__ import annotations
 import pytest
 
 from dockwise.catalog import all_rules
-from dockwise.model import build_model
-from dockwise.rules.base import CheckTarget
-from dockwise.syntax import parse_dockerfile
+from tests.support.rules import run_rule
+
 
 FAMILIES = ("user", "signals", "cache_order", "instructions", "secrets", "runtimes", "hadolint_misc")
 RULES = [r for r in all_rules() if r.__module__.rsplit(".", 1)[-1] in FAMILIES]
-
-
-def findings(rule, text: str):
-    tree = parse_dockerfile(text)
-    return list(rule().check(CheckTarget("Dockerfile", tree, build_model(tree))))
 
 
 def test_the_families_are_all_here():
@@ -26,8 +20,8 @@ def test_the_families_are_all_here():
 @pytest.mark.parametrize("rule", RULES, ids=[r.info.code for r in RULES])
 def test_bad_example_fires_and_good_example_does_not(rule):
     assert rule.info.bad_example and rule.info.good_example
-    assert findings(rule, rule.info.bad_example), f"{rule.info.code} silent on its bad example"
-    assert findings(rule, rule.info.good_example) == [], f"{rule.info.code} fires on its good example"
+    assert run_rule(rule, rule.info.bad_example), f"{rule.info.code} silent on its bad example"
+    assert run_rule(rule, rule.info.good_example) == [], f"{rule.info.code} fires on its good example"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.info.code for r in RULES])

@@ -2,27 +2,8 @@
 
 from __future__ import annotations
 
-from dockwise.catalog import all_rules
-from dockwise.model import build_model
-from dockwise.rules.base import CheckTarget
 from dockwise.syntax import parse_dockerfile
-
-
-def check_text(text: str, select: str):
-    tree = parse_dockerfile(text, "Dockerfile")
-    target = CheckTarget("Dockerfile", tree, build_model(tree))
-    rule = next(r for r in all_rules() if r.info.code == select)
-    return sorted(rule().check(target), key=lambda f: f.sort_key)
-
-
-def where(findings):
-    return [(f.location.line, f.location.column, f.location.end_column) for f in findings]
-
-
-def apply_fix(text: str, finding) -> str:
-    for edit in sorted(finding.fix.edits, key=lambda e: e.start, reverse=True):
-        text = text[:edit.start] + edit.replacement + text[edit.end:]
-    return text
+from tests.support.rules import apply, check_text, where
 
 
 def test_pip_without_no_cache_dir_all_spellings_with_fix():
@@ -31,7 +12,7 @@ def test_pip_without_no_cache_dir_all_spellings_with_fix():
             "    && python3 -m pip install flask==3.0.3\n")
     found = check_text(text, "DL3042")
     assert where(found) == [(2, 5, 16), (3, 8, 30)]
-    fixed = apply_fix(text, found[0])
+    fixed = apply(text, found[0].fix)
     assert "pip install --no-cache-dir -r requirements.txt" in fixed
     assert where(check_text(fixed, "DL3042")) == [(3, 8, 30)]
 
@@ -88,7 +69,7 @@ def test_gem_pins_and_documentation():
     assert where(check_text(text, "DL3028")) == [(2, 17, 24)]
     found = check_text(text, "DW802")
     assert where(found) == [(2, 5, 16)]
-    assert "gem install --no-document bundler" in apply_fix(text, found[0])
+    assert "gem install --no-document bundler" in apply(text, found[0].fix)
 
 
 def test_gem_documentation_is_off_in_official_ruby_images():
@@ -135,7 +116,7 @@ def test_npm_cache_fix_lands_before_a_trailing_comment_and_clears_the_finding():
     text = "FROM node:22.11.0\nRUN npm install -g pnpm@9.12.0 # package manager\n"
     found = check_text(text, "DW801")
     assert found and found[0].fix is not None
-    fixed = apply_fix(text, found[0])
+    fixed = apply(text, found[0].fix)
     run = parse_dockerfile(fixed, "Dockerfile").instructions[1]
     assert ["npm", "cache", "clean", "--force"] in [[w.text for w in c.argv] for c in parse_run(run).commands]
     assert fixed.rstrip().endswith("# package manager")

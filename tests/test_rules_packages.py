@@ -3,26 +3,8 @@
 from __future__ import annotations
 
 from dockwise.catalog import all_rules
-from dockwise.model import build_model
-from dockwise.rules.base import CheckTarget
 from dockwise.syntax import parse_dockerfile
-
-
-def check_text(text: str, select: str):
-    tree = parse_dockerfile(text, "Dockerfile")
-    target = CheckTarget("Dockerfile", tree, build_model(tree))
-    rule = next(r for r in all_rules() if r.info.code == select)
-    return sorted(rule().check(target), key=lambda f: f.sort_key)
-
-
-def where(findings):
-    return [(f.location.line, f.location.column, f.location.end_column) for f in findings]
-
-
-def apply_fix(text: str, finding) -> str:
-    for edit in sorted(finding.fix.edits, key=lambda e: e.start, reverse=True):
-        text = text[:edit.start] + edit.replacement + text[edit.end:]
-    return text
+from tests.support.rules import apply, check_text, where
 
 
 CHAIN = ("FROM debian:12.8\n"
@@ -34,7 +16,7 @@ CHAIN = ("FROM debian:12.8\n"
 def test_missing_yes_points_at_apt_get_install_on_the_continuation_line_and_fixes():
     found = check_text(CHAIN, "DL3014")
     assert where(found) == [(3, 13, 31)]
-    fixed = apply_fix(CHAIN, found[0])
+    fixed = apply(CHAIN, found[0].fix)
     assert "apt-get -q install -y \\\n" in fixed
     assert check_text(fixed, "DL3014") == []
 
@@ -48,7 +30,7 @@ def test_yes_spellings_are_accepted():
 def test_no_install_recommends_with_fix():
     found = check_text(CHAIN, "DL3015")
     assert where(found) == [(3, 13, 31)]
-    fixed = apply_fix(CHAIN, found[0])
+    fixed = apply(CHAIN, found[0].fix)
     assert check_text(fixed, "DL3015") == []
     assert check_text("FROM debian:12.8\nRUN apt-get -o APT::Install-Recommends=false install -y x\n",
                       "DL3015") == []
@@ -96,14 +78,14 @@ def test_apt_instead_of_apt_get_is_fixed_to_apt_get():
     found = check_text(text, "DL3027")
     assert where(found) == [(2, 5, 8), (2, 28, 31)]
     assert found[0].fix is not None and found[1].fix is None
-    assert apply_fix(text, found[0]).startswith("FROM ubuntu:24.04\nRUN apt-get install -y curl")
+    assert apply(text, found[0].fix).startswith("FROM ubuntu:24.04\nRUN apt-get install -y curl")
 
 
 def test_apk_no_cache_and_pins():
     text = "FROM alpine:3.20.3\nRUN apk add --virtual .deps curl=8.10.1-r0 jq\n"
     found = check_text(text, "DL3019")
     assert where(found) == [(2, 5, 12)]
-    assert check_text(apply_fix(text, found[0]), "DL3019") == []
+    assert check_text(apply(text, found[0].fix), "DL3019") == []
     assert where(check_text(text, "DL3018")) == [(2, 44, 46)]
     assert check_text("FROM alpine:3.20.3\nRUN --mount=type=cache,target=/var/cache/apk apk add jq=1.7.1-r0\n",
                       "DL3019") == []
@@ -182,11 +164,11 @@ def test_cleanup_fixes_append_to_the_run_and_are_marked_unsafe():
             "RUN yum install -y a-1\nRUN dnf install -y a-1;\n")
     lists = check_text(text, "DL3009")[0]
     assert lists.fix is not None and lists.fix.safe is False
-    fixed = apply_fix(text, lists)
+    fixed = apply(text, lists.fix)
     assert "    && echo done && rm -rf /var/lib/apt/lists/*\n" in fixed
     assert check_text(fixed, "DL3009") == []
     yum = check_text(text, "DL3032")[0]
-    assert apply_fix(text, yum).endswith("RUN yum install -y a-1 && yum clean all\nRUN dnf install -y a-1;\n")
+    assert apply(text, yum.fix).endswith("RUN yum install -y a-1 && yum clean all\nRUN dnf install -y a-1;\n")
     assert check_text(text, "DL3040")[0].fix is None  # a trailing ';' is left to a human
 
 
@@ -206,12 +188,12 @@ def test_cleanup_fix_goes_before_a_trailing_comment_not_inside_it():
             "RUN apt-get update && apt-get install -y --no-install-recommends curl=7 # tools\n"
             "RUN yum install -y a-1 # one tool\n")
     lists = check_text(text, "DL3009")[0]
-    fixed = apply_fix(text, lists)
+    fixed = apply(text, lists.fix)
     assert "rm -rf /var/lib/apt/lists/*" in _commands_of_run(fixed, 2)
     assert "# tools" in fixed.splitlines()[1]  # the comment is kept
     assert check_text(fixed, "DL3009") == []
     yum = check_text(text, "DL3032")[0]
-    fixed = apply_fix(text, yum)
+    fixed = apply(text, yum.fix)
     assert "yum clean all" in _commands_of_run(fixed, 3)
     assert check_text(fixed, "DL3032") == []
 

@@ -4,22 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dockwise.model import build_model
-from dockwise.rules.base import CheckTarget
-from dockwise.syntax import parse_dockerfile
-
-
-def check_text(text: str, select: str, path: str = "Dockerfile"):
-    from dockwise.catalog import all_rules
-
-    tree = parse_dockerfile(text)
-    target = CheckTarget(path, tree, build_model(tree))
-    rule = next(r for r in all_rules() if r.info.code == select)
-    return list(rule().check(target))
-
-
-def where(findings):
-    return [(f.location.line, f.location.column, f.location.end_column) for f in findings]
+from tests.support.rules import check_text, where
 
 
 @pytest.mark.parametrize("image", ["openjdk:8u181-jre", "java:8", "openjdk:9", "openjdk:9-jdk-slim",

@@ -2,30 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
-from dockwise.model import build_model
-from dockwise.rules.base import CheckTarget
-from dockwise.syntax import parse_dockerfile
-
-
-def check_text(text: str, select: str, path: str = "Dockerfile"):
-    from dockwise.catalog import all_rules
-
-    tree = parse_dockerfile(text)
-    target = CheckTarget(path, tree, build_model(tree))
-    rule = next(r for r in all_rules() if r.info.code == select)
-    return list(rule().check(target))
-
-
-def where(findings):
-    return [(f.location.line, f.location.column, f.location.end_column) for f in findings]
-
-
-def apply(text: str, fix) -> str:
-    for edit in sorted(fix.edits, key=lambda e: e.start, reverse=True):
-        text = text[:edit.start] + edit.replacement + text[edit.end:]
-    return text
+from tests.support.rules import apply, check_text, where
 
 
 # -- DL3025 ----------------------------------------------------------------------------------

@@ -3,22 +3,7 @@
 from __future__ import annotations
 
 from dockwise.catalog import find_rule
-from dockwise.model import build_model
-from dockwise.rules.base import CheckTarget
-from dockwise.syntax import parse_dockerfile
-
-
-def check_text(text: str, select: str, path: str = "Dockerfile"):
-    from dockwise.catalog import all_rules
-
-    tree = parse_dockerfile(text)
-    target = CheckTarget(path, tree, build_model(tree))
-    rule = next(r for r in all_rules() if r.info.code == select)
-    return list(rule().check(target))
-
-
-def where(findings):
-    return [(f.location.line, f.location.column, f.location.end_column) for f in findings]
+from tests.support.rules import check_text, where
 
 
 # -- DL3002: last USER root ------------------------------------------------------------------
