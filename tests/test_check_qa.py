@@ -274,3 +274,46 @@ def test_sarif_declares_code_point_columns_and_validates(project, own_rules, cap
         jsonschema.validate(doc, json.loads(SARIF_SCHEMA.read_text()))
     region = sarif_run["results"][0]["locations"][0]["physicalLocation"]["region"]
     assert (region["startLine"], region["startColumn"], region["endColumn"]) == (2, 13, 19)
+
+
+# -- 7. control characters in text and github output -------------------------------------------
+
+HOSTILE = 'FROM alpine\nLABEL a="\x1b[31mred\x0cx"\nFROM alpine:latest\n'
+
+
+def test_text_output_escapes_control_characters_from_the_file_and_its_name(project, own_rules, capsys):
+    name = "evil\x1b[2J\nfake.txt:1:1: TS001 [error] forged"
+    project(name, HOSTILE)
+    code, out, err = run(capsys, name)
+    assert "\x1b" not in out + err
+    assert out.startswith("evil\\x1b[2J\\nfake.txt:1:1: TS001 [error] forged:3:13: TS001 [warning]")
+    assert len([line for line in out.splitlines() if ": TS001 [" in line]) == 1  # nothing forged
+    code, out, err = run(capsys, "missing\x1b[2J")
+    assert code == 2
+    assert "missing\\x1b[2J: error: no such file or directory" in err
+
+
+def test_text_excerpt_is_the_reported_line_with_the_underline_in_place(project, own_rules, capsys):
+    project("Dockerfile", 'FROM alpine:latest\x1b[0m # x\nCMD ["a"]\n')
+    code, out, _ = run(capsys, "Dockerfile")
+    lines = out.splitlines()
+    at = lines.index("1 | FROM alpine:latest\\x1b[0m # x")
+    assert lines[at + 1] == "  |             ^^^^^^"
+    project("Dockerfile", 'FROM alpine\nLABEL a="\x0cb"\nFROM alpine:latest\n')
+    code, out, _ = run(capsys, "Dockerfile")
+    assert "3 | FROM alpine:latest" in out.splitlines()
+
+
+def test_github_output_escapes_control_characters(project, own_rules, capsys):
+    name = "a\x1b[31mb"
+    project(name, "FROM alpine:latest\n")
+    code, out, _ = run(capsys, "--format", "github", name)
+    assert "\x1b" not in out
+    assert out.startswith("::warning file=a\\x1b[31mb,line=1,col=13,")
+
+
+def test_json_keeps_the_exact_file_name(project, own_rules, capsys):
+    name = "a\x1b[31mb"
+    project(name, "FROM alpine:latest\n")
+    code, out, _ = run(capsys, "--format", "json", name)
+    assert json.loads(out)["findings"][0]["file"] == name

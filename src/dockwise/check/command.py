@@ -123,8 +123,10 @@ def run_check(args: argparse.Namespace) -> int:
     _refuse_output_over_input(args.output, found.files)
     reports = check_paths(found.files, options, jobs=args.jobs) if found.files else []
     errors = list(found.errors) + [line for r in reports for line in r.errors]
+    from dockwise.report import printable
+
     for line in errors + [note for r in reports for note in r.notes]:
-        print(line, file=sys.stderr)
+        print(printable(line), file=sys.stderr)  # a file name may hold an ESC or a newline
     if args.diff:
         return _finish_diff(reports, errors, args.output)
     stdin_fixed = [r for r in reports if r.fixed_text is not None]

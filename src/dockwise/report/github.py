@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from dockwise.findings import Finding, Severity
-from dockwise.report import ReportData
+from dockwise.report import ReportData, printable
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning",
            Severity.INFO: "notice", Severity.STYLE: "notice"}
@@ -25,14 +25,16 @@ def escape_property(text: str) -> str:
 
 def annotation(finding: Finding) -> str:
     loc = finding.location
-    props = [("file", loc.file)]
+    # Control characters from the Dockerfile or a file name are written C-style first (an
+    # ESC or a newline must not reach the log raw); then the runner's own escapes apply.
+    props = [("file", printable(loc.file))]
     for key, value in (("line", loc.line), ("col", loc.column),
                        ("endLine", loc.end_line), ("endColumn", loc.end_column)):
         if value is not None:
             props.append((key, str(value)))
     props.append(("title", finding.code))
     joined = ",".join(f"{k}={escape_property(v)}" for k, v in props)
-    return f"::{_LEVELS[finding.severity]} {joined}::{escape_data(finding.message)}"
+    return f"::{_LEVELS[finding.severity]} {joined}::{escape_data(printable(finding.message))}"
 
 
 _ERROR_LINE = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+):(?P<col>\d+))?: error: (?P<message>.*)$")
@@ -40,6 +42,7 @@ _ERROR_LINE = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+):(?P<col>\d+))?: error
 
 def error_annotation(line: str) -> str:
     """An exit-2 error line ("path:3:1: error: ...") as an annotation, so CI shows it too."""
+    line = printable(line)
     match = _ERROR_LINE.match(line)
     if match is None:
         return f"::error title=dockwise::{escape_data(line)}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from dockwise.findings import Finding, Severity
-from dockwise.report import ReportData
+from dockwise.report import ReportData, printable
 
 _RESET = "\033[0m"
 _BOLD = "\033[1m"
@@ -34,12 +34,12 @@ class _Paint:
 
 def header(finding: Finding, paint: _Paint) -> str:
     loc = finding.location
-    where = loc.file
+    where = printable(loc.file)
     if loc.line is not None:
         where += f":{loc.line}:{loc.column or 1}"
     colour = _COLORS[finding.severity]
     return (f"{paint(where, _BOLD)}: {paint(finding.code, colour)} "
-            f"[{paint(str(finding.severity), colour)}] {finding.message}")
+            f"[{paint(str(finding.severity), colour)}] {printable(finding.message)}")
 
 
 def excerpt(finding: Finding, source: str | None, paint: _Paint) -> list[str]:
@@ -47,10 +47,11 @@ def excerpt(finding: Finding, source: str | None, paint: _Paint) -> list[str]:
     loc = finding.location
     if source is None or loc.line is None:
         return []
-    lines = source.splitlines()
+    # only "\n" ends a line (as in the parser): str.splitlines also splits at \f, \x1c, \x85...
+    lines = source.split("\n")
     if not 1 <= loc.line <= len(lines):
         return []
-    text = lines[loc.line - 1].replace("\t", " ")
+    text = lines[loc.line - 1].removesuffix("\r").replace("\t", " ")
     start = max((loc.column or 1) - 1, 0)
     if loc.end_line == loc.line and loc.end_column is not None:
         end = loc.end_column - 1
@@ -58,6 +59,9 @@ def excerpt(finding: Finding, source: str | None, paint: _Paint) -> list[str]:
         end = len(text)  # a span over several lines: underline the rest of the first
     if loc.line == 1 and text.startswith("\ufeff"):  # a BOM takes a column but no width
         text, start, end = text[1:], max(start - 1, 0), max(end - 1, 0)
+    # control characters are shown escaped (wider): the underline follows the escaped text
+    start, end = len(printable(text[:start])), len(printable(text[:end]))
+    text = printable(text)
     width = max(end - start, 1)
     number = str(loc.line)
     gutter = " " * len(number)
