@@ -317,3 +317,25 @@ def test_json_keeps_the_exact_file_name(project, own_rules, capsys):
     project(name, "FROM alpine:latest\n")
     code, out, _ = run(capsys, "--format", "json", name)
     assert json.loads(out)["findings"][0]["file"] == name
+
+
+# -- 8. one build context, two Dockerfiles -------------------------------------------------------
+
+def test_a_context_finding_is_reported_once_for_two_dockerfiles_sharing_it(project, capsys):
+    dockerfile = "FROM alpine:3.19.1\nCOPY . /app\nUSER 10001\n"
+    project("svc/Dockerfile", dockerfile)
+    project("svc/Dockerfile.dev", dockerfile)
+    project("svc/.dockerignore", "src/old-module\n")
+    code = main(["check", "--format", "json", "--select", "DC004", "svc/"])
+    out, err = capsys.readouterr()
+    findings = json.loads(out)["findings"]
+    assert [(f["code"], f["file"], f["line"]) for f in findings] == [("DC004", "svc/.dockerignore", 1)]
+    assert code == 0  # DC004 is info
+
+
+def test_findings_in_each_dockerfile_are_still_reported_for_each(project, own_rules, capsys):
+    project("svc/Dockerfile", DOCKERFILE)
+    project("svc/Dockerfile.dev", DOCKERFILE)
+    code, out, _ = run(capsys, "--format", "json", "svc")
+    files = sorted(f["file"] for f in json.loads(out)["findings"] if f["code"] == "TS001")
+    assert files == ["svc/Dockerfile", "svc/Dockerfile.dev"]

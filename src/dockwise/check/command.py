@@ -78,6 +78,28 @@ def exit_code(reports: Sequence[FileReport], errors: Sequence[str], fail_level: 
     return EXIT_CLEAN
 
 
+def _drop_repeated_context_findings(reports: Sequence[FileReport]) -> None:
+    """Dockerfiles sharing a build context (``Dockerfile`` and ``Dockerfile.dev``) each get
+    its findings (about ``.dockerignore``, the context): report each one once per run, on the
+    first Dockerfile that found it."""
+    import os
+
+    seen: set[tuple] = set()
+    for report in reports:
+        kept = []
+        for finding in report.findings:
+            loc = finding.location
+            if loc.file == report.path:
+                kept.append(finding)
+                continue
+            key = (finding.code, os.path.normpath(loc.file), loc.line, loc.column, loc.end_line,
+                   loc.end_column, finding.message)
+            if key not in seen:
+                seen.add(key)
+                kept.append(finding)
+        report.findings = kept
+
+
 def _refuse_output_over_input(output: str | None, inputs: Sequence[str]) -> None:
     """``-o Dockerfile`` would replace the checked file with its report: refuse before any
     write, as for a directory (which atomic_write would try to replace)."""
@@ -122,6 +144,7 @@ def run_check(args: argparse.Namespace) -> int:
     found = discover(args.paths)
     _refuse_output_over_input(args.output, found.files)
     reports = check_paths(found.files, options, jobs=args.jobs) if found.files else []
+    _drop_repeated_context_findings(reports)
     errors = list(found.errors) + [line for r in reports for line in r.errors]
     from dockwise.report import printable
 
