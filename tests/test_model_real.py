@@ -18,6 +18,10 @@ def _parsed(path):
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return None
+    return _parsed_text(text)
+
+
+def _parsed_text(text):
     try:
         return parse_text(text)
     except DockwiseError:
@@ -25,21 +29,25 @@ def _parsed(path):
 
 
 def test_model_builds_for_every_real_dockerfile_that_parses():
+    trees = ((str(path), _parsed(path)) for path in _dockerfiles())
+    built, problems = _build_all((name, tree) for name, tree in trees if tree is not None)
+    assert built > 5000
+    assert not problems, "\n".join(problems[:20])
+
+
+def _build_all(named_trees) -> tuple[int, list[str]]:
+    """Build the model of each (name, tree); return how many built and every problem, named."""
     built = 0
     problems = []
-    for path in _dockerfiles():
-        tree = _parsed(path)
-        if tree is None:
-            continue
+    for name, tree in named_trees:
         try:
             model = build_model(tree)
         except Exception as exc:  # noqa: BLE001 - any exception is a failure to report
-            problems.append(f"{path}: {type(exc).__name__}: {exc}")
+            problems.append(f"{name}: {type(exc).__name__}: {exc}")
             continue
         built += 1
-        problems.extend(f"{path}: {p}" for p in _inconsistencies(model))
-    assert built > 5000
-    assert not problems, "\n".join(problems[:20])
+        problems.extend(f"{name}: {p}" for p in _inconsistencies(model))
+    return built, problems
 
 
 def _inconsistencies(model):
@@ -70,19 +78,7 @@ def test_model_builds_for_buildkit_parser_cases_and_hadolint_snippets():
     texts = [p.read_text(encoding="utf-8") for p in sorted(corpus_dir("buildkit-parser").glob("*/Dockerfile"))]
     cases = corpus_dir("hadolint-cases") / "cases.jsonl"
     texts += [json.loads(line)["dockerfile"] + "\n" for line in cases.read_text(encoding="utf-8").splitlines()]
-    built = 0
-    problems = []
-    for number, text in enumerate(texts):
-        try:
-            tree = parse_text(text)
-        except DockwiseError:
-            continue
-        try:
-            model = build_model(tree)
-        except Exception as exc:  # noqa: BLE001 - any exception is a failure to report
-            problems.append(f"#{number}: {type(exc).__name__}: {exc}")
-            continue
-        built += 1
-        problems.extend(f"#{number}: {p}" for p in _inconsistencies(model))
+    trees = ((f"#{number}", _parsed_text(text)) for number, text in enumerate(texts))
+    built, problems = _build_all((name, tree) for name, tree in trees if tree is not None)
     assert built > 1000
     assert not problems, "\n".join(problems[:20])
