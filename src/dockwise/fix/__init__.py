@@ -96,6 +96,7 @@ class _Round:
         self.path = path
         self.rejected = rejected
         self.notes = notes
+        self.taken: list[tuple[Finding, Fix]] = []  # what the returned text applied
 
     def run(self, proposals: list[tuple[Finding, Fix]]) -> tuple[str, int]:
         fresh = [(f, fix) for f, fix in proposals if _fix_key(f, fix, self.text) not in self.rejected]
@@ -104,6 +105,7 @@ class _Round:
             return self.text, 0
         candidate = self._apply(chosen)
         if candidate is not None:
+            self.taken = [(f, fix) for f, fix in fresh if fix in chosen]
             return candidate, len(chosen)
         # Together they break the file: keep the ones that parse on their own.
         good = []
@@ -116,6 +118,7 @@ class _Round:
         if candidate is None and good:
             good = good[:1]
             candidate = self._apply(good)
+        self.taken = [(f, fix) for f, fix in fresh if fix in good] if candidate is not None else []
         return (candidate, len(good)) if candidate is not None else (self.text, 0)
 
     def _apply(self, fixes: list[Fix], note: Finding | None = None) -> str | None:
@@ -149,12 +152,16 @@ def fix_file(engine: "Engine", text: str, path: str, *, config: "LintConfig",
             break
         own = [f for f in report.findings if f.location.file == path]
         proposals = fixes_of(own, unsafe=options.unsafe_fixes)
-        candidate, count = _Round(current, path, rejected, notes).run(proposals)
+        fixing = _Round(current, path, rejected, notes)
+        candidate, count = fixing.run(proposals)
         if count == 0 or candidate in seen:  # nothing changed, or a cycle back to an old text
             break
         after = engine.check_text(candidate, path, config=config, on_disk=on_disk)
-        if not _own_codes(report, path) - _own_codes(after, path):
-            break  # the round made no finding go away: its edits are no fix, drop them
+        gone = _own_codes(report, path) - _own_codes(after, path)
+        idle = [(f, fix) for f, fix in fixing.taken if not gone[f.code]]
+        if idle:  # fixes whose findings did not go away are no fixes: redo the round without them
+            rejected.update(_fix_key(f, fix, current) for f, fix in idle)
+            continue
         seen.add(candidate)
         current = candidate
         report = after
