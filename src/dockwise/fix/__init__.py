@@ -2,9 +2,9 @@
 
 Each round takes the fixes of the findings still reported (safe ones, plus unsafe ones with
 ``--unsafe-fixes``), applies every fix whose edits overlap no fix already taken, re-parses and
-re-checks. It stops when nothing is left to fix, the text stops changing or comes back to a
-text of an earlier round, a round makes no finding go away (that round is dropped), or after
-:data:`MAX_ROUNDS`. A round whose result no longer parses is thrown away with a note. "Fixed N"
+re-checks. A fix whose finding's code does not go away is no fix: it is rejected and its
+round redone without it. It stops when nothing is left to fix, the text stops changing or comes
+back to a text of an earlier round, or after :data:`MAX_ROUNDS`. A round whose result no longer parses is thrown away with a note. "Fixed N"
 counts the file's findings that are gone at the end, not the edits made.
 """
 
