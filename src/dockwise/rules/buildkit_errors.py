@@ -56,6 +56,13 @@ def _words(instr: "Instruction") -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(instr.body)]
 
 
+def _from_lines(target: CheckTarget) -> Iterator[tuple["Instruction", list[tuple[str, int, int]]]]:
+    """Each FROM instruction with its :func:`_words`."""
+    for instr in target.dockerfile.instructions:
+        if instr.keyword == "FROM":
+            yield instr, _words(instr)
+
+
 class UnknownInstruction(DockerfileRule):
     info = RuleInfo(
         code="DW001",
@@ -93,10 +100,7 @@ class FromArguments(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for instr in target.dockerfile.instructions:
-            if instr.keyword != "FROM":
-                continue
-            words = _words(instr)
+        for instr, words in _from_lines(target):
             if len(words) in (0, 1) or (len(words) == 3 and words[1][0].lower() == "as"):
                 continue
             if len(words) == 2 and words[1][0].lower() == "as":
@@ -130,10 +134,7 @@ class InvalidStageName(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for instr in target.dockerfile.instructions:
-            if instr.keyword != "FROM":
-                continue
-            words = _words(instr)
+        for instr, words in _from_lines(target):
             if len(words) != 3 or words[1][0].lower() != "as":
                 continue
             name, start, end = words[2]
