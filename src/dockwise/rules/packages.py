@@ -531,39 +531,30 @@ class _RpmPin(DockerfileRule):
                 yield unpinned_finding(target, self.info, inv, unpinned, "the repository", hint)
 
 
-class YumPinVersions(_RpmPin):
-    info = RuleInfo(
-        code="DL3033", name="yum-pin-versions", severity=Severity.WARNING,
-        summary="Specify versions with `yum install -y <package>-<version>`.",
+def _pin_versions_info(code: str, tool: str, separator: str, clean: str) -> RuleInfo:
+    """The rule description shared by the yum, dnf and zypper pinning rules (hadolint's codes)."""
+    return RuleInfo(
+        code=code, name=f"{tool}-pin-versions", severity=Severity.WARNING,
+        summary=f"Specify versions with `{tool} install -y <package>{separator}<version>`.",
         rationale="Unpinned packages install whatever the repository serves on build day; builds drift.",
-        bad_example="RUN yum install -y httpd && yum clean all",
-        good_example="RUN yum install -y httpd-2.4.57 && yum clean all",
-        aliases=("hadolint:DL3033",),
+        bad_example=f"RUN {tool} install -y httpd && {clean}",
+        good_example=f"RUN {tool} install -y httpd{separator}2.4.57 && {clean}",
+        aliases=(f"hadolint:{code}",),
     )
+
+
+class YumPinVersions(_RpmPin):
+    info = _pin_versions_info("DL3033", "yum", "-", "yum clean all")
     managers = YUM
 
 
 class DnfPinVersions(_RpmPin):
-    info = RuleInfo(
-        code="DL3041", name="dnf-pin-versions", severity=Severity.WARNING,
-        summary="Specify versions with `dnf install -y <package>-<version>`.",
-        rationale="Unpinned packages install whatever the repository serves on build day; builds drift.",
-        bad_example="RUN dnf install -y httpd && dnf clean all",
-        good_example="RUN dnf install -y httpd-2.4.57 && dnf clean all",
-        aliases=("hadolint:DL3041",),
-    )
+    info = _pin_versions_info("DL3041", "dnf", "-", "dnf clean all")
     managers = DNF
 
 
 class ZypperPinVersions(DockerfileRule):
-    info = RuleInfo(
-        code="DL3037", name="zypper-pin-versions", severity=Severity.WARNING,
-        summary="Specify versions with `zypper install -y <package>=<version>`.",
-        rationale="Unpinned packages install whatever the repository serves on build day; builds drift.",
-        bad_example="RUN zypper install -y httpd && zypper clean",
-        good_example="RUN zypper install -y httpd=2.4.57 && zypper clean",
-        aliases=("hadolint:DL3037",),
-    )
+    info = _pin_versions_info("DL3037", "zypper", "=", "zypper clean")
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         for run, _command, inv in calls(target, ("zypper",), ZYPPER_VALUE_OPTIONS):
