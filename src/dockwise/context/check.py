@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dockwise.findings import Finding, Location, Rule, RuleInfo, Severity
+from dockwise.textsafe import printable
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.context.ignorefile import IgnoreFile
@@ -105,17 +106,6 @@ class ContextTarget:
         return Finding.of(info, printable(message), location, severity=severity, **extra)
 
 
-def printable(text: str, *, keep_newlines: bool = False) -> str:
-    """File names that are not UTF-8 arrive with surrogate escapes; show their bytes as \\xNN.
-    Control characters (a newline in a file name) become C escapes so one message stays one
-    line (``keep_newlines`` for a multi-line text whose names are already quoted)."""
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    control = _CONTROL_BUT_NEWLINE if keep_newlines else _CONTROL
-    return control.sub(lambda m: _c_escape(m.group()), text)
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _C_ESCAPES = {"\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f",
               "\r": "\\r", '"': '\\"', "\\": "\\\\"}
 _NEEDS_QUOTES = re.compile(r'[\x00-\x1f\x7f"\\]')

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from dockwise.image.rules.base import human_bytes
+from dockwise.textsafe import has_unsafe, printable
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.findings import Finding
@@ -22,34 +23,10 @@ EXTRA_KEYS = ("layer", "path", "bytes", "image", "tool", "secret", "mode", "acco
               "hidden_by", "budget")
 
 
-# What a terminal would act on or hide: C0/C1 controls and DEL, line and paragraph separators,
-# bidi overrides ("Trojan Source"), and lone surrogates (bytes of a name that is not UTF-8).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-                     "\ud800-\udfff]")
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape_char(match: re.Match[str]) -> str:
-    char = match.group()
-    code = ord(char)
-    if char in _NAMED:
-        return _NAMED[char]
-    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape: the original byte
-        return f"\\x{code - 0xDC00:02x}"
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def printable(text: str) -> str:
-    """``text`` with every control character written as a C escape (``\\n``, ``\\x1b``), so
-    that a file name or a ``created_by`` string from an image can never move the cursor,
-    retitle the terminal or split a line of the report. Text without them is unchanged."""
-    return _UNSAFE.sub(_escape_char, text)
-
-
 def printable_path(path: str) -> str:
     """An image path for the text report: as is, or -- when it holds a control character --
     in double quotes with C escapes (``\\`` and ``\"`` too), as ``git`` quotes names."""
-    if not _UNSAFE.search(path):
+    if not has_unsafe(path):
         return path
     return '"' + printable(path.replace("\\", "\\\\").replace('"', '\\"')) + '"'
 

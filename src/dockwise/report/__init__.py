@@ -55,28 +55,11 @@ def render(fmt: str, findings: Sequence[Finding], *, files: Sequence[str] = (),
     raise ValueError(f"unknown report format {fmt!r} (expected one of: {', '.join(FORMATS)})")
 
 
-_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
 def printable(text: str) -> str:
-    """``text`` with control characters written C-style (``\\x1b``, ``\\n``), so a Dockerfile or
-    file name cannot move the cursor, recolour the terminal or forge an output line. Machine
-    formats (JSON, SARIF) keep the exact text instead."""
-    if text.isprintable():
-        return text
-    out = []
-    for char in text:
-        if char.isprintable() or char == " ":
-            out.append(char)
-        elif char in _NAMED_ESCAPES:
-            out.append(_NAMED_ESCAPES[char])
-        elif ord(char) <= 0xFF:
-            out.append(f"\\x{ord(char):02x}")
-        elif ord(char) <= 0xFFFF:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    return "".join(out)
+    """Human-readable outputs escape control characters; see :mod:`dockwise.textsafe`."""
+    from dockwise.textsafe import printable as escape
+
+    return escape(text)
 
 
 def use_color(stream) -> bool:
