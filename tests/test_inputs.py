@@ -118,3 +118,16 @@ def test_full_disk_is_one_clear_line(tmp_path):
                               stderr=subprocess.PIPE, text=True)
     assert proc.returncode == 2
     assert proc.stderr.strip() == "dockwise: error: cannot write output: No space left on device"
+
+
+def test_error_line_escapes_control_characters_in_the_path(tmp_path):
+    import subprocess
+    import sys
+
+    evil = tmp_path / "bad\x1b[2Jname"
+    evil.mkdir()
+    proc = subprocess.run([sys.executable, "-m", "dockwise", "dump", str(evil)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "\x1b" not in proc.stderr and "bad\\x1b[2Jname" in proc.stderr
+    assert proc.stderr.count("\n") == 1

@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _report_error(message: str) -> None:
-    print(f"dockwise: error: {message}", file=sys.stderr)
+    from dockwise.textsafe import printable  # a hostile file name must not drive the terminal
+
+    print(f"dockwise: error: {printable(message)}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
