@@ -100,6 +100,13 @@ def base_images(target: CheckTarget) -> Iterator[BaseImage]:
         yield BaseImage(target, stage, text, written, ref, start, end)
 
 
+def tag_only_images(target: CheckTarget) -> Iterator[BaseImage]:
+    """The base images named without a digest (so ``image.ref`` is set and may move)."""
+    for image in base_images(target):
+        if image.ref is not None and image.ref.digest is None and "@" not in image.text:
+            yield image
+
+
 def _image_word(body: str) -> tuple[int, int] | None:
     """Body indexes of the first word of a FROM (flags are not part of the body)."""
     i = 0
@@ -178,9 +185,9 @@ class LatestBaseImage(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for image in base_images(target):
+        for image in tag_only_images(target):
             ref = image.ref
-            if ref is None or ref.digest is not None or "@" in image.text or ref.tag != "latest":
+            if ref.tag != "latest":
                 continue
             yield from _with_arg_findings(
                 target, self.info, image, "latest",
@@ -226,10 +233,8 @@ class FloatingBaseImageTag(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for image in base_images(target):
+        for image in tag_only_images(target):
             ref = image.ref
-            if ref is None or ref.digest is not None or "@" in image.text:
-                continue
             found = floating_reason(ref)
             if found is None:
                 continue
@@ -253,10 +258,8 @@ class BaseImageNotPinnedByDigest(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for image in base_images(target):
+        for image in tag_only_images(target):
             ref = image.ref
-            if ref is None or ref.digest is not None or "@" in image.text:
-                continue
             if ref.tag in (None, "latest") or floating_reason(ref) is not None:
                 continue  # DL3006 / DL3007 / DW101 already say more
             yield target.finding(
