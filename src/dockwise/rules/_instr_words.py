@@ -96,6 +96,12 @@ def word_span(instr: "Instruction", word: BodyWord) -> "Span":
     return instr.span_of(word.start, word.end)
 
 
+def first_word_span(instr: "Instruction", escape: str = "\\") -> "Span":
+    """The span of the first argument word (the image of a FROM), else of the keyword."""
+    words = instruction_words(instr, escape)
+    return word_span(instr, words[0]) if words else instr.keyword_span
+
+
 def body_span(instr: "Instruction") -> "Span":
     """The span of the whole body (the command of a CMD, the script of a RUN)."""
     text = instr.body

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
 from dockwise.rules._instr_words import (
-    effective_instruction, instruction_words, split_body, stage_alias, stages_with_loose, word_span,
+    effective_instruction, first_word_span, instruction_words, split_body, stage_alias, stages_with_loose,
+    word_span,
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
@@ -53,9 +54,7 @@ class NoHealthcheck(DockerfileRule):
             return
         if not _runs_a_service(target, final):
             return  # a base, shell or tool image: nothing long-running to probe
-        instr = final.from_instruction
-        words = instruction_words(instr, target.dockerfile.escape)
-        span = word_span(instr, words[0]) if words else instr.keyword_span
+        span = first_word_span(final.from_instruction, target.dockerfile.escape)
         yield target.finding(
             self.info,
             "the final image defines no HEALTHCHECK: a hung service keeps getting traffic and is "

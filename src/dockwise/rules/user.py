@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._instr_words import (
-    all_instructions, effective_instruction, instruction_words, is_root_user, stage_chain, word_span,
+    all_instructions, effective_instruction, first_word_span, instruction_words, is_root_user, stage_chain,
+    word_span,
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
@@ -107,9 +108,7 @@ class NoUserInFinalStage(DockerfileRule):
         root = list(stage_chain(final))[-1]
         if root.is_scratch or _base_known_nonroot(root) or not root.base.known or _windows(root):
             return
-        instr = final.from_instruction
-        words = instruction_words(instr, target.dockerfile.escape)
-        span = word_span(instr, words[0]) if words else instr.keyword_span
+        span = first_word_span(final.from_instruction, target.dockerfile.escape)
         yield target.finding(
             self.info,
             f"the final stage (FROM `{final.base.text}`) never sets USER, so the container runs as "
