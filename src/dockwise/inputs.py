@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from dockwise.errors import InputError
@@ -83,6 +82,8 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
         if info.st_nlink > 1:
             raise InputError(f"has {info.st_nlink} hard links; rewriting it would split them apart "
                              "(edit one copy by hand)", path=os.fspath(path))
+    import tempfile  # only writers pay for it (it pulls in random, shutil, ...)
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except FileNotFoundError:
