@@ -48,6 +48,8 @@ class RuleInfo:
     good_example: str = ""
     aliases: tuple[str, ...] = ()  # "hadolint:DL3008", "buildkit:JSONArgsRecommended", "CKV_DOCKER_3", ...
     fixable: bool = False
+    # Off unless selected explicitly (by code, name, alias, a prefix or ALL): slow or noisy rules.
+    default_enabled: bool = True
 
     @property
     def help_uri(self) -> str:

@@ -171,8 +171,10 @@ class Engine:
 
     def _active_rules(self, config: LintConfig) -> list:
         ignored = self._config_ignored(config)
+        selection = self.options.selection
         return [r for r in self.rules
-                if self.options.selection.enabled(r.info.code) and r.info.code not in ignored]
+                if selection.enabled(r.info.code) and r.info.code not in ignored
+                and (r.info.default_enabled or selection.selected is not None)]
 
     def _config_ignored(self, config: LintConfig) -> set[str]:
         codes: set[str] = set()

@@ -44,12 +44,14 @@ class Suppressions:
     buildkit_errors: set[str] = field(default_factory=set)  # codes whose findings become errors
 
     def suppresses(self, finding: Finding) -> bool:
-        if finding.code in self.global_codes:
+        # A ShellCheck finding also answers to its own SC code (`# hadolint ignore=SC2086`).
+        names = {finding.code, finding.extra.get("shellcheck") or finding.code}
+        if names & self.global_codes:
             return True
         loc = finding.location
         if loc.file != self.path or loc.line is None:
             return False
-        return any(first <= loc.line <= last and finding.code in codes
+        return any(first <= loc.line <= last and names & codes
                    for first, last, codes in self.line_ranges)
 
 
