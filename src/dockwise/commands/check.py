@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 FAIL_LEVELS = ("error", "warning", "info", "style", "none")
 

@@ -8,7 +8,6 @@ found ("an RSA private key", "an npm auth token"), never the token itself.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 
 from dockwise._lazyre import lazy_compile

@@ -40,6 +40,6 @@ def render_summary(target: "ContextTarget", top: int = 5) -> str:
         lines.append("  secrets sent (values not shown):")
         lines.extend(f"    {q(s.path)}: {s.what}" for s in target.secrets)
     if target.large_files:
-        lines.append(f"  large logs/archives/data sent:")
+        lines.append("  large logs/archives/data sent:")
         lines.extend(f"    {human_bytes(f.size):>10}  {q(f.path)} ({f.kind})" for f in target.large_files)
     return printable("\n".join(lines) + "\n\n", keep_newlines=True)

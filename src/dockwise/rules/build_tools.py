@@ -146,7 +146,7 @@ def sdk_reason(ref: Any) -> str | None:
     tag = (ref.tag or "").lower()
     name = ref.name.lower()
     if "devel" in tag.split("-") or tag.startswith("devel") or "-devel" in tag:
-        return f"a `devel` image (compilers and headers included)"
+        return "a `devel` image (compilers and headers included)"
     if name in SDK_NAMES:
         return f"the `{ref.familiar_name}` image is a full build toolchain"
     if name in JDK_FAMILIES and "jdk" in tag:

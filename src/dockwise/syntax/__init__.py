@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dockwise.syntax.tree import (  # noqa: F401
+from dockwise.syntax.tree import (
     Comment, Directive, Dockerfile, Flag, Heredoc, Instruction, Position, Span, Token,
 )
+
+__all__ = ["Comment", "Directive", "Dockerfile", "Flag", "Heredoc", "Instruction", "Position", "Span",
+           "Token", "parse_dockerfile"]
 
 
 def parse_dockerfile(text: str, path: str | None = None) -> Dockerfile:

@@ -3,7 +3,6 @@ empty passwords."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from dockwise._lazyre import lazy_compile
