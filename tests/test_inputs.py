@@ -45,17 +45,17 @@ def test_named_pipe_without_writer_does_not_hang(tmp_path):
 def test_named_pipe_with_writer_is_read(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-
-    def write():
-        with open(fifo, "w") as fh:
-            fh.write("FROM a\n")
-
-    writer = threading.Thread(target=write)
-    writer.start()
+    # O_RDWR opens a FIFO without waiting for a reader (Linux), so the writer exists before
+    # read_text opens it; closing it later gives the reader its end of file.
+    writer = os.open(fifo, os.O_RDWR)
+    os.write(writer, b"FROM a\n")
+    closer = threading.Timer(0.2, os.close, args=(writer,))
+    closer.daemon = True
+    closer.start()
     try:
-        assert read_text(fifo) in ("FROM a\n", "")  # "" only if the writer had not opened yet
+        assert read_text(fifo) == "FROM a\n"
     finally:
-        writer.join(timeout=5)
+        closer.join(timeout=5)
 
 
 def test_atomic_write_replaces_content_and_keeps_mode(tmp_path):
