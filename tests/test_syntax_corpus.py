@@ -202,7 +202,7 @@ def test_oracle_version_differences() -> None:
 
 def test_span_checker_catches_broken_trees() -> None:
     """The checker used above (and by the property tests) does fail on a wrong tree."""
-    from dataclasses import replace
+    from dockwise._record import replace
 
     text = "FROM a\nRUN echo \\\n  hi\n"
     assert span_problems(text, parse(text)) == []

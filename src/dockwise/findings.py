@@ -11,8 +11,9 @@ character of the span), as in SARIF's ``endColumn``.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
+
+from dockwise._record import DataRecord, FrozenRecord
 
 
 class Severity(enum.IntEnum):
@@ -35,21 +36,30 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
-class RuleInfo:
+class RuleInfo(FrozenRecord):
     """Everything a user (or ``dockwise explain``) needs to know about one rule."""
+
+    __slots__ = ("code", "name", "severity", "summary", "rationale", "bad_example", "good_example",
+                 "aliases", "fixable", "default_enabled")
 
     code: str  # "DL3008", "DW101", "DC001", "DI004"
     name: str  # kebab-case, unique: "apt-get-install-without-no-install-recommends"
     severity: Severity
     summary: str  # one line
     rationale: str  # why it costs: bytes, build time, security, shutdown behaviour
-    bad_example: str = ""
-    good_example: str = ""
-    aliases: tuple[str, ...] = ()  # "hadolint:DL3008", "buildkit:JSONArgsRecommended", "CKV_DOCKER_3", ...
-    fixable: bool = False
+    bad_example: str
+    good_example: str
+    aliases: tuple[str, ...]  # "hadolint:DL3008", "buildkit:JSONArgsRecommended", "CKV_DOCKER_3", ...
+    fixable: bool
     # Off unless selected explicitly (by code, name, alias, a prefix or ALL): slow or noisy rules.
-    default_enabled: bool = True
+    default_enabled: bool
+
+    def __init__(self, code: str, name: str, severity: Severity, summary: str, rationale: str,
+                 bad_example: str = "", good_example: str = "", aliases: tuple[str, ...] = (),
+                 fixable: bool = False, default_enabled: bool = True) -> None:
+        self._set(code=code, name=name, severity=severity, summary=summary, rationale=rationale,
+                  bad_example=bad_example, good_example=good_example, aliases=aliases,
+                  fixable=fixable, default_enabled=default_enabled)
 
     @property
     def help_uri(self) -> str:
@@ -66,46 +76,79 @@ class Rule:
     info: ClassVar[RuleInfo]
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(FrozenRecord):
+    __slots__ = ("file", "line", "column", "end_line", "end_column")
+
     file: str
-    line: int | None = None
-    column: int | None = None
-    end_line: int | None = None
-    end_column: int | None = None  # exclusive
+    line: int | None
+    column: int | None
+    end_line: int | None
+    end_column: int | None  # exclusive
+
+    def __init__(self, file: str, line: int | None = None, column: int | None = None,
+                 end_line: int | None = None, end_column: int | None = None) -> None:
+        set_ = object.__setattr__
+        set_(self, "file", file)
+        set_(self, "line", line)
+        set_(self, "column", column)
+        set_(self, "end_line", end_line)
+        set_(self, "end_column", end_column)
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(FrozenRecord):
     """Replace ``text[start:end]`` (0-based character offsets into the file) with ``replacement``."""
+
+    __slots__ = ("start", "end", "replacement")
 
     start: int
     end: int
     replacement: str
 
+    def __init__(self, start: int, end: int, replacement: str) -> None:
+        self._set(start=start, end=end, replacement=replacement)
 
-@dataclass(frozen=True)
-class Fix:
+
+class Fix(FrozenRecord):
     """A machine-applicable repair. ``safe`` fixes keep the build's meaning; unsafe ones may not
     (``dockwise check --fix --unsafe-fixes`` applies those too)."""
 
+    __slots__ = ("description", "edits", "safe")
+
     description: str
     edits: tuple[Edit, ...]
-    safe: bool = True
+    safe: bool
+
+    def __init__(self, description: str, edits: tuple[Edit, ...], safe: bool = True) -> None:
+        self._set(description=description, edits=edits, safe=safe)
 
 
-@dataclass
-class Finding:
+class Finding(DataRecord):
+    __slots__ = ("code", "name", "severity", "message", "location", "aliases", "fixable", "extra",
+                 "fix")
+
     code: str
     name: str
     severity: Severity
     message: str
     location: Location
-    aliases: tuple[str, ...] = ()
-    fixable: bool = False
+    aliases: tuple[str, ...]
+    fixable: bool
     # Free-form facts a renderer may show: {"layer": 3, "path": "/app/.git", "bytes": 8e8}.
-    extra: dict[str, Any] = field(default_factory=dict)
-    fix: Fix | None = None
+    extra: dict[str, Any]
+    fix: Fix | None
+
+    def __init__(self, code: str, name: str, severity: Severity, message: str, location: Location,
+                 aliases: tuple[str, ...] = (), fixable: bool = False,
+                 extra: dict[str, Any] | None = None, fix: Fix | None = None) -> None:
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.message = message
+        self.location = location
+        self.aliases = aliases
+        self.fixable = fixable
+        self.extra = {} if extra is None else extra
+        self.fix = fix
 
     @classmethod
     def of(cls, info: RuleInfo, message: str, location: Location, *,

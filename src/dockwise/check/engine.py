@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
+from dockwise._record import replace
 from dockwise.check.config import EMPTY, LintConfig, config_for_dir
 from dockwise.check.selection import RuleIndex, Selection
 from dockwise.check.suppressions import find_suppressions

@@ -232,7 +232,7 @@ def _render(args, analysis, findings, results) -> str:
 def _printable_findings(findings, files, sources):
     """Findings whose messages (image paths, ``created_by`` strings) and file names cannot
     drive the terminal: control characters become C escapes."""
-    from dataclasses import replace
+    from dockwise._record import replace
 
     from dockwise.image.report import printable
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Literal
 
 from dockwise.errors import DockwiseError
 from dockwise.model.imageref import ImageRef, parse_image_ref
-from dockwise.model._record import Record
+from dockwise._record import Record
 from dockwise.model.values import Scope, Value
 
 if TYPE_CHECKING:  # pragma: no cover

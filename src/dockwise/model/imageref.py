@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from dockwise.model._record import FrozenRecord
+from dockwise._record import FrozenRecord
 
 __all__ = ["ImageRef", "parse_image_ref", "DEFAULT_REGISTRY"]
 

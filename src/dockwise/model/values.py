@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockwise.model._record import FrozenRecord
+from dockwise._record import FrozenRecord
 from dockwise.syntax.words import ExpansionError, process_word, variable_references
 
 
