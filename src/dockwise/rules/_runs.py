@@ -11,10 +11,10 @@ from __future__ import annotations
 import fnmatch
 import re
 import posixpath
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dockwise._lazyre import lazy_compile
+from dockwise._record import DataRecord, Record
 from dockwise.findings import Edit, Fix
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,21 +25,30 @@ TRUTHY = frozenset({"1", "true", "yes", "on", "y", "t"})
 FALSY = frozenset({"0", "false", "no", "off", "n", "f", ""})
 
 
-@dataclass(eq=False)
-class Run:
+class Run(Record):
     """One RUN the rules look at: ``outer`` is the instruction in the file (RUN or ONBUILD),
     ``run`` the RUN itself, ``script`` its parsed shell script. Shared by every rule of a file,
     so per-name lookups and option splitting are done once."""
+
+    __slots__ = ("outer", "run", "script", "onbuild", "by_name", "_invocations")
 
     outer: "Instruction"
     run: "Instruction"
     script: Any
     onbuild: bool
-    by_name: dict[str, list[Any]] = field(default_factory=dict)
-    _invocations: dict[tuple[int, frozenset[str]], "Invocation"] = field(default_factory=dict, repr=False)
+    by_name: dict[str, list[Any]]
+    _invocations: dict[tuple[int, frozenset[str]], "Invocation"]
 
-    def __post_init__(self) -> None:
-        for command in self.script.commands:
+    def __init__(self, outer: "Instruction", run: "Instruction", script: Any, onbuild: bool,
+                 by_name: dict[str, list[Any]] | None = None,
+                 _invocations: dict[tuple[int, frozenset[str]], "Invocation"] | None = None) -> None:
+        self.outer = outer
+        self.run = run
+        self.script = script
+        self.onbuild = onbuild
+        self.by_name = {} if by_name is None else by_name
+        self._invocations = {} if _invocations is None else _invocations
+        for command in script.commands:
             if command.name:
                 self.by_name.setdefault(command.name, []).append(command)
 
@@ -133,15 +142,25 @@ def _lookup(target: "CheckTarget", instr: "Instruction", match: "re.Match[str]")
     return match.group(0) if value is None else value
 
 
-@dataclass
-class Invocation:
+class Invocation(DataRecord):
     """A package-manager call split the way the tool itself reads its arguments."""
+
+    __slots__ = ("command", "subcommand", "options", "operands", "option_values")
 
     command: Any
     subcommand: Any | None  # Word
-    options: list[str] = field(default_factory=list)  # as written, values attached with '='
-    operands: list[Any] = field(default_factory=list)  # Words
-    option_values: dict[str, list[str]] = field(default_factory=dict)
+    options: list[str]  # as written, values attached with '='
+    operands: list[Any]  # Words
+    option_values: dict[str, list[str]]
+
+    def __init__(self, command: Any, subcommand: Any | None, options: list[str] | None = None,
+                 operands: list[Any] | None = None,
+                 option_values: dict[str, list[str]] | None = None) -> None:
+        self.command = command
+        self.subcommand = subcommand
+        self.options = [] if options is None else options
+        self.operands = [] if operands is None else operands
+        self.option_values = {} if option_values is None else option_values
 
     @property
     def sub(self) -> str | None:

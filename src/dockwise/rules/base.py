@@ -15,9 +15,9 @@ The catalogue (:mod:`dockwise.catalog`) finds it; nothing else needs editing.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from dockwise._record import DataRecord
 from dockwise.findings import Finding, Fix, Location, Rule, RuleInfo, Severity
 
 T = TypeVar("T")
@@ -35,15 +35,25 @@ class DockerfileRule(Rule):
         raise NotImplementedError
 
 
-@dataclass
-class CheckTarget:
+class CheckTarget(DataRecord):
     """One Dockerfile as rules see it: its path, syntax tree and build model."""
+
+    __slots__ = ("path", "dockerfile", "model", "_shell_cache", "_memo")
 
     path: str
     dockerfile: "Dockerfile"
     model: "BuildModel"
-    _shell_cache: dict[int, Any] = field(default_factory=dict, repr=False)
-    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+    _shell_cache: dict[int, Any]
+    _memo: dict[Hashable, Any]
+
+    def __init__(self, path: str, dockerfile: "Dockerfile", model: "BuildModel",
+                 _shell_cache: dict[int, Any] | None = None,
+                 _memo: dict[Hashable, Any] | None = None) -> None:
+        self.path = path
+        self.dockerfile = dockerfile
+        self.model = model
+        self._shell_cache = {} if _shell_cache is None else _shell_cache
+        self._memo = {} if _memo is None else _memo
 
     def finding(self, info: RuleInfo, message: str, span: "Span | None" = None, *,
                 severity: Severity | None = None, fix: Fix | None = None, **extra: Any) -> Finding:

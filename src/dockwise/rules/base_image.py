@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from dockwise._lazyre import lazy_compile
+from dockwise._record import DataRecord
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
@@ -41,9 +41,10 @@ VERSION_PARTS = {
 }
 
 
-@dataclass
-class BaseImage:
+class BaseImage(DataRecord):
     """One FROM that names an external image, with the spans rules point at."""
+
+    __slots__ = ("target", "stage", "text", "written", "ref", "word_start", "word_end")
 
     target: CheckTarget
     stage: object
@@ -52,6 +53,16 @@ class BaseImage:
     ref: object | None  # ImageRef
     word_start: int  # body indexes of the image word in the FROM
     word_end: int
+
+    def __init__(self, target: CheckTarget, stage: object, text: str, written: str,
+                 ref: object | None, word_start: int, word_end: int) -> None:
+        self.target = target
+        self.stage = stage
+        self.text = text
+        self.written = written
+        self.ref = ref
+        self.word_start = word_start
+        self.word_end = word_end
 
     @property
     def instruction(self):

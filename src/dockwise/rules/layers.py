@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from dockwise._record import DataRecord
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._runs import (
     REMOVERS, Run, cache_mounted, is_under, iter_runs, path_covers, position_of, removed_paths,
@@ -39,13 +39,22 @@ PACKAGE_CACHES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-@dataclass
-class Created:
+class Created(DataRecord):
+    __slots__ = ("path", "instruction", "verb", "advice", "tree")
+
     path: str  # absolute, normalised
     instruction: Any
     verb: str  # "downloaded", "cloned", "copied", ...
     advice: str
-    tree: bool = False  # everything below ``path`` came from this instruction (a git clone)
+    tree: bool  # everything below ``path`` came from this instruction (a git clone)
+
+    def __init__(self, path: str, instruction: Any, verb: str, advice: str,
+                 tree: bool = False) -> None:
+        self.path = path
+        self.instruction = instruction
+        self.verb = verb
+        self.advice = advice
+        self.tree = tree
 
     def hidden_by(self, removed: str) -> bool:
         return path_covers(removed, self.path) or (self.tree and is_under(removed, self.path))
