@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
+from dockwise._record import DataRecord
 
 _EXACT = {"dockerfile", "containerfile"}
 _SKIP_DIRS = {".git", ".hg", ".svn"}
@@ -30,10 +30,15 @@ def is_dockerfile_name(name: str) -> bool:
     return any(lower.startswith(stem + ".") and len(lower) > len(stem) + 1 for stem in _EXACT)
 
 
-@dataclass
-class Discovery:
-    files: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # "path: error: ..." lines
+class Discovery(DataRecord):
+    __slots__ = ("files", "errors")
+
+    files: list[str]
+    errors: list[str]  # "path: error: ..." lines
+
+    def __init__(self, files: list[str] | None = None, errors: list[str] | None = None) -> None:
+        self.files = [] if files is None else files
+        self.errors = [] if errors is None else errors
 
 
 def discover(paths: Sequence[str]) -> Discovery:
@@ -165,15 +170,24 @@ def _in_git_work_tree(root: str) -> bool:
         current = parent
 
 
-@dataclass
-class _GitIgnore:
+class _GitIgnore(DataRecord):
     """One ``.gitignore`` pattern outside a git work tree (git's rules, minus rare corners)."""
+
+    __slots__ = ("base", "pattern", "negated", "dir_only", "anchored")
 
     base: str  # directory the .gitignore sits in
     pattern: str
     negated: bool
     dir_only: bool
     anchored: bool
+
+    def __init__(self, base: str, pattern: str, negated: bool, dir_only: bool,
+                 anchored: bool) -> None:
+        self.base = base
+        self.pattern = pattern
+        self.negated = negated
+        self.dir_only = dir_only
+        self.anchored = anchored
 
     def matches(self, path: str, is_dir: bool) -> bool:
         if self.dir_only and not is_dir:

@@ -11,23 +11,33 @@ belongs) is an error naming the file and key, never a guess.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from functools import lru_cache
 
+from dockwise._record import FrozenRecord
 from dockwise.errors import InputError
 from dockwise.findings import Severity
 
 CONFIG_NAMES = (".hadolint.yaml", ".hadolint.yml")
 
 
-@dataclass(frozen=True)
-class LintConfig:
-    path: str | None = None
-    ignored: tuple[str, ...] = ()
-    overrides: dict[str, Severity] = field(default_factory=dict)  # rule token -> severity
-    failure_threshold: Severity | None = None  # None: not set; see ``no_fail``
-    no_fail: bool = False
-    disable_ignore_pragma: bool = False
+class LintConfig(FrozenRecord):
+    __slots__ = ("path", "ignored", "overrides", "failure_threshold", "no_fail",
+                 "disable_ignore_pragma")
+
+    path: str | None
+    ignored: tuple[str, ...]
+    overrides: dict[str, Severity]  # rule token -> severity
+    failure_threshold: Severity | None  # None: not set; see ``no_fail``
+    no_fail: bool
+    disable_ignore_pragma: bool
+
+    def __init__(self, path: str | None = None, ignored: tuple[str, ...] = (),
+                 overrides: dict[str, Severity] | None = None,
+                 failure_threshold: Severity | None = None, no_fail: bool = False,
+                 disable_ignore_pragma: bool = False) -> None:
+        self._set(path=path, ignored=ignored, overrides={} if overrides is None else overrides,
+                  failure_threshold=failure_threshold, no_fail=no_fail,
+                  disable_ignore_pragma=disable_ignore_pragma)
 
 
 EMPTY = LintConfig()

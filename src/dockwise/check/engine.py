@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-
-from dockwise._record import replace
+from dockwise._record import DataRecord, FrozenRecord, replace
 from dockwise.check.config import EMPTY, LintConfig, config_for_dir
 from dockwise.check.selection import RuleIndex, Selection
 from dockwise.check.suppressions import find_suppressions
@@ -22,32 +20,58 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
-@dataclass(frozen=True)
-class CheckOptions:
-    selection: Selection = Selection()
-    context: bool = True  # also run the build-context rules for files read from disk
-    use_config: bool = True  # honour .hadolint.yaml
-    fix: bool = False
-    unsafe_fixes: bool = False
-    diff: bool = False  # compute fixes, report the diff, write nothing
-    keep_source: bool = True  # keep file text on the report (the text renderer shows lines)
+class CheckOptions(FrozenRecord):
+    __slots__ = ("selection", "context", "use_config", "fix", "unsafe_fixes", "diff", "keep_source")
+
+    selection: Selection
+    context: bool  # also run the build-context rules for files read from disk
+    use_config: bool  # honour .hadolint.yaml
+    fix: bool
+    unsafe_fixes: bool
+    diff: bool  # compute fixes, report the diff, write nothing
+    keep_source: bool  # keep file text on the report (the text renderer shows lines)
+
+    def __init__(self, selection: Selection | None = None, context: bool = True,
+                 use_config: bool = True, fix: bool = False, unsafe_fixes: bool = False,
+                 diff: bool = False, keep_source: bool = True) -> None:
+        self._set(selection=Selection() if selection is None else selection, context=context,
+                  use_config=use_config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
+                  keep_source=keep_source)
 
 
-@dataclass
-class FileReport:
+class FileReport(DataRecord):
     """What checking one file produced."""
 
+    __slots__ = ("path", "source", "findings", "errors", "notes", "fail_level", "no_fail", "parsed",
+                 "fixed", "diff", "fixed_text")
+
     path: str
-    source: str | None = None
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # "path:line:col: error: ..." lines
-    notes: list[str] = field(default_factory=list)  # fixer messages
-    fail_level: Severity | None = None  # from a hadolint config's failure-threshold
-    no_fail: bool = False
-    parsed: bool = False  # the file parsed (rules ran), even if some rule failed
-    fixed: int = 0  # fixes applied (or, with --diff, that would be)
-    diff: str = ""  # --diff: what --fix would change
-    fixed_text: str | None = None  # --fix on stdin: the fixed file
+    source: str | None
+    findings: list[Finding]
+    errors: list[str]  # "path:line:col: error: ..." lines
+    notes: list[str]  # fixer messages
+    fail_level: Severity | None  # from a hadolint config's failure-threshold
+    no_fail: bool
+    parsed: bool  # the file parsed (rules ran), even if some rule failed
+    fixed: int  # fixes applied (or, with --diff, that would be)
+    diff: str  # --diff: what --fix would change
+    fixed_text: str | None  # --fix on stdin: the fixed file
+
+    def __init__(self, path: str, source: str | None = None, findings: list[Finding] | None = None,
+                 errors: list[str] | None = None, notes: list[str] | None = None,
+                 fail_level: Severity | None = None, no_fail: bool = False, parsed: bool = False,
+                 fixed: int = 0, diff: str = "", fixed_text: str | None = None) -> None:
+        self.path = path
+        self.source = source
+        self.findings = [] if findings is None else findings
+        self.errors = [] if errors is None else errors
+        self.notes = [] if notes is None else notes
+        self.fail_level = fail_level
+        self.no_fail = no_fail
+        self.parsed = parsed
+        self.fixed = fixed
+        self.diff = diff
+        self.fixed_text = fixed_text
 
 
 # `dockwise check` needs the Dockerfile and context rules, not the image rules (and the

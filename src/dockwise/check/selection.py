@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-
+from dockwise._record import FrozenRecord
 from dockwise.errors import DockwiseError
 from dockwise.findings import RuleInfo
 
@@ -83,12 +82,17 @@ class RuleIndex:
         return codes
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(FrozenRecord):
     """The set of enabled codes. ``None`` for ``selected`` means every rule."""
 
-    selected: frozenset[str] | None = None
-    ignored: frozenset[str] = frozenset()
+    __slots__ = ("selected", "ignored")
+
+    selected: frozenset[str] | None
+    ignored: frozenset[str]
+
+    def __init__(self, selected: frozenset[str] | None = None,
+                 ignored: frozenset[str] = frozenset()) -> None:
+        self._set(selected=selected, ignored=ignored)
 
     @classmethod
     def from_options(cls, index: RuleIndex, select: Iterable[str] | None,

@@ -16,8 +16,7 @@ other alias works wherever a code does.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
+from dockwise._record import DataRecord
 from dockwise.check.selection import RuleIndex
 from dockwise.findings import Finding
 from dockwise.syntax.tree import Dockerfile
@@ -35,13 +34,22 @@ def buildkit_codes(index: RuleIndex) -> set[str]:
             if any(a.lower().startswith("buildkit:") for a in info.aliases)}
 
 
-@dataclass
-class Suppressions:
+class Suppressions(DataRecord):
+    __slots__ = ("path", "global_codes", "line_ranges", "buildkit_errors")
+
     path: str
-    global_codes: set[str] = field(default_factory=set)
+    global_codes: set[str]
     # (first line, last line, codes) of every instruction that has an ignore comment above it
-    line_ranges: list[tuple[int, int, set[str]]] = field(default_factory=list)
-    buildkit_errors: set[str] = field(default_factory=set)  # codes whose findings become errors
+    line_ranges: list[tuple[int, int, set[str]]]
+    buildkit_errors: set[str]  # codes whose findings become errors
+
+    def __init__(self, path: str, global_codes: set[str] | None = None,
+                 line_ranges: list[tuple[int, int, set[str]]] | None = None,
+                 buildkit_errors: set[str] | None = None) -> None:
+        self.path = path
+        self.global_codes = set() if global_codes is None else global_codes
+        self.line_ranges = [] if line_ranges is None else line_ranges
+        self.buildkit_errors = set() if buildkit_errors is None else buildkit_errors
 
     def suppresses(self, finding: Finding) -> bool:
         # A ShellCheck finding also answers to its own SC code (`# hadolint ignore=SC2086`).

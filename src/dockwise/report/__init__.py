@@ -8,24 +8,36 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-
+from dockwise._record import DataRecord
 from dockwise.findings import Finding, RuleInfo
 
 FORMATS = ("text", "json", "sarif", "github")
 
 
-@dataclass
-class ReportData:
+class ReportData(DataRecord):
     """Everything a renderer may show."""
 
+    __slots__ = ("findings", "files", "sources", "errors", "rules", "fixed", "fix_hint")
+
     findings: Sequence[Finding]
-    files: Sequence[str] = ()  # every file checked, with or without findings
-    sources: Mapping[str, str] = field(default_factory=dict)  # file -> text, for source excerpts
-    errors: Sequence[str] = ()  # "path: error: ..." lines (also printed on stderr by the CLI)
-    rules: Sequence[RuleInfo] | None = None  # rules to describe (SARIF); None = the catalogue
-    fixed: int = 0  # fixes applied by --fix
-    fix_hint: str = "--fix"  # how to apply the fixable findings
+    files: Sequence[str]  # every file checked, with or without findings
+    sources: Mapping[str, str]  # file -> text, for source excerpts
+    errors: Sequence[str]  # "path: error: ..." lines (also printed on stderr by the CLI)
+    rules: Sequence[RuleInfo] | None  # rules to describe (SARIF); None = the catalogue
+    fixed: int  # fixes applied by --fix
+    fix_hint: str  # how to apply the fixable findings
+
+    def __init__(self, findings: Sequence[Finding], files: Sequence[str] = (),
+                 sources: Mapping[str, str] | None = None, errors: Sequence[str] = (),
+                 rules: Sequence[RuleInfo] | None = None, fixed: int = 0,
+                 fix_hint: str = "--fix") -> None:
+        self.findings = findings
+        self.files = files
+        self.sources = {} if sources is None else sources
+        self.errors = errors
+        self.rules = rules
+        self.fixed = fixed
+        self.fix_hint = fix_hint
 
 
 def render(fmt: str, findings: Sequence[Finding], *, files: Sequence[str] = (),
