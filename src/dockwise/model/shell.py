@@ -42,10 +42,10 @@ import posixpath
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dockwise._lazyre import lazy_compile
+from dockwise._record import Record
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.syntax.tree import Instruction, Span
@@ -119,14 +119,22 @@ class Word:
 _UNSET: Any = object()
 
 
-@dataclass(eq=False)
-class Redirect:
+class Redirect(Record):
     """A redirection such as ``> /tmp/x``, ``2>&1`` or ``<<EOF``."""
+
+    __slots__ = ("operator", "target", "fd", "heredoc")
 
     operator: str  # ">", ">>", "&>", "<", "<<", "<<<", ">&", ...
     target: Word | None  # the file (None for heredocs without a target)
-    fd: str | None = None  # "2" in 2>/dev/null
-    heredoc: Any = None  # for a RUN heredoc (`RUN python3 <<EOF`): the syntax tree's Heredoc
+    fd: str | None  # "2" in 2>/dev/null
+    heredoc: Any  # for a RUN heredoc (`RUN python3 <<EOF`): the syntax tree's Heredoc
+
+    def __init__(self, operator: str, target: Word | None, fd: str | None = None,
+                 heredoc: Any = None) -> None:
+        self.operator = operator
+        self.target = target
+        self.fd = fd
+        self.heredoc = heredoc
 
     @property
     def writes_file(self) -> bool:
@@ -137,28 +145,57 @@ class Redirect:
         return value is None or not (value.startswith("/dev/") or value.isdigit() or value == "-")
 
 
-@dataclass(eq=False)
-class Command:
+class Command(Record):
     """One simple command. ``argv`` starts at the effective command (wrappers are in
     ``wrappers``/``prefix``), so ``argv[0]`` is the program and ``args`` what it receives."""
+
+    __slots__ = ("name", "argv", "start", "end", "connector", "in_pipeline", "in_condition",
+                 "in_substitution", "in_nested_shell", "wrappers", "prefix", "assignments",
+                 "redirects", "pipeline", "pipeline_index", "cwd", "_span_of")
 
     name: str | None  # basename of the literal effective command ("apt-get"), None if an expansion
     argv: list[Word]  # effective command and its arguments
     start: int  # character range of the whole command in the script (assignments, wrappers included)
     end: int
-    connector: str | None = None  # "&&" | "||" | ";" | "|" | "&" | None
-    in_pipeline: bool = False
-    in_condition: bool = False  # if/while/until test, or left of ||: a failure does not stop the build
-    in_substitution: bool = False  # inside $(...), `...` or <(...)
-    in_nested_shell: bool = False  # inside the literal script of `sh -c '...'` / `bash -c "..."` / `su -c`
-    wrappers: list[str] = field(default_factory=list)  # ["sudo", "env"] for `sudo env X=1 make`
-    prefix: list[Word] = field(default_factory=list)  # words of the wrappers and their options
-    assignments: list[Word] = field(default_factory=list)  # leading VAR=x words (and env's)
-    redirects: list[Redirect] = field(default_factory=list)
-    pipeline: int | None = None  # identifies the pipeline the command belongs to
-    pipeline_index: int = 0  # position in that pipeline (0 = first)
-    cwd: str | None = None  # where it runs: the WORKDIR given, or an earlier literal `cd`; None if unknown
-    _span_of: SpanOf | None = field(default=None, repr=False)
+    connector: str | None  # "&&" | "||" | ";" | "|" | "&" | None
+    in_pipeline: bool
+    in_condition: bool  # if/while/until test, or left of ||: a failure does not stop the build
+    in_substitution: bool  # inside $(...), `...` or <(...)
+    in_nested_shell: bool  # inside the literal script of `sh -c '...'` / `bash -c "..."` / `su -c`
+    wrappers: list[str]  # ["sudo", "env"] for `sudo env X=1 make`
+    prefix: list[Word]  # words of the wrappers and their options
+    assignments: list[Word]  # leading VAR=x words (and env's)
+    redirects: list[Redirect]
+    pipeline: int | None  # identifies the pipeline the command belongs to
+    pipeline_index: int  # position in that pipeline (0 = first)
+    cwd: str | None  # where it runs: the WORKDIR given, or an earlier literal `cd`; None if unknown
+    _span_of: SpanOf | None
+
+    def __init__(self, name: str | None, argv: list[Word], start: int, end: int,
+                 connector: str | None = None, in_pipeline: bool = False,
+                 in_condition: bool = False, in_substitution: bool = False,
+                 in_nested_shell: bool = False, wrappers: list[str] | None = None,
+                 prefix: list[Word] | None = None, assignments: list[Word] | None = None,
+                 redirects: list[Redirect] | None = None, pipeline: int | None = None,
+                 pipeline_index: int = 0, cwd: str | None = None,
+                 _span_of: SpanOf | None = None) -> None:
+        self.name = name
+        self.argv = argv
+        self.start = start
+        self.end = end
+        self.connector = connector
+        self.in_pipeline = in_pipeline
+        self.in_condition = in_condition
+        self.in_substitution = in_substitution
+        self.in_nested_shell = in_nested_shell
+        self.wrappers = [] if wrappers is None else wrappers
+        self.prefix = [] if prefix is None else prefix
+        self.assignments = [] if assignments is None else assignments
+        self.redirects = [] if redirects is None else redirects
+        self.pipeline = pipeline
+        self.pipeline_index = pipeline_index
+        self.cwd = cwd
+        self._span_of = _span_of
 
     @property
     def span(self) -> "Span | None":
@@ -320,24 +357,39 @@ def _sub_word(word: Word, skip: int) -> Word:
     return Word(value, value, word.start, word.end, word._span_of, word.kind)
 
 
-@dataclass(eq=False)
-class Invocation:
+class Invocation(Record):
     """One call of a program, split the way rules read it."""
+
+    __slots__ = ("command", "subcommand", "options", "operands")
 
     command: Command
     subcommand: str | None
     options: list[Word]
     operands: list[Word]
 
+    def __init__(self, command: Command, subcommand: str | None, options: list[Word],
+                 operands: list[Word]) -> None:
+        self.command = command
+        self.subcommand = subcommand
+        self.options = options
+        self.operands = operands
 
-@dataclass(eq=False)
-class Write:
+
+class Write(Record):
     """A path a command creates or downloads into. Duck-compatible with :class:`Word`."""
+
+    __slots__ = ("word", "path", "kind", "command")
 
     word: Word | None  # the word naming the path (None when derived, e.g. curl -O's URL basename)
     path: str | None  # the literal path (relative paths resolved against a literal `cd`), None if unknown
     kind: str  # "download" | "redirect" | "extract" | "clone" | "mkdir" | "copy" | "touch"
     command: Command
+
+    def __init__(self, word: Word | None, path: str | None, kind: str, command: Command) -> None:
+        self.word = word
+        self.path = path
+        self.kind = kind
+        self.command = command
 
     @property
     def value(self) -> str | None:

@@ -19,9 +19,9 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from dockwise._record import DataRecord, FrozenRecord
 from dockwise.errors import DockwiseError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,8 +47,10 @@ class ShellCheckError(DockwiseError):
     """ShellCheck is missing or failed."""
 
 
-@dataclass(frozen=True)
-class ShellCheckFinding:
+class ShellCheckFinding(FrozenRecord):
+    __slots__ = ("code", "level", "message", "span", "item", "line", "column", "end_line",
+                 "end_column", "edits")
+
     code: str  # "SC2086"
     level: str  # "error" | "warning" | "info" | "style"
     message: str
@@ -61,19 +63,30 @@ class ShellCheckFinding:
     # ShellCheck's suggested fix as Dockerfile edits (0-based character offsets into the file);
     # empty when ShellCheck has none or the script has no file positions. Quoting fixes change
     # word splitting, so a rule should offer them as unsafe fixes.
-    edits: tuple["Edit", ...] = ()
+    edits: tuple["Edit", ...]
+
+    def __init__(self, code: str, level: str, message: str, span: "Span | None", item: int,
+                 line: int, column: int, end_line: int, end_column: int,
+                 edits: tuple["Edit", ...] = ()) -> None:
+        self._set(code=code, level=level, message=message, span=span, item=item, line=line,
+                  column=column, end_line=end_line, end_column=end_column, edits=edits)
 
     @property
     def wiki_url(self) -> str:
         return f"https://www.shellcheck.net/wiki/{self.code}"
 
 
-@dataclass
-class ShellCheckInput:
+class ShellCheckInput(DataRecord):
     """A script plus the variable names the Dockerfile defines for it (ENV/ARG)."""
 
+    __slots__ = ("script", "env")
+
     script: "ShellScript"
-    env: Sequence[str] = ()
+    env: Sequence[str]
+
+    def __init__(self, script: "ShellScript", env: Sequence[str] = ()) -> None:
+        self.script = script
+        self.env = env
 
 
 def shellcheck_binary() -> str:
