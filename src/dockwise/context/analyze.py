@@ -8,9 +8,9 @@ found ("an RSA private key", "an npm auth token"), never the token itself.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from dockwise._lazyre import lazy_compile
+from dockwise._record import FrozenRecord
 from dockwise.context.scan import ContextScan
 
 # name -> (why it is heavy, pattern to put in .dockerignore)
@@ -50,26 +50,38 @@ KEY_EXT = (".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk")
 CONTENT_LIMIT = 256 * 1024
 
 
-@dataclass(frozen=True)
-class HeavyDir:
+class HeavyDir(FrozenRecord):
+    __slots__ = ("path", "why", "sent_bytes", "sent_files")
+
     path: str
     why: str
     sent_bytes: int
     sent_files: int
 
+    def __init__(self, path: str, why: str, sent_bytes: int, sent_files: int) -> None:
+        self._set(path=path, why=why, sent_bytes=sent_bytes, sent_files=sent_files)
 
-@dataclass(frozen=True)
-class Secret:
+
+class Secret(FrozenRecord):
+    __slots__ = ("path", "what", "size")
+
     path: str
     what: str  # description, never the value
     size: int
 
+    def __init__(self, path: str, what: str, size: int) -> None:
+        self._set(path=path, what=what, size=size)
 
-@dataclass(frozen=True)
-class LargeFile:
+
+class LargeFile(FrozenRecord):
+    __slots__ = ("path", "kind", "size")
+
     path: str
     kind: str  # "log", "archive", "data"
     size: int
+
+    def __init__(self, path: str, kind: str, size: int) -> None:
+        self._set(path=path, kind=kind, size=size)
 
 
 def directory_totals(scan: ContextScan) -> dict[str, tuple[int, int]]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from dockwise._record import DataRecord
 from dockwise.findings import Finding, Location, Rule, RuleInfo, Severity
 from dockwise.textsafe import printable
 
@@ -30,17 +30,31 @@ class ContextRule(Rule):
         raise NotImplementedError
 
 
-@dataclass
-class ContextTarget:
+class ContextTarget(DataRecord):
     """What a context rule sees."""
+
+    __slots__ = ("context_dir", "scan", "ignore", "dockerfile", "dockerfile_path",
+                 "large_threshold", "_memo")
 
     context_dir: str
     scan: "ContextScan"
     ignore: "IgnoreFile | None"  # None when no .dockerignore applies
-    dockerfile: "Dockerfile | None" = None
-    dockerfile_path: str | None = None
-    large_threshold: int = 10 * 1024 * 1024
-    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    dockerfile: "Dockerfile | None"
+    dockerfile_path: str | None
+    large_threshold: int
+    _memo: dict[str, Any]
+
+    def __init__(self, context_dir: str, scan: "ContextScan", ignore: "IgnoreFile | None",
+                 dockerfile: "Dockerfile | None" = None, dockerfile_path: str | None = None,
+                 large_threshold: int = 10 * 1024 * 1024,
+                 _memo: dict[str, Any] | None = None) -> None:
+        self.context_dir = context_dir
+        self.scan = scan
+        self.ignore = ignore
+        self.dockerfile = dockerfile
+        self.dockerfile_path = dockerfile_path
+        self.large_threshold = large_threshold
+        self._memo = {} if _memo is None else _memo
 
     @property
     def ignore_path(self) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dockwise._lazyre import lazy_compile
+from dockwise._record import FrozenRecord
 from dockwise.context.patterns import BadPatternError, compile_pattern, go_clean
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -18,11 +18,15 @@ _URL = lazy_compile(r"^(?:[a-z][a-z0-9+.-]*://|git@)", re.I)
 _WILDCARD = lazy_compile(r"[*?\[]")
 
 
-@dataclass(frozen=True)
-class ContextSource:
+class ContextSource(FrozenRecord):
+    __slots__ = ("instruction", "raw", "path")
+
     instruction: "Instruction"
     raw: str  # as written
     path: str  # cleaned, relative to the context root ("." = everything)
+
+    def __init__(self, instruction: "Instruction", raw: str, path: str) -> None:
+        self._set(instruction=instruction, raw=raw, path=path)
 
     @property
     def is_everything(self) -> bool:

@@ -8,9 +8,9 @@ no new pattern overrides one of the user's ``!`` exceptions; the write is atomic
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from dockwise._record import DataRecord
 from dockwise.context.analyze import LOG_EXT
 from dockwise.context.copies import ContextSource, context_sources, needs
 from dockwise.context.patterns import PatternMatcher, compile_pattern
@@ -24,16 +24,30 @@ ANYWHERE = {"node_modules", "__pycache__", ".pytest_cache", ".mypy_cache", ".tox
             "venv", ".terraform", ".cache", ".gradle", ".next"}
 
 
-@dataclass
-class FixPlan:
+class FixPlan(DataRecord):
+    __slots__ = ("path", "old_text", "added", "skipped", "bytes_before", "bytes_after",
+                 "files_before", "files_after")
+
     path: str
     old_text: str
-    added: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (pattern, why not)
-    bytes_before: int = 0
-    bytes_after: int = 0
-    files_before: int = 0
-    files_after: int = 0
+    added: list[str]
+    skipped: list[tuple[str, str]]  # (pattern, why not)
+    bytes_before: int
+    bytes_after: int
+    files_before: int
+    files_after: int
+
+    def __init__(self, path: str, old_text: str, added: list[str] | None = None,
+                 skipped: list[tuple[str, str]] | None = None, bytes_before: int = 0,
+                 bytes_after: int = 0, files_before: int = 0, files_after: int = 0) -> None:
+        self.path = path
+        self.old_text = old_text
+        self.added = [] if added is None else added
+        self.skipped = [] if skipped is None else skipped
+        self.bytes_before = bytes_before
+        self.bytes_after = bytes_after
+        self.files_before = files_before
+        self.files_after = files_after
 
     @property
     def new_text(self) -> str:

@@ -8,17 +8,18 @@ the Dockerfile wins over ``<context>/.dockerignore``; nested ``.dockerignore`` f
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
+from dockwise._record import DataRecord, FrozenRecord
 from dockwise.context.patterns import BadPatternError, PatternMatcher, go_clean
 from dockwise.inputs import read_text
 
 BOM = "\ufeff"
 
 
-@dataclass(frozen=True)
-class IgnoreLine:
+class IgnoreLine(FrozenRecord):
     """One pattern line: ``pattern`` as BuildKit uses it (``!`` kept), ``raw`` as written."""
+
+    __slots__ = ("line", "raw", "pattern", "column", "end_column")
 
     line: int  # 1-based
     raw: str  # the whole line without its newline (BOM removed on line 1)
@@ -26,17 +27,28 @@ class IgnoreLine:
     column: int  # 1-based column of the first non-blank character
     end_column: int  # exclusive, after the last non-blank character
 
+    def __init__(self, line: int, raw: str, pattern: str, column: int, end_column: int) -> None:
+        self._set(line=line, raw=raw, pattern=pattern, column=column, end_column=end_column)
+
     @property
     def exclusion(self) -> bool:
         return self.pattern.startswith("!")
 
 
-@dataclass
-class IgnoreFile:
+class IgnoreFile(DataRecord):
+    __slots__ = ("path", "text", "lines", "_matcher")
+
     path: str
     text: str
     lines: list[IgnoreLine]
-    _matcher: PatternMatcher | None = None
+    _matcher: PatternMatcher | None
+
+    def __init__(self, path: str, text: str, lines: list[IgnoreLine],
+                 _matcher: PatternMatcher | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.lines = lines
+        self._matcher = _matcher
 
     @property
     def patterns(self) -> list[str]:

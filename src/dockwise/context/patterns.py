@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass
 
+from dockwise._record import DataRecord
 from dockwise.errors import DockwiseError
 
 EXACT, PREFIX, SUFFIX, REGEXP = "exact", "prefix", "suffix", "regexp"
@@ -159,15 +159,24 @@ def _escape(ch: str) -> str:
     return "\\" + ch
 
 
-@dataclass
-class Pattern:
+class Pattern(DataRecord):
     """One compiled pattern (``text`` is the cleaned pattern without its ``!``)."""
+
+    __slots__ = ("text", "exclusion", "kind", "regex", "source")
 
     text: str
     exclusion: bool
     kind: str
     regex: "re.Pattern[str] | None"  # compiled on first use when built by a PatternMatcher
     source: str  # regex source (for combining), anchored semantics implied
+
+    def __init__(self, text: str, exclusion: bool, kind: str, regex: "re.Pattern[str] | None",
+                 source: str) -> None:
+        self.text = text
+        self.exclusion = exclusion
+        self.kind = kind
+        self.regex = regex
+        self.source = source
 
     def match(self, path: str) -> bool:
         if self.kind == EXACT:

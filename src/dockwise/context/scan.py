@@ -16,8 +16,8 @@ import os
 import stat
 import sys
 import time
-from dataclasses import dataclass, field
 
+from dockwise._record import DataRecord, FrozenRecord
 from dockwise.context.ignorefile import IgnoreFile, load_ignore
 from dockwise.context.patterns import PatternMatcher
 from dockwise.errors import InputError
@@ -26,28 +26,55 @@ PROGRESS_AFTER_ENTRIES = 20000
 PROGRESS_AFTER_SECONDS = 0.5
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(FrozenRecord):
+    __slots__ = ("path", "message")
+
     path: str  # relative to the context root
     message: str
 
+    def __init__(self, path: str, message: str) -> None:
+        self._set(path=path, message=message)
 
-@dataclass
-class ContextScan:
+
+class ContextScan(DataRecord):
     """The result of one walk. Paths are relative to the context root, slash-separated."""
 
+    __slots__ = ("root", "files", "sizes", "symlinks", "dirs", "sent_dirs", "empty_dirs",
+                 "excluded", "excluded_sizes", "pruned", "problems", "with_sizes", "_index_cache")
+
     root: str
-    files: list[str] = field(default_factory=list)  # sent regular files and symlinks
-    sizes: list[int] = field(default_factory=list)  # parallel to ``files`` (symlinks: 0)
-    symlinks: set[str] = field(default_factory=set)  # sent paths that are symlinks
-    dirs: list[str] = field(default_factory=list)  # directories entered (sent or not)
-    sent_dirs: set[str] = field(default_factory=set)  # directories not excluded
-    empty_dirs: list[str] = field(default_factory=list)  # sent directories with nothing sent in them
-    excluded: list[str] = field(default_factory=list)  # excluded files seen by the walk
-    excluded_sizes: list[int] = field(default_factory=list)
-    pruned: list[str] = field(default_factory=list)  # excluded directories not walked
-    problems: list[Problem] = field(default_factory=list)
-    with_sizes: bool = True
+    files: list[str]  # sent regular files and symlinks
+    sizes: list[int]  # parallel to ``files`` (symlinks: 0)
+    symlinks: set[str]  # sent paths that are symlinks
+    dirs: list[str]  # directories entered (sent or not)
+    sent_dirs: set[str]  # directories not excluded
+    empty_dirs: list[str]  # sent directories with nothing sent in them
+    excluded: list[str]  # excluded files seen by the walk
+    excluded_sizes: list[int]
+    pruned: list[str]  # excluded directories not walked
+    problems: list[Problem]
+    with_sizes: bool
+    _index_cache: dict[str, int] | None  # path -> index into ``files``, built on first use
+
+    def __init__(self, root: str, files: list[str] | None = None, sizes: list[int] | None = None,
+                 symlinks: set[str] | None = None, dirs: list[str] | None = None,
+                 sent_dirs: set[str] | None = None, empty_dirs: list[str] | None = None,
+                 excluded: list[str] | None = None, excluded_sizes: list[int] | None = None,
+                 pruned: list[str] | None = None, problems: list[Problem] | None = None,
+                 with_sizes: bool = True) -> None:
+        self.root = root
+        self.files = [] if files is None else files
+        self.sizes = [] if sizes is None else sizes
+        self.symlinks = set() if symlinks is None else symlinks
+        self.dirs = [] if dirs is None else dirs
+        self.sent_dirs = set() if sent_dirs is None else sent_dirs
+        self.empty_dirs = [] if empty_dirs is None else empty_dirs
+        self.excluded = [] if excluded is None else excluded
+        self.excluded_sizes = [] if excluded_sizes is None else excluded_sizes
+        self.pruned = [] if pruned is None else pruned
+        self.problems = [] if problems is None else problems
+        self.with_sizes = with_sizes
+        self._index_cache = None
 
     @property
     def total_bytes(self) -> int:
@@ -61,15 +88,18 @@ class ContextScan:
         return path in self._index() or path in self.sent_dirs
 
     def _index(self) -> dict[str, int]:
-        cached = self.__dict__.get("_index_cache")
+        cached = getattr(self, "_index_cache", None)  # unset after unpickling
         if cached is None:
-            cached = {p: i for i, p in enumerate(self.files)}
-            self.__dict__["_index_cache"] = cached
+            cached = self._index_cache = {p: i for i, p in enumerate(self.files)}
         return cached
 
     def listing(self) -> list[str]:
         """Every path the builder receives (files, symlinks, empty directories), sorted."""
         return sorted([*self.files, *self.empty_dirs])
+
+
+# ``_index_cache`` is a cache, not a field: equality, pickling and replace() leave it out.
+ContextScan._fields = tuple(name for name in ContextScan._fields if name != "_index_cache")
 
 
 class _Progress:
