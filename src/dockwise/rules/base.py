@@ -23,6 +23,7 @@ from dockwise.findings import Finding, Fix, Location, Rule, RuleInfo, Severity
 T = TypeVar("T")
 
 if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.check.config import LintConfig
     from dockwise.model import BuildModel
     from dockwise.model.shell import ShellScript
     from dockwise.syntax.tree import Dockerfile, Instruction, Span
@@ -36,24 +37,30 @@ class DockerfileRule(Rule):
 
 
 class CheckTarget(DataRecord):
-    """One Dockerfile as rules see it: its path, syntax tree and build model."""
+    """One Dockerfile as rules see it: its path, syntax tree and build model, and the hadolint
+    config in effect for it (label schema, trusted registries; empty when there is none)."""
 
-    __slots__ = ("path", "dockerfile", "model", "_shell_cache", "_memo")
+    __slots__ = ("path", "dockerfile", "model", "_shell_cache", "_memo", "config")
 
     path: str
     dockerfile: "Dockerfile"
     model: "BuildModel"
     _shell_cache: dict[int, Any]
     _memo: dict[Hashable, Any]
+    config: "LintConfig"
 
     def __init__(self, path: str, dockerfile: "Dockerfile", model: "BuildModel",
                  _shell_cache: dict[int, Any] | None = None,
-                 _memo: dict[Hashable, Any] | None = None) -> None:
+                 _memo: dict[Hashable, Any] | None = None,
+                 config: "LintConfig | None" = None) -> None:
         self.path = path
         self.dockerfile = dockerfile
         self.model = model
         self._shell_cache = {} if _shell_cache is None else _shell_cache
         self._memo = {} if _memo is None else _memo
+        if config is None:
+            from dockwise.check.config import EMPTY as config
+        self.config = config
 
     def finding(self, info: RuleInfo, message: str, span: "Span | None" = None, *,
                 severity: Severity | None = None, fix: Fix | None = None, **extra: Any) -> Finding:
