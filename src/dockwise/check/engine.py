@@ -160,6 +160,7 @@ class Engine:
         target = self._target(text, path, report)
         if target is None:
             return report
+        target.config = config  # rules read the label schema and trusted registries from it
         report.parsed = True
         raw = self._run_rules(target, config, report)
         if on_disk and self.options.context:
