@@ -8,7 +8,8 @@ subclass of :class:`dockwise.findings.Rule` with an ``info`` attribute found the
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
+from collections.abc import Iterator
 from functools import cache
 
 from dockwise.findings import Rule, RuleInfo
@@ -21,8 +22,24 @@ def _import_package_modules(package_name: str) -> None:
         package = importlib.import_module(package_name)
     except ModuleNotFoundError:
         return
-    for module in pkgutil.walk_packages(package.__path__, package_name + "."):
-        importlib.import_module(module.name)
+    for name in _module_names(package.__path__, package_name):
+        importlib.import_module(name)
+
+
+def _module_names(path: list[str], prefix: str) -> Iterator[str]:
+    """The modules and subpackages under ``path``, recursively, by name.
+
+    A directory listing rather than :func:`pkgutil.walk_packages`, which imports :mod:`inspect`
+    (10 ms of ``dockwise check``'s start-up budget)."""
+    for directory in path:
+        with os.scandir(directory) as entries:
+            names = sorted((entry.name, entry.is_dir()) for entry in entries)
+        for name, is_dir in names:
+            if is_dir and os.path.isfile(os.path.join(directory, name, "__init__.py")):
+                yield f"{prefix}.{name}"
+                yield from _module_names([os.path.join(directory, name)], f"{prefix}.{name}")
+            elif not is_dir and name.endswith(".py") and name != "__init__.py":
+                yield f"{prefix}.{name[:-3]}"
 
 
 def _concrete_subclasses(cls: type) -> list[type]:

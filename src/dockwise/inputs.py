@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
 
 from dockwise.errors import InputError
 
@@ -71,9 +70,10 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
     with no write permission bit, or with several hard links (which a rename would split
     apart), is refused with a clear error rather than silently changed.
     """
-    target = Path(os.path.realpath(path))
+    target = os.path.realpath(path)
+    directory, name = os.path.split(target)
     try:
-        info: os.stat_result | None = target.stat()
+        info: os.stat_result | None = os.stat(target)
     except FileNotFoundError:
         info = None
     if info is not None:
@@ -85,11 +85,11 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
     import tempfile  # only writers pay for it (it pulls in random, shutil, ...)
 
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
     except FileNotFoundError:
-        raise InputError("directory does not exist", path=os.fspath(target.parent)) from None
+        raise InputError("directory does not exist", path=directory) from None
     except OSError as exc:
-        raise InputError(f"cannot write here: {exc.strerror}", path=os.fspath(target.parent)) from None
+        raise InputError(f"cannot write here: {exc.strerror}", path=directory) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 
+from dockwise._lazyre import lazy_compile
+
 # C0/C1 controls and DEL, line and paragraph separators, bidi overrides and isolates, and lone
 # surrogates (the bytes of a file name that is not UTF-8, as os.fsdecode gives them).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_UNSAFE = lazy_compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
                      "\ud800-\udfff]")
-_UNSAFE_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029"
+_UNSAFE_BUT_NEWLINE = lazy_compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029"
                                  "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -33,9 +35,11 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     """``text`` with every unsafe character written as a C escape (``\\n``, ``\\x1b``,
     ``\\u202e``); unchanged when it has none. ``keep_newlines`` leaves ``\\n`` alone, for a
     multi-line text whose parts were escaped already."""
+    if text.isprintable():  # every unsafe character is non-printable to Python: the usual case
+        return text
     pattern = _UNSAFE_BUT_NEWLINE if keep_newlines else _UNSAFE
     return pattern.sub(_escape_char, text)
 
 
 def has_unsafe(text: str) -> bool:
-    return _UNSAFE.search(text) is not None
+    return not text.isprintable() and _UNSAFE.search(text) is not None
