@@ -7,16 +7,17 @@ kebab-case name, an alias with or without its namespace (``buildkit:JSONArgsReco
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
+
+from dockwise._lazyre import lazy_compile
 from dockwise._record import FrozenRecord
 from dockwise.errors import DockwiseError
 from dockwise.findings import RuleInfo
 
-_PREFIX = re.compile(r"^[a-z]{2}\d*$")
+_PREFIX = lazy_compile(r"^[a-z]{2}\d*$")
 # Codes other linters use that a migrating team may already pass to --ignore (hadolint's DL
 # and ShellCheck's SC codes): ignoring one dockwise does not implement is not an error.
-_FOREIGN_CODE = re.compile(r"^(dl\d{4}|sc\d{4})$")
+_FOREIGN_CODE = lazy_compile(r"^(dl\d{4}|sc\d{4})$")
 
 
 class SelectionError(DockwiseError):

@@ -16,16 +16,18 @@ other alias works wherever a code does.
 from __future__ import annotations
 
 import re
+
+from dockwise._lazyre import lazy_compile
 from dockwise._record import DataRecord
 from dockwise.check.selection import RuleIndex
 from dockwise.findings import Finding
 from dockwise.syntax.tree import Dockerfile
 
 _CODES = r"(?P<codes>[\w:.\-]+(?:\s*,\s*[\w:.\-]+)*)"
-_PRAGMA = re.compile(
+_PRAGMA = lazy_compile(
     r"^#\s*(?:hadolint|dockwise\s*:)\s*(?:(?P<scope>global|stage)\s+)?ignore\s*=\s*" + _CODES,
     re.IGNORECASE)
-_CODE_SHAPED = re.compile(r"^[a-z]{2,}\d+$", re.IGNORECASE)
+_CODE_SHAPED = lazy_compile(r"^[a-z]{2,}\d+$", re.IGNORECASE)
 
 
 def buildkit_codes(index: RuleIndex) -> set[str]:
@@ -110,7 +112,9 @@ def find_suppressions(dockerfile: Dockerfile, path: str, index: RuleIndex, *,
     for comment in dockerfile.comments:
         line = comment.span.start.line
         comment_lines.add(line)
-        match = _PRAGMA.match(comment.text.strip())
+        lowered = comment.text.lower()
+        has_tool_name = "hadolint" in lowered or "dockwise" in lowered  # skips the regex mostly
+        match = _PRAGMA.match(comment.text.strip()) if has_tool_name else None
         codes = _codes(match.group("codes"), index) if match else None
         if not codes:
             continue
