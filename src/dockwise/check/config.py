@@ -3,8 +3,9 @@
 ``.hadolint.yaml`` / ``.hadolint.yml`` is looked for in the checked file's directory and its
 parents, stopping at the repository root (the first directory holding ``.git``). Keys used:
 ``ignored``, ``override`` (``error``/``warning``/``info``/``style`` lists),
-``failure-threshold``, ``no-fail`` and ``disable-ignore-pragma``; hadolint's other keys are
-only type-checked. A value of the wrong type (``no-fail: "false"``, a string where a list
+``failure-threshold``, ``no-fail``, ``disable-ignore-pragma``, and for the rules that need
+them ``trustedRegistries`` (DL3026), ``label-schema`` and ``strict-labels`` (DL3049-DL3058);
+hadolint's other keys are only type-checked. A value of the wrong type (``no-fail: "false"``, a string where a list
 belongs) is an error naming the file and key, never a guess.
 """
 
@@ -18,11 +19,13 @@ from dockwise.errors import InputError
 from dockwise.findings import Severity
 
 CONFIG_NAMES = (".hadolint.yaml", ".hadolint.yml")
+# The value types a ``label-schema`` entry may name (hadolint's names).
+LABEL_TYPES = ("text", "url", "email", "hash", "rfc3339", "semver", "spdx")
 
 
 class LintConfig(FrozenRecord):
     __slots__ = ("path", "ignored", "overrides", "failure_threshold", "no_fail",
-                 "disable_ignore_pragma")
+                 "disable_ignore_pragma", "trusted_registries", "label_schema", "strict_labels")
 
     path: str | None
     ignored: tuple[str, ...]
@@ -30,14 +33,25 @@ class LintConfig(FrozenRecord):
     failure_threshold: Severity | None  # None: not set; see ``no_fail``
     no_fail: bool
     disable_ignore_pragma: bool
+    trusted_registries: tuple[str, ...]  # empty: any registry (DL3026 is silent)
+    label_schema: tuple[tuple[str, str], ...]  # (label, one of LABEL_TYPES), in file order
+    strict_labels: bool  # labels outside the schema are findings (DL3050)
 
     def __init__(self, path: str | None = None, ignored: tuple[str, ...] = (),
                  overrides: dict[str, Severity] | None = None,
                  failure_threshold: Severity | None = None, no_fail: bool = False,
-                 disable_ignore_pragma: bool = False) -> None:
+                 disable_ignore_pragma: bool = False, trusted_registries: tuple[str, ...] = (),
+                 label_schema: tuple[tuple[str, str], ...] = (), strict_labels: bool = False) -> None:
         self._set(path=path, ignored=ignored, overrides={} if overrides is None else overrides,
                   failure_threshold=failure_threshold, no_fail=no_fail,
-                  disable_ignore_pragma=disable_ignore_pragma)
+                  disable_ignore_pragma=disable_ignore_pragma,
+                  trusted_registries=tuple(trusted_registries), label_schema=tuple(label_schema),
+                  strict_labels=strict_labels)
+
+    @property
+    def label_types(self) -> dict[str, str]:
+        """label name -> its type in the schema."""
+        return dict(self.label_schema)
 
 
 EMPTY = LintConfig()
@@ -85,21 +99,44 @@ def _flag(data: dict, key: str, path: str) -> bool:
     return value
 
 
+def trusted_registries(value: object, path: str | None) -> tuple[str, ...]:
+    """``trustedRegistries``: registry hosts (``ghcr.io``, ``registry.local:5000``, ``*.corp.com``,
+    ``*``). An empty entry would trust nothing by accident, so it is an error too."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise InputError("hadolint config: 'trustedRegistries' must be a list of registry names "
+                         "(such as docker.io, ghcr.io, *.example.com)", path=path)
+    return tuple(v.strip() for v in value)
+
+
+def label_type(name: object, kind: object, path: str | None, where: str = "label-schema") -> tuple[str, str]:
+    """One ``label: type`` entry of a label schema, the type checked against LABEL_TYPES."""
+    if not isinstance(name, str) or not name:
+        raise InputError(f"hadolint config: {where!r} keys must be label names, not {name!r}", path=path)
+    text = kind.strip().lower() if isinstance(kind, str) else None
+    if text not in LABEL_TYPES:
+        raise InputError(f"hadolint config: {where + '.' + name!r} must be one of "
+                         f"{', '.join(LABEL_TYPES)}; not {kind!r}", path=path)
+    return name, text
+
+
+def _label_schema(value: object, path: str) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise InputError("hadolint config: 'label-schema' must be a mapping of label name to type "
+                         f"({', '.join(LABEL_TYPES)})", path=path)
+    return tuple(label_type(name, kind, path) for name, kind in value.items())
+
+
 # Other hadolint keys dockwise does not use, checked so a typo'd value is not silently accepted.
-_OTHER_FLAGS = ("no-color", "verbose", "strict-labels")
-_OTHER_LISTS = ("trustedRegistries",)
+_OTHER_FLAGS = ("no-color", "verbose")
 
 
 def _check_other_keys(data: dict, path: str) -> None:
     for key in _OTHER_FLAGS:
         _flag(data, key, path)
-    for key in _OTHER_LISTS:
-        value = data.get(key)
-        if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
-            raise InputError(f"hadolint config: {key!r} must be a list of strings", path=path)
-    for key in ("label-schema",):
-        if data.get(key) is not None and not isinstance(data[key], dict):
-            raise InputError(f"hadolint config: {key!r} must be a mapping", path=path)
     if data.get("format") is not None and not isinstance(data["format"], str):
         raise InputError("hadolint config: 'format' must be a string", path=path)
 
@@ -152,4 +189,7 @@ def load_config(path: str) -> LintConfig:
         failure_threshold=threshold,
         no_fail=_flag(data, "no-fail", path),
         disable_ignore_pragma=_flag(data, "disable-ignore-pragma", path),
+        trusted_registries=trusted_registries(data.get("trustedRegistries"), path),
+        label_schema=_label_schema(data.get("label-schema"), path),
+        strict_labels=_flag(data, "strict-labels", path),
     )
