@@ -103,11 +103,44 @@ trustedRegistries: [docker.io]
     assert config_for_dir(str(tmp_path)).ignored == config.ignored
 
 
+def test_config_registries_and_label_schema(tmp_path):
+    path = write(tmp_path / ".hadolint.yaml", """
+trustedRegistries:
+  - docker.io
+  - "*.corp.example"
+label-schema:
+  org.opencontainers.image.source: url
+  org.opencontainers.image.licenses: SPDX
+  author: text
+strict-labels: true
+""")
+    config = load_config(str(path))
+    assert config.trusted_registries == ("docker.io", "*.corp.example")
+    assert config.label_schema == (("org.opencontainers.image.source", "url"),
+                                   ("org.opencontainers.image.licenses", "spdx"), ("author", "text"))
+    assert config.label_types["author"] == "text"
+    assert config.strict_labels is True
+
+
+def test_config_without_registries_or_schema_leaves_the_rules_off(tmp_path):
+    config = load_config(str(write(tmp_path / ".hadolint.yaml", "ignored: [DL3008]\n")))
+    assert config.trusted_registries == () and config.label_schema == () and not config.strict_labels
+
+
 @pytest.mark.parametrize("text,message", [
     ("ignored: DL3008\n", "must be a list"),
     ("- a\n- b\n", "must be a mapping"),
     ("ignored: [\n", "not valid YAML"),
     ("failure-threshold: loud\n", "unknown failure-threshold"),
+    ("trustedRegistries: docker.io\n", "'trustedRegistries' must be a list"),
+    ("trustedRegistries: [docker.io, 5000]\n", "'trustedRegistries' must be a list"),
+    ("trustedRegistries: [docker.io, '']\n", "'trustedRegistries' must be a list"),
+    ("label-schema: [version]\n", "'label-schema' must be a mapping"),
+    ("label-schema:\n  version: semvar\n", "'label-schema.version' must be one of text, url"),
+    ("label-schema:\n  version: [semver]\n", "'label-schema.version' must be one of"),
+    ("label-schema:\n  version:\n", "'label-schema.version' must be one of"),
+    ("label-schema:\n  1: text\n", "keys must be label names"),
+    ("strict-labels: 'true'\n", "'strict-labels' must be true or false"),
 ])
 def test_bad_config_is_one_clear_error(tmp_path, text, message):
     path = write(tmp_path / ".hadolint.yaml", text)
