@@ -25,7 +25,8 @@ class HealthcheckMissing(DockerfileRule):
         rationale=(
             "Without a HEALTHCHECK the container runtime only knows whether the process exists: a "
             "hung service keeps receiving traffic and is never restarted. `HEALTHCHECK NONE` "
-            "records that probing is left to the orchestrator on purpose."),
+            "records that probing is left to the orchestrator on purpose. Off by default, as in "
+            "hadolint (DW901 covers images that run a service): `--select DL3057` turns it on."),
         bad_example="FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\n",
         good_example=("FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\n"
                       "HEALTHCHECK CMD [\"curl\", \"-fsS\", \"http://localhost/\"]\n"),

@@ -166,10 +166,14 @@ VALIDATORS = {
 
 # -- rules ---------------------------------------------------------------------------------------
 
+ACTIVATION = " Active only when .hadolint.yaml declares a `label-schema`."
+
+
 def _info(code: str, name: str, severity: Severity, summary: str, rationale: str, bad: str,
           good: str) -> RuleInfo:
-    return RuleInfo(code=code, name=name, severity=severity, summary=summary, rationale=rationale,
-                    bad_example=bad, good_example=good, aliases=(f"hadolint:{code}",))
+    return RuleInfo(code=code, name=name, severity=severity, summary=summary,
+                    rationale=rationale + ACTIVATION, bad_example=bad, good_example=good,
+                    aliases=(f"hadolint:{code}",))
 
 
 class RequiredLabelMissing(DockerfileRule):
