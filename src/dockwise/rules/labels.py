@@ -170,9 +170,9 @@ ACTIVATION = " Active only when .hadolint.yaml declares a `label-schema`."
 
 
 def _info(code: str, name: str, severity: Severity, summary: str, rationale: str, bad: str,
-          good: str) -> RuleInfo:
+          good: str, activation: str = ACTIVATION) -> RuleInfo:
     return RuleInfo(code=code, name=name, severity=severity, summary=summary,
-                    rationale=rationale + ACTIVATION, bad_example=bad, good_example=good,
+                    rationale=rationale + activation, bad_example=bad, good_example=good,
                     aliases=(f"hadolint:{code}",))
 
 
@@ -239,7 +239,9 @@ class SuperfluousLabel(DockerfileRule):
         "# .hadolint.yaml: label-schema: {org.opencontainers.image.source: url}, strict-labels: true\n"
         "FROM alpine:3.20\nLABEL source=https://github.com/org/app\n",
         "# .hadolint.yaml: label-schema: {org.opencontainers.image.source: url}, strict-labels: true\n"
-        "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/org/app\n")
+        "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/org/app\n",
+        " Active only with `strict-labels: true` in .hadolint.yaml (every label is then judged "
+        "against the `label-schema`).")
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         config = target.config
