@@ -151,6 +151,17 @@ def test_every_unlabelled_result_and_its_unlabelled_parents_are_reported():
     assert missing("FROM alpine:3.20 AS base\nFROM alpine:3.20\n" + SOURCE) == [1]
 
 
+def test_stages_reading_each_other_end_the_search():
+    assert missing("FROM alpine:3.20 AS a\nCOPY --from=1 /x /x\nFROM a\n") == [1, 3]
+    assert missing("FROM alpine:3.20 AS a\nCOPY --from=1 /x /x\nFROM a\n" + SOURCE) == []
+
+
+def test_a_long_chain_of_stages_is_no_problem():
+    text = "FROM alpine:3.20 AS s0\n" + "".join(f"FROM s{i} AS s{i + 1}\n" for i in range(1500))
+    assert len(missing(text)) == 1501
+    assert missing(text + SOURCE) == []
+
+
 def test_each_schema_label_is_required_separately():
     schema = SCHEMA + (("org.opencontainers.image.version", "semver"),)
     found = check("DL3049", "FROM alpine:3.20\n" + SOURCE, label_schema=schema)

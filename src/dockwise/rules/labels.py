@@ -213,20 +213,24 @@ class RequiredLabelMissing(DockerfileRule):
 
 
 def _stages_missing(model, name: str, set_by_stage: dict[int, set[str]]) -> list:
-    """The stages without label ``name`` whose readers are all without it too."""
-    def has(stage) -> bool:
-        return any(name in set_by_stage.get(s.index, ()) for s in stage.lineage)
-
-    covered: dict[int, bool] = {}
-
-    def is_covered(stage, visiting: frozenset = frozenset()) -> bool:
-        if stage.index not in covered:
-            readers = [r for r in model.dependents(stage) if r.index not in visiting]
-            inner = visiting | {stage.index}
-            covered[stage.index] = has(stage) or any(is_covered(r, inner) for r in readers)
-        return covered[stage.index]
-
-    return [stage for stage in model.stages if not is_covered(stage)]
+    """The stages without label ``name`` whose readers are all without it too: the label is
+    "covered" where a stage or one it is built FROM sets it, and from each covered stage the
+    cover spreads to the stages it reads. Linear in stages and edges (a worklist, no recursion)."""
+    covered: set[int] = set()
+    for stage in model.stages:  # a FROM names an earlier stage, so its parent is decided already
+        parent = stage.base_stage
+        if name in set_by_stage.get(stage.index, ()) or (parent is not None and parent.index in covered):
+            covered.add(stage.index)
+    reads: dict[int, list[int]] = {}
+    for edge in model.edges:
+        reads.setdefault(edge.dst.index, []).append(edge.src.index)
+    pending = list(covered)
+    while pending:
+        for source in reads.get(pending.pop(), ()):
+            if source not in covered:
+                covered.add(source)
+                pending.append(source)
+    return [stage for stage in model.stages if stage.index not in covered]
 
 
 class SuperfluousLabel(DockerfileRule):
