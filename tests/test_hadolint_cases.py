@@ -120,7 +120,8 @@ def case_config(case: dict):
     from dockwise.check.config import LintConfig
 
     given = case.get("config") or {}
-    schema = tuple((name, LABEL_TYPE_NAMES[kind]) for name, kind in (given.get("labelSchema") or {}).items())
+    schema = tuple((name, LABEL_TYPE_NAMES[kind])
+                   for name, kind in (given.get("labelSchema") or {}).items())
     return LintConfig(ignored=tuple(given.get("ignoreRules", ())),
                       trusted_registries=tuple(given.get("allowedRegistries", ())),
                       label_schema=schema, strict_labels=bool(given.get("strictLabels", False)))

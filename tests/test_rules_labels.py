@@ -313,8 +313,8 @@ def test_hadolint_yaml_drives_the_rules_through_the_cli(tmp_path, monkeypatch, c
     (tmp_path / ".hadolint.yaml").write_text(HADOLINT_YAML)
     (tmp_path / "Dockerfile").write_text(DOCKERFILE)
     monkeypatch.chdir(tmp_path)
-    code = main(["check", "--no-context", "--format", "json", "--select", "DL3026,DL3049,DL3050,DL3052,DL3056",
-                 "Dockerfile"])
+    code = main(["check", "--no-context", "--format", "json",
+                 "--select", "DL3026,DL3049,DL3050,DL3052,DL3056", "Dockerfile"])
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert code == 1
     assert sorted((f["code"], f["line"]) for f in findings) == [

@@ -26,6 +26,7 @@ from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._instr_words import first_word_span, word_span
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
+
 class LabelPair(Record):
     """One ``key=value`` of a LABEL instruction, expanded, with the spans findings point at."""
 

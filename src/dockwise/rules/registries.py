@@ -99,7 +99,8 @@ def _pulled_images(target: CheckTarget) -> Iterator[tuple[str, object, object, s
                 continue
             value = model.expand(source, instr)
             if value.known and model.stage_by_name(value.text) is None and not value.text.isdigit():
-                yield value.text, parse_image_ref(value.text), instr, "copy" if flag.name == "from" else "mount"
+                kind = "copy" if flag.name == "from" else "mount"
+                yield value.text, parse_image_ref(value.text), instr, kind
 
 
 def _span(target: CheckTarget, instr, kind: str):
