@@ -38,9 +38,10 @@ ShellCheck over these scripts lives in :mod:`dockwise.model.shellcheck`.
 from __future__ import annotations
 
 import fnmatch
+import os
 import posixpath
 import re
-import threading
+from _thread import get_ident
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -64,22 +65,50 @@ BRACE_SHELLS = frozenset({"bash", "zsh", "ksh", "mksh"})
 # tree-sitter, loaded once and only when a script is parsed
 
 _LANGUAGE: Any = None
-_LOCAL = threading.local()  # a tree-sitter Parser must not be shared between threads
+_PARSERS: dict[int, Any] = {}  # thread id -> its parser: a Parser must not be shared by threads
 
 
 def _parser() -> Any:
     """This thread's tree-sitter parser for bash, built on first use."""
     global _LANGUAGE
-    parser = getattr(_LOCAL, "parser", None)
+    parser = _PARSERS.get(get_ident())
     if parser is None:
         from tree_sitter import Language, Parser
 
         if _LANGUAGE is None:
-            import tree_sitter_bash
-
-            _LANGUAGE = Language(tree_sitter_bash.language())
-        parser = _LOCAL.parser = Parser(_LANGUAGE)
+            _LANGUAGE = Language(_bash_language())
+        parser = _PARSERS[get_ident()] = Parser(_LANGUAGE)
     return parser
+
+
+def _bash_language() -> Any:
+    """tree-sitter-bash's language pointer, from its compiled binding.
+
+    The package's ``__init__`` imports :mod:`importlib.resources` (and with it pathlib,
+    tempfile, shutil, random: ~15 ms, a tenth of ``dockwise check``'s budget) only to serve a
+    highlighting query dockwise does not use; so the binding module is loaded on its own when
+    it can be found, and the package imported normally when not."""
+    import sys
+    from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
+    from importlib.util import find_spec, module_from_spec, spec_from_file_location
+
+    name = "tree_sitter_bash._binding"
+    module = sys.modules.get(name)
+    if module is None:
+        package = find_spec("tree_sitter_bash")  # locates the package without running it
+        for directory in (package.submodule_search_locations or ()) if package else ():
+            for suffix in EXTENSION_SUFFIXES:
+                path = os.path.join(directory, "_binding" + suffix)
+                if os.path.isfile(path):
+                    spec = spec_from_file_location(name, path, loader=ExtensionFileLoader(name, path))
+                    if spec is not None:
+                        module = module_from_spec(spec)
+                        spec.loader.exec_module(module)  # type: ignore[union-attr]
+                        return module.language()
+        import tree_sitter_bash
+
+        return tree_sitter_bash.language()
+    return module.language()
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,20 +7,23 @@ point at the offending token (the ``.`` of ``COPY . .``, the key of ``ENV``, the
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Iterator, NamedTuple
+from collections import namedtuple
+from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.model import BuildModel, Stage
     from dockwise.syntax.tree import Instruction, Span
 
 
-class BodyWord(NamedTuple):
-    """One whitespace-separated word of an instruction body."""
+class BodyWord(namedtuple("BodyWord", "raw value start end")):
+    """One whitespace-separated word of an instruction body: ``raw`` as written (quotes kept),
+    ``value`` with quotes removed and escapes resolved, ``start``/``end`` its index range in
+    ``instruction.body`` (end exclusive).
 
-    raw: str  # as written (quotes kept)
-    value: str  # quotes removed, escapes resolved
-    start: int  # index into instruction.body
-    end: int  # exclusive
+    A plain namedtuple: ``typing.NamedTuple`` compiles every string annotation at import
+    (~0.5 ms a field), and ``dockwise check`` has a 150 ms budget."""
+
+    __slots__ = ()
 
 
 def split_body(body: str, escape: str = "\\") -> list[BodyWord]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
+from collections import namedtuple
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.rules._instr_words import instruction_words, word_span
@@ -12,10 +12,11 @@ from dockwise.rules.base import CheckTarget, DockerfileRule
 WHOLE_CONTEXT = {".", "./", "*", "./*"}
 
 
-class Install(NamedTuple):
-    ecosystem: str
-    manifests: str  # what to copy first, for the message
-    command: object  # the shell Command
+class Install(namedtuple("Install", "ecosystem manifests command")):
+    """A dependency install: its ecosystem, the ``manifests`` to copy first (for the message)
+    and the shell ``command``."""
+
+    __slots__ = ()
 
 
 def _pip_install(command) -> Install | None:

@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import NamedTuple
+from collections import namedtuple
 
 from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
@@ -42,12 +42,11 @@ def secret_looking_name(name: str) -> bool:
     return bool(SECRET_NAME.search(name)) and not ALLOWED_NAME.search(name)
 
 
-class Assignment(NamedTuple):
-    name: BodyWord
-    name_text: str
-    value: str | None  # None: ARG without default
-    value_start: int  # body index of the value
-    value_end: int
+class Assignment(namedtuple("Assignment", "name name_text value value_start value_end")):
+    """One KEY[=value] pair: ``name`` (a BodyWord) and its text, ``value`` (None for an ARG
+    without default) and the value's body index range. (namedtuple: see BodyWord.)"""
+
+    __slots__ = ()
 
 
 def assignments(instr, escape: str) -> list[Assignment]:
@@ -105,12 +104,12 @@ class SecretNameInArgOrEnv(DockerfileRule):
                     word_span(instr, pair.name))
 
 
-class SecretPattern(NamedTuple):
-    kind: str
-    hints: tuple[str, ...]  # cheap substring tests: the regex runs only if one occurs
-    pattern: str
-    group: int = 0
-    lower: bool = False  # test the hints against the lower-cased text
+class SecretPattern(namedtuple("SecretPattern", "kind hints pattern group lower", defaults=(0, False))):
+    """What a secret looks like: ``kind`` names it in messages; ``hints`` are cheap substring
+    tests (the ``pattern`` regex runs only if one occurs), tested against the lower-cased text
+    when ``lower``; ``group`` is the regex group that holds the secret."""
+
+    __slots__ = ()
 
 
 VALUE_PATTERNS = (
