@@ -134,6 +134,16 @@ def test_onbuild_run_is_checked_too():
     assert where(check_text(text, "DL3014")) == [(2, 13, 28)]
 
 
+def test_onbuild_run_gets_the_shell_a_run_would_get():
+    """A Windows base (or a `# hadolint shell=` pragma) means cmd/PowerShell for the trigger
+    too: its script is not judged as POSIX shell, exactly like a plain RUN there."""
+    for header in ("FROM mcr.microsoft.com/windows/servercore:ltsc2022\n",
+                   "# hadolint shell=powershell\nFROM debian:12.8\n"):
+        plain = check_text(header + "RUN apt-get install curl\n", "DL3014")
+        trigger = check_text(header + "ONBUILD RUN apt-get install curl\n", "DL3014")
+        assert plain == [] and trigger == [], header
+
+
 def test_exec_form_run_is_checked_but_never_edited():
     text = 'FROM debian:12.8\nRUN ["apt-get", "install", "curl"]\n'
     found = check_text(text, "DL3014")

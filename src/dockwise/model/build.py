@@ -130,9 +130,11 @@ class Stage(Record):
     def lineage(self) -> list["Stage"]:
         """This stage and the stages it is built FROM, nearest first."""
         chain: list[Stage] = []
+        seen: set[int] = set()  # a list membership test made long FROM chains quadratic
         stage: Stage | None = self
-        while stage is not None and stage not in chain:
+        while stage is not None and id(stage) not in seen:
             chain.append(stage)
+            seen.add(id(stage))
             stage = stage.base_stage
         return chain
 

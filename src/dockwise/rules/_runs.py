@@ -82,10 +82,12 @@ def _collect_runs(target: "CheckTarget") -> list[Run]:
 
 def _onbuild_script(target: "CheckTarget", outer: "Instruction") -> Any:
     def parse() -> Any:
-        from dockwise.model.shell import parse_run
+        from dockwise.model.shell import effective_shell, parse_run
 
+        # The trigger runs in the child build, under the SHELL this image leaves behind (its
+        # config carries it) -- or cmd/PowerShell on a Windows base, like any RUN here.
         state = target.model.state_at(outer)
-        return parse_run(outer.onbuild, shell=state.shell if state else None)
+        return parse_run(outer.onbuild, shell=effective_shell(target.dockerfile, outer, state))
 
     return target.memo(("onbuild-script", id(outer.onbuild)), parse)
 
