@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from dockwise.check.engine import CheckOptions, FileReport
 from dockwise.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, DockwiseError
@@ -28,7 +28,67 @@ def _options(args: argparse.Namespace) -> CheckOptions:
     selection = Selection.from_options(catalogue_index(), args.select, args.ignore)
     return CheckOptions(selection=selection, context=not args.no_context, use_config=not args.no_config,
                         fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff,
-                        keep_source=args.format == "text")
+                        keep_source=args.format == "text",
+                        build_args=build_args(getattr(args, "build_args", None)),
+                        target=getattr(args, "target", None),
+                        trusted_registries=trusted_registries(getattr(args, "trusted_registries", None)),
+                        required_labels=required_labels(getattr(args, "required_labels", None)))
+
+
+def build_args(values: Sequence[str] | None, environ: Mapping[str, str] | None = None
+               ) -> tuple[tuple[str, str], ...]:
+    """``--build-arg`` values as ``docker build`` reads them: ``KEY=VALUE`` (the value may be
+    empty or hold ``=``), or ``KEY`` alone for the environment's value, skipped when the
+    environment has none. A later value for a name replaces an earlier one."""
+    import os
+
+    env = os.environ if environ is None else environ
+    found: dict[str, str] = {}
+    for item in values or ():
+        name, eq, value = item.partition("=")
+        if not name.strip():
+            raise UsageError(f"--build-arg {item!r}: give KEY=VALUE or KEY (the name is empty)")
+        if not eq:
+            if name not in env:
+                continue
+            value = env[name]
+        found[name] = value
+    return tuple(found.items())
+
+
+def trusted_registries(values: Sequence[str] | None) -> tuple[str, ...]:
+    """``--trusted-registry`` values: registry hosts, as ``trustedRegistries`` lists them."""
+    found: list[str] = []
+    for item in values or ():
+        registry = item.strip()
+        if not registry:
+            raise UsageError("--trusted-registry needs a registry name (such as docker.io, "
+                             "ghcr.io, *.example.com)")
+        if "/" in registry or any(c.isspace() for c in registry):
+            raise UsageError(f"--trusted-registry {item!r}: give a registry host (ghcr.io, "
+                             "registry.local:5000, *.example.com), not an image or repository")
+        if registry not in found:
+            found.append(registry)
+    return tuple(found)
+
+
+def required_labels(values: Sequence[str] | None) -> tuple[tuple[str, str], ...]:
+    """``--require-label NAME:TYPE`` values (split at the last ``:``, as types hold none);
+    a later type for the same label replaces an earlier one."""
+    from dockwise.check.config import LABEL_TYPES
+
+    found: dict[str, str] = {}
+    for item in values or ():
+        name, colon, given = item.rpartition(":")
+        kind = given.strip().lower()
+        if not colon or not name.strip():
+            raise UsageError(f"--require-label {item!r}: give NAME:TYPE, such as "
+                             "org.opencontainers.image.version:semver")
+        if kind not in LABEL_TYPES:
+            raise UsageError(f"--require-label {item!r}: unknown type {given!r}; the types are "
+                             f"{', '.join(LABEL_TYPES)}")
+        found[name.strip()] = kind
+    return tuple(found.items())
 
 
 def _check_output_modes(args: argparse.Namespace) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from dockwise._record import FrozenRecord
+from dockwise._record import FrozenRecord, replace
 from dockwise.errors import InputError
 from dockwise.findings import Severity
 
@@ -194,3 +194,19 @@ def load_config(path: str) -> LintConfig:
         label_schema=_label_schema(data.get("label-schema"), path),
         strict_labels=_flag(data, "strict-labels", path),
     )
+
+
+def with_command_line(config: LintConfig, trusted: tuple[str, ...] = (),
+                      labels: tuple[tuple[str, str], ...] = ()) -> LintConfig:
+    """``config`` with ``--trusted-registry`` and ``--require-label`` added, as hadolint adds its
+    command line to its config file: the registries are the union of both, and so is the
+    label schema. One deliberate difference: where both give a type for the same label, the
+    command line's wins (hadolint 2.x keeps the file's); an explicit flag should not be
+    silently overruled by a file the user may not know applies."""
+    if not trusted and not labels:
+        return config
+    registries = config.trusted_registries + tuple(r for r in dict.fromkeys(trusted)
+                                                   if r not in config.trusted_registries)
+    schema = dict(config.label_schema)
+    schema.update(labels)
+    return replace(config, trusted_registries=registries, label_schema=tuple(schema.items()))

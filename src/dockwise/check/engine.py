@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dockwise._record import DataRecord, FrozenRecord, replace
-from dockwise.check.config import EMPTY, LintConfig, config_for_dir
+from dockwise.check.config import EMPTY, LintConfig, config_for_dir, with_command_line
 from dockwise.check.selection import RuleIndex, Selection
 from dockwise.check.suppressions import find_suppressions
 from dockwise.errors import DockerfileSyntaxError, DockwiseError
@@ -21,7 +21,11 @@ STDIN_NAME = "<stdin>"
 
 
 class CheckOptions(FrozenRecord):
-    __slots__ = ("selection", "context", "use_config", "fix", "unsafe_fixes", "diff", "keep_source")
+    """How every file of a run is checked. Picklable and hashable (``--jobs`` sends it to the
+    worker processes), so every field is a tuple, a string or a flag, never a dict."""
+
+    __slots__ = ("selection", "context", "use_config", "fix", "unsafe_fixes", "diff", "keep_source",
+                 "build_args", "target", "trusted_registries", "required_labels")
 
     selection: Selection
     context: bool  # also run the build-context rules for files read from disk
@@ -30,13 +34,22 @@ class CheckOptions(FrozenRecord):
     unsafe_fixes: bool
     diff: bool  # compute fixes, report the diff, write nothing
     keep_source: bool  # keep file text on the report (the text renderer shows lines)
+    build_args: tuple[tuple[str, str], ...]  # --build-arg (name, value), each name once
+    target: str | None  # --target: the stage built (None: the last one)
+    trusted_registries: tuple[str, ...]  # --trusted-registry, added to the config's
+    required_labels: tuple[tuple[str, str], ...]  # --require-label (name, type), added to the schema
 
     def __init__(self, selection: Selection | None = None, context: bool = True,
                  use_config: bool = True, fix: bool = False, unsafe_fixes: bool = False,
-                 diff: bool = False, keep_source: bool = True) -> None:
+                 diff: bool = False, keep_source: bool = True,
+                 build_args: tuple[tuple[str, str], ...] = (), target: str | None = None,
+                 trusted_registries: tuple[str, ...] = (),
+                 required_labels: tuple[tuple[str, str], ...] = ()) -> None:
         self._set(selection=Selection() if selection is None else selection, context=context,
                   use_config=use_config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
-                  keep_source=keep_source)
+                  keep_source=keep_source, build_args=tuple(build_args), target=target or None,
+                  trusted_registries=tuple(trusted_registries),
+                  required_labels=tuple(required_labels))
 
 
 class FileReport(DataRecord):
@@ -157,6 +170,8 @@ class Engine:
         """Check Dockerfile ``text`` shown as ``path``; never raises for bad input."""
         report = FileReport(path, source=text if self.options.keep_source else None,
                             fail_level=config.failure_threshold, no_fail=config.no_fail)
+        config = with_command_line(config, self.options.trusted_registries,
+                                   self.options.required_labels)
         target = self._target(text, path, report)
         if target is None:
             return report
@@ -186,7 +201,8 @@ class Engine:
         try:
             from dockwise.model import build_model
 
-            model = build_model(dockerfile)
+            model = build_model(dockerfile, build_args=dict(self.options.build_args),
+                                target=self.options.target)
         except DockwiseError as exc:
             report.errors.append(_error_line(path, exc))
             return None

@@ -36,6 +36,24 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-context", action="store_true",
                         help="do not check the build context next to each Dockerfile")
     parser.add_argument("--no-config", action="store_true", help="ignore .hadolint.yaml files")
+    build = parser.add_argument_group("the build to check (as `docker build` takes them)")
+    build.add_argument("--build-arg", action="append", dest="build_args", metavar="KEY[=VALUE]",
+                       help="set a build argument declared by ARG; KEY alone takes the value from "
+                            "the environment (skipped when unset); repeatable")
+    build.add_argument("--target", metavar="STAGE",
+                       help="check the build of this stage (name, any case): it is the final "
+                            "stage the runtime rules judge (default: the last stage)")
+    hadolint = parser.add_argument_group(
+        "hadolint's options (added to those of .hadolint.yaml)")
+    hadolint.add_argument("--trusted-registry", action="append", dest="trusted_registries",
+                          metavar="REGISTRY",
+                          help="a registry images may come from (docker.io, ghcr.io, "
+                               "registry.local:5000, *.corp.example, *); turns DL3026 on; repeatable")
+    hadolint.add_argument("--require-label", action="append", dest="required_labels",
+                          metavar="NAME:TYPE",
+                          help="a label the image must carry and the type of its value (text, "
+                               "url, email, hash, rfc3339, semver, spdx), as label-schema does: "
+                               "DL3049, DL3051-DL3056, DL3058 check it; repeatable")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
     parser.add_argument("--unsafe-fixes", action="store_true",
                         help="with --fix or --diff: apply fixes that may change the build's meaning too")
