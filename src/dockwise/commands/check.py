@@ -35,16 +35,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="processes to use (default: 1 for fewer than 8 files, else one per CPU)")
     parser.add_argument("--no-context", action="store_true",
                         help="do not check the build context next to each Dockerfile")
-    parser.add_argument("--no-config", action="store_true", help="ignore .hadolint.yaml files")
+    parser.add_argument("--no-config", action="store_true", help="ignore .hadolint.yaml files (the command line's "
+                        "--trusted-registry and --require-label still apply)")
     build = parser.add_argument_group("the build to check (as `docker build` takes them)")
     build.add_argument("--build-arg", action="append", dest="build_args", metavar="KEY[=VALUE]",
                        help="set a build argument declared by ARG; KEY alone takes the value from "
                             "the environment (skipped when unset); repeatable")
     build.add_argument("--target", metavar="STAGE",
-                       help="check the build of this stage (name, any case): it is the final "
-                            "stage the runtime rules judge (default: the last stage)")
+                       help="check the build of this stage (its name, any case): the rules about "
+                            "the final image (USER, HEALTHCHECK, build tools...) judge it "
+                            "(default: the last stage)")
     hadolint = parser.add_argument_group(
-        "hadolint's options (added to those of .hadolint.yaml)")
+        "hadolint's rule settings (added to .hadolint.yaml's trustedRegistries and label-schema)")
     hadolint.add_argument("--trusted-registry", action="append", dest="trusted_registries",
                           metavar="REGISTRY",
                           help="a registry images may come from (docker.io, ghcr.io, "
