@@ -6,9 +6,9 @@ parents, stopping at the repository root (the first directory holding ``.git``).
 ``failure-threshold``, ``no-fail``, ``disable-ignore-pragma``, and for the rules that need
 them ``trustedRegistries`` (DL3026), ``label-schema`` and ``strict-labels`` (DL3049-DL3058);
 hadolint's other keys are only type-checked (``dockwise check --trusted-registry`` and
-``--require-label`` are added to the file's values by :func:`with_command_line`). A value of the wrong type (``no-fail: "false"``,
-a string where a list belongs, an unknown label type) is an error naming the file and key,
-never a guess.
+``--require-label`` are added to the file's values by :func:`with_command_line`). A value of
+the wrong type (``no-fail: "false"``, a string where a list belongs, an unknown label type) is
+an error naming the file and key, never a guess.
 """
 
 from __future__ import annotations
