@@ -92,6 +92,15 @@ def test_later_build_arg_wins_and_undeclared_ones_do_nothing(project, capsys):
     assert codes(check(capsys, "--select", "DL3007", "--build-arg", "BASE=python:latest")[1], "DL3007") == []
 
 
+def test_a_build_arg_no_arg_declares_gets_a_note_like_docker_builds_warning(project, capsys):
+    project("Dockerfile", "ARG BASE=alpine:3.19.1\nFROM ${BASE}\nUSER 1000\n")
+    code, _, err = check(capsys, "--build-arg", "BASE=alpine:3.20.0", "--build-arg", "TYPO=1",
+                         "--build-arg", "HTTP_PROXY=http://proxy:3128")
+    assert code == 0  # a note, not a finding: the exit code is unchanged
+    assert err == ["Dockerfile: note: --build-arg TYPO is declared by no ARG in this file; the "
+                   "build ignores it (add `ARG TYPO` where it is needed, or drop it)"]
+
+
 def test_build_arg_values_keep_equals_signs_and_may_be_empty():
     env = {"FROM_ENV": "x=y"}
     assert build_args(["A=b=c", "E=", "FROM_ENV", "MISSING"], env) == (

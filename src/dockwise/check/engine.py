@@ -107,6 +107,26 @@ def catalogue_index() -> RuleIndex:
     return RuleIndex(r.info for r in all_rules(CHECK_PACKAGES))
 
 
+# Build arguments every build accepts without an ARG: the proxy variables (docker build never
+# calls them unused) and BuildKit's platform arguments.
+_PREDEFINED_ARGS = frozenset(
+    [name for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY", "ALL_PROXY")
+     for name in (proxy, proxy.lower())]
+    + [side + part for side in ("TARGET", "BUILD") for part in ("PLATFORM", "OS", "ARCH", "VARIANT")])
+
+
+def _unconsumed_build_args(path: str, dockerfile, build_args: Iterable[tuple[str, str]]) -> list[str]:
+    """A note for each ``--build-arg`` no ARG of the file declares: the build would ignore it
+    (``docker build`` warns "not consumed"), so the check would not see what the user meant."""
+    declared = {word.split("=", 1)[0] for instr in dockerfile.instructions
+                if instr.keyword == "ARG" for word in instr.args}
+    return [f"{path}: note: --build-arg {name} is declared by no ARG in this file; the build "
+            "ignores it (add `ARG " + name + "` where it is needed, or drop it)"
+            for name, _ in build_args
+            if name not in declared and name not in _PREDEFINED_ARGS
+            and not name.startswith("BUILDKIT_")]
+
+
 def _error_line(path: str, exc: DockwiseError) -> str:
     if isinstance(exc, DockerfileSyntaxError):
         return f"{path}:{exc.line}:{exc.column}: error: {exc.message}"
@@ -209,6 +229,7 @@ class Engine:
         except Exception as exc:  # noqa: BLE001
             report.errors.append(_internal(path, "the build model", exc))
             return None
+        report.notes.extend(_unconsumed_build_args(path, dockerfile, self.options.build_args))
         return CheckTarget(path, dockerfile, model)
 
     def _active_rules(self, config: LintConfig) -> list:
