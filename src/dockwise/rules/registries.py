@@ -75,7 +75,7 @@ class UntrustedRegistry(DockerfileRule):
                 f"`{text}` is pulled from {ref.registry}, which is not a trusted registry "
                 f"({allowed}): the image escapes the team's vetting; pull it through a trusted "
                 "registry or add this one to `trustedRegistries`",
-                _span(target, instr, kind))
+                _span(target, instr, kind, text))
 
 
 def _pulled_images(target: CheckTarget) -> Iterator[tuple[str, object, object, str]]:
@@ -103,12 +103,19 @@ def _pulled_images(target: CheckTarget) -> Iterator[tuple[str, object, object, s
                 yield value.text, parse_image_ref(value.text), instr, kind
 
 
-def _span(target: CheckTarget, instr, kind: str):
-    """The image word of a FROM, else the ``--from``/``--mount`` flag that names the image."""
+def _span(target: CheckTarget, instr, kind: str, image: str):
+    """The image word of a FROM, else the ``--from`` flag, or the ``--mount`` flag whose
+    ``from=`` names ``image`` (a RUN may mount several images and stages)."""
+    from dockwise.model.build import mount_options
+
     if kind == "from":
         return first_word_span(instr, target.dockerfile.escape)
-    name = "from" if kind == "copy" else "mount"
     for flag in instr.flags:
-        if flag.name == name and flag.value and (name == "from" or "from=" in flag.value):
+        if not flag.value:
+            continue
+        if kind == "copy" and flag.name == "from":
+            return flag.span
+        source = mount_options(flag.value).get("from") if flag.name == "mount" else None
+        if source and target.model.expand(source, instr).text == image:
             return flag.span
     return instr.keyword_span

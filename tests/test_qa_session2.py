@@ -1,0 +1,88 @@
+"""Adversarial QA, session 2: each test is a defect found by hostile input or a real-world
+Dockerfile, pinned after its fix (context, image, and the config-driven DL3026/DL3049-DL3058)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from dockwise.check.config import LintConfig
+from dockwise.cli import main
+from dockwise.model import build_model
+from dockwise.rules import _spdx
+from dockwise.rules.base import CheckTarget
+from dockwise.syntax import parse_dockerfile
+from tests.support.context import make_tree, run_context
+from tests.support.rules import rule_of, where
+
+
+def check(code: str, text: str, **config) -> list:
+    tree = parse_dockerfile(text, "Dockerfile")
+    target = CheckTarget("Dockerfile", tree, build_model(tree), config=LintConfig(**config))
+    return sorted(rule_of(code)().check(target), key=lambda f: f.sort_key)
+
+
+# -- DL3026 --------------------------------------------------------------------------------------
+
+def test_untrusted_mount_is_reported_on_the_mount_that_names_it():
+    """Two ``--mount``s reading ``from=``: the finding points at the one naming the image, not
+    at the first mount (a stage)."""
+    text = ("FROM ghcr.io/org/base:1 AS a\nFROM ghcr.io/org/base:1\n"
+            "RUN --mount=from=a,target=/z --mount=from=gcr.io/q,target=/q true\n")
+    found = check("DL3026", text, trusted_registries=("ghcr.io",))
+    line = text.splitlines()[2]
+    start = line.index("--mount=from=gcr.io")
+    assert where(found) == [(3, start + 1, start + 1 + len("--mount=from=gcr.io/q,target=/q"))]
+
+
+def test_each_of_two_untrusted_mounts_gets_its_own_span():
+    text = ("FROM ghcr.io/org/base:1\n"
+            "RUN --mount=from=quay.io/a,target=/a --mount=from=gcr.io/b,target=/b true\n")
+    found = check("DL3026", text, trusted_registries=("ghcr.io",))
+    columns = sorted(f.location.column for f in found)
+    assert columns == [5, 5 + len("--mount=from=quay.io/a,target=/a ")]
+
+
+# -- DL3054 (SPDX) -------------------------------------------------------------------------------
+
+def test_deeply_nested_license_expression_is_judged_not_a_crash():
+    text = "(" * 5000 + "MIT" + ")" * 5000
+    assert _spdx.is_license_expression(text) is False
+    assert _spdx.is_license_expression("(" * 20 + "MIT" + ")" * 20) is True
+
+
+def test_deeply_nested_license_label_is_a_finding(tmp_path):
+    value = "(" * 3000 + "MIT" + ")" * 3000
+    found = check("DL3054", f'FROM a\nLABEL lic="{value}"\n', label_schema=(("lic", "spdx"),))
+    assert len(found) == 1
+
+
+# -- DL3049 / typed labels: messages say what to write ------------------------------------------
+
+def test_missing_label_whose_name_needs_quotes_suggests_a_quoted_key():
+    found = check("DL3049", "FROM a\n", label_schema=(("team name", "text"),))
+    assert 'LABEL "team name"=<value>' in found[0].message
+
+
+def test_a_huge_label_value_is_shortened_in_the_message():
+    value = "x" * 5000
+    found = check("DL3052", f"FROM a\nLABEL src={value}\n", label_schema=(("src", "url"),))
+    assert len(found) == 1 and len(found[0].message) < 600
+
+
+def test_spaces_around_equals_in_a_label_get_a_hint():
+    """``LABEL key = "v"`` is the legacy form: the value is ``= v``; say so."""
+    found = check("DL3056", 'FROM a\nLABEL ver = "1.0.0"\n', label_schema=(("ver", "semver"),))
+    assert len(found) == 1 and "`key=value`" in found[0].message
+
+
+# -- dockwise context ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("size", ["1e400", "nan", "inf", "infinity", "1e30k", "-0"])
+def test_large_that_is_not_a_finite_size_is_a_usage_error(tmp_path, size):
+    make_tree(tmp_path, {"Dockerfile": "FROM a\n"})
+    proc = run_context("--large", size, str(tmp_path))
+    assert proc.returncode == 2, proc.stderr
+    assert b"Traceback" not in proc.stderr and b"not a size" in proc.stderr
