@@ -27,6 +27,9 @@ class Record:
     __slots__ = ()
     _fields: tuple[str, ...] = ()
     _repr_fields: tuple[str, ...] = ()  # shown by repr (default: the fields not starting "_")
+    # Slots holding derived state (a lookup cache): not fields, so never compared, pickled or
+    # passed on by replace(); ``__init__`` must set them.
+    _transient: tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -34,7 +37,7 @@ class Record:
         for klass in reversed(cls.__mro__):
             slots = klass.__dict__.get("__slots__", ())
             fields.extend((slots,) if isinstance(slots, str) else slots)
-        cls._fields = tuple(fields)
+        cls._fields = tuple(f for f in fields if f not in cls._transient)
         if "_repr_fields" not in cls.__dict__:
             cls._repr_fields = tuple(f for f in fields if not f.startswith("_"))
 
@@ -53,6 +56,8 @@ def _rebuild(cls: type[R], values: tuple) -> R:
     record = object.__new__(cls)
     for name, value in zip(cls._fields, values):
         object.__setattr__(record, name, value)
+    for name in cls._transient:
+        object.__setattr__(record, name, None)
     return record
 
 

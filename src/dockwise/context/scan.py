@@ -55,6 +55,7 @@ class ContextScan(DataRecord):
     problems: list[Problem]
     with_sizes: bool
     _index_cache: dict[str, int] | None  # path -> index into ``files``, built on first use
+    _transient = ("_index_cache",)  # a copy or an unpickled scan builds its own
 
     def __init__(self, root: str, files: list[str] | None = None, sizes: list[int] | None = None,
                  symlinks: set[str] | None = None, dirs: list[str] | None = None,
@@ -88,7 +89,7 @@ class ContextScan(DataRecord):
         return path in self._index() or path in self.sent_dirs
 
     def _index(self) -> dict[str, int]:
-        cached = getattr(self, "_index_cache", None)  # unset after unpickling
+        cached = self._index_cache
         if cached is None:
             cached = self._index_cache = {p: i for i, p in enumerate(self.files)}
         return cached
@@ -96,10 +97,6 @@ class ContextScan(DataRecord):
     def listing(self) -> list[str]:
         """Every path the builder receives (files, symlinks, empty directories), sorted."""
         return sorted([*self.files, *self.empty_dirs])
-
-
-# ``_index_cache`` is a cache, not a field: equality, pickling and replace() leave it out.
-ContextScan._fields = tuple(name for name in ContextScan._fields if name != "_index_cache")
 
 
 class _Progress:
