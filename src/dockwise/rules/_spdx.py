@@ -121,11 +121,17 @@ def _is_simple(token: str) -> bool:
 
 
 class _Parser:
-    """Recursive descent over the tokens; each method consumes what it recognises."""
+    """Recursive descent over the tokens; each method consumes what it recognises.
+
+    Parentheses nest at most ``MAX_DEPTH`` deep: no licence needs more, and a hostile label
+    value of thousands of ``(`` must be judged invalid, not exhaust Python's stack."""
+
+    MAX_DEPTH = 32
 
     def __init__(self, tokens: list[str]) -> None:
         self.tokens = tokens
         self.position = 0
+        self.depth = 0
 
     def _peek(self) -> str | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -154,7 +160,12 @@ class _Parser:
 
     def _with_expression(self) -> bool:
         if self._take("("):
-            return self.expression() and self._take(")")
+            self.depth += 1
+            if self.depth > self.MAX_DEPTH:
+                return False
+            inner = self.expression() and self._take(")")
+            self.depth -= 1
+            return inner
         token = self._peek()
         if token is None or token in ("AND", "OR", "WITH", ")") or not _is_simple(token):
             return False
