@@ -209,8 +209,24 @@ class RequiredLabelMissing(DockerfileRule):
                 yield target.finding(
                     self.info,
                     f"label `{name}` of the label schema is missing from stage {stage.label}: tools "
-                    f"that read labels cannot trace this image; add `LABEL {name}=<value>`",
+                    f"that read labels cannot trace this image; add `LABEL {_label_key(name)}=<value>`",
                     first_word_span(stage.from_instruction, target.dockerfile.escape))
+
+
+def _label_key(name: str) -> str:
+    """``name`` as a LABEL key is written: quoted when it holds blanks, quotes, ``=`` or ``$``."""
+    if name and not any(ch.isspace() or ch in "\"'=$\\" for ch in name):
+        return name
+    escaped = "".join("\\" + ch if ch in "\"\\$" else ch for ch in name)
+    return f'"{escaped}"'
+
+
+def _shown(value: str, limit: int = 80) -> str:
+    """A label value as a message quotes it: long ones cut in the middle (the span shows it all)."""
+    if len(value) <= limit:
+        return value
+    half = (limit - 5) // 2
+    return f"{value[:half]} ... {value[-half:]}"
 
 
 def _stages_missing(model, name: str, set_by_stage: dict[int, set[str]]) -> list:
@@ -303,11 +319,20 @@ class _TypedLabel(DockerfileRule):
             if pair.key in wanted and pair.known and value and not valid(value):
                 yield target.finding(
                     self.info,
-                    f"label `{pair.key}` should hold {looks_like}, not `{pair.value}`: "
-                    f"{self.why}{self._hint(value)}",
+                    f"label `{pair.key}` should hold {looks_like}, not `{_shown(pair.value)}`: "
+                    f"{self.why}{self._legacy_hint(pair) or self._hint(value)}",
                     pair.value_span)
 
     def _hint(self, value: str) -> str:
+        return ""
+
+    @staticmethod
+    def _legacy_hint(pair: LabelPair) -> str:
+        """``LABEL key = value`` is the legacy ``LABEL key value`` form: the value is ``= value``
+        (and any further "pairs" on the line), which is why it fails the type check."""
+        if pair.value.startswith("=") and pair.value[1:2].isspace():
+            return ("; `LABEL key = value` sets the label to everything after the key, `=` "
+                    "included: write `key=value` without blanks around `=`")
         return ""
 
 
