@@ -86,3 +86,61 @@ def test_large_that_is_not_a_finite_size_is_a_usage_error(tmp_path, size):
     proc = run_context("--large", size, str(tmp_path))
     assert proc.returncode == 2, proc.stderr
     assert b"Traceback" not in proc.stderr and b"not a size" in proc.stderr
+
+
+# -- .dockerignore patterns: no catastrophic backtracking ----------------------------------------
+
+from dockwise.context.patterns import PatternMatcher, compile_pattern  # noqa: E402
+
+
+@pytest.mark.parametrize("pattern,path", [
+    ("**/a/**/a/**/a/**/b", "/".join(["a"] * 300)),
+    ("*" * 20001 + "x", "a/b/c/" + "y" * 200),
+    ("**/" * 40 + "*x", "/".join(["d"] * 300) + "/f"),
+    ("*a" * 60 + "b", "a" * 250),
+])
+def test_hostile_patterns_are_matched_in_linear_time(pattern, path):
+    matcher = PatternMatcher([pattern])
+    started = time.monotonic()
+    assert matcher.excluded(path) is False
+    assert compile_pattern(pattern).match(path) is False
+    assert time.monotonic() - started < 5
+
+
+def test_a_context_with_a_hostile_dockerignore_does_not_hang(tmp_path):
+    make_tree(tmp_path, {".dockerignore": "*" * 20000 + "x\n**/a/**/a/**/a/**/b\n",
+                         "Dockerfile": "FROM a\n", "/".join(["a"] * 60) + "/f": "x"})
+    started = time.monotonic()
+    proc = run_context("--list", str(tmp_path))
+    assert proc.returncode == 0 and time.monotonic() - started < 30
+
+
+def _random_glob(rng) -> str:
+    pieces = ["a", "b", "/", "*", "**", "?", "[ab]", "[^a]", "\\*", ".", "**/", "/**"]
+    return "".join(rng.choice(pieces) for _ in range(rng.randint(1, 9)))
+
+
+def test_linear_matching_agrees_with_the_regex_on_random_patterns():
+    """The linear matcher is the regex's language exactly (the regex is what BuildKit runs)."""
+    import random
+
+    from dockwise.context.patterns import REGEXP, LinearMatch, _translate_atoms
+
+    rng = random.Random(2)
+    checked = 0
+    for _ in range(3000):
+        glob = _random_glob(rng)
+        try:
+            pattern = compile_pattern(glob)
+        except Exception:  # noqa: BLE001 - invalid globs are other tests' business
+            continue
+        if pattern.kind != REGEXP:
+            continue
+        linear = LinearMatch.build(_translate_atoms(pattern.text)[1])
+        if linear is None:
+            continue
+        for _ in range(8):
+            path = "".join(rng.choice("ab/.*\n") for _ in range(rng.randint(0, 10))).strip("/")
+            assert linear.fullmatch(path) == (pattern.regex.fullmatch(path) is not None), (glob, path)
+            checked += 1
+    assert checked > 5000

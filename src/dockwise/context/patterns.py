@@ -26,6 +26,13 @@ from dockwise._record import DataRecord
 from dockwise.errors import DockwiseError
 
 EXACT, PREFIX, SUFFIX, REGEXP = "exact", "prefix", "suffix", "regexp"
+# The regex atoms of the glob wildcards that repeat (a backtracking engine tries every split
+# of the path between them); ``?`` and literals match one character each.
+DOUBLE_STAR, STAR, TAIL = "(?:.*/)?", "[^/]*", ".*"
+_REPEATING = (DOUBLE_STAR, STAR, TAIL)
+# A pattern with this many repeating atoms is matched by LinearMatch, not by ``re``: with k of
+# them a failing match costs up to len(path)**k steps (``**/a/**/a/**/a/**/b`` on a deep path).
+LINEAR_FROM = 3
 _REGEX_ESCAPED = set(".+()|{}$")
 # Escapes RE2 and Python's re agree on; any other escaped letter or digit is a bad pattern.
 _SAFE_LETTER_ESCAPES = set("dDsSwWbBAfnrtv")
@@ -104,6 +111,12 @@ def validate_glob(pattern: str) -> None:
 
 def _translate(pattern: str) -> tuple[str, str]:
     """(match type, regex source without anchors), following patternmatcher's compiler."""
+    kind, atoms = _translate_atoms(pattern)
+    return kind, "".join(atoms)
+
+
+def _translate_atoms(pattern: str) -> tuple[str, list[str]]:
+    """(match type, the regex source as a list of atoms: one per glob element)."""
     out: list[str] = []
     kind = EXACT
     i, n, first = 0, len(pattern), True
@@ -122,12 +135,12 @@ def _translate(pattern: str) -> tuple[str, str]:
                         out.append(".*")
                         kind = REGEXP
                 else:
-                    out.append("(?:.*/)?")
+                    out.append(DOUBLE_STAR)
                     kind = REGEXP
                 if first:
                     kind = SUFFIX
             else:
-                out.append("[^/]*")
+                out.append(STAR)
                 kind = REGEXP
         elif ch == "?":
             out.append("[^/]")
@@ -147,7 +160,7 @@ def _translate(pattern: str) -> tuple[str, str]:
         else:
             out.append(ch)
         first = False
-    return kind, "".join(out)
+    return kind, out
 
 
 def _escape(ch: str) -> str:
@@ -159,24 +172,133 @@ def _escape(ch: str) -> str:
     return "\\" + ch
 
 
+class LinearMatch:
+    """Full match of a translated pattern in time linear in the path (per atom), whatever its
+    wildcards: the set of path positions reachable after each atom is carried forward, as a
+    Thompson NFA does, instead of backtracking. Same language as the regex of the same atoms
+    (``.`` stops at a newline there too).
+
+    The atoms between two repeating ones form a chunk that matches at most one way from a
+    given position (literals, ``[^/]``, classes, escapes); ``build`` returns None for a
+    pattern where that does not hold (a ``*`` inside ``[...]``), which then stays a regex."""
+
+    __slots__ = ("steps", "literals")
+
+    def __init__(self, steps: list, literals: list[str]) -> None:
+        self.steps = steps  # ("chunk", compiled regex) or (repeating atom, None)
+        self.literals = literals  # plain text every match contains: a cheap first test
+
+    @classmethod
+    def build(cls, atoms: list[str]) -> "LinearMatch | None":
+        steps: list = []
+        literals: list[str] = []
+        chunk: list[str] = []
+        for atom in [*_collapsed(atoms), None]:
+            if atom is not None and atom not in _REPEATING:
+                chunk.append(atom)
+                continue
+            if chunk:
+                source = "".join(chunk)
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        steps.append(("chunk", re.compile(source)))
+                except re.error:
+                    return None
+                text = _plain_text(chunk)
+                if text:
+                    literals.append(text)
+                chunk = []
+            if atom is not None:
+                steps.append((atom, None))
+        return cls(steps, literals)
+
+    def fullmatch(self, path: str) -> bool:
+        if not all(text in path for text in self.literals):
+            return False
+        n = len(path)
+        reach = [False] * (n + 1)
+        reach[0] = True
+        for atom, regex in self.steps:
+            if atom == "chunk":
+                reach = _after_chunk(reach, regex, path)
+            else:
+                reach = _after_repeat(reach, atom, path)
+            if not any(reach):
+                return False
+        return reach[n]
+
+
+def _collapsed(atoms: list[str]) -> list[str]:
+    """``atoms`` with runs of ``(.*/)?`` (and of ``[^/]*``) kept once: ``(.*/)?(.*/)?`` is the
+    language of ``(.*/)?``, and each copy is one more step per path position."""
+    out: list[str] = []
+    for atom in atoms:
+        if not (out and atom == out[-1] and atom in (DOUBLE_STAR, STAR)):
+            out.append(atom)
+    return out
+
+
+def _plain_text(chunk: list[str]) -> str:
+    """The literal text of a chunk made only of plain and escaped punctuation, else ""."""
+    out = []
+    for atom in chunk:
+        if len(atom) == 1 and atom not in "[]^$.":
+            out.append(atom)
+        elif len(atom) == 2 and atom[0] == "\\" and not atom[1].isalnum():
+            out.append(atom[1])
+        else:
+            return ""
+    return "".join(out)
+
+
+def _after_chunk(reach: list[bool], regex: "re.Pattern[str]", path: str) -> list[bool]:
+    after = [False] * len(reach)
+    for start, ok in enumerate(reach):
+        if ok:
+            match = regex.match(path, start)
+            if match is not None:
+                after[match.end()] = True
+    return after
+
+
+def _after_repeat(reach: list[bool], atom: str, path: str) -> list[bool]:
+    """Positions reachable after ``[^/]*``, ``.*`` or ``(?:.*/)?`` from those in ``reach``."""
+    after = list(reach)
+    if atom == STAR or atom == TAIL:
+        stop = "/" if atom == STAR else "\n"
+        for q in range(1, len(reach)):
+            if not after[q] and after[q - 1] and path[q - 1] != stop:
+                after[q] = True
+        return after
+    running = False  # some start position with no newline since it
+    for q in range(1, len(reach)):
+        running = (running and path[q - 2] != "\n") or reach[q - 1]
+        if path[q - 1] == "/" and running:
+            after[q] = True
+    return after
+
+
 class Pattern(DataRecord):
     """One compiled pattern (``text`` is the cleaned pattern without its ``!``)."""
 
-    __slots__ = ("text", "exclusion", "kind", "regex", "source")
+    __slots__ = ("text", "exclusion", "kind", "regex", "source", "linear")
 
     text: str
     exclusion: bool
     kind: str
     regex: "re.Pattern[str] | None"  # compiled on first use when built by a PatternMatcher
     source: str  # regex source (for combining), anchored semantics implied
+    linear: LinearMatch | None  # set for patterns a backtracking regex could hang on
 
     def __init__(self, text: str, exclusion: bool, kind: str, regex: "re.Pattern[str] | None",
-                 source: str) -> None:
+                 source: str, linear: LinearMatch | None = None) -> None:
         self.text = text
         self.exclusion = exclusion
         self.kind = kind
         self.regex = regex
         self.source = source
+        self.linear = linear
 
     def match(self, path: str) -> bool:
         if self.kind == EXACT:
@@ -186,6 +308,8 @@ class Pattern(DataRecord):
         if self.kind == SUFFIX:
             suffix = self.text[2:]
             return path.endswith(suffix) or (suffix[:1] == "/" and path == suffix[1:])
+        if self.linear is not None:
+            return self.linear.fullmatch(path)
         if self.regex is None:
             self.regex = _compile_regex(self.source, self.text)
         return self.regex.fullmatch(path) is not None
@@ -230,14 +354,19 @@ def compile_pattern(raw: str, *, eager: bool = True) -> Pattern:
         validate_glob(text)
     except ValueError:
         raise BadPatternError(f"syntax error in pattern {raw.strip()!r}") from None
-    kind, source = _translate_or_fail(text, raw)
-    regex = _compile_regex(source, raw.strip()) if kind == REGEXP and eager else None
-    return Pattern(text=text, exclusion=exclusion, kind=kind, regex=regex, source=source)
+    kind, atoms = _translate_or_fail(text, raw)
+    source = "".join(atoms)
+    linear = None
+    if kind == REGEXP and sum(atom in _REPEATING for atom in atoms) >= LINEAR_FROM:
+        linear = LinearMatch.build(atoms)
+    # a pattern matched linearly is still validated as the regex BuildKit compiles
+    regex = _compile_regex(source, raw.strip()) if kind == REGEXP and (eager or linear) else None
+    return Pattern(text=text, exclusion=exclusion, kind=kind, regex=regex, source=source, linear=linear)
 
 
-def _translate_or_fail(text: str, raw: str) -> tuple[str, str]:
+def _translate_or_fail(text: str, raw: str) -> tuple[str, list[str]]:
     try:
-        return _translate(text)
+        return _translate_atoms(text)
     except ValueError as exc:
         raise BadPatternError(f"syntax error in pattern {raw.strip()!r} ({exc})") from None
 
@@ -254,16 +383,20 @@ class PatternMatcher:
                 exc.index = index  # type: ignore[attr-defined]
                 raise
         self.has_exclusions = any(p.exclusion for p in self.patterns)
+        # patterns a backtracking regex could hang on are matched one by one, linearly
+        self.linear = [(i, p) for i, p in enumerate(self.patterns) if p.linear is not None]
+        self._regular = [i for i, p in enumerate(self.patterns) if p.linear is None]
         self.combined = self._combine()
 
     def _combine(self) -> "re.Pattern[str] | None":
-        """One regex whose ``lastindex`` is the highest-numbered pattern matching a path.
+        """One regex over the patterns not matched linearly, whose ``lastindex`` numbers the
+        highest-numbered one matching a path (see ``last_match``).
 
         It also validates every pattern's expression; when it does not compile, the first
         pattern at fault is named (``index`` on the error)."""
-        if not self.patterns:
+        if not self._regular:
             return None
-        alternatives = [f"({p.combinable_source()})" for p in reversed(self.patterns)]
+        alternatives = [f"({self.patterns[i].combinable_source()})" for i in reversed(self._regular)]
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -280,12 +413,17 @@ class PatternMatcher:
 
     def last_match(self, path: str) -> int:
         """Index of the last pattern matching ``path`` itself (not its parents), or -1."""
-        if self.combined is None:
-            return -1
-        m = self.combined.fullmatch(path)
-        if m is None:
-            return -1
-        return len(self.patterns) - m.lastindex  # type: ignore[operator]
+        best = -1
+        if self.combined is not None:
+            m = self.combined.fullmatch(path)
+            if m is not None:
+                best = self._regular[len(self._regular) - m.lastindex]  # type: ignore[operator]
+        for index, pattern in reversed(self.linear):
+            if index <= best:
+                break
+            if pattern.linear.fullmatch(path):  # type: ignore[union-attr]
+                return index
+        return best
 
     def decide(self, path: str, parent_last: int) -> tuple[bool, int]:
         """(excluded, last matching index over the path and its ancestors) given the parent's index."""

@@ -147,8 +147,7 @@ def _walk(scan: ContextScan, matcher: PatternMatcher, bar: _Progress) -> None:
     directory or an ancestor, so each entry costs one regex match (see PatternMatcher.decide)."""
     stack: list[tuple[str, str, int]] = [(scan.root, "", -1)]
     seen = 0
-    fullmatch = matcher.combined.fullmatch if matcher.combined is not None else None
-    count = len(matcher.patterns)
+    last_match = matcher.last_match if matcher.patterns else None
     is_exception = [p.exclusion for p in matcher.patterns]
     prune_check = matcher.may_reinclude_under if matcher.has_exclusions else None
     while stack:
@@ -165,12 +164,10 @@ def _walk(scan: ContextScan, matcher: PatternMatcher, bar: _Progress) -> None:
         for entry in entries:
             rel = prefix + entry.name
             last = parent_last
-            if fullmatch is not None:
-                m = fullmatch(rel)
-                if m is not None:
-                    index = count - m.lastindex
-                    if index > last:
-                        last = index
+            if last_match is not None:
+                index = last_match(rel)
+                if index > last:
+                    last = index
             excluded = last >= 0 and not is_exception[last]
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
