@@ -144,3 +144,23 @@ def test_linear_matching_agrees_with_the_regex_on_random_patterns():
             assert linear.fullmatch(path) == (pattern.regex.fullmatch(path) is not None), (glob, path)
             checked += 1
     assert checked > 5000
+
+
+# -- text report -----------------------------------------------------------------------------------
+
+def test_text_report_of_thousands_of_findings_in_one_big_file_is_fast():
+    """Each excerpt used to split the whole file again: quadratic in findings x file size."""
+    from dockwise.findings import Finding, Location, Severity
+    from dockwise.report import ReportData
+    from dockwise.report.text import render_text
+
+    count = 30000
+    source = "".join(f"pattern{i}/**/x\n" for i in range(count))
+    findings = [Finding("DC004", "n", Severity.INFO, "matches nothing",
+                        Location(".dockerignore", line, 1, line, 5))
+                for line in range(1, count + 1)]
+    started = time.monotonic()
+    out = render_text(ReportData(findings=findings, files=[".dockerignore"],
+                                 sources={".dockerignore": source}))
+    assert time.monotonic() - started < 10
+    assert out.count("matches nothing") == count and "pattern29999/**/x" in out

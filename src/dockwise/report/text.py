@@ -42,13 +42,14 @@ def header(finding: Finding, paint: _Paint) -> str:
             f"[{paint(str(finding.severity), colour)}] {printable(finding.message)}")
 
 
-def excerpt(finding: Finding, source: str | None, paint: _Paint) -> list[str]:
-    """The source line of the finding with its span underlined (nothing if unknown)."""
+def excerpt(finding: Finding, source: "str | list[str] | None", paint: _Paint) -> list[str]:
+    """The source line of the finding with its span underlined (nothing if unknown).
+    ``source`` is the file's text, or its lines split as below (render_text splits each file
+    once: splitting per finding was quadratic with thousands of findings in a file)."""
     loc = finding.location
     if source is None or loc.line is None:
         return []
-    # only "\n" ends a line (as in the parser): str.splitlines also splits at \f, \x1c, \x85...
-    lines = source.split("\n")
+    lines = split_lines(source) if isinstance(source, str) else source
     if not 1 <= loc.line <= len(lines):
         return []
     text = lines[loc.line - 1].removesuffix("\r").replace("\t", " ")
@@ -71,6 +72,11 @@ def excerpt(finding: Finding, source: str | None, paint: _Paint) -> list[str]:
         f"{paint(number, _DIM)} {paint('|', _DIM)} {text}",
         f"{gutter} {paint('|', _DIM)} {' ' * start}{paint('^' * width, colour)}",
     ]
+
+
+def split_lines(source: str) -> list[str]:
+    # only "\n" ends a line (as in the parser): str.splitlines also splits at \f, \x1c, \x85...
+    return source.split("\n")
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -104,22 +110,24 @@ def summary_line(data: ReportData) -> str:
     return text
 
 
-def _source(data: ReportData, path: str, cache: dict[str, str | None]) -> str | None:
-    if path in data.sources:
-        return data.sources[path]
+def _source(data: ReportData, path: str, cache: dict[str, list[str] | None]) -> list[str] | None:
+    """The lines of ``path`` (from the report's sources, else read from disk), split once."""
     if path not in cache:
-        try:
-            from dockwise.inputs import read_text
+        text = data.sources.get(path)
+        if text is None and path not in data.sources:
+            try:
+                from dockwise.inputs import read_text
 
-            cache[path] = read_text(path)
-        except Exception:  # noqa: BLE001 - an excerpt is a nicety, never an error
-            cache[path] = None
+                text = read_text(path)
+            except Exception:  # noqa: BLE001 - an excerpt is a nicety, never an error
+                text = None
+        cache[path] = split_lines(text) if text is not None else None
     return cache[path]
 
 
 def render_text(data: ReportData, *, color: bool = False, summary: bool = True) -> str:
     paint = _Paint(color)
-    cache: dict[str, str | None] = {}
+    cache: dict[str, list[str] | None] = {}
     blocks = []
     for finding in data.findings:
         lines = [header(finding, paint)]
