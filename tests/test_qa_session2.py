@@ -164,3 +164,32 @@ def test_text_report_of_thousands_of_findings_in_one_big_file_is_fast():
                                  sources={".dockerignore": source}))
     assert time.monotonic() - started < 10
     assert out.count("matches nothing") == count and "pattern29999/**/x" in out
+
+
+# -- .dockerignore that is a symlink -----------------------------------------------------------------
+
+def test_dockerignore_linking_out_of_the_context_is_refused_and_not_printed(tmp_path):
+    secret = tmp_path / "outside" / "credentials"
+    make_tree(tmp_path, {"outside/credentials": "aws_secret_access_key=AKIAVERYSECRET\n",
+                         "ctx/Dockerfile": "FROM a\n", "ctx/app.py": "x"})
+    os.symlink(secret, tmp_path / "ctx" / ".dockerignore")
+    for args in (("--list",), (), ("--format", "json")):
+        proc = run_context(*args, str(tmp_path / "ctx"))
+        assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
+        assert b"VERYSECRET" not in proc.stdout + proc.stderr
+        assert b".dockerignore" in proc.stderr and b"outside the build context" in proc.stderr
+
+
+def test_dockerignore_linking_inside_the_context_is_read(tmp_path):
+    make_tree(tmp_path, {"ignore/common": "*.log\n", "Dockerfile": "FROM a\n", "a.log": "x", "b": "x"})
+    os.symlink("ignore/common", tmp_path / ".dockerignore")
+    proc = run_context("--list", str(tmp_path))
+    assert proc.returncode == 0 and b"a.log" not in proc.stdout and b"b\n" in proc.stdout
+
+
+def test_check_refuses_the_outside_link_too(tmp_path, capsys):
+    make_tree(tmp_path, {"outside/shadow": "root:$6$VERYSECRET:1::::::\n", "ctx/Dockerfile": "FROM a\n"})
+    os.symlink(tmp_path / "outside" / "shadow", tmp_path / "ctx" / ".dockerignore")
+    code = main(["check", str(tmp_path / "ctx" / "Dockerfile")])
+    out = capsys.readouterr()
+    assert code == 2 and "VERYSECRET" not in out.out + out.err

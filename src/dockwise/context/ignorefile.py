@@ -11,6 +11,7 @@ import os
 
 from dockwise._record import DataRecord, FrozenRecord
 from dockwise.context.patterns import BadPatternError, PatternMatcher, go_clean
+from dockwise.errors import InputError
 from dockwise.inputs import read_text
 
 BOM = "\ufeff"
@@ -126,6 +127,22 @@ def load_ignore(context_dir: str, dockerfile_path: str | None = None) -> IgnoreF
     path = ignore_file_for(context_dir, dockerfile_path)
     if path is None:
         return None
+    _refuse_link_out_of(os.path.dirname(path) or ".", path)
     ignore = parse_ignore(read_text(path, what=".dockerignore file"), path)
     ignore.matcher  # validate now: bad patterns are errors, as in BuildKit
     return ignore
+
+
+def _refuse_link_out_of(directory: str, path: str) -> None:
+    """A .dockerignore that is a symlink leaving its directory (the build context, or the
+    Dockerfile's for ``<Dockerfile>.dockerignore``) is an error. BuildKit resolves links inside
+    the context it was sent, so it never reads such a target; and reading it here would print
+    lines of whatever it points at (``/etc/shadow``, a CI runner's credentials) in the report."""
+    if not os.path.islink(path):
+        return
+    target = os.path.realpath(path)
+    root = os.path.realpath(directory)
+    if os.path.commonpath([root, target]) != root:
+        raise InputError("is a symlink to a file outside the build context; BuildKit does not "
+                         "follow it there, and dockwise does not read it: make it a regular file",
+                         path=path)
