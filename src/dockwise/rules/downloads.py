@@ -158,6 +158,11 @@ def covers(removed: str, path: str) -> bool:
     return False
 
 
+def run_paths(target: CheckTarget, run: Run) -> RunPaths:
+    """The (per-file memoised) :class:`RunPaths` of ``run``."""
+    return target.memo(("download-run-paths", id(run.outer)), lambda: RunPaths(target, run))
+
+
 def _mounted(run: Run, path: str) -> bool:
     """True if ``path`` lies on a RUN --mount (cache, tmpfs, bind, secret): not in the layer."""
     for _kind, mount_target, _ in mounts(run.run):
@@ -355,7 +360,7 @@ def _later_removal_line(target: CheckTarget, runs: list[Run], run: Run, path: st
             continue
         if not later or other.onbuild != run.onbuild or target.model.stage_of(other.outer) is not stage:
             continue
-        paths = RunPaths(target, other)
+        paths = run_paths(target, other)
         for command in other.script.commands:
             for word in removed_paths(command):
                 if covers(paths.of(word, command), path):
@@ -382,7 +387,7 @@ class _LeftoverRule(DockerfileRule):
             consumers = [(c, w) for c in run.script.commands for w in self.consumed(c)]
             if not consumers:
                 continue
-            paths = RunPaths(target, run)
+            paths = run_paths(target, run)
             fetched = fetched_files(run, paths)
             reported: set[int] = set()
             for consumer, word in consumers:
@@ -494,8 +499,8 @@ def _removes_variable(command: Any, name: str) -> bool:
                                   or wanted + '"' in text)
     for word in removed_paths(command):
         key = path_key(word)
-        if key == wanted or key.startswith(wanted + "/"):
-            return True
+        if key in (wanted, wanted + "/", wanted + "/*", wanted + "/."):
+            return True  # `rm -rf "$d"/*` leaves an empty directory: nothing to speak of
     return False
 
 
@@ -521,7 +526,7 @@ class MktempDirNotRemoved(DockerfileRule):
             made = [c for c in run.find("mktemp") if c.has_option("-d", "--directory")]
             if not made or not ships(target, run):
                 continue
-            paths = RunPaths(target, run)
+            paths = run_paths(target, run)
             for command in made:
                 if not self._left_behind(run, paths, command):
                     continue
