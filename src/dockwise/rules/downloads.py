@@ -62,7 +62,10 @@ GPG = ("gpg", "gpg2")
 TAR = ("tar", "bsdtar", "gtar")
 SEVEN_ZIP = ("7z", "7za", "7zr")
 RPM_INSTALLERS = ("yum", "dnf", "microdnf", "tdnf", "zypper")
-CHECKSUM_TOOLS = ("sha256sum", "sha384sum", "sha512sum", "shasum", "b2sum", "sha3sum")
+# `-c` against a pinned sum: a swapped file fails the build. MD5 and SHA-1 count too: forging a
+# file that matches a given (second-preimage) sum is still out of reach for both.
+CHECKSUM_TOOLS = ("sha256sum", "sha384sum", "sha512sum", "sha224sum", "sha1sum", "md5sum", "shasum",
+                  "b2sum", "sha3sum")
 
 # options of gpg that take a value, beyond the shell model's list (so operands are found)
 GPG_VALUE_OPTIONS = frozenset({
@@ -650,12 +653,14 @@ class CurlWithoutFail(DockerfileRule):
                 use = curl_output_use(run.script, command)
                 if use is None:
                     continue
-                what = {"saved": "saves", "piped": "pipes on", "captured": "hands the script"}[use]
+                what = {"saved": "saves the response body",
+                        "piped": "pipes the response body on",
+                        "captured": "substitutes the response body into the command line"}[use]
                 word = name_word(command)
                 yield target.finding(
                     self.info,
-                    f"curl without `-f` {what} the response body even when the server answers with "
-                    f"an HTTP error (404, 500): the error page is used as if it were the file and the "
+                    f"curl without `-f` {what} even when the server answers with an HTTP error "
+                    f"(404, 500): the error page is used as if it were the real content and the "
                     f"build goes on. Add `-f` (`curl -fsSL ...`).",
                     word.span if word is not None and word.span else command.span,
                     fix=_add_fail_fix(run, command))
