@@ -338,6 +338,8 @@ def test_signature_verified_with_gpgv_and_one_operand():
     "RUN d=$(mktemp -d -p /var/tmp build.XXXXXX) && make -C $d && rm -rf /var/tmp/build.*",
     "RUN d=$(mktemp -d /work/b.XXXX) && make -C $d && rm -rf /work",
     "RUN f=$(mktemp) && echo x > $f",  # a file, not a directory: not this rule
+    "RUN mktemp -d",  # only prints the name: the directory stays empty
+    "RUN t=\"$(mktemp -d)\" && git clone https://e.com/r.git \"$t\" && mv \"$t\" /opt/r",
     "RUN --mount=type=tmpfs,target=/tmp d=$(mktemp -d) && make -C \"$d\"",
 ])
 def test_mktemp_cases_that_are_fine(body):

@@ -494,8 +494,11 @@ def _assigned_variable(script: Any, command: Any) -> str | None:
 
 
 def _removes_variable(command: Any, name: str) -> bool:
-    """``rm -rf "$NAME"`` (or ``$NAME/*``, ``${NAME}``), or a ``trap`` that will do it."""
+    """``rm -rf "$NAME"`` (or ``$NAME/*``, ``${NAME}``), a ``trap`` that will do it, or
+    ``mv "$NAME" DEST`` (then it is no temporary directory)."""
     wanted = "$" + name
+    if command.name == "mv":  # `mv "$tmp" /opt/app`: the directory becomes the product
+        return any(path_key(w).rstrip("/") == wanted for w in command.positionals()[:-1])
     if command.name == "trap":
         text = " ".join(path_key(w) for w in command.args)
         return "rm " in text and (wanted + " " in text + " " or wanted + "/" in text
@@ -526,7 +529,9 @@ class MktempDirNotRemoved(DockerfileRule):
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         for run in iter_runs(target):
-            made = [c for c in run.find("mktemp") if c.has_option("-d", "--directory")]
+            # a bare `mktemp -d` only prints its name: nothing can be put in the directory
+            made = [c for c in run.find("mktemp")
+                    if c.has_option("-d", "--directory") and c.in_substitution]
             if not made or not ships(target, run):
                 continue
             paths = run_paths(target, run)
