@@ -193,3 +193,35 @@ def test_check_refuses_the_outside_link_too(tmp_path, capsys):
     code = main(["check", str(tmp_path / "ctx" / "Dockerfile")])
     out = capsys.readouterr()
     assert code == 2 and "VERYSECRET" not in out.out + out.err
+
+
+# -- dockwise image: .dive-ci ------------------------------------------------------------------------
+
+from tests.test_image_kit import file as layer_file, layer_tar, write_oci_layout  # noqa: E402
+
+YAML_BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
+    for prev, name in zip([None, *"abcdefgh"], "abcdefghi"))
+
+
+def _image(tmp_path) -> str:
+    return str(write_oci_layout(tmp_path / "layout", [layer_tar(layer_file("ok", 10))]))
+
+
+@pytest.mark.parametrize("text,message", [
+    (YAML_BOMB + "rules:\n  lowestEfficiency: *i\n", "lowestEfficiency"),
+    (YAML_BOMB + "rules:\n  highestWastedBytes: *i\n", "highestWastedBytes"),
+    ("rules:\n  highestUserWastedPercent: true\n", "highestUserWastedPercent"),
+    ("rules: [1\n", "not valid YAML (line 2)"),
+    ("rules:\n  lowestEfficiency: " + "[" * 5000 + "\n", "not valid YAML"),
+    ("- rules\n", "mapping"),
+    ("rules: 5\n", "rules"),
+])
+def test_a_bad_dive_ci_is_one_line_naming_file_and_key(tmp_path, capsys, text, message):
+    (tmp_path / ".dive-ci").write_text(text)
+    started = time.monotonic()
+    code = main(["image", _image(tmp_path), "--ci-config", str(tmp_path / ".dive-ci")])
+    err = capsys.readouterr().err
+    assert time.monotonic() - started < 10
+    assert code == 2 and message in err and ".dive-ci" in err
+    assert err.count("\n") == 1 and "\\n" not in err and "Traceback" not in err

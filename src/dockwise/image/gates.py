@@ -79,30 +79,58 @@ class GateResult:
 
 
 def load_dive_ci(path: str) -> GateSettings:
-    """Read a ``.dive-ci`` file (YAML) into gate settings."""
+    """Read a ``.dive-ci`` file (YAML) into gate settings.
+
+    A file that is not a mapping, or whose ``rules`` is not one, is an error: ignoring it would
+    turn the CI gates off without a word. Values must be scalars; a list or mapping (a YAML
+    alias "bomb" among them) is refused by its type, never printed."""
     from dockwise.inputs import read_text
 
     text = read_text(path, what=".dive-ci file")
-    try:
-        import yaml
-
-        document = yaml.safe_load(text) or {}
-    except Exception as exc:  # yaml.YAMLError and friends
-        raise InputError(f"not valid YAML: {exc}", path=path) from None
-    rules = document.get("rules") if isinstance(document, dict) else None
-    if not isinstance(rules, dict):
+    document = _yaml_document(text, path)
+    if not isinstance(document, dict):
+        raise InputError("a .dive-ci file must be a mapping (with a `rules:` mapping)", path=path)
+    rules = document.get("rules")
+    if rules is None:
         return GateSettings(source=path)
+    if not isinstance(rules, dict):
+        raise InputError("`rules` must be a mapping (lowestEfficiency, highestWastedBytes, "
+                         "highestUserWastedPercent)", path=path)
     settings = GateSettings(source=path)
     try:
-        if _enabled(rules.get("lowestEfficiency")):
+        if _enabled(_scalar(rules, "lowestEfficiency", path)):
             settings.min_efficiency = parse_fraction(rules["lowestEfficiency"])
-        if _enabled(rules.get("highestWastedBytes")):
+        if _enabled(_scalar(rules, "highestWastedBytes", path)):
             settings.max_reclaimable = Limit(bytes=parse_size(rules["highestWastedBytes"]))
-        if _enabled(rules.get("highestUserWastedPercent")):
+        if _enabled(_scalar(rules, "highestUserWastedPercent", path)):
             settings.max_user_wasted = parse_fraction(rules["highestUserWastedPercent"])
     except ValueError as exc:
         raise InputError(str(exc), path=path) from None
     return settings
+
+
+def _yaml_document(text: str, path: str) -> Any:
+    """The YAML document of ``text``; any error is one line giving where it is."""
+    import yaml
+
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise InputError(f"not valid YAML{where}", path=path) from None
+    except RecursionError:
+        raise InputError("not valid YAML (nested too deeply)", path=path) from None
+    return {} if document is None else document
+
+
+def _scalar(rules: dict, key: str, path: str) -> Any:
+    """``rules[key]`` when it is a number or a string (or absent); else an error naming the key."""
+    value = rules.get(key)
+    if value is None or (isinstance(value, (int, float, str)) and not isinstance(value, bool)):
+        return value
+    raise InputError(f"rules.{key} must be a number or a size, not a {type(value).__name__}",
+                     path=path)
 
 
 def _enabled(value: Any) -> bool:
