@@ -225,3 +225,25 @@ def test_a_bad_dive_ci_is_one_line_naming_file_and_key(tmp_path, capsys, text, m
     assert time.monotonic() - started < 10
     assert code == 2 and message in err and ".dive-ci" in err
     assert err.count("\n") == 1 and "\\n" not in err and "Traceback" not in err
+
+
+# -- json / sarif with a file name that is not UTF-8 -------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_machine_output_for_a_non_utf8_file_name_is_valid_utf8_json(tmp_path, fmt):
+    import json
+    import subprocess
+    import sys
+
+    (tmp_path / ".git").mkdir()
+    name = os.fsdecode(b"Dockerfile.\xff")
+    (tmp_path / name).write_text("FROM alpine\n")
+    proc = subprocess.run([sys.executable, "-m", "dockwise", "check", "--no-context", "--format", fmt,
+                           str(tmp_path)], capture_output=True)
+    assert proc.returncode == 1, proc.stderr
+    document = json.loads(proc.stdout.decode("utf-8"))
+    text = json.dumps(document)
+    if fmt == "sarif":
+        assert "Dockerfile.%FF" in text
+    else:
+        assert document["findings"][0]["file"].endswith("Dockerfile.\udcff")

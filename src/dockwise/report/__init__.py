@@ -8,10 +8,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dockwise._lazyre import lazy_compile
 from dockwise._record import DataRecord
 from dockwise.findings import Finding, RuleInfo
 
 FORMATS = ("text", "json", "sarif", "github")
+_SURROGATE = lazy_compile("[\ud800-\udfff]")
 
 
 class ReportData(DataRecord):
@@ -84,3 +86,15 @@ def use_color(stream) -> bool:
         return True
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def json_text(document: object) -> str:
+    """``document`` as indented JSON that is valid UTF-8: a file name that is not UTF-8 (its
+    bytes are lone surrogates in Python) is written as ``\\udcXX`` escapes, which every JSON
+    parser reads back, instead of raw bytes that make the whole document unreadable."""
+    import json
+
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if text.isascii():
+        return text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

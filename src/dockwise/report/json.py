@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from dockwise.findings import Finding
-from dockwise.report import ReportData
+from dockwise.report import ReportData, json_text
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -35,4 +34,4 @@ def render_json(data: ReportData) -> str:
         "findings": [finding_dict(f) for f in data.findings],
         "errors": list(data.errors),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(document)

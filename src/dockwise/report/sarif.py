@@ -6,12 +6,12 @@ rules that did not fire); results point at them by ``ruleId`` and ``ruleIndex``.
 
 from __future__ import annotations
 
-import json
+import os
 from typing import Any
 from urllib.parse import quote
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.report import ReportData
+from dockwise.report import ReportData, json_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning",
@@ -50,7 +50,9 @@ def rule_descriptor(info: RuleInfo) -> dict[str, Any]:
 
 
 def _uri(path: str) -> str:
-    return quote(path.replace("\\", "/"), safe="/:@-._~")
+    """A relative URI reference: the path's bytes percent-encoded (a name that is not UTF-8
+    keeps its bytes, ``%FF``, rather than failing to encode)."""
+    return quote(os.fsencode(path.replace("\\", "/")), safe="/:@-._~")
 
 
 def _region(finding: Finding) -> dict[str, int] | None:
@@ -129,5 +131,5 @@ def sarif_document(data: ReportData) -> dict[str, Any]:
 
 
 def render_sarif(data: ReportData) -> str:
-    return json.dumps(sarif_document(data), indent=2, ensure_ascii=False) + "\n"
+    return json_text(sarif_document(data))
 
