@@ -413,8 +413,8 @@ def _consumer_name(consumer: Any) -> str:
 class ArchiveLeftAfterUnpack(_LeftoverRule):
     info = RuleInfo(
         code="DW302", name="archive-left-after-unpack", severity=Severity.INFO,
-        summary="A downloaded archive is unpacked but not removed in the same RUN, so the image "
-                "keeps it.",
+        summary="An archive downloaded (or copied) in a RUN is unpacked or installed there but "
+                "never removed, so the image keeps it.",
         rationale="The archive stays in the layer next to everything unpacked from it: the image "
                   "carries those bytes twice, and every push and pull pays for them. Removing it in "
                   "a later RUN only hides it (DW301). Remove it in the RUN that unpacked it, or "
