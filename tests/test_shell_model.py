@@ -25,6 +25,19 @@ def test_and_or_semicolon_pipe_connectors():
     assert [c.in_pipeline for c in s.commands] == [False, False, False, True, True, False]
 
 
+def test_an_unquoted_word_is_one_argument_even_where_tree_sitter_cuts_it():
+    """tree-sitter-bash cuts `$P-$V.x` after `-$`; the shell sees one word (blanks split)."""
+    script = "curl -o f https://h/$P-$V.$EXT && tar xf $P-$V.tgz a-b 'c'd"
+    s = parse_shell(script)
+    curl, tar = s.commands
+    assert [w.text for w in curl.args] == ["-o", "f", "https://h/$P-$V.$EXT"]
+    assert values(curl.args) == ["-o", "f", None]
+    url = curl.args[2]
+    assert script[url.start:url.end] == url.text
+    assert [w.text for w in tar.args] == ["xf", "$P-$V.tgz", "a-b", "'c'd"]
+    assert values(tar.args)[2:] == ["a-b", "cd"]
+
+
 def test_newline_separated_commands_are_joined_by_semicolon():
     s = parse_shell("a\nb\n")
     assert [c.connector for c in s.commands] == [None, ";"]

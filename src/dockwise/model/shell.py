@@ -777,6 +777,18 @@ _SKIP_ARGS = frozenset({"word", "raw_string", "number", "ansi_c_string"})
 _DECLARATIONS = frozenset({"declaration_command", "unset_command"})
 _SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
 _REDIRECTS = frozenset({"file_redirect", "heredoc_redirect", "herestring_redirect"})
+# Named children of a command that are not argument words.
+_NOT_ARGUMENTS = _REDIRECTS | {"command_name", "variable_assignment", "comment"}
+
+
+def _glued(first: Word, second: Word) -> Word:
+    """One shell word from two argument nodes with nothing between them.
+
+    The shell splits words at blanks only, but tree-sitter-bash 0.25 cuts some unquoted words
+    in two (``$P-$V.x`` becomes ``$P-$`` and ``V.x``); two arguments that touch are one word."""
+    value = None if first.value is None or second.value is None else first.value + second.value
+    text = first.text + second.text
+    return Word(text, value, first.start, second.end, first._span_of, "concatenation")
 
 
 class _Builder:
@@ -970,19 +982,25 @@ class _Builder:
         redirects: list[Redirect] = []
         extra: list[Word] = []
         word = self.word
+        argument_end = -1  # byte where the last argument node ended
         for child in node.children:
             kind = child.type
-            if kind in _SKIP_ARGS:  # the common case: a plain word, quoted string or number
-                words.append(word(child, kind))
-            elif kind == "command_name":
+            if kind in _SKIP_ARGS or (child.is_named and kind not in _NOT_ARGUMENTS):
+                argument = word(child, kind)
+                if child.start_byte == argument_end:  # see _glued
+                    words[-1] = _glued(words[-1], argument)
+                else:
+                    words.append(argument)
+                argument_end = child.end_byte
+                continue
+            argument_end = -1
+            if kind == "command_name":
                 inner = child.child(0)
                 words.append(word(inner) if inner is not None else word(child, kind))
             elif kind == "variable_assignment":
                 (words if words else assignments).append(word(child, kind))
             elif kind in _REDIRECTS:
                 redirects.extend(self.redirect(child, extra))
-            elif child.is_named and kind != "comment":
-                words.append(word(child, kind))
         words.extend(extra)
         return self.emit(node, words, assignments, redirects, cond, pipe, subst, pipe_counter)
 
