@@ -247,3 +247,16 @@ def test_machine_output_for_a_non_utf8_file_name_is_valid_utf8_json(tmp_path, fm
         assert "Dockerfile.%FF" in text
     else:
         assert document["findings"][0]["file"].endswith("Dockerfile.\udcff")
+
+
+# -- dockwise rules: which rules are off by default ---------------------------------------------------
+
+def test_rules_says_which_rules_are_off_by_default(capsys):
+    import json
+
+    assert main(["rules", "--format", "json"]) == 0
+    rows = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["DL3057"]["default_enabled"] is False and rows["DL3008"]["default_enabled"] is True
+    assert main(["rules", "--select", "DL3057"]) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    assert "off by default" in line and "--select DL3057" in line

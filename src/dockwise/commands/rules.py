@@ -25,7 +25,8 @@ def run(args: argparse.Namespace) -> int:
         infos = [i for i in infos if i.code in wanted]
     if args.format == "json":
         rows = [{"code": i.code, "name": i.name, "severity": str(i.severity), "fixable": i.fixable,
-                 "summary": i.summary, "aliases": list(i.aliases), "help_uri": i.help_uri} for i in infos]
+                 "summary": i.summary, "aliases": list(i.aliases), "help_uri": i.help_uri,
+                 "default_enabled": i.default_enabled} for i in infos]
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return 0
     sys.stdout.write(_table(infos))
@@ -39,6 +40,14 @@ def _table(infos) -> str:
     lines = []
     for info in infos:
         fix = "fix" if info.fixable else "   "
-        lines.append(f"{info.code:<7} {info.name:<{name_width}}  {str(info.severity):<7}  {fix}  {info.summary}")
+        lines.append(f"{info.code:<7} {info.name:<{name_width}}  {str(info.severity):<7}  {fix}  "
+                     f"{info.summary}{_off_note(info)}")
     lines.append(f"\n{len(infos)} rules; `dockwise explain CODE` tells why each one matters.")
     return "\n".join(lines) + "\n"
+
+
+def _off_note(info) -> str:
+    """Rules ``dockwise check`` runs only when selected say so (unless their summary does)."""
+    if info.default_enabled or "off by default" in info.summary:
+        return ""
+    return f" (off by default: `--select {info.code}`)"
