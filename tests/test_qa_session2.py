@@ -260,3 +260,12 @@ def test_rules_says_which_rules_are_off_by_default(capsys):
     assert main(["rules", "--select", "DL3057"]) == 0
     line = capsys.readouterr().out.splitlines()[0]
     assert "off by default" in line and "--select DL3057" in line
+
+
+def test_write_dockerignore_output_escapes_the_path_and_counts_in_words(tmp_path):
+    context = tmp_path / "ctx\x1b[31m"
+    make_tree(context, {"Dockerfile": "FROM a\n", "node_modules/a.js": "x" * 100})
+    proc = run_context("--write-dockerignore", str(context))
+    assert proc.returncode == 0, proc.stderr
+    assert b"\x1b" not in proc.stdout and b"ctx\\x1b[31m" in proc.stdout
+    assert b"-> 1 file (" in proc.stdout

@@ -108,21 +108,27 @@ def _write(target, args: argparse.Namespace) -> int:
     from dockwise.context.analyze import human_bytes
     from dockwise.context.fixer import plan_dockerignore, write_plan
 
+    from dockwise.textsafe import printable
+
     plan = plan_dockerignore(target)
     write_plan(plan)
-    name = plan.path
+    name = printable(plan.path)
     if not plan.added:
-        print(f"{name}: nothing to add; the context sends {plan.files_before} files "
+        print(f"{name}: nothing to add; the context sends {_files(plan.files_before)} "
               f"({human_bytes(plan.bytes_before)})")
     else:
         verb = "extended" if plan.old_text else "created"
         print(f"{name}: {verb} with {len(plan.added)} line(s):")
         for line in plan.added:
-            print(f"  + {line}")
-        print(f"context: {plan.files_before} files ({human_bytes(plan.bytes_before)}) -> "
-              f"{plan.files_after} files ({human_bytes(plan.bytes_after)}), "
+            print(f"  + {printable(line)}")
+        print(f"context: {_files(plan.files_before)} ({human_bytes(plan.bytes_before)}) -> "
+              f"{_files(plan.files_after)} ({human_bytes(plan.bytes_after)}), "
               f"saving {human_bytes(plan.saved_bytes)} per build")
     for pattern, why in plan.skipped:
         if why != "excludes nothing new":
-            print(f"  not added: {pattern} ({why})")
+            print(f"  not added: {printable(pattern)} ({why})")
     return EXIT_CLEAN
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
