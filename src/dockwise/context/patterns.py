@@ -188,6 +188,12 @@ class LinearMatch:
         self.steps = steps  # ("chunk", compiled regex) or (repeating atom, None)
         self.literals = literals  # plain text every match contains: a cheap first test
 
+    def __eq__(self, other: object) -> bool:  # Pattern records compare by value
+        return isinstance(other, LinearMatch) and (self.steps, self.literals) == (other.steps, other.literals)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.literals))
+
     @classmethod
     def build(cls, atoms: list[str]) -> "LinearMatch | None":
         steps: list = []
