@@ -68,6 +68,16 @@ def test_atomic_write_replaces_content_and_keeps_mode(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["Dockerfile"]  # no temp file left
 
 
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_a_new_file_gets_the_mode_the_umask_gives_not_0600(tmp_path, umask, mode):
+    old = os.umask(umask)
+    try:
+        atomic_write(tmp_path / "report.json", "{}\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "report.json").stat().st_mode) == mode
+
+
 def test_atomic_write_through_symlink_keeps_the_link(tmp_path):
     real = tmp_path / "real.Dockerfile"
     real.write_text("old\n")

@@ -95,7 +95,9 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        if info is not None:
+        if info is None:  # a new file: the mode open() would give it, not mkstemp's 0600
+            os.chmod(tmp, 0o666 & ~_current_umask())
+        else:
             os.chmod(tmp, stat.S_IMODE(info.st_mode))
             if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
                 try:
@@ -109,6 +111,13 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
     except BaseException:
         _unlink_quietly(tmp)
         raise
+
+
+def _current_umask() -> int:
+    """The process umask (reading it means setting it; it is put back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _unlink_quietly(path: str) -> None:
