@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from dockwise._record import FrozenRecord, replace
 from dockwise.errors import InputError
+from dockwise.yamlfile import describe
 from dockwise.findings import Severity
 
 CONFIG_NAMES = (".hadolint.yaml", ".hadolint.yml")
@@ -97,7 +98,7 @@ def _flag(data: dict, key: str, path: str) -> bool:
         return False
     if not isinstance(value, bool):
         raise InputError(f"hadolint config: {key!r} must be true or false (unquoted), "
-                         f"not {value!r}", path=path)
+                         f"not {describe(value)}", path=path)
     return value
 
 
@@ -115,11 +116,12 @@ def trusted_registries(value: object, path: str | None) -> tuple[str, ...]:
 def label_type(name: object, kind: object, path: str | None, where: str = "label-schema") -> tuple[str, str]:
     """One ``label: type`` entry of a label schema, the type checked against LABEL_TYPES."""
     if not isinstance(name, str) or not name:
-        raise InputError(f"hadolint config: {where!r} keys must be label names, not {name!r}", path=path)
+        raise InputError(f"hadolint config: {where!r} keys must be label names, not {describe(name)}",
+                         path=path)
     text = kind.strip().lower() if isinstance(kind, str) else None
     if text not in LABEL_TYPES:
         raise InputError(f"hadolint config: {where + '.' + name!r} must be one of "
-                         f"{', '.join(LABEL_TYPES)}; not {kind!r}", path=path)
+                         f"{', '.join(LABEL_TYPES)}; not {describe(kind)}", path=path)
     return name, text
 
 
@@ -149,28 +151,23 @@ def _threshold(value: object, path: str) -> Severity | None:
         return None
     if not isinstance(value, str):
         raise InputError(f"hadolint config: 'failure-threshold' must be one of error, warning, "
-                         f"info, style, ignore, none; not {value!r}", path=path)
+                         f"info, style, ignore, none; not {describe(value)}", path=path)
     text = value.strip().lower()
     if text in ("ignore", "none"):
         return Severity.STYLE  # hadolint: any finding fails
     try:
         return Severity.parse(text)
     except ValueError:
-        raise InputError(f"hadolint config: unknown failure-threshold {value!r}", path=path) from None
+        raise InputError(f"hadolint config: unknown failure-threshold {describe(value)}",
+                         path=path) from None
 
 
 def load_config(path: str) -> LintConfig:
     from dockwise.inputs import read_text
 
-    text = read_text(path, what="hadolint config")
-    import yaml  # lazy: only teams with a config pay for it
+    from dockwise.yamlfile import load_yaml
 
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise InputError(f"hadolint config is not valid YAML{where}", path=path) from None
+    data = load_yaml(read_text(path, what="hadolint config"), path, "hadolint config")
     if data is None:
         return LintConfig(path=path)
     if not isinstance(data, dict):
@@ -179,6 +176,10 @@ def load_config(path: str) -> LintConfig:
     override = data.get("override") or {}
     if not isinstance(override, dict):
         raise InputError("hadolint config: 'override' must be a mapping", path=path)
+    unknown = [level for level in override if level not in ("style", "info", "warning", "error")]
+    if unknown:
+        raise InputError(f"hadolint config: 'override' has no level {describe(unknown[0])} "
+                         "(the levels are error, warning, info, style)", path=path)
     for level in ("style", "info", "warning", "error"):
         for token in _rule_list(override.get(level), path=path, key=f"override.{level}"):
             overrides[token] = Severity.parse(level)

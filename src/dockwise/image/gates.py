@@ -87,7 +87,10 @@ def load_dive_ci(path: str) -> GateSettings:
     from dockwise.inputs import read_text
 
     text = read_text(path, what=".dive-ci file")
-    document = _yaml_document(text, path)
+    from dockwise.yamlfile import load_yaml
+
+    document = load_yaml(text, path, ".dive-ci file")
+    document = {} if document is None else document
     if not isinstance(document, dict):
         raise InputError("a .dive-ci file must be a mapping (with a `rules:` mapping)", path=path)
     rules = document.get("rules")
@@ -107,21 +110,6 @@ def load_dive_ci(path: str) -> GateSettings:
     except ValueError as exc:
         raise InputError(str(exc), path=path) from None
     return settings
-
-
-def _yaml_document(text: str, path: str) -> Any:
-    """The YAML document of ``text``; any error is one line giving where it is."""
-    import yaml
-
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise InputError(f"not valid YAML{where}", path=path) from None
-    except RecursionError:
-        raise InputError("not valid YAML (nested too deeply)", path=path) from None
-    return {} if document is None else document
 
 
 def _scalar(rules: dict, key: str, path: str) -> Any:
