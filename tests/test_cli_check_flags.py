@@ -215,6 +215,16 @@ def test_required_label_missing_fires_dl3049(project, capsys):
     assert check(capsys, "--select", "DL3049,DL3056", "--require-label", f"{VERSION}:semver")[1] == []
 
 
+def test_required_label_is_only_asked_of_the_stages_the_target_builds(project, capsys):
+    project("Dockerfile", "FROM alpine:3.20 AS build\nRUN make\nFROM alpine:3.20 AS docs\n"
+                          "RUN make docs\nFROM alpine:3.20\nLABEL version=1.0.0\n")
+    everything = check(capsys, "--select", "DL3049", "--require-label", "version:semver")[1]
+    assert codes(everything, "DL3049") == [("Dockerfile", 1), ("Dockerfile", 3)]
+    target = check(capsys, "--select", "DL3049", "--require-label", "version:semver",
+                   "--target", "build")[1]
+    assert codes(target, "DL3049") == [("Dockerfile", 1)]  # `docs` and the last stage: not built
+
+
 def test_required_label_type_is_checked(project, capsys):
     project("Dockerfile", f"FROM alpine:3.20.1\nLABEL {VERSION}=nightly\nUSER 10001\n")
     assert check(capsys, "--select", "DL3056", "--require-label", f"{VERSION}:text")[1] == []

@@ -167,7 +167,8 @@ VALIDATORS = {
 
 # -- rules ---------------------------------------------------------------------------------------
 
-ACTIVATION = " Active only when .hadolint.yaml declares a `label-schema`."
+ACTIVATION = (" Active only when .hadolint.yaml declares a `label-schema` or "
+              "`dockwise check --require-label NAME:TYPE` names labels.")
 
 
 def _info(code: str, name: str, severity: Severity, summary: str, rationale: str, bad: str,
@@ -204,8 +205,11 @@ class RequiredLabelMissing(DockerfileRule):
         for pair in label_pairs(target):
             if pair.stage is not None:
                 set_by_stage.setdefault(pair.stage.index, set()).add(pair.key)
+        built = _built_stage_indexes(target.model)
         for name, _kind in schema:
             for stage in _stages_missing(target.model, name, set_by_stage):
+                if built is not None and stage.index not in built:
+                    continue
                 yield target.finding(
                     self.info,
                     f"label `{name}` of the label schema is missing from stage {stage.label}: tools "
@@ -227,6 +231,16 @@ def _shown(value: str, limit: int = 80) -> str:
         return value
     half = (limit - 5) // 2
     return f"{value[:half]} ... {value[-half:]}"
+
+
+def _built_stage_indexes(model) -> set[int] | None:
+    """With ``--target`` naming an earlier stage, the stages that build needs (the others are
+    never built, so their labels cannot matter); None when the last stage is the target, where
+    every stage is judged as hadolint judges it."""
+    stages = model.stages
+    if not stages or model.final_stage is None or model.final_stage is stages[-1]:
+        return None
+    return {stage.index for stage in model.required_stages()}
 
 
 def _stages_missing(model, name: str, set_by_stage: dict[int, set[str]]) -> list:

@@ -55,7 +55,8 @@ class UntrustedRegistry(DockerfileRule):
             "Whoever controls a registry controls what runs in your image: a pull from an "
             "unvetted registry (or a look-alike name on a public one) bypasses the mirror, "
             "scanning and licence review the team set up, and can bring in a compromised base. "
-            "Active only when .hadolint.yaml lists `trustedRegistries`."),
+            "Active only when .hadolint.yaml lists `trustedRegistries` or "
+            "`dockwise check --trusted-registry` names registries."),
         bad_example="# .hadolint.yaml: trustedRegistries: [registry.example.com]\nFROM python:3.12-slim\n",
         good_example=("# .hadolint.yaml: trustedRegistries: [registry.example.com]\n"
                       "FROM registry.example.com/mirror/python:3.12-slim\n"),
