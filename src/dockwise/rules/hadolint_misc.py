@@ -3,7 +3,6 @@ behaviour and its test cases; no hadolint code or text)."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 
@@ -15,7 +14,36 @@ from dockwise.rules._instr_words import (
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.secrets import assignments
 
-WINDOWS_ABSOLUTE = lazy_compile(r"^[A-Za-z]:[\\/]")
+# `C:\app`, `C:/app`, and a bare drive `C:` (its root: docker-library's `COPY hello.txt C:`)
+WINDOWS_ABSOLUTE = lazy_compile(r"^[A-Za-z]:(?:[\\/]|$)")
+
+
+def _unquoted(text: str) -> str:
+    """``"Jane"`` -> ``Jane``: one pair of matching quotes around the whole text goes (a quote
+    that only ends the text is part of it)."""
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
+def written_keyword(target: CheckTarget, instr) -> str:
+    """The instruction's keyword as the file spells it (``instr.keyword`` is uppercased)."""
+    span = instr.keyword_span
+    return target.dockerfile.source[span.start.offset:span.end.offset]
+
+
+def in_case_of(written: str, keyword: str) -> str:
+    """``keyword`` in the case of the keyword it replaces (``add`` -> ``copy``), so a fix does
+    not bring a new mixed-case finding (DW905) with it."""
+    return keyword.lower() if written.islower() else keyword
+
+
+def double_quoted(value: str, escape: str) -> str:
+    """``value`` as one double-quoted Dockerfile word that reads back as exactly ``value``:
+    only ``"``, ``$`` and the escape character are escaped (with the file's escape
+    character), as BuildKit's lexer unescapes them; everything else, non-ASCII too, stays."""
+    out = "".join(escape + c if c in ('"', "$", escape) else c for c in value)
+    return f'"{out}"'
 
 
 def _absolute(word) -> bool:
@@ -120,7 +148,8 @@ class AddInsteadOfCopy(DockerfileRule):
             span = instr.keyword_span
             fix = None
             if len(plain) == len(words) - 1 and not any(f.name in ("checksum", "keep-git-dir") for f in instr.flags):
-                fix = Fix("replace ADD with COPY", (Edit(span.start.offset, span.end.offset, "COPY"),))
+                copy = in_case_of(written_keyword(target, instr), "COPY")
+                fix = Fix("replace ADD with COPY", (Edit(span.start.offset, span.end.offset, copy),))
             yield target.finding(
                 self.info,
                 f"`ADD {plain[0].value}` copies a plain file, but ADD would also unpack it if it "
@@ -530,7 +559,9 @@ class MaintainerDeprecated(DockerfileRule):
             if "\n" not in instr.source.rstrip("\r\n") and who:
                 start = instr.span.start.offset
                 end = start + len(instr.source.rstrip("\r\n"))
-                label = "LABEL org.opencontainers.image.authors=" + json.dumps(who.strip("\"'"))
+                label = (in_case_of(written_keyword(target, instr), "LABEL")
+                         + " org.opencontainers.image.authors="
+                         + double_quoted(_unquoted(who), target.dockerfile.escape))
                 fix = Fix("replace MAINTAINER with LABEL org.opencontainers.image.authors", (Edit(start, end, label),))
             yield target.finding(
                 self.info,
@@ -818,7 +849,8 @@ class InstructionBeforeFrom(DockerfileRule):
             if instr.keyword != "ARG":
                 yield target.finding(
                     self.info,
-                    f"`{instr.keyword}` comes before the first FROM, which BuildKit rejects; move it "
+                    f"`{written_keyword(target, instr)}` comes before the first FROM, which BuildKit "
+                    "rejects; move it "
                     "after FROM (only ARG may precede it)",
                     instr.keyword_span)
 
