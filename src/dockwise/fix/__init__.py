@@ -2,8 +2,9 @@
 
 Each round takes the fixes of the findings still reported (safe ones, plus unsafe ones with
 ``--unsafe-fixes``), applies every fix whose edits overlap no fix already taken, re-parses and
-re-checks. A fix whose finding's code does not go away is no fix: it is rejected and its
-round redone without it. It stops when nothing is left to fix, the text stops changing or comes
+re-checks. A fix whose finding is still there afterwards (no finding of its code went away,
+and one with its message is still reported) is no fix: it is rejected and its round redone
+without it. It stops when nothing is left to fix, the text stops changing or comes
 back to a text of an earlier round, or after :data:`MAX_ROUNDS`. A round whose result no longer parses is thrown away with a note. "Fixed N"
 counts the file's findings that are gone at the end, not the edits made.
 """
@@ -157,8 +158,7 @@ def fix_file(engine: "Engine", text: str, path: str, *, config: "LintConfig",
         if count == 0 or candidate in seen:  # nothing changed, or a cycle back to an old text
             break
         after = engine.check_text(candidate, path, config=config, on_disk=on_disk)
-        gone = _own_codes(report, path) - _own_codes(after, path)
-        idle = [(f, fix) for f, fix in fixing.taken if not gone[f.code]]
+        idle = _idle(fixing.taken, report, after, path)
         if idle:  # fixes whose findings did not go away are no fixes: redo the round without them
             rejected.update(_fix_key(f, fix, current) for f, fix in idle)
             continue
@@ -178,6 +178,17 @@ def fix_file(engine: "Engine", text: str, path: str, *, config: "LintConfig",
             report.errors.append(problem)
             report.notes.extend(notes)
     return report
+
+
+def _idle(taken: list[tuple[Finding, Fix]], before: "FileReport", after: "FileReport",
+          path: str) -> list[tuple[Finding, Fix]]:
+    """The fixes of a round whose finding is still there afterwards: no finding of its code went
+    away and one with its very message is still reported. (By code alone, a fix of another
+    rule that brings a new finding of the same code, e.g. an ``ADD`` -> ``COPY`` in the wrong
+    case, made a real fix look idle, and it was never tried again in that run.)"""
+    gone = _own_codes(before, path) - _own_codes(after, path)
+    remaining = {(f.code, f.message) for f in after.findings if f.location.file == path}
+    return [(f, fix) for f, fix in taken if not gone[f.code] and (f.code, f.message) in remaining]
 
 
 def _own_codes(report: "FileReport", path: str) -> "Counter[str]":
