@@ -79,11 +79,22 @@ class UnknownInstruction(DockerfileRule):
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         for instr in target.dockerfile.instructions:
             if instr.keyword.upper() not in INSTRUCTIONS:
-                yield target.finding(
-                    self.info,
-                    f"unknown instruction `{instr.keyword}`: BuildKit stops the build here; fix the "
-                    f"spelling or, if this continues the line above, end that line with `\\`",
-                    instr.keyword_span)
+                span = instr.keyword_span
+                written = target.dockerfile.source[span.start.offset:span.end.offset]
+                yield target.finding(self.info, _unknown_message(written), span)
+
+
+def _unknown_message(written: str) -> str:
+    """What to do about the unknown word ``written`` (as the file spells it): a known keyword
+    glued to its arguments (`ENTRYPOINT["/app"]`) lacks a space; anything else is a typo or a
+    line that lost its continuation."""
+    glued = next((k for k in INSTRUCTIONS if written.upper().startswith(k)
+                  and len(written) > len(k) and written[len(k)] in "[\"'"), None)
+    if glued is not None:
+        return (f"unknown instruction `{written}`: BuildKit stops the build here; put a space "
+                f"after `{written[:len(glued)]}`")
+    return (f"unknown instruction `{written}`: BuildKit stops the build here; fix the spelling "
+            "or, if this continues the line above, end that line with `\\`")
 
 
 class FromArguments(DockerfileRule):

@@ -289,6 +289,9 @@ class ReservedStageName(DockerfileRule):
                     word_span(instr, found[1]))
 
 
+VARIABLE = re.compile(r"\$\{[^}]*\}?|\$\w+")
+
+
 class ExposeFormat(DockerfileRule):
     info = RuleInfo(
         code="DW907",
@@ -313,7 +316,7 @@ class ExposeFormat(DockerfileRule):
     def _check_port(self, target: CheckTarget, instr, word) -> Iterator[Finding]:
         port, _, proto = word.value.partition("/")
         span = word_span(instr, word)
-        if ":" in port:
+        if ":" in VARIABLE.sub("", port):  # `${PORT:-80}` is a default, not a host mapping
             yield target.finding(
                 self.info,
                 f"`{word.value}` maps an IP address or host port, which EXPOSE ignores (use "

@@ -139,7 +139,7 @@ def created_by_run(target: CheckTarget, run: Run) -> list[Created]:
     for write in writes:
         if write.kind not in ("download", "clone", "extract", "copy") or not write.path:
             continue
-        if any(c in write.path for c in "$`*?"):
+        if any(c in write.path for c in "$`*?") or write.path.startswith("~"):
             continue
         path = _abs(write.path, cwd)
         if path in ("/", cwd) and write.kind == "extract":
@@ -252,8 +252,8 @@ class DeletedInLaterLayer(DockerfileRule):
         for command in run.find(*REMOVERS, "find"):
             for word in removed_paths(command):
                 value = word_value(word)
-                if not value or "$" in value or "`" in value:
-                    continue
+                if not value or "$" in value or "`" in value or value.startswith("~"):
+                    continue  # unknown until the shell runs (`~` is $HOME, not the WORKDIR)
                 gone = _abs(value if value.startswith("/") else posixpath.join(command.cwd or cwd, value), "/")
                 hit = next((c for c in created if c.instruction is not instr and c.hidden_by(gone)), None)
                 if hit is None:
