@@ -1,0 +1,142 @@
+"""`dockwise check` defects found in the second adversarial QA pass: each test fails without
+its fix."""
+
+from __future__ import annotations
+
+from dockwise.findings import Edit, Fix, RuleInfo, Severity
+from dockwise.rules.base import DockerfileRule
+from tests.support.rules import apply, check_text, where
+from tests.test_cli_check import own_rules, project, run  # noqa: F401 - fixtures
+
+
+# -- fixes keep the file's keyword case ---------------------------------------------------------
+
+def test_add_to_copy_keeps_a_lowercase_keyword():
+    text = "from debian:12\nadd app.py /app/\n"
+    found = check_text(text, "DL3020")
+    assert apply(text, found[0].fix).splitlines()[1] == "copy app.py /app/"
+
+
+def test_maintainer_to_label_keeps_a_lowercase_keyword():
+    text = "from debian:12\nmaintainer Jane <j@example.com>\n"
+    found = check_text(text, "DL4000")
+    assert apply(text, found[0].fix).splitlines()[1] == \
+        'label org.opencontainers.image.authors="Jane <j@example.com>"'
+
+
+# -- the MAINTAINER fix keeps the value exactly ------------------------------------------------
+
+def _maintainer_fixed(text: str) -> str:
+    found = check_text(text, "DL4000")
+    return apply(text, found[0].fix)
+
+
+def test_maintainer_fix_keeps_non_ascii_letters():
+    fixed = _maintainer_fixed("FROM debian:12\nMAINTAINER Jürgen Groß <j@example.com>\n")
+    assert 'authors="Jürgen Groß <j@example.com>"' in fixed  # not J\u00fcrgen
+
+
+def test_maintainer_fix_escapes_dollar_so_label_does_not_expand_it():
+    # MAINTAINER takes no variables; LABEL expands them: `$USER` must stay text
+    fixed = _maintainer_fixed('FROM debian:12\nMAINTAINER Bob $USER "x"\n')
+    assert fixed.splitlines()[1] == 'LABEL org.opencontainers.image.authors="Bob \\$USER \\"x\\""'
+
+
+def test_maintainer_fix_quotes_with_the_backtick_escape():
+    fixed = _maintainer_fixed('# escape=`\nFROM debian:12\nMAINTAINER Bob "the" builder\n')
+    assert fixed.splitlines()[2] == 'LABEL org.opencontainers.image.authors="Bob `"the`" builder"'
+
+
+# -- --fix converges in one run -----------------------------------------------------------------
+
+class LowercaseKeyword(DockerfileRule):
+    """Flags each lowercase keyword (message names it); the fix uppercases it."""
+
+    info = RuleInfo(code="TQ101", name="qa-upper", severity=Severity.WARNING,
+                    summary="Upper.", rationale="Test.", fixable=True)
+
+    def check(self, target):
+        for instr in target.dockerfile.instructions:
+            span = instr.keyword_span
+            written = target.dockerfile.source[span.start.offset:span.end.offset]
+            if written.islower():
+                yield target.finding(self.info, f"`{written}` is lowercase", span,
+                                     fix=Fix("upper", (Edit(span.start.offset, span.end.offset,
+                                                            written.upper()),)))
+
+
+class MaintainerToLowercaseLabel(DockerfileRule):
+    """Its fix writes a lowercase `label`: a new TQ101 finding elsewhere in the same round."""
+
+    info = RuleInfo(code="TQ102", name="qa-label", severity=Severity.WARNING,
+                    summary="Label.", rationale="Test.", fixable=True)
+
+    def check(self, target):
+        for instr in target.dockerfile.instructions:
+            if instr.keyword == "MAINTAINER":
+                start = instr.span.start.offset
+                end = start + len(instr.source.rstrip("\n"))
+                yield target.finding(self.info, "maintainer", instr.keyword_span,
+                                     fix=Fix("label", (Edit(start, end, "label a=b"),)))
+
+
+def test_a_fix_is_kept_when_another_fix_brings_a_new_finding_of_its_code(project, own_rules, capsys):
+    own_rules(LowercaseKeyword, MaintainerToLowercaseLabel)
+    path = project("Dockerfile", "FROM a:1\nrun echo\nMAINTAINER me\n")
+    run(capsys, "--fix", "Dockerfile")
+    assert path.read_text() == "FROM a:1\nRUN echo\nLABEL a=b\n"
+
+
+# -- wrong findings -------------------------------------------------------------------------------
+
+def test_copy_to_a_windows_drive_is_absolute():
+    # docker-library's hello-world for nanoserver: `COPY hello.txt C:`
+    text = "FROM mcr.microsoft.com/windows/nanoserver:1803\nCOPY hello.txt C:\n"
+    assert check_text(text, "DL3045") == []
+
+
+def test_expose_of_a_variable_with_a_default_is_not_a_host_mapping():
+    text = "FROM a:1\nEXPOSE ${PORT:-4061} ${HTTP_PORT:-7896}/tcp $P\n"
+    assert check_text(text, "DW907") == []
+
+
+def test_expose_of_a_variable_host_mapping_is_still_found():
+    text = "FROM a:1\nEXPOSE ${IP}:8080:80\n"
+    assert where(check_text(text, "DW907")) == [(2, 8, 21)]
+
+
+def test_removing_a_home_path_is_not_a_path_under_the_workdir():
+    text = ("FROM ubuntu:22.04\nRUN git clone https://example.com/x.git /src\nWORKDIR /src\n"
+            "RUN rm -rf ~/.bundle ~/.gem\n")
+    assert check_text(text, "DW301") == []
+
+
+def test_unknown_instruction_is_named_as_written():
+    found = check_text("FROM a:1\n*.m4\n", "DW001")
+    assert "`*.m4`" in found[0].message
+
+
+def test_unknown_instruction_glued_to_its_json_says_a_space_is_missing():
+    found = check_text('FROM a:1\nENTRYPOINT["/server"]\n', "DW001")
+    assert '`ENTRYPOINT["/server"]`' in found[0].message
+    assert "space after `ENTRYPOINT`" in found[0].message
+
+
+def test_instruction_before_from_is_named_as_written():
+    found = check_text("node_modules\nFROM a:1\n", "DL3061")
+    assert "`node_modules`" in found[0].message
+
+
+# -- text report --------------------------------------------------------------------------------
+
+def test_text_underline_after_a_byte_order_mark_is_under_the_token(project, own_rules, capsys):
+    from tests.test_engine import LatestTag
+
+    own_rules(LatestTag)
+    project("Dockerfile", "\ufeffFROM alpine:latest\n")
+    _, out, _ = run(capsys, "Dockerfile")
+    lines = out.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("1 | "))
+    text, marks = lines[row][4:], lines[row + 1][4:]
+    start = len(marks) - len(marks.lstrip())
+    assert text[start:start + len(marks.strip())] in ("alpine:latest", "latest")
