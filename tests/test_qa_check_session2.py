@@ -140,3 +140,16 @@ def test_text_underline_after_a_byte_order_mark_is_under_the_token(project, own_
     text, marks = lines[row][4:], lines[row + 1][4:]
     start = len(marks) - len(marks.lstrip())
     assert text[start:start + len(marks.strip())] in ("alpine:latest", "latest")
+
+
+def test_a_fix_is_kept_when_another_fix_brings_the_same_finding_elsewhere(tmp_path):
+    # round 1: DL3027 turns `apt install` into `apt-get install` (a new DL3015 with the same
+    # message) while DL3015 fixes the other install: that fix is real, not idle
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM debian:12\nRUN apt install -y curl\nRUN apt-get install -y git\n")
+    from dockwise.cli import main
+
+    assert main(["check", "--no-context", "--fix", "--unsafe-fixes", "--select", "DL3027,DL3015",
+                 str(path)]) == 0
+    assert path.read_text() == ("FROM debian:12\nRUN apt-get install --no-install-recommends -y curl\n"
+                                "RUN apt-get install --no-install-recommends -y git\n")

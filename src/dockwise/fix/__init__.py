@@ -3,7 +3,7 @@
 Each round takes the fixes of the findings still reported (safe ones, plus unsafe ones with
 ``--unsafe-fixes``), applies every fix whose edits overlap no fix already taken, re-parses and
 re-checks. A fix whose finding is still there afterwards (no finding of its code went away,
-and one with its message is still reported) is no fix: it is rejected and its round redone
+and one with its code and message is where the edits moved it) is no fix: it is rejected and its round redone
 without it. It stops when nothing is left to fix, the text stops changing or comes
 back to a text of an earlier round, or after :data:`MAX_ROUNDS`. A round whose result no longer parses is thrown away with a note. "Fixed N"
 counts the file's findings that are gone at the end, not the edits made.
@@ -158,7 +158,7 @@ def fix_file(engine: "Engine", text: str, path: str, *, config: "LintConfig",
         if count == 0 or candidate in seen:  # nothing changed, or a cycle back to an old text
             break
         after = engine.check_text(candidate, path, config=config, on_disk=on_disk)
-        idle = _idle(fixing.taken, report, after, path)
+        idle = _idle(fixing.taken, report, after, path, current, candidate)
         if idle:  # fixes whose findings did not go away are no fixes: redo the round without them
             rejected.update(_fix_key(f, fix, current) for f, fix in idle)
             continue
@@ -181,14 +181,53 @@ def fix_file(engine: "Engine", text: str, path: str, *, config: "LintConfig",
 
 
 def _idle(taken: list[tuple[Finding, Fix]], before: "FileReport", after: "FileReport",
-          path: str) -> list[tuple[Finding, Fix]]:
+          path: str, old: str, new: str) -> list[tuple[Finding, Fix]]:
     """The fixes of a round whose finding is still there afterwards: no finding of its code went
-    away and one with its very message is still reported. (By code alone, a fix of another
-    rule that brings a new finding of the same code, e.g. an ``ADD`` -> ``COPY`` in the wrong
-    case, made a real fix look idle, and it was never tried again in that run.)"""
+    away, and one of its code and message sits where the edits moved its start to. (By code
+    alone, another fix that brings a new finding of that code -- `apt install` made `apt-get
+    install`, an `ADD` made `COPY` in the wrong case -- made a real fix look idle, and it was
+    never tried again in that run.)"""
     gone = _own_codes(before, path) - _own_codes(after, path)
-    remaining = {(f.code, f.message) for f in after.findings if f.location.file == path}
-    return [(f, fix) for f, fix in taken if not gone[f.code] and (f.code, f.message) in remaining]
+    edits = sorted((e for _, fix in taken for e in fix.edits), key=lambda e: e.start)
+    old_starts, new_starts = _line_starts(old), _line_starts(new)
+    remaining = {(f.code, f.message, _offset(f, new_starts, new)) for f in after.findings
+                 if f.location.file == path}
+    idle = []
+    for finding, fix in taken:
+        if gone[finding.code]:
+            continue
+        moved = _moved(_offset(finding, old_starts, old), edits)
+        if moved is not None and (finding.code, finding.message, moved) in remaining:
+            idle.append((finding, fix))
+    return idle
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(i + 1 for i, c in enumerate(text) if c == "\n")
+    return starts
+
+
+def _offset(finding: Finding, starts: list[int], text: str) -> int | None:
+    """Where ``finding`` starts in ``text`` (columns skip a BOM), None if it has no place."""
+    loc = finding.location
+    if loc.line is None or not 1 <= loc.line <= len(starts):
+        return None
+    bom = 1 if loc.line == 1 and text.startswith("\ufeff") else 0
+    return starts[loc.line - 1] + bom + max((loc.column or 1) - 1, 0)
+
+
+def _moved(offset: int | None, edits: Sequence[Edit]) -> int | None:
+    """``offset`` after ``edits`` (sorted); None when an edit replaced the text there."""
+    if offset is None:
+        return None
+    shift = 0
+    for edit in edits:
+        if edit.start < offset and edit.end <= offset:  # wholly before it
+            shift += len(edit.replacement) - (edit.end - edit.start)
+        elif edit.start < offset < edit.end:
+            return None
+    return offset + shift
 
 
 def _own_codes(report: "FileReport", path: str) -> "Counter[str]":
