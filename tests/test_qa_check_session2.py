@@ -153,3 +153,26 @@ def test_a_fix_is_kept_when_another_fix_brings_the_same_finding_elsewhere(tmp_pa
                  str(path)]) == 0
     assert path.read_text() == ("FROM debian:12\nRUN apt-get install --no-install-recommends -y curl\n"
                                 "RUN apt-get install --no-install-recommends -y git\n")
+
+
+# -- the same file named twice ------------------------------------------------------------------
+
+def test_a_file_named_twice_by_different_paths_is_checked_once(tmp_path, monkeypatch):
+    import os
+
+    from dockwise.discovery import discover
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text("FROM a:1\n")
+    os.symlink("Dockerfile", "link.Dockerfile")
+    found = discover(["Dockerfile", "link.Dockerfile", str(tmp_path / "Dockerfile"), "."])
+    assert found.files == ["Dockerfile"] and found.errors == []
+
+
+def test_two_distinct_files_are_both_checked(tmp_path, monkeypatch):
+    from dockwise.discovery import discover
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text("FROM a:1\n")
+    (tmp_path / "b.Dockerfile").write_text("FROM a:1\n")
+    assert discover(["Dockerfile", "b.Dockerfile"]).files == ["Dockerfile", "b.Dockerfile"]

@@ -44,7 +44,7 @@ class Discovery(DataRecord):
 def discover(paths: Sequence[str]) -> Discovery:
     """Files named on the command line are taken as they are; directories are searched."""
     found = Discovery()
-    seen: set[str] = set()
+    seen: set = set()
     for path in paths or ["."]:
         if path == "-":
             _add(found, seen, path)
@@ -64,11 +64,23 @@ def discover(paths: Sequence[str]) -> Discovery:
     return found
 
 
-def _add(found: Discovery, seen: set[str], path: str) -> None:
-    key = os.path.normpath(path)
+def _add(found: Discovery, seen: set, path: str) -> None:
+    """Add ``path`` unless that file is already in: ``Dockerfile``, ``./Dockerfile``, its
+    absolute path or a symlink to it are one file, checked (and fixed) once, not reported twice."""
+    key = _identity(path)
     if key not in seen:
         seen.add(key)
         found.files.append(path)
+
+
+def _identity(path: str) -> object:
+    if path == "-":
+        return path
+    try:
+        info = os.stat(path)
+    except OSError:  # a dangling link or an unreadable file: its read reports it
+        return os.path.normpath(os.path.abspath(path))
+    return (info.st_dev, info.st_ino)
 
 
 def _display(directory: str, name: str) -> str:
