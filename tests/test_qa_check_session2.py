@@ -176,3 +176,23 @@ def test_two_distinct_files_are_both_checked(tmp_path, monkeypatch):
     (tmp_path / "Dockerfile").write_text("FROM a:1\n")
     (tmp_path / "b.Dockerfile").write_text("FROM a:1\n")
     assert discover(["Dockerfile", "b.Dockerfile"]).files == ["Dockerfile", "b.Dockerfile"]
+
+
+# -- -o naming a device or a FIFO ---------------------------------------------------------------
+
+def test_output_to_a_fifo_writes_into_it_and_keeps_it_a_fifo(project, own_rules, capsys):
+    import os
+    import stat
+    import threading
+
+    project("Dockerfile", "FROM a:1\n")
+    os.mkfifo("report.fifo")
+    received = []
+    reader = threading.Thread(target=lambda: received.append(open("report.fifo").read()))
+    reader.start()
+    code, _, err = run(capsys, "--format", "json", "-o", "report.fifo", "Dockerfile")
+    reader.join(timeout=10)
+    assert code == 0, err
+    assert stat.S_ISFIFO(os.stat("report.fifo").st_mode)  # not replaced by a regular file
+    assert '"findings"' in received[0]
+

@@ -188,12 +188,32 @@ def _emit(text: str, output: str | None) -> None:
         from dockwise.inputs import atomic_write
 
         try:
-            atomic_write(output, text)
+            if _is_stream(output):
+                _write_stream(output, text)
+            else:
+                atomic_write(output, text)
         except OSError as exc:
             raise DockwiseError(f"cannot write the report: {exc.strerror or exc}", path=output) from None
     elif text:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def _is_stream(path: str) -> bool:
+    """``-o /dev/stdout``, ``/dev/null``, a FIFO: written into, never replaced by a file (an
+    atomic rename over ``/dev/null`` would turn the device into a regular file)."""
+    import os
+    import stat
+
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _write_stream(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
 
 
 def run_check(args: argparse.Namespace) -> int:
