@@ -240,10 +240,16 @@ def _own_codes(report: "FileReport", path: str) -> "Counter[str]":
 
 def _write(path: str, text: str) -> str | None:
     """Write the fixed file; the error line if that is impossible."""
+    import os
+    import stat
+
     from dockwise.errors import DockwiseError
     from dockwise.inputs import atomic_write
 
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO, /dev/stdin: a rename would replace it
+            return (f"{path}: error: fixes not written: not a regular file (pipe the Dockerfile "
+                    "into `dockwise check --fix -` to get the fixed text on stdout)")
         atomic_write(path, text)
     except DockwiseError as exc:  # read-only, hard-linked, full disk
         return f"{exc.path or path}: error: fixes not written: {exc.message}"
