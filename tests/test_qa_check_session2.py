@@ -201,20 +201,17 @@ def test_output_to_a_fifo_writes_into_it_and_keeps_it_a_fifo(project, own_rules,
 def test_fix_of_a_dockerfile_that_is_a_fifo_leaves_the_fifo_alone(project, own_rules, capsys):
     import os
     import stat
-    import threading
 
     from tests.test_engine import LatestTag
 
     own_rules(LatestTag)
     os.mkfifo("Dockerfile")
-
-    def feed():
-        with open("Dockerfile", "w") as fh:
+    keep_open = os.open("Dockerfile", os.O_RDONLY | os.O_NONBLOCK)  # holds what is written
+    try:
+        with open("Dockerfile", "w") as fh:  # the text waits in the pipe for dockwise to read
             fh.write("FROM alpine:latest\n")
-
-    writer = threading.Thread(target=feed)
-    writer.start()
-    code, out, err = run(capsys, "--fix", "Dockerfile")
-    writer.join(timeout=10)
+        code, out, err = run(capsys, "--fix", "Dockerfile")
+    finally:
+        os.close(keep_open)
     assert stat.S_ISFIFO(os.stat("Dockerfile").st_mode)
     assert code == 2 and "fixes not written: not a regular file" in out + err
