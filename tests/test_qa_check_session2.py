@@ -215,3 +215,9 @@ def test_fix_of_a_dockerfile_that_is_a_fifo_leaves_the_fifo_alone(project, own_r
         os.close(keep_open)
     assert stat.S_ISFIFO(os.stat("Dockerfile").st_mode)
     assert code == 2 and "fixes not written: not a regular file" in out + err
+
+
+def test_from_without_an_image_is_the_build_error_it_is():
+    found = check_text("FROM\nRUN x\n", "DW002")
+    assert where(found) == [(1, 1, 5)]
+    assert "FROM without an image" in found[0].message

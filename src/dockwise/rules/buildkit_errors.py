@@ -112,7 +112,13 @@ class FromArguments(DockerfileRule):
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         for instr, words in _from_lines(target):
-            if len(words) in (0, 1) or (len(words) == 3 and words[1][0].lower() == "as"):
+            if not words:
+                yield target.finding(
+                    self.info, "FROM without an image: BuildKit fails with `FROM requires either "
+                    "one or three arguments`; name the base image (`FROM debian:12`, or `FROM "
+                    "scratch` for an empty one)", instr.keyword_span)
+                continue
+            if len(words) == 1 or (len(words) == 3 and words[1][0].lower() == "as"):
                 continue
             if len(words) == 2 and words[1][0].lower() == "as":
                 end = words[1][2]
