@@ -221,3 +221,17 @@ def test_from_without_an_image_is_the_build_error_it_is():
     found = check_text("FROM\nRUN x\n", "DW002")
     assert where(found) == [(1, 1, 5)]
     assert "FROM without an image" in found[0].message
+
+
+def test_legacy_env_over_several_lines_keeps_its_lines():
+    text = ("FROM a:1\nENV DEPS autoconf file \\\n# the compilers\n        gcc make\n"
+            "ENV ONE two\n")
+    found = check_text(text, "DW902")
+    fixed = apply(apply(text, found[1].fix), found[0].fix)
+    assert fixed == ('FROM a:1\nENV DEPS="autoconf file \\\n# the compilers\n        gcc make"\n'
+                     "ENV ONE=two\n")
+    from dockwise.syntax import parse_dockerfile
+
+    before = [i.body for i in parse_dockerfile(text).instructions]
+    after = [i.body for i in parse_dockerfile(fixed).instructions]
+    assert after[1] == before[1].replace("DEPS ", 'DEPS="', 1) + '"'

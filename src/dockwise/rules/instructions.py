@@ -169,12 +169,20 @@ class LegacyKeyValueFormat(DockerfileRule):
 
     @staticmethod
     def _fix(instr, key, value: str) -> Fix | None:
-        if "\n" in instr.body or not SAFE_LEGACY_VALUE.fullmatch(value):
+        """``KEY value`` -> ``KEY=value`` (quoted when it holds blanks). Only the gap after the
+        key and the end of the value are edited, so a value continued over several lines keeps
+        its lines (and the comment lines between them) instead of being joined into one."""
+        if "\n" in instr.body or not value or not SAFE_LEGACY_VALUE.fullmatch(value):
             return None
-        rendered = value if value and " " not in value and "\t" not in value else f'"{value}"'
-        start = instr.source_offset(key.start)
-        end = instr.source_offset(len(instr.body.rstrip()) - 1) + 1
-        return Fix("rewrite as key=value", (Edit(start, end, f"{key.raw}={rendered}"),))
+        quote = '"' if any(c.isspace() for c in value) else ""
+        body = instr.body
+        value_start = key.end + (len(body[key.end:]) - len(body[key.end:].lstrip()))
+        value_end = len(body.rstrip())
+        gap = Edit(instr.source_offset(key.end), instr.source_offset(value_start), "=" + quote)
+        if not quote:
+            return Fix("rewrite as key=value", (gap,))
+        end = instr.source_offset(value_end - 1) + 1
+        return Fix("rewrite as key=value", (gap, Edit(end, end, quote)))
 
 
 class StageNameCasing(DockerfileRule):
