@@ -278,3 +278,29 @@ def test_choosing_ten_thousand_fixes_is_fast():
     started = time.perf_counter()
     assert len(choose_fixes(fixes)) == 20000
     assert time.perf_counter() - started < 5  # comparing every pair took minutes
+
+
+# -- --diff headers -------------------------------------------------------------------------------
+
+def test_diff_header_quotes_a_name_with_control_characters(tmp_path, monkeypatch, capsys):
+    from dockwise.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x\x1b[31m\n.Dockerfile").write_text("FROM debian:12\nADD a /a\n")
+    assert main(["check", "--no-context", "--diff", "."]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert out.splitlines()[:2] == ['--- "a/x\\033[31m\\n.Dockerfile"',
+                                    '+++ "b/x\\033[31m\\n.Dockerfile"']
+
+
+def test_diff_of_a_non_utf8_name_can_be_written_to_a_file(tmp_path, monkeypatch, capsys):
+    import os
+
+    from dockwise.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    with open(os.path.join(os.fsencode(tmp_path), b"x\xff.Dockerfile"), "wb") as fh:
+        fh.write(b"FROM debian:12\nADD a /a\n")
+    assert main(["check", "--no-context", "--diff", "-o", "out.diff", "."]) == 1
+    assert (tmp_path / "out.diff").read_text().splitlines()[0] == '--- "a/x\\377.Dockerfile"'
