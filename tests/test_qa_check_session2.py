@@ -304,3 +304,8 @@ def test_diff_of_a_non_utf8_name_can_be_written_to_a_file(tmp_path, monkeypatch,
         fh.write(b"FROM debian:12\nADD a /a\n")
     assert main(["check", "--no-context", "--diff", "-o", "out.diff", "."]) == 1
     assert (tmp_path / "out.diff").read_text().splitlines()[0] == '--- "a/x\\377.Dockerfile"'
+
+
+def test_env_secret_name_with_an_empty_value_stores_nothing():
+    text = 'FROM a:1\nENV DB_PASSWORD="" \\\n    API_TOKEN=\nENV WP_PASSWORD="bitnami"\nARG GITHUB_TOKEN\n'
+    assert [f.location.line for f in check_text(text, "DW911")] == [4, 5]

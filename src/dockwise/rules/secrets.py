@@ -96,6 +96,8 @@ class SecretNameInArgOrEnv(DockerfileRule):
                     continue
                 if pair.value and NOT_A_SECRET_VALUE.match(pair.value.strip()):
                     continue
+                if instr.keyword == "ENV" and pair.value is not None and not pair.value.strip():
+                    continue  # `ENV DB_PASSWORD=""` declares it for `docker run -e`; nothing stored
                 where = ("is stored in the image config (`docker inspect` shows it)"
                          if instr.keyword == "ENV" else "is recorded in the image history of every RUN that uses it")
                 yield target.finding(
