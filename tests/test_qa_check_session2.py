@@ -309,3 +309,8 @@ def test_diff_of_a_non_utf8_name_can_be_written_to_a_file(tmp_path, monkeypatch,
 def test_env_secret_name_with_an_empty_value_stores_nothing():
     text = 'FROM a:1\nENV DB_PASSWORD="" \\\n    API_TOKEN=\nENV WP_PASSWORD="bitnami"\nARG GITHUB_TOKEN\n'
     assert [f.location.line for f in check_text(text, "DW911")] == [4, 5]
+
+
+def test_pip_takes_an_abbreviated_no_cache_dir():
+    text = "FROM python:3.12\nRUN pip install --no-cache notebook==1\nRUN pip install --no-ca x==1\n"
+    assert check_text(text, "DL3042") == []

@@ -115,6 +115,14 @@ def cleaned_later(run: Run, command: Any, *paths: str, cleaner: tuple[str, ...] 
 
 # ---------------------------------------------------------------- pip
 
+# pip takes any unambiguous abbreviation of a long option: `--no-cache` is `--no-cache-dir`
+PIP_NO_CACHE_DIR_SPELLINGS = tuple("--no-cache-dir"[:n] for n in range(len("--no-ca"), len("--no-cache-dir") + 1))
+
+
+def _no_cache_dir(inv) -> bool:
+    return inv.has(*PIP_NO_CACHE_DIR_SPELLINGS)
+
+
 class PipNoCacheDir(DockerfileRule):
     info = RuleInfo(
         code="DL3042", name="pip-install-without-no-cache-dir", severity=Severity.WARNING,
@@ -129,7 +137,7 @@ class PipNoCacheDir(DockerfileRule):
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         for run, command, inv in pip_calls(target):
-            if inv.has("--no-cache-dir") or env_truthy(target, run, run.script, command, "PIP_NO_CACHE_DIR"):
+            if _no_cache_dir(inv) or env_truthy(target, run, run.script, command, "PIP_NO_CACHE_DIR"):
                 continue
             if cache_mounted(run.run, ".cache/pip", "/root/.cache/pip") or cleaned_later(
                     run, command, "/root/.cache/pip", "/root/.cache", cleaner=("pip", "cache", "purge")):
