@@ -314,3 +314,8 @@ def test_env_secret_name_with_an_empty_value_stores_nothing():
 def test_pip_takes_an_abbreviated_no_cache_dir():
     text = "FROM python:3.12\nRUN pip install --no-cache notebook==1\nRUN pip install --no-ca x==1\n"
     assert check_text(text, "DL3042") == []
+
+
+def test_npm_cache_clear_is_npm_cache_clean():
+    text = "FROM node:22\nRUN npm install -g npm@2.1.18 && npm cache clear\n"
+    assert check_text(text, "DW801") == []

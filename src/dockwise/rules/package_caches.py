@@ -100,15 +100,16 @@ def label(inv: Invocation) -> str:
 
 def cleaned_later(run: Run, command: Any, *paths: str, cleaner: tuple[str, ...] = ()) -> bool:
     """The cache is removed (rm of one of ``paths``) or cleaned (``cleaner`` command words, e.g.
-    ("npm", "cache", "clean")) after ``command`` in the same RUN."""
+    ("npm", "cache", "clean"), or a tuple of such alternatives) after ``command`` in the same RUN."""
     index = position_of(run.script, command)
     if removes_after(run.script, index, *paths):
         return True
-    if cleaner:
-        for later in run.script.commands[index + 1:]:
-            if later.name == cleaner[0]:
+    choices = cleaner if cleaner and isinstance(cleaner[0], tuple) else (cleaner,) if cleaner else ()
+    for later in run.script.commands[index + 1:]:
+        for words_wanted in choices:
+            if later.name == words_wanted[0]:
                 words = [word_value(w) for w in later.args if not word_value(w).startswith("-")]
-                if words[: len(cleaner) - 1] == list(cleaner[1:]):
+                if words[: len(words_wanted) - 1] == list(words_wanted[1:]):
                     return True
     return False
 
@@ -121,6 +122,10 @@ PIP_NO_CACHE_DIR_SPELLINGS = tuple("--no-cache-dir"[:n] for n in range(len("--no
 
 def _no_cache_dir(inv) -> bool:
     return inv.has(*PIP_NO_CACHE_DIR_SPELLINGS)
+
+
+# `npm cache clear` is npm 2-4's name for `npm cache clean` (docker-library's node images use it)
+NPM_CACHE_CLEANERS = (("npm", "cache", "clean"), ("npm", "cache", "clear"))
 
 
 class PipNoCacheDir(DockerfileRule):
@@ -233,7 +238,7 @@ class NpmCacheClean(DockerfileRule):
             if inv.sub not in NPM_INSTALL or not ships(target, run) or inv.values("--cache"):
                 continue
             if cache_mounted(run.run, ".npm", "/root/.npm") or cleaned_later(
-                    run, command, "/root/.npm", cleaner=("npm", "cache", "clean")):
+                    run, command, "/root/.npm", cleaner=NPM_CACHE_CLEANERS):
                 continue
             yield target.finding(
                 self.info,
