@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from dockwise.errors import InputError
-from dockwise.inputs import atomic_write, read_text
+from dockwise.inputs import atomic_write, read_text, write_report
 
 
 def test_read_keeps_crlf_and_bom(tmp_path):
@@ -76,6 +76,31 @@ def test_a_new_file_gets_the_mode_the_umask_gives_not_0600(tmp_path, umask, mode
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "report.json").stat().st_mode) == mode
+
+
+def test_atomic_write_never_replaces_a_fifo_or_device(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        atomic_write(fifo, "x")
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    with pytest.raises(InputError, match="directory"):
+        atomic_write(tmp_path, "x")
+
+
+def test_a_report_goes_into_a_device_or_fifo_and_atomically_into_a_file(tmp_path):
+    write_report(os.devnull, "report\n")
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()), daemon=True)
+    reader.start()
+    write_report(str(fifo), "report\n")
+    reader.join(timeout=10)
+    assert received == ["report\n"] and stat.S_ISFIFO(fifo.lstat().st_mode)
+    write_report(str(tmp_path / "r.json"), "{}\n")
+    assert (tmp_path / "r.json").read_text() == "{}\n"
 
 
 def test_atomic_write_through_symlink_keeps_the_link(tmp_path):

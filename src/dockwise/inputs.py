@@ -77,6 +77,9 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
     except FileNotFoundError:
         info = None
     if info is not None:
+        if not stat.S_ISREG(info.st_mode):  # a rename would replace a device or FIFO by a file
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise InputError(f"is {kind}; not replacing it", path=os.fspath(path))
         if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
             raise InputError("is read-only; not rewriting it", path=os.fspath(path))
         if info.st_nlink > 1:
@@ -111,6 +114,21 @@ def atomic_write(path: str | os.PathLike[str], text: str) -> None:
     except BaseException:
         _unlink_quietly(tmp)
         raise
+
+
+def write_report(path: str, text: str) -> None:
+    """Write a report to ``-o path``: a regular file (or a new one) atomically, a device or FIFO
+    (``/dev/stdout``, ``/dev/null``, a named pipe) by writing into it -- never replacing it.
+    Raises OSError when the write itself fails (``/dev/full``)."""
+    try:
+        is_stream = not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path)
+    except OSError:
+        is_stream = False
+    if not is_stream:
+        atomic_write(path, text)
+        return
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
 
 
 def _current_umask() -> int:

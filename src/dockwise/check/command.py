@@ -185,35 +185,15 @@ def _refuse_output_over_input(output: str | None, inputs: Sequence[str]) -> None
 
 def _emit(text: str, output: str | None) -> None:
     if output:
-        from dockwise.inputs import atomic_write
+        from dockwise.inputs import write_report
 
         try:
-            if _is_stream(output):
-                _write_stream(output, text)
-            else:
-                atomic_write(output, text)
+            write_report(output, text)
         except OSError as exc:
             raise DockwiseError(f"cannot write the report: {exc.strerror or exc}", path=output) from None
     elif text:
         sys.stdout.write(text)
         sys.stdout.flush()
-
-
-def _is_stream(path: str) -> bool:
-    """``-o /dev/stdout``, ``/dev/null``, a FIFO: written into, never replaced by a file (an
-    atomic rename over ``/dev/null`` would turn the device into a regular file)."""
-    import os
-    import stat
-
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
-
-
-def _write_stream(path: str, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(text)
 
 
 def run_check(args: argparse.Namespace) -> int:

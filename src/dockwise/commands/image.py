@@ -244,10 +244,10 @@ def _printable_findings(findings, files, sources):
 def _emit(text: str, output: str | None) -> None:
     if output:
         from dockwise.errors import DockwiseError
-        from dockwise.inputs import atomic_write
+        from dockwise.inputs import write_report
 
         try:
-            atomic_write(output, text)
+            write_report(output, text)
         except OSError as exc:
             raise DockwiseError(f"cannot write the report: {exc.strerror or exc}", path=output) from None
     else:
