@@ -12,7 +12,7 @@ from tests.conftest import corpus_dir
 from tests.support.rules import check_text, rule_of, where_spanning
 
 
-CODES = ("DW001", "DW002", "DW003", "DW004", "DW005")
+CODES = ("DW001", "DW002", "DW003", "DW004", "DW005", "DW006")
 
 
 def test_unknown_instruction_points_at_the_keyword():
@@ -74,6 +74,13 @@ def test_expose_protocols():
     found = check_text(text, "DW005")
     assert where_spanning(found) == [(2, 11, 2, 14), (2, 59, 2, 68)]
     assert "`xyz`" in found[0].message and "`http`" in found[1].message
+
+
+def test_a_file_of_global_args_only_has_no_stage_to_build():
+    found = check_text("# base\nARG A=1\nARG B\n", "DW006")
+    assert where_spanning(found) == [(3, 1, 3, 4)] and "no stages to build" in found[0].message
+    assert check_text("ARG A\nFROM alpine:${A}\n", "DW006") == []
+    assert check_text("ARG A\nRUN true\n", "DW006") == []  # DL3061 names the RUN instead
 
 
 @pytest.mark.parametrize("code", CODES)

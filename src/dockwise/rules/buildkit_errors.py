@@ -243,3 +243,28 @@ class InvalidExposeProtocol(DockerfileRule):
         yield target.finding(
             self.info, f"unknown protocol `{proto}` in `{word.value}`: BuildKit fails with "
             "`invalid proto`; use tcp, udp or sctp (`80/tcp`), or leave it out for tcp", span)
+
+
+class NoBuildStage(DockerfileRule):
+    info = RuleInfo(
+        code="DW006",
+        name="no-build-stage",
+        severity=Severity.ERROR,
+        summary="A Dockerfile needs at least one FROM: without one there is nothing to build.",
+        rationale=("BuildKit stops with `dockerfile contains no stages to build` when a file holds "
+                   "only global ARGs: the stage that would use them was lost (a bad merge, a "
+                   "truncated template, the wrong file passed with `-f`)."),
+        bad_example="ARG PYTHON_VERSION=3.12.4\n",
+        good_example="ARG PYTHON_VERSION=3.12.4\nFROM python:${PYTHON_VERSION}-slim\n",
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        instructions = target.dockerfile.instructions
+        if not instructions or any(i.keyword == "FROM" for i in instructions):
+            return
+        if any(i.keyword != "ARG" for i in instructions):
+            return  # DL3061 already names the instruction that comes before any FROM
+        last = instructions[-1]
+        yield target.finding(
+            self.info, "this file declares only ARGs and no FROM: BuildKit fails with `dockerfile "
+            "contains no stages to build`; add the `FROM` that uses them", last.keyword_span)
