@@ -12,7 +12,7 @@ from tests.conftest import corpus_dir
 from tests.support.rules import check_text, rule_of, where_spanning
 
 
-CODES = ("DW001", "DW002", "DW003", "DW004", "DW005", "DW006")
+CODES = ("DW001", "DW002", "DW003", "DW004", "DW005", "DW006", "DW007")
 
 
 def test_unknown_instruction_points_at_the_keyword():
@@ -74,6 +74,29 @@ def test_expose_protocols():
     found = check_text(text, "DW005")
     assert where_spanning(found) == [(2, 11, 2, 14), (2, 59, 2, 68)]
     assert "`xyz`" in found[0].message and "`http`" in found[1].message
+
+
+@pytest.mark.parametrize("line, problem", [
+    ("USER", "exactly one argument"), ("WORKDIR", "exactly one argument"),
+    ("STOPSIGNAL", "exactly one argument"), ("MAINTAINER", "exactly one argument"),
+    ("ENV", "at least one argument"), ("LABEL", "at least one argument"),
+    ("HEALTHCHECK", "at least one argument"), ("EXPOSE", "at least one argument"),
+    ("VOLUME", "at least one argument"), ("ARG", "at least one argument"),
+    ("ONBUILD", "at least one argument"), ("SHELL []", "at least one argument"),
+    ("COPY app.py", "has one argument"), ("ADD", "has none"),
+])
+def test_an_instruction_without_its_arguments_fails_the_build(line, problem):
+    found = check_text(f"FROM alpine:3.20.3\n{line}\n", "DW007")
+    assert where_spanning(found) == [(2, 1, 2, 1 + len(line.split()[0]))]
+    assert problem in found[0].message
+
+
+@pytest.mark.parametrize("line", [
+    "USER 1", "HEALTHCHECK NONE", "ONBUILD RUN make", "COPY a b", "ADD a b", "ENV A=1",
+    "COPY <<EOF /app/conf\nx=1\nEOF", "SHELL [\"/bin/bash\", \"-c\"]", "CMD", "RUN true",
+])
+def test_instructions_with_their_arguments_are_fine(line):
+    assert check_text(f"FROM alpine:3.20.3\n{line}\n", "DW007") == []
 
 
 def test_a_file_of_global_args_only_has_no_stage_to_build():
