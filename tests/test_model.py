@@ -275,8 +275,11 @@ def test_target_selects_the_final_stage():
 
 
 def test_unknown_target_is_a_clear_error():
-    with pytest.raises(DockwiseError, match="target stage 'nope' could not be found"):
+    with pytest.raises(DockwiseError, match="target stage 'nope' could not be found") as error:
         model_of(GRAPH, target="nope")
+    assert "named stages: deps, build" in str(error.value)
+    with pytest.raises(DockwiseError, match="no stage has a name; name one with `FROM <image> AS"):
+        model_of("FROM alpine:3.20.3\nRUN true\n", target="nope")
 
 
 def test_copy_from_expanded_with_args():

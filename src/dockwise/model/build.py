@@ -542,8 +542,10 @@ class _Builder:
         else:
             final = model.stage_by_name(target)
             if final is None:
-                names = ", ".join(s.name for s in model.stages if s.name) or "none"
-                raise UnknownTargetError(f"target stage {target!r} could not be found (stages: {names})",
+                names = ", ".join(s.name for s in model.stages if s.name)
+                known = (f"named stages: {names}" if names else
+                         "no stage has a name; name one with `FROM <image> AS <name>`")
+                raise UnknownTargetError(f"target stage {target!r} could not be found ({known})",
                                          path=model.dockerfile.path)
         final.is_final = True
         model.final_stage = final
