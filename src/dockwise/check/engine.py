@@ -137,13 +137,6 @@ def _internal(path: str, what: str, exc: BaseException) -> str:
     return f"{path}: error: internal error in {what}: {type(exc).__name__}: {exc}"
 
 
-def _shown(text: str) -> str:
-    """The text the report's excerpts are cut from. Columns do not count a byte order mark
-    (the parser skips it, as editors do), so it is left out here too, or the underline of
-    every finding on line 1 would sit one column to the left of its token."""
-    return text[1:] if text.startswith("\ufeff") else text
-
-
 def _tidy_path(finding: Finding) -> Finding:
     """``./.dockerignore`` -> ``.dockerignore``: paths read the way the user typed them."""
     file = finding.location.file
@@ -195,7 +188,7 @@ class Engine:
     def check_text(self, text: str, path: str, *, config: LintConfig = EMPTY,
                    on_disk: bool = False) -> FileReport:
         """Check Dockerfile ``text`` shown as ``path``; never raises for bad input."""
-        report = FileReport(path, source=_shown(text) if self.options.keep_source else None,
+        report = FileReport(path, source=text if self.options.keep_source else None,
                             fail_level=config.failure_threshold, no_fail=config.no_fail)
         config = with_command_line(config, self.options.trusted_registries,
                                    self.options.required_labels)

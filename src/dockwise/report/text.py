@@ -58,8 +58,8 @@ def excerpt(finding: Finding, source: "str | list[str] | None", paint: _Paint) -
         end = loc.end_column - 1
     else:
         end = len(text)  # a span over several lines: underline the rest of the first
-    if loc.line == 1 and text.startswith("\ufeff"):  # a BOM takes a column but no width
-        text, start, end = text[1:], max(start - 1, 0), max(end - 1, 0)
+    if loc.line == 1 and text.startswith("\ufeff"):  # columns never count a byte order mark
+        text = text[1:]
     # control characters are shown escaped (wider): the underline follows the escaped text
     start, end = len(printable(text[:start])), len(printable(text[:end]))
     text = printable(text)
