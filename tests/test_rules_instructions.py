@@ -72,6 +72,14 @@ def test_keywords_follow_the_majority_case():
     assert check_text("from alpine:3.20\nrun true\n", "DW905") == []
 
 
+def test_the_instruction_an_onbuild_wraps_follows_the_majority_case_too():
+    text = "FROM alpine:3.20\nONBUILD run make\nRUN true\n"
+    found = check_text(text, "DW905")
+    assert where(found) == [(2, 9, 12)]
+    assert apply(text, found[0].fix) == text.replace("run make", "RUN make")
+    assert check_text("from alpine:3.20\nonbuild run make\n", "DW905") == []
+
+
 def test_reserved_stage_names():
     assert where(check_text("FROM alpine:3.20 AS context\n", "DW906")) == [(1, 21, 28)]
     assert check_text("FROM alpine:3.20 AS build\n", "DW906") == []

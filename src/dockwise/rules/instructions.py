@@ -125,6 +125,14 @@ class MultipleHealthcheck(_OncePerStage):
 
 # -- BuildKit's style and format checks (same semantics, dockwise codes, BuildKit name as alias) --
 
+def _with_triggers(target: CheckTarget) -> Iterator:
+    """Every instruction, with the one an ONBUILD wraps right after it (`ONBUILD run make`)."""
+    for instr in target.dockerfile.instructions:
+        yield instr
+        if instr.onbuild is not None:
+            yield instr.onbuild
+
+
 def _keyword_text(target: CheckTarget, instr) -> str:
     span = instr.keyword_span
     return target.dockerfile.source[span.start.offset:span.end.offset]
@@ -258,7 +266,7 @@ class ConsistentInstructionCasing(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        keywords = [(instr, _keyword_text(target, instr)) for instr in target.dockerfile.instructions
+        keywords = [(instr, _keyword_text(target, instr)) for instr in _with_triggers(target)
                     if instr.keyword in KEYWORDS]
         upper = sum(1 for _, k in keywords if k.isupper())
         lower = sum(1 for _, k in keywords if k.islower())
