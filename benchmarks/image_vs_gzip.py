@@ -76,6 +76,8 @@ def main() -> None:
         dw_cpu.append(cpu)
         print(f"round {round_number + 1}: gzip -dc {gz_times[-1]:.2f}s wall ({gz_cpu[-1]:.2f}s CPU), "
               f"dockwise image {dw_times[-1]:.2f}s wall ({dw_cpu[-1]:.2f}s CPU)", flush=True)
+    # An upper bound: Linux carries a process's RSS peak across exec, so a child started from
+    # this script reports at least this script's own peak (small: tens of MiB).
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     stored = sum(b.stat().st_size for b in blobs)
     gz, dw = statistics.median(gz_times), statistics.median(dw_times)

@@ -154,8 +154,13 @@ def test_decompression_bomb_is_stopped(tmp_path, capsys):
     index = json.loads((layout / "index.json").read_text())
     index["manifests"][0].update(digest=sha(new_manifest), size=len(new_manifest))
     (layout / "index.json").write_text(json.dumps(index))
-    probe = ("import resource, sys\nfrom dockwise.cli import main\ncode = main(['image', sys.argv[1]])\n"
-             "print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    # The peak is read from /proc/self/status (VmHWM: this process's own high-water mark), not
+    # getrusage's ru_maxrss: Linux carries that across exec, and subprocess starts the child
+    # with vfork, so it would report pytest's own peak after a few thousand tests.
+    probe = ("import sys\nfrom dockwise.cli import main\ncode = main(['image', sys.argv[1]])\n"
+             "hwm = next(int(line.split()[1]) for line in open('/proc/self/status')\n"
+             "           if line.startswith('VmHWM:'))\n"
+             "print(code, hwm)")
     proc = subprocess.run([sys.executable, "-c", probe, str(layout)], capture_output=True, text=True)
     code, peak_kib = map(int, proc.stdout.split())
     assert code == 2 and "layer 1" in proc.stderr and "decompression bomb" in proc.stderr
