@@ -250,6 +250,14 @@ def test_command_line_labels_count_as_known_for_strict_labels(project, capsys):
     assert check(capsys, "--select", "DL3050", "--require-label", "team:text")[1] == []
 
 
+def test_strict_labels_flag_turns_dl3050_on_without_a_config(project, capsys):
+    project("Dockerfile", "FROM alpine:3.20.1\nLABEL team=web version=1.0.0\nUSER 10001\n")
+    assert check(capsys, "--select", "DL3050", "--require-label", "version:semver")[1] == []
+    found = check(capsys, "--select", "DL3050", "--require-label", "version:semver",
+                  "--strict-labels")[1]
+    assert codes(found, "DL3050") == [("Dockerfile", 2)]  # `team` is outside the schema
+
+
 def test_require_label_splits_at_the_last_colon_and_a_later_type_wins():
     assert required_labels(["a:b:url", "x:TEXT", "x:hash"]) == (("a:b", "url"), ("x", "hash"))
 

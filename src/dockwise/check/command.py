@@ -32,7 +32,8 @@ def _options(args: argparse.Namespace) -> CheckOptions:
                         build_args=build_args(getattr(args, "build_args", None)),
                         target=getattr(args, "target", None),
                         trusted_registries=trusted_registries(getattr(args, "trusted_registries", None)),
-                        required_labels=required_labels(getattr(args, "required_labels", None)))
+                        required_labels=required_labels(getattr(args, "required_labels", None)),
+                        strict_labels=bool(getattr(args, "strict_labels", False)))
 
 
 def build_args(values: Sequence[str] | None, environ: Mapping[str, str] | None = None

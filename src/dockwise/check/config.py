@@ -199,16 +199,18 @@ def load_config(path: str) -> LintConfig:
 
 
 def with_command_line(config: LintConfig, trusted: tuple[str, ...] = (),
-                      labels: tuple[tuple[str, str], ...] = ()) -> LintConfig:
+                      labels: tuple[tuple[str, str], ...] = (), strict: bool = False) -> LintConfig:
     """``config`` with ``--trusted-registry`` and ``--require-label`` added, as hadolint adds its
     command line to its config file: the registries are the union of both, and so is the
     label schema. One deliberate difference: where both give a type for the same label, the
     command line's wins (hadolint 2.x keeps the file's); an explicit flag should not be
-    silently overruled by a file the user may not know applies."""
-    if not trusted and not labels:
+    silently overruled by a file the user may not know applies. ``--strict-labels`` turns
+    strict labels on; without it the file's setting stands."""
+    if not trusted and not labels and not strict:
         return config
     registries = config.trusted_registries + tuple(r for r in dict.fromkeys(trusted)
                                                    if r not in config.trusted_registries)
     schema = dict(config.label_schema)
     schema.update(labels)
-    return replace(config, trusted_registries=registries, label_schema=tuple(schema.items()))
+    return replace(config, trusted_registries=registries, label_schema=tuple(schema.items()),
+                   strict_labels=config.strict_labels or strict)

@@ -25,7 +25,7 @@ class CheckOptions(FrozenRecord):
     worker processes), so every field is a tuple, a string or a flag, never a dict."""
 
     __slots__ = ("selection", "context", "use_config", "fix", "unsafe_fixes", "diff", "keep_source",
-                 "build_args", "target", "trusted_registries", "required_labels")
+                 "build_args", "target", "trusted_registries", "required_labels", "strict_labels")
 
     selection: Selection
     context: bool  # also run the build-context rules for files read from disk
@@ -38,18 +38,20 @@ class CheckOptions(FrozenRecord):
     target: str | None  # --target: the stage built (None: the last one)
     trusted_registries: tuple[str, ...]  # --trusted-registry, added to the config's
     required_labels: tuple[tuple[str, str], ...]  # --require-label (name, type), added to the schema
+    strict_labels: bool  # --strict-labels (True turns strict-labels on; False leaves the config's)
 
     def __init__(self, selection: Selection | None = None, context: bool = True,
                  use_config: bool = True, fix: bool = False, unsafe_fixes: bool = False,
                  diff: bool = False, keep_source: bool = True,
                  build_args: tuple[tuple[str, str], ...] = (), target: str | None = None,
                  trusted_registries: tuple[str, ...] = (),
-                 required_labels: tuple[tuple[str, str], ...] = ()) -> None:
+                 required_labels: tuple[tuple[str, str], ...] = (),
+                 strict_labels: bool = False) -> None:
         self._set(selection=Selection() if selection is None else selection, context=context,
                   use_config=use_config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                   keep_source=keep_source, build_args=tuple(build_args), target=target or None,
                   trusted_registries=tuple(trusted_registries),
-                  required_labels=tuple(required_labels))
+                  required_labels=tuple(required_labels), strict_labels=strict_labels)
 
 
 class FileReport(DataRecord):
@@ -191,7 +193,7 @@ class Engine:
         report = FileReport(path, source=text if self.options.keep_source else None,
                             fail_level=config.failure_threshold, no_fail=config.no_fail)
         config = with_command_line(config, self.options.trusted_registries,
-                                   self.options.required_labels)
+                                   self.options.required_labels, self.options.strict_labels)
         target = self._target(text, path, report)
         if target is None:
             return report

@@ -56,6 +56,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                           help="a label the image must carry and the type of its value (text, "
                                "url, email, hash, rfc3339, semver, spdx), as label-schema does: "
                                "DL3049, DL3051-DL3056, DL3058 check it; repeatable")
+    hadolint.add_argument("--strict-labels", action="store_true",
+                          help="a label outside the label schema is a finding (DL3050), as "
+                               "strict-labels: true does")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
     parser.add_argument("--unsafe-fixes", action="store_true",
                         help="with --fix or --diff: apply fixes that may change the build's meaning too")
