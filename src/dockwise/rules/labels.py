@@ -275,8 +275,8 @@ class SuperfluousLabel(DockerfileRule):
         "FROM alpine:3.20\nLABEL source=https://github.com/org/app\n",
         "# .hadolint.yaml: label-schema: {org.opencontainers.image.source: url}, strict-labels: true\n"
         "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/org/app\n",
-        " Active only with `strict-labels: true` in .hadolint.yaml (every label is then judged "
-        "against the `label-schema`).")
+        " Active only with `strict-labels: true` in .hadolint.yaml or `dockwise check "
+        "--strict-labels` (every label is then judged against the label schema).")
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         config = target.config
