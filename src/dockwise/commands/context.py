@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from dockwise.units import size_option
+
 FAIL_LEVELS = ("error", "warning", "info", "style", "none")
-
-
-def _size(text: str) -> int:
-    from dockwise.context.command import parse_size
-
-    return parse_size(text)
 
 
 def _count(text: str) -> int:
@@ -42,8 +38,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="create or extend .dockerignore from what the context holds")
     parser.add_argument("--top", type=_count, default=5, metavar="N",
                         help="how many of the largest directories and files to show (default: 5)")
-    parser.add_argument("--large", type=_size, default=10 * 1024 * 1024, metavar="SIZE",
-                        help="size from which logs, archives and data files are reported (default: 10M)")
+    parser.add_argument("--large", type=size_option, default=10 * 1024**2, metavar="SIZE",
+                        help="size from which logs, archives and data files are reported, e.g. 10MB "
+                             "or 10MiB (default: 10MiB)")
     parser.add_argument("--fail-level", choices=FAIL_LEVELS, default="warning",
                         help="lowest severity that makes the exit code 1 (default: warning)")
 

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
+from dockwise.units import size_option
+
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.errors import DockwiseError
 
@@ -54,7 +56,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fail-level", choices=FAIL_LEVELS, default="error",
                         help="lowest finding severity that makes the exit code 1 (default: error)")
     gates = parser.add_argument_group("CI gates (exit code 1 when broken)")
-    gates.add_argument("--max-size", type=_checked("parse_size"), metavar="SIZE",
+    gates.add_argument("--max-size", type=size_option, metavar="SIZE",
                        help="budget for total_bytes, e.g. 500MB or 1.5GiB (also reported as DI010)")
     gates.add_argument("--min-efficiency", type=_checked("parse_fraction"), metavar="RATIO",
                        help="lowest final_bytes/total_bytes, e.g. 0.95 or 95%%")
@@ -62,7 +64,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                        help="most reclaimable bytes, as a size (20MB) or a share of total_bytes (5%%)")
     gates.add_argument("--ci-config", metavar="FILE",
                        help="a dive .dive-ci file (default: .dive-ci next to --dockerfile, if any)")
-    parser.add_argument("--hidden-threshold", type=_checked("parse_size"), default=None, metavar="SIZE",
+    parser.add_argument("--hidden-threshold", type=size_option, default=None, metavar="SIZE",
                         help="DI006 reports a layer once later layers hide this much of it (default: 1MiB)")
     parser.add_argument("--top", type=_count, default=10, metavar="N",
                         help="largest files/directories to show (default: 10)")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 
 from dockwise.errors import EXIT_CLEAN, EXIT_FINDINGS, DockwiseError, InputError
@@ -13,19 +12,6 @@ from dockwise.findings import Severity
 
 class UsageError(DockwiseError):
     """Options that do not go together."""
-
-
-_SIZE = re.compile(r"([0-9]+(?:\.[0-9]*)?)([a-z]*)")
-
-
-def parse_size(text: str) -> int:
-    """``10M``, ``512k``, ``1G`` or a plain byte count (digits only: no sign, exponent, nan, inf)."""
-    units = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024**2, "mb": 1024**2,
-             "mib": 1024**2, "g": 1024**3, "gb": 1024**3, "gib": 1024**3}
-    match = _SIZE.fullmatch(text.strip().lower())
-    if match is None or match.group(2) not in units:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (examples: 10M, 512k, 1G)")
-    return int(float(match.group(1)) * units[match.group(2)])
 
 
 def _dockerfile(context_dir: str, option: str | None) -> tuple[str | None, object | None]:
@@ -105,7 +91,7 @@ def _render_findings(findings, target, fmt: str) -> None:
 
 
 def _write(target, args: argparse.Namespace) -> int:
-    from dockwise.context.analyze import human_bytes
+    from dockwise.units import human_bytes
     from dockwise.context.fixer import plan_dockerignore, write_plan
 
     from dockwise.textsafe import printable

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dockwise.context.analyze import human_bytes, largest, plural
+from dockwise.context.analyze import largest, plural
+from dockwise.units import human_bytes
 from dockwise.context.check import printable, quote_path as q
 
 if TYPE_CHECKING:  # pragma: no cover

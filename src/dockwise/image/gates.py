@@ -9,28 +9,14 @@ dive's keys are honoured with dive's meaning: ``rules.lowestEfficiency`` (0..1),
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dockwise.errors import InputError
+from dockwise.units import parse_size
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.image.analyze import ImageAnalysis
-
-UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2, "g": 1000**3, "gb": 1000**3,
-         "t": 1000**4, "tb": 1000**4, "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
-SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*$")
-
-
-def parse_size(text: str) -> int:
-    """``200MB`` (SI), ``1.5GiB`` (IEC), ``1048576`` -> bytes."""
-    match = SIZE.match(str(text))
-    unit = match.group(2).lower() if match else None
-    if not match or unit not in UNITS:
-        raise ValueError(f"not a size: {text!r} (examples: 250MB, 1.5GiB, 1048576)")
-    return int(float(match.group(1)) * UNITS[unit])
-
 
 def parse_fraction(text: str) -> float:
     """``0.95`` or ``95%`` -> 0.95."""

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from dockwise.image.rules.base import human_bytes
+from dockwise.units import human_bytes
 from dockwise.textsafe import has_unsafe, printable
 
 if TYPE_CHECKING:  # pragma: no cover

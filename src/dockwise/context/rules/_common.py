@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockwise.context.analyze import human_bytes
+from dockwise.units import human_bytes
 
 
 def listing(items: list[tuple[str, int]], limit: int = 5) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dockwise.context.analyze import human_bytes, plural
+from dockwise.context.analyze import plural
+from dockwise.units import human_bytes
 from dockwise.context.check import ContextRule, ContextTarget
 from dockwise.context.rules._common import FIX_HINT, listing
 from dockwise.findings import Finding, RuleInfo, Severity

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.image.rules.base import ImageRule, ImageTarget, human_bytes
+from dockwise.image.rules.base import ImageRule, ImageTarget
+from dockwise.units import human_bytes
 from dockwise.image.tarscan import DIR, FILE
+from dockwise.knowledge.build_tools import HEADER_DIRS, HEADER_SUFFIXES, build_tool_executable
+from dockwise.knowledge.package_caches import image_cache_kind, image_cache_of
+from dockwise.knowledge.secrets import secret_by_name_and_head
 
-TOOL_NAME = lazy_compile(r"^(gcc|g\+\+|cc|c\+\+|clang|clang\+\+|cc1|cc1plus|make|gmake|cmake|git|nvcc|"
-                       r"rustc|cargo|javac)(-[0-9][0-9.]*)?$")
-TOOL_DIRS = ("bin/", "sbin/", "usr/bin/", "usr/sbin/", "usr/local/bin/", "usr/lib/gcc/", "usr/libexec/",
-             "usr/local/cuda", "opt/")
-HEADER_DIRS = ("usr/include/", "usr/local/include/")
 MIN_HEADERS = 20
 
 
@@ -37,11 +35,10 @@ class BuildToolsPresent(ImageRule):
         tools: dict[str, list] = {}
         headers = []
         for f in target.analysis.final_files:
-            base = f.path.rpartition("/")[2]
-            match = TOOL_NAME.match(base)
-            if match and f.path.startswith(TOOL_DIRS) and (f.mode & 0o111):
-                tools.setdefault(match.group(1), []).append(f)
-            elif f.path.startswith(HEADER_DIRS) and base.endswith((".h", ".hpp")):
+            tool = build_tool_executable(f.path)
+            if tool is not None and (f.mode & 0o111):
+                tools.setdefault(tool, []).append(f)
+            elif f.path.startswith(HEADER_DIRS) and f.path.endswith(HEADER_SUFFIXES):
                 headers.append(f)
         for name, files in sorted(tools.items()):
             first = max(files, key=lambda f: f.size)
@@ -68,43 +65,7 @@ def _main_layer(files) -> int:
     return max(by_layer, key=lambda k: by_layer[k])
 
 
-CACHE_DIRS = {
-    "var/lib/apt/lists": "apt package lists",
-    "var/cache/apt": "apt package cache",
-    "var/cache/apk": "apk package cache",
-    "var/cache/yum": "yum cache",
-    "var/cache/dnf": "dnf cache",
-    "var/cache/zypp": "zypper cache",
-    "root/.cache/pip": "pip cache",
-    "root/.npm/_cacache": "npm cache",
-    "root/.cache/yarn": "yarn cache",
-    "usr/local/share/.cache/yarn": "yarn cache",
-    "root/.cache/go-build": "Go build cache",
-    "root/go/pkg/mod/cache": "Go module download cache",
-    "root/.cargo/registry/cache": "cargo registry cache",
-}
-HOME_CACHES = {".cache/pip": "pip cache", ".npm/_cacache": "npm cache", ".cache/yarn": "yarn cache",
-               ".cache/go-build": "Go build cache"}
 IGNORED_CACHE_FILES = ("lock", "partial")
-
-
-CACHE_PREFIXES = tuple(prefix + "/" for prefix in CACHE_DIRS) + ("home/",)
-
-
-def cache_of(path: str) -> str | None:
-    """The cache directory ``path`` lies in, or None."""
-    if not path.startswith(CACHE_PREFIXES):
-        return None
-    for prefix in CACHE_DIRS:
-        if path.startswith(prefix + "/"):
-            return prefix
-    if path.startswith("home/"):
-        parts = path.split("/")
-        for suffix in HOME_CACHES:
-            n = suffix.count("/") + 1
-            if "/".join(parts[2:2 + n]) == suffix and len(parts) > 2 + n:
-                return "/".join(parts[:2 + n])
-    return None
 
 
 class PackageManagerCache(ImageRule):
@@ -124,14 +85,14 @@ class PackageManagerCache(ImageRule):
     def check(self, target: ImageTarget) -> Iterator[Finding]:
         caches: dict[str, list] = {}
         for f in target.analysis.final_files:
-            prefix = cache_of(f.path)
+            prefix = image_cache_of(f.path)
             if prefix and f.path.rpartition("/")[2] not in IGNORED_CACHE_FILES:
                 caches.setdefault(prefix, []).append(f)
         for prefix, files in sorted(caches.items()):
             total = sum(f.size for f in files)
             if total == 0:
                 continue
-            kind = CACHE_DIRS.get(prefix) or HOME_CACHES.get(prefix.split("/", 2)[2], "cache")
+            kind = image_cache_kind(prefix)
             layer = _main_layer(files)
             yield target.finding(
                 self.info,
@@ -139,38 +100,6 @@ class PackageManagerCache(ImageRule):
                 f"{target.layer_name(layer)}: nothing reads it at run time -- clean it in the same RUN "
                 "or use `RUN --mount=type=cache`",
                 layer=layer, path=prefix, bytes=total)
-
-
-SECRET_NAMES = {
-    ".env": "a .env file", "id_rsa": "an SSH private key", "id_dsa": "an SSH private key",
-    "id_ecdsa": "an SSH private key", "id_ed25519": "an SSH private key",
-    ".git-credentials": "git credentials", ".netrc": "a .netrc with credentials",
-    ".pypirc": "PyPI credentials", ".npmrc": "an .npmrc (may hold registry tokens)",
-    "application_default_credentials.json": "Google Cloud credentials",
-    "credentials.db": "Google Cloud credentials",
-}
-SECRET_SUFFIX_PATHS = {
-    ".aws/credentials": "AWS credentials", ".docker/config.json": "Docker registry credentials",
-    ".kube/config": "a Kubernetes config", ".azure/accessTokens.json": "Azure credentials",
-}
-ENV_SAFE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".defaults")
-
-
-def secret_kind(path: str, head: bytes) -> str | None:
-    """What kind of secret ``path`` is (never looking further than its first bytes)."""
-    base = path.rpartition("/")[2]
-    if base in SECRET_NAMES:
-        return SECRET_NAMES[base]
-    if base.startswith(".env.") and not base.endswith(ENV_SAFE_SUFFIXES):
-        return "a .env file"
-    for suffix, kind in SECRET_SUFFIX_PATHS.items():
-        if path == suffix or path.endswith("/" + suffix):
-            return kind
-    if head.startswith(b"-----BEGIN") and b"PRIVATE KEY" in head:
-        return "a private key"
-    if head.startswith(b"PuTTY-User-Key-File"):
-        return "a private key"
-    return None
 
 
 class SecretsInImage(ImageRule):
@@ -201,7 +130,7 @@ class SecretsInImage(ImageRule):
                         yield self._found(target, scan.index, git, "a .git directory (full history, "
                                           "possibly credentials in .git/config)", git in _dirs(final))
                     continue
-                kind = secret_kind(entry.path, entry.head)
+                kind = secret_by_name_and_head(entry.path, entry.head)
                 if kind:
                     yield self._found(target, scan.index, entry.path, kind, entry.path in final)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.image.rules.base import ImageRule, ImageTarget, human_bytes
+from dockwise.image.rules.base import ImageRule, ImageTarget
+from dockwise.units import human_bytes
 
 
 class HiddenContent(ImageRule):

@@ -1,0 +1,73 @@
+"""Build tools: what is needed to build software and not to run it. One list for ``check``
+(DW401, packages a RUN installs) and ``image`` (DI004, executables a layer holds).
+
+A Dockerfile names packages, an image holds files: :data:`EXECUTABLES` maps each package
+whose executable proves the toolchain is in an image to those executables, so the image rule
+looks for exactly the tools the Dockerfile rule knows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dockwise._lazyre import lazy_compile
+
+BUILD_TOOL_PACKAGES = frozenset({
+    "gcc", "g++", "gcc-c++", "cc", "c++", "clang", "clang++", "llvm", "make", "cmake", "ninja", "ninja-build",
+    "meson", "scons", "build-essential", "build-base", "alpine-sdk", "autoconf", "automake", "libtool",
+    "pkg-config", "pkgconf", "pkgconfig", "bison", "flex", "gfortran", "ccache", "dpkg-dev", "musl-dev",
+    "libc6-dev", "libc-dev", "linux-headers", "kernel-headers", "kernel-devel", "git", "subversion",
+    "mercurial", "rust", "rustc", "cargo", "golang", "golang-go", "go", "maven", "gradle", "ant",
+    "default-jdk", "default-jdk-headless", "nvidia-cuda-toolkit", "nvidia-cuda-dev", "binutils",
+    "patch", "swig", "nasm", "yasm",
+})
+# Package families: headers (`-dev`, `-devel`), versioned compilers, JDKs, CUDA toolkits.
+BUILD_TOOL_PACKAGE_PATTERN = lazy_compile(
+    r"(?:.+-dev|.+-devel|.+-headers|cuda-toolkit.*|cuda-nvcc.*|cuda-libraries-dev.*|cuda-cudart-dev.*|"
+    r"openjdk-?\d+-jdk.*|java-[\d.]+-openjdk-devel.*|gcc-\d+|g\+\+-\d+|clang-\d+|llvm-\d+(?:-dev)?|"
+    r"golang-[\d.]+(?:-go)?|python\d?(?:\.\d+)?-dev)")
+_RPM_VERSION = re.compile(r"-\d[\w.:+~-]*$")
+
+# package -> executables that prove it is installed (a version suffix, `gcc-12`, is allowed).
+# The C compiler's own passes (cc1, cc1plus) count: a distribution may ship only those.
+EXECUTABLES: dict[str, tuple[str, ...]] = {
+    "gcc": ("gcc", "cc", "cc1"),
+    "g++": ("g++", "c++", "cc1plus"),
+    "clang": ("clang", "clang++"),
+    "make": ("make", "gmake"),
+    "cmake": ("cmake",),
+    "ninja-build": ("ninja",),
+    "gfortran": ("gfortran",),
+    "git": ("git",),
+    "rustc": ("rustc",),
+    "cargo": ("cargo",),
+    "default-jdk": ("javac",),
+    "cuda-nvcc": ("nvcc",),
+}
+# Where an executable counts: PATH directories, gcc's private passes, CUDA and /opt toolchains.
+EXECUTABLE_DIRS = ("bin/", "sbin/", "usr/bin/", "usr/sbin/", "usr/local/bin/", "usr/lib/gcc/",
+                   "usr/libexec/", "usr/local/cuda", "opt/")
+HEADER_DIRS = ("usr/include/", "usr/local/include/")
+HEADER_SUFFIXES = (".h", ".hpp")
+
+_EXECUTABLE_NAME = lazy_compile(
+    "^(" + "|".join(re.escape(name) for names in EXECUTABLES.values() for name in names) + r")(-[0-9][0-9.]*)?$")
+
+
+def is_build_tool_package(name: str) -> bool:
+    """``gcc``, ``libpq-dev``, ``gcc-12.2.1`` (an rpm version), ``openjdk-17-jdk``: a build tool."""
+    lowered = name.lower()
+    if lowered in BUILD_TOOL_PACKAGES:
+        return True
+    base = _RPM_VERSION.sub("", lowered)
+    return (base in BUILD_TOOL_PACKAGES or bool(BUILD_TOOL_PACKAGE_PATTERN.fullmatch(lowered))
+            or bool(BUILD_TOOL_PACKAGE_PATTERN.fullmatch(base)))
+
+
+def build_tool_executable(path: str) -> str | None:
+    """The tool an image path (no leading ``/``) is, when it lies where executables live:
+    ``usr/bin/gcc-12`` -> ``gcc``."""
+    if not path.startswith(EXECUTABLE_DIRS):
+        return None
+    match = _EXECUTABLE_NAME.match(path.rpartition("/")[2])
+    return match.group(1) if match else None

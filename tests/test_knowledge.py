@@ -1,0 +1,125 @@
+"""Shared knowledge (secrets, build tools, package caches): one list each, read by the
+Dockerfile rules, the context analyzer and the image analyzer alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from dockwise.knowledge.build_tools import EXECUTABLES, build_tool_executable, is_build_tool_package
+from dockwise.knowledge.package_caches import PACKAGE_CACHES, cache_dir, image_cache_kind, image_cache_of
+from dockwise.knowledge.secrets import (
+    secret_by_content, secret_by_name, secret_by_name_and_head, secret_file_kind,
+)
+
+KEY = b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n"
+
+
+# --- secrets ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [
+    ".env.local.example", "app/.env.sample", "config/.env.production.template",  # templates
+    "truststore.p12", "ca-bundle.pem", "server-cert.key", "id_rsa.pub", "README.md", "config",
+    "credentials", "config.json",  # only secrets in their usual folder
+])
+def test_not_a_secret_by_name(path):
+    assert secret_by_name(path) is None
+
+
+@pytest.mark.parametrize("path", [
+    ".env", "svc/.env.production", "id_ed25519", "deploy/tls.key", "signing.p12", "app.jks",
+    "user.ppk", ".npmrc", "_netrc", ".git-credentials", "home/.aws/credentials", "x/.kube/config",
+    "prod.kubeconfig", "kubeconfig.yaml", ".docker/config.json", ".azure/accessTokens.json",
+    ".config/gcloud/credentials.db", "application_default_credentials.json", "terraform.tfstate",
+    ".htpasswd", "secrets.yaml", "private-key.pem",
+])
+def test_secret_by_name(path):
+    assert secret_by_name(path)
+
+
+def test_the_three_readers_share_one_table():
+    """A name every reader judges the same way: a template is never a secret, a keystore
+    always is; a content reader needs the content where the kind has a test for it."""
+    for path in (".env.local.example", "truststore.jks"):
+        assert secret_by_name(path) is None
+        assert secret_by_content(path, lambda: b"A=1\n") is None
+        assert secret_by_name_and_head(path, b"") is None
+    assert secret_by_name("signing.jks") and secret_by_content("signing.jks", lambda: b"")
+    assert secret_by_name_and_head("signing.jks", b"")
+    assert secret_by_content(".npmrc", lambda: b"registry=https://r\n") is None
+    assert secret_by_content(".npmrc", lambda: b"//r/:_authToken=abc\n")
+
+
+def test_application_default_credentials_need_no_service_account():
+    """gcloud's application-default login writes a refresh token, not a service account: the
+    context reader used to ask for `"type": "service_account"` and missed it."""
+    refresh = b'{"client_id": "x", "refresh_token": "1//0g", "type": "authorized_user"}'
+    assert secret_by_content("application_default_credentials.json", lambda: refresh)
+    assert secret_by_name("application_default_credentials.json")
+
+
+def test_content_is_read_only_when_it_decides():
+    def never():
+        raise AssertionError("read")
+    assert secret_by_content("terraform.tfstate", never)
+    assert secret_by_content("README.md", never) is None
+
+
+def test_image_reader_judges_pem_files_by_their_header():
+    assert secret_by_name_and_head("etc/ssl/private/site.key", b"-----BEGIN PRIVATE KEY-----\n")
+    assert secret_by_name_and_head("usr/share/keyrings/repo.key", b"-----BEGIN PGP PUBLIC KEY BLOCK-----") is None
+    assert secret_by_name_and_head("opt/app/anything", KEY) == "a private key"
+    assert secret_by_name_and_head("opt/app/anything", b"") is None
+
+
+def test_private_key_content_names_its_type():
+    assert secret_by_content("deploy.pem", lambda: KEY) == "a private key (openssh private key)"
+    assert secret_by_content("id_rsa", lambda: b"binary") == "a private key or keystore (by name)"
+    assert secret_file_kind("cert.pem").by_name is False
+
+
+# --- build tools -----------------------------------------------------------------------
+
+def test_every_executable_belongs_to_a_build_tool_package():
+    """The image rule looks for the executables of exactly the packages the Dockerfile rule knows."""
+    for package in EXECUTABLES:
+        assert is_build_tool_package(package), package
+
+
+@pytest.mark.parametrize("path,tool", [
+    ("usr/bin/gcc-12", "gcc"), ("usr/lib/gcc/x86_64-linux-gnu/12/cc1", "cc1"), ("usr/bin/gfortran", "gfortran"),
+    ("usr/bin/ninja", "ninja"), ("usr/local/cuda/bin/nvcc", "nvcc"), ("usr/bin/g++", "g++"),
+    ("usr/share/doc/make", None), ("usr/bin/gccgo-wrapper", None),
+])
+def test_build_tool_executables(path, tool):
+    assert build_tool_executable(path) == tool
+
+
+@pytest.mark.parametrize("name,tool", [
+    ("gcc", True), ("libpq-dev", True), ("gcc-12.2.1", True), ("openjdk-17-jdk-headless", True),
+    ("curl", False), ("ca-certificates", False), ("openjdk-17-jre", False),
+])
+def test_build_tool_packages(name, tool):
+    assert is_build_tool_package(name) is tool
+
+
+# --- package caches --------------------------------------------------------------------
+
+def test_image_and_dockerfile_rules_name_the_same_cache_directories():
+    assert cache_dir("apt-get") == "/var/lib/apt/lists"
+    assert cache_dir("pip") == "/root/.cache/pip"
+    assert cache_dir("npm") == "/root/.npm/_cacache"
+    for cache in PACKAGE_CACHES:
+        inside = cache.path[1:] + "/file"
+        assert image_cache_of(inside) == cache.path[1:]
+        assert image_cache_kind(cache.path[1:]) == cache.what
+
+
+@pytest.mark.parametrize("path,cache", [
+    ("home/app/.cache/pypoetry/cache/x.whl", "home/app/.cache/pypoetry"),
+    ("home/app/.cache/pipenv/http/x", "home/app/.cache/pipenv"),
+    ("home/app/.npm/_cacache/index", "home/app/.npm/_cacache"),
+    ("home/app/.npm/_logs/debug.log", None),
+    ("var/lib/apt/lists", None),
+])
+def test_home_directories_have_the_same_caches_as_root(path, cache):
+    assert image_cache_of(path) == cache
