@@ -93,7 +93,7 @@ def test_json_shape():
     assert first == {"code": "TS101", "name": "test-pin", "severity": "warning",
                      "message": "apt-get install without a version", "file": "Dockerfile",
                      "line": 2, "column": 5, "end_line": 2, "end_column": 25,
-                     "aliases": ["hadolint:TS101", "CKV_TEST_1"], "fixable": True}
+                     "aliases": ["hadolint:TS101", "CKV_TEST_1"], "fixable": True, "extra": {}}
     assert doc["findings"][1]["fixable"] is False
     assert isinstance(doc["version"], str)
 

@@ -160,7 +160,7 @@ def _fail(args: argparse.Namespace, exc: "DockwiseError") -> NoReturn:
     that lists the error (a CI step uploading it must not fail for want of a file), then
     report the error (one line, exit code 2)."""
     from dockwise.errors import DockwiseError
-    from dockwise.image.report import printable
+    from dockwise.textsafe import printable
 
     line = _error_line(exc, args.image)
     if args.format in ("json", "sarif"):
@@ -181,12 +181,9 @@ def _error_line(exc: "DockwiseError", image: str) -> str:
 
 
 def _render_error(fmt: str, line: str) -> str:
-    from dockwise.image.report import json_safe, render_json_error
     from dockwise.report import render
 
-    if fmt == "json":
-        return render_json_error([line])
-    return json_safe(render(fmt, [], errors=[line]))
+    return render(fmt, [], errors=[line], sections={"image": None})
 
 
 def _warn_unmatched(analysis, dockerfile: str | None) -> None:
@@ -213,11 +210,9 @@ def _gate_settings(args: argparse.Namespace):
 
 
 def _render(args, analysis, findings, results) -> str:
-    from dockwise.image.report import json_safe, render_json, render_summary
     from dockwise.report import render, use_color
+    from dockwise.report.image import image_section, render_summary
 
-    if args.format == "json":
-        return render_json(analysis, findings, results, args.top)
     files = [analysis.source.name] + ([args.dockerfile] if args.dockerfile else [])
     sources = {analysis.source.name: ""}
     if analysis.dockerfile is not None and args.dockerfile:
@@ -225,10 +220,11 @@ def _render(args, analysis, findings, results) -> str:
     if args.format in ("text", "github"):  # JSON and SARIF escape control characters themselves
         findings, files, sources = _printable_findings(findings, files, sources)
     color = args.format == "text" and not args.output and use_color(sys.stdout)
-    rendered = render(args.format, findings, files=files, sources=sources, color=color)
+    sections = {"image": image_section(analysis, results, args.top)} if args.format in ("json", "sarif") else None
+    rendered = render(args.format, findings, files=files, sources=sources, color=color, sections=sections)
     if args.format == "text":
         return render_summary(analysis, results, args.top) + ("\n" + rendered if rendered else "")
-    return json_safe(rendered) if args.format == "sarif" else rendered
+    return rendered
 
 
 def _printable_findings(findings, files, sources):
@@ -236,7 +232,7 @@ def _printable_findings(findings, files, sources):
     drive the terminal: control characters become C escapes."""
     from dockwise._record import replace
 
-    from dockwise.image.report import printable
+    from dockwise.textsafe import printable
 
     escaped = [replace(f, message=printable(f.message), location=replace(f.location, file=printable(f.location.file)))
                for f in findings]

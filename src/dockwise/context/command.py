@@ -56,7 +56,7 @@ def run_context(args: argparse.Namespace) -> int:
         return _write(target, args)
     findings = run_rules(target)
     if args.format == "text":
-        from dockwise.context.summary import render_summary
+        from dockwise.report.context import render_summary
 
         sys.stdout.write(render_summary(target, top=args.top))
     _render_findings(findings, target, args.format)
@@ -84,9 +84,11 @@ def _list(context_dir: str, dockerfile: str | None, *, classic: bool = False) ->
 
 def _render_findings(findings, target, fmt: str) -> None:
     from dockwise.report import render, use_color
+    from dockwise.report.context import context_section
 
     files = [target.ignore_path] + ([target.dockerfile_path] if target.dockerfile_path else [])
-    text = render(fmt, findings, files=files, color=use_color(sys.stdout))
+    sections = {"context": context_section(target)} if fmt in ("json", "sarif") else None
+    text = render(fmt, findings, files=files, color=use_color(sys.stdout), sections=sections)
     sys.stdout.write(text)
 
 

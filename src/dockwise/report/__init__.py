@@ -8,18 +8,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
+
 from dockwise._lazyre import lazy_compile
 from dockwise._record import DataRecord
 from dockwise.findings import Finding, RuleInfo
 
 FORMATS = ("text", "json", "sarif", "github")
-_SURROGATE = lazy_compile("[\ud800-\udfff]")
+# What JSON may carry raw but a reader must not be fooled by: C1 controls and DEL (U+009B is a
+# terminal's CSI), line/paragraph separators, bidi overrides and isolates ("Trojan Source"),
+# and lone surrogates (the bytes of a file name that is not UTF-8). json.dumps already escapes
+# C0 controls.
+_JSON_UNSAFE = lazy_compile("[\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                            "\ud800-\udfff]")
 
 
 class ReportData(DataRecord):
     """Everything a renderer may show."""
 
-    __slots__ = ("findings", "files", "sources", "errors", "rules", "fixed", "fix_hint")
+    __slots__ = ("findings", "files", "sources", "errors", "rules", "fixed", "fix_hint", "sections")
 
     findings: Sequence[Finding]
     files: Sequence[str]  # every file checked, with or without findings
@@ -28,11 +35,14 @@ class ReportData(DataRecord):
     rules: Sequence[RuleInfo] | None  # rules to describe (SARIF); None = the catalogue
     fixed: int  # fixes applied by --fix
     fix_hint: str  # how to apply the fixable findings
+    # What a command knows besides its findings, as plain JSON values: {"image": {...}} from
+    # `dockwise image`, {"context": {...}} from `dockwise context` (docs/report.schema.json).
+    sections: Mapping[str, Any]
 
     def __init__(self, findings: Sequence[Finding], files: Sequence[str] = (),
                  sources: Mapping[str, str] | None = None, errors: Sequence[str] = (),
                  rules: Sequence[RuleInfo] | None = None, fixed: int = 0,
-                 fix_hint: str = "--fix") -> None:
+                 fix_hint: str = "--fix", sections: Mapping[str, Any] | None = None) -> None:
         self.findings = findings
         self.files = files
         self.sources = {} if sources is None else sources
@@ -40,16 +50,18 @@ class ReportData(DataRecord):
         self.rules = rules
         self.fixed = fixed
         self.fix_hint = fix_hint
+        self.sections = {} if sections is None else sections
 
 
 def render(fmt: str, findings: Sequence[Finding], *, files: Sequence[str] = (),
            sources: Mapping[str, str] | None = None, errors: Sequence[str] = (),
            rules: Sequence[RuleInfo] | None = None, color: bool = False, fixed: int = 0,
-           summary: bool = True) -> str:
+           summary: bool = True, sections: Mapping[str, Any] | None = None) -> str:
     """``findings`` rendered in format ``fmt`` (one of :data:`FORMATS`), ending in a newline
-    (the empty string when there is nothing to say)."""
+    (the empty string when there is nothing to say). ``sections`` go into the JSON document
+    and SARIF's run properties; text and github output leave them to the command's summary."""
     data = ReportData(findings=findings, files=files, sources=sources or {}, errors=errors,
-                      rules=rules, fixed=fixed)
+                      rules=rules, fixed=fixed, sections=sections)
     if fmt == "text":
         from dockwise.report.text import render_text
 
@@ -89,12 +101,27 @@ def use_color(stream) -> bool:
 
 
 def json_text(document: object) -> str:
-    """``document`` as indented JSON that is valid UTF-8: a file name that is not UTF-8 (its
-    bytes are lone surrogates in Python) is written as ``\\udcXX`` escapes, which every JSON
-    parser reads back, instead of raw bytes that make the whole document unreadable."""
+    """``document`` as indented JSON, valid UTF-8 and safe to look at: characters that can
+    fool a reader (C1 controls, bidi overrides, line separators) and lone surrogates (a file
+    name that is not UTF-8) are written as ``\\uXXXX`` escapes, which every JSON parser
+    decodes back to the exact text. Other non-ASCII text stays readable."""
     import json
 
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if text.isascii():
         return text
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def jsonable(value: Any) -> Any:
+    """A finding's ``extra`` value as plain JSON: tuples and sets become lists, mappings keep
+    string keys, anything else that JSON cannot hold becomes its ``str``."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((jsonable(v) for v in value), key=str)
+    return str(value)

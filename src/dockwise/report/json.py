@@ -1,11 +1,16 @@
-"""``--format json``: one object with every finding, 1-based positions, exclusive end column."""
+"""``--format json``: the one report document of every command (docs/report.schema.json).
+
+``{"version", "files", "findings", "errors"}``, plus ``"image"`` from ``dockwise image`` and
+``"context"`` from ``dockwise context``. Findings have 1-based positions, an exclusive end
+column, and their ``extra`` facts (DL3008's packages, DI004's layer and path, ...).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from dockwise.findings import Finding
-from dockwise.report import ReportData, json_text
+from dockwise.report import ReportData, json_text, jsonable
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -22,6 +27,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "end_column": loc.end_column,
         "aliases": list(finding.aliases),
         "fixable": finding.fix is not None,  # this finding, not the rule: --fix can repair it
+        "extra": jsonable(finding.extra),
     }
 
 
@@ -34,4 +40,5 @@ def render_json(data: ReportData) -> str:
         "findings": [finding_dict(f) for f in data.findings],
         "errors": list(data.errors),
     }
+    document.update(data.sections)
     return json_text(document)

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.report import ReportData, json_text
+from dockwise.report import ReportData, json_text, jsonable
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning",
@@ -81,8 +81,13 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "message": {"text": finding.message},
         "locations": [{"physicalLocation": physical}],
     }
+    properties: dict[str, Any] = {}
     if finding.aliases:
-        result["properties"] = {"tags": list(finding.aliases)}
+        properties["tags"] = list(finding.aliases)
+    if finding.extra:
+        properties["extra"] = jsonable(finding.extra)
+    if properties:
+        result["properties"] = properties
     return result
 
 
@@ -126,6 +131,7 @@ def sarif_document(data: ReportData) -> dict[str, Any]:
             # columns count code points (an emoji is one column); SARIF's default is UTF-16
             "columnKind": "unicodeCodePoints",
             "results": [_result(f, index) for f in data.findings],
+            **({"properties": dict(data.sections)} if data.sections else {}),
         }],
     }
 

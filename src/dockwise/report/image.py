@@ -1,12 +1,11 @@
-"""The image summary, the layer table and the JSON document of ``dockwise image``.
+"""``dockwise image``'s part of the report: the ``image`` section of the report document and
+the text summary (layer table, largest files, gates).
 
 Findings themselves are rendered by :mod:`dockwise.report` like every other command's.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -14,14 +13,8 @@ from dockwise.units import human_bytes
 from dockwise.textsafe import has_unsafe, printable
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dockwise.findings import Finding
     from dockwise.image.analyze import ImageAnalysis, LayerReport
     from dockwise.image.gates import GateResult
-
-# Extra finding facts that go into the JSON findings (never file contents).
-EXTRA_KEYS = ("layer", "path", "bytes", "image", "tool", "secret", "mode", "account", "user", "field",
-              "hidden_by", "budget")
-
 
 def printable_path(path: str) -> str:
     """An image path for the text report: as is, or -- when it holds a control character --
@@ -40,7 +33,8 @@ def layer_step(analysis: "ImageAnalysis", layer: "LayerReport") -> str:
     return " ".join(layer.created_by.split())
 
 
-def image_document(analysis: "ImageAnalysis", top: int = 10) -> dict[str, Any]:
+def image_section(analysis: "ImageAnalysis", gates: Sequence["GateResult"], top: int = 10) -> dict[str, Any]:
+    """The ``image`` section of the report document (docs/image-metrics.md)."""
     source = analysis.source
     return {
         "digest": source.digest,
@@ -59,6 +53,7 @@ def image_document(analysis: "ImageAnalysis", top: int = 10) -> dict[str, Any]:
         "repeated_files": [{"path": "/" + r.path, "layers": [i + 1 for i in r.layers],
                             "bytes": r.written_bytes, "wasted_bytes": r.wasted_bytes}
                            for r in analysis.repeated_files(top)],
+        "gates": [{"name": g.name, "limit": g.limit, "actual": g.actual, "passed": g.passed} for g in gates],
     }
 
 
@@ -82,51 +77,6 @@ def _layer_dict(analysis: "ImageAnalysis", layer: "LayerReport") -> dict[str, An
         "dockerfile_line": analysis.dockerfile_line(layer),
         "instruction": " ".join(layer.instruction.source.split()) if layer.instruction is not None else None,
     }
-
-
-def finding_document(finding: "Finding") -> dict[str, Any]:
-    from dockwise.report.json import finding_dict
-
-    out = finding_dict(finding)
-    for key in EXTRA_KEYS:
-        if key in finding.extra:
-            out[key] = finding.extra[key]
-    return out
-
-
-def render_json(analysis: "ImageAnalysis", findings: Sequence["Finding"], gates: Sequence["GateResult"],
-                top: int = 10) -> str:
-    from dockwise import __version__
-
-    document = {
-        "version": __version__,
-        "image": image_document(analysis, top),
-        "gates": [{"name": g.name, "limit": g.limit, "actual": g.actual, "passed": g.passed} for g in gates],
-        "findings": [finding_document(f) for f in findings],
-        "errors": [],
-    }
-    return _dump(document)
-
-
-def render_json_error(errors: Sequence[str]) -> str:
-    """The JSON document when the image could not be read: same keys, no image, the errors
-    (``path: error: message`` lines, as ``dockwise check --format json`` lists them)."""
-    from dockwise import __version__
-
-    return _dump({"version": __version__, "image": None, "gates": [], "findings": [], "errors": list(errors)})
-
-
-def _dump(document: dict[str, Any]) -> str:
-    return json_safe(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def json_safe(text: str) -> str:
-    """A JSON document whose strings hold a name that is not UTF-8 (its bytes are lone
-    surrogates here) as ``\\udcXX`` escapes, so that the document can be written as UTF-8."""
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def render_summary(analysis: "ImageAnalysis", gates: Sequence["GateResult"], top: int = 10) -> str:

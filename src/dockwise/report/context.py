@@ -1,8 +1,9 @@
-"""The human-readable part of ``dockwise context``: what is sent and where the bytes are."""
+"""``dockwise context``'s part of the report: what is sent and where the bytes are, as the
+``context`` section of the report document and as the text summary."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dockwise.context.analyze import largest, plural
 from dockwise.units import human_bytes
@@ -44,3 +45,21 @@ def render_summary(target: "ContextTarget", top: int = 5) -> str:
         lines.append("  large logs/archives/data sent:")
         lines.extend(f"    {human_bytes(f.size):>10}  {q(f.path)} ({f.kind})" for f in target.large_files)
     return printable("\n".join(lines) + "\n\n", keep_newlines=True)
+
+
+def context_section(target: "ContextTarget") -> dict[str, Any]:
+    """The ``context`` section of the report document (docs/report.schema.json)."""
+    scan = target.scan
+    return {
+        "directory": target.context_dir,
+        "dockerfile": target.dockerfile_path,
+        "dockerignore": target.ignore.path if target.ignore else None,
+        "sent_files": len(scan.files),
+        "sent_bytes": scan.total_bytes,
+        "excluded_files": len(scan.excluded),
+        "excluded_bytes": sum(scan.excluded_sizes),
+        "heavy_directories": [{"path": h.path, "why": h.why, "files": h.sent_files, "bytes": h.sent_bytes}
+                              for h in target.heavy_dirs],
+        "secrets": [{"path": s.path, "what": s.what, "bytes": s.size} for s in target.secrets],
+        "large_files": [{"path": f.path, "kind": f.kind, "bytes": f.size} for f in target.large_files],
+    }
