@@ -62,3 +62,17 @@ def test_image_max_size_counts_kilobytes_as_docker_does(tmp_path, capsys):
 def test_printed_sizes_name_binary_units():
     assert [human_bytes(n) for n in (0, 1023, 1024, 1536, 10 * 1024**2, 3 * 1024**3)] == [
         "0 B", "1023 B", "1.0 KiB", "1.5 KiB", "10.0 MiB", "3.0 GiB"]
+
+
+@pytest.mark.parametrize("budget,broken", [(1_009, True), (1_010, False), (1_011, False)])
+def test_size_budget_is_one_decision_for_the_gate_and_di010(tmp_path, capsys, budget, broken):
+    """--max-size breaks the gate exactly when DI010 reports the image (a budget equal to the
+    size passes both)."""
+    layout = write_oci_layout(tmp_path / "img", [layer_tar(file("blob", 1_010))])
+    main(["image", str(layout), "--max-size", str(budget), "--format", "json"])
+    import json
+
+    doc = json.loads(capsys.readouterr().out)
+    gate = next(g for g in doc["image"]["gates"] if g["name"] == "max-size")
+    assert gate["passed"] is not broken
+    assert any(f["code"] == "DI010" for f in doc["findings"]) is broken

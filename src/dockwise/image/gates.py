@@ -128,11 +128,17 @@ def user_wasted_fraction(analysis: "ImageAnalysis") -> float:
     return wasted / total if total else 0.0
 
 
+def size_budget(analysis: "ImageAnalysis", max_size: int) -> GateResult:
+    """The size budget (``--max-size``): the one comparison behind both the ``max-size`` gate and
+    its finding, DI010. The budget is on ``total_bytes``, every byte a pull downloads."""
+    return GateResult("max-size", f"{max_size} bytes", f"{analysis.total_bytes} bytes",
+                      analysis.total_bytes <= max_size)
+
+
 def evaluate(analysis: "ImageAnalysis", settings: GateSettings) -> list[GateResult]:
     results = []
     if settings.max_size is not None:
-        results.append(GateResult("max-size", f"{settings.max_size} bytes", f"{analysis.total_bytes} bytes",
-                                  analysis.total_bytes <= settings.max_size))
+        results.append(size_budget(analysis, settings.max_size))
     if settings.min_efficiency is not None:
         results.append(GateResult("min-efficiency", f"{settings.min_efficiency:.2%}",
                                   f"{analysis.efficiency:.2%}", analysis.efficiency >= settings.min_efficiency))

@@ -54,9 +54,11 @@ class SizeBudget(ImageRule):
     )
 
     def check(self, target: ImageTarget) -> Iterator[Finding]:
+        from dockwise.image.gates import size_budget
+
         budget = target.options.max_size
         analysis = target.analysis
-        if budget is None or analysis.total_bytes <= budget:
+        if budget is None or size_budget(analysis, budget).passed:
             return
         biggest = max(analysis.layers, key=lambda l: l.stats.total_bytes, default=None)
         where = f"; the largest is {target.layer_name(biggest.index)}, {human_bytes(biggest.stats.total_bytes)}" \
