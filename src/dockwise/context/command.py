@@ -93,13 +93,15 @@ def _render_findings(findings, target, fmt: str) -> None:
 
 
 def _write(target, args: argparse.Namespace) -> int:
-    from dockwise.units import human_bytes
-    from dockwise.context.fixer import plan_dockerignore, write_plan
-
+    """Apply the fixes the DC findings carry: the same edits ``dockwise check`` proposes."""
+    from dockwise.context.check import run_rules
+    from dockwise.context.fixer import dockerignore_plan, write_fixes
     from dockwise.textsafe import printable
+    from dockwise.units import human_bytes
 
-    plan = plan_dockerignore(target)
-    write_plan(plan)
+    plan = dockerignore_plan(target)
+    fixes = [f.fix for f in run_rules(target) if f.fix is not None and f.location.file == plan.path]
+    write_fixes(plan, fixes)
     name = printable(plan.path)
     if not plan.added:
         print(f"{name}: nothing to add; the context sends {_files(plan.files_before)} "

@@ -1,9 +1,17 @@
-"""``dockwise context --write-dockerignore``: create or extend ``.dockerignore`` from what the
-context actually holds.
+"""The ``.dockerignore`` lines that fix the DC findings, as fix edits on those findings.
+
+One plan per context decides which lines to add; each line belongs to the finding about the
+path it was added for (DC002 a heavy directory, DC003 a secret, DC008 large files; DC001,
+when there is no ``.dockerignore`` at all, gets every line). Each such finding carries a
+:class:`~dockwise.findings.Fix` whose edit appends its lines at the end of the file, so
+``dockwise context --write-dockerignore`` and the fix loop of ``dockwise check`` apply the same
+edits.
 
 Guarantees: the user's lines are kept byte for byte (new lines are appended in a marked
 block); no new pattern excludes a path a COPY/ADD of the Dockerfile names (``COPY .`` aside);
-no new pattern overrides one of the user's ``!`` exceptions; the write is atomic.
+no new pattern overrides one of the user's ``!`` exceptions; a file name that no line can
+match on its own (a name holding a newline that a ``?`` would widen to other files) is left
+out with a note; the write is atomic.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from dockwise._record import DataRecord
 from dockwise.context.analyze import LOG_EXT
 from dockwise.context.copies import ContextSource, context_sources, needs
 from dockwise.context.patterns import PatternMatcher, compile_pattern
+from dockwise.findings import Edit, Fix
 from dockwise.inputs import atomic_write, read_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,12 +34,13 @@ ANYWHERE = {"node_modules", "__pycache__", ".pytest_cache", ".mypy_cache", ".tox
 
 
 class FixPlan(DataRecord):
-    __slots__ = ("path", "old_text", "added", "skipped", "bytes_before", "bytes_after",
-                 "files_before", "files_after")
+    __slots__ = ("path", "old_text", "added", "owners", "skipped", "bytes_before", "bytes_after",
+                 "files_before", "files_after", "first_line")
 
     path: str
     old_text: str
     added: list[str]
+    owners: list[str]  # per added line: the path (heavy directory, secret, large file) it is for
     skipped: list[tuple[str, str]]  # (pattern, why not)
     bytes_before: int
     bytes_after: int
@@ -43,6 +53,8 @@ class FixPlan(DataRecord):
         self.path = path
         self.old_text = old_text
         self.added = [] if added is None else added
+        self.owners = []
+        self.first_line: dict[Fix, int] = {}  # each fix handed out -> its first line's place
         self.skipped = [] if skipped is None else skipped
         self.bytes_before = bytes_before
         self.bytes_after = bytes_after
@@ -51,48 +63,95 @@ class FixPlan(DataRecord):
 
     @property
     def new_text(self) -> str:
-        if not self.added:
-            return self.old_text
+        """The file with every planned line (what applying every finding's fix gives)."""
+        return apply_fixes(self.old_text, [self.fix_for(None)] if self.added else [])
+
+    def fix_for(self, owners: "set[str] | None") -> Fix | None:
+        """The fix of the finding about ``owners`` (None: every line): an edit appending its
+        lines at the end. The first line of the plan brings the block's marker with it."""
+        lines = [line for line, owner in zip(self.added, self.owners) if owners is None or owner in owners]
+        if not lines:
+            return None
         text = self.old_text
-        if text and not text.endswith("\n"):
-            text += "\r\n" if "\r\n" in text else "\n"
         newline = "\r\n" if "\r\n" in text else "\n"
-        lead = newline if text.strip() else ""
-        return text + lead + newline.join([HEADER, *self.added]) + newline
+        block = newline.join(lines) + newline
+        if owners is None or self.owners[0] in owners:
+            lead = newline if text and not text.endswith("\n") else ""
+            lead += newline if text.strip() else ""
+            block = lead + HEADER + newline + block
+        end = len(text)
+        fix = Fix(f"add {', '.join(lines)} to .dockerignore", (Edit(end, end, block),))
+        self.first_line[fix] = min(i for i, owner in enumerate(self.owners) if owners is None or owner in owners)
+        return fix
+
+    def in_order(self, fixes: "list[Fix]") -> "list[Fix]":
+        """``fixes`` of this plan in the order of their lines (all append at the end: the
+        block's marker comes first)."""
+        return sorted(fixes, key=lambda fix: self.first_line.get(fix, len(self.added)))
 
     @property
     def saved_bytes(self) -> int:
         return self.bytes_before - self.bytes_after
 
 
-def _candidates(target: "ContextTarget") -> list[tuple[str, list[str]]]:
-    """(pattern, fallbacks) in the order they should appear."""
-    out: list[tuple[str, list[str]]] = []
+class _Candidate:
+    """A line to try (with narrower fallbacks), and the paths it is for."""
+
+    __slots__ = ("attempts", "owners")
+
+    def __init__(self, pattern: str, fallbacks: list[str], owners: list[str], literal: bool = False) -> None:
+        # a literal attempt names one path: it must match that path (and what is below it) only
+        self.attempts = [(pattern, pattern if literal else None)] + [(f, f) for f in fallbacks]
+        self.owners = owners
+
+
+def _candidates(target: "ContextTarget") -> list[_Candidate]:
+    """What to add, in the order it should appear."""
+    out: list[_Candidate] = []
     for heavy in target.unwanted_dirs:
         name = heavy.path.rsplit("/", 1)[-1]
         if name in ANYWHERE:
-            out.append((f"**/{name}", [heavy.path]))
+            out.append(_Candidate(f"**/{name}", [heavy.path], [heavy.path]))
         else:
-            out.append((heavy.path, []))
+            out.append(_Candidate(heavy.path, [], [heavy.path], literal=True))
     env_files = [s.path for s in target.secrets if s.path.rsplit("/", 1)[-1].lower().startswith(".env")]
     if env_files:
-        out.append(("**/.env", []))
-        out.append(("**/.env.*", env_files))
+        out.append(_Candidate("**/.env", [], env_files))
+        out.append(_Candidate("**/.env.*", env_files, env_files))
     for secret in target.secrets:
         if secret.path not in env_files:
-            out.append((secret.path, []))
+            out.append(_Candidate(secret.path, [], [secret.path], literal=True))
     for large in target.large_files:
         if large.kind == "log" and large.path.lower().endswith(LOG_EXT):
-            out.append(("**/*.log", [large.path]))
+            out.append(_Candidate("**/*.log", [large.path], [large.path]))
         else:
-            out.append((large.path, []))
+            out.append(_Candidate(large.path, [], [large.path], literal=True))
     seen: set[str] = set()
     unique = []
-    for pattern, fallbacks in out:
-        if pattern not in seen:
-            seen.add(pattern)
-            unique.append((pattern, fallbacks))
+    for candidate in out:
+        if candidate.attempts[0][0] not in seen:
+            seen.add(candidate.attempts[0][0])
+            unique.append(candidate)
     return unique
+
+
+# A .dockerignore line is trimmed, split at newlines, and reads `\ * ? [` as pattern syntax.
+_PATTERN_SYNTAX = ("\\", "*", "?", "[")
+
+
+def literal_pattern(path: str) -> str:
+    """A pattern that matches ``path``: pattern characters escaped, a leading ``#`` or ``!``
+    escaped, and what a line cannot hold (a newline, a carriage return, blanks at either end,
+    which the reader trims) replaced by ``?``, which matches any one character but ``/``."""
+    out = []
+    for i, ch in enumerate(path):
+        if ch in _PATTERN_SYNTAX or (i == 0 and ch in "#!"):
+            out.append("\\" + ch)
+        elif ch in "\r\n" or (ch.isspace() and (i == 0 or i == len(path) - 1)):
+            out.append("?")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def plan_dockerignore(target: "ContextTarget") -> FixPlan:
@@ -104,12 +163,17 @@ def plan_dockerignore(target: "ContextTarget") -> FixPlan:
     sources = [s for s in context_sources(target.dockerfile) if not s.is_everything]
     current = list(target.ignore.patterns) if target.ignore else []
     excluded_now = [False] * len(scan.files)  # every walked file in scan.files is sent
-    for pattern, fallbacks in _candidates(target):
-        for attempt in [pattern, *fallbacks]:
+    for candidate in _candidates(target):
+        for attempt, named in candidate.attempts:
+            if named is not None:
+                attempt = literal_pattern(named)
             newly = _newly_excluded(attempt, scan.files, excluded_now)
             why = _refusal(attempt, newly, current, scan.files, sources)
+            if why is None and named is not None and not _only(named, newly, scan.files):
+                why = "no .dockerignore line matches this name alone"
             if why is None:
                 plan.added.append(attempt)
+                plan.owners.append(candidate.owners[0])
                 current.append(attempt)
                 for i in newly:
                     excluded_now[i] = True
@@ -119,6 +183,12 @@ def plan_dockerignore(target: "ContextTarget") -> FixPlan:
     kept = [size for size, gone in zip(scan.sizes, excluded_now) if not gone]
     plan.files_after, plan.bytes_after = len(kept), sum(kept)
     return plan
+
+
+def _only(path: str, newly: list[int], files: list[str]) -> bool:
+    """``newly`` excluded files are ``path`` and what lies below it, nothing else."""
+    below = path + "/"
+    return all(files[i] == path or files[i].startswith(below) for i in newly)
 
 
 def _newly_excluded(pattern: str, files: list[str], excluded_now: list[bool]) -> list[int]:
@@ -166,6 +236,24 @@ def _refusal(pattern: str, newly: list[int], current: list[str], files: list[str
     return None
 
 
-def write_plan(plan: FixPlan) -> None:
-    if plan.added:
-        atomic_write(plan.path, plan.new_text)
+def dockerignore_plan(target: "ContextTarget") -> FixPlan:
+    """The plan of ``target``, worked out once however many findings ask for their fix."""
+    return target._memo_get("dockerignore_plan", lambda: plan_dockerignore(target))
+
+
+def dockerignore_fix(target: "ContextTarget", owners: "list[str] | None") -> Fix | None:
+    """The fix of the DC finding about ``owners`` (paths; None: every line, for DC001)."""
+    return dockerignore_plan(target).fix_for(None if owners is None else set(owners))
+
+
+def apply_fixes(text: str, fixes: "list[Fix]") -> str:
+    """``text`` with the edits of ``fixes``, in their order (they all append at the end)."""
+    from dockwise.fix import apply_edits
+
+    return apply_edits(text, [edit for fix in fixes for edit in fix.edits])
+
+
+def write_fixes(plan: FixPlan, fixes: "list[Fix]") -> None:
+    """Write the findings' fixes to the ``.dockerignore`` (atomically; nothing when none)."""
+    if fixes:
+        atomic_write(plan.path, apply_fixes(plan.old_text, plan.in_order(fixes)))

@@ -14,3 +14,10 @@ def listing(items: list[tuple[str, int]], limit: int = 5) -> str:
 
 
 FIX_HINT = "run `dockwise context --write-dockerignore` to add the missing lines"
+
+
+def dockerignore_fix(target, owners):
+    """The fix edits of a DC finding about ``owners`` (see :mod:`dockwise.context.fixer`)."""
+    from dockwise.context.fixer import dockerignore_fix as fix_of
+
+    return fix_of(target, owners)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.context.check import ContextRule, ContextTarget
-from dockwise.context.rules._common import FIX_HINT, listing
+from dockwise.context.rules._common import FIX_HINT, dockerignore_fix, listing
 from dockwise.findings import Finding, RuleInfo, Severity
 
 
@@ -20,15 +20,19 @@ class SecretInContext(ContextRule):
                    "can read, even if a later step deletes it."),
         bad_example="$ ls -a\n.env  id_rsa  Dockerfile",
         good_example="# .dockerignore\n.env\n.env.*\n*.pem\nid_rsa\n",
+        fixable=True,  # the .dockerignore lines of context --write-dockerignore
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:
         for secret in target.secrets:
-            yield target.at_context(
+            finding = target.at_context(
                 self.info,
                 f"{secret.path} holds {secret.what} and is sent to the builder; exclude it in "
                 f".dockerignore and pass secrets with `RUN --mount=type=secret` instead; {FIX_HINT}",
                 path=secret.path)
+            if target.ignore is not None:  # without one, DC001's fix creates it with every line
+                finding.fix = dockerignore_fix(target, [secret.path])
+            yield finding
 
 
 class LargeArtifactInContext(ContextRule):
@@ -41,6 +45,7 @@ class LargeArtifactInContext(ContextRule):
                    "uploaded on every build and end up in the image with `COPY . .`."),
         bad_example="app.log (120 MiB), backup.sql.gz (2 GiB)",
         good_example="# .dockerignore\n*.log\n*.sql.gz\n",
+        fixable=True,  # the .dockerignore lines of context --write-dockerignore
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:
@@ -49,10 +54,13 @@ class LargeArtifactInContext(ContextRule):
             by_kind.setdefault(f.kind, []).append((f.path, f.size))
         for kind, items in sorted(by_kind.items()):
             items.sort(key=lambda kv: -kv[1])
-            yield target.at_context(
+            finding = target.at_context(
                 self.info,
                 f"large {kind} files are sent to the builder: {listing(items)}; {FIX_HINT}",
                 paths=[p for p, _ in items])
+            if target.ignore is not None:  # without one, DC001's fix creates it with every line
+                finding.fix = dockerignore_fix(target, [p for p, _ in items])
+            yield finding
 
 
 class UnsendableEntry(ContextRule):

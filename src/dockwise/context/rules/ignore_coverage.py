@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dockwise.context.analyze import plural
 from dockwise.units import human_bytes
 from dockwise.context.check import ContextRule, ContextTarget
-from dockwise.context.rules._common import FIX_HINT, listing
+from dockwise.context.rules._common import FIX_HINT, dockerignore_fix, listing
 from dockwise.findings import Finding, RuleInfo, Severity
 
 
@@ -22,6 +22,7 @@ class MissingDockerignore(ContextRule):
                    "`COPY . .` bakes all of it into a layer and invalidates the cache on any change."),
         bad_example="$ ls -a\n.git  node_modules  .env  Dockerfile  src",
         good_example="# .dockerignore\n.git\nnode_modules\n.env\n",
+        fixable=True,  # the .dockerignore lines of context --write-dockerignore
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:
@@ -40,11 +41,13 @@ class MissingDockerignore(ContextRule):
         if large:
             parts.append("large files " + listing(large))
         total = human_bytes(target.scan.total_bytes)
-        yield target.at_context(
+        finding = target.at_context(
             self.info,
             f"no .dockerignore: the whole context ({total}) is sent to the builder, including "
             + "; ".join(parts) + f"; {FIX_HINT}",
             heavy=heavy, secrets=[p for p, _ in secrets])
+        finding.fix = dockerignore_fix(target, None)
+        yield finding
 
 
 class DockerignoreMissesHeavyDir(ContextRule):
@@ -58,14 +61,17 @@ class DockerignoreMissesHeavyDir(ContextRule):
                    "every build and `COPY . .` puts them into the image."),
         bad_example="# .dockerignore\n*.md\n# (node_modules/ present, 300 MiB)",
         good_example="# .dockerignore\n*.md\nnode_modules\n",
+        fixable=True,  # the .dockerignore lines of context --write-dockerignore
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:
         if target.ignore is None:
             return
         for heavy in target.unwanted_dirs:
-            yield target.at_context(
+            finding = target.at_context(
                 self.info,
                 f"{heavy.path}/ ({heavy.why}; {plural(heavy.sent_files, 'file')}, {human_bytes(heavy.sent_bytes)}) "
                 f"is sent to the builder because .dockerignore does not exclude it; {FIX_HINT}",
                 path=heavy.path, bytes=heavy.sent_bytes)
+            finding.fix = dockerignore_fix(target, [heavy.path])
+            yield finding

@@ -1,0 +1,96 @@
+"""The .dockerignore plan is fix edits on the DC findings: `dockwise check` proposes them and
+`dockwise context --write-dockerignore` writes exactly those edits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dockwise.cli import main
+from dockwise.context.check import context_target, run_rules
+from dockwise.context.fixer import dockerignore_plan, literal_pattern
+from dockwise.context.patterns import compile_pattern
+from dockwise.fix import apply_edits
+from tests.support.context import make_tree, run_context
+
+BIG = b"x" * 11_000_000
+
+
+def fixes_of(findings):
+    return [(f.code, f.fix) for f in findings if f.fix is not None]
+
+
+def test_each_dc_finding_carries_the_lines_for_its_path(tmp_path):
+    make_tree(tmp_path, {".dockerignore": "*.md\n", "node_modules/m.js": "x", ".env": "A=b\n",
+                         "id_rsa": "-----BEGIN RSA PRIVATE KEY-----\n", "dump.zip": BIG,
+                         "Dockerfile": "FROM a\nCOPY . /app\n"})
+    target = context_target(str(tmp_path), str(tmp_path / "Dockerfile"))
+    findings = run_rules(target)
+    by_code = {}
+    for code, fix in fixes_of(findings):
+        by_code.setdefault(code, []).append(fix.edits[0].replacement)
+    assert by_code["DC002"] == ["\n# Added by dockwise context --write-dockerignore\n**/node_modules\n"]
+    assert sorted(by_code["DC003"]) == ["**/.env\n", "id_rsa\n"]
+    assert by_code["DC008"] == ["dump.zip\n"]
+    end = len("*.md\n")
+    assert all(f.fix.edits[0].start == end for f in findings if f.fix is not None)
+
+
+def test_write_dockerignore_writes_the_findings_edits(tmp_path):
+    make_tree(tmp_path, {".dockerignore": "*.md", "node_modules/m.js": "x", "sub/.env": "A=b\n",
+                         ".aws/credentials": "aws_secret_access_key = abc\n", "app.log": BIG,
+                         "Dockerfile": "FROM a\nCOPY . /app\n"})
+    target = context_target(str(tmp_path), str(tmp_path / "Dockerfile"))
+    plan = dockerignore_plan(target)
+    fixes = plan.in_order([f.fix for f in run_rules(target) if f.fix is not None])
+    expected = apply_edits("*.md", [e for fix in fixes for e in fix.edits])
+    assert run_context("--write-dockerignore", str(tmp_path)).returncode == 0
+    assert (tmp_path / ".dockerignore").read_text() == expected
+    assert expected.startswith("*.md\n\n# Added by dockwise context --write-dockerignore\n")
+    # every finding the lines were for is gone; nothing is left to fix
+    after = json.loads(run_context(str(tmp_path), "--format", "json").stdout)["findings"]
+    assert not [f for f in after if f["code"] in ("DC002", "DC003", "DC008")]
+
+
+def test_without_a_dockerignore_dc001_creates_it_with_every_line(tmp_path):
+    make_tree(tmp_path, {".git/HEAD": "x", ".env": "A=b\n", "Dockerfile": "FROM a\n"})
+    findings = run_rules(context_target(str(tmp_path), str(tmp_path / "Dockerfile")))
+    assert [code for code, _ in fixes_of(findings)] == ["DC001"]
+    dc001 = next(f for f in findings if f.code == "DC001")
+    assert dc001.fix.edits[0].replacement == ("# Added by dockwise context --write-dockerignore\n"
+                                             ".git\n**/.env\n")
+
+
+def test_check_reports_the_dc_fixes(tmp_path, capsys):
+    make_tree(tmp_path, {".dockerignore": "", "node_modules/m.js": "x", "Dockerfile": "FROM a\n"})
+    main(["check", str(tmp_path / "Dockerfile"), "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    dc002 = next(f for f in doc["findings"] if f["code"] == "DC002")
+    assert dc002["fixable"] is True
+
+
+@pytest.mark.parametrize("name", ["a\nb.zip", "a[b.zip", "#x.zip", "!x.zip", " lead.zip", "star*.zip",
+                                  "back\\slash.zip", "q?.zip"])
+def test_a_literal_pattern_matches_its_name(name):
+    assert compile_pattern(literal_pattern(name)).match(name)
+
+
+def test_a_name_with_a_newline_gets_a_line_that_matches_it(tmp_path):
+    """A file name holding a newline was written as two lines, neither matching it."""
+    make_tree(tmp_path, {"a\nb.zip": BIG, "Dockerfile": "FROM a\n"})
+    proc = run_context("--write-dockerignore", str(tmp_path), text=True)
+    assert proc.returncode == 0, proc.stderr
+    lines = (tmp_path / ".dockerignore").read_text().splitlines()
+    assert lines == ["# Added by dockwise context --write-dockerignore", "a?b.zip"]
+    again = run_context(str(tmp_path), "--format", "json", text=True)
+    assert again.returncode == 0, again.stdout  # nothing left: not DC004, not DC008
+    assert json.loads(again.stdout)["findings"] == []
+
+
+def test_a_name_no_line_can_match_alone_is_left_out_with_a_note(tmp_path):
+    make_tree(tmp_path, {"a\nb.zip": BIG, "aXb.zip": "small", "Dockerfile": "FROM a\nCOPY aXb.zip /\n"})
+    proc = run_context("--write-dockerignore", str(tmp_path), text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "not added: a?b.zip" in proc.stdout
+    assert not (tmp_path / ".dockerignore").exists()
