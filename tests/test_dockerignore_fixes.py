@@ -94,3 +94,9 @@ def test_a_name_no_line_can_match_alone_is_left_out_with_a_note(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "not added: a?b.zip" in proc.stdout
     assert not (tmp_path / ".dockerignore").exists()
+
+
+def test_context_text_names_its_own_way_to_apply_the_fixes(tmp_path):
+    make_tree(tmp_path, {".env": "A=b\n", "Dockerfile": "FROM a\n"})
+    out = run_context(str(tmp_path), text=True).stdout
+    assert out.rstrip().endswith("1 fixable with --write-dockerignore.")

@@ -88,7 +88,8 @@ def _render_findings(findings, target, fmt: str) -> None:
 
     files = [target.ignore_path] + ([target.dockerfile_path] if target.dockerfile_path else [])
     sections = {"context": context_section(target)} if fmt in ("json", "sarif") else None
-    text = render(fmt, findings, files=files, color=use_color(sys.stdout), sections=sections)
+    text = render(fmt, findings, files=files, color=use_color(sys.stdout), sections=sections,
+                  fix_hint="--write-dockerignore")
     sys.stdout.write(text)
 
 

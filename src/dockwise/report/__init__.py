@@ -56,12 +56,13 @@ class ReportData(DataRecord):
 def render(fmt: str, findings: Sequence[Finding], *, files: Sequence[str] = (),
            sources: Mapping[str, str] | None = None, errors: Sequence[str] = (),
            rules: Sequence[RuleInfo] | None = None, color: bool = False, fixed: int = 0,
-           summary: bool = True, sections: Mapping[str, Any] | None = None) -> str:
+           summary: bool = True, sections: Mapping[str, Any] | None = None,
+           fix_hint: str = "--fix") -> str:
     """``findings`` rendered in format ``fmt`` (one of :data:`FORMATS`), ending in a newline
     (the empty string when there is nothing to say). ``sections`` go into the JSON document
     and SARIF's run properties; text and github output leave them to the command's summary."""
     data = ReportData(findings=findings, files=files, sources=sources or {}, errors=errors,
-                      rules=rules, fixed=fixed, sections=sections)
+                      rules=rules, fixed=fixed, fix_hint=fix_hint, sections=sections)
     if fmt == "text":
         from dockwise.report.text import render_text
 
