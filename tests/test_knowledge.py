@@ -123,3 +123,32 @@ def test_image_and_dockerfile_rules_name_the_same_cache_directories():
 ])
 def test_home_directories_have_the_same_caches_as_root(path, cache):
     assert image_cache_of(path) == cache
+
+
+# --- the readers, end to end -----------------------------------------------------------
+
+def test_image_rules_read_the_shared_lists(tmp_path):
+    from dockwise.image.analyze import analyze
+    from dockwise.image.checks import check_image
+    from dockwise.image.rules.base import ImageOptions
+    from tests.test_image_kit import file, layer_tar, write_oci_layout
+
+    layout = write_oci_layout(tmp_path / "img", [layer_tar(
+        file("usr/bin/gfortran", 100, mode=0o755), file("home/app/.cache/pypoetry/a.whl", 500),
+        file("app/signing.p12", 10), file("app/truststore.p12", 10), file("app/.env.local.example", 10),
+        file("app/terraform.tfstate", 10))])
+    found = check_image(analyze(str(layout)), ImageOptions())
+    assert {f.extra["tool"] for f in found if f.code == "DI004"} == {"gfortran"}
+    assert {f.extra["path"] for f in found if f.code == "DI005"} == {"/home/app/.cache/pypoetry"}
+    assert {f.extra["path"] for f in found if f.code == "DI007"} == {"/app/signing.p12", "/app/terraform.tfstate"}
+
+
+def test_context_reads_the_shared_list(tmp_path):
+    from dockwise.context.check import context_target
+    from tests.support.context import make_tree
+
+    make_tree(tmp_path, {"application_default_credentials.json": '{"type": "authorized_user"}',
+                         ".env.local.example": "A=1\n", "deploy/_netrc": "machine x password y\n",
+                         "Dockerfile": "FROM a\n"})
+    target = context_target(str(tmp_path), str(tmp_path / "Dockerfile"))
+    assert {s.path for s in target.secrets} == {"application_default_credentials.json", "deploy/_netrc"}
