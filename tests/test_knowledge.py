@@ -152,3 +152,28 @@ def test_context_reads_the_shared_list(tmp_path):
                          "Dockerfile": "FROM a\n"})
     target = context_target(str(tmp_path), str(tmp_path / "Dockerfile"))
     assert {s.path for s in target.secrets} == {"application_default_credentials.json", "deploy/_netrc"}
+
+
+# --- the Dockerfile rules read the same lists ------------------------------------------
+
+def test_dw913_judges_copy_sources_by_the_shared_table():
+    """DW913 had its own globs: it flagged templates and truststores and missed keystores
+    that are not named keystore.jks, and Terraform state."""
+    from tests.support.rules import check_text
+
+    text = "FROM alpine\nCOPY .env.local.example truststore.p12 app.jks terraform.tfstate .npmrc /app/\n"
+    flagged = [f.message.split("`")[1] for f in check_text(text, "DW913")]
+    assert flagged == ["app.jks", "terraform.tfstate", ".npmrc"]
+
+
+def test_npm_cache_is_its_cacache_directory_in_every_rule():
+    """npm's cache is ~/.npm/_cacache (the image rule's path): removing it cleans the cache
+    (DW801 reported it as left), and removing it in a later RUN only hides it (DW301 missed it)."""
+    from tests.support.rules import check_text
+
+    same_run = "FROM node:22\nRUN npm ci && rm -rf /root/.npm/_cacache\n"
+    assert check_text(same_run, "DW801") == []
+    later = "FROM node:22\nRUN npm ci\nRUN rm -rf /root/.npm/_cacache\n"
+    [hidden] = check_text(later, "DW301")
+    assert "filled /root/.npm/_cacache" in hidden.message and hidden.location.line == 3
+    assert check_text("FROM node:22\nRUN npm ci && rm -rf /root/.npm\n", "DW801") == []

@@ -26,7 +26,7 @@ BUILD_TOOL_PACKAGE_PATTERN = lazy_compile(
     r"(?:.+-dev|.+-devel|.+-headers|cuda-toolkit.*|cuda-nvcc.*|cuda-libraries-dev.*|cuda-cudart-dev.*|"
     r"openjdk-?\d+-jdk.*|java-[\d.]+-openjdk-devel.*|gcc-\d+|g\+\+-\d+|clang-\d+|llvm-\d+(?:-dev)?|"
     r"golang-[\d.]+(?:-go)?|python\d?(?:\.\d+)?-dev)")
-_RPM_VERSION = re.compile(r"-\d[\w.:+~-]*$")
+_RPM_VERSION = lazy_compile(r"-\d[\w.:+~-]*$")  # rpm style "gcc-12.2.1"
 
 # package -> executables that prove it is installed (a version suffix, `gcc-12`, is allowed).
 # The C compiler's own passes (cc1, cc1plus) count: a distribution may ship only those.

@@ -17,20 +17,35 @@ class PackageCache(namedtuple("PackageCache", "path what managers")):
     __slots__ = ()
 
 
+APT_LISTS = "/var/lib/apt/lists"
+APT_ARCHIVES = "/var/cache/apt"
+APK_CACHE = "/var/cache/apk"
+DNF_CACHE = "/var/cache/dnf"
+YUM_CACHE = "/var/cache/yum"
+ZYPPER_CACHE = "/var/cache/zypp"
+PIP_CACHE = "/root/.cache/pip"
+NPM_CACHE = "/root/.npm/_cacache"  # ~/.npm also holds logs; the cache is _cacache
+YARN_CACHE = "/usr/local/share/.cache/yarn"  # the official node images' HOME is /usr/local/share
+POETRY_CACHE = "/root/.cache/pypoetry"
+PIPENV_CACHE = "/root/.cache/pipenv"
+UV_CACHE = "/root/.cache/uv"
+
 PACKAGE_CACHES = (
-    PackageCache("/var/lib/apt/lists", "apt package lists", ("apt-get", "apt", "aptitude")),
-    PackageCache("/var/cache/apt", "apt package cache", ("apt-get", "apt", "aptitude")),
-    PackageCache("/var/cache/apk", "apk package cache", ("apk",)),
-    PackageCache("/var/cache/yum", "yum cache", ("yum",)),
-    PackageCache("/var/cache/dnf", "dnf cache", ("dnf", "microdnf")),
-    PackageCache("/var/cache/zypp", "zypper cache", ("zypper",)),
-    PackageCache("/root/.cache/pip", "pip cache", ("pip", "pip3")),
-    PackageCache("/root/.npm/_cacache", "npm cache", ("npm",)),
+    PackageCache(APT_LISTS, "apt package lists", ("apt-get", "apt", "aptitude")),
+    PackageCache(APT_ARCHIVES, "apt package cache", ("apt-get", "apt", "aptitude")),
+    PackageCache(APK_CACHE, "apk package cache", ("apk",)),
+    PackageCache(DNF_CACHE, "dnf cache", ("dnf", "microdnf")),
+    # dnf on RHEL 8 keeps yum's directory too; dnf5 has its own
+    PackageCache(YUM_CACHE, "yum cache", ("yum", "dnf")),
+    PackageCache("/var/cache/libdnf5", "dnf5 cache", ("dnf", "dnf5")),
+    PackageCache(ZYPPER_CACHE, "zypper cache", ("zypper",)),
+    PackageCache(PIP_CACHE, "pip cache", ("pip", "pip3")),
+    PackageCache(NPM_CACHE, "npm cache", ("npm",)),
+    PackageCache(YARN_CACHE, "yarn cache", ("yarn",)),
     PackageCache("/root/.cache/yarn", "yarn cache", ("yarn",)),
-    # the yarn cache of the official node images (HOME is /usr/local/share there)
-    PackageCache("/usr/local/share/.cache/yarn", "yarn cache", ("yarn",)),
-    PackageCache("/root/.cache/pypoetry", "Poetry cache", ("poetry",)),
-    PackageCache("/root/.cache/pipenv", "pipenv cache", ("pipenv",)),
+    PackageCache(POETRY_CACHE, "Poetry cache", ("poetry",)),
+    PackageCache(PIPENV_CACHE, "pipenv cache", ("pipenv",)),
+    PackageCache(UV_CACHE, "uv cache", ("uv",)),
     PackageCache("/root/.cache/go-build", "Go build cache", ("go",)),
     PackageCache("/root/go/pkg/mod/cache", "Go module download cache", ("go",)),
     PackageCache("/root/.cargo/registry/cache", "cargo registry cache", ("cargo",)),
@@ -38,8 +53,8 @@ PACKAGE_CACHES = (
 
 # The package index an `update` (or an install that refreshes it) writes, per manager.
 INDEX_DIRS = {
-    "apt-get": "/var/lib/apt/lists", "apt": "/var/lib/apt/lists", "aptitude": "/var/lib/apt/lists",
-    "apk": "/var/cache/apk", "yum": "/var/cache/yum", "dnf": "/var/cache/dnf", "zypper": "/var/cache/zypp",
+    "apt-get": APT_LISTS, "apt": APT_LISTS, "aptitude": APT_LISTS,
+    "apk": APK_CACHE, "yum": YUM_CACHE, "dnf": DNF_CACHE, "zypper": ZYPPER_CACHE,
 }
 
 
@@ -50,8 +65,9 @@ def cache_dir(manager: str) -> str:
     return next(cache.path for cache in PACKAGE_CACHES if manager in cache.managers)
 
 
-def cache_named(path: str) -> PackageCache:
-    return next(cache for cache in PACKAGE_CACHES if cache.path == path)
+def cache_dirs(manager: str) -> tuple[str, ...]:
+    """Every cache directory ``manager`` fills, in the order of :data:`PACKAGE_CACHES`."""
+    return tuple(cache.path for cache in PACKAGE_CACHES if manager in cache.managers)
 
 
 # Image paths have no leading "/": `var/lib/apt/lists`.

@@ -9,12 +9,12 @@ removed again in the same RUN (``apk add --virtual .build-deps ... && apk del .b
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.knowledge.build_tools import is_build_tool_package
 from dockwise.rules._runs import Run, expanded, iter_runs, position_of, ships, word_value
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.packages._managers import (
@@ -22,19 +22,6 @@ from dockwise.rules.packages._managers import (
 )
 
 
-BUILD_TOOLS = frozenset({
-    "gcc", "g++", "gcc-c++", "cc", "c++", "clang", "clang++", "llvm", "make", "cmake", "ninja", "ninja-build",
-    "meson", "scons", "build-essential", "build-base", "alpine-sdk", "autoconf", "automake", "libtool",
-    "pkg-config", "pkgconf", "pkgconfig", "bison", "flex", "gfortran", "ccache", "dpkg-dev", "musl-dev",
-    "libc6-dev", "libc-dev", "linux-headers", "kernel-headers", "kernel-devel", "git", "subversion",
-    "mercurial", "rust", "rustc", "cargo", "golang", "golang-go", "go", "maven", "gradle", "ant",
-    "default-jdk", "default-jdk-headless", "nvidia-cuda-toolkit", "nvidia-cuda-dev", "binutils",
-    "patch", "swig", "nasm", "yasm",
-})
-_PATTERNS = lazy_compile(
-    r"(?:.+-dev|.+-devel|.+-headers|cuda-toolkit.*|cuda-nvcc.*|cuda-libraries-dev.*|cuda-cudart-dev.*|"
-    r"openjdk-?\d+-jdk.*|java-[\d.]+-openjdk-devel.*|gcc-\d+|g\+\+-\d+|clang-\d+|llvm-\d+(?:-dev)?|"
-    r"golang-[\d.]+(?:-go)?|python\d?(?:\.\d+)?-dev)")
 _VERSION_SPLIT = lazy_compile(r"[=<>~]")
 
 INSTALLERS: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {
@@ -53,15 +40,6 @@ def package_name(text: str) -> str:
     """``gcc=4:12.2`` -> ``gcc``; ``gcc-12.2.1`` stays (rpm versions are not split off)."""
     name = _VERSION_SPLIT.split(text, 1)[0]
     return name.split(":", 1)[0] if ":" in name and not name.startswith(":") else name
-
-
-def is_build_tool(name: str) -> bool:
-    lowered = name.lower()
-    if lowered in BUILD_TOOLS:
-        return True
-    # rpm style "gcc-12.2.1": drop a trailing -<digits...> version before matching
-    base = re.sub(r"-\d[\w.:+~-]*$", "", lowered)
-    return base in BUILD_TOOLS or bool(_PATTERNS.fullmatch(lowered)) or bool(_PATTERNS.fullmatch(base))
 
 
 def removed_later(run: Run, command: Any, names: set[str], virtual: str | None) -> set[str]:
@@ -119,7 +97,7 @@ class BuildToolsInFinalImage(DockerfileRule):
         for word in inv.operands:
             for text in expanded(target, run, word).split():
                 name = package_name(text)
-                if "$" not in name and is_build_tool(name):
+                if "$" not in name and is_build_tool_package(name):
                     tools.append((word, name))
         if not tools:
             return

@@ -15,6 +15,7 @@ from typing import Any
 
 from dockwise._record import DataRecord
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.knowledge.package_caches import cache_dir
 from dockwise.rules._runs import (
     REMOVERS, Run, cache_mounted, is_under, iter_runs, path_covers, position_of, removed_paths,
     removes_after, shipping_stage_indexes, word_value,
@@ -27,16 +28,17 @@ LAYER_KEYWORDS = ("RUN", "COPY", "ADD")
 WRITERS = ("wget", "curl", "git", "tar", "unzip", "cp", "mv", "install", "pip", "pip3")
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 
-# package managers whose caches/indexes land in the layer unless removed in the same RUN
-PACKAGE_CACHES: dict[str, tuple[tuple[str, ...], str]] = {
-    "apt-get": (("update",), "/var/lib/apt/lists"),
-    "apt": (("update",), "/var/lib/apt/lists"),
-    "apk": (("update", "add"), "/var/cache/apk"),
-    "yum": (("install", "update", "upgrade", "makecache"), "/var/cache/yum"),
-    "dnf": (("install", "in", "update", "upgrade", "makecache"), "/var/cache/dnf"),
-    "pip": (("install",), "/root/.cache/pip"),
-    "pip3": (("install",), "/root/.cache/pip"),
-    "npm": (("install", "i", "ci"), "/root/.npm"),
+# The subcommands that fill a package manager's cache or index (dockwise.knowledge.package_caches
+# says where it is), unless it is removed in the same RUN.
+CACHE_FILLERS: dict[str, tuple[str, ...]] = {
+    "apt-get": ("update",),
+    "apt": ("update",),
+    "apk": ("update", "add"),
+    "yum": ("install", "update", "upgrade", "makecache"),
+    "dnf": ("install", "in", "update", "upgrade", "makecache"),
+    "pip": ("install",),
+    "pip3": ("install",),
+    "npm": ("install", "i", "ci"),
 }
 
 
@@ -177,7 +179,8 @@ def _pip_downloads(run: Run, cwd: str) -> list[Created]:
 def _package_caches(run: Run) -> list[Created]:
     instr, script = run.run, run.script
     found = []
-    for manager, (subs, path) in PACKAGE_CACHES.items():
+    for manager, subs in CACHE_FILLERS.items():
+        path = cache_dir(manager)
         for command in run.find(manager):
             inv = run.invocation(command, ALL_VALUE_OPTIONS)
             if inv.sub not in subs:

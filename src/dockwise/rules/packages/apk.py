@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.knowledge.package_caches import APK_CACHE
 from dockwise.rules._runs import cache_mounted, insert_after, position_of, removes_after, unpinned_finding
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.packages._managers import APK_VALUE_OPTIONS, calls, label, package_words, where
@@ -50,8 +51,8 @@ class ApkNoCache(DockerfileRule):
         for run, command, inv in calls(target, ("apk",), APK_VALUE_OPTIONS):
             if inv.sub != "add" or inv.has("--no-cache"):
                 continue
-            if cache_mounted(run.run, "/var/cache/apk") or removes_after(
-                    run.script, position_of(run.script, command), "/var/cache/apk"):
+            if cache_mounted(run.run, APK_CACHE) or removes_after(
+                    run.script, position_of(run.script, command), APK_CACHE):
                 continue
             yield target.finding(
                 self.info,

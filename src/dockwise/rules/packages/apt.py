@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.knowledge.package_caches import APT_ARCHIVES, APT_LISTS
 from dockwise.rules._runs import (
     Invocation, Run, append_to_run, cache_mounted, command_span, insert_after, invocation, iter_runs,
     position_of, removes_after, replace_word, ships, unpinned_finding,
@@ -17,7 +18,7 @@ from dockwise.rules.packages._managers import (
 
 
 def apt_update_done_later(script: Any, start: int) -> bool:
-    return removes_after(script, start, "/var/lib/apt/lists") or any(
+    return removes_after(script, start, APT_LISTS) or any(
         c.name in APT and invocation(c, APT_VALUE_OPTIONS).sub == "dist-clean"
         for c in script.commands[start + 1:] if c.name in APT)
 
@@ -81,9 +82,9 @@ class AptListsNotRemoved(DockerfileRule):
 def lists_on_mount(target: CheckTarget, run: Run) -> bool:
     """apt lists live on a cache/tmpfs mount. If the stage removed Debian's docker-clean hook,
     downloaded .debs stay in /var/cache/apt too, so that must be mounted as well."""
-    if not cache_mounted(run.run, "/var/lib/apt/lists"):
+    if not cache_mounted(run.run, APT_LISTS):
         return False
-    return cache_mounted(run.run, "/var/cache/apt") or not docker_clean_removed(target, run)
+    return cache_mounted(run.run, APT_ARCHIVES) or not docker_clean_removed(target, run)
 
 
 def docker_clean_removed(target: CheckTarget, run: Run) -> bool:

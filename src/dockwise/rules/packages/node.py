@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.knowledge.package_caches import NPM_CACHE, YARN_CACHE, cache_dirs
 from dockwise.rules._runs import append_to_run, cache_mounted, ships, unpinned_finding
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.packages._languages import cleaned_later, known_operands, label, span_of_call, tool_calls
@@ -44,8 +45,8 @@ class YarnCacheClean(DockerfileRule):
                 continue
             if inv.sub is None and inv.options and all(o in ("-v", "--version", "-h", "--help") for o in inv.options):
                 continue
-            if cache_mounted(run.run, ".cache/yarn", "/usr/local/share/.cache/yarn") or cleaned_later(
-                    run, command, "/usr/local/share/.cache/yarn", "/root/.cache/yarn",
+            if cache_mounted(run.run, ".cache/yarn", YARN_CACHE) or cleaned_later(
+                    run, command, *cache_dirs("yarn"),
                     cleaner=("yarn", "cache", "clean")):
                 continue
             yield target.finding(
@@ -71,8 +72,8 @@ class NpmCacheClean(DockerfileRule):
         for run, command, inv in tool_calls(target, ("npm",), NPM_VALUE_OPTIONS):
             if inv.sub not in NPM_INSTALL or not ships(target, run) or inv.values("--cache"):
                 continue
-            if cache_mounted(run.run, ".npm", "/root/.npm") or cleaned_later(
-                    run, command, "/root/.npm", cleaner=NPM_CACHE_CLEANERS):
+            if cache_mounted(run.run, ".npm", NPM_CACHE) or cleaned_later(
+                    run, command, NPM_CACHE, cleaner=NPM_CACHE_CLEANERS):
                 continue
             yield target.finding(
                 self.info,

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.knowledge.package_caches import PIP_CACHE, PIPENV_CACHE, POETRY_CACHE, UV_CACHE
 from dockwise.rules._runs import (
     Run, cache_mounted, command_span, env_truthy, insert_after, position_of, ships, unpinned_finding,
     word_value,
@@ -44,8 +45,8 @@ class PipNoCacheDir(DockerfileRule):
         for run, command, inv in pip_calls(target):
             if _no_cache_dir(inv) or env_truthy(target, run, run.script, command, "PIP_NO_CACHE_DIR"):
                 continue
-            if cache_mounted(run.run, ".cache/pip", "/root/.cache/pip") or cleaned_later(
-                    run, command, "/root/.cache/pip", "/root/.cache", cleaner=("pip", "cache", "purge")):
+            if cache_mounted(run.run, ".cache/pip", PIP_CACHE) or cleaned_later(
+                    run, command, PIP_CACHE, "/root/.cache", cleaner=("pip", "cache", "purge")):
                 continue
             yield target.finding(
                 self.info,
@@ -109,7 +110,7 @@ class PoetryCache(DockerfileRule):
             if inv.has("--no-cache") or env_truthy(target, run, run.script, command, "POETRY_NO_CACHE"):
                 continue
             cache_dir = poetry_cache_dir(target, run)
-            dirs = tuple(d for d in (cache_dir, "/root/.cache/pypoetry") if d)
+            dirs = tuple(d for d in (cache_dir, POETRY_CACHE) if d)
             if cache_mounted(run.run, ".cache/pypoetry", *dirs) or cleaned_later(run, command, *dirs, "/root/.cache"):
                 continue
             yield target.finding(
@@ -146,7 +147,7 @@ class PipenvCache(DockerfileRule):
             state = target.model.state_at(run.outer)
             configured = state.env.get("PIPENV_CACHE_DIR") if state is not None else None
             cache_dir = configured.text if configured is not None and configured.known else None
-            dirs = tuple(d for d in (cache_dir, "/root/.cache/pipenv") if d)
+            dirs = tuple(d for d in (cache_dir, PIPENV_CACHE) if d)
             if cache_mounted(run.run, ".cache/pipenv", *dirs) or cleaned_later(run, command, *dirs, "/root/.cache"):
                 continue
             if any(later.name == "pipenv" and later.has_option("--clear")
@@ -190,7 +191,7 @@ class UvCache(DockerfileRule):
             state = target.model.state_at(run.outer)
             configured = state.env.get("UV_CACHE_DIR") if state is not None else None
             cache_dir = configured.text if configured is not None and configured.known else None
-            dirs = tuple(d for d in (cache_dir, "/root/.cache/uv") if d)
+            dirs = tuple(d for d in (cache_dir, UV_CACHE) if d)
             if cache_mounted(run.run, ".cache/uv", *dirs) or cleaned_later(
                     run, command, *dirs, "/root/.cache", cleaner=("uv", "cache", "clean")) or cleaned_later(
                     run, command, cleaner=("uv", "cache", "prune")):

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.knowledge.package_caches import cache_dirs as dirs_filled_by
 from dockwise.rules._runs import (
     Run, append_to_run, cache_mounted, expanded, insert_after, invocation, position_of, removes_after,
     unpinned_finding, word_value,
@@ -140,7 +141,7 @@ class YumClean(_CleanAfterInstall):
     )
     managers = YUM
     installing = YUM_INSTALLING
-    cache_dirs = ("/var/cache/yum",)
+    cache_dirs = dirs_filled_by("yum")
     advice = "add `&& yum clean all`"
 
     def cleans(self, command: Any) -> bool:
@@ -160,7 +161,7 @@ class DnfClean(_CleanAfterInstall):
     )
     managers = DNF
     installing = DNF_INSTALLING
-    cache_dirs = ("/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5")
+    cache_dirs = dirs_filled_by("dnf")
     advice = "add `&& dnf clean all`"
 
     def cleans(self, command: Any) -> bool:
@@ -180,7 +181,7 @@ class ZypperClean(_CleanAfterInstall):
     )
     managers = ("zypper",)
     installing = ZYPPER_INSTALLING
-    cache_dirs = ("/var/cache/zypp",)
+    cache_dirs = dirs_filled_by("zypper")
     advice = "add `&& zypper clean -a`"
 
     def cleans(self, command: Any) -> bool:

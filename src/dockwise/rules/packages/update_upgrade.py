@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.knowledge.package_caches import INDEX_DIRS
 from dockwise.rules._runs import Run, cache_mounted, iter_runs
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.packages._managers import (
@@ -25,9 +26,7 @@ INSTALLS = {
     "apk": frozenset({"add", "upgrade", "fix"}),
     "yum": YUM_INSTALLING, "dnf": DNF_INSTALLING, "zypper": ZYPPER_INSTALLING,
 }
-LISTS = {"apt-get": "/var/lib/apt/lists", "apt": "/var/lib/apt/lists", "aptitude": "/var/lib/apt/lists",
-         "apk": "/var/cache/apk", "yum": "/var/cache/yum", "dnf": "/var/cache/dnf",
-         "zypper": "/var/cache/zypp"}
+LISTS = INDEX_DIRS  # the index an `update` writes, per manager
 
 
 class UpdateWithoutInstall(DockerfileRule):

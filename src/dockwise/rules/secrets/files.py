@@ -2,46 +2,13 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.knowledge.secrets import secret_by_name
 from dockwise.rules._instr_words import all_instructions, instruction_words, word_span
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.secrets._advice import ADVICE
-
-
-SECRET_FILE_GLOBS = (
-    ".env", ".env.*", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "*.key",
-    "*.p12", "*.pfx", "*.keystore", "keystore.jks", ".npmrc", ".pypirc", ".netrc", ".git-credentials",
-    "credentials", "config.json", "kubeconfig", "*.kubeconfig", "htpasswd", ".htpasswd",
-    "secrets.yml", "secrets.yaml", "secrets.json",
-)
-NOT_SECRET = (".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults")
-# Files that are only secret in their usual folder.
-FOLDER_BOUND = {"credentials": (".aws",), "config.json": (".docker",), "config": (".kube",)}
-
-
-# A .pem holds certificates (public) as often as keys: only names that say "key" count.
-PEM_KEY_HINTS = ("key", "priv", "_pk", "-pk", "secret", "cred")
-PUBLIC_HINTS = ("pub", "cert", "chain", "trust", "ca.", "ca-", "ca_")
-
-
-def secret_file_kind(path: str) -> bool:
-    norm = path.replace("\\", "/").rstrip("/")
-    base = norm.rsplit("/", 1)[-1]
-    lower = base.lower()
-    if base in NOT_SECRET or lower.endswith(".pub"):
-        return False
-    if lower.endswith((".pem", ".key", ".jks")):
-        if any(h in lower for h in PUBLIC_HINTS) and "priv" not in lower:
-            return False
-        if lower.endswith(".pem"):
-            return any(h in lower for h in PEM_KEY_HINTS)
-    if base in FOLDER_BOUND:
-        parent = norm.rsplit("/", 2)[-2] if "/" in norm else ""
-        return parent in FOLDER_BOUND[base]
-    return any(fnmatch.fnmatchcase(base, glob) for glob in SECRET_FILE_GLOBS)
 
 
 class SecretFileCopied(DockerfileRule):
@@ -68,7 +35,7 @@ class SecretFileCopied(DockerfileRule):
             for word in words[:-1]:
                 if word.value.startswith(("http://", "https://", "git@")):
                     continue
-                if secret_file_kind(word.value):
+                if secret_by_name(word.value):
                     yield target.finding(
                         self.info,
                         f"`{word.value}` looks like a credentials file and is copied into a layer, "
