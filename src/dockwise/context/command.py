@@ -96,13 +96,16 @@ def _render_findings(findings, target, fmt: str) -> None:
 def _write(target, args: argparse.Namespace) -> int:
     """Apply the fixes the DC findings carry: the same edits ``dockwise check`` proposes."""
     from dockwise.context.check import run_rules
-    from dockwise.context.fixer import dockerignore_plan, write_fixes
+    from dockwise.context.fixer import dockerignore_plan
+    from dockwise.fix import apply_edits
+    from dockwise.inputs import atomic_write
     from dockwise.textsafe import printable
     from dockwise.units import human_bytes
 
     plan = dockerignore_plan(target)
-    fixes = [f.fix for f in run_rules(target) if f.fix is not None and f.location.file == plan.path]
-    write_fixes(plan, fixes)
+    fixes = plan.in_order([f.fix for f in run_rules(target) if f.fix is not None and f.location.file == plan.path])
+    if fixes:
+        atomic_write(plan.path, apply_edits(plan.old_text, [edit for fix in fixes for edit in fix.edits]))
     name = printable(plan.path)
     if not plan.added:
         print(f"{name}: nothing to add; the context sends {_files(plan.files_before)} "

@@ -23,7 +23,7 @@ from dockwise.context.analyze import LOG_EXT
 from dockwise.context.copies import ContextSource, context_sources, needs
 from dockwise.context.patterns import PatternMatcher, compile_pattern
 from dockwise.findings import Edit, Fix
-from dockwise.inputs import atomic_write, read_text
+from dockwise.inputs import read_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.context.check import ContextTarget
@@ -60,11 +60,6 @@ class FixPlan(DataRecord):
         self.bytes_after = bytes_after
         self.files_before = files_before
         self.files_after = files_after
-
-    @property
-    def new_text(self) -> str:
-        """The file with every planned line (what applying every finding's fix gives)."""
-        return apply_fixes(self.old_text, [self.fix_for(None)] if self.added else [])
 
     def fix_for(self, owners: "set[str] | None") -> Fix | None:
         """The fix of the finding about ``owners`` (None: every line): an edit appending its
@@ -244,16 +239,3 @@ def dockerignore_plan(target: "ContextTarget") -> FixPlan:
 def dockerignore_fix(target: "ContextTarget", owners: "list[str] | None") -> Fix | None:
     """The fix of the DC finding about ``owners`` (paths; None: every line, for DC001)."""
     return dockerignore_plan(target).fix_for(None if owners is None else set(owners))
-
-
-def apply_fixes(text: str, fixes: "list[Fix]") -> str:
-    """``text`` with the edits of ``fixes``, in their order (they all append at the end)."""
-    from dockwise.fix import apply_edits
-
-    return apply_edits(text, [edit for fix in fixes for edit in fix.edits])
-
-
-def write_fixes(plan: FixPlan, fixes: "list[Fix]") -> None:
-    """Write the findings' fixes to the ``.dockerignore`` (atomically; nothing when none)."""
-    if fixes:
-        atomic_write(plan.path, apply_fixes(plan.old_text, plan.in_order(fixes)))
