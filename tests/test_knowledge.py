@@ -18,7 +18,7 @@ KEY = b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n"
 
 @pytest.mark.parametrize("path", [
     ".env.local.example", "app/.env.sample", "config/.env.production.template",  # templates
-    "truststore.p12", "ca-bundle.pem", "server-cert.key", "id_rsa.pub", "README.md", "config",
+    "truststore.p12", "cacerts.jks", "ca-bundle.pem", "server-cert.key", "id_rsa.pub", "README.md", "config",
     "credentials", "config.json",  # only secrets in their usual folder
 ])
 def test_not_a_secret_by_name(path):
@@ -27,7 +27,7 @@ def test_not_a_secret_by_name(path):
 
 @pytest.mark.parametrize("path", [
     ".env", "svc/.env.production", "id_ed25519", "deploy/tls.key", "signing.p12", "app.jks",
-    "user.ppk", ".npmrc", "_netrc", ".git-credentials", "home/.aws/credentials", "x/.kube/config",
+    "user.ppk", "sample-cert.pfx", ".npmrc", "_netrc", ".git-credentials", "home/.aws/credentials", "x/.kube/config",
     "prod.kubeconfig", "kubeconfig.yaml", ".docker/config.json", ".azure/accessTokens.json",
     ".config/gcloud/credentials.db", "application_default_credentials.json", "terraform.tfstate",
     ".htpasswd", "secrets.yaml", "private-key.pem",

@@ -51,6 +51,9 @@ KEYSTORE_EXTENSIONS = (".p12", ".pfx", ".jks", ".keystore", ".ppk")
 KEY_EXTENSIONS = (".pem", ".key")
 PEM_KEY_HINTS = ("key", "priv", "_pk", "-pk", "secret", "cred")
 PUBLIC_HINTS = ("pub", "cert", "chain", "trust", "ca.", "ca-", "ca_")
+# A PKCS#12 or Java keystore holds a private key however it is named (`cert.pfx` is the usual
+# name of an HTTPS key pair); only a trust store holds certificates alone.
+TRUSTSTORE_HINTS = ("trust", "cacerts")
 
 PRIVATE_KEY = lazy_compile(
     rb"-----BEGIN ((?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY)( BLOCK)?-----")
@@ -129,7 +132,7 @@ def secret_file_kind(path: str) -> SecretKind | None:
     if lower.endswith(".pub"):
         return None
     if lower.endswith(KEYSTORE_EXTENSIONS):
-        return None if _says_public(lower) else KEYSTORE
+        return None if any(h in lower for h in TRUSTSTORE_HINTS) else KEYSTORE
     if lower.endswith(KEY_EXTENSIONS):
         by_name = not _says_public(lower) and (lower.endswith(".key") or any(h in lower for h in PEM_KEY_HINTS))
         return SecretKind(PRIVATE_KEY_FILE.what, PRIVATE_KEY, by_name)
