@@ -172,7 +172,7 @@ def test_findings_point_at_dockerfile_lines(built, capsys):
     assert code == 0
     assert SECRET not in out
     doc = json.loads(out)
-    found = {(f["code"], f["line"], f.get("path")) for f in doc["findings"]}
+    found = {(f["code"], f["line"], f["extra"].get("path")) for f in doc["findings"]}
     src_line = line_of(text, "COPY src")
     assert ("DI001", line_of(text, "USER root"), None) in found
     assert ("DI002", None, None) in {(c, l, p) for c, l, p in found if c == "DI002"}
