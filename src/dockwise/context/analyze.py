@@ -159,15 +159,24 @@ def classify_secret(rel: str, abs_path: str) -> str | None:
     return secret_by_content(rel, lambda: _read_head(abs_path))
 
 
+# scan id -> (scan, its secrets): Dockerfiles sharing a context share its walk (scan_context
+# caches it per process), and so its secrets; the scan is kept so that its id stays its own.
+_SECRETS: dict[int, tuple[ContextScan, list[Secret]]] = {}
+
+
 def secrets(scan: ContextScan) -> list[Secret]:
     """Secret files among the sent files (names first, then a content check of candidates)."""
+    cached = _SECRETS.get(id(scan))
+    if cached is not None and cached[0] is scan:
+        return cached[1]
     found = []
     for path, size in zip(scan.files, scan.sizes):
         if path in scan.symlinks:
             continue
-        what = classify_secret(path, os.path.join(scan.root, path))
+        what = secret_by_content(path, lambda: _read_head(os.path.join(scan.root, path)))
         if what:
             found.append(Secret(path, what, size))
+    _SECRETS[id(scan)] = (scan, found)
     return found
 
 

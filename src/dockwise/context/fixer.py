@@ -231,9 +231,20 @@ def _refusal(pattern: str, newly: list[int], current: list[str], files: list[str
     return None
 
 
+# What a plan depends on -> (the scan, the plan): checking many Dockerfiles of one context
+# plans once per distinct set of COPY/ADD sources, not once per Dockerfile.
+_PLANS: dict[tuple, tuple[object, FixPlan]] = {}
+
+
 def dockerignore_plan(target: "ContextTarget") -> FixPlan:
     """The plan of ``target``, worked out once however many findings ask for their fix."""
-    return target._memo_get("dockerignore_plan", lambda: plan_dockerignore(target))
+    sources = tuple((s.instruction.keyword, s.instruction.line, s.raw, s.path)
+                    for s in context_sources(target.dockerfile))
+    key = (id(target.scan), id(target.ignore), target.ignore_path, target.large_threshold, sources)
+    cached = _PLANS.get(key)
+    if cached is None or cached[0] is not target.scan:
+        cached = _PLANS[key] = (target.scan, plan_dockerignore(target))
+    return cached[1]
 
 
 def dockerignore_fix(target: "ContextTarget", owners: "list[str] | None") -> Fix | None:
