@@ -110,3 +110,10 @@ def test_sarif_run_properties_carry_the_sections(tmp_path, capsys):
     layout = write_oci_layout(tmp_path / "img", [layer_tar(file("a", 10))])
     doc = run_json(capsys, "image", str(layout), "--format", "sarif")
     assert doc["runs"][0]["properties"]["image"]["total_bytes"] == 10
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_human_formats_escape_the_same_characters(fmt):
+    rendered = render(fmt, [hostile_finding()], files=[f"dir/{HOSTILE}"])
+    for raw in ("\u009b", "\u202e", "\u2028", "\x1b", "\udcff"):
+        assert raw not in rendered
