@@ -10,7 +10,7 @@ from dockwise.cli import main
 from dockwise.image.analyze import analyze
 from dockwise.image.checks import check_image
 from dockwise.image.rules.base import ImageOptions
-from tests.test_image_kit import (
+from tests.support.image_kit import (
     config_for, directory, file, hardlink, layer_tar, sha, whiteout, write_oci_layout,
 )
 
@@ -305,7 +305,7 @@ def run_image(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def small_archive(tmp_path):
-    from tests.test_image_kit import write_docker_archive
+    from tests.support.image_kit import write_docker_archive
 
     return write_docker_archive(tmp_path / "app.tar", [layer_tar(file("a", 10))])
 

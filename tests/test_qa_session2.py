@@ -197,7 +197,7 @@ def test_check_refuses_the_outside_link_too(tmp_path, capsys):
 
 # -- dockwise image: .dive-ci ------------------------------------------------------------------------
 
-from tests.test_image_kit import file as layer_file, layer_tar, write_oci_layout  # noqa: E402
+from tests.support.image_kit import file as layer_file, layer_tar, write_oci_layout  # noqa: E402
 
 YAML_BOMB = "".join(
     f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
