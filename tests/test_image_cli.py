@@ -295,7 +295,7 @@ def test_buildkit_attestation_manifests_are_not_platforms(tmp_path, monkeypatch)
     assert a.total_bytes == 100 and a.source.platforms == ["linux/amd64"]
 
 
-# --- -o never destroys an input; errors still give a document (QA review) ----------------
+# --- -o never destroys an input; errors still give a document ---------------------------
 
 
 def run_image(capsys, *args: str) -> tuple[int, str, str]:
