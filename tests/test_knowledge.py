@@ -131,7 +131,7 @@ def test_image_rules_read_the_shared_lists(tmp_path):
     from dockwise.image.analyze import analyze
     from dockwise.image.checks import check_image
     from dockwise.image.rules.base import ImageOptions
-    from tests.test_image_kit import file, layer_tar, write_oci_layout
+    from tests.support.image_kit import file, layer_tar, write_oci_layout
 
     layout = write_oci_layout(tmp_path / "img", [layer_tar(
         file("usr/bin/gfortran", 100, mode=0o755), file("home/app/.cache/pypoetry/a.whl", 500),

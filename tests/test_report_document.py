@@ -14,7 +14,7 @@ from dockwise.cli import main
 from dockwise.findings import Finding, Location, Severity
 from dockwise.report import render
 from tests.support.context import make_tree
-from tests.test_image_kit import file, layer_tar, write_oci_layout
+from tests.support.image_kit import file, layer_tar, write_oci_layout
 
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "..", "docs", "report.schema.json")
 # C1 CSI, a bidi override, a line separator, a lone surrogate (a name that is not UTF-8), ESC

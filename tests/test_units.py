@@ -8,7 +8,7 @@ import pytest
 from dockwise.cli import build_parser, main
 from dockwise.units import human_bytes, parse_size
 from tests.support.context import make_tree
-from tests.test_image_kit import file, layer_tar, write_oci_layout
+from tests.support.image_kit import file, layer_tar, write_oci_layout
 
 SAME_INPUTS = [
     ("10M", 10_000_000), ("10MB", 10_000_000), ("10mb", 10_000_000), ("10 MB", 10_000_000),
