@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dockwise.context.check import context_findings
+from dockwise.engine.context import context_findings
 from dockwise.context.scan import _CACHE
 from dockwise.inputs import read_text
 

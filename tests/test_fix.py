@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dockwise.findings import Edit, Fix
-from dockwise.fix import apply_edits, choose_fixes, unified_diff
+from dockwise.fix.edits import apply_edits, choose_fixes
+from dockwise.fix.output import unified_diff
 
 
 def fix(*edits, safe=True):

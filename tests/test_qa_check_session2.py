@@ -240,7 +240,7 @@ def test_legacy_env_over_several_lines_keeps_its_lines():
 # -- --fix on a big file ------------------------------------------------------------------------
 
 def _naive_choice(fixes):
-    from dockwise.fix import _overlaps, _self_overlap
+    from dockwise.fix.edits import _overlaps, _self_overlap
 
     taken, chosen = [], []
     for fix in fixes:
@@ -254,7 +254,7 @@ def _naive_choice(fixes):
 def test_choosing_fixes_agrees_with_comparing_every_pair():
     import random
 
-    from dockwise.fix import choose_fixes
+    from dockwise.fix.edits import choose_fixes
 
     rng = random.Random(5)
     for _ in range(300):
@@ -271,7 +271,7 @@ def test_choosing_fixes_agrees_with_comparing_every_pair():
 def test_choosing_ten_thousand_fixes_is_fast():
     import time
 
-    from dockwise.fix import choose_fixes
+    from dockwise.fix.edits import choose_fixes
 
     fixes = [Fix(f"f{i}", (Edit(10 * i, 10 * i + 3, "y"), Edit(10 * i + 5, 10 * i + 5, "z")))
              for i in range(20000)]

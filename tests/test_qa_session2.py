@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from dockwise.check.config import LintConfig
+from dockwise.config import LintConfig
 from dockwise.cli import main
 from dockwise.model import build_model
 from dockwise.rules import _spdx
