@@ -166,3 +166,18 @@ def test_context_is_read_once_for_every_dockerfile_of_a_directory(tmp_path, monk
     assert len(doc["files"]) == 10
     assert [f["code"] for f in doc["findings"]].count("DC003") == 1  # reported once per run
     assert reads.read_text().count("read") == 1
+
+
+@pytest.mark.parametrize("comment,reported", [("", True), ("# dockwise: ignore=DI007\n", False)])
+def test_image_findings_answer_to_the_dockerfiles_suppression_comments(tmp_path, capsys, comment, reported):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(f"FROM alpine\n{comment}COPY key /root/.ssh/id_ed25519\nUSER 10001\n")
+    tars = [layer_tar(file("bin/sh", 10)), layer_tar(file("root/.ssh/id_ed25519", 100))]
+    history = [{"created_by": "/bin/sh -c #(nop) ADD file:x in /"},
+               {"created_by": "COPY key /root/.ssh/id_ed25519 # buildkit"}]
+    layout = write_oci_layout(tmp_path / "l", tars, config=config_for(tars, history=history, User="10001"))
+    main(["image", str(layout), "--dockerfile", str(dockerfile), "--format", "json", "--no-progress"])
+    found = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["code"] == "DI007"]
+    assert bool(found) == reported
+    if reported:
+        assert (found[0]["file"], found[0]["line"]) == (str(dockerfile), 2)
