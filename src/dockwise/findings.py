@@ -68,9 +68,10 @@ class RuleInfo(FrozenRecord):
 
 
 class Rule:
-    """The one rule contract. A rule sets ``info`` and ``target_kind`` and implements ``check``; it is
-    discovered (:mod:`dockwise.catalog`), not listed, and run by :mod:`dockwise.engine`, which
-    hands it the :class:`Target` of its kind and turns an exception into one error line.
+    """The one rule contract. A rule sets ``info`` and ``target_kind`` and implements
+    ``check``; it is discovered (:mod:`dockwise.catalog`), not listed, and run by
+    :mod:`dockwise.engine`, which hands it the :class:`Target` of its kind and turns an
+    exception into one error line.
 
     ``DockerfileRule``, ``ContextRule`` and ``ImageRule`` below only name the kind, so that a
     runner gives each rule the target it reads.
