@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from dockwise._record import DataRecord, FrozenRecord, replace
 from dockwise.config import EMPTY, LintConfig, config_for_dir, with_command_line
+from dockwise.engine.context import context_rules
 from dockwise.engine.runner import RuleRunner, internal_error, rules_of_kind
 from dockwise.engine.selection import RuleIndex, Selection
 from dockwise.engine.suppressions import find_suppressions
@@ -104,13 +105,6 @@ CHECK_PACKAGES = ("dockwise.rules", "dockwise.context.rules")
 def dockerfile_rules() -> tuple[type, ...]:
     """Every Dockerfile rule of the catalogue."""
     return rules_of_kind("dockerfile", CHECK_PACKAGES)
-
-
-def context_rules() -> tuple[type, ...]:
-    """Every build-context rule of the catalogue."""
-    from dockwise.engine.context import context_rules as rules
-
-    return rules()
 
 
 def catalogue_index() -> RuleIndex:

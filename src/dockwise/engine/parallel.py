@@ -54,7 +54,7 @@ def _shared_contexts(paths: Sequence[str], options: CheckOptions) -> "ContextRea
     if not options.context:
         return None
     from dockwise.context.check import ContextReader
-    from dockwise.engine.dockerfile import context_rules
+    from dockwise.engine.context import context_rules
 
     if not any(options.selection.enabled(r.info.code) for r in context_rules()):
         return None
