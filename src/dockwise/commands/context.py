@@ -161,7 +161,7 @@ def _render(args: argparse.Namespace, target: "ContextTarget", findings, errors)
     text = render(args.format, findings, files=files, errors=errors, color=color)
     if args.format != "text":
         return text
-    from dockwise.context.summary import render_summary
+    from dockwise.report.context import render_summary
 
     return render_summary(target, top=args.top) + text
 

@@ -40,11 +40,13 @@ def check_paths(paths: Sequence[str], options: CheckOptions, *, jobs: int | None
         jobs = default_jobs(len(paths))
     jobs = max(1, min(jobs, len(paths)))
     rule_tuple = tuple(rules) if rules is not None else None
+    contexts = None
     if jobs > 1 and STDIN not in paths:
-        reports = _in_pool(paths, options, jobs, rule_tuple)
+        contexts = _shared_contexts(paths, options)
+        reports = _in_pool(paths, options, jobs, rule_tuple, contexts)
         if reports is not None:
             return reports
-    engine = Engine(rule_tuple, options)
+    engine = Engine(rule_tuple, options, contexts=contexts)
     return [engine.check_path(p) for p in paths]
 
 
@@ -61,14 +63,13 @@ def _shared_contexts(paths: Sequence[str], options: CheckOptions) -> "ContextRea
     return ContextReader().preload(paths)
 
 
-def _in_pool(paths: Sequence[str], options: CheckOptions, jobs: int,
-             rules: tuple[type, ...] | None) -> list[FileReport] | None:
+def _in_pool(paths: Sequence[str], options: CheckOptions, jobs: int, rules: tuple[type, ...] | None,
+             contexts: "ContextReader | None") -> list[FileReport] | None:
     """The reports from a process pool, or None where processes cannot be started (no
     /dev/shm, a sandbox without fork): the caller then checks in this process."""
     from concurrent.futures import ProcessPoolExecutor
 
     chunksize = max(1, min(64, len(paths) // (jobs * 8)))
-    contexts = _shared_contexts(paths, options)
     try:
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                                    initargs=(rules, options, contexts))
