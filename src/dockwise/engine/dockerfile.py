@@ -165,10 +165,6 @@ class Engine:
         self._context_runner: RuleRunner | None = None
         self._contexts = contexts
 
-    @property
-    def rules(self) -> list:
-        return self.runner.rules
-
     # -- one file -------------------------------------------------------------------------
 
     def check_path(self, path: str) -> FileReport:
