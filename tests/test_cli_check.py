@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from dockwise.check.selection import RuleIndex
+from dockwise.engine.selection import RuleIndex
 from dockwise.cli import main
 from tests.test_engine import BreaksEnv, Crashes, LatestTag, ShellFormCmd
 
@@ -21,8 +21,8 @@ def own_rules(monkeypatch):
     """Run the CLI with the test rules instead of the catalogue."""
     def use(*rules):
         rules = rules or TEST_RULES
-        monkeypatch.setattr("dockwise.check.engine.dockerfile_rules", lambda: tuple(rules))
-        monkeypatch.setattr("dockwise.check.engine.catalogue_index",
+        monkeypatch.setattr("dockwise.engine.dockerfile.dockerfile_rules", lambda: tuple(rules))
+        monkeypatch.setattr("dockwise.engine.dockerfile.catalogue_index",
                             lambda: RuleIndex(r.info for r in rules))
     use()
     return use

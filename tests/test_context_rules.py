@@ -7,7 +7,7 @@ import json
 import pytest
 
 from dockwise.cli import main
-from dockwise.context.check import context_findings
+from dockwise.engine.context import context_findings
 from dockwise.context.scan import _CACHE
 from dockwise.inputs import read_text
 from dockwise.syntax import parse_dockerfile

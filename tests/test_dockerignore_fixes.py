@@ -8,11 +8,11 @@ import json
 import pytest
 
 from dockwise.cli import main
-from dockwise.context.check import context_target, run_rules
 from dockwise.context.fixer import dockerignore_plan, literal_pattern
 from dockwise.context.patterns import compile_pattern
-from dockwise.fix import apply_edits
-from tests.support.context import make_tree, run_context
+from dockwise.engine.context import check_context
+from dockwise.fix.edits import apply_edits
+from tests.support.context import context_target, make_tree, run_context
 
 BIG = b"x" * 11_000_000
 
@@ -26,7 +26,7 @@ def test_each_dc_finding_carries_the_lines_for_its_path(tmp_path):
                          "id_rsa": "-----BEGIN RSA PRIVATE KEY-----\n", "dump.zip": BIG,
                          "Dockerfile": "FROM a\nCOPY . /app\n"})
     target = context_target(str(tmp_path), str(tmp_path / "Dockerfile"))
-    findings = run_rules(target)
+    findings = check_context(target)
     by_code = {}
     for code, fix in fixes_of(findings):
         by_code.setdefault(code, []).append(fix.edits[0].replacement)
@@ -43,7 +43,7 @@ def test_write_dockerignore_writes_the_findings_edits(tmp_path):
                          "Dockerfile": "FROM a\nCOPY . /app\n"})
     target = context_target(str(tmp_path), str(tmp_path / "Dockerfile"))
     plan = dockerignore_plan(target)
-    fixes = plan.in_order([f.fix for f in run_rules(target) if f.fix is not None])
+    fixes = plan.in_order([f.fix for f in check_context(target) if f.fix is not None])
     expected = apply_edits("*.md", [e for fix in fixes for e in fix.edits])
     assert run_context("--write-dockerignore", str(tmp_path)).returncode == 0
     assert (tmp_path / ".dockerignore").read_text() == expected
@@ -55,7 +55,7 @@ def test_write_dockerignore_writes_the_findings_edits(tmp_path):
 
 def test_without_a_dockerignore_dc001_creates_it_with_every_line(tmp_path):
     make_tree(tmp_path, {".git/HEAD": "x", ".env": "A=b\n", "Dockerfile": "FROM a\n"})
-    findings = run_rules(context_target(str(tmp_path), str(tmp_path / "Dockerfile")))
+    findings = check_context(context_target(str(tmp_path), str(tmp_path / "Dockerfile")))
     assert [code for code, _ in fixes_of(findings)] == ["DC001"]
     dc001 = next(f for f in findings if f.code == "DC001")
     assert dc001.fix.edits[0].replacement == ("# Added by dockwise context --write-dockerignore\n"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dockwise.findings import Edit, Fix
-from dockwise.fix import apply_edits, choose_fixes, unified_diff
+from dockwise.fix.edits import apply_edits, choose_fixes
+from dockwise.fix.output import unified_diff
 
 
 def fix(*edits, safe=True):
@@ -85,7 +86,7 @@ def _self_collides(fix):
 # -- choosing fixes on a big file --------------------------------------------------------------
 
 def _naive_choice(fixes):
-    from dockwise.fix import _overlaps, _self_overlap
+    from dockwise.fix.edits import _overlaps, _self_overlap
 
     taken, chosen = [], []
     for fix in fixes:
@@ -99,7 +100,7 @@ def _naive_choice(fixes):
 def test_choosing_fixes_agrees_with_comparing_every_pair():
     import random
 
-    from dockwise.fix import choose_fixes
+    from dockwise.fix.edits import choose_fixes
 
     rng = random.Random(5)
     for _ in range(300):
@@ -116,7 +117,7 @@ def test_choosing_fixes_agrees_with_comparing_every_pair():
 def test_choosing_ten_thousand_fixes_is_fast():
     import time
 
-    from dockwise.fix import choose_fixes
+    from dockwise.fix.edits import choose_fixes
 
     fixes = [Fix(f"f{i}", (Edit(10 * i, 10 * i + 3, "y"), Edit(10 * i + 5, 10 * i + 5, "z")))
              for i in range(20000)]

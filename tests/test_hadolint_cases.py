@@ -92,7 +92,7 @@ def load_cases() -> list[dict]:
 @cache
 def rules_by_hadolint_code() -> dict[str, tuple[type, ...]]:
     """hadolint code -> the dockwise Dockerfile rules that implement it."""
-    from dockwise.check.engine import dockerfile_rules
+    from dockwise.engine.dockerfile import dockerfile_rules
 
     found: dict[str, list[type]] = {}
     for rule in dockerfile_rules():
@@ -120,7 +120,7 @@ def case_text(case: dict) -> str:
 
 def case_config(case: dict):
     """The LintConfig a .hadolint.yaml with the case's configuration would load to."""
-    from dockwise.check.config import LintConfig
+    from dockwise.config import LintConfig
 
     given = case.get("config") or {}
     schema = tuple((name, LABEL_TYPE_NAMES[kind])
@@ -132,8 +132,8 @@ def case_config(case: dict):
 
 def run_case(case: dict) -> tuple[bool, str]:
     """(passed, explanation) of one case."""
-    from dockwise.check.engine import CheckOptions, Engine, catalogue_index
-    from dockwise.check.selection import Selection
+    from dockwise.engine.dockerfile import CheckOptions, Engine, catalogue_index
+    from dockwise.engine.selection import Selection
 
     table = rules_by_hadolint_code()
     if case["rule"] == "*":

@@ -9,7 +9,7 @@ import pytest
 
 from dockwise.cli import main
 from dockwise.image.analyze import analyze
-from dockwise.image.checks import check_image
+from dockwise.engine.image import check_image
 from dockwise.image.rules.base import ImageOptions
 from tests.support.image_kit import (
     config_for, directory, file, hardlink, layer_tar, sha, whiteout, write_oci_layout,

@@ -81,7 +81,7 @@ def test_arbitrary_index_and_config_json_fail_cleanly(tmp_path, index, config):
        JSON)
 def test_rules_survive_any_config(tmp_path, runtime_config, history):
     from dockwise.image.analyze import analyze
-    from dockwise.image.checks import check_image
+    from dockwise.engine.image import check_image
     from tests.support.image_kit import config_for, write_oci_layout
 
     tars = [layer_tar(file("etc/shadow", b"root::1:::::\n:::\nx"), file("a", 1))]

@@ -129,7 +129,7 @@ def test_home_directories_have_the_same_caches_as_root(path, cache):
 
 def test_image_rules_read_the_shared_lists(tmp_path):
     from dockwise.image.analyze import analyze
-    from dockwise.image.checks import check_image
+    from dockwise.engine.image import check_image
     from dockwise.image.rules.base import ImageOptions
     from tests.support.image_kit import file, layer_tar, write_oci_layout
 
@@ -144,8 +144,7 @@ def test_image_rules_read_the_shared_lists(tmp_path):
 
 
 def test_context_reads_the_shared_list(tmp_path):
-    from dockwise.context.check import context_target
-    from tests.support.context import make_tree
+    from tests.support.context import context_target, make_tree
 
     make_tree(tmp_path, {"application_default_credentials.json": '{"type": "authorized_user"}',
                          ".env.local.example": "A=1\n", "deploy/_netrc": "machine x password y\n",

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from dockwise.check.config import LintConfig
+from dockwise.config import LintConfig
 from dockwise.catalog import all_rules
 from dockwise.model import build_model
 from dockwise.rules import _spdx

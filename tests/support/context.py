@@ -19,3 +19,10 @@ def run_context(*args, cwd=None, text: bool = False) -> subprocess.CompletedProc
     """`python -m dockwise context ARGS` in a fresh process; output as bytes unless ``text``."""
     return subprocess.run([sys.executable, "-m", "dockwise", "context", *args], capture_output=True,
                           cwd=cwd, text=text)
+
+
+def context_target(context_dir: str, dockerfile_path: str | None = None, dockerfile=None):
+    """What a DC rule sees for ``context_dir`` (read afresh), with the Dockerfile when given."""
+    from dockwise.context.check import ContextTarget, read_context
+
+    return ContextTarget(read_context(context_dir, dockerfile_path), dockerfile, dockerfile_path)
