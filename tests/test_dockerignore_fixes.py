@@ -100,3 +100,82 @@ def test_context_text_names_its_own_way_to_apply_the_fixes(tmp_path):
     make_tree(tmp_path, {".env": "A=b\n", "Dockerfile": "FROM a\n"})
     out = run_context(str(tmp_path), text=True).stdout
     assert out.rstrip().endswith("1 fixable with --write-dockerignore.")
+
+
+# --- `dockwise check --fix` applies the DC fixes it counts as fixable ---------------------
+
+def run_check(*args, cwd):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "dockwise", "check", *args], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+def git_and_env(tmp_path, **more):
+    return make_tree(tmp_path, {".git/HEAD": "ref: refs/heads/main\n", ".git/objects/pack": BIG,
+                                ".env": "API_KEY=abc\n", "src/app.py": "print(1)\n",
+                                "Dockerfile": "FROM python:3.12\nCOPY src /app\n", **more})
+
+
+def test_check_fix_writes_the_dockerignore_lines_and_a_second_fix_changes_nothing(tmp_path):
+    git_and_env(tmp_path)
+    first = run_check("--fix", ".", cwd=tmp_path)
+    assert (tmp_path / ".dockerignore").read_text() == (
+        "# Added by dockwise context --write-dockerignore\n.git\n**/.env\n")
+    assert "Fixed 2 findings." in first.stdout  # DC001, and DC003 (the .env now excluded)
+    assert "DC001" not in first.stdout and "DC003" not in first.stdout
+    assert (tmp_path / "Dockerfile").read_text() == "FROM python:3.12\nCOPY src /app\n"
+    second = run_check("--fix", ".", cwd=tmp_path)
+    assert "Fixed" not in second.stdout
+    assert (tmp_path / ".dockerignore").read_text() == (
+        "# Added by dockwise context --write-dockerignore\n.git\n**/.env\n")
+
+
+def test_check_fix_writes_what_write_dockerignore_writes(tmp_path):
+    for name in ("a", "b"):
+        make_tree(tmp_path / name, {".dockerignore": "*.md", "node_modules/m.js": "x", "sub/.env": "A=b\n",
+                                    "app.log": BIG, "Dockerfile": "FROM a\nCOPY . /app\n"})
+    assert run_check("--fix", "Dockerfile", cwd=tmp_path / "a").returncode in (0, 1)
+    assert run_context("--write-dockerignore", str(tmp_path / "b")).returncode == 0
+    written = (tmp_path / "a" / ".dockerignore").read_text()
+    assert written == (tmp_path / "b" / ".dockerignore").read_text()
+    assert written.startswith("*.md\n\n# Added by dockwise context --write-dockerignore\n**/node_modules\n")
+
+
+def test_check_diff_shows_the_dockerignore_hunk_and_writes_nothing(tmp_path):
+    git_and_env(tmp_path, **{"Dockerfile": "FROM python:3.12\nCOPY src /app\nRUN apt-get install -y curl\n"})
+    proc = run_check("--diff", ".", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "--- a/.dockerignore\n+++ b/.dockerignore\n@@ -0,0 +1,3 @@\n" in proc.stdout
+    assert "+.git\n+**/.env\n" in proc.stdout
+    assert "+RUN apt-get install --no-install-recommends -y curl\n" in proc.stdout
+    assert "in 2 files." in proc.stderr
+    assert not (tmp_path / ".dockerignore").exists()
+    assert "--no-install-recommends" not in (tmp_path / "Dockerfile").read_text()
+
+
+def test_a_line_one_dockerfile_of_the_context_needs_is_neither_written_nor_fixable(tmp_path):
+    """Dockerfile.dev copies .env: the .env line Dockerfile's plan proposes would break its
+    build, so check --fix leaves it out for both, and does not call that finding fixable."""
+    make_tree(tmp_path, {".dockerignore": "*.md\n", "node_modules/m.js": "x", ".env": "A=b\n",
+                         "Dockerfile": "FROM alpine:3.20\nCOPY . /app\n",
+                         "Dockerfile.dev": "FROM alpine:3.20\nCOPY .env /app/\n"})
+    doc = json.loads(run_check("--format", "json", ".", cwd=tmp_path).stdout)
+    fixable = {f["code"]: f["fixable"] for f in doc["findings"] if f["file"] == ".dockerignore"}
+    assert fixable == {"DC002": True, "DC003": False}
+    run_check("--fix", ".", cwd=tmp_path)
+    assert (tmp_path / ".dockerignore").read_text() == (
+        "*.md\n\n# Added by dockwise context --write-dockerignore\n**/node_modules\n")
+
+
+def test_write_dockerignore_applies_the_fixes_of_the_findings_it_reports(tmp_path):
+    """--write-dockerignore writes the fixes of the findings `dockwise context` reports: a rule
+    left out with --ignore (or suppressed in the Dockerfile) adds no line."""
+    make_tree(tmp_path, {".dockerignore": "*.md\n", "node_modules/m.js": "x", ".env": "A=b\n",
+                         "Dockerfile": "FROM a\n"})
+    proc = run_context("--write-dockerignore", "--ignore", "DC003", str(tmp_path), text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / ".dockerignore").read_text() == (
+        "*.md\n\n# Added by dockwise context --write-dockerignore\n**/node_modules\n")
+    assert "+ **/.env" not in proc.stdout

@@ -231,11 +231,16 @@ def run(args: argparse.Namespace) -> int:
     found = discover(args.paths)
     refuse_output_over(args.output, [("a checked file", path) for path in found.files])
     reports = check_paths(found.files, options, jobs=args.jobs) if found.files else []
+    ignore_diff, ignore_fixed = ("", 0)
+    if args.fix or args.diff:
+        ignore_diff, ignore_fixed = _fix_dockerignores(_shared_ignores(reports), options, diff=args.diff)
+    for ignore in _shared_ignores(reports):
+        ignore.fixable()  # a fix --fix would not apply is no fix: not counted as fixable
     _drop_repeated_context_findings(reports)
     errors = list(found.errors) + [line for r in reports for line in r.errors]
     print_errors(errors + [note for r in reports for note in r.notes])
     if args.diff:
-        return _finish_diff(reports, errors, args.output)
+        return _finish_diff(reports, errors, args.output, ignore_diff, ignore_fixed)
     stdin_fixed = [r for r in reports if r.fixed_text is not None]
     if stdin_fixed:
         sys.stdout.write(stdin_fixed[0].fixed_text or "")
@@ -258,15 +263,119 @@ def _render(args: argparse.Namespace, reports: Sequence["FileReport"], errors: S
     return text
 
 
-def _finish_diff(reports: Sequence["FileReport"], errors: Sequence[str], output: str | None) -> int:
+def _finish_diff(reports: Sequence["FileReport"], errors: Sequence[str], output: str | None,
+                 ignore_diff: str = "", ignore_fixed: int = 0) -> int:
     diffs = [r for r in reports if r.diff]
-    emit("".join(r.diff for r in diffs), output)  # -o: the diff goes to that file (even empty)
-    count = sum(r.fixed for r in diffs)
-    if diffs:
+    # -o: the diff goes to that file (even empty)
+    emit("".join(r.diff for r in diffs) + ignore_diff, output)
+    count = sum(r.fixed for r in diffs) + ignore_fixed
+    files = len(diffs) + ignore_diff.count("\n+++ ")
+    if files:
         print(f"Would fix {count} finding{'s' if count != 1 else ''} in "
-              f"{len(diffs)} file{'s' if len(diffs) != 1 else ''}.", file=sys.stderr)
+              f"{files} file{'s' if files != 1 else ''}.", file=sys.stderr)
     else:
         print("No fixes available.", file=sys.stderr)
     if errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if diffs else EXIT_CLEAN
+    return EXIT_FINDINGS if files else EXIT_CLEAN
+
+
+class _SharedIgnore:
+    """One .dockerignore and the reports of the Dockerfiles of the run that share it."""
+
+    def __init__(self, reports: list["FileReport"]) -> None:
+        self.reports = reports
+        proposals = [r.dockerignore for r in reports]
+        self.path, self.old_text = proposals[0].path, proposals[0].old_text
+        # each Dockerfile's plan refuses a line that would exclude one of its COPY/ADD sources
+        self.agreed = [line for line in proposals[0].lines if all(line in p.lines for p in proposals[1:])]
+
+    def fixable(self) -> list:
+        """The findings whose fixes this run applies: all their lines are agreed on. (Their
+        fixes are taken off the other findings, which `--fix` does not apply.)"""
+        from dockwise.context.fixer import fix_lines
+
+        agreed, kept = set(self.agreed), []
+        for report in self.reports:
+            for finding in report.findings:
+                if finding.location.file == report.path or finding.fix is None:
+                    continue
+                if agreed.issuperset(fix_lines(finding.fix)):
+                    kept.append(finding)
+                else:
+                    finding.fix = None
+        return kept
+
+    def lines(self, fixable: list) -> list[str]:
+        from dockwise.context.fixer import fix_lines
+
+        wanted = {line for finding in fixable for line in fix_lines(finding.fix)}
+        return [line for line in self.agreed if line in wanted]
+
+
+def _shared_ignores(reports: Sequence["FileReport"]) -> list[_SharedIgnore]:
+    import os
+
+    sharing: dict[str, list["FileReport"]] = {}
+    for report in reports:
+        if report.dockerignore is not None:
+            sharing.setdefault(os.path.abspath(report.dockerignore.path), []).append(report)
+    return [_SharedIgnore(group) for group in sharing.values()]
+
+
+def _fix_dockerignores(shared: Sequence[_SharedIgnore], options: "CheckOptions", *,
+                       diff: bool) -> tuple[str, int]:
+    """Apply the fixes the DC findings carry: the lines they add to a build context's
+    .dockerignore, written once for every Dockerfile of the run that shares it, atomically;
+    then those Dockerfiles' findings are checked again, and the context findings gone count as
+    fixed. With ``diff``, nothing is written: returns the unified diff and how many findings
+    its lines fix."""
+    from dockwise.context.fixer import with_lines
+    from dockwise.fix.output import unified_diff, write_fixed
+
+    diffs, would_fix, written = [], 0, []
+    for ignore in shared:
+        fixable = ignore.fixable()
+        lines = ignore.lines(fixable)
+        if not lines:
+            continue
+        new_text = with_lines(ignore.old_text, lines)
+        if diff:
+            name = ignore.path[2:] if ignore.path.startswith("./") else ignore.path
+            diffs.append(unified_diff(ignore.old_text, new_text, name))
+            would_fix += len({_finding_key(f) for f in fixable})
+            continue
+        problem = write_fixed(ignore.path, new_text, create=not ignore.old_text)
+        if problem is not None:
+            ignore.reports[0].errors.append(problem)
+        else:
+            written.append(ignore.reports)
+    if written:
+        _recheck_contexts(written, options)
+    return "".join(diffs), would_fix
+
+
+def _recheck_contexts(groups: Sequence[Sequence["FileReport"]], options: "CheckOptions") -> None:
+    """The findings of Dockerfiles whose .dockerignore was just written, checked again (their
+    contexts walked afresh); the context findings that went away are counted as fixed."""
+    from dockwise._record import replace
+    from dockwise.context.scan import forget_walks
+    from dockwise.engine.dockerfile import Engine
+
+    forget_walks()
+    engine = Engine(options=replace(options, fix=False, diff=False, unsafe_fixes=False))
+    for group in groups:
+        before = {_finding_key(f) for r in group for f in r.findings if f.location.file != r.path}
+        after = set()
+        for report in group:
+            fresh = engine.check_path(report.path)
+            report.findings, report.dockerignore = fresh.findings, fresh.dockerignore
+            after.update(_finding_key(f) for f in fresh.findings if f.location.file != report.path)
+        group[0].fixed += len(before - after)
+
+
+def _finding_key(finding) -> tuple:
+    import os
+
+    loc = finding.location
+    return (finding.code, os.path.normpath(loc.file), loc.line, loc.column, finding.message)

@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     refuse_output_over(args.output, [("the Dockerfile", target.dockerfile_path),
                                      ("the .dockerignore file", target.ignore_path)])
     if args.write_dockerignore:
-        return _write(target, args)
+        return _write(target, chosen)
     findings, errors = _check(target, chosen)
     print_errors(errors)
     emit(_render(args, target, findings, errors), args.output)
@@ -169,35 +169,37 @@ def _list(context_dir: str, dockerfile: str | None, *, classic: bool = False) ->
     return EXIT_CLEAN
 
 
-def _write(target, args: argparse.Namespace) -> int:
-    """Apply the fixes the DC findings carry: the same edits ``dockwise check`` proposes."""
-    from dockwise.context.fixer import dockerignore_plan
-    from dockwise.engine.context import check_context
-    from dockwise.fix.edits import apply_edits
+def _write(target: "ContextTarget", chosen) -> int:
+    """Apply the fixes of the DC findings `dockwise context` reports (the rules chosen, the
+    Dockerfile's suppressions): the lines ``dockwise check --fix`` writes too."""
+    from dockwise.context.fixer import dockerignore_plan, with_lines
     from dockwise.inputs import atomic_write
     from dockwise.textsafe import printable
     from dockwise.units import human_bytes
 
+    findings, errors = _check(target, chosen)
+    print_errors(errors)
     plan = dockerignore_plan(target)
-    fixes = plan.in_order([f.fix for f in check_context(target) if f.fix is not None and f.location.file == plan.path])
-    if fixes:
-        atomic_write(plan.path, apply_edits(plan.old_text, [edit for fix in fixes for edit in fix.edits]))
+    lines = plan.lines_of(f.fix for f in findings if f.fix is not None)
+    if lines:
+        atomic_write(plan.path, with_lines(plan.old_text, lines))
     name = printable(plan.path)
-    if not plan.added:
+    if not lines:
         print(f"{name}: nothing to add; the context sends {_files(plan.files_before)} "
               f"({human_bytes(plan.bytes_before)})")
     else:
         verb = "extended" if plan.old_text else "created"
-        print(f"{name}: {verb} with {len(plan.added)} line(s):")
-        for line in plan.added:
+        print(f"{name}: {verb} with {len(lines)} line(s):")
+        for line in lines:
             print(f"  + {printable(line)}")
-        print(f"context: {_files(plan.files_before)} ({human_bytes(plan.bytes_before)}) -> "
-              f"{_files(plan.files_after)} ({human_bytes(plan.bytes_after)}), "
-              f"saving {human_bytes(plan.saved_bytes)} per build")
+        if lines == plan.added:  # the plan's figures are for all of its lines
+            print(f"context: {_files(plan.files_before)} ({human_bytes(plan.bytes_before)}) -> "
+                  f"{_files(plan.files_after)} ({human_bytes(plan.bytes_after)}), "
+                  f"saving {human_bytes(plan.saved_bytes)} per build")
     for pattern, why in plan.skipped:
         if why != "excludes nothing new":
             print(f"  not added: {printable(pattern)} ({why})")
-    return EXIT_CLEAN
+    return EXIT_ERROR if errors else EXIT_CLEAN
 
 
 def _files(count: int) -> str:

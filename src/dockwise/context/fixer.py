@@ -3,9 +3,10 @@
 One plan per context decides which lines to add; each line belongs to the finding about the
 path it was added for (DC002 a heavy directory, DC003 a secret, DC008 large files; DC001,
 when there is no ``.dockerignore`` at all, gets every line). Each such finding carries a
-:class:`~dockwise.findings.Fix` whose edit appends its lines at the end of the file, so
-``dockwise context --write-dockerignore`` and the fix loop of ``dockwise check`` apply the same
-edits.
+:class:`~dockwise.findings.Fix` whose edit appends its lines at the end of the file. All
+such edits append at one place, so they are applied together, not one by one: the lines of the
+fixes taken (:meth:`FixPlan.lines_of`) go in one marked block (:func:`with_lines`), written once
+-- by ``dockwise context --write-dockerignore`` and by ``dockwise check --fix`` alike.
 
 Guarantees: the user's lines are kept byte for byte (new lines are appended in a marked
 block); no new pattern excludes a path a COPY/ADD of the Dockerfile names (``COPY .`` aside);
@@ -16,6 +17,7 @@ out with a note; the write is atomic.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from dockwise._record import DataRecord
@@ -35,7 +37,7 @@ ANYWHERE = {"node_modules", "__pycache__", ".pytest_cache", ".mypy_cache", ".tox
 
 class FixPlan(DataRecord):
     __slots__ = ("path", "old_text", "added", "owners", "skipped", "bytes_before", "bytes_after",
-                 "files_before", "files_after", "first_line")
+                 "files_before", "files_after")
 
     path: str
     old_text: str
@@ -54,7 +56,6 @@ class FixPlan(DataRecord):
         self.old_text = old_text
         self.added = [] if added is None else added
         self.owners = []
-        self.first_line: dict[Fix, int] = {}  # each fix handed out -> its first line's place
         self.skipped = [] if skipped is None else skipped
         self.bytes_before = bytes_before
         self.bytes_after = bytes_after
@@ -67,26 +68,51 @@ class FixPlan(DataRecord):
         lines = [line for line, owner in zip(self.added, self.owners) if owners is None or owner in owners]
         if not lines:
             return None
-        text = self.old_text
-        newline = "\r\n" if "\r\n" in text else "\n"
-        block = newline.join(lines) + newline
-        if owners is None or self.owners[0] in owners:
-            lead = newline if text and not text.endswith("\n") else ""
-            lead += newline if text.strip() else ""
-            block = lead + HEADER + newline + block
-        end = len(text)
-        fix = Fix(f"add {', '.join(lines)} to .dockerignore", (Edit(end, end, block),))
-        self.first_line[fix] = min(i for i, owner in enumerate(self.owners) if owners is None or owner in owners)
-        return fix
+        marker = owners is None or self.owners[0] in owners
+        end = len(self.old_text)
+        block = _block(self.old_text, lines, marker=marker)
+        return Fix(f"add {', '.join(lines)} to .dockerignore", (Edit(end, end, block),))
+
+    def lines_of(self, fixes: "Iterable[Fix]") -> list[str]:
+        """The lines of this plan that ``fixes`` add, in the plan's order."""
+        wanted = {line for fix in fixes for line in fix_lines(fix)}
+        return [line for line in self.added if line in wanted]
 
     def in_order(self, fixes: "list[Fix]") -> "list[Fix]":
         """``fixes`` of this plan in the order of their lines (all append at the end: the
         block's marker comes first)."""
-        return sorted(fixes, key=lambda fix: self.first_line.get(fix, len(self.added)))
+        place = {line: i for i, line in enumerate(self.added)}
+        return sorted(fixes, key=lambda fix: min((place.get(line, len(self.added)) for line in fix_lines(fix)),
+                                                 default=len(self.added)))
 
     @property
     def saved_bytes(self) -> int:
         return self.bytes_before - self.bytes_after
+
+
+def _block(old_text: str, lines: "Sequence[str]", *, marker: bool) -> str:
+    """``lines`` as text to append to ``old_text`` (its line endings); with ``marker``, on a line
+    of their own after a blank line and the block's marker."""
+    newline = "\r\n" if "\r\n" in old_text else "\n"
+    block = newline.join(lines) + newline
+    if marker:
+        lead = newline if old_text and not old_text.endswith("\n") else ""
+        lead += newline if old_text.strip() else ""
+        block = lead + HEADER + newline + block
+    return block
+
+
+def with_lines(old_text: str, lines: "Sequence[str]") -> str:
+    """The ``.dockerignore`` text ``old_text`` with ``lines`` appended in one marked block: what
+    applying the fixes that add those lines gives (``check --fix`` and
+    ``context --write-dockerignore`` both write it)."""
+    return old_text + _block(old_text, lines, marker=True) if lines else old_text
+
+
+def fix_lines(fix: Fix) -> list[str]:
+    """The ``.dockerignore`` lines a DC finding's fix appends (not the marker, not blank lines)."""
+    return [line for edit in fix.edits for line in edit.replacement.splitlines()
+            if line and line != HEADER]
 
 
 class _Candidate:

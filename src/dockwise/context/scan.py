@@ -265,6 +265,11 @@ def _report_bad_names(scan: ContextScan) -> None:
 _CACHE: dict[tuple, tuple[ContextScan, IgnoreFile | None]] = {}
 
 
+def forget_walks() -> None:
+    """Walk every context afresh from now on (``check --fix`` has just written a .dockerignore)."""
+    _CACHE.clear()
+
+
 def scan_context(context_dir: str, dockerfile_path: str | None = None, *, with_sizes: bool = True,
                  progress: bool = True, classic: bool = False) -> tuple[ContextScan, IgnoreFile | None]:
     """Load the applicable .dockerignore and walk the context (cached per process).

@@ -62,11 +62,26 @@ class CheckOptions(FrozenRecord):
                   required_labels=tuple(required_labels), strict_labels=strict_labels)
 
 
+class DockerignoreLines(FrozenRecord):
+    """The ``.dockerignore`` lines the fixes of one Dockerfile's DC findings add. The file is
+    the build context's, shared by the Dockerfiles next to it, so the command decides and
+    writes it once per run for all of them (:mod:`dockwise.commands.check`)."""
+
+    __slots__ = ("path", "old_text", "lines")
+
+    path: str  # the .dockerignore in effect, or where it would be created
+    old_text: str  # its text when the lines were planned ("" when it does not exist)
+    lines: tuple[str, ...]  # in the plan's order; () when this Dockerfile proposes none
+
+    def __init__(self, path: str, old_text: str = "", lines: tuple[str, ...] = ()) -> None:
+        self._set(path=path, old_text=old_text, lines=tuple(lines))
+
+
 class FileReport(DataRecord):
     """What checking one file produced."""
 
     __slots__ = ("path", "source", "findings", "errors", "notes", "fail_level", "no_fail", "parsed",
-                 "fixed", "diff", "fixed_text")
+                 "fixed", "diff", "fixed_text", "dockerignore")
 
     path: str
     source: str | None
@@ -79,6 +94,7 @@ class FileReport(DataRecord):
     fixed: int  # fixes applied (or, with --diff, that would be)
     diff: str  # --diff: what --fix would change
     fixed_text: str | None  # --fix on stdin: the fixed file
+    dockerignore: DockerignoreLines | None  # a file on disk, checked with its context
 
     def __init__(self, path: str, source: str | None = None, findings: list[Finding] | None = None,
                  errors: list[str] | None = None, notes: list[str] | None = None,
@@ -95,6 +111,7 @@ class FileReport(DataRecord):
         self.fixed = fixed
         self.diff = diff
         self.fixed_text = fixed_text
+        self.dockerignore: DockerignoreLines | None = None
 
 
 # `dockwise check` needs the Dockerfile and context rules, not the image rules (and the
@@ -209,6 +226,8 @@ class Engine:
         suppressions = find_suppressions(target.dockerfile, path, self.index,
                                          pragmas=not config.disable_ignore_pragma)
         report.findings = self.runner.keep(raw, config=config, suppressions=suppressions)
+        if on_disk and self.options.context:
+            report.dockerignore = self._dockerignore_lines(path, target.dockerfile, report)
         return report
 
     def _fix(self, text: str, path: str, *, config: LintConfig, on_disk: bool) -> FileReport:
@@ -235,6 +254,29 @@ class Engine:
                 report.errors.append(problem)
                 report.notes.extend(outcome.notes)
         return report
+
+    def _dockerignore_lines(self, path: str, dockerfile, report: FileReport) -> DockerignoreLines | None:
+        """The lines the fixes of ``report``'s DC findings add to the build context's
+        .dockerignore, in the order of its plan. The fix loop edits only ``path``: these edits
+        are another file's, shared by every Dockerfile of the context, and all append at one
+        place, so the command applies them together, once per run (None: the context could
+        not be read)."""
+        from dockwise.context.check import ContextTarget
+        from dockwise.context.fixer import dockerignore_plan
+
+        try:
+            context = self.contexts.for_dockerfile(path)
+        except Exception:  # noqa: BLE001 - the check itself reported it
+            return None
+        unsafe = self.options.unsafe_fixes
+        fixes = [f.fix for f in report.findings
+                 if f.location.file != path and f.fix is not None and (f.fix.safe or unsafe)]
+        if not fixes:
+            # no lines, but the file is named: a Dockerfile that needs every path still sent
+            # keeps the other Dockerfiles of its context from excluding any
+            return DockerignoreLines(ContextTarget(context, None, path).ignore_path)
+        plan = dockerignore_plan(ContextTarget(context, dockerfile, path))
+        return DockerignoreLines(plan.path, plan.old_text, tuple(plan.lines_of(fixes)))
 
     def _target(self, text: str, path: str, report: FileReport):
         from dockwise.rules.base import CheckTarget

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 
-def write_fixed(path: str, text: str) -> str | None:
-    """Write the fixed file; the error line if that is impossible."""
+def write_fixed(path: str, text: str, *, create: bool = False) -> str | None:
+    """Write the fixed file (``create``: one that a fix brings into being, such as a missing
+    .dockerignore); the error line if that is impossible."""
     import os
     import stat
 
@@ -12,7 +13,8 @@ def write_fixed(path: str, text: str) -> str | None:
     from dockwise.inputs import atomic_write
 
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO, /dev/stdin: a rename would replace it
+        must_exist = not create or os.path.lexists(path)
+        if must_exist and not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO, /dev/stdin: a rename would replace it
             return (f"{path}: error: fixes not written: not a regular file (pipe the Dockerfile "
                     "into `dockwise check --fix -` to get the fixed text on stdout)")
         atomic_write(path, text)
