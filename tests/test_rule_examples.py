@@ -153,3 +153,14 @@ def test_a_dl_rule_gets_its_hadolint_alias_from_its_code():
     assert info.aliases == ("hadolint:DL9999", "buildkit:X")
     own = RuleInfo(code="DW999", name="y", severity=Severity.INFO, summary="s", rationale="r")
     assert own.aliases == ()
+
+
+def test_data_examples_survive_a_pickle_as_data():
+    import pickle
+
+    for rule in RULES:
+        for example in (rule.info.bad_example, rule.info.good_example):
+            back = pickle.loads(pickle.dumps(example))
+            assert back == example and type(back) is type(example)
+            assert getattr(back, "files", None) == getattr(example, "files", None)
+            assert getattr(back, "layers", None) == getattr(example, "layers", None)

@@ -30,6 +30,9 @@ class _Marker:
     def __repr__(self) -> str:
         return self.label
 
+    def __reduce__(self) -> str:  # one object each: a pickle or copy stays `is NAMED_PIPE`
+        return self.label.upper().replace(" ", "_")
+
 
 NAMED_PIPE = _Marker("named pipe")
 DELETED = _Marker("deleted")
@@ -73,7 +76,11 @@ class ContextExample(str):
             lines += _entry_lines(path, value, head="", indent="    ")
         self = super().__new__(cls, "\n".join(lines) + "\n")
         self.files = files
+        self.note = note
         return self
+
+    def __reduce__(self):  # copies and pickles rebuild from the data, not from the text
+        return (ContextExample, (self.files, self.note))
 
 
 class ImageExample(str):
@@ -108,7 +115,11 @@ class ImageExample(str):
         self.layers = tuple(layers)
         self.config = config
         self.options = options
+        self.note = note
         return self
+
+    def __reduce__(self):
+        return (ImageExample, (self.layers, self.config, self.options, self.note))
 
 
 def _config_value(value: Any) -> str:
