@@ -22,15 +22,16 @@ import pytest
 import yaml
 
 from dockwise.catalog import all_rules
-from dockwise.check.config import LintConfig, load_config
-from dockwise.context.check import ContextRule, context_target
+from dockwise.config import LintConfig, load_config
+from dockwise.context.check import ContextTarget, read_context
 from dockwise.examples import DELETED, NAMED_PIPE, ContextExample, ImageExample
+from dockwise.findings import ContextRule, ImageRule
 from dockwise.image.analyze import analyze
-from dockwise.image.rules.base import ImageOptions, ImageRule, ImageTarget
+from dockwise.image.rules.base import ImageOptions, ImageTarget
 from dockwise.model import build_model
 from dockwise.rules.base import CheckTarget
 from dockwise.syntax import parse_dockerfile
-from tests.test_image_kit import config_for, directory, file, layer_tar, whiteout, write_oci_layout
+from tests.support.image_kit import config_for, directory, file, layer_tar, whiteout, write_oci_layout
 
 RULES = all_rules()
 IDS = [r.info.code for r in RULES]
@@ -80,7 +81,8 @@ def context_findings(rule, example: ContextExample, root) -> list:
     if "Dockerfile" in example.files:
         dockerfile_path = str(root / "Dockerfile")
         dockerfile = parse_dockerfile(example.files["Dockerfile"], dockerfile_path)
-    return list(rule().check(context_target(str(root), dockerfile_path, dockerfile)))
+    target = ContextTarget(read_context(str(root), dockerfile_path), dockerfile, dockerfile_path)
+    return list(rule().check(target))
 
 
 def layer_specs(layer: dict) -> list[tuple]:
