@@ -82,3 +82,12 @@ def test_a_link_never_leads_out_of_the_context(context):
 
 def test_a_link_loop_is_absent_not_a_hang(context):
     assert context.lookup("loop-a").kind == ABSENT
+
+
+def test_an_excluded_directory_with_an_exception_below_it_is_sent(tmp_path):
+    make_tree(tmp_path, {".dockerignore": "target/\n!target/app.jar\n",
+                         "target/app.jar": b"PK" * 10, "target/classes/A.class": b"\xca\xfe"})
+    context = read_context(str(tmp_path))
+    assert context.lookup("target").kind == DIR
+    assert (context.lookup("target/app.jar").kind, context.lookup("target/app.jar").size) == (FILE, 20)
+    assert context.lookup("target/classes/A.class").kind == NOT_SENT

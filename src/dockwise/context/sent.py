@@ -63,6 +63,7 @@ class ContextPaths:
     def __init__(self, scan: "ContextScan") -> None:
         self.scan = scan
         self._not_sent: frozenset[str] | None = None
+        self._parents: frozenset[str] | None = None
         self._links: dict[str, str | None] = {}
         self._heads: dict[tuple[str, int], bytes | None] = {}
 
@@ -89,9 +90,24 @@ class ContextPaths:
             return SentPath(rel, DIR)
         if scan.is_sent(rel):
             return SentPath(rel, FILE, scan.size_of(rel) if scan.with_sizes else None)
-        if self._under_not_sent(rel):
-            return SentPath(rel, NOT_SENT)
-        return SentPath(rel, ABSENT)
+        if not self._under_not_sent(rel):
+            return SentPath(rel, ABSENT)
+        if rel in self._dirs_holding_sent_files():
+            return SentPath(rel, DIR)  # excluded, but a `!` exception sends files below it
+        return SentPath(rel, NOT_SENT)
+
+    def _dirs_holding_sent_files(self) -> frozenset[str]:
+        """Every directory above a sent file: the builder creates it even when .dockerignore
+        excludes it (``build/`` with ``!build/app.jar``). Asked only when an excluded path is."""
+        if self._parents is None:
+            parents = set()
+            for path in self.scan.files:
+                parent = path.rpartition("/")[0]
+                while parent and parent not in parents:
+                    parents.add(parent)
+                    parent = parent.rpartition("/")[0]
+            self._parents = frozenset(parents)
+        return self._parents
 
     def _under_not_sent(self, rel: str) -> bool:
         if self._not_sent is None:
