@@ -188,8 +188,6 @@ class BuildModel:
         # every scope of this file draws on one budget, so its values cannot outgrow the file
         self.expansion_budget = ExpansionBudget()
         self.global_scope = Scope(PersistentMap(), self.expansion_budget)
-        # the first instruction whose expansion the budget refused (None: none so far)
-        self.expansion_overflow: Instruction | None = None
         self._stage_of: dict[int, Stage] = {}
         self._state_of: dict[int, InstructionState] = {}
         self._by_name: dict[str, Stage] = {}
@@ -207,8 +205,15 @@ class BuildModel:
     def stage_by_name(self, name: str) -> Stage | None:
         return self._by_name.get(name.lower())
 
+    @property
+    def expansion_overflow(self) -> "Instruction | None":
+        """The first instruction whose expansion went past the budget (None: none so far);
+        ``expansion_budget.first_overflow`` says what was refused."""
+        return self.expansion_budget.first_overflow_at  # type: ignore[return-value]
+
     def scope_at(self, instr: "Instruction") -> Scope:
         """The variables expansion sees at ``instr`` (the global ARGs for FROM and global ARG)."""
+        self.expansion_budget.at = instr  # an expansion past the budget is reported here
         if instr.keyword == "FROM":
             return self.global_scope
         state = self._state_of.get(id(instr))
@@ -356,6 +361,7 @@ class _Builder:
         state: InstructionState | None = None
         for instr in model.dockerfile.instructions:
             keyword = instr.keyword
+            model.expansion_budget.at = instr
             if keyword == "FROM":
                 if stage is not None:
                     stage.end_state = state
@@ -370,8 +376,6 @@ class _Builder:
                     model._stage_of[id(instr.onbuild)] = stage
                 stage.instructions.append(instr)
                 state = self._apply(instr, state)
-            if model.expansion_overflow is None and model.expansion_budget.first_overflow is not None:
-                model.expansion_overflow = instr
         if stage is not None:
             stage.end_state = state
         self._link_stages()

@@ -65,19 +65,22 @@ class ExpansionBudget:
     Dockerfiles stay far below it (the largest growth in a corpus of 9,600 files is 248
     characters, a LABEL built from ARGs). What a word takes beyond that comes out of
     ``TOTAL`` for the whole file. A word that would exceed what is left is not expanded: its
-    value becomes unknown (never a guess) and ``first_overflow`` remembers the first one, so
-    the file's values cannot grow faster than the file (``ARG A2=${A1}${A1}`` on 30 lines
-    asks for gigabytes).
+    value becomes unknown (never a guess) and ``first_overflow`` remembers the first one (and
+    ``first_overflow_at`` what was being expanded then: the model sets ``at`` to the
+    instruction it expands for), so the file's values cannot grow faster than the file
+    (``ARG A2=${A1}${A1}`` on 30 lines asks for gigabytes).
     """
 
     FREE_PER_WORD = 1024
     TOTAL = 8 * 1024 * 1024
 
-    __slots__ = ("remaining", "first_overflow")
+    __slots__ = ("remaining", "first_overflow", "first_overflow_at", "at")
 
     def __init__(self, total: int = TOTAL) -> None:
         self.remaining = total
         self.first_overflow: str | None = None  # the message of the first word refused
+        self.first_overflow_at: object | None = None
+        self.at: object | None = None
 
     def limit(self) -> int:
         return self.FREE_PER_WORD + self.remaining
@@ -88,11 +91,13 @@ class ExpansionBudget:
 
     def refuse(self, text: str) -> "Value":
         """The unknown Value of ``text`` whose expansion was too large."""
-        message = (f"variable expansion stopped: substituting variables into {_excerpt(text)} would "
-                   f"exceed dockwise's expansion limit ({self.TOTAL // (1024 * 1024)} MiB per "
-                   "Dockerfile); its value is treated as unknown")
+        message = (f"expanding {_excerpt(text)} would pass dockwise's limit of "
+                   f"{self.TOTAL // (1024 * 1024)} MiB of substituted text per Dockerfile: its value, "
+                   "and the values built from it, are treated as unknown (a variable repeated in each "
+                   "new definition grows exponentially)")
         if self.first_overflow is None:
             self.first_overflow = message
+            self.first_overflow_at = self.at
         return Value(text, known=False, error=message)
 
 
