@@ -455,22 +455,23 @@ class PatternMatcher:
             _literal_prefix(p) for p in self.patterns if p.exclusion)
 
     def _index(self) -> None:
-        self._exact: dict[str, int] = {}
+        # text -> indices of the patterns matching exactly that path, in order
+        self._exact: dict[str, list[int]] = {}
         self._prefix = _ByText(at_end=False)
         self._suffix = _ByText(at_end=True)
-        self._suffix_exact: dict[str, int] = {}  # ``**/a`` also matches ``a`` itself
+        self._suffix_exact: dict[str, list[int]] = {}  # ``**/a`` also matches ``a`` itself
         wildcard_starts, wildcard_ends = _ByText(at_end=False), _ByText(at_end=True)
         general: list[int] = []
         for index, pattern in enumerate(self.patterns):
             text = pattern.text
             if pattern.kind == EXACT:
-                self._exact[text] = index
+                self._exact.setdefault(text, []).append(index)
             elif pattern.kind == PREFIX:
                 self._prefix.add(text[:-2], index)
             elif pattern.kind == SUFFIX:
                 self._suffix.add(text[2:], index)
                 if text[2:3] == "/":
-                    self._suffix_exact[text[3:]] = index
+                    self._suffix_exact.setdefault(text[3:], []).append(index)
             else:
                 start, end = _literal_ends(text)
                 if len(start) >= len(end) and start:
@@ -481,6 +482,8 @@ class PatternMatcher:
                     general.append(index)
         for by_text in (self._prefix, self._suffix, wildcard_starts, wildcard_ends):
             by_text.freeze()
+        self._general_indices = general
+        self._wildcards = (wildcard_starts, wildcard_ends)
         try:
             self._general = _Alternatives(self.patterns, general)
             self._groups: list[tuple[_ByText, dict[int, _Alternatives]]] = [
@@ -503,7 +506,11 @@ class PatternMatcher:
 
     def last_match(self, path: str) -> int:
         """Index of the last pattern matching ``path`` itself (not its parents), or -1."""
-        best = max(self._exact.get(path, -1), self._suffix_exact.get(path, -1))
+        best = -1
+        for exact in (self._exact, self._suffix_exact):
+            indices = exact.get(path)
+            if indices is not None:
+                best = max(best, indices[-1])
         for by_text in (self._prefix, self._suffix):
             for indices in by_text.candidates(path):
                 best = max(best, indices[-1])
@@ -513,6 +520,23 @@ class PatternMatcher:
                 if indices[-1] > best:
                     best = groups[id(indices)].last_match(path, best)
         return best
+
+    def all_matches(self, path: str) -> set[int]:
+        """Indices of every pattern matching ``path`` itself (``Pattern.match``), found through
+        the same indexes: for "which patterns match nothing" over a whole context."""
+        found: set[int] = set()
+        for exact in (self._exact, self._suffix_exact):
+            found.update(exact.get(path, ()))
+        for by_text in (self._prefix, self._suffix):
+            for indices in by_text.candidates(path):
+                found.update(indices)
+        candidates = [self._general_indices]
+        for by_text in self._wildcards:
+            candidates.extend(by_text.candidates(path))
+        patterns = self.patterns
+        for indices in candidates:
+            found.update(i for i in indices if patterns[i].match(path))
+        return found
 
     def decide(self, path: str, parent_last: int) -> tuple[bool, int]:
         """(excluded, last matching index over the path and its ancestors) given the parent's index."""
