@@ -90,6 +90,17 @@ def test_an_expansion_past_the_limit_outside_arg_and_env_is_reported_too(tmp_pat
     assert code == 1 and len(found) == 1 and found[0]["line"] == 5
 
 
+def test_a_shell_pattern_that_would_backtrack_for_hours_leaves_the_value_unknown(tmp_path):
+    text = "FROM alpine:3.20\nARG A=" + "a" * 300 + "\nARG B=${A#*a*a*a*a*b}\nARG C=${A%a*}\n"
+    path = tmp_path / "Dockerfile"
+    path.write_text(text)
+    code, _, err = run_bounded("check", "--no-context", str(path))
+    assert code in (0, 1) and err == ""
+    state = build_model(parse_dockerfile(text, path="Dockerfile")).stages[0].end_state
+    assert not state.args["B"].known and "too costly" in state.args["B"].error
+    assert state.args["C"].known and state.args["C"].text == "a" * 299  # one star: still matched
+
+
 def test_ten_thousand_env_lines_in_one_stage(tmp_path):
     path = tmp_path / "Dockerfile"
     path.write_text("FROM alpine:3.20\n" + "".join(f"ENV A{i}=x\n" for i in range(10_000))

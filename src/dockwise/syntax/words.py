@@ -483,6 +483,7 @@ class _Lexer:
         if value is None and self.keep_unknown:
             return self.src[start:self.pos]
         self.unknown_stack[-1].update(pattern_unknown | repl_unknown)
+        _check_pattern_cost(pattern, value or "", self)
         regex = _pattern_regex(pattern, greedy=True, anchored=False, lexer=self)
         return _replace(regex, value or "", replacement, replace_all, self)
 
@@ -542,7 +543,22 @@ def _pattern_regex(pattern: str, *, greedy: bool, anchored: bool, lexer: _Lexer)
     return re.compile("".join(parts))
 
 
+# Shell patterns are matched with a backtracking regex: a failing match of a pattern with k
+# ``*`` costs up to len(value) ** (k + 1) steps (``${A#*a*a*a*a*b}`` on 300 characters ran for
+# hours). Past this many steps the word is refused instead (its value becomes unknown); real
+# patterns (a star or two, values of a few hundred characters) stay far below it.
+MAX_PATTERN_STEPS = 10 ** 8
+
+
+def _check_pattern_cost(pattern: str, value: str, lexer: _Lexer) -> None:
+    stars = pattern.count("*")
+    if stars and (len(value) + 1) ** (stars + 1) > MAX_PATTERN_STEPS:
+        raise lexer.fail(f"the pattern {pattern!r} is too costly to match against a value of "
+                         f"{len(value)} characters")
+
+
 def _trim_prefix(pattern: str, value: str, greedy: bool, lexer: _Lexer) -> str:
+    _check_pattern_cost(pattern, value, lexer)
     match = _pattern_regex(pattern, greedy=greedy, anchored=True, lexer=lexer).search(value)
     return value[match.end():] if match else value
 
