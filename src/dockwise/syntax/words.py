@@ -349,6 +349,8 @@ class _Lexer:
 
     # -- variables -----------------------------------------------------------------------
     def lookup(self, name: str) -> str | None:
+        if not name:  # ``${+}``: no variable has an empty name, so it is unset, not unknown
+            return None
         value = self.env.get(name)
         if value is None:
             self.unknown_stack[-1].add(name)
@@ -430,7 +432,7 @@ class _Lexer:
                 raise self.fail("syntax error: missing '}'") from None
             raise
         value = self.lookup(name)
-        if value is None and self.keep_unknown:
+        if value is None and self.keep_unknown and name:
             return self.src[start:self.pos]
         return self.apply_modifier(name, op, null_is_unset, value, word, word_unknown)
 
@@ -480,7 +482,7 @@ class _Lexer:
                 raise self.fail("syntax error: missing '}'") from None
             raise
         value = self.lookup(name)
-        if value is None and self.keep_unknown:
+        if value is None and self.keep_unknown and name:
             return self.src[start:self.pos]
         self.unknown_stack[-1].update(pattern_unknown | repl_unknown)
         _check_pattern_cost(pattern, value or "", self)
