@@ -23,7 +23,7 @@ from dockwise.model.persistent import PersistentMap
 from dockwise.model.values import ExpansionBudget
 from dockwise.model import build_model
 from dockwise.syntax import parse_dockerfile
-from tests.test_image_kit import compress, config_for, file, layer_tar, sha, write_oci_layout
+from tests.support.image_kit import compress, config_for, file, layer_tar, sha, write_oci_layout
 
 PEAK_LIMIT_KIB = 300 * 1024
 PROBE = (
