@@ -8,6 +8,7 @@ from dockwise.context.analyze import plural
 from dockwise.units import human_bytes
 from dockwise.context.check import ContextRule, ContextTarget
 from dockwise.context.rules._common import FIX_HINT, dockerignore_fix, listing
+from dockwise.examples import ContextExample
 from dockwise.findings import Finding, RuleInfo, Severity
 
 
@@ -20,9 +21,16 @@ class MissingDockerignore(ContextRule):
         rationale=("Without .dockerignore `docker build` uploads the whole directory: git history, "
                    "node_modules, virtualenvs, caches and .env files. Every build pays for the upload, "
                    "`COPY . .` bakes all of it into a layer and invalidates the cache on any change."),
-        bad_example="$ ls -a\n.git  node_modules  .env  Dockerfile  src",
-        good_example="# .dockerignore\n.git\nnode_modules\n.env\n",
-        fixable=True,  # the .dockerignore lines of context --write-dockerignore
+        bad_example=ContextExample({"Dockerfile": "FROM node:22-slim\nCOPY . /app\n",
+                                    ".git/HEAD": "ref: refs/heads/main\n",
+                                    "node_modules/react/index.js": 2 << 20, ".env": "DB_PASSWORD=hunter2\n",
+                                    "src/index.js": "console.log('hello')\n"}),
+        good_example=ContextExample({"Dockerfile": "FROM node:22-slim\nCOPY . /app\n",
+                                     ".git/HEAD": "ref: refs/heads/main\n",
+                                     "node_modules/react/index.js": 2 << 20, ".env": "DB_PASSWORD=hunter2\n",
+                                     "src/index.js": "console.log('hello')\n",
+                                     ".dockerignore": ".git\nnode_modules\n.env\n"}),
+        fixable=True,  # .dockerignore lines: check --fix and context --write-dockerignore add them
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:
@@ -59,9 +67,11 @@ class DockerignoreMissesHeavyDir(ContextRule):
         rationale=("Directories such as .git, node_modules, virtualenvs, caches and build output are "
                    "large, machine-specific and rebuilt inside the image anyway. Sending them slows "
                    "every build and `COPY . .` puts them into the image."),
-        bad_example="# .dockerignore\n*.md\n# (node_modules/ present, 300 MiB)",
-        good_example="# .dockerignore\n*.md\nnode_modules\n",
-        fixable=True,  # the .dockerignore lines of context --write-dockerignore
+        bad_example=ContextExample({".dockerignore": "*.md\n", "node_modules/react/index.js": 300 << 20,
+                                    "Dockerfile": "FROM node:22-slim\nCOPY . /app\n"}),
+        good_example=ContextExample({".dockerignore": "*.md\nnode_modules\n", "node_modules/react/index.js": 300 << 20,
+                                     "Dockerfile": "FROM node:22-slim\nCOPY . /app\n"}),
+        fixable=True,  # .dockerignore lines: check --fix and context --write-dockerignore add them
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:
