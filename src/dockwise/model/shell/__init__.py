@@ -21,7 +21,11 @@ recognised and left unparsed: ``ShellScript.posix`` is False and ``commands`` is
     script = parse_shell("apt-get update && apt-get install -y curl")  # spans None without span_of
     script.posix, script.parsed_ok, script.language, script.exec_form, script.commands
     script.find("apt-get")            # by effective name;  script.mentions("sudo") wrappers too
-    script.invocations("apk")         # Invocation(command, subcommand, options, operands)
+    script.invocations("apk")         # Invocation: subcommand(_word), options, flags, option_values, operands
+    command.invocation(takes_value)   # the one option parser, cached; split_invocation() underneath
+    removed_words(command)            # what rm/find -delete deletes (find P -name x: P/x, not P)
+    script.removes_after(index, "/var/lib/apt/lists")  # a later command deletes (or empties) it
+    path_covers(removed, path)        # removing `removed` (a glob too) deletes or empties `path`
     script.removes("/var/lib/apt/lists/*", after=command)   # rm -rf, find -delete, globs, parents
     script.pipes_into_shell()         # curl|sh, wget -O-|bash, sh -c "$(curl)", bash <(curl)
     script.downloads_into("python3")  # the same for other interpreters
@@ -42,7 +46,10 @@ The package: :mod:`.programs` (shells, options that take a value, wrappers), :mo
 
 from __future__ import annotations
 
-from dockwise.model.shell.command import Command, Invocation, Redirect, SpanOf, Word, Write, _sub_word  # noqa: F401
+from dockwise.model.shell.command import (  # noqa: F401
+    Command, Invocation, Redirect, SpanOf, Word, Write, _sub_word, split_invocation, word_value,
+)
+from dockwise.model.shell.paths import REMOVERS, is_under, path_covers, removed_words  # noqa: F401
 from dockwise.model.shell.programs import (  # noqa: F401
     BRACE_SHELLS, DEFAULT_SHELL, DOWNLOADERS, NON_POSIX_SHELLS, OPTIONS_WITH_VALUE, PIPE_SHELLS, POSIX_SHELLS,
 )

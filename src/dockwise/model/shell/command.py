@@ -83,7 +83,8 @@ class Command(Record):
 
     __slots__ = ("name", "argv", "start", "end", "connector", "in_pipeline", "in_condition",
                  "in_substitution", "in_nested_shell", "wrappers", "prefix", "assignments",
-                 "redirects", "pipeline", "pipeline_index", "cwd", "_span_of")
+                 "redirects", "pipeline", "pipeline_index", "cwd", "_span_of", "_invocations")
+    _transient = ("_invocations",)
 
     name: str | None  # basename of the literal effective command ("apt-get"), None if an expansion
     argv: list[Word]  # effective command and its arguments
@@ -128,6 +129,7 @@ class Command(Record):
         self.pipeline_index = pipeline_index
         self.cwd = cwd
         self._span_of = _span_of
+        self._invocations: dict[frozenset[str] | None, Invocation] | None = None
 
     @property
     def span(self) -> "Span | None":
@@ -157,29 +159,18 @@ class Command(Record):
         wanted = set(names)
         short = {n[1] for n in names if len(n) == 2 and n[0] == "-" and n[1] != "-"}
         takes = self.value_options()
-        skip_next = False
-        for word in self.args:
-            if skip_next:
-                skip_next = False
-                continue
-            v = _flag_text(word)
-            if v is None or len(v) < 2 or v[0] != "-":
-                continue
-            if v == "--":
-                break
+        call = self.invocation()
+        for word, v in zip(call.flag_words, call.flags):
             if v.startswith("--"):
                 if v.split("=", 1)[0] in wanted:
                     return word
-                skip_next = "=" not in v and v in takes
                 continue
             if v in wanted:
                 return word
-            skip_next = v in takes
-            for i, c in enumerate(v[1:], 1):  # combined short flags: -qy, -xzf
+            for c in v[1:]:  # combined short flags: -qy, -xzf
                 if c in short:
                     return word
                 if "-" + c in takes:
-                    skip_next = i == len(v) - 1
                     break
         return None
 
@@ -211,28 +202,23 @@ class Command(Record):
                     break
         return None
 
+    def invocation(self, takes_value: Iterable[str] | None = None) -> "Invocation":
+        """This command's arguments split once (cached per ``takes_value``; default: the
+        options :data:`OPTIONS_WITH_VALUE` lists for the program). See :func:`split_invocation`."""
+        key = None if takes_value is None else frozenset(takes_value)
+        cache = self._invocations
+        if cache is None:
+            cache = self._invocations = {}
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = split_invocation(self, key)
+        return found
+
     def _split(self, value_options: Iterable[str] | None) -> tuple[list[Word], list[Word]]:
-        """(options, positional arguments), knowing which options consume the next word."""
-        takes = self.value_options() if value_options is None else frozenset(value_options)
-        options: list[Word] = []
-        positional: list[Word] = []
-        args = self.args
-        i = 0
-        while i < len(args):
-            word = args[i]
-            v = _flag_text(word)
-            if v == "--":
-                positional.extend(args[i + 1:])
-                break
-            if v is not None and len(v) > 1 and v[0] == "-":
-                options.append(word)
-                if _consumes_next(v, takes) and i + 1 < len(args):
-                    options.append(args[i + 1])
-                    i += 1
-            else:
-                positional.append(word)
-            i += 1
-        return options, positional
+        """(options with the values they consume, positional arguments -- those after ``--`` too)."""
+        call = self.invocation(value_options)
+        positional = [call.subcommand_word] if call.subcommand_word is not None else []
+        return call.options, positional + call.operands + call.rest
 
     def subcommand(self, skip_options: bool = True, value_options: Iterable[str] | None = None) -> str | None:
         """The first non-option argument (``install`` in ``apt-get -y install x``), or None.
@@ -279,21 +265,121 @@ def _sub_word(word: Word, skip: int) -> Word:
 
 
 class Invocation(Record):
-    """One call of a program, split the way rules read it."""
+    """One call of a program, split once the way the program reads its arguments.
 
-    __slots__ = ("command", "subcommand", "options", "operands")
+    ``options`` are the option words with the values they consume; ``flags`` the option texts
+    as written (quotes dropped, a value attached with ``=`` kept: ``--virtual``, ``-qy``,
+    ``--index-url=x``); ``option_values`` maps an option to the values given to it (``-o X``,
+    ``--opt=X``); ``subcommand`` is the first non-option word's literal value (``install``),
+    ``subcommand_word`` that word; ``operands`` the non-option words after it; ``rest`` the
+    words after ``--``, which belong to another program (``gem install x -- --with-opt``)."""
+
+    __slots__ = ("command", "subcommand", "options", "operands", "subcommand_word", "flags",
+                 "option_values", "rest", "flag_words")
 
     command: Command
     subcommand: str | None
     options: list[Word]
     operands: list[Word]
+    subcommand_word: Word | None
+    flags: list[str]
+    option_values: dict[str, list[str]]
+    rest: list[Word]
+    flag_words: list[Word]  # the words of ``flags``
 
     def __init__(self, command: Command, subcommand: str | None, options: list[Word],
-                 operands: list[Word]) -> None:
+                 operands: list[Word], subcommand_word: Word | None = None,
+                 flags: list[str] | None = None, option_values: dict[str, list[str]] | None = None,
+                 rest: list[Word] | None = None, flag_words: list[Word] | None = None) -> None:
         self.command = command
         self.subcommand = subcommand
         self.options = options
         self.operands = operands
+        self.subcommand_word = subcommand_word
+        self.flags = [] if flags is None else flags
+        self.option_values = {} if option_values is None else option_values
+        self.rest = [] if rest is None else rest
+        self.flag_words = [] if flag_words is None else flag_words
+
+    @property
+    def sub(self) -> str | None:
+        """The subcommand as the rules compare it: its literal value, or its text without
+        quotes when it expands (None when there is none)."""
+        word = self.subcommand_word
+        return word_value(word) if word is not None else None
+
+    def has(self, *names: str) -> bool:
+        """True if any option of ``names`` was given (``--x``/``--x=v``, ``-x`` or combined ``-qy``)."""
+        for opt in self.flags:
+            if opt.startswith("--"):
+                if opt.split("=", 1)[0] in names:
+                    return True
+            elif opt.startswith("-"):
+                letters = opt[1:].split("=", 1)[0]
+                if any(f"-{c}" in names for c in letters):
+                    return True
+        return False
+
+    def values(self, *names: str) -> list[str]:
+        """The values given to the options ``names``, in order of ``names``."""
+        out: list[str] = []
+        for name in names:
+            out.extend(self.option_values.get(name, ()))
+        return out
+
+
+def word_value(word: Any) -> str:
+    """The literal value of a shell word, or its text with quotes dropped when it expands."""
+    value = getattr(word, "value", None)
+    if value is not None:
+        return value
+    return word.text.replace('"', "").replace("'", "")
+
+
+def split_invocation(command: Command, takes_value: Iterable[str] | None = None, *,
+                     subcommands: int = 1, words: list[Word] | None = None) -> Invocation:
+    """Split ``command.args`` (or ``words``) into options, ``subcommands`` leading non-option
+    words, and operands; the one option parser of the shell model.
+
+    ``takes_value`` lists the options whose value is the next word (``-o Opt=1``,
+    ``--virtual x``); by default the program's own list (:data:`OPTIONS_WITH_VALUE`). A word
+    is an option when its value (quotes dropped) starts with ``-``: ``"--python=$PY"`` is one.
+    Words after ``--`` are not options (see :attr:`Invocation.rest`)."""
+    takes = command.value_options() if takes_value is None else frozenset(takes_value)
+    words = list(command.args if words is None else words)
+    options: list[Word] = []
+    flags: list[str] = []
+    flag_words: list[Word] = []
+    values: dict[str, list[str]] = {}
+    positional: list[Word] = []
+    rest: list[Word] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        text = word_value(word)
+        if text == "--":
+            rest = words[i + 1:]
+            break
+        if text.startswith("-") and len(text) > 1:
+            options.append(word)
+            flags.append(text)
+            flag_words.append(word)
+            name, eq, attached = text.partition("=")
+            if eq:
+                values.setdefault(name, []).append(attached)
+            elif _consumes_next(text, takes) and i + 1 < len(words):
+                key = name if name in takes else f"-{name[-1]}"
+                values.setdefault(key, []).append(word_value(words[i + 1]))
+                options.append(words[i + 1])
+                i += 1
+        else:
+            positional.append(word)
+        i += 1
+    subs = positional[:subcommands]
+    first = subs[-1] if subcommands == 1 and subs else (subs[0] if subs else None)
+    operands = positional[1:] if subcommands == 1 else subs[1:] + positional[subcommands:]
+    sub = first.value if first is not None else None
+    return Invocation(command, sub, options, operands, first, flags, values, rest, flag_words)
 
 
 class Write(Record):

@@ -8,7 +8,7 @@ import posixpath
 from collections.abc import Callable
 
 from dockwise._lazyre import lazy_compile
-from dockwise.model.shell.command import Command, Write
+from dockwise.model.shell.command import Command, Word, Write, word_value
 
 # --------------------------------------------------------------------------------------------
 # Paths: removal and creation
@@ -64,21 +64,24 @@ _FIND_NEUTRAL = frozenset({"-type", "-mindepth", "-maxdepth", "-depth", "-xdev",
 _FIND_WITH_VALUE = frozenset({"-type", "-mindepth", "-maxdepth", "-name", "-iname"})
 
 
-def _find_removals(command: Command) -> list[tuple[str, bool, Command]]:
-    """``find P ... -delete`` / ``-exec rm``: everything under P, or under P matching one
-    ``-name`` glob; other filters (-mtime, -path, -size, ...) remove an unknown part."""
+def _find_targets(command: Command) -> tuple[list[Word], str] | None:
+    """(root words, ``-name`` glob) of a ``find ... -delete`` / ``-exec rm``: it removes what
+    lies under each root and matches the glob (``*``: everything, the roots included; a
+    ``-not -name x`` spares a few names and is read as everything). None
+    when it deletes nothing, or when a filter we cannot follow (``-mtime``, ``-path``,
+    ``-size``, ...) leaves unknown which part goes."""
     words = [w.value for w in command.args]
     deletes = "-delete" in words
     if not deletes and "-exec" in words:
         i = words.index("-exec")
         deletes = i + 1 < len(words) and words[i + 1] is not None and posixpath.basename(words[i + 1]) == "rm"
     if not deletes:
-        return []
-    roots = []
-    for value in words:
-        if value is None or value.startswith(("-", "(", "!")):
+        return None
+    roots: list[Word] = []
+    for word in command.args:
+        if word_value(word).startswith(("-", "(", "!")):
             break
-        roots.append(value)
+        roots.append(word)
     name = "*"
     tail = words[len(roots):words.index("-exec") if "-exec" in words else len(words)]
     i = 0
@@ -86,14 +89,83 @@ def _find_removals(command: Command) -> list[tuple[str, bool, Command]]:
         word = tail[i]
         if word in ("-name", "-iname") and i + 1 < len(tail) and tail[i + 1] and name == "*":
             name = tail[i + 1]
+        elif word in ("-not", "!") and i + 2 < len(tail) and tail[i + 1] in ("-name", "-iname"):
+            i += 3  # all but a few names (`-not -name lock`): what matters is gone
+            continue
         elif word is None or (word not in _FIND_NEUTRAL and word != "-delete"):
-            return []  # a filter we cannot follow: some unknown part is removed
+            return None
         i += 2 if word in _FIND_WITH_VALUE else 1
+    return roots, name
+
+
+def _find_removals(command: Command) -> list[tuple[str, bool, Command]]:
+    """(pattern, recursive, command) for what a ``find`` removes (see :func:`_find_targets`);
+    a root that expands (``find "$DIR" -delete``) removes something unknown."""
+    found = _find_targets(command)
+    if found is None:
+        return []
+    roots, name = found
     out = []
-    for root in roots or ["."]:
+    for root in [r.value for r in roots] if roots else ["."]:
+        if root is None:
+            continue
         base = _resolve(root, command.cwd)
         out.append(((base.rstrip("/") or "") + "/" + name, name == "*", command))
     return out
+
+
+REMOVERS = frozenset({"rm", "rmdir", "unlink", "shred"})
+
+
+def removed_words(command: Command) -> list[Word]:
+    """The words naming what a removal command deletes: the operands of ``rm``/``rmdir``/
+    ``unlink``/``shred``; for ``find P -delete`` (or ``-exec rm``) P, and for ``find P -name
+    x -delete`` a word standing for ``P/x`` (the matches, not P)."""
+    if command.name in REMOVERS:
+        return [w for w in command.args if not word_value(w).startswith("-") or word_value(w) == "-"]
+    if command.name != "find":
+        return []
+    found = _find_targets(command)
+    if found is None:
+        return []
+    roots, name = found
+    if name == "*":
+        return roots
+    out = []
+    for root in roots:
+        value = None if root.value is None else (root.value.rstrip("/") or "") + "/" + name
+        out.append(Word(root.text.rstrip("/") + "/" + name, value, root.start, root.end, root._span_of, root.kind))
+    return out
+
+
+def path_covers(removed: str, path: str, recursive: bool = True) -> bool:
+    """True if removing ``removed`` (maybe a glob) deletes ``path`` or empties it: the path
+    itself, a parent (only when the removal is ``recursive``), a glob over either, or
+    ``P/*`` for ``P`` (``rm -rf /var/lib/apt/lists/*`` empties the folder)."""
+    removed = removed.rstrip("/") or "/"
+    path = path.rstrip("/") or "/"
+    if removed == path:
+        return True
+    if is_under(path, removed):
+        return recursive
+    if not any(c in removed for c in "*?["):
+        return False
+    head, tail = posixpath.split(removed)
+    if tail == "*" and path == head:
+        return recursive
+    if fnmatch.fnmatchcase(path, removed):
+        return True
+    parts = path.split("/")
+    return recursive and any(fnmatch.fnmatchcase("/".join(parts[:cut]), removed) for cut in range(len(parts) - 1, 1, -1))
+
+
+def is_under(path: str, parent: str) -> bool:
+    """True if ``path`` is ``parent`` or lies below it (plain string paths, normalised)."""
+    if not parent:
+        return False
+    if parent == "/":
+        return path.startswith("/")
+    return path == parent or path.startswith(parent.rstrip("/") + "/")
 
 
 def _with_cwd(path: str | None, cwd: str | None) -> str | None:

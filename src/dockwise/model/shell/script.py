@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from dockwise.model.shell.command import Command, Invocation, SpanOf, Word, Write
-from dockwise.model.shell.paths import _command_writes, _covers, _expand_braces, _find_removals, _normalize, _resolve
+from dockwise.model.shell.command import Command, Invocation, SpanOf, Word, Write, word_value
+from dockwise.model.shell.paths import (
+    _command_writes, _covers, _expand_braces, _find_removals, _normalize, _resolve, path_covers, removed_words,
+)
 from dockwise.model.shell.programs import BRACE_SHELLS, DEFAULT_SHELL, DOWNLOADERS, PIPE_SHELLS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,18 +55,20 @@ class ShellScript:
         wanted = set(names)
         return [c for c in self.commands if c.name in wanted or wanted.intersection(c.wrappers)]
 
+    def index_of(self, command: Command) -> int:
+        """The position of ``command`` in :attr:`commands` (-1 when it is not one of them)."""
+        for i, other in enumerate(self.commands):
+            if other is command:
+                return i
+        return -1
+
     def text_of(self, item: "Command | Word") -> str:
         """The script text of a command or word (after BuildKit's continuation joining)."""
         return self.text[item.start:item.end]
 
     def invocations(self, *names: str, value_options: Iterable[str] | None = None) -> list[Invocation]:
-        """Each call of ``names`` as (command, subcommand, options, operands)."""
-        found = []
-        for command in self.find(*names):
-            options, positional = command._split(value_options)
-            sub = positional[0].value if positional else None
-            found.append(Invocation(command, sub, options, positional[1:]))
-        return found
+        """Each call of ``names``, split once (see :meth:`Command.invocation`)."""
+        return [command.invocation(value_options) for command in self.find(*names)]
 
     def removes(self, path: str, *, after: Command | None = None) -> bool:
         """True if a command here removes ``path``: itself, a parent directory, or a glob matching
@@ -76,6 +80,17 @@ class ShellScript:
         start = after.start if after is not None else -1
         return any(_covers(pattern, recursive, target)
                    for pattern, recursive, command in self.removals() if command.start > start)
+
+    def removes_after(self, index: int, *paths: str) -> bool:
+        """True if a command after ``self.commands[index]`` deletes one of ``paths`` (or empties
+        it), reading the removed words as written: ``rm -rf /var/lib/apt/lists/*`` removes
+        ``/var/lib/apt/lists``; ``find P -name x -delete`` removes ``P/x``, not P."""
+        for command in self.commands[index + 1:]:
+            for word in removed_words(command):
+                gone = word_value(word)
+                if any(path_covers(gone, path) for path in paths):
+                    return True
+        return False
 
     def removals(self) -> list[tuple[str, bool, Command]]:
         """(absolute-or-literal pattern, recursive, command) for every literal path removed.
