@@ -43,3 +43,19 @@ def test_context_sees_copy_sources_through_their_args(tmp_path):
              if f.code == "DC006"]
     _CACHE.clear()
     assert [f.location.line for f in found] == [3]
+
+
+def test_image_layers_align_through_a_from_named_by_an_arg(tmp_path):
+    # the image analyzer used its own stage chain, which read `FROM ${BASE}` literally and so
+    # lost the stage it names; the model expands it as BuildKit does
+    from dockwise.image.analyze import analyze
+    from tests.test_image_kit import config_for, file, layer_tar, write_oci_layout
+
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("ARG BASE=app\nFROM alpine AS app\nCOPY . /app\n\nFROM ${BASE}\nRUN build\n")
+    tars = [layer_tar(file("base", 1)), layer_tar(file("app/x", 1)), layer_tar(file("out", 1))]
+    history = [{"created_by": "ADD file:x in /"}, {"created_by": "COPY . /app # buildkit"},
+               {"created_by": "RUN /bin/sh -c build # buildkit"}]
+    layout = str(write_oci_layout(tmp_path / "l", tars, config=config_for(tars, history=history)))
+    a = analyze(layout, dockerfile=str(dockerfile))
+    assert [a.dockerfile_line(layer) for layer in a.layers] == [2, 3, 6]
