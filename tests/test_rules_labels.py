@@ -10,14 +10,16 @@ import pytest
 from dockwise.check.config import LintConfig
 from dockwise.catalog import all_rules
 from dockwise.model import build_model
-from dockwise.rules import _spdx, labels
+from dockwise.rules import _spdx
+from dockwise.rules.labels import _values as labels
 from dockwise.rules.base import CheckTarget
-from dockwise.rules.registries import is_trusted
+from dockwise.rules.base_images.registries import is_trusted
 from dockwise.syntax import parse_dockerfile
 from tests.support.rules import rule_of, where
 
-MODULES = ("labels", "registries", "healthcheck")
-RULES = [r for r in all_rules() if r.__module__.rsplit(".", 1)[-1] in MODULES]
+CODES = ("DL3026", "DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3057",
+         "DL3058")
+RULES = [r for r in all_rules() if r.info.code in CODES]
 
 
 def check(code: str, text: str, **config) -> list:

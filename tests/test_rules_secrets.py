@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dockwise.rules.secrets import secret_looking_name
+from dockwise.rules.secrets.names import secret_looking_name
 from tests.support.rules import check_text, where
 
 
