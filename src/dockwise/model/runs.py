@@ -10,6 +10,7 @@ its shell script, its ``--mount`` flags, and the ARG/ENV values its commands see
     scoped_value(model, instr, name)  # ENV/ARG value in scope (file order before any FROM)
     expanded_word(model, instr, word) # a shell word with the ARG/ENV values in scope substituted
     prefix_assignments(command), env_truthy(model, run, command, name)
+    run_instructions(model)           # every RUN instruction, ONBUILD's trigger included
 """
 
 from __future__ import annotations
@@ -212,3 +213,10 @@ def env_truthy(model: "BuildModel", run: Run, command: "Command", name: str) -> 
     if name in prefix:
         value = prefix[name]
     return value is not None and value.strip().lower() in TRUTHY
+
+
+def run_instructions(model: "BuildModel") -> list["Instruction"]:
+    """Every RUN instruction, ONBUILD's trigger included (hadolint checks both alike)."""
+    from dockwise.model.stages import all_instructions
+
+    return [instr for instr in all_instructions(model) if instr.keyword == "RUN"]

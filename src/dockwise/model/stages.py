@@ -13,6 +13,7 @@ stages it only copies from. Only RUN, COPY and ADD write a layer; the others cha
     layer_instructions(model)         # RUN/COPY/ADD of the target, in build order
     build_chain(model)                # every instruction of the target, root stage first, + base FROM
     effective_instruction(stage, "USER")  # the last one that applies to the stage's image
+    is_root_user("0:0")               # a USER value that runs as root
     all_instructions(model)           # every instruction, ONBUILD's trigger in place of the ONBUILD
     instruction_groups(model)         # instructions by stage; those before any FROM form a group
 """
@@ -106,6 +107,12 @@ def effective_instruction(stage: "Stage | None", keyword: str) -> "Instruction |
         if found is not None:
             return found
     return None
+
+
+def is_root_user(text: str) -> bool:
+    """``root``, ``0``, ``root:root``, ``0:0``, ``root:staff``...: a USER value that runs as root."""
+    user = text.strip().split(":", 1)[0]
+    return user in ("root", "0")
 
 
 def all_instructions(model: "BuildModel") -> Iterator["Instruction"]:

@@ -12,13 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dockwise._lazyre import lazy_compile
-from dockwise._record import DataRecord
 from dockwise.findings import Edit, Fix
 from dockwise.model.runs import (  # noqa: F401  (re-exported for the rules)
     FALSY, TRUTHY, Run, cache_mounted, collect_runs, expanded_word, normalize, prefix_assignments,
     run_mounts as mounts, scoped_value as _scoped_value,
 )
-from dockwise.model.shell.command import word_value  # noqa: F401
+from dockwise.model.shell.command import Invocation, word_value  # noqa: F401
 from dockwise.model.shell.paths import REMOVERS, is_under, path_covers, removed_words as removed_paths  # noqa: F401
 from dockwise.model.stages import shipped_stage_indexes
 
@@ -29,17 +28,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def iter_runs(target: "CheckTarget") -> list[Run]:
     """Every RUN and ONBUILD RUN of the file, in order, with its (cached) shell script."""
-    def collect() -> list[Run]:
-        return [_LegacyRun(r.outer, r.run, r.script, r.onbuild) for r in collect_runs(target.model, target.shell)]
+    return target.memo("runs", lambda: collect_runs(target.model, target.shell))
 
-    return target.memo("runs", collect)
-
-
-class _LegacyRun(Run):
-    __slots__ = ()
-
-    def invocation(self, command: Any, takes_value: frozenset[str] = frozenset()) -> "Invocation":
-        return invocation(command, takes_value)
 
 
 def shipping_stage_indexes(target: "CheckTarget") -> frozenset[int]:
@@ -66,87 +56,6 @@ def scoped_value(target: "CheckTarget", instr: "Instruction", name: str) -> str 
 
 
 # ---------------------------------------------------------------- words and commands
-
-class Invocation(DataRecord):
-    """A package-manager call split the way the tool itself reads its arguments."""
-
-    __slots__ = ("command", "subcommand", "options", "operands", "option_values")
-
-    command: Any
-    subcommand: Any | None  # Word
-    options: list[str]  # as written, values attached with '='
-    operands: list[Any]  # Words
-    option_values: dict[str, list[str]]
-
-    def __init__(self, command: Any, subcommand: Any | None, options: list[str] | None = None,
-                 operands: list[Any] | None = None,
-                 option_values: dict[str, list[str]] | None = None) -> None:
-        self.command = command
-        self.subcommand = subcommand
-        self.options = [] if options is None else options
-        self.operands = [] if operands is None else operands
-        self.option_values = {} if option_values is None else option_values
-
-    @property
-    def sub(self) -> str | None:
-        return word_value(self.subcommand) if self.subcommand is not None else None
-
-    def has(self, *names: str) -> bool:
-        """True if any of the options was given (long ``--x``/``--x=v``, short ``-x`` or combined ``-qy``)."""
-        for opt in self.options:
-            if opt.startswith("--"):
-                if opt.split("=", 1)[0] in names:
-                    return True
-            elif opt.startswith("-"):
-                letters = opt[1:].split("=", 1)[0]
-                if any(f"-{c}" in names for c in letters):
-                    return True
-        return False
-
-    def values(self, *names: str) -> list[str]:
-        out: list[str] = []
-        for name in names:
-            out.extend(self.option_values.get(name, ()))
-        return out
-
-
-def invocation(command: Any, takes_value: frozenset[str] = frozenset(), *,
-               subcommands: int = 1, words: list[Any] | None = None) -> Invocation:
-    """Split ``command.args`` into options, ``subcommands`` leading non-option words, operands.
-
-    ``takes_value`` lists options whose value is the next word (``-o Opt=1``, ``--virtual x``).
-    Everything after ``--`` is ignored (it belongs to another program, e.g. gem build args).
-    """
-    inv = Invocation(command, None)
-    subs: list[Any] = []
-    words = list(command.args if words is None else words)
-    i = 0
-    while i < len(words):
-        word = words[i]
-        text = word_value(word)
-        if text == "--":
-            break
-        if text.startswith("-") and len(text) > 1:
-            name, _, attached = text.partition("=")
-            inv.options.append(text)
-            short_last = f"-{name[-1]}" if not name.startswith("--") else name
-            if attached or "=" in text:
-                inv.option_values.setdefault(name, []).append(attached)
-            elif (name in takes_value or short_last in takes_value) and i + 1 < len(words):
-                inv.option_values.setdefault(name if name in takes_value else short_last, []).append(
-                    word_value(words[i + 1]))
-                i += 1
-        elif len(subs) < subcommands:
-            subs.append(word)
-        else:
-            inv.operands.append(word)
-        i += 1
-    if subs:
-        inv.subcommand = subs[-1] if subcommands == 1 else subs[0]
-        if subcommands > 1:
-            inv.operands = subs[1:] + inv.operands
-    return inv
-
 
 def name_word(command: Any) -> Any | None:
     """The Word holding the effective command name (``apt-get`` in ``sudo apt-get ...``)."""

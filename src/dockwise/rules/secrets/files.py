@@ -6,7 +6,8 @@ import fnmatch
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._instr_words import all_instructions, instruction_words, word_span
+from dockwise.model.words import instruction_words, word_span
+from dockwise.model.stages import all_instructions
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.secrets._advice import ADVICE
 
