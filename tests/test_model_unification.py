@@ -22,6 +22,8 @@ def test_find_name_delete_in_a_later_layer_does_not_remove_the_whole_tree():
 def test_find_name_delete_does_not_clean_the_package_cache():
     text = "FROM alpine:3.20\nRUN apk add --update py3-pip && find / -name \\*pyc -delete\n"
     assert len(check_text(text, "DL3019")) == 1
+    text = "FROM python:3.12\nRUN pip3 install flask && find / -name \\*pyc -delete\n"
+    assert len(check_text(text, "DL3042")) == 1
     text = "FROM alpine:3.20\nRUN apk add --update py3-pip && find /var/cache/apk -delete\n"
     assert check_text(text, "DL3019") == []
 
