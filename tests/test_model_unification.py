@@ -61,3 +61,14 @@ def test_image_layers_align_through_a_from_named_by_an_arg(tmp_path):
     layout = str(write_oci_layout(tmp_path / "l", tars, config=config_for(tars, history=history)))
     a = analyze(layout, dockerfile=str(dockerfile))
     assert [a.dockerfile_line(layer) for layer in a.layers] == [2, 3, 6]
+
+
+def test_a_credentials_file_named_through_an_arg_is_seen():
+    found = check_text("FROM alpine\nARG KEY=id_rsa\nCOPY ${KEY} /root/.ssh/\n", "DW913")
+    assert [(f.location.line, f.location.column) for f in found] == [(3, 6)] and "`id_rsa`" in found[0].message
+    assert check_text("FROM alpine\nCOPY $KEY /root/.ssh/\nADD ftp://example.com/.netrc /x\n", "DW913") == []
+
+
+def test_the_whole_context_copied_through_an_arg_is_seen():
+    text = "FROM node:22\nARG SRC=.\nCOPY ${SRC} /app\nRUN npm ci\n"
+    assert [f.location.line for f in check_text(text, "DW701")] == [3]

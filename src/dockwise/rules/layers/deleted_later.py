@@ -19,6 +19,7 @@ from dockwise.rules._runs import (
     REMOVERS, Run, cache_mounted, is_under, iter_runs, path_covers, position_of, removed_paths,
     removes_after, shipping_stage_indexes, word_value,
 )
+from dockwise.model.copies import copy_sources
 from dockwise.model.stages import layer_number
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.packages._managers import ALL_VALUE_OPTIONS
@@ -105,10 +106,11 @@ def created_by_copy(target: CheckTarget, instr: Any) -> list[Created]:
     """Files a COPY/ADD puts in the image that are worth a finding when removed later (downloads,
     archives, big files; whole folders are not tracked, since a later rm under them may target
     something else)."""
-    if instr.heredocs or len(instr.args) < 2:
+    copied = copy_sources(target.model, instr)
+    if not copied:
         return []
-    args = [target.model.expand(a, instr).text for a in instr.args]
-    dest, sources = args[-1], args[:-1]
+    dest = target.model.expand(instr.args[-1], instr).text
+    sources = [source.text for source in copied]
     cwd = _workdir(target, instr)
     into_dir = dest.endswith("/") or len(sources) > 1 or _abs(dest, cwd) in COMMON_DIRS | {cwd}
     found = []
