@@ -183,3 +183,18 @@ def test_instruction_words_and_assignments_with_positions():
 def test_find_sparing_a_few_names_removes_the_rest():
     script = parse_shell("find /var/lib/apt/lists/ -type f -not -name lock -delete")
     assert script.removes_after(-1, "/var/lib/apt/lists")
+
+
+def test_copy_sources_of_the_json_form_keep_how_they_are_written():
+    model = model_of('FROM alpine\nADD [".", "/srv/"]\n')
+    (source,) = copy_sources(model, model.stages[0].instructions[0])
+    assert (source.raw, source.written, source.text) == (".", '"."', ".")
+
+
+def test_run_scripts_are_parsed_once_under_the_shell_in_effect():
+    from dockwise.model.runs import collect_runs, run_script
+
+    model = model_of('FROM alpine\nSHELL ["/bin/bash", "-c"]\nRUN echo {a,b}\nONBUILD RUN make\n')
+    run, onbuild = collect_runs(model)
+    assert run.script is run_script(model, run.run) and run.script.language == "bash"
+    assert onbuild.onbuild and [c.name for c in onbuild.find("make")] == ["make"]

@@ -9,7 +9,8 @@ guessed. An ONBUILD trigger runs in a later build whose variables are unknown he
 
     copy_sources(model, instr) -> [CopySource(instruction, raw, value, start, end, onbuild)]
     all_copy_sources(model)    -> the same for every COPY/ADD, ONBUILD triggers included
-    CopySource: .text .known .is_url .from_context .span
+    CopySource: .raw (the argument BuildKit reads) .written (as in the file) .text (expanded)
+                .known .is_url .from_context .span
 
 The sources are the instruction's arguments as BuildKit splits them (at blanks, quotes do not
 group: ``COPY "a b" /x`` is an error to BuildKit), every one but the destination.
@@ -33,7 +34,7 @@ _REMOTE = lazy_compile(r"(?i)^(?:[a-z][a-z0-9+.-]*://|git@)")
 
 
 class CopySource(Record):
-    """One source of a COPY/ADD: ``raw`` as written, ``value`` expanded at the instruction,
+    """One source of a COPY/ADD: ``raw`` the argument (a JSON string decoded), ``value`` expanded at the instruction,
     ``start``/``end`` its place in the instruction's body (None when it cannot be located)."""
 
     __slots__ = ("instruction", "raw", "value", "start", "end", "onbuild")
@@ -54,6 +55,13 @@ class CopySource(Record):
         self.start = start
         self.end = end
         self.onbuild = onbuild
+
+    @property
+    def written(self) -> str:
+        """The source exactly as written in the Dockerfile (a JSON string keeps its quotes)."""
+        if self.start is None or self.end is None:
+            return self.raw
+        return self.instruction.body[self.start:self.end]
 
     @property
     def text(self) -> str:

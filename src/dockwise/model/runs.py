@@ -3,7 +3,8 @@ its shell script, its ``--mount`` flags, and the ARG/ENV values its commands see
 
 ::
 
-    collect_runs(model, script_of) -> [Run(outer, run, script, onbuild)]  # file order
+    run_script(model, instr)          # a RUN's ShellScript under its effective shell, parsed once
+    collect_runs(model) -> [Run(outer, run, script, onbuild)]  # file order
     run.find("apt-get"), run.invocation(command, takes_value)           # per name, split once
     onbuild_script(model, outer)      # the trigger's script, under the SHELL the image leaves
     run_mounts(instr) -> [(type, target, options)], cache_mounted(instr, "/root/.cache/pip")
@@ -68,9 +69,26 @@ class Run(Record):
         return command.invocation(takes_value)
 
 
-def collect_runs(model: "BuildModel", script_of: Callable[["Instruction"], "ShellScript"]) -> list[Run]:
-    """Every RUN and ONBUILD RUN of the file, in order; ``script_of`` parses a RUN (the caller's
-    cache of scripts, so each RUN is parsed once)."""
+def run_script(model: "BuildModel", instr: "Instruction") -> "ShellScript":
+    """The parsed script of a RUN under the shell it really gets (see
+    :func:`~dockwise.model.shell.effective_shell`), parsed once per model."""
+    derived = model.__dict__.setdefault("_derived", {})
+    scripts = derived.setdefault("scripts", {})
+    script = scripts.get(id(instr))
+    if script is None:
+        from dockwise.model.shell import effective_shell, parse_run
+
+        shell = effective_shell(model.dockerfile, instr, model.state_at(instr))
+        script = scripts[id(instr)] = parse_run(instr, shell=shell)
+    return script
+
+
+def collect_runs(model: "BuildModel",
+                 script_of: Callable[["Instruction"], "ShellScript"] | None = None) -> list[Run]:
+    """Every RUN and ONBUILD RUN of the file, in order; ``script_of`` parses a RUN (default
+    :func:`run_script`; a caller with its own cache of scripts passes it)."""
+    if script_of is None:
+        return collect_runs(model, lambda instr: run_script(model, instr))
     runs = []
     for instr in model.dockerfile.instructions:
         if instr.keyword == "RUN":

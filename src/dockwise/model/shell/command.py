@@ -178,27 +178,22 @@ class Command(Record):
         """The value given to an option: ``-O file``, ``-Ofile``, ``--output=file``, ``--output file``."""
         args = self.args
         short = {n[1] for n in names if len(n) == 2 and n[0] == "-" and n[1] != "-"}
-        for i, word in enumerate(args):
-            v = _flag_text(word)
-            if v is None or len(v) < 2 or v[0] != "-":
-                continue
-            if v == "--":
-                break
+        takes = self.value_options()
+        call = self.invocation()
+        for word, v in zip(call.flag_words, call.flags):
+            at = next(i for i, w in enumerate(args) if w is word)
+            following = args[at + 1] if at + 1 < len(args) else None
             if v.startswith("--"):
-                key, eq, rest = v.partition("=")
+                key, eq, _ = v.partition("=")
                 if key in names:
-                    if eq:
-                        return _sub_word(word, len(key) + 1)
-                    return args[i + 1] if i + 1 < len(args) else None
+                    return _sub_word(word, len(key) + 1) if eq else following
                 continue
             if v in names:
-                return args[i + 1] if i + 1 < len(args) else None
+                return following
             for j, c in enumerate(v[1:], 1):
                 if c in short:
-                    if j == len(v) - 1:
-                        return args[i + 1] if i + 1 < len(args) else None
-                    return _sub_word(word, j + 1)
-                if "-" + c in self.value_options():
+                    return following if j == len(v) - 1 else _sub_word(word, j + 1)
+                if "-" + c in takes:
                     break
         return None
 
@@ -244,14 +239,6 @@ class Command(Record):
 
     def __repr__(self) -> str:
         return f"Command({' '.join(w.text for w in self.argv)!r})"
-
-
-def _flag_text(word: Word) -> str | None:
-    """What to read options from: the literal value, or for ``--python="$PY"`` (an option whose
-    value expands) the text as written."""
-    if word.value is not None:
-        return word.value
-    return word.text if word.text.startswith("-") else None
 
 
 def _sub_word(word: Word, skip: int) -> Word:

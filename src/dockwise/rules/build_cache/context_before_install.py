@@ -140,7 +140,7 @@ class WholeContextBeforeInstall(DockerfileRule):
                     line = command.span.start.line if command.span else instr.line
                     yield target.finding(
                         self.info,
-                        f"`{copy_instr.keyword} {copy_word.raw} …` copies the whole context before "
+                        f"`{copy_instr.keyword} {copy_word.written} …` copies the whole context before "
                         f"the dependency install on line {line}, so every code change re-runs that "
                         f"install; copy {install.manifests} first, install, then copy the rest",
                         copy_word.span, install_line=line)
