@@ -44,7 +44,7 @@ def run_hadolint(hadolint: str, files: list[str]) -> tuple[float, dict[str, set]
 
 
 def dockwise_rules(codes: set[str] | None):
-    from dockwise.check.engine import dockerfile_rules
+    from dockwise.engine.dockerfile import dockerfile_rules
 
     table = {}
     for rule in dockerfile_rules():
@@ -56,7 +56,7 @@ def dockwise_rules(codes: set[str] | None):
 
 
 def run_dockwise(files: list[str], table) -> tuple[float, dict[str, set]]:
-    from dockwise.check.engine import CheckOptions, Engine, catalogue_index
+    from dockwise.engine.dockerfile import CheckOptions, Engine, catalogue_index
 
     engine = Engine(list(table), CheckOptions(context=False, use_config=False, keep_source=False),
                     index=catalogue_index())

@@ -9,10 +9,10 @@ import pickle
 
 import pytest
 
-from dockwise.check.command import build_args, required_labels, trusted_registries
-from dockwise.check.config import LABEL_TYPES
-from dockwise.check.engine import CheckOptions
-from dockwise.check.selection import Selection
+from dockwise.commands.check import build_args, required_labels, trusted_registries
+from dockwise.config import LABEL_TYPES
+from dockwise.engine.dockerfile import CheckOptions
+from dockwise.engine.selection import Selection
 from dockwise.cli import main
 
 

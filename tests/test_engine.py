@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from dockwise.check.config import LintConfig
-from dockwise.check.engine import CheckOptions, Engine
-from dockwise.check.selection import RuleIndex, Selection
+from dockwise.config import LintConfig
+from dockwise.engine.dockerfile import CheckOptions, Engine
+from dockwise.engine.selection import RuleIndex, Selection
 from dockwise.findings import Edit, Fix, RuleInfo, Severity
 from dockwise.rules.base import DockerfileRule
 

@@ -31,8 +31,8 @@ def _buildkit_rejects(path: str) -> bool:
 
 
 def test_whole_corpus_checks_without_crashing():
-    from dockwise.check.engine import CheckOptions
-    from dockwise.check.runner import check_paths
+    from dockwise.engine.dockerfile import CheckOptions
+    from dockwise.engine.parallel import check_paths
 
     files = _files()
     reports = check_paths(files, CheckOptions(context=False, use_config=False, keep_source=False), jobs=2)

@@ -22,7 +22,7 @@ def _cases():
 
 
 def _fired(text: str, code: str) -> bool:
-    from dockwise.check.engine import CheckOptions, Engine
+    from dockwise.engine.dockerfile import CheckOptions, Engine
 
     engine = _fired.engine = getattr(_fired, "engine", None) or Engine(options=CheckOptions(context=False))
     report = engine.check_text(text, "Dockerfile")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dockwise.check.config import config_for_dir, find_config_path, load_config
-from dockwise.check.selection import RuleIndex, Selection, SelectionError, split_tokens
+from dockwise.config import config_for_dir, find_config_path, load_config
+from dockwise.engine.selection import RuleIndex, Selection, SelectionError, split_tokens
 from dockwise.errors import InputError
 from dockwise.findings import RuleInfo, Severity
 

@@ -39,7 +39,7 @@ EXPECTED = [
 
 @pytest.fixture(scope="module")
 def bad_report():
-    from dockwise.check.engine import Engine
+    from dockwise.engine.dockerfile import Engine
 
     report = Engine().check_path(str(BAD / "Dockerfile"))
     assert report.errors == []
@@ -70,7 +70,7 @@ def test_quick_start_command_exits_1_on_the_bad_example(capsys):
 
 
 def test_good_example_has_nothing_at_warning_or_above():
-    from dockwise.check.engine import Engine
+    from dockwise.engine.dockerfile import Engine
 
     report = Engine().check_path(str(GOOD / "Dockerfile"))
     assert report.errors == []

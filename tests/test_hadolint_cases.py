@@ -31,6 +31,9 @@ if __name__ == "__main__":  # allow `python3 tests/test_hadolint_cases.py` from 
 from tests.conftest import CORPUS  # noqa: E402
 
 CASES_FILE = CORPUS / "hadolint-cases" / "cases.jsonl"
+MISSING = f"{CASES_FILE} not found (the shared corpus: set DOCKWISE_CORPUS)"
+
+pytestmark = pytest.mark.corpus
 
 # case id -> why dockwise deliberately differs from hadolint there.
 KNOWN_DIFFERENCES: dict[str, str] = {
@@ -89,7 +92,7 @@ def load_cases() -> list[dict]:
 @cache
 def rules_by_hadolint_code() -> dict[str, tuple[type, ...]]:
     """hadolint code -> the dockwise Dockerfile rules that implement it."""
-    from dockwise.check.engine import dockerfile_rules
+    from dockwise.engine.dockerfile import dockerfile_rules
 
     found: dict[str, list[type]] = {}
     for rule in dockerfile_rules():
@@ -117,7 +120,7 @@ def case_text(case: dict) -> str:
 
 def case_config(case: dict):
     """The LintConfig a .hadolint.yaml with the case's configuration would load to."""
-    from dockwise.check.config import LintConfig
+    from dockwise.config import LintConfig
 
     given = case.get("config") or {}
     schema = tuple((name, LABEL_TYPE_NAMES[kind])
@@ -129,8 +132,8 @@ def case_config(case: dict):
 
 def run_case(case: dict) -> tuple[bool, str]:
     """(passed, explanation) of one case."""
-    from dockwise.check.engine import CheckOptions, Engine, catalogue_index
-    from dockwise.check.selection import Selection
+    from dockwise.engine.dockerfile import CheckOptions, Engine, catalogue_index
+    from dockwise.engine.selection import Selection
 
     table = rules_by_hadolint_code()
     if case["rule"] == "*":
@@ -158,11 +161,10 @@ def run_case(case: dict) -> tuple[bool, str]:
 def _params():
     cases = [c for c in load_cases() if applicable(c)]
     if not cases:
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{CASES_FILE} not found"))]
+        return [pytest.param(None, marks=pytest.mark.skip(reason=MISSING))]
     return [pytest.param(c, id=case_id(c)) for c in cases]
 
 
-@pytest.mark.corpus
 @pytest.mark.parametrize("case", _params())
 def test_hadolint_case(case):
     passed, why = run_case(case)
@@ -175,7 +177,7 @@ def test_hadolint_case(case):
 
 def test_known_differences_name_real_cases():
     if not load_cases():
-        pytest.skip(f"{CASES_FILE} not found")
+        pytest.skip(MISSING)
     ids = {case_id(c) for c in load_cases()}
     assert set(KNOWN_DIFFERENCES) <= ids
 

@@ -215,3 +215,50 @@ def test_hadolint_only_codes_resolve_to_dockwise_rules():
     assert find_rule("DL3063").code == "DW906"
     assert find_rule("DL3064").code == "DW911"
     assert find_rule("DL3066").code == "DW502"
+
+
+# -- fixes keep the file's keyword case and the MAINTAINER value -------------------------------
+
+def test_add_to_copy_keeps_a_lowercase_keyword():
+    text = "from debian:12\nadd app.py /app/\n"
+    found = check_text(text, "DL3020")
+    assert apply(text, found[0].fix).splitlines()[1] == "copy app.py /app/"
+
+
+def test_maintainer_to_label_keeps_a_lowercase_keyword():
+    text = "from debian:12\nmaintainer Jane <j@example.com>\n"
+    found = check_text(text, "DL4000")
+    assert apply(text, found[0].fix).splitlines()[1] == \
+        'label org.opencontainers.image.authors="Jane <j@example.com>"'
+
+
+def _maintainer_fixed(text: str) -> str:
+    found = check_text(text, "DL4000")
+    return apply(text, found[0].fix)
+
+
+def test_maintainer_fix_keeps_non_ascii_letters():
+    fixed = _maintainer_fixed("FROM debian:12\nMAINTAINER Jürgen Groß <j@example.com>\n")
+    assert 'authors="Jürgen Groß <j@example.com>"' in fixed  # not J\u00fcrgen
+
+
+def test_maintainer_fix_escapes_dollar_so_label_does_not_expand_it():
+    # MAINTAINER takes no variables; LABEL expands them: `$USER` must stay text
+    fixed = _maintainer_fixed('FROM debian:12\nMAINTAINER Bob $USER "x"\n')
+    assert fixed.splitlines()[1] == 'LABEL org.opencontainers.image.authors="Bob \\$USER \\"x\\""'
+
+
+def test_maintainer_fix_quotes_with_the_backtick_escape():
+    fixed = _maintainer_fixed('# escape=`\nFROM debian:12\nMAINTAINER Bob "the" builder\n')
+    assert fixed.splitlines()[2] == 'LABEL org.opencontainers.image.authors="Bob `"the`" builder"'
+
+
+def test_copy_to_a_windows_drive_is_absolute():
+    # docker-library's hello-world for nanoserver: `COPY hello.txt C:`
+    text = "FROM mcr.microsoft.com/windows/nanoserver:1803\nCOPY hello.txt C:\n"
+    assert check_text(text, "DL3045") == []
+
+
+def test_instruction_before_from_is_named_as_written():
+    found = check_text("node_modules\nFROM a:1\n", "DL3061")
+    assert "`node_modules`" in found[0].message

@@ -18,10 +18,7 @@ RULE_PACKAGES = ("dockwise.rules", "dockwise.context.rules", "dockwise.image.rul
 
 
 def _import_package_modules(package_name: str) -> None:
-    try:
-        package = importlib.import_module(package_name)
-    except ModuleNotFoundError:
-        return
+    package = importlib.import_module(package_name)
     for name in _module_names(package.__path__, package_name):
         importlib.import_module(name)
 

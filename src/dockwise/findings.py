@@ -11,6 +11,7 @@ character of the span), as in SARIF's ``endColumn``.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from dockwise._record import DataRecord, FrozenRecord
@@ -67,13 +68,69 @@ class RuleInfo(FrozenRecord):
 
 
 class Rule:
-    """Base class of every rule. Subclasses set ``info``; they are discovered, not listed.
+    """The one rule contract. A rule sets ``info`` and ``target_kind`` and implements
+    ``check``; it is discovered (:mod:`dockwise.catalog`), not listed, and run by
+    :mod:`dockwise.engine`, which hands it the :class:`Target` of its kind and turns an
+    exception into one error line.
 
-    Families subclass this further (``DockerfileRule``, ``ContextRule``, ``ImageRule``)
-    with the ``check`` signature their input needs. See :mod:`dockwise.catalog`.
+    ``DockerfileRule``, ``ContextRule`` and ``ImageRule`` below only name the kind, so that a
+    runner gives each rule the target it reads.
     """
 
     info: ClassVar[RuleInfo]
+    target_kind: ClassVar[str] = ""  # "dockerfile", "context" or "image"
+
+    def check(self, target: "Target") -> Iterable["Finding"]:
+        raise NotImplementedError
+
+
+class DockerfileRule(Rule):
+    """A rule over one Dockerfile and its build model (:class:`dockwise.rules.base.CheckTarget`)."""
+
+    target_kind = "dockerfile"
+
+
+class ContextRule(Rule):
+    """A rule over one build context and the Dockerfile built from it, if known
+    (:class:`dockwise.context.check.ContextTarget`)."""
+
+    target_kind = "context"
+
+
+class ImageRule(Rule):
+    """A rule over one analysed image (:class:`dockwise.image.rules.base.ImageTarget`)."""
+
+    target_kind = "image"
+
+
+class Target:
+    """What a rule sees, whatever its kind: the one way to make a finding.
+
+    A target turns the place a rule names (``at``: a syntax span, a :class:`Location`, or None
+    for the target as a whole) into a :class:`Location` through :meth:`locate`; everything
+    else about a finding is the same for every kind.
+    """
+
+    __slots__ = ()
+
+    def locate(self, at: Any) -> "Location":
+        raise NotImplementedError
+
+    def message(self, text: str) -> str:
+        """The message as findings carry it (a target whose messages quote file names escapes them)."""
+        return text
+
+    def finding(self, info: RuleInfo, message: str, at: Any = None, *,
+                severity: Severity | None = None, fix: "Fix | None" = None, **extra: Any) -> "Finding":
+        """A finding of rule ``info`` at ``at`` (1-based line/column, exclusive end)."""
+        found = Finding.of(info, self.message(message), self.locate(at), severity=severity, **extra)
+        found.fix = fix
+        return found
+
+
+def span_location(file: str, span: Any) -> "Location":
+    """The location of a syntax span (anything with ``start``/``end`` line and column) in ``file``."""
+    return Location(file, span.start.line, span.start.column, span.end.line, span.end.column)
 
 
 class Location(FrozenRecord):

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from dockwise.commands._output import UsageError, emit, print_errors, refuse_output_over
+from dockwise.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.engine.dockerfile import CheckOptions, FileReport
 
 FAIL_LEVELS = ("error", "warning", "info", "style", "none")
 
@@ -66,7 +75,198 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="print the fixes as a unified diff instead of writing them")
 
 
-def run(args: argparse.Namespace) -> int:
-    from dockwise.check.command import run_check
+DEFAULT_FAIL_LEVEL = "warning"
 
-    return run_check(args)
+
+def _options(args: argparse.Namespace) -> "CheckOptions":
+    from dockwise.engine.dockerfile import CheckOptions, catalogue_index
+    from dockwise.engine.selection import Selection
+
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        raise UsageError("--unsafe-fixes needs --fix or --diff")
+    _check_output_modes(args)
+    selection = Selection.from_options(catalogue_index(), args.select, args.ignore)
+    return CheckOptions(selection=selection, context=not args.no_context, use_config=not args.no_config,
+                        fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff,
+                        keep_source=args.format == "text",
+                        build_args=build_args(getattr(args, "build_args", None)),
+                        target=getattr(args, "target", None),
+                        trusted_registries=trusted_registries(getattr(args, "trusted_registries", None)),
+                        required_labels=required_labels(getattr(args, "required_labels", None)),
+                        strict_labels=bool(getattr(args, "strict_labels", False)))
+
+
+def build_args(values: Sequence[str] | None, environ: Mapping[str, str] | None = None
+               ) -> tuple[tuple[str, str], ...]:
+    """``--build-arg`` values as ``docker build`` reads them: ``KEY=VALUE`` (the value may be
+    empty or hold ``=``), or ``KEY`` alone for the environment's value, skipped when the
+    environment has none. A later value for a name replaces an earlier one."""
+    import os
+
+    env = os.environ if environ is None else environ
+    found: dict[str, str] = {}
+    for item in values or ():
+        name, eq, value = item.partition("=")
+        if not name.strip():
+            raise UsageError(f"--build-arg {item!r}: give KEY=VALUE or KEY (the name is empty)")
+        if not eq:
+            if name not in env:
+                continue
+            value = env[name]
+        found[name] = value
+    return tuple(found.items())
+
+
+def trusted_registries(values: Sequence[str] | None) -> tuple[str, ...]:
+    """``--trusted-registry`` values: registry hosts, as ``trustedRegistries`` lists them."""
+    found: list[str] = []
+    for item in values or ():
+        registry = item.strip()
+        if not registry:
+            raise UsageError("--trusted-registry needs a registry name (such as docker.io, "
+                             "ghcr.io, *.example.com)")
+        if "/" in registry or any(c.isspace() for c in registry):
+            raise UsageError(f"--trusted-registry {item!r}: give a registry host (ghcr.io, "
+                             "registry.local:5000, *.example.com), not an image or repository")
+        if registry not in found:
+            found.append(registry)
+    return tuple(found)
+
+
+def required_labels(values: Sequence[str] | None) -> tuple[tuple[str, str], ...]:
+    """``--require-label NAME:TYPE`` values (split at the last ``:``, as types hold none);
+    a later type for the same label replaces an earlier one."""
+    from dockwise.config import LABEL_TYPES
+
+    found: dict[str, str] = {}
+    for item in values or ():
+        name, colon, given = item.rpartition(":")
+        kind = given.strip().lower()
+        if not colon or not name.strip():
+            raise UsageError(f"--require-label {item!r}: give NAME:TYPE, such as "
+                             "org.opencontainers.image.version:semver")
+        if kind not in LABEL_TYPES:
+            raise UsageError(f"--require-label {item!r}: unknown type {given!r}; the types are "
+                             f"{', '.join(LABEL_TYPES)}")
+        found[name.strip()] = kind
+    return tuple(found.items())
+
+
+def _check_output_modes(args: argparse.Namespace) -> None:
+    """One thing on stdout per run. ``--diff`` prints a unified diff (to ``-o`` if given), so
+    a report format asks for something it would not print; ``--fix`` on stdin prints the fixed
+    Dockerfile, so a machine-readable report needs ``-o`` to go somewhere of its own."""
+    if args.diff and args.format != "text":
+        raise UsageError(f"--diff prints a unified diff, not a report: it cannot be combined "
+                         f"with --format {args.format} (run --format {args.format} on its own)")
+    if args.fix and "-" in (args.paths or []) and args.format != "text" and not args.output:
+        raise UsageError(f"--fix on stdin prints the fixed Dockerfile on stdout: give "
+                         f"-o FILE for the --format {args.format} report")
+
+
+def _load(args: argparse.Namespace) -> "CheckOptions":
+    """Options and the rule catalogue. Importing the catalogue creates many objects and no
+    garbage, so the cyclic collector is paused meanwhile and what it built is frozen
+    (start-up is most of a one-file check; frozen objects also stay shared in forked workers)."""
+    import gc
+
+    gc.disable()
+    try:
+        return _options(args)
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
+def fails(report: "FileReport", fail_level: str | None) -> bool:
+    """Does this file break the gate? An explicit --fail-level beats the hadolint config."""
+    from dockwise.findings import Severity
+
+    if fail_level == "none":
+        return False
+    if fail_level is not None:
+        threshold = Severity.parse(fail_level)
+    else:
+        if report.no_fail:
+            return False
+        threshold = report.fail_level or Severity.parse(DEFAULT_FAIL_LEVEL)
+    return any(f.severity >= threshold for f in report.findings)
+
+
+def exit_code(reports: Sequence["FileReport"], errors: Sequence[str], fail_level: str | None) -> int:
+    if errors or any(r.errors for r in reports):
+        return EXIT_ERROR
+    if any(fails(r, fail_level) for r in reports):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _drop_repeated_context_findings(reports: Sequence["FileReport"]) -> None:
+    """Dockerfiles sharing a build context (``Dockerfile`` and ``Dockerfile.dev``) each get
+    its findings (about ``.dockerignore``, the context): report each one once per run, on the
+    first Dockerfile that found it."""
+    import os
+
+    seen: set[tuple] = set()
+    for report in reports:
+        kept = []
+        for finding in report.findings:
+            loc = finding.location
+            if loc.file == report.path:
+                kept.append(finding)
+                continue
+            key = (finding.code, os.path.normpath(loc.file), loc.line, loc.column, loc.end_line,
+                   loc.end_column, finding.message)
+            if key not in seen:
+                seen.add(key)
+                kept.append(finding)
+        report.findings = kept
+
+
+def run(args: argparse.Namespace) -> int:
+    from dockwise.engine.parallel import check_paths
+    from dockwise.discovery import discover
+
+    options = _load(args)
+    found = discover(args.paths)
+    refuse_output_over(args.output, [("a checked file", path) for path in found.files])
+    reports = check_paths(found.files, options, jobs=args.jobs) if found.files else []
+    _drop_repeated_context_findings(reports)
+    errors = list(found.errors) + [line for r in reports for line in r.errors]
+    print_errors(errors + [note for r in reports for note in r.notes])
+    if args.diff:
+        return _finish_diff(reports, errors, args.output)
+    stdin_fixed = [r for r in reports if r.fixed_text is not None]
+    if stdin_fixed:
+        sys.stdout.write(stdin_fixed[0].fixed_text or "")
+    emit(_render(args, reports, errors, to_stderr=bool(stdin_fixed)), args.output)
+    return exit_code(reports, found.errors, args.fail_level)
+
+
+def _render(args: argparse.Namespace, reports: Sequence["FileReport"], errors: Sequence[str],
+            *, to_stderr: bool) -> str:
+    from dockwise.report import render, use_color
+
+    findings = sorted((f for r in reports for f in r.findings), key=lambda f: f.sort_key)
+    sources = {r.path: r.source for r in reports if r.source is not None}
+    color = args.format == "text" and not args.output and use_color(sys.stderr if to_stderr else sys.stdout)
+    text = render(args.format, findings, files=[r.path for r in reports], sources=sources,
+                  errors=errors, color=color, fixed=sum(r.fixed for r in reports))
+    if to_stderr and not args.output:
+        sys.stderr.write(text)
+        return ""
+    return text
+
+
+def _finish_diff(reports: Sequence["FileReport"], errors: Sequence[str], output: str | None) -> int:
+    diffs = [r for r in reports if r.diff]
+    emit("".join(r.diff for r in diffs), output)  # -o: the diff goes to that file (even empty)
+    count = sum(r.fixed for r in diffs)
+    if diffs:
+        print(f"Would fix {count} finding{'s' if count != 1 else ''} in "
+              f"{len(diffs)} file{'s' if len(diffs) != 1 else ''}.", file=sys.stderr)
+    else:
+        print("No fixes available.", file=sys.stderr)
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if diffs else EXIT_CLEAN

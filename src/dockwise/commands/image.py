@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
+from dockwise.commands._output import add_selection_options, emit, print_errors, selection
+
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.errors import DockwiseError
 
@@ -53,6 +55,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
     parser.add_argument("--fail-level", choices=FAIL_LEVELS, default="error",
                         help="lowest finding severity that makes the exit code 1 (default: error)")
+    add_selection_options(parser, "DI")
     gates = parser.add_argument_group("CI gates (exit code 1 when broken)")
     gates.add_argument("--max-size", type=_checked("parse_size"), metavar="SIZE",
                        help="budget for total_bytes, e.g. 500MB or 1.5GiB (also reported as DI010)")
@@ -72,29 +75,53 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from dockwise.errors import EXIT_CLEAN, EXIT_FINDINGS, DockwiseError
+    from dockwise.engine.image import image_index
+    from dockwise.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, DockwiseError
     from dockwise.findings import Severity
-    from dockwise.image.checks import check_image
     from dockwise.image.gates import evaluate
-    from dockwise.image.rules.base import ImageOptions
 
     _check_options(args)
+    chosen = selection(image_index(), args.select, args.ignore)
     try:
         settings = _gate_settings(args)
         analysis = _analyze(args)
     except DockwiseError as exc:
         _fail(args, exc)
     _warn_unmatched(analysis, args.dockerfile)
-    options = ImageOptions(max_size=settings.max_size)
-    if args.hidden_threshold is not None:
-        options.hidden_threshold = args.hidden_threshold
-    findings = check_image(analysis, options)
+    errors: list[str] = []
+    findings = _check(args, analysis, settings, chosen, errors)
     results = evaluate(analysis, settings)
-    _emit(_render(args, analysis, findings, results), args.output)
+    print_errors(errors)
+    emit(_render(args, analysis, findings, results, errors), args.output)
+    if errors:
+        return EXIT_ERROR
     broken = any(not r.passed for r in results)
     failing = args.fail_level != "none" and any(
         f.severity >= Severity.parse(args.fail_level) for f in findings)
     return EXIT_FINDINGS if broken or failing else EXIT_CLEAN
+
+
+def _check(args: argparse.Namespace, analysis, settings, chosen, errors: list[str]):
+    """The DI findings; suppression comments of ``--dockerfile`` and the hadolint config next to
+    it apply to them, as ``dockwise check`` applies them to the Dockerfile's findings."""
+    import os
+
+    from dockwise.config import EMPTY, config_for_dir
+    from dockwise.engine.image import check_image, image_index
+    from dockwise.image.rules.base import ImageOptions
+
+    options = ImageOptions(max_size=settings.max_size)
+    if args.hidden_threshold is not None:
+        options.hidden_threshold = args.hidden_threshold
+    config, suppressions = EMPTY, None
+    if analysis.dockerfile is not None and analysis.dockerfile_path:
+        from dockwise.engine.suppressions import find_suppressions
+
+        config = config_for_dir(os.path.dirname(os.path.abspath(analysis.dockerfile_path)))
+        suppressions = find_suppressions(analysis.dockerfile, analysis.dockerfile_path, image_index(),
+                                         pragmas=not config.disable_ignore_pragma)
+    return check_image(analysis, options, selection=chosen, errors=errors, config=config,
+                       suppressions=suppressions)
 
 
 def _analyze(args: argparse.Namespace):
@@ -158,12 +185,12 @@ def _fail(args: argparse.Namespace, exc: "DockwiseError") -> NoReturn:
     that lists the error (a CI step uploading it must not fail for want of a file), then
     report the error (one line, exit code 2)."""
     from dockwise.errors import DockwiseError
-    from dockwise.image.report import printable
+    from dockwise.report.image import printable
 
     line = _error_line(exc, args.image)
     if args.format in ("json", "sarif"):
         try:
-            _emit(_render_error(args.format, line), args.output)
+            emit(_render_error(args.format, line), args.output)
         except DockwiseError as write_error:
             print(f"dockwise: error: {printable(str(write_error))}", file=sys.stderr)
     raise DockwiseError(printable(str(exc))) from None
@@ -179,7 +206,7 @@ def _error_line(exc: "DockwiseError", image: str) -> str:
 
 
 def _render_error(fmt: str, line: str) -> str:
-    from dockwise.image.report import json_safe, render_json_error
+    from dockwise.report.image import json_safe, render_json_error
     from dockwise.report import render
 
     if fmt == "json":
@@ -210,12 +237,12 @@ def _gate_settings(args: argparse.Namespace):
     return settings
 
 
-def _render(args, analysis, findings, results) -> str:
-    from dockwise.image.report import json_safe, render_json, render_summary
+def _render(args, analysis, findings, results, errors=()) -> str:
+    from dockwise.report.image import json_safe, render_json, render_summary
     from dockwise.report import render, use_color
 
     if args.format == "json":
-        return render_json(analysis, findings, results, args.top)
+        return render_json(analysis, findings, results, args.top, errors=errors)
     files = [analysis.source.name] + ([args.dockerfile] if args.dockerfile else [])
     sources = {analysis.source.name: ""}
     if analysis.dockerfile is not None and args.dockerfile:
@@ -223,7 +250,7 @@ def _render(args, analysis, findings, results) -> str:
     if args.format in ("text", "github"):  # JSON and SARIF escape control characters themselves
         findings, files, sources = _printable_findings(findings, files, sources)
     color = args.format == "text" and not args.output and use_color(sys.stdout)
-    rendered = render(args.format, findings, files=files, sources=sources, color=color)
+    rendered = render(args.format, findings, files=files, sources=sources, errors=errors, color=color)
     if args.format == "text":
         return render_summary(analysis, results, args.top) + ("\n" + rendered if rendered else "")
     return json_safe(rendered) if args.format == "sarif" else rendered
@@ -234,24 +261,11 @@ def _printable_findings(findings, files, sources):
     drive the terminal: control characters become C escapes."""
     from dockwise._record import replace
 
-    from dockwise.image.report import printable
+    from dockwise.report.image import printable
 
     escaped = [replace(f, message=printable(f.message), location=replace(f.location, file=printable(f.location.file)))
                for f in findings]
     return escaped, [printable(name) for name in files], {printable(k): v for k, v in sources.items()}
-
-
-def _emit(text: str, output: str | None) -> None:
-    if output:
-        from dockwise.errors import DockwiseError
-        from dockwise.inputs import write_report
-
-        try:
-            write_report(output, text)
-        except OSError as exc:
-            raise DockwiseError(f"cannot write the report: {exc.strerror or exc}", path=output) from None
-    else:
-        sys.stdout.write(text)
 
 
 class _Progress:

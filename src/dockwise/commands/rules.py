@@ -16,7 +16,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from dockwise.catalog import rule_infos
-    from dockwise.check.selection import RuleIndex, split_tokens
+    from dockwise.engine.selection import RuleIndex, split_tokens
 
     infos = list(rule_infos())
     tokens = split_tokens(args.select)

@@ -1,9 +1,10 @@
-"""Build-context rules (``DC``) as ``dockwise check`` and ``dockwise context`` run them.
+"""What build-context rules (``DC``) see, as ``dockwise check`` and ``dockwise context`` give it.
 
-A DC rule is a subclass of :class:`ContextRule` with an ``info`` in any module of
-``dockwise.context.rules``; the catalogue finds it. It sees one :class:`ContextTarget`: the
-context directory, the ``.dockerignore`` in effect (parsed, with line/column of every
-pattern), the single walk of the context, and -- when there is one -- the Dockerfile.
+A DC rule is a :class:`~dockwise.findings.ContextRule` with an ``info`` in any module of
+``dockwise.context.rules``; the catalogue finds it and :mod:`dockwise.engine` runs it. It sees
+one :class:`ContextTarget`: the context directory, the ``.dockerignore`` in effect (parsed,
+with line/column of every pattern), the single walk of the context (a :class:`BuildContext`
+shared by every Dockerfile of that context), and -- when there is one -- the Dockerfile.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from dockwise._record import DataRecord
-from dockwise.findings import Finding, Location, Rule, RuleInfo, Severity
+from dockwise.context.analyze import DEFAULT_LARGE_BYTES
+from dockwise.findings import ContextRule, Finding, Location, RuleInfo, Severity, Target, span_location
 from dockwise.textsafe import printable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,46 +24,30 @@ if TYPE_CHECKING:  # pragma: no cover
     from dockwise.context.scan import ContextScan
     from dockwise.syntax.tree import Dockerfile, Span
 
-
-class ContextRule(Rule):
-    """A rule over one build context (and the Dockerfile built from it, if known)."""
-
-    def check(self, target: "ContextTarget") -> Iterable[Finding]:
-        raise NotImplementedError
+__all__ = ["BuildContext", "ContextRule", "ContextTarget", "quote_path", "read_context"]
 
 
-class ContextTarget(DataRecord):
-    """What a context rule sees."""
+class BuildContext(DataRecord):
+    """One build context as every Dockerfile built from it sees it: the single walk (honouring
+    the ``.dockerignore`` in effect) and what is derived from it alone, computed on first use.
+    Read once per context directory per run and shared by every Dockerfile of that directory
+    (:func:`read_context`); picklable, so ``check --jobs`` hands the one read to its workers."""
 
-    __slots__ = ("context_dir", "scan", "ignore", "dockerfile", "dockerfile_path",
-                 "large_threshold", "_memo")
+    __slots__ = ("context_dir", "scan", "ignore", "large_threshold", "_memo")
 
     context_dir: str
     scan: "ContextScan"
     ignore: "IgnoreFile | None"  # None when no .dockerignore applies
-    dockerfile: "Dockerfile | None"
-    dockerfile_path: str | None
     large_threshold: int
     _memo: dict[str, Any]
 
     def __init__(self, context_dir: str, scan: "ContextScan", ignore: "IgnoreFile | None",
-                 dockerfile: "Dockerfile | None" = None, dockerfile_path: str | None = None,
-                 large_threshold: int = 10 * 1024 * 1024,
-                 _memo: dict[str, Any] | None = None) -> None:
+                 large_threshold: int = DEFAULT_LARGE_BYTES, _memo: dict[str, Any] | None = None) -> None:
         self.context_dir = context_dir
         self.scan = scan
         self.ignore = ignore
-        self.dockerfile = dockerfile
-        self.dockerfile_path = dockerfile_path
         self.large_threshold = large_threshold
         self._memo = {} if _memo is None else _memo
-
-    @property
-    def ignore_path(self) -> str:
-        """Where the .dockerignore is (or would be created)."""
-        if self.ignore is not None:
-            return self.ignore.path
-        return os.path.normpath(os.path.join(self.context_dir, ".dockerignore"))
 
     def _memo_get(self, key: str, compute):
         if key not in self._memo:
@@ -81,17 +67,6 @@ class ContextTarget(DataRecord):
         return self._memo_get("heavy", lambda: heavy_dirs(self.scan, self.totals))
 
     @property
-    def unwanted_dirs(self) -> list:
-        """Heavy directories that are sent and that no COPY/ADD names on purpose."""
-        from dockwise.context.copies import context_sources, named_by_copy
-
-        def compute():
-            sources = context_sources(self.dockerfile)
-            return [h for h in self.heavy_dirs if named_by_copy(sources, h.path) is None]
-
-        return self._memo_get("unwanted", compute)
-
-    @property
     def secrets(self) -> list:
         from dockwise.context.analyze import secrets
 
@@ -103,21 +78,76 @@ class ContextTarget(DataRecord):
 
         return self._memo_get("large", lambda: large_files(self.scan, self.large_threshold))
 
+    def analysed(self) -> "BuildContext":
+        """This context with everything derived from it computed (before it is shared)."""
+        self.heavy_dirs, self.secrets, self.large_files  # noqa: B018 - computed for the memo
+        return self
+
+
+class ContextTarget(Target):
+    """What a context rule sees: the shared :class:`BuildContext`, and the Dockerfile built from
+    it when there is one (what depends on the Dockerfile is computed per Dockerfile)."""
+
+    __slots__ = ("context", "dockerfile", "dockerfile_path", "_memo")
+
+    def __init__(self, context: BuildContext, dockerfile: "Dockerfile | None" = None,
+                 dockerfile_path: str | None = None) -> None:
+        self.context = context
+        self.dockerfile = dockerfile
+        self.dockerfile_path = dockerfile_path
+        self._memo: dict[str, Any] = {}
+
+    context_dir = property(lambda self: self.context.context_dir)
+    scan = property(lambda self: self.context.scan)
+    ignore = property(lambda self: self.context.ignore)
+    large_threshold = property(lambda self: self.context.large_threshold)
+    totals = property(lambda self: self.context.totals)
+    heavy_dirs = property(lambda self: self.context.heavy_dirs)
+    secrets = property(lambda self: self.context.secrets)
+    large_files = property(lambda self: self.context.large_files)
+
+    @property
+    def ignore_path(self) -> str:
+        """Where the .dockerignore is (or would be created)."""
+        if self.ignore is not None:
+            return self.ignore.path
+        return os.path.normpath(os.path.join(self.context_dir, ".dockerignore"))
+
+    @property
+    def unwanted_dirs(self) -> list:
+        """Heavy directories that are sent and that no COPY/ADD names on purpose."""
+        if "unwanted" not in self._memo:
+            from dockwise.context.copies import context_sources, named_by_copy
+
+            sources = context_sources(self.dockerfile)
+            self._memo["unwanted"] = [h for h in self.heavy_dirs if named_by_copy(sources, h.path) is None]
+        return self._memo["unwanted"]
+
+    # The one finding factory (:meth:`Target.finding`): a span is a place in the Dockerfile, a
+    # Location is taken as it is, nothing means the context as a whole (its .dockerignore).
+    def locate(self, at: Any) -> Location:
+        if at is None:
+            return Location(self.ignore_path)
+        if isinstance(at, Location):
+            return at
+        return span_location(self.dockerfile_path or "Dockerfile", at)
+
+    def message(self, text: str) -> str:
+        return printable(text)  # messages quote file names of the context
+
     def at_context(self, info: RuleInfo, message: str, *, severity: Severity | None = None,
                    **extra: Any) -> Finding:
         """A finding about the context as a whole (points at the .dockerignore, or where it belongs)."""
-        return Finding.of(info, printable(message), Location(self.ignore_path), severity=severity, **extra)
+        return self.finding(info, message, severity=severity, **extra)
 
     def at_ignore_line(self, info: RuleInfo, message: str, line: int, column: int, end_column: int, *,
                        severity: Severity | None = None, **extra: Any) -> Finding:
         location = Location(self.ignore_path, line, column, line, end_column)
-        return Finding.of(info, printable(message), location, severity=severity, **extra)
+        return self.finding(info, message, location, severity=severity, **extra)
 
     def at_dockerfile(self, info: RuleInfo, message: str, span: "Span", *,
                       severity: Severity | None = None, **extra: Any) -> Finding:
-        location = Location(self.dockerfile_path or "Dockerfile", span.start.line, span.start.column,
-                            span.end.line, span.end.column)
-        return Finding.of(info, printable(message), location, severity=severity, **extra)
+        return self.finding(info, message, span, severity=severity, **extra)
 
 
 _C_ESCAPES = {"\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f",
@@ -146,37 +176,54 @@ def quote_path(name: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def context_rules() -> list[type[ContextRule]]:
-    from dockwise.catalog import all_rules
-
-    # Only the DC package: a broken Dockerfile rule elsewhere must not stop the context checks.
-    return [r for r in all_rules(("dockwise.context.rules",)) if issubclass(r, ContextRule)]
-
-
-def run_rules(target: ContextTarget) -> list[Finding]:
-    findings: list[Finding] = []
-    for rule in context_rules():
-        findings.extend(rule().check(target))
-    findings.sort(key=lambda f: f.sort_key)
-    return findings
-
-
-def context_target(context_dir: str, dockerfile_path: str | None = None,
-                   dockerfile: "Dockerfile | None" = None, *, classic: bool = False) -> ContextTarget:
-    """Walk ``context_dir`` (once per process per directory/ignore file) and build the target."""
+def read_context(context_dir: str, dockerfile_path: str | None = None, *, classic: bool = False,
+                 large_threshold: int = DEFAULT_LARGE_BYTES) -> BuildContext:
+    """Walk ``context_dir`` with the ``.dockerignore`` that applies to ``dockerfile_path``."""
     from dockwise.context.scan import scan_context
 
     scan, ignore = scan_context(context_dir, dockerfile_path, classic=classic)
-    return ContextTarget(context_dir=context_dir, scan=scan, ignore=ignore,
-                         dockerfile=dockerfile, dockerfile_path=dockerfile_path)
+    return BuildContext(context_dir, scan, ignore, large_threshold)
 
 
-def context_findings(dockerfile_path: str, dockerfile: "Dockerfile") -> list[Finding]:
-    """Every DC finding for the context ``docker build .`` next to ``dockerfile_path`` would send.
+def context_dir_of(dockerfile_path: str) -> str:
+    """The context ``docker build .`` next to ``dockerfile_path`` sends: the file's directory."""
+    return os.path.dirname(dockerfile_path) or "."
 
-    The context directory is the Dockerfile's directory. The walk is cached per directory
-    within a process, so checking several Dockerfiles of one context walks it once.
-    """
-    context_dir = os.path.dirname(dockerfile_path) or "."
-    target = context_target(context_dir, dockerfile_path, dockerfile)
-    return run_rules(target)
+
+class ContextReader:
+    """Reads each build context once per run: every Dockerfile of a directory (with the same
+    ``.dockerignore``) shares one :class:`BuildContext`. Picklable with what it has read, so
+    ``check --jobs`` reads the contexts in the parent (:meth:`preload`) and hands them to its
+    workers instead of every worker walking the same folder again."""
+
+    def __init__(self, large_threshold: int = DEFAULT_LARGE_BYTES, classic: bool = False) -> None:
+        self.large_threshold = large_threshold
+        self.classic = classic
+        self.read: dict[tuple[str, str | None], BuildContext] = {}
+
+    def for_dockerfile(self, dockerfile_path: str) -> BuildContext:
+        """The context ``docker build .`` next to ``dockerfile_path`` sends; raises
+        :class:`~dockwise.errors.DockwiseError` when it cannot be read (a bad pattern)."""
+        return self.context(context_dir_of(dockerfile_path), dockerfile_path)
+
+    def context(self, context_dir: str, dockerfile_path: str | None) -> BuildContext:
+        from dockwise.context.ignorefile import ignore_file_for
+
+        # Keyed by the directory as named (findings name it so); the walk itself is shared by
+        # every spelling of it (scan_context).
+        key = (context_dir, ignore_file_for(context_dir, dockerfile_path))
+        found = self.read.get(key)
+        if found is None:
+            found = self.read[key] = read_context(context_dir, dockerfile_path, classic=self.classic,
+                                                  large_threshold=self.large_threshold)
+        return found
+
+    def preload(self, dockerfile_paths: Iterable[str]) -> "ContextReader":
+        """Read (and analyse) the context of every Dockerfile; one that cannot be read is left
+        for the Dockerfile's own check to report."""
+        for path in dockerfile_paths:
+            try:
+                self.for_dockerfile(path).analysed()
+            except Exception:  # noqa: BLE001 - the Dockerfile's own check reports the crash
+                continue
+        return self

@@ -25,10 +25,21 @@ from dockwise._record import DataRecord, FrozenRecord
 from dockwise.errors import DockwiseError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Protocol
+
     from dockwise.findings import Edit
+    from dockwise.model import BuildModel
     from dockwise.model.shell import ShellScript
-    from dockwise.rules.base import CheckTarget
-    from dockwise.syntax.tree import Instruction, Span
+    from dockwise.syntax.tree import Dockerfile, Instruction, Span
+
+    class CheckTarget(Protocol):
+        """What :func:`check_target` reads of a checked Dockerfile (a rule's target has it):
+        the model layer knows the shape, not the rules that provide it."""
+
+        dockerfile: Dockerfile
+        model: BuildModel
+
+        def shell(self, instruction: Instruction) -> ShellScript: ...
 
 # What ShellCheck cannot judge inside a Dockerfile: files that `source` reads are not there.
 DEFAULT_EXCLUDE = ("SC1090", "SC1091")

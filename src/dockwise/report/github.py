@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from dockwise.findings import Finding, Severity
-from dockwise.report import ReportData, printable
+from dockwise.report.data import ReportData, printable
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning",
            Severity.INFO: "notice", Severity.STYLE: "notice"}

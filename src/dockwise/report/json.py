@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dockwise.findings import Finding
-from dockwise.report import ReportData, json_text
+from dockwise.report.data import ReportData, json_text
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.report import ReportData, json_text
+from dockwise.report.data import ReportData, json_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning",

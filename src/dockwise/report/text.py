@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from dockwise.findings import Finding, Severity
-from dockwise.report import ReportData, printable
+from dockwise.report.data import ReportData, printable
 
 _RESET = "\033[0m"
 _BOLD = "\033[1m"

@@ -14,29 +14,25 @@ The catalogue (:mod:`dockwise.catalog`) finds it; nothing else needs editing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from dockwise._record import DataRecord
-from dockwise.findings import Finding, Fix, Location, Rule, RuleInfo, Severity
+from dockwise.findings import DockerfileRule, Finding, Fix, Location, RuleInfo, Severity, Target, span_location
 
 T = TypeVar("T")
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dockwise.check.config import LintConfig
+    from dockwise.config import LintConfig
     from dockwise.model import BuildModel
     from dockwise.model.shell import ShellScript
     from dockwise.syntax.tree import Dockerfile, Instruction, Span
 
 
-class DockerfileRule(Rule):
-    """A rule over one Dockerfile and its build model."""
-
-    def check(self, target: "CheckTarget") -> Iterable[Finding]:
-        raise NotImplementedError
+__all__ = ["CheckTarget", "DockerfileRule"]
 
 
-class CheckTarget(DataRecord):
+class CheckTarget(DataRecord, Target):
     """One Dockerfile as rules see it: its path, syntax tree and build model, and the hadolint
     config in effect for it (label schema, trusted registries; empty when there is none)."""
 
@@ -59,20 +55,21 @@ class CheckTarget(DataRecord):
         self._shell_cache = {} if _shell_cache is None else _shell_cache
         self._memo = {} if _memo is None else _memo
         if config is None:
-            from dockwise.check.config import EMPTY as config
+            from dockwise.config import EMPTY as config
         self.config = config
 
     def finding(self, info: RuleInfo, message: str, span: "Span | None" = None, *,
                 severity: Severity | None = None, fix: Fix | None = None, **extra: Any) -> Finding:
-        """A finding of rule ``info`` at ``span`` (1-based line/column, exclusive end)."""
-        if span is None:
-            location = Location(self.path)
-        else:
-            location = Location(self.path, span.start.line, span.start.column,
-                                span.end.line, span.end.column)
-        found = Finding.of(info, message, location, severity=severity, **extra)
-        found.fix = fix
-        return found
+        """A finding of rule ``info`` at ``span`` (1-based line/column, exclusive end), or about
+        the whole file when there is no span: :meth:`Target.finding`."""
+        return Target.finding(self, info, message, span, severity=severity, fix=fix, **extra)
+
+    def locate(self, at: Any) -> Location:
+        if at is None:
+            return Location(self.path)
+        if isinstance(at, Location):
+            return at
+        return span_location(self.path, at)
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """Per-file memo shared by rules: ``compute()`` runs once per ``key`` for this file."""

@@ -15,11 +15,10 @@ and the image path when there is one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dockwise.findings import Finding, Location, Rule, RuleInfo, Severity
+from dockwise.findings import Finding, ImageRule, Location, RuleInfo, Severity, Target, span_location
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.image.analyze import ImageAnalysis, LayerReport
@@ -34,15 +33,11 @@ class ImageOptions:
     max_size: int | None = None  # DI010: budget for total_bytes
 
 
-class ImageRule(Rule):
-    """A rule over one analysed image."""
-
-    def check(self, target: "ImageTarget") -> Iterable[Finding]:
-        raise NotImplementedError
+__all__ = ["ImageOptions", "ImageRule", "ImageTarget", "human_bytes"]
 
 
 @dataclass
-class ImageTarget:
+class ImageTarget(Target):
     analysis: "ImageAnalysis"
     options: ImageOptions = field(default_factory=ImageOptions)
 
@@ -72,22 +67,27 @@ class ImageTarget:
     def finding(self, info: RuleInfo, message: str, *, layer: int | None = None,
                 instruction: "Instruction | None" = None, path: str | None = None,
                 severity: Severity | None = None, **extra: Any) -> Finding:
+        """The one finding factory (:meth:`Target.finding`), placed by what image rules know: the
+        layer (whose Dockerfile instruction it points at when the image was read with
+        ``--dockerfile``) or the instruction; ``extra`` carries the layer, path and image."""
         analysis = self.analysis
         report: LayerReport | None = analysis.layers[layer] if layer is not None else None
         if instruction is None and report is not None:
             instruction = report.instruction or (analysis.base_from if report.base else None)
-        if instruction is not None and analysis.dockerfile_path:
-            span = instruction.span
-            location = Location(analysis.dockerfile_path, span.start.line, span.start.column,
-                                span.end.line, span.end.column)
-        else:
-            location = Location(analysis.source.name)
         if layer is not None:
             extra["layer"] = layer + 1
         if path is not None:
             extra["path"] = "/" + path.lstrip("/")
         extra.setdefault("image", analysis.source.name)
-        return Finding.of(info, message, location, severity=severity, **extra)
+        return super().finding(info, message, instruction, severity=severity, **extra)
+
+    def locate(self, at: Any) -> Location:
+        """A Dockerfile instruction when the image was read with ``--dockerfile``, else the image."""
+        if isinstance(at, Location):
+            return at
+        if at is not None and self.analysis.dockerfile_path:
+            return span_location(self.analysis.dockerfile_path, at.span)
+        return Location(self.analysis.source.name)
 
 
 def _short(text: str, width: int = 60) -> str:

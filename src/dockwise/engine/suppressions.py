@@ -9,7 +9,7 @@
 * BuildKit's ``# check=skip=JSONArgsRecommended,StageNameCasing`` (or ``skip=all``) directive
   silences those BuildKit checks, and ``error=true`` makes BuildKit-check findings errors.
 
-Codes resolve through :class:`~dockwise.check.selection.RuleIndex`, so a BuildKit name or any
+Codes resolve through :class:`~dockwise.engine.selection.RuleIndex`, so a BuildKit name or any
 other alias works wherever a code does.
 """
 
@@ -19,7 +19,7 @@ import re
 
 from dockwise._lazyre import lazy_compile
 from dockwise._record import DataRecord
-from dockwise.check.selection import RuleIndex
+from dockwise.engine.selection import RuleIndex
 from dockwise.findings import Finding
 from dockwise.syntax.tree import Dockerfile
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from dockwise.check.engine import CheckOptions, Engine, FileReport
+from dockwise.engine.dockerfile import STDIN, CheckOptions, Engine, FileReport
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.context.check import ContextReader
 
 PARALLEL_THRESHOLD = 8  # fewer files than this: one process (a pool costs ~50 ms to start)
 
@@ -18,9 +22,10 @@ def default_jobs(file_count: int) -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _init_worker(rules: tuple[type, ...] | None, options: CheckOptions) -> None:
+def _init_worker(rules: tuple[type, ...] | None, options: CheckOptions,
+                 contexts: "ContextReader | None") -> None:
     global _worker_engine
-    _worker_engine = Engine(rules, options)
+    _worker_engine = Engine(rules, options, contexts=contexts)
 
 
 def _check_in_worker(path: str) -> FileReport:
@@ -35,23 +40,39 @@ def check_paths(paths: Sequence[str], options: CheckOptions, *, jobs: int | None
         jobs = default_jobs(len(paths))
     jobs = max(1, min(jobs, len(paths)))
     rule_tuple = tuple(rules) if rules is not None else None
-    if jobs > 1 and "-" not in paths:
-        reports = _in_pool(paths, options, jobs, rule_tuple)
+    contexts = None
+    if jobs > 1 and STDIN not in paths:
+        contexts = _shared_contexts(paths, options)
+        reports = _in_pool(paths, options, jobs, rule_tuple, contexts)
         if reports is not None:
             return reports
-    engine = Engine(rule_tuple, options)
+    engine = Engine(rule_tuple, options, contexts=contexts)
     return [engine.check_path(p) for p in paths]
 
 
-def _in_pool(paths: Sequence[str], options: CheckOptions, jobs: int,
-             rules: tuple[type, ...] | None) -> list[FileReport] | None:
+def _shared_contexts(paths: Sequence[str], options: CheckOptions) -> "ContextReader | None":
+    """The build contexts of ``paths``, read here once so that no worker reads one again (600
+    Dockerfiles in one folder share one walk of it, not one per worker)."""
+    if not options.context:
+        return None
+    from dockwise.context.check import ContextReader
+    from dockwise.engine.context import context_rules
+
+    if not any(options.selection.enabled(r.info.code) for r in context_rules()):
+        return None
+    return ContextReader().preload(paths)
+
+
+def _in_pool(paths: Sequence[str], options: CheckOptions, jobs: int, rules: tuple[type, ...] | None,
+             contexts: "ContextReader | None") -> list[FileReport] | None:
     """The reports from a process pool, or None where processes cannot be started (no
     /dev/shm, a sandbox without fork): the caller then checks in this process."""
     from concurrent.futures import ProcessPoolExecutor
 
     chunksize = max(1, min(64, len(paths) // (jobs * 8)))
     try:
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(rules, options))
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                   initargs=(rules, options, contexts))
     except (OSError, ImportError, NotImplementedError):
         return None
     with pool:

@@ -1,4 +1,5 @@
-"""The check engine: parse, model, run every enabled rule, apply suppressions and config.
+"""Checking Dockerfiles: parse, model, run the Dockerfile rules and the context rules of the
+file's build context through the rule runner, apply suppressions and config; fix on request.
 
 One file never stops the run: a parse error, an unreadable file or a rule that raises
 becomes one error line on the file's :class:`FileReport` (exit code 2 for the run) while
@@ -8,13 +9,20 @@ every other rule and file is still checked.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from dockwise._record import DataRecord, FrozenRecord, replace
-from dockwise.check.config import EMPTY, LintConfig, config_for_dir, with_command_line
-from dockwise.check.selection import RuleIndex, Selection
-from dockwise.check.suppressions import find_suppressions
+from dockwise.config import EMPTY, LintConfig, config_for_dir, with_command_line
+from dockwise.engine.context import context_rules
+from dockwise.engine.runner import RuleRunner, internal_error, rules_of_kind
+from dockwise.engine.selection import RuleIndex, Selection
+from dockwise.engine.suppressions import find_suppressions
 from dockwise.errors import DockerfileSyntaxError, DockwiseError
 from dockwise.findings import Finding, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.context.check import ContextReader
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -96,10 +104,7 @@ CHECK_PACKAGES = ("dockwise.rules", "dockwise.context.rules")
 
 def dockerfile_rules() -> tuple[type, ...]:
     """Every Dockerfile rule of the catalogue."""
-    from dockwise.catalog import all_rules
-    from dockwise.rules.base import DockerfileRule
-
-    return tuple(r for r in all_rules(CHECK_PACKAGES) if issubclass(r, DockerfileRule))
+    return rules_of_kind("dockerfile", CHECK_PACKAGES)
 
 
 def catalogue_index() -> RuleIndex:
@@ -135,10 +140,6 @@ def _error_line(path: str, exc: DockwiseError) -> str:
     return f"{exc.path or path}: error: {exc.message}"
 
 
-def _internal(path: str, what: str, exc: BaseException) -> str:
-    return f"{path}: error: internal error in {what}: {type(exc).__name__}: {exc}"
-
-
 def _tidy_path(finding: Finding) -> Finding:
     """``./.dockerignore`` -> ``.dockerignore``: paths read the way the user typed them."""
     file = finding.location.file
@@ -148,16 +149,21 @@ def _tidy_path(finding: Finding) -> Finding:
 
 
 class Engine:
-    """Runs a fixed set of Dockerfile rules. ``rules=None`` means the whole catalogue."""
+    """Checks Dockerfiles with a fixed set of Dockerfile rules (``rules=None``: the whole
+    catalogue) and, for files on disk, the context rules over their build context, each
+    context read once (``contexts``: the reader to share, such as one preloaded by the parent
+    of ``--jobs`` workers)."""
 
     def __init__(self, rules: Iterable[type] | None = None, options: CheckOptions | None = None,
-                 index: RuleIndex | None = None) -> None:
+                 index: RuleIndex | None = None, contexts: "ContextReader | None" = None) -> None:
         classes = tuple(rules) if rules is not None else dockerfile_rules()
         self.options = options or CheckOptions()
         if index is None:
             index = catalogue_index() if rules is None else RuleIndex(r.info for r in classes)
         self.index = index
-        self.rules = [cls() for cls in classes]
+        self.runner = RuleRunner(classes, index, self.options.selection)
+        self._context_runner: RuleRunner | None = None
+        self._contexts = contexts
 
     # -- one file -------------------------------------------------------------------------
 
@@ -182,9 +188,7 @@ class Engine:
         except DockwiseError as exc:
             return FileReport(display, errors=[_error_line(display, exc)])
         if self.options.fix or self.options.diff:
-            from dockwise.fix import fix_file
-
-            return fix_file(self, text, display, config=config, on_disk=on_disk)
+            return self._fix(text, display, config=config, on_disk=on_disk)
         return self.check_text(text, display, config=config, on_disk=on_disk)
 
     def check_text(self, text: str, path: str, *, config: LintConfig = EMPTY,
@@ -199,10 +203,37 @@ class Engine:
             return report
         target.config = config  # rules read the label schema and trusted registries from it
         report.parsed = True
-        raw = self._run_rules(target, config, report)
+        raw = self.runner.run(target, path, report.errors, config=config)
         if on_disk and self.options.context:
-            raw.extend(self._context_findings(path, target.dockerfile, report))
-        report.findings = self._filter(raw, target.dockerfile, path, config)
+            raw.extend(self._context_findings(path, target.dockerfile, report, config))
+        suppressions = find_suppressions(target.dockerfile, path, self.index,
+                                         pragmas=not config.disable_ignore_pragma)
+        report.findings = self.runner.keep(raw, config=config, suppressions=suppressions)
+        return report
+
+    def _fix(self, text: str, path: str, *, config: LintConfig, on_disk: bool) -> FileReport:
+        """Fix ``text`` until stable; write it back (``--fix``), diff it (``--diff``), or keep
+        it for stdout (``--fix`` on stdin)."""
+        from dockwise.fix.loop import fix_until_stable
+        from dockwise.fix.output import unified_diff, write_fixed
+
+        def recheck(candidate: str) -> FileReport:
+            return self.check_text(candidate, path, config=config, on_disk=on_disk)
+
+        outcome = fix_until_stable(text, path, recheck, unsafe=self.options.unsafe_fixes)
+        report, current = outcome.report, outcome.text
+        report.fixed = outcome.fixed
+        report.notes.extend(outcome.notes)
+        if self.options.diff:
+            report.diff = unified_diff(text, current, path) if current != text else ""
+        elif not on_disk:
+            report.fixed_text = current  # stdin: the fixed file goes to stdout
+        elif current != text:
+            problem = write_fixed(path, current)
+            if problem is not None:  # the file stays as it was: report what it still has
+                report = recheck(text)
+                report.errors.append(problem)
+                report.notes.extend(outcome.notes)
         return report
 
     def _target(self, text: str, path: str, report: FileReport):
@@ -215,7 +246,7 @@ class Engine:
             report.errors.append(_error_line(path, exc))
             return None
         except Exception as exc:  # noqa: BLE001 - a parser bug must not end the run
-            report.errors.append(_internal(path, "the parser", exc))
+            report.errors.append(internal_error(path, "the parser", exc))
             return None
         if not dockerfile.instructions:
             report.errors.append(f"{path}: error: file with no instructions")
@@ -229,72 +260,37 @@ class Engine:
             report.errors.append(_error_line(path, exc))
             return None
         except Exception as exc:  # noqa: BLE001
-            report.errors.append(_internal(path, "the build model", exc))
+            report.errors.append(internal_error(path, "the build model", exc))
             return None
         report.notes.extend(_unconsumed_build_args(path, dockerfile, self.options.build_args))
         return CheckTarget(path, dockerfile, model)
 
-    def _active_rules(self, config: LintConfig) -> list:
-        ignored = self._config_ignored(config)
-        selection = self.options.selection
-        return [r for r in self.rules
-                if selection.enabled(r.info.code) and r.info.code not in ignored
-                and (r.info.default_enabled or selection.selected is not None)]
+    def _context_findings(self, path: str, dockerfile, report: FileReport,
+                          config: LintConfig) -> list[Finding]:
+        """The context rules' findings over the build context next to ``path``."""
+        from dockwise.context.check import ContextTarget
 
-    def _config_ignored(self, config: LintConfig) -> set[str]:
-        codes: set[str] = set()
-        for token in config.ignored:
-            codes |= self.index.resolve_loose(token)
-        return codes
-
-    def _run_rules(self, target, config: LintConfig, report: FileReport) -> list[Finding]:
-        found: list[Finding] = []
-        for rule in self._active_rules(config):
-            try:
-                found.extend(list(rule.check(target)))  # all or nothing: no half a rule
-            except Exception as exc:  # noqa: BLE001 - one broken rule must not end the run
-                report.errors.append(_internal(target.path, f"rule {rule.info.code} ({rule.info.name})", exc))
-        return found
-
-    def _context_findings(self, path: str, dockerfile, report: FileReport) -> list[Finding]:
         try:
-            from dockwise.context.check import context_findings
-        except ImportError as exc:
-            if exc.name == "dockwise.context.check":  # not written yet: no context rules
-                return []
-            report.errors.append(_internal(path, "the context checks", exc))
-            return []
-        try:
-            return [_tidy_path(f) for f in context_findings(path, dockerfile)]
+            context = self.contexts.for_dockerfile(path)
         except DockwiseError as exc:
             report.errors.append(_error_line(path, exc))
+            return []
         except Exception as exc:  # noqa: BLE001
-            report.errors.append(_internal(path, "the context checks", exc))
-        return []
+            report.errors.append(internal_error(path, "the context checks", exc))
+            return []
+        target = ContextTarget(context, dockerfile, path)
+        return [_tidy_path(f) for f in self.context_runner.run(target, path, report.errors, config=config)]
 
-    def _filter(self, raw: Sequence[Finding], dockerfile, path: str, config: LintConfig) -> list[Finding]:
-        suppressions = find_suppressions(dockerfile, path, self.index,
-                                         pragmas=not config.disable_ignore_pragma)
-        ignored = self._config_ignored(config)
-        overrides = self._overrides(config)
-        kept = []
-        for finding in raw:
-            if not self.options.selection.enabled(finding.code) or finding.code in ignored:
-                continue
-            if suppressions.suppresses(finding):
-                continue
-            severity = overrides.get(finding.code)
-            if finding.code in suppressions.buildkit_errors:
-                severity = Severity.ERROR
-            if severity is not None and severity != finding.severity:
-                finding = replace(finding, severity=severity)
-            kept.append(finding)
-        kept.sort(key=lambda f: f.sort_key)
-        return kept
+    @property
+    def contexts(self) -> "ContextReader":
+        if self._contexts is None:
+            from dockwise.context.check import ContextReader
 
-    def _overrides(self, config: LintConfig) -> dict[str, Severity]:
-        result: dict[str, Severity] = {}
-        for token, severity in config.overrides.items():
-            for code in self.index.resolve_loose(token):
-                result[code] = severity
-        return result
+            self._contexts = ContextReader()
+        return self._contexts
+
+    @property
+    def context_runner(self) -> RuleRunner:
+        if self._context_runner is None:
+            self._context_runner = RuleRunner(context_rules(), self.index, self.options.selection)
+        return self._context_runner

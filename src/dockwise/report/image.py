@@ -95,7 +95,7 @@ def finding_document(finding: "Finding") -> dict[str, Any]:
 
 
 def render_json(analysis: "ImageAnalysis", findings: Sequence["Finding"], gates: Sequence["GateResult"],
-                top: int = 10) -> str:
+                top: int = 10, errors: Sequence[str] = ()) -> str:
     from dockwise import __version__
 
     document = {
@@ -103,7 +103,7 @@ def render_json(analysis: "ImageAnalysis", findings: Sequence["Finding"], gates:
         "image": image_document(analysis, top),
         "gates": [{"name": g.name, "limit": g.limit, "actual": g.actual, "passed": g.passed} for g in gates],
         "findings": [finding_document(f) for f in findings],
-        "errors": [],
+        "errors": list(errors),
     }
     return _dump(document)
 

@@ -1,0 +1,74 @@
+"""Where a command's report goes, the same for every command: ``-o FILE`` (written atomically,
+never over one of the command's inputs) or stdout; and how its error lines reach stderr."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Sequence
+
+from dockwise.errors import DockwiseError
+
+
+class UsageError(DockwiseError):
+    """Options that do not go together."""
+
+
+def refuse_output_over(output: str | None, inputs: Iterable[tuple[str, str | None]]) -> None:
+    """``-o`` naming a directory, or one of the files the command reads (``(what, path)``
+    pairs): writing the report there would replace what it reports on, so refuse before any
+    work is done."""
+    if not output:
+        return
+    if os.path.isdir(output):
+        raise UsageError("-o/--output names a directory; give a file for the report", path=output)
+    if not os.path.exists(output):
+        return
+    for what, path in inputs:
+        if not path or path == "-":
+            continue
+        try:
+            same = os.path.samefile(output, path)
+        except OSError:
+            same = os.path.realpath(output) == os.path.realpath(path)
+        if same:
+            raise UsageError(f"-o/--output names {what} ({path}); writing the report there "
+                             "would replace it", path=output)
+
+
+def emit(text: str, output: str | None) -> None:
+    """The report to ``output`` (atomically, see :func:`dockwise.inputs.write_report`) or stdout."""
+    if output:
+        from dockwise.inputs import write_report
+
+        try:
+            write_report(output, text)
+        except OSError as exc:
+            raise DockwiseError(f"cannot write the report: {exc.strerror or exc}", path=output) from None
+    elif text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def print_errors(lines: Sequence[str]) -> None:
+    """Error and note lines on stderr, escaped (a file name may hold an ESC or a newline)."""
+    from dockwise.textsafe import printable
+
+    for line in lines:
+        print(printable(line), file=sys.stderr)
+
+
+def selection(index, select: Sequence[str] | None, ignore: Sequence[str] | None):
+    """``--select``/``--ignore`` over the rules of ``index`` (an unknown rule is a usage error)."""
+    from dockwise.engine.selection import Selection
+
+    return Selection.from_options(index, select, ignore)
+
+
+def add_selection_options(parser, what: str) -> None:
+    """``--select``/``--ignore``, spelled the same in every command."""
+    parser.add_argument("--select", action="append", metavar="CODES",
+                        help=f"only these {what} rules: codes, prefixes, names or aliases; "
+                             "comma-separated, repeatable")
+    parser.add_argument("--ignore", action="append", metavar="CODES",
+                        help="skip these rules (same forms as --select)")

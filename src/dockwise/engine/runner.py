@@ -1,0 +1,103 @@
+"""The one rule runner, whatever the rules read (a Dockerfile, a build context, an image).
+
+It decides which rules run (``--select``/``--ignore``, the config's ``ignored``, rules that are
+off unless selected), runs each one in isolation -- a rule that raises becomes one
+``internal error in rule CODE (name)`` error line, and every other rule still runs -- and
+decides which findings are kept and how serious they are (selection, suppression comments,
+the config's severity overrides, BuildKit's ``check=error=true``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from dockwise._record import replace
+from dockwise.config import EMPTY, LintConfig
+from dockwise.engine.selection import RuleIndex, Selection
+from dockwise.findings import Finding, Rule, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.engine.suppressions import Suppressions
+
+
+def internal_error(where: str, what: str, exc: BaseException) -> str:
+    """The error line for a crash inside dockwise (a rule, the parser): one line, no traceback."""
+    return f"{where}: error: internal error in {what}: {type(exc).__name__}: {exc}"
+
+
+class RuleRunner:
+    """Runs a fixed set of rules over targets of their kind."""
+
+    def __init__(self, rules: Iterable[type[Rule]], index: RuleIndex,
+                 selection: Selection | None = None) -> None:
+        self.rules = [cls() for cls in rules]
+        self.index = index
+        self.selection = Selection() if selection is None else selection
+
+    def check(self, target, where: str, errors: list[str], *, config: LintConfig = EMPTY,
+              suppressions: "Suppressions | None" = None) -> list[Finding]:
+        """The kept findings of every active rule over ``target``, sorted by place; a rule that
+        raises adds its error line (naming ``where``) to ``errors``."""
+        return self.keep(self.run(target, where, errors, config=config), config=config,
+                         suppressions=suppressions)
+
+    def run(self, target, where: str, errors: list[str], *,
+            config: LintConfig = EMPTY) -> list[Finding]:
+        """Every finding of every active rule, unfiltered."""
+        found: list[Finding] = []
+        for rule in self.active(config):
+            try:
+                found.extend(list(rule.check(target)))  # all or nothing: no half a rule
+            except Exception as exc:  # noqa: BLE001 - one broken rule must not end the run
+                info = rule.info
+                errors.append(internal_error(where, f"rule {info.code} ({info.name})", exc))
+        return found
+
+    def active(self, config: LintConfig = EMPTY) -> list[Rule]:
+        ignored = self.config_ignored(config)
+        selection = self.selection
+        return [r for r in self.rules
+                if selection.enabled(r.info.code) and r.info.code not in ignored
+                and (r.info.default_enabled or selection.selected is not None)]
+
+    def keep(self, raw: Sequence[Finding], *, config: LintConfig = EMPTY,
+             suppressions: "Suppressions | None" = None) -> list[Finding]:
+        """The findings the user sees, with the severity they carry, sorted by place."""
+        ignored = self.config_ignored(config)
+        overrides = self.overrides(config)
+        raised = suppressions.buildkit_errors if suppressions is not None else ()
+        kept = []
+        for finding in raw:
+            if not self.selection.enabled(finding.code) or finding.code in ignored:
+                continue
+            if suppressions is not None and suppressions.suppresses(finding):
+                continue
+            severity = overrides.get(finding.code)
+            if finding.code in raised:
+                severity = Severity.ERROR
+            if severity is not None and severity != finding.severity:
+                finding = replace(finding, severity=severity)
+            kept.append(finding)
+        kept.sort(key=lambda f: f.sort_key)
+        return kept
+
+    def config_ignored(self, config: LintConfig) -> set[str]:
+        codes: set[str] = set()
+        for token in config.ignored:
+            codes |= self.index.resolve_loose(token)
+        return codes
+
+    def overrides(self, config: LintConfig) -> dict[str, Severity]:
+        result: dict[str, Severity] = {}
+        for token, severity in config.overrides.items():
+            for code in self.index.resolve_loose(token):
+                result[code] = severity
+        return result
+
+
+def rules_of_kind(kind: str, packages: tuple[str, ...] | None = None) -> tuple[type[Rule], ...]:
+    """Every rule of the catalogue that reads targets of ``kind``."""
+    from dockwise.catalog import RULE_PACKAGES, all_rules
+
+    return tuple(r for r in all_rules(packages or RULE_PACKAGES) if r.target_kind == kind)
