@@ -3,7 +3,7 @@ semantics on their own and got it wrong; now they read the model, and these pin 
 
 from __future__ import annotations
 
-from dockwise.context.check import context_findings
+from dockwise.engine.context import context_findings
 from dockwise.context.scan import _CACHE
 from dockwise.inputs import read_text
 from dockwise.syntax import parse_dockerfile

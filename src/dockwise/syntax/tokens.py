@@ -4,13 +4,10 @@ and the fast constructors of positions, spans and tokens the parser uses."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Any
 
 from dockwise.syntax.buildkit_lines import GO_SPACE
 from dockwise.syntax.tree import Position, Span, Token
-
-if TYPE_CHECKING:  # pragma: no cover
-    from dockwise.syntax.parser import _Parser
 
 def _slot_setters(cls: type, *names: str):
     return tuple(cls.__dict__[name].__set__ for name in names)
@@ -86,7 +83,7 @@ def _gap_pattern(escape: str) -> "re.Pattern[str]":
 class _TokenBuilder:
     """Cuts the source into tokens: every character in exactly one token, in order."""
 
-    def __init__(self, parser: _Parser) -> None:
+    def __init__(self, parser: Any) -> None:  # the parser.py _Parser that cut the lines
         self.p = parser
         self.tokens: list[Token] = []
         self.line = 0  # index into line_starts of the line holding the last position made

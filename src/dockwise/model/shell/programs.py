@@ -4,12 +4,6 @@ program (`sudo apt-get ...`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from dockwise._lazyre import lazy_compile
-
-if TYPE_CHECKING:  # pragma: no cover
-    from dockwise.model.shell.command import Word
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
 NON_POSIX_SHELLS = frozenset({"powershell", "pwsh", "cmd"})
@@ -131,53 +125,6 @@ _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "unbuffer": (frozenset(), 0),
     "busybox": (frozenset(), 0),
 }
-
-_ASSIGNMENT = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*=")
-
-
-def _unwrap(words: list[Word]) -> tuple[list[str], int, list[Word]]:
-    """(wrapper names, index of the effective command in ``words``, env-style assignments)."""
-    wrappers: list[str] = []
-    assignments: list[Word] = []
-    if not words or (words[0].value or "").rpartition("/")[2] not in _WRAPPERS:
-        return wrappers, 0, assignments
-    i = 0
-    while i < len(words):
-        value = words[i].value
-        name = value.rpartition("/")[2] if value else None
-        if name not in _WRAPPERS or i == len(words) - 1:
-            break
-        takes, positional = _WRAPPERS[name]
-        j = i + 1
-        lookup_only = False
-        while j < len(words):
-            v = words[j].value
-            if v is None:
-                break
-            if v == "--":
-                j += 1
-                break
-            if v.startswith("-") and len(v) > 1:
-                if name == "command" and v in ("-v", "-V"):
-                    lookup_only = True
-                if name == "nice" and v[1:].isdigit():
-                    j += 1
-                    continue
-                j += 2 if _consumes_next(v, takes) else 1
-                continue
-            if name == "env" and _ASSIGNMENT.match(v):
-                assignments.append(words[j])
-                j += 1
-                continue
-            break
-        j += positional
-        if lookup_only or j >= len(words):
-            break
-        wrappers.append(name)
-        i = j
-    return wrappers, i, assignments
-
-
 
 def _consumes_next(v: str, takes: frozenset[str]) -> bool:
     if v.startswith("--"):

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from dockwise._lazyre import lazy_compile
 from dockwise.model.shell.command import _UNSET, Command, Redirect, SpanOf, Word
 from dockwise.model.shell.paths import _normalize
-from dockwise.model.shell.programs import DEFAULT_SHELL, NON_POSIX_SHELLS, PIPE_SHELLS, POSIX_SHELLS, _unwrap
+from dockwise.model.shell.programs import DEFAULT_SHELL, NON_POSIX_SHELLS, PIPE_SHELLS, POSIX_SHELLS
 from dockwise.model.shell.script import ShellScript
-from dockwise.model.shell.walk import _Builder, _parser, _program_name
+from dockwise.model.shell.walk import _Builder, _parser, _program_name, _unwrap
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.syntax.tree import Instruction

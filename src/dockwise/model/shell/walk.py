@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from dockwise._lazyre import lazy_compile
 from dockwise.model.shell.command import Command, Redirect, Word
 from dockwise.model.shell.paths import _resolve
-from dockwise.model.shell.programs import _unwrap
+from dockwise.model.shell.programs import _WRAPPERS, _consumes_next
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.model.shell.script import ShellScript
@@ -64,6 +64,55 @@ def _bash_language() -> Any:
 
         return tree_sitter_bash.language()
     return module.language()
+
+# --------------------------------------------------------------------------------------------
+# Wrappers: programs that run another program (`sudo apt-get ...`)
+
+_ASSIGNMENT = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def _unwrap(words: list[Word]) -> tuple[list[str], int, list[Word]]:
+    """(wrapper names, index of the effective command in ``words``, env-style assignments)."""
+    wrappers: list[str] = []
+    assignments: list[Word] = []
+    if not words or (words[0].value or "").rpartition("/")[2] not in _WRAPPERS:
+        return wrappers, 0, assignments
+    i = 0
+    while i < len(words):
+        value = words[i].value
+        name = value.rpartition("/")[2] if value else None
+        if name not in _WRAPPERS or i == len(words) - 1:
+            break
+        takes, positional = _WRAPPERS[name]
+        j = i + 1
+        lookup_only = False
+        while j < len(words):
+            v = words[j].value
+            if v is None:
+                break
+            if v == "--":
+                j += 1
+                break
+            if v.startswith("-") and len(v) > 1:
+                if name == "command" and v in ("-v", "-V"):
+                    lookup_only = True
+                if name == "nice" and v[1:].isdigit():
+                    j += 1
+                    continue
+                j += 2 if _consumes_next(v, takes) else 1
+                continue
+            if name == "env" and _ASSIGNMENT.match(v):
+                assignments.append(words[j])
+                j += 1
+                continue
+            break
+        j += positional
+        if lookup_only or j >= len(words):
+            break
+        wrappers.append(name)
+        i = j
+    return wrappers, i, assignments
+
 
 # --------------------------------------------------------------------------------------------
 # Word values (quote removal)
