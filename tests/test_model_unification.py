@@ -51,7 +51,7 @@ def test_image_layers_align_through_a_from_named_by_an_arg(tmp_path):
     # the image analyzer used its own stage chain, which read `FROM ${BASE}` literally and so
     # lost the stage it names; the model expands it as BuildKit does
     from dockwise.image.analyze import analyze
-    from tests.test_image_kit import config_for, file, layer_tar, write_oci_layout
+    from tests.support.image_kit import config_for, file, layer_tar, write_oci_layout
 
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text("ARG BASE=app\nFROM alpine AS app\nCOPY . /app\n\nFROM ${BASE}\nRUN build\n")
