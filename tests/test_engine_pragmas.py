@@ -44,5 +44,4 @@ def test_pragma_cases():
         expected = case["expect"] == "fires"
         assert _fired(text, code) is expected, f"{case['it']}: {text!r}"
         checked += 1
-    if checked == 0:
-        pytest.skip("none of the pragma cases' rules fire in this build")
+    assert checked > 0, "no pragma case exercised a rule that fires"

@@ -192,3 +192,14 @@ def test_text_report_of_thousands_of_findings_in_one_big_file_is_fast():
                                  sources={".dockerignore": source}))
     assert time.monotonic() - started < 10
     assert out.count("matches nothing") == count and "pattern29999/**/x" in out
+
+
+def test_sarif_help_fences_context_and_image_examples_as_text():
+    """A DC or DI example is a file listing or an image description: code scanning must not
+    highlight it as a Dockerfile."""
+    from dockwise.catalog import find_rule
+    from dockwise.report.sarif import _help_markdown
+
+    for code, language in (("DC003", "text"), ("DI001", "text"), ("DL3008", "dockerfile")):
+        markdown = _help_markdown(find_rule(code))
+        assert "Bad:\n```" + language + "\n" in markdown, code

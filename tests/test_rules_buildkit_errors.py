@@ -107,11 +107,9 @@ def test_a_file_of_global_args_only_has_no_stage_to_build():
 
 
 @pytest.mark.parametrize("code", CODES)
-def test_examples_and_metadata(code):
+def test_metadata(code):  # the examples run in tests/test_rule_examples.py
     info = rule_of(code).info
     assert info.severity.name == "ERROR" and info.summary and info.rationale
-    assert check_text(info.bad_example, code), f"{code} silent on its bad example"
-    assert check_text(info.good_example, code) == [], f"{code} fires on its good example"
 
 
 # ------------------------------------------------------------ against BuildKit's own parser

@@ -50,7 +50,9 @@ class RuleInfo(FrozenRecord):
     rationale: str  # why it costs: bytes, build time, security, shutdown behaviour
     bad_example: str
     good_example: str
-    aliases: tuple[str, ...]  # "hadolint:DL3008", "buildkit:JSONArgsRecommended", "CKV_DOCKER_3", ...
+    # "buildkit:JSONArgsRecommended", "CKV_DOCKER_3", ...; a DL rule's "hadolint:DL3008" comes first,
+    # derived from its code (a DL code is hadolint's code for the same check)
+    aliases: tuple[str, ...]
     fixable: bool
     # Off unless selected explicitly (by code, name, alias, a prefix or ALL): slow or noisy rules.
     default_enabled: bool
@@ -58,6 +60,8 @@ class RuleInfo(FrozenRecord):
     def __init__(self, code: str, name: str, severity: Severity, summary: str, rationale: str,
                  bad_example: str = "", good_example: str = "", aliases: tuple[str, ...] = (),
                  fixable: bool = False, default_enabled: bool = True) -> None:
+        if code.startswith("DL"):
+            aliases = (f"hadolint:{code}",) + tuple(a for a in aliases if a != f"hadolint:{code}")
         self._set(code=code, name=name, severity=severity, summary=summary, rationale=rationale,
                   bad_example=bad_example, good_example=good_example, aliases=aliases,
                   fixable=fixable, default_enabled=default_enabled)

@@ -20,7 +20,8 @@ FAMILIES = {
 
 
 def _fence(text: str) -> list[str]:
-    return ["```dockerfile", text.rstrip("\n"), "```"]
+    # a context or image example (dockwise.examples) is a listing, not a Dockerfile
+    return ["```" + getattr(text, "language", "dockerfile"), text.rstrip("\n"), "```"]
 
 
 def rule_markdown(info: RuleInfo) -> str:

@@ -27,12 +27,17 @@ def _help_text(info: RuleInfo) -> str:
     return "\n".join(parts).strip()
 
 
+def _fence_open(example: str) -> str:
+    """A DC/DI example is a file listing, not a Dockerfile: it says its own language."""
+    return "```" + getattr(example, "language", "dockerfile")
+
+
 def _help_markdown(info: RuleInfo) -> str:
     parts = [f"**{info.summary}**", "", info.rationale]
     if info.bad_example:
-        parts += ["", "Bad:", "```dockerfile", info.bad_example.rstrip("\n"), "```"]
+        parts += ["", "Bad:", _fence_open(info.bad_example), info.bad_example.rstrip("\n"), "```"]
     if info.good_example:
-        parts += ["", "Good:", "```dockerfile", info.good_example.rstrip("\n"), "```"]
+        parts += ["", "Good:", _fence_open(info.good_example), info.good_example.rstrip("\n"), "```"]
     return "\n".join(parts).strip()
 
 

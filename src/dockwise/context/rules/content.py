@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from dockwise.context.check import ContextRule, ContextTarget
 from dockwise.context.rules._common import FIX_HINT, listing
+from dockwise.examples import ContextExample, NAMED_PIPE
 from dockwise.findings import Finding, RuleInfo, Severity
 
 
@@ -18,8 +19,13 @@ class SecretInContext(ContextRule):
         rationale=("Everything in the context is uploaded to the builder (often a remote or shared "
                    "one) and any `COPY . .` bakes it into a layer that everyone who pulls the image "
                    "can read, even if a later step deletes it."),
-        bad_example="$ ls -a\n.env  id_rsa  Dockerfile",
-        good_example="# .dockerignore\n.env\n.env.*\n*.pem\nid_rsa\n",
+        bad_example=ContextExample({"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n",
+                                    ".env": "DB_PASSWORD=hunter2\n",
+                                    "id_rsa": "-----BEGIN OPENSSH PRIVATE KEY-----\n"}),
+        good_example=ContextExample({"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n",
+                                     ".env": "DB_PASSWORD=hunter2\n",
+                                     "id_rsa": "-----BEGIN OPENSSH PRIVATE KEY-----\n",
+                                     ".dockerignore": ".env\n.env.*\n*.pem\nid_rsa\n"}),
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:
@@ -39,8 +45,11 @@ class LargeArtifactInContext(ContextRule):
         summary="Large log, archive or data files are sent as build context.",
         rationale=("Logs, dumps, archives and data sets are rarely needed by the build, but they are "
                    "uploaded on every build and end up in the image with `COPY . .`."),
-        bad_example="app.log (120 MiB), backup.sql.gz (2 GiB)",
-        good_example="# .dockerignore\n*.log\n*.sql.gz\n",
+        bad_example=ContextExample({"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n",
+                                    "app.log": 120 << 20, "backup.sql.gz": 2 << 30}),
+        good_example=ContextExample({"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n",
+                                     "app.log": 120 << 20, "backup.sql.gz": 2 << 30,
+                                     ".dockerignore": "*.log\n*.sql.gz\n"}),
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:
@@ -63,8 +72,9 @@ class UnsendableEntry(ContextRule):
         summary="The context holds entries the builder cannot receive (unreadable, sockets, bad names).",
         rationale=("An unreadable file or directory makes `docker build` fail while sending the "
                    "context; sockets and FIFOs are skipped; names that are not UTF-8 get mangled."),
-        bad_example="$ ls -l secret.db\n---------- 1 root root 1.0M secret.db",
-        good_example="# .dockerignore\nsecret.db\n",
+        bad_example=ContextExample({"Dockerfile": "FROM alpine:3.20\nCOPY . /app\n", "tmp/build.fifo": NAMED_PIPE}),
+        good_example=ContextExample({"Dockerfile": "FROM alpine:3.20\nCOPY . /app\n", "tmp/build.fifo": NAMED_PIPE,
+                                     ".dockerignore": "tmp/\n"}),
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dockwise.context.check import ContextRule, ContextTarget
 from dockwise.context.copies import context_sources, existing_matches, needs, sent_under
 from dockwise.context.rules._common import listing
+from dockwise.examples import ContextExample
 from dockwise.findings import Finding, RuleInfo, Severity
 
 
@@ -20,8 +21,10 @@ class CopyIgnoredFile(ContextRule):
         rationale=("Excluded paths never reach the builder: the COPY fails with 'not found' (or, with "
                    "a wildcard, silently copies less). Unlike BuildKit's check this also works when "
                    ".dockerignore has `!` exceptions."),
-        bad_example="# .dockerignore\nconfig\n# Dockerfile\nCOPY config/app.toml /etc/app/",
-        good_example="# .dockerignore\nconfig\n!config/app.toml\n",
+        bad_example=ContextExample({".dockerignore": "config\n", "config/app.toml": "port = 8080\n",
+                                    "Dockerfile": "FROM alpine:3.20\nCOPY config/app.toml /etc/app/\n"}),
+        good_example=ContextExample({".dockerignore": "config\n!config/app.toml\n", "config/app.toml": "port = 8080\n",
+                                     "Dockerfile": "FROM alpine:3.20\nCOPY config/app.toml /etc/app/\n"}),
         aliases=("buildkit:CopyIgnoredFile",),
     )
 
@@ -64,9 +67,14 @@ class CopyAllBakesSecrets(ContextRule):
         summary="A COPY/ADD puts secrets (or, with `COPY .`, large files) from the context into the image.",
         rationale=("A file copied into a layer stays in the image for everyone who can pull it, even "
                    "if a later RUN deletes it; large files make every pull and deploy slower."),
-        bad_example="COPY . /app   # context holds .env and dump.sql (2 GiB)\nCOPY .npmrc ./",
-        good_example=("# .dockerignore\n.env\n*.sql\n# Dockerfile\nCOPY . /app\n"
-                      "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci"),
+        bad_example=ContextExample({"Dockerfile": "FROM node:22-slim\nWORKDIR /app\nCOPY .npmrc ./\nCOPY . .\n",
+                                    ".env": "DB_PASSWORD=hunter2\n", "dump.sql": 2 << 30,
+                                    ".npmrc": "//registry.npmjs.org/:_authToken=npm_abc123\n"}),
+        good_example=ContextExample({"Dockerfile": ("FROM node:22-slim\nWORKDIR /app\nCOPY . .\n"
+                                                    "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n"),
+                                     ".env": "DB_PASSWORD=hunter2\n", "dump.sql": 2 << 30,
+                                     ".npmrc": "//registry.npmjs.org/:_authToken=npm_abc123\n",
+                                     ".dockerignore": ".env\n*.sql\n.npmrc\n"}),
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dockwise.context.analyze import human_bytes, plural
 from dockwise.context.check import ContextRule, ContextTarget
 from dockwise.context.rules._common import FIX_HINT, listing
+from dockwise.examples import ContextExample
 from dockwise.findings import Finding, RuleInfo, Severity
 
 
@@ -19,8 +20,15 @@ class MissingDockerignore(ContextRule):
         rationale=("Without .dockerignore `docker build` uploads the whole directory: git history, "
                    "node_modules, virtualenvs, caches and .env files. Every build pays for the upload, "
                    "`COPY . .` bakes all of it into a layer and invalidates the cache on any change."),
-        bad_example="$ ls -a\n.git  node_modules  .env  Dockerfile  src",
-        good_example="# .dockerignore\n.git\nnode_modules\n.env\n",
+        bad_example=ContextExample({"Dockerfile": "FROM node:22-slim\nCOPY . /app\n",
+                                    ".git/HEAD": "ref: refs/heads/main\n",
+                                    "node_modules/react/index.js": 2 << 20, ".env": "DB_PASSWORD=hunter2\n",
+                                    "src/index.js": "console.log('hello')\n"}),
+        good_example=ContextExample({"Dockerfile": "FROM node:22-slim\nCOPY . /app\n",
+                                     ".git/HEAD": "ref: refs/heads/main\n",
+                                     "node_modules/react/index.js": 2 << 20, ".env": "DB_PASSWORD=hunter2\n",
+                                     "src/index.js": "console.log('hello')\n",
+                                     ".dockerignore": ".git\nnode_modules\n.env\n"}),
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:
@@ -55,8 +63,10 @@ class DockerignoreMissesHeavyDir(ContextRule):
         rationale=("Directories such as .git, node_modules, virtualenvs, caches and build output are "
                    "large, machine-specific and rebuilt inside the image anyway. Sending them slows "
                    "every build and `COPY . .` puts them into the image."),
-        bad_example="# .dockerignore\n*.md\n# (node_modules/ present, 300 MiB)",
-        good_example="# .dockerignore\n*.md\nnode_modules\n",
+        bad_example=ContextExample({".dockerignore": "*.md\n", "node_modules/react/index.js": 300 << 20,
+                                    "Dockerfile": "FROM node:22-slim\nCOPY . /app\n"}),
+        good_example=ContextExample({".dockerignore": "*.md\nnode_modules\n", "node_modules/react/index.js": 300 << 20,
+                                     "Dockerfile": "FROM node:22-slim\nCOPY . /app\n"}),
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:

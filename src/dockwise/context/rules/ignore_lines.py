@@ -10,6 +10,7 @@ from dockwise.context.analyze import HEAVY_DIRS
 from dockwise.context.check import ContextRule, ContextTarget
 from dockwise.context.ignorefile import IgnoreLine
 from dockwise.context.patterns import BadPatternError, compile_pattern
+from dockwise.examples import ContextExample
 from dockwise.findings import Finding, RuleInfo, Severity
 
 # Lines many projects keep "just in case"; not matching anything is fine for them.
@@ -40,8 +41,8 @@ class PatternMatchesNothing(ContextRule):
         rationale=("A pattern that matches nothing is usually a stale path or a typo (a gitignore "
                    "habit such as `*.pyc` that matches only in the root here), so what it was meant "
                    "to keep out is still sent."),
-        bad_example="# .dockerignore\nsrc/old-module\n",
-        good_example="# .dockerignore\n**/*.pyc\n",
+        bad_example=ContextExample({".dockerignore": "src/old-module\n", "src/app.py": "print('hello')\n"}),
+        good_example=ContextExample({".dockerignore": "**/*.pyc\n", "src/app.py": "print('hello')\n"}),
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:
@@ -76,8 +77,8 @@ class SuspiciousPattern(ContextRule):
         rationale=("`#` starts a comment only in column 1, `\\` is an escape and not a path "
                    "separator, and surrounding blanks and `./` are silently removed: such lines "
                    "often exclude nothing, so the files they name are still sent."),
-        bad_example="# .dockerignore\nnode_modules  # deps\nbin\\Debug\n  # indented comment\n",
-        good_example="# .dockerignore\n# deps\nnode_modules\nbin/Debug\n",
+        bad_example=ContextExample({".dockerignore": "node_modules  # deps\nbin\\Debug\n  # indented comment\n"}),
+        good_example=ContextExample({".dockerignore": "# deps\nnode_modules\nbin/Debug\n"}),
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:
@@ -148,8 +149,10 @@ class RootOnlyPattern(ContextRule):
         summary="A pattern without `/` matches only in the context root, unlike .gitignore.",
         rationale=("In .dockerignore `*.pyc` means `./*.pyc`: nested files such as `app/x.pyc` are "
                    "still sent. Use `**/*.pyc` to match at any depth."),
-        bad_example="# .dockerignore\n*.pyc\n__pycache__\n",
-        good_example="# .dockerignore\n**/*.pyc\n**/__pycache__\n",
+        bad_example=ContextExample({".dockerignore": "*.pyc\n__pycache__\n", "src/app.py": "print('hello')\n",
+                                    "src/__pycache__/app.cpython-312.pyc": 2048}),
+        good_example=ContextExample({".dockerignore": "**/*.pyc\n**/__pycache__\n", "src/app.py": "print('hello')\n",
+                                     "src/__pycache__/app.cpython-312.pyc": 2048}),
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:

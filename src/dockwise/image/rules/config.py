@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dockwise.examples import ImageExample
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.image.rules.base import ImageRule, ImageTarget
 
@@ -19,8 +20,9 @@ class RunsAsRoot(ImageRule):
         rationale=("A process running as root inside the container is root on the host's kernel: a "
                    "container escape or a writable host mount becomes a full compromise. Set a "
                    "non-root USER in the final stage."),
-        bad_example="FROM python:3.12-slim\nCMD [\"python\", \"app.py\"]",
-        good_example="FROM python:3.12-slim\nRUN useradd --uid 10001 app\nUSER 10001\nCMD [\"python\", \"app.py\"]",
+        bad_example=ImageExample([{"/app/app.py": "print('hello')\n"}], config={"Cmd": ["python", "app.py"]}),
+        good_example=ImageExample([{"/app/app.py": "print('hello')\n"}],
+                                  config={"User": "10001", "Cmd": ["python", "app.py"]}),
         aliases=("dockle:CIS-DI-0001",),
     )
 
@@ -46,8 +48,10 @@ class NoHealthcheck(ImageRule):
                    "whether it answers; a hung service stays 'up'. (Kubernetes ignores it and uses "
                    "probes, so this is informational.) Build with a format that keeps it: OCI images "
                    "drop HEALTHCHECK, docker-format images keep it."),
-        bad_example="CMD [\"gunicorn\", \"app:app\"]",
-        good_example="HEALTHCHECK CMD wget -qO- http://localhost:8000/health || exit 1\nCMD [\"gunicorn\", \"app:app\"]",
+        bad_example=ImageExample([{"/app/app.py": "print('hello')\n"}], config={"Cmd": ["gunicorn", "app:app"]}),
+        good_example=ImageExample([{"/app/app.py": "print('hello')\n"}], config={
+            "Cmd": ["gunicorn", "app:app"],
+            "Healthcheck": {"Test": ["CMD-SHELL", "wget -qO- http://localhost:8000/health || exit 1"]}}),
         aliases=("dockle:CIS-DI-0006",),
     )
 
@@ -73,8 +77,9 @@ class ShellFormStart(ImageRule):
         rationale=("With `/bin/sh -c` as PID 1 the shell, not your program, receives SIGTERM; most "
                    "shells do not forward it, so `docker stop` waits its 10 seconds and then kills "
                    "the process without a clean shutdown."),
-        bad_example="CMD gunicorn app:app",
-        good_example="CMD [\"gunicorn\", \"app:app\"]",
+        bad_example=ImageExample([{"/app/app.py": "print('hello')\n"}],
+                                 config={"Cmd": ["/bin/sh", "-c", "gunicorn app:app"]}),
+        good_example=ImageExample([{"/app/app.py": "print('hello')\n"}], config={"Cmd": ["gunicorn", "app:app"]}),
     )
 
     def check(self, target: ImageTarget) -> Iterator[Finding]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise._lazyre import lazy_compile
+from dockwise.examples import ImageExample
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.image.rules.base import ImageRule, ImageTarget, human_bytes
 from dockwise.image.tarscan import DIR, FILE
@@ -27,10 +28,10 @@ class BuildToolsPresent(ImageRule):
         rationale=("Compilers, make, git and headers are needed to build, not to run. In the runtime "
                    "image they cost hundreds of megabytes and give an attacker a toolchain. Build in "
                    "one stage and COPY --from it only the artefacts into a slim final stage."),
-        bad_example="FROM python:3.12\nRUN apt-get update && apt-get install -y gcc\nRUN pip install -r requirements.txt",
-        good_example=("FROM python:3.12 AS build\nRUN apt-get update && apt-get install -y gcc\n"
-                      "RUN pip wheel -w /wheels -r requirements.txt\n\nFROM python:3.12-slim\n"
-                      "COPY --from=build /wheels /wheels\nRUN pip install --no-index /wheels/*"),
+        bad_example=ImageExample(note="RUN apt-get install -y gcc make && make", layers=[
+            {"/usr/bin/gcc-12": (900, 0o755), "/usr/bin/make": (300, 0o755)},
+            {"/usr/local/bin/app": (900, 0o755)}]),
+        good_example=ImageExample([{"/usr/local/bin/app": (900, 0o755)}]),
     )
 
     def check(self, target: ImageTarget) -> Iterator[Finding]:
@@ -116,8 +117,10 @@ class PackageManagerCache(ImageRule):
         rationale=("Caches only speed up the next install, which never happens in a running container. "
                    "They are shipped and pulled with every deploy. Clean them in the same RUN that "
                    "fills them, or use a BuildKit cache mount."),
-        bad_example="RUN apt-get update && apt-get install -y curl",
-        good_example="RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*",
+        bad_example=ImageExample(note="RUN apt-get update && apt-get install -y curl", layers=[
+            {"/usr/bin/curl": (4000, 0o755),
+             "/var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_Packages": 9000}]),
+        good_example=ImageExample([{"/usr/bin/curl": (4000, 0o755)}]),
         aliases=("dockle:DKL-DI-0005",),
     )
 
@@ -182,8 +185,9 @@ class SecretsInImage(ImageRule):
         rationale=("Anyone who can pull the image can read every layer, including files a later layer "
                    "deleted. A leaked key or token has to be rotated. Keep secrets out of the build "
                    "context (.dockerignore) and use build secrets (`RUN --mount=type=secret`)."),
-        bad_example="COPY . /app",
-        good_example="# .dockerignore: .git .env *.pem\nCOPY . /app",
+        bad_example=ImageExample(note="COPY . /app  (the context holds .env)", layers=[
+            {"/app/app.py": "print('hello')\n", "/app/.env": "DB_PASSWORD=hunter2\n"}]),
+        good_example=ImageExample([{"/app/app.py": "print('hello')\n"}]),
         aliases=("dockle:CIS-DI-0010",),
     )
 
@@ -243,8 +247,8 @@ class SetuidFiles(ImageRule):
         rationale=("Setuid/setgid programs run with their owner's privileges whoever starts them; each "
                    "is a privilege-escalation path if the container is compromised. Remove the bit "
                    "from programs the service does not need (`chmod a-s`)."),
-        bad_example="FROM debian:12",
-        good_example="FROM debian:12\nRUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +",
+        bad_example=ImageExample([{"/usr/bin/passwd": (68000, 0o4755)}]),
+        good_example=ImageExample([{"/usr/bin/passwd": (68000, 0o755)}]),
         aliases=("dockle:CIS-DI-0008",),
     )
 
@@ -268,8 +272,8 @@ class EmptyPassword(ImageRule):
         summary="An account in /etc/shadow has an empty password field.",
         rationale=("An empty password field lets anyone log in as that account without a password "
                    "(su, login, sshd with PermitEmptyPasswords). Lock it with `passwd -l` or `*`."),
-        bad_example="RUN echo 'app::19000:0:99999:7:::' >> /etc/shadow",
-        good_example="RUN useradd --uid 10001 app  # password locked by default",
+        bad_example=ImageExample([{"/etc/shadow": "root:*:19000:0:99999:7:::\napp::19000:0:99999:7:::\n"}]),
+        good_example=ImageExample([{"/etc/shadow": "root:*:19000:0:99999:7:::\napp:!:19000:0:99999:7:::\n"}]),
         aliases=("dockle:DKL-LI-0001",),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dockwise.examples import DELETED, ImageExample
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.image.rules.base import ImageRule, ImageTarget, human_bytes
 
@@ -17,8 +18,9 @@ class HiddenContent(ImageRule):
         rationale=("Deleting or overwriting a file in a later layer only hides it: the bytes stay in "
                    "the earlier layer and every pull downloads them. Create and remove temporary "
                    "files in the same RUN, or build them in another stage."),
-        bad_example="RUN wget -O /tmp/sdk.tgz https://example.com/sdk.tgz\nRUN tar -xzf /tmp/sdk.tgz -C /opt\nRUN rm /tmp/sdk.tgz",
-        good_example="RUN wget -O /tmp/sdk.tgz https://example.com/sdk.tgz \\\n    && tar -xzf /tmp/sdk.tgz -C /opt && rm /tmp/sdk.tgz",
+        bad_example=ImageExample(note="three RUNs: download, unpack, rm /tmp/sdk.tgz", layers=[
+            {"/tmp/sdk.tgz": 2 << 20}, {"/opt/sdk/bin/sdk": (4000, 0o755)}, {"/tmp/sdk.tgz": DELETED}]),
+        good_example=ImageExample([{"/opt/sdk/bin/sdk": (4000, 0o755)}]),
     )
 
     def check(self, target: ImageTarget) -> Iterator[Finding]:
@@ -48,8 +50,8 @@ class SizeBudget(ImageRule):
         summary="The image is larger than its size budget (--max-size).",
         rationale=("Image size is pull time on every node and every cold start, registry storage and "
                    "transfer cost. A budget in CI stops the slow creep of a few megabytes per change."),
-        bad_example="dockwise image app.tar --max-size 200MB   # image is 640 MB",
-        good_example="dockwise image app.tar --max-size 200MB   # image is 180 MB",
+        bad_example=ImageExample([{"/app/model.bin": 3 << 20}], options={"max_size": 1 << 20}),
+        good_example=ImageExample([{"/app/model.bin": 512 << 10}], options={"max_size": 1 << 20}),
     )
 
     def check(self, target: ImageTarget) -> Iterator[Finding]:

@@ -18,7 +18,7 @@ class ConstantPlatform(DockerfileRule):
                    "wrong-arch images); use $BUILDPLATFORM/$TARGETPLATFORM."),
         bad_example="FROM --platform=linux/amd64 debian:12\n",
         good_example="FROM --platform=$BUILDPLATFORM golang:1.23 AS build\n",
-        aliases=("hadolint:DL3029", "buildkit:FromPlatformFlagConstDisallowed"),
+        aliases=("buildkit:FromPlatformFlagConstDisallowed",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -42,7 +42,7 @@ class RedundantTargetPlatform(DockerfileRule):
                   "the stages where `--platform` matters (`$BUILDPLATFORM` for cross-compiling builders).",
         bad_example="FROM --platform=$TARGETPLATFORM alpine:3.20.3",
         good_example="FROM alpine:3.20.3",
-        aliases=("hadolint:DL3065", "buildkit:RedundantTargetPlatform"),
+        aliases=("buildkit:RedundantTargetPlatform",),
         fixable=True,
     )
 

@@ -61,7 +61,6 @@ class UntrustedRegistry(DockerfileRule):
         bad_example="# .hadolint.yaml: trustedRegistries: [registry.example.com]\nFROM python:3.12-slim\n",
         good_example=("# .hadolint.yaml: trustedRegistries: [registry.example.com]\n"
                       "FROM registry.example.com/mirror/python:3.12-slim\n"),
-        aliases=("hadolint:DL3026",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

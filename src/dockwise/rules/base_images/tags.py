@@ -41,7 +41,6 @@ class UntaggedBaseImage(DockerfileRule):
         rationale="Without a tag Docker pulls `latest`, which moves with every upstream release: the "
                   "same Dockerfile builds a different image next week, and a major upgrade can break it.",
         bad_example="FROM debian", good_example="FROM debian:12.8-slim",
-        aliases=("hadolint:DL3006",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -65,7 +64,6 @@ class LatestBaseImage(DockerfileRule):
         rationale="`latest` moves with every upstream release: the same Dockerfile builds a different "
                   "image next week, and a major upgrade can break the build or the application.",
         bad_example="FROM debian:latest", good_example="FROM debian:12.8-slim",
-        aliases=("hadolint:DL3007",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

@@ -22,7 +22,6 @@ class WgetWithoutProgress(DockerfileRule):
         rationale="wget's default progress bar writes thousands of lines into CI build logs.",
         bad_example="FROM debian:12\nRUN wget https://example.com/x.tgz\n",
         good_example="FROM debian:12\nRUN wget --progress=dot:giga https://example.com/x.tgz\n",
-        aliases=("hadolint:DL3047",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -52,7 +51,6 @@ class WgetAndCurl(DockerfileRule):
         rationale="Installing two download tools doubles their bytes and attack surface for no gain.",
         bad_example="FROM debian:12\nRUN wget -q https://a/x\nRUN curl -fsSO https://a/y\n",
         good_example="FROM debian:12\nRUN curl -fsSO https://a/x && curl -fsSO https://a/y\n",
-        aliases=("hadolint:DL4001",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

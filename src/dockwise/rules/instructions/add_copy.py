@@ -33,7 +33,7 @@ class AddInsteadOfCopy(DockerfileRule):
                    "surprises (a file that happens to be a tarball gets extracted)."),
         bad_example="FROM debian:12\nADD app.py /app/\n",
         good_example="FROM debian:12\nCOPY app.py /app/\n",
-        aliases=("hadolint:DL3020", "CKV_DOCKER_4"),
+        aliases=("CKV_DOCKER_4",),
         fixable=True,
     )
 
@@ -70,7 +70,6 @@ class CopyMultipleToFile(DockerfileRule):
         rationale="BuildKit fails the build: several files cannot be copied onto one file name.",
         bad_example="FROM debian:12\nCOPY a.txt b.txt /data\n",
         good_example="FROM debian:12\nCOPY a.txt b.txt /data/\n",
-        aliases=("hadolint:DL3021",),
         fixable=True,
     )
 

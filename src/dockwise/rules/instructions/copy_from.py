@@ -25,7 +25,6 @@ class CopyFromUnknownStage(DockerfileRule):
                    "becomes a network fetch of someone else's image, or a build failure."),
         bad_example="FROM debian:12\nCOPY --from=biuld /out /app\n",
         good_example="FROM debian:12 AS build\nRUN make\nFROM debian:12\nCOPY --from=build /out /app\n",
-        aliases=("hadolint:DL3022",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -65,7 +64,6 @@ class CopyFromOwnStage(DockerfileRule):
         rationale="A stage cannot copy from itself; BuildKit rejects the build (or pulls an image of that name).",
         bad_example="FROM debian:12 AS app\nCOPY --from=app /x /y\n",
         good_example="FROM debian:12 AS build\nRUN make\nFROM debian:12 AS app\nCOPY --from=build /x /y\n",
-        aliases=("hadolint:DL3023",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -93,7 +91,6 @@ class CopyWholeFilesystem(DockerfileRule):
                    "over this one: the image doubles in size and keeps everything the build used."),
         bad_example="FROM golang:1.23 AS build\nRUN go build -o /app\nFROM debian:12\nCOPY --from=build / /\n",
         good_example="FROM golang:1.23 AS build\nRUN go build -o /app\nFROM debian:12\nCOPY --from=build /app /app\n",
-        aliases=("hadolint:DL3067",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

@@ -24,7 +24,6 @@ class EnvSelfReference(DockerfileRule):
                    "the old value of A (usually empty), not 1."),
         bad_example="FROM debian:12\nENV APP=/app LOGS=$APP/logs\n",
         good_example="FROM debian:12\nENV APP=/app\nENV LOGS=$APP/logs\n",
-        aliases=("hadolint:DL3044",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

@@ -23,7 +23,6 @@ class PortOutOfRange(DockerfileRule):
         rationale="A port above 65535 does not exist; the EXPOSE documents nothing real.",
         bad_example="FROM nginx:1.27\nEXPOSE 80000\n",
         good_example="FROM nginx:1.27\nEXPOSE 8000\n",
-        aliases=("hadolint:DL3011",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

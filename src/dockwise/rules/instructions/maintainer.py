@@ -18,7 +18,7 @@ class MaintainerDeprecated(DockerfileRule):
         rationale="MAINTAINER is not part of the OCI image spec; tools read `org.opencontainers.image.authors`.",
         bad_example="FROM debian:12\nMAINTAINER Jane <jane@example.com>\n",
         good_example="FROM debian:12\nLABEL org.opencontainers.image.authors=\"Jane <jane@example.com>\"\n",
-        aliases=("hadolint:DL4000", "buildkit:MaintainerDeprecated", "CKV_DOCKER_6"),
+        aliases=("buildkit:MaintainerDeprecated", "CKV_DOCKER_6"),
         fixable=True,
     )
 

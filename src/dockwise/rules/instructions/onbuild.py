@@ -17,7 +17,6 @@ class OnbuildForbidden(DockerfileRule):
         rationale="The builder rejects these triggers when a child image builds FROM this one.",
         bad_example="FROM debian:12\nONBUILD FROM alpine\n",
         good_example="FROM debian:12\nONBUILD COPY . /app\n",
-        aliases=("hadolint:DL3043",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

@@ -33,7 +33,7 @@ class MultipleCmd(_OncePerStage):
         rationale="Earlier CMDs are dead code that misleads readers about what the container runs.",
         bad_example="FROM debian:12\nCMD [\"a\"]\nCMD [\"b\"]\n",
         good_example="FROM debian:12\nCMD [\"b\"]\n",
-        aliases=("hadolint:DL4003", "buildkit:MultipleInstructionsDisallowed"),
+        aliases=("buildkit:MultipleInstructionsDisallowed",),
     )
     keyword = "CMD"
     why = "the others are dead code that misleads readers about what runs"
@@ -48,7 +48,7 @@ class MultipleEntrypoint(_OncePerStage):
         rationale="Earlier ENTRYPOINTs are silently discarded; the container does not start the way it reads.",
         bad_example="FROM debian:12\nENTRYPOINT [\"a\"]\nENTRYPOINT [\"b\"]\n",
         good_example="FROM debian:12\nENTRYPOINT [\"b\"]\n",
-        aliases=("hadolint:DL4004", "buildkit:MultipleInstructionsDisallowed"),
+        aliases=("buildkit:MultipleInstructionsDisallowed",),
     )
     keyword = "ENTRYPOINT"
     why = "the container does not start the way the file reads"
@@ -63,7 +63,7 @@ class MultipleHealthcheck(_OncePerStage):
         rationale="Earlier HEALTHCHECKs are silently discarded; the probe that runs is not the one you read first.",
         bad_example="FROM debian:12\nHEALTHCHECK CMD [\"a\"]\nHEALTHCHECK CMD [\"b\"]\n",
         good_example="FROM debian:12\nHEALTHCHECK CMD [\"b\"]\n",
-        aliases=("hadolint:DL3012", "buildkit:MultipleInstructionsDisallowed"),
+        aliases=("buildkit:MultipleInstructionsDisallowed",),
     )
     keyword = "HEALTHCHECK"
     why = "the probe that runs is not the first one you read"

@@ -19,7 +19,7 @@ class DuplicateStageName(DockerfileRule):
         rationale="BuildKit rejects the Dockerfile; older builders silently used one of the two.",
         bad_example="FROM debian:12 AS build\nFROM alpine:3.20 AS build\n",
         good_example="FROM debian:12 AS build\nFROM alpine:3.20 AS runtime\n",
-        aliases=("hadolint:DL3024", "buildkit:DuplicateStageName", "CKV_DOCKER_11"),
+        aliases=("buildkit:DuplicateStageName", "CKV_DOCKER_11"),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -51,7 +51,6 @@ class InstructionBeforeFrom(DockerfileRule):
         rationale="BuildKit rejects any other instruction before the first FROM: the build fails.",
         bad_example="LABEL team=web\nFROM nginx:1.27\n",
         good_example="FROM nginx:1.27\nLABEL team=web\n",
-        aliases=("hadolint:DL3061",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

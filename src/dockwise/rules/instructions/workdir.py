@@ -32,7 +32,6 @@ class RelativeWorkdir(DockerfileRule):
                    "somewhere that changes when the base image does."),
         bad_example="FROM debian:12\nWORKDIR app\n",
         good_example="FROM debian:12\nWORKDIR /app\n",
-        aliases=("hadolint:DL3000",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -70,7 +69,6 @@ class CopyRelativeWithoutWorkdir(DockerfileRule):
                    "and which can change with the base image."),
         bad_example="FROM python:3.12-slim\nCOPY app.py app.py\n",
         good_example="FROM python:3.12-slim\nWORKDIR /app\nCOPY app.py app.py\n",
-        aliases=("hadolint:DL3045",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

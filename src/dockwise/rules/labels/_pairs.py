@@ -54,8 +54,6 @@ def _label_pairs(target: CheckTarget) -> Iterator[LabelPair]:
                             key_span, value_span)
 
 
-# -- rules ---------------------------------------------------------------------------------------
-
 ACTIVATION = (" Active only when .hadolint.yaml declares a `label-schema` or "
               "`dockwise check --require-label NAME:TYPE` names labels.")
 
@@ -63,5 +61,4 @@ ACTIVATION = (" Active only when .hadolint.yaml declares a `label-schema` or "
 def _info(code: str, name: str, severity: Severity, summary: str, rationale: str, bad: str,
           good: str, activation: str = ACTIVATION) -> RuleInfo:
     return RuleInfo(code=code, name=name, severity=severity, summary=summary,
-                    rationale=rationale + activation, bad_example=bad, good_example=good,
-                    aliases=(f"hadolint:{code}",))
+                    rationale=rationale + activation, bad_example=bad, good_example=good)

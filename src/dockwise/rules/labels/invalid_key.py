@@ -26,7 +26,6 @@ class InvalidLabelKey(DockerfileRule):
                    "key format; `com.docker.*`, `io.docker.*` and `org.dockerproject.*` are reserved."),
         bad_example="FROM alpine:3.20\nLABEL Version=1.0\n",
         good_example="FROM alpine:3.20\nLABEL org.opencontainers.image.version=1.0\n",
-        aliases=("hadolint:DL3048",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

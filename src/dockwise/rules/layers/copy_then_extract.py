@@ -35,7 +35,6 @@ class CopyThenExtract(DockerfileRule):
                    "image carries the bytes twice; `ADD archive.tar.gz /dest/` unpacks in one layer."),
         bad_example="FROM debian:12\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt\n",
         good_example="FROM debian:12\nADD app.tar.gz /opt/\n",
-        aliases=("hadolint:DL3010",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

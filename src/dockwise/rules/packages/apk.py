@@ -20,7 +20,6 @@ class ApkPinVersions(DockerfileRule):
                   "of the same Dockerfile differ and a rebuild can break without any change.",
         bad_example="RUN apk add --no-cache curl",
         good_example="RUN apk add --no-cache curl=8.5.0-r0",
-        aliases=("hadolint:DL3018",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -42,7 +41,6 @@ class ApkNoCache(DockerfileRule):
                   "and it ships in the layer; `--no-cache` also makes `--update` unnecessary.",
         bad_example="RUN apk add --update curl",
         good_example="RUN apk add --no-cache curl",
-        aliases=("hadolint:DL3019",),
         fixable=True,
     )
 

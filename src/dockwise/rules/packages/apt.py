@@ -33,7 +33,6 @@ class AptGetPinVersions(DockerfileRule):
                   "same Dockerfile differ, and an upstream update can break a rebuild without any change.",
         bad_example="RUN apt-get install -y --no-install-recommends curl",
         good_example="RUN apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u5",
-        aliases=("hadolint:DL3008",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -55,7 +54,6 @@ class AptListsNotRemoved(DockerfileRule):
         bad_example="RUN apt-get update && apt-get install -y --no-install-recommends curl",
         good_example="RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n"
                      "    && rm -rf /var/lib/apt/lists/*",
-        aliases=("hadolint:DL3009",),
         fixable=True,  # with --unsafe-fixes: appends the cleanup to the RUN
     )
 
@@ -108,7 +106,6 @@ class AptGetYes(DockerfileRule):
                   "question is answered 'no' and the build fails or silently installs nothing.",
         bad_example="RUN apt-get install curl",
         good_example="RUN apt-get install -y curl",
-        aliases=("hadolint:DL3014",),
         fixable=True,
     )
 
@@ -150,7 +147,6 @@ class AptGetNoInstallRecommends(DockerfileRule):
                   "often 30-50% more bytes that the application never uses.",
         bad_example="RUN apt-get install -y curl",
         good_example="RUN apt-get install -y --no-install-recommends curl",
-        aliases=("hadolint:DL3015",),
         fixable=True,
     )
 
@@ -182,7 +178,6 @@ class AptNotAptGet(DockerfileRule):
                   "it warns so on every call; `apt-get` keeps scripts working across releases.",
         bad_example="RUN apt install -y curl",
         good_example="RUN apt-get install -y curl",
-        aliases=("hadolint:DL3027",),
         fixable=True,
     )
 

@@ -34,7 +34,6 @@ class GoPinVersions(DockerfileRule):
                   "breaks the build.",
         bad_example="RUN go install golang.org/x/tools/gopls@latest",
         good_example="RUN go install golang.org/x/tools/gopls@v0.16.2",
-        aliases=("hadolint:DL3062",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

@@ -34,7 +34,6 @@ class YarnCacheClean(DockerfileRule):
                   "often as large as node_modules itself.",
         bad_example="RUN yarn install --frozen-lockfile",
         good_example="RUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install --frozen-lockfile",
-        aliases=("hadolint:DL3060",),
         fixable=True,  # with --unsafe-fixes: appends `&& yarn cache clean`
     )
 
@@ -98,7 +97,6 @@ class NpmPinVersions(DockerfileRule):
                   "a new major version can break the image.",
         bad_example="RUN npm install -g typescript",
         good_example="RUN npm install -g typescript@5.6.3",
-        aliases=("hadolint:DL3016",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

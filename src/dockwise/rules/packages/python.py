@@ -36,7 +36,6 @@ class PipNoCacheDir(DockerfileRule):
                   "weight (often tens to hundreds of MB for data-science stacks) that ships in the layer.",
         bad_example="RUN pip install -r requirements.txt",
         good_example="RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt",
-        aliases=("hadolint:DL3042",),
         fixable=True,
     )
 
@@ -77,7 +76,6 @@ class PipPinVersions(DockerfileRule):
                   "major release can break the image without any change in the repository.",
         bad_example="RUN pip install --no-cache-dir flask",
         good_example="RUN pip install --no-cache-dir flask==3.0.3",
-        aliases=("hadolint:DL3013",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

@@ -44,7 +44,7 @@ class YumYes(_AssumeYes):
         summary="Use the `-y` switch with `yum install`.",
         rationale="Without `-y` yum asks for confirmation; a build has no terminal, so the build fails.",
         bad_example="RUN yum install httpd-2.4.57", good_example="RUN yum install -y httpd-2.4.57",
-        aliases=("hadolint:DL3030",), fixable=True,
+        fixable=True,
     )
     managers = YUM
     prompting = YUM_PROMPTING | {"install"}
@@ -56,7 +56,7 @@ class DnfYes(_AssumeYes):
         summary="Use the `-y` switch with `dnf install` (and microdnf).",
         rationale="Without `-y` dnf asks for confirmation; a build has no terminal, so the build fails.",
         bad_example="RUN dnf install httpd-2.4.57", good_example="RUN dnf install -y httpd-2.4.57",
-        aliases=("hadolint:DL3038",), fixable=True,
+        fixable=True,
     )
     managers = DNF
     prompting = DNF_PROMPTING
@@ -68,7 +68,7 @@ class ZypperNonInteractive(_AssumeYes):
         summary="Use `zypper install -y` (or `--non-interactive`).",
         rationale="Without `-y`/`-n` zypper asks for confirmation; a build has no terminal, so it fails.",
         bad_example="RUN zypper install httpd=2.4.57", good_example="RUN zypper install -y httpd=2.4.57",
-        aliases=("hadolint:DL3034",), fixable=True,
+        fixable=True,
     )
     managers = ("zypper",)
     prompting = ZYPPER_PROMPTING
@@ -135,7 +135,6 @@ class YumClean(_CleanAfterInstall):
                   "in the layer unless removed by the RUN that created them.",
         bad_example="RUN yum install -y httpd-2.4.57",
         good_example="RUN yum install -y httpd-2.4.57 && yum clean all",
-        aliases=("hadolint:DL3032",),
         fixable=True,  # with --unsafe-fixes: appends the cleanup to the RUN
     )
     managers = YUM
@@ -155,7 +154,6 @@ class DnfClean(_CleanAfterInstall):
                   "in the layer unless removed by the RUN that created them.",
         bad_example="RUN dnf install -y httpd-2.4.57",
         good_example="RUN dnf install -y httpd-2.4.57 && dnf clean all",
-        aliases=("hadolint:DL3040",),
         fixable=True,  # with --unsafe-fixes: appends the cleanup to the RUN
     )
     managers = DNF
@@ -175,7 +173,6 @@ class ZypperClean(_CleanAfterInstall):
                   "layer unless removed by the RUN that created them.",
         bad_example="RUN zypper install -y httpd=2.4.57",
         good_example="RUN zypper install -y httpd=2.4.57 && zypper clean -a",
-        aliases=("hadolint:DL3036",),
         fixable=True,  # with --unsafe-fixes: appends the cleanup to the RUN
     )
     managers = ("zypper",)
@@ -235,7 +232,6 @@ def _pin_versions_info(code: str, tool: str, separator: str, clean: str) -> Rule
         rationale="Unpinned packages install whatever the repository serves on build day; builds drift.",
         bad_example=f"RUN {tool} install -y httpd && {clean}",
         good_example=f"RUN {tool} install -y httpd{separator}2.4.57 && {clean}",
-        aliases=(f"hadolint:{code}",),
     )
 
 
@@ -270,7 +266,6 @@ class ZypperDistUpgrade(DockerfileRule):
                   "stay below it) and makes the result depend on the build day; use a newer base image.",
         bad_example="RUN zypper dist-upgrade -y",
         good_example="FROM opensuse/leap:15.6",
-        aliases=("hadolint:DL3035",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

@@ -24,7 +24,6 @@ class GemPinVersions(DockerfileRule):
         rationale="An unpinned gem installs whatever rubygems.org has on build day; rebuilds drift.",
         bad_example="RUN gem install bundler",
         good_example="RUN gem install bundler:2.5.22",
-        aliases=("hadolint:DL3028",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

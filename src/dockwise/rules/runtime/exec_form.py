@@ -48,7 +48,7 @@ class ShellFormCommand(DockerfileRule):
             "connections dropped, buffers lost). It also needs /bin/sh in the image."),
         bad_example="FROM python:3.12-slim\nCMD python app.py\n",
         good_example="FROM python:3.12-slim\nCMD [\"python\", \"app.py\"]\n",
-        aliases=("hadolint:DL3025", "buildkit:JSONArgsRecommended"),
+        aliases=("buildkit:JSONArgsRecommended",),
         fixable=True,
     )
 

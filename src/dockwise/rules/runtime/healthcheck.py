@@ -31,7 +31,6 @@ class HealthcheckMissing(DockerfileRule):
         bad_example="FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\n",
         good_example=("FROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\n"
                       "HEALTHCHECK CMD [\"curl\", \"-fsS\", \"http://localhost/\"]\n"),
-        aliases=("hadolint:DL3057",),
         default_enabled=False,
     )
 

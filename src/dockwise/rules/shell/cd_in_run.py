@@ -19,7 +19,6 @@ class CdInRun(DockerfileRule):
                    "which makes relative paths in later steps misleading."),
         bad_example="FROM debian:12\nRUN cd /src && make\n",
         good_example="FROM debian:12\nWORKDIR /src\nRUN make\n",
-        aliases=("hadolint:DL3003",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

@@ -27,7 +27,6 @@ class ConsecutiveRuns(DockerfileRule):
         rationale="Each RUN is a layer with its own metadata and cache entry; related one-liners are cheaper joined with `&&`.",
         bad_example="FROM debian:12\nRUN mkdir /app\nRUN chown 10001 /app\n",
         good_example="FROM debian:12\nRUN mkdir /app && chown 10001 /app\n",
-        aliases=("hadolint:DL3059",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

@@ -18,7 +18,6 @@ class LinkBinSh(DockerfileRule):
         rationale="Relinking /bin/sh changes every script in the image, not just your RUNs; SHELL changes only the build.",
         bad_example="FROM debian:12\nRUN ln -sf /bin/bash /bin/sh\n",
         good_example="FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\n",
-        aliases=("hadolint:DL4005",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

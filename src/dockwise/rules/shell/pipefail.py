@@ -35,7 +35,6 @@ class PipeWithoutPipefail(DockerfileRule):
         bad_example="FROM debian:12\nRUN curl -fsSL https://x/y.tgz | tar -xz\n",
         good_example=("FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n"
                       "RUN curl -fsSL https://x/y.tgz | tar -xz\n"),
-        aliases=("hadolint:DL4006",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

@@ -23,7 +23,6 @@ class PointlessCommandInRun(DockerfileRule):
                    "survive the step)."),
         bad_example="FROM debian:12\nRUN service nginx start\n",
         good_example="FROM debian:12\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n",
-        aliases=("hadolint:DL3001",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

@@ -52,7 +52,7 @@ class LastUserRoot(DockerfileRule):
             "(Kubernetes runAsNonRoot, OpenShift) refuse to start such images."),
         bad_example="FROM debian:12\nUSER root\nCMD [\"app\"]\n",
         good_example="FROM debian:12\nRUN useradd -r -u 10001 app\nUSER 10001\nCMD [\"app\"]\n",
-        aliases=("hadolint:DL3002", "CKV_DOCKER_8", "trivy:DS-0002", "dockle:CIS-DI-0001"),
+        aliases=("CKV_DOCKER_8", "trivy:DS-0002", "dockle:CIS-DI-0001"),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

@@ -20,7 +20,7 @@ class SudoUsage(DockerfileRule):
             "pointless in a build: switch USER around the steps that need root instead."),
         bad_example="FROM debian:12\nRUN sudo apt-get update\n",
         good_example="FROM debian:12\nUSER root\nRUN apt-get update\nUSER 10001\n",
-        aliases=("hadolint:DL3004", "trivy:DS-0010"),
+        aliases=("trivy:DS-0010",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

@@ -19,7 +19,6 @@ class UseraddHighUidWithoutNoLogInit(DockerfileRule):
                    "sized by the UID: a 6+ digit UID can add gigabytes to the layer."),
         bad_example="FROM debian:12\nRUN useradd -u 123456 app\n",
         good_example="FROM debian:12\nRUN useradd -l -u 123456 app\n",
-        aliases=("hadolint:DL3046",),
         fixable=True,
     )
 
