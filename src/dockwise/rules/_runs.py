@@ -154,4 +154,4 @@ def unpinned_finding(target: "CheckTarget", info: Any, inv: Invocation, unpinned
         info,
         f"{shown} {verb} installed without a version: each build takes whatever {source} serves that "
         f"day, so images drift and rebuilds can break; pin {pronoun} (`{example}`).",
-        first_word.span or command_span(inv.command, inv.subcommand), packages=names)
+        first_word.span or command_span(inv.command, inv.subcommand_word), packages=names)
