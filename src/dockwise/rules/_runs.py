@@ -19,7 +19,7 @@ from dockwise.model.runs import (  # noqa: F401  (re-exported for the rules)
 )
 from dockwise.model.shell.command import Invocation, word_value  # noqa: F401
 from dockwise.model.shell.paths import REMOVERS, is_under, path_covers, removed_words as removed_paths  # noqa: F401
-from dockwise.model.stages import shipped_stage_indexes
+from dockwise.model.stages import shipped_stage_indexes, ships as stage_ships
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.rules.base import CheckTarget
@@ -31,7 +31,6 @@ def iter_runs(target: "CheckTarget") -> list[Run]:
     return target.memo("runs", lambda: collect_runs(target.model, target.shell))
 
 
-
 def shipping_stage_indexes(target: "CheckTarget") -> frozenset[int]:
     """Indexes of the final stage and the stages it is built FROM (their layers ship)."""
     return shipped_stage_indexes(target.model)
@@ -39,10 +38,7 @@ def shipping_stage_indexes(target: "CheckTarget") -> frozenset[int]:
 
 def ships(target: "CheckTarget", run: Run) -> bool:
     """True when the layer this RUN writes ends up in the image (ONBUILD always may)."""
-    if run.onbuild:
-        return True
-    stage = target.model.stage_of(run.outer)
-    return stage is None or stage.index in shipped_stage_indexes(target.model)
+    return run.onbuild or stage_ships(target.model, run.outer)
 
 
 def expanded(target: "CheckTarget", run: Run, word: Any) -> str:
