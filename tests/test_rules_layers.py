@@ -93,3 +93,48 @@ def test_removing_a_home_path_is_not_a_path_under_the_workdir():
     text = ("FROM ubuntu:22.04\nRUN git clone https://example.com/x.git /src\nWORKDIR /src\n"
             "RUN rm -rf ~/.bundle ~/.gem\n")
     assert check_text(text, "DW301") == []
+
+
+def test_a_big_file_dockerignore_keeps_out_is_not_worth_a_finding(tmp_path):
+    # The builder never receives it, so it cannot sit in a layer (the COPY fails instead).
+    (tmp_path / "model.pt").write_bytes(b"\0" * (2 * 1024 * 1024))
+    (tmp_path / "data.tar.gz").write_bytes(b"\0" * (2 * 1024 * 1024))
+    (tmp_path / ".dockerignore").write_text("model.pt\n*.tar.gz\n")
+    text = ("FROM python:3.12.7-slim\nCOPY model.pt data.tar.gz /tmp/\n"
+            "RUN rm /tmp/model.pt /tmp/data.tar.gz\n")
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(text)
+    assert check_text(text, "DW301", path=str(dockerfile)) == []
+
+
+def test_without_the_context_a_copied_file_is_judged_by_its_name(tmp_path):
+    # stdin and --no-context: a big data.csv is not known to be big; an archive is by its name.
+    (tmp_path / "data.csv").write_bytes(b"x" * (2 * 1024 * 1024))
+    text = ("FROM python:3.12.7-slim\nCOPY data.csv app.tar.gz /tmp/\n"
+            "RUN rm /tmp/data.csv /tmp/app.tar.gz\n")
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(text)
+    with_context = check_text(text, "DW301", path=str(dockerfile))
+    assert ["/tmp/data.csv" in f.message for f in with_context] == [True, False]
+    without = check_text(text, "DW301")
+    assert len(without) == 1 and "/tmp/app.tar.gz" in without[0].message
+
+
+def test_dockwise_check_hands_the_rule_the_context_it_reads_once(tmp_path):
+    # As a user runs it: the size comes from the build context beside the Dockerfile, with
+    # .dockerignore applied; --no-context leaves the name alone to judge by.
+    from dockwise.engine.dockerfile import CheckOptions, Engine
+
+    (tmp_path / "data.csv").write_bytes(b"x" * (2 * 1024 * 1024))
+    (tmp_path / "big.csv").write_bytes(b"x" * (2 * 1024 * 1024))
+    (tmp_path / ".dockerignore").write_text("big.csv\n")
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM python:3.12.7-slim\nCOPY data.csv big.csv /tmp/\n"
+                          "RUN rm /tmp/data.csv /tmp/big.csv\n")
+
+    def dw301(context: bool) -> list[str]:
+        report = Engine(options=CheckOptions(context=context)).check_path(str(dockerfile))
+        return [f.extra["path"] for f in report.findings if f.code == "DW301"]
+
+    assert dw301(context=True) == ["/tmp/data.csv"]
+    assert dw301(context=False) == []

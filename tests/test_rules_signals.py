@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from tests.support.rules import apply, check_text, where
 
 
@@ -135,3 +137,26 @@ def test_script_run_through_an_explicit_shell(tmp_path):
     text = 'FROM python:3.12\nCOPY entrypoint.sh /\nENTRYPOINT ["bash", "/entrypoint.sh"]\n'
     path = write_context(tmp_path, "#!/bin/bash\npython app.py\n", text)
     assert where(check_text(text, "DW601", path=path)) == [(3, 21, 37)]
+
+
+def test_a_script_dockerignore_keeps_out_is_not_read(tmp_path):
+    # The builder does not have it (the COPY fails), so what it says on disk is no evidence.
+    path = write_context(tmp_path, '#!/bin/sh\nset -e\necho start\n"$@"\n', DOCKERFILE)
+    (tmp_path / ".dockerignore").write_text("*.sh\n")
+    assert check_text(DOCKERFILE, "DW601", path=path) == []
+
+
+def test_a_script_linked_from_outside_the_context_is_not_read(tmp_path):
+    script = '#!/bin/sh\necho start\n"$@"\n'
+    (tmp_path / "outside.sh").write_text(script)
+    context = tmp_path / "ctx"
+    (context / "scripts").mkdir(parents=True)
+    (context / "scripts/entry.sh").write_text(script)
+    os.symlink(str(tmp_path / "outside.sh"), context / "entrypoint.sh")  # inside ctx: no such file
+    os.symlink("scripts/entry.sh", context / "inside.sh")
+    dockerfile = context / "Dockerfile"
+    dockerfile.write_text(DOCKERFILE)
+    assert check_text(DOCKERFILE, "DW601", path=str(dockerfile)) == []
+    inside = DOCKERFILE.replace("entrypoint.sh", "inside.sh")
+    found = check_text(inside, "DW601", path=str(dockerfile))
+    assert len(found) == 1 and "`inside.sh`" in found[0].message

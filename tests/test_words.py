@@ -226,3 +226,9 @@ def test_nesting_up_to_the_limit_expands_and_deeper_is_one_clear_error():
         process_word(_nested(300), {})
     with pytest.raises(ExpansionError, match="nested deeper than"):
         process_word('"' + _nested(300) + '"', {})
+
+
+def test_an_operator_without_a_name_expands_alike_in_both_modes():
+    # no variable has an empty name: `${+}` is "" for BuildKit and nothing is unknown here
+    kept = process_word("${+}x", {}, keep_unknown=True)
+    assert kept.text == process_word("${+}x", {}).text == "x" and kept.unknown == set()

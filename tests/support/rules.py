@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from dockwise.catalog import all_rules
+from dockwise.context.check import ContextReader
 from dockwise.model import build_model
 from dockwise.rules.base import CheckTarget
 from dockwise.syntax import parse_dockerfile
@@ -16,11 +19,14 @@ def rule_of(code: str) -> type:
 def run_rule(rule: type, text: str, path: str = "Dockerfile") -> list:
     """The findings of ``rule`` on ``text``, in report order.
 
-    ``path`` is where the Dockerfile is taken to live: rules that read the build context
-    (entrypoint scripts, copied files) look beside it, so tests pass a file in ``tmp_path``.
+    ``path`` is where the Dockerfile is taken to live: when it is a file on disk, its directory
+    is the build context (read as ``dockwise check`` reads it, ``.dockerignore`` included) for
+    the rules that look at it (entrypoint scripts, copied files), so tests pass a file in
+    ``tmp_path``; otherwise there is no context, as for stdin.
     """
     tree = parse_dockerfile(text, path)
-    target = CheckTarget(path, tree, build_model(tree))
+    context = ContextReader().for_dockerfile(path) if os.path.isfile(path) else None
+    target = CheckTarget(path, tree, build_model(tree), context=context)
     return sorted(rule().check(target), key=lambda f: f.sort_key)
 
 

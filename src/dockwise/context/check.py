@@ -22,6 +22,7 @@ from dockwise.textsafe import printable
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.context.ignorefile import IgnoreFile
     from dockwise.context.scan import ContextScan
+    from dockwise.context.sent import ContextPaths, SentPath
     from dockwise.syntax.tree import Dockerfile, Span
 
 __all__ = ["BuildContext", "ContextRule", "ContextTarget", "quote_path", "read_context"]
@@ -33,13 +34,15 @@ class BuildContext(DataRecord):
     Read once per context directory per run and shared by every Dockerfile of that directory
     (:func:`read_context`); picklable, so ``check --jobs`` hands the one read to its workers."""
 
-    __slots__ = ("context_dir", "scan", "ignore", "large_threshold", "_memo")
+    __slots__ = ("context_dir", "scan", "ignore", "large_threshold", "_memo", "_paths")
+    _transient = ("_paths",)  # path queries: each process answers its own
 
     context_dir: str
     scan: "ContextScan"
     ignore: "IgnoreFile | None"  # None when no .dockerignore applies
     large_threshold: int
     _memo: dict[str, Any]
+    _paths: "ContextPaths | None"
 
     def __init__(self, context_dir: str, scan: "ContextScan", ignore: "IgnoreFile | None",
                  large_threshold: int = DEFAULT_LARGE_BYTES, _memo: dict[str, Any] | None = None) -> None:
@@ -48,6 +51,7 @@ class BuildContext(DataRecord):
         self.ignore = ignore
         self.large_threshold = large_threshold
         self._memo = {} if _memo is None else _memo
+        self._paths = None
 
     def _memo_get(self, key: str, compute):
         if key not in self._memo:
@@ -77,6 +81,26 @@ class BuildContext(DataRecord):
         from dockwise.context.analyze import large_files
 
         return self._memo_get("large", lambda: large_files(self.scan, self.large_threshold))
+
+    # -- one path, as the builder has it (Dockerfile rules ask: COPY sources, entrypoint scripts)
+
+    def lookup(self, path: str) -> "SentPath":
+        """What the builder receives at ``path`` (a COPY source, relative to the context): a
+        sent file with its size, a sent directory, a path .dockerignore keeps out ("not sent"),
+        or nothing. Symlinks are followed inside the context only."""
+        return self._path_queries().lookup(path)
+
+    def head(self, path: str, limit: int) -> bytes | None:
+        """The first ``limit`` bytes of the file the builder receives at ``path``; None when no
+        regular file is sent there (excluded by .dockerignore, a directory, absent)."""
+        return self._path_queries().head(path, limit)
+
+    def _path_queries(self) -> "ContextPaths":
+        if self._paths is None:
+            from dockwise.context.sent import ContextPaths
+
+            self._paths = ContextPaths(self.scan)
+        return self._paths
 
     def analysed(self) -> "BuildContext":
         """This context with everything derived from it computed (before it is shared)."""

@@ -377,8 +377,69 @@ def _translate_or_fail(text: str, raw: str) -> tuple[str, list[str]]:
         raise BadPatternError(f"syntax error in pattern {raw.strip()!r} ({exc})") from None
 
 
+class _Alternatives:
+    """Patterns matched as one regex whose ``lastindex`` numbers the highest-numbered one that
+    matches, plus those a backtracking regex could hang on, matched one by one linearly."""
+
+    def __init__(self, patterns: list[Pattern], indices: list[int]) -> None:
+        self.linear = [(i, patterns[i]) for i in indices if patterns[i].linear is not None]
+        self.regular = [i for i in indices if patterns[i].linear is None]
+        self.combined: "re.Pattern[str] | None" = None
+        if self.regular:  # re.error is the caller's to report
+            alternatives = [f"({patterns[i].combinable_source()})" for i in reversed(self.regular)]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.combined = re.compile("|".join(alternatives))
+
+    def last_match(self, path: str, best: int) -> int:
+        """The highest index of a pattern here matching ``path``, if above ``best``; else ``best``."""
+        if self.combined is not None:
+            m = self.combined.fullmatch(path)
+            if m is not None:
+                best = max(best, self.regular[len(self.regular) - m.lastindex])  # type: ignore[operator]
+        for index, pattern in reversed(self.linear):
+            if index <= best:
+                break
+            if pattern.linear.fullmatch(path):  # type: ignore[union-attr]
+                return index
+        return best
+
+
+class _ByText:
+    """Pattern indices keyed by a text that a matching path must begin (or end) with: a path
+    looks up its own beginnings (ends) of each length that occurs, instead of trying every
+    pattern."""
+
+    def __init__(self, at_end: bool) -> None:
+        self.at_end = at_end
+        self.by_text: dict[str, list[int]] = {}
+        self.lengths: list[int] = []
+
+    def add(self, text: str, index: int) -> None:
+        self.by_text.setdefault(text, []).append(index)
+
+    def freeze(self) -> None:
+        self.lengths = sorted({len(text) for text in self.by_text})
+
+    def candidates(self, path: str):
+        """The index lists of the keys ``path`` begins (ends) with."""
+        by_text = self.by_text
+        n = len(path)
+        for length in self.lengths:
+            if length > n:
+                break
+            found = by_text.get(path[n - length:] if self.at_end else path[:length])
+            if found is not None:
+                yield found
+
+
 class PatternMatcher:
-    """An ordered list of patterns; ``excluded(path)`` is BuildKit's MatchesOrParentMatches."""
+    """An ordered list of patterns; ``excluded(path)`` is BuildKit's MatchesOrParentMatches.
+
+    Matching a path costs about the same however many patterns there are: exact patterns are
+    a dict, prefix and suffix patterns dicts keyed by their text, and wildcard patterns are
+    grouped by the literal text they begin or end with, so a path only tries the groups whose
+    text it has (the rest share one combined regex)."""
 
     def __init__(self, patterns: list[str]) -> None:
         self.patterns: list[Pattern] = []
@@ -389,47 +450,93 @@ class PatternMatcher:
                 exc.index = index  # type: ignore[attr-defined]
                 raise
         self.has_exclusions = any(p.exclusion for p in self.patterns)
-        # patterns a backtracking regex could hang on are matched one by one, linearly
-        self.linear = [(i, p) for i, p in enumerate(self.patterns) if p.linear is not None]
-        self._regular = [i for i, p in enumerate(self.patterns) if p.linear is None]
-        self.combined = self._combine()
+        self._index()
+        self._exception_starts = _TextStarts(
+            _literal_prefix(p) for p in self.patterns if p.exclusion)
 
-    def _combine(self) -> "re.Pattern[str] | None":
-        """One regex over the patterns not matched linearly, whose ``lastindex`` numbers the
-        highest-numbered one matching a path (see ``last_match``).
-
-        It also validates every pattern's expression; when it does not compile, the first
-        pattern at fault is named (``index`` on the error)."""
-        if not self._regular:
-            return None
-        alternatives = [f"({self.patterns[i].combinable_source()})" for i in reversed(self._regular)]
+    def _index(self) -> None:
+        # text -> indices of the patterns matching exactly that path, in order
+        self._exact: dict[str, list[int]] = {}
+        self._prefix = _ByText(at_end=False)
+        self._suffix = _ByText(at_end=True)
+        self._suffix_exact: dict[str, list[int]] = {}  # ``**/a`` also matches ``a`` itself
+        wildcard_starts, wildcard_ends = _ByText(at_end=False), _ByText(at_end=True)
+        general: list[int] = []
+        for index, pattern in enumerate(self.patterns):
+            text = pattern.text
+            if pattern.kind == EXACT:
+                self._exact.setdefault(text, []).append(index)
+            elif pattern.kind == PREFIX:
+                self._prefix.add(text[:-2], index)
+            elif pattern.kind == SUFFIX:
+                self._suffix.add(text[2:], index)
+                if text[2:3] == "/":
+                    self._suffix_exact.setdefault(text[3:], []).append(index)
+            else:
+                start, end = _literal_ends(text)
+                if len(start) >= len(end) and start:
+                    wildcard_starts.add(start, index)
+                elif end:
+                    wildcard_ends.add(end, index)
+                else:
+                    general.append(index)
+        for by_text in (self._prefix, self._suffix, wildcard_starts, wildcard_ends):
+            by_text.freeze()
+        self._general_indices = general
+        self._wildcards = (wildcard_starts, wildcard_ends)
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return re.compile("|".join(alternatives))
+            self._general = _Alternatives(self.patterns, general)
+            self._groups: list[tuple[_ByText, dict[int, _Alternatives]]] = [
+                (by_text, {id(indices): _Alternatives(self.patterns, indices)
+                           for indices in by_text.by_text.values()})
+                for by_text in (wildcard_starts, wildcard_ends)]
         except re.error:
-            for index, pattern in enumerate(self.patterns):
-                if pattern.kind == REGEXP:
-                    try:
-                        pattern.regex = _compile_regex(pattern.source, pattern.text)
-                    except BadPatternError as exc:
-                        exc.index = index  # type: ignore[attr-defined]
-                        raise
-            raise BadPatternError(f"the {len(self.patterns)} patterns together do not compile") from None
+            self._name_bad_pattern()
+
+    def _name_bad_pattern(self) -> None:
+        """Raise for the first pattern whose expression does not compile (``index`` on the error)."""
+        for index, pattern in enumerate(self.patterns):
+            if pattern.kind == REGEXP:
+                try:
+                    pattern.regex = _compile_regex(pattern.source, pattern.text)
+                except BadPatternError as exc:
+                    exc.index = index  # type: ignore[attr-defined]
+                    raise
+        raise BadPatternError(f"the {len(self.patterns)} patterns together do not compile") from None
 
     def last_match(self, path: str) -> int:
         """Index of the last pattern matching ``path`` itself (not its parents), or -1."""
         best = -1
-        if self.combined is not None:
-            m = self.combined.fullmatch(path)
-            if m is not None:
-                best = self._regular[len(self._regular) - m.lastindex]  # type: ignore[operator]
-        for index, pattern in reversed(self.linear):
-            if index <= best:
-                break
-            if pattern.linear.fullmatch(path):  # type: ignore[union-attr]
-                return index
+        for exact in (self._exact, self._suffix_exact):
+            indices = exact.get(path)
+            if indices is not None:
+                best = max(best, indices[-1])
+        for by_text in (self._prefix, self._suffix):
+            for indices in by_text.candidates(path):
+                best = max(best, indices[-1])
+        best = self._general.last_match(path, best)
+        for by_text, groups in self._groups:
+            for indices in by_text.candidates(path):
+                if indices[-1] > best:
+                    best = groups[id(indices)].last_match(path, best)
         return best
+
+    def all_matches(self, path: str) -> set[int]:
+        """Indices of every pattern matching ``path`` itself (``Pattern.match``), found through
+        the same indexes: for "which patterns match nothing" over a whole context."""
+        found: set[int] = set()
+        for exact in (self._exact, self._suffix_exact):
+            found.update(exact.get(path, ()))
+        for by_text in (self._prefix, self._suffix):
+            for indices in by_text.candidates(path):
+                found.update(indices)
+        candidates = [self._general_indices]
+        for by_text in self._wildcards:
+            candidates.extend(by_text.candidates(path))
+        patterns = self.patterns
+        for indices in candidates:
+            found.update(i for i in indices if patterns[i].match(path))
+        return found
 
     def decide(self, path: str, parent_last: int) -> tuple[bool, int]:
         """(excluded, last matching index over the path and its ancestors) given the parent's index."""
@@ -453,14 +560,39 @@ class PatternMatcher:
         Conservative: false only when every ``!`` pattern's literal start rules it out, so a
         walker may skip an excluded directory without reading it.
         """
-        prefix = directory + "/"
-        for p in self.patterns:
-            if not p.exclusion:
-                continue
-            literal = _literal_prefix(p)
-            if literal.startswith(prefix) or prefix.startswith(literal):
-                return True
-        return False
+        return self._exception_starts.related(directory + "/")
+
+
+class _TextStarts:
+    """A set of texts answering "is one of them a prefix of ``text``, or ``text`` a prefix of
+    one of them" without trying each."""
+
+    def __init__(self, texts) -> None:
+        self.sorted = sorted(set(texts))
+        self.set = set(self.sorted)
+        self.lengths = sorted({len(t) for t in self.sorted})
+
+    def related(self, text: str) -> bool:
+        import bisect
+
+        at = bisect.bisect_left(self.sorted, text)
+        if at < len(self.sorted) and self.sorted[at].startswith(text):
+            return True
+        return any(text[:length] in self.set for length in self.lengths if length <= len(text))
+
+
+# What is not plain text in a pattern: an escape with its character, ``**/`` (whose slash is
+# part of the optional ``(.*/)?``), a wildcard, a class bracket.
+_NOT_PLAIN = re.compile(r"\\.|\*\*/|[*?\[\]\\]", re.DOTALL)
+
+
+def _literal_ends(text: str) -> tuple[str, str]:
+    """The plain text a wildcard pattern begins with and ends with (up to the first and after
+    the last wildcard, class or escape): every path it matches begins and ends so."""
+    special = list(_NOT_PLAIN.finditer(text))
+    if not special:
+        return text, text
+    return text[:special[0].start()], text[special[-1].end():]
 
 
 def _literal_prefix(p: Pattern) -> str:

@@ -22,7 +22,7 @@ from dockwise.errors import DockerfileSyntaxError, DockwiseError
 from dockwise.findings import Finding, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dockwise.context.check import ContextReader
+    from dockwise.context.check import BuildContext, ContextReader
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -203,9 +203,13 @@ class Engine:
             return report
         target.config = config  # rules read the label schema and trusted registries from it
         report.parsed = True
-        raw = self.runner.run(target, path, report.errors, config=config)
+        context_errors: list[str] = []
         if on_disk and self.options.context:
-            raw.extend(self._context_findings(path, target.dockerfile, report, config))
+            target.context = self._read_context(path, context_errors)
+        raw = self.runner.run(target, path, report.errors, config=config)
+        report.errors.extend(context_errors)
+        if target.context is not None:
+            raw.extend(self._context_findings(path, target.dockerfile, target.context, report, config))
         suppressions = find_suppressions(target.dockerfile, path, self.index,
                                          pragmas=not config.disable_ignore_pragma)
         report.findings = self.runner.keep(raw, config=config, suppressions=suppressions)
@@ -265,19 +269,22 @@ class Engine:
         report.notes.extend(_unconsumed_build_args(path, dockerfile, self.options.build_args))
         return CheckTarget(path, dockerfile, model)
 
-    def _context_findings(self, path: str, dockerfile, report: FileReport,
+    def _read_context(self, path: str, errors: list[str]) -> "BuildContext | None":
+        """The build context next to ``path`` (read once per run, shared by every Dockerfile
+        of its directory), or None with an error line when it cannot be read."""
+        try:
+            return self.contexts.for_dockerfile(path)
+        except DockwiseError as exc:
+            errors.append(_error_line(path, exc))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(internal_error(path, "the context checks", exc))
+        return None
+
+    def _context_findings(self, path: str, dockerfile, context: "BuildContext", report: FileReport,
                           config: LintConfig) -> list[Finding]:
-        """The context rules' findings over the build context next to ``path``."""
+        """The context rules' findings over ``context``, the build context next to ``path``."""
         from dockwise.context.check import ContextTarget
 
-        try:
-            context = self.contexts.for_dockerfile(path)
-        except DockwiseError as exc:
-            report.errors.append(_error_line(path, exc))
-            return []
-        except Exception as exc:  # noqa: BLE001
-            report.errors.append(internal_error(path, "the context checks", exc))
-            return []
         target = ContextTarget(context, dockerfile, path)
         return [_tidy_path(f) for f in self.context_runner.run(target, path, report.errors, config=config)]
 

@@ -191,13 +191,16 @@ class _ZstdReader:
 class LayerStream:
     """The decompressed bytes of one layer blob, with exact and skip reads for a tar parser.
 
-    ``compression`` is ``"gzip"``, ``"zstd"`` or ``"none"``. After :meth:`finish`,
+    ``compression`` is ``"gzip"``, ``"zstd"`` or ``"none"`` (from the magic bytes);
+    ``media_type`` what the manifest says the blob is. After :meth:`finish`,
     ``digest``/``diff_id`` are the sha256 of the raw and decompressed bytes.
     """
 
     def __init__(self, location: BlobLocation, label: str, *, bomb_ratio: int = BOMB_RATIO,
-                 bomb_floor: int = BOMB_FLOOR, on_read: Callable[[int], None] | None = None) -> None:
+                 bomb_floor: int = BOMB_FLOOR, on_read: Callable[[int], None] | None = None,
+                 media_type: str = "") -> None:
         self.label = label
+        self.media_type = media_type
         self.raw = RawReader(location, label, on_read)
         self.compressed_size = location.length
         self.limit = max(bomb_floor, bomb_ratio * location.length)
@@ -211,6 +214,7 @@ class LayerStream:
         else:
             self.compression = "none"
             self._source = _PlainReader(self.raw, head)
+        self.head = head
         self.plain_sha256 = hashlib.sha256()
         self.plain_size = 0
         self._buf = b""
@@ -218,6 +222,19 @@ class LayerStream:
         self._eof = False
         self.digest = ""
         self.diff_id = ""
+
+    def not_a_tar(self, problem: str) -> ImageError:
+        """The error for a blob whose first tar header is unreadable: when the manifest says
+        the blob is compressed but its magic bytes say otherwise, that is the real problem
+        (``docker save`` writes plain tars under a gzip media type, so a valid tar is fine)."""
+        declared = next((kind for kind in ("zstd", "gzip") if kind in self.media_type), None)
+        if self.compression != "none" or declared is None:
+            return ImageError(f"{self.label}: {problem}")
+        magic = ZSTD_MAGIC if declared == "zstd" else GZIP_MAGIC
+        return ImageError(
+            f"{self.label}: the manifest says the blob is {declared}-compressed ({self.media_type}), "
+            f"but it starts with {self.head.hex(' ') or 'nothing'} instead of {declared}'s magic "
+            f"bytes {magic.hex(' ')}: the blob is damaged or mislabelled")
 
     def _fill(self) -> bool:
         if self._eof:

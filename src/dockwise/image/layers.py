@@ -43,7 +43,7 @@ def scan_layer(ref: LayerRef, limits: ScanLimits = ScanLimits(),
     """Read one layer: every tar entry, digests verified. Raises ImageError naming the layer.
     ``on_read`` is told the size of every chunk of the blob read (for progress)."""
     stream = LayerStream(ref.location, ref.label, bomb_ratio=limits.bomb_ratio,
-                         bomb_floor=limits.bomb_floor, on_read=on_read)
+                         bomb_floor=limits.bomb_floor, on_read=on_read, media_type=ref.media_type)
     try:
         entries = list(iter_entries(stream))
         stream.finish()

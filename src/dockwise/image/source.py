@@ -30,6 +30,7 @@ from dockwise.image.blob import BlobLocation
 
 MAX_JSON_BYTES = 16 << 20
 MAX_OUTER_MEMBERS = 200_000
+MAX_INDEX_DEPTH = 4  # an index of indexes of ...: real ones nest one level
 INDEX_TYPES = {
     "application/vnd.oci.image.index.v1+json",
     "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -83,6 +84,7 @@ class _Dir:
     def __init__(self, root: str) -> None:
         self.root = root
         self.display = root
+        self.parsed_json: dict[tuple[str, str | None], tuple[Any, str]] = {}  # see _read_json
 
     def locate(self, name: str) -> BlobLocation | None:
         rel = _safe_name(name, self.display)
@@ -109,6 +111,7 @@ class _Tar:
 
         self.path = path
         self.display = display
+        self.parsed_json: dict[tuple[str, str | None], tuple[Any, str]] = {}  # see _read_json
         self.members: dict[str, tuple[int, int]] = {}
         self.links: dict[str, str] = {}
         file_size = os.path.getsize(path)
@@ -160,7 +163,16 @@ def _safe_name(name: str, display: str) -> str:
 
 
 def _read_json(container: Any, name: str, what: str, digest: str | None = None) -> tuple[Any, str]:
-    """Read, verify and parse a JSON file; returns (value, sha256 digest)."""
+    """Read, verify and parse a JSON file; returns (value, sha256 digest). Each file is parsed
+    once per container: a hostile manifest may name one config a thousand times."""
+    parsed = container.parsed_json
+    key = (name, digest)
+    if key not in parsed:
+        parsed[key] = _parse_json(container, name, what, digest)
+    return parsed[key]
+
+
+def _parse_json(container: Any, name: str, what: str, digest: str | None) -> tuple[Any, str]:
     loc = container.locate(name)
     if loc is None:
         missing = f"blob {digest}" if digest else name
@@ -303,7 +315,7 @@ def _open_docker_archive(container: _Tar, display: str, platform: str | None) ->
     if not isinstance(manifest, list) or not manifest or not all(isinstance(m, dict) for m in manifest):
         raise ImageError("manifest.json is not a list of images", path=display)
     entries = []
-    for item in manifest:
+    for item in _distinct(manifest):
         config_name = _field(item, "Config", str, "manifest.json", display)
         config, digest = _read_json(container, config_name, "manifest.json config")
         entries.append((item, config, digest))
@@ -327,6 +339,18 @@ def _open_docker_archive(container: _Tar, display: str, platform: str | None) ->
             raise ImageError(f"{label}: manifest points at a missing blob {layer_name}", path=display)
         layers.append(LayerRef(index, loc, label, None, diff_id))
     return ImageSource("docker-archive", display, digest, config, layers, platforms)
+
+
+def _distinct(items: list[dict]) -> list[dict]:
+    """``items`` without repeats (a manifest.json may list one image many times)."""
+    seen: set[str] = set()
+    found = []
+    for item in items:
+        key = json.dumps(item, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            found.append(item)
+    return found
 
 
 def _json_type(value: Any) -> str:
@@ -404,7 +428,7 @@ def _choose(platforms: list[str], wanted: str | None, display: str) -> int:
 
 def _open_oci(container: Any, kind: str, display: str, platform: str | None) -> ImageSource:
     index, _ = _read_json(container, "index.json", "index.json")
-    candidates = _manifests(container, index, display, depth=0)
+    candidates = _manifests(container, index, display, depth=0, seen=set())
     if not candidates:
         raise ImageError("index.json lists no image manifest", path=display)
     platforms = [p for p, _ in candidates]
@@ -435,18 +459,25 @@ def _open_oci(container: Any, kind: str, display: str, platform: str | None) -> 
                        [p for p in platforms if p != "unknown/unknown"] or [platform_name])
 
 
-def _manifests(container: Any, index: Any, display: str, depth: int) -> list[tuple[str, dict]]:
-    """(platform, descriptor) of every image manifest reachable from an index."""
-    if depth > 4:
-        raise ImageError("image indexes nest too deeply", path=display)
+def _manifests(container: Any, index: Any, display: str, depth: int,
+               seen: set[str]) -> list[tuple[str, dict]]:
+    """(platform, descriptor) of every image manifest reachable from an index, each digest
+    once: an index listing the same child many times, nested, would otherwise be read a
+    number of times exponential in its depth."""
+    if depth > MAX_INDEX_DEPTH:
+        raise ImageError(f"image indexes nest more than {MAX_INDEX_DEPTH} levels deep", path=display)
     found = []
     for desc in _list(index.get("manifests")) if isinstance(index, dict) else []:
         if not isinstance(desc, dict):
             continue
+        digest = desc.get("digest")
+        if isinstance(digest, str):
+            if digest in seen:
+                continue
+            seen.add(digest)
         if desc.get("mediaType") in INDEX_TYPES:
-            nested, _ = _read_json(container, _blob_name(desc.get("digest"), display), "index",
-                                   desc.get("digest"))
-            found.extend(_manifests(container, nested, display, depth + 1))
+            nested, _ = _read_json(container, _blob_name(digest, display), "index", digest)
+            found.extend(_manifests(container, nested, display, depth + 1, seen))
             continue
         plat = desc.get("platform")
         annotations = desc.get("annotations")

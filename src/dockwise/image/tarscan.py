@@ -142,7 +142,9 @@ class _Reader:
     def block(self) -> bytes:
         data = self.stream.read_exact(BLOCK)
         if len(data) < BLOCK:
-            if data or not self.seen_any:
+            if not self.seen_any:
+                raise self.stream.not_a_tar("tar stream is truncated (in a header)")
+            if data:
                 raise ImageError(f"{self.label}: tar stream is truncated (in a header)")
         return data
 
@@ -172,9 +174,10 @@ def iter_entries(stream: LayerStream) -> Iterator[Entry]:
             return  # EOF without end-of-archive blocks: tolerated, like GNU tar
         if header == b"\0" * BLOCK:
             return
-        reader.seen_any = True
         if not _checksum_ok(header):
-            raise ImageError(f"{label}: corrupt tar header (checksum mismatch)")
+            problem = "corrupt tar header (checksum mismatch)"
+            raise ImageError(f"{label}: {problem}") if reader.seen_any else stream.not_a_tar(problem)
+        reader.seen_any = True
         typeflag = chr(header[156]) if header[156] else "0"
         size = _octal(header[124:136], "size", label)
         if size > MAX_ENTRY_BYTES or size > stream.limit:

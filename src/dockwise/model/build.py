@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
 from dockwise.errors import DockwiseError
 from dockwise.model.imageref import ImageRef, parse_image_ref
 from dockwise._record import Record
-from dockwise.model.values import Scope, Value
+from dockwise.model.persistent import PersistentMap
+from dockwise.model.values import ExpansionBudget, Scope, Value
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.syntax.tree import Dockerfile, Instruction
@@ -62,6 +64,7 @@ class InstructionState(Record):
     ``workdir_set``: a WORKDIR instruction ran in this stage or a stage it is built FROM. ``shell``: the SHELL (default
     ``["/bin/sh", "-c"]``). ``env``: ENVs set in this Dockerfile (inherited from a base stage
     too); ``args``: ARGs in scope. ``user_instruction``: the USER instruction that set ``user``.
+    ``env``, ``args`` and ``scope.variables`` are read-only mappings shared between states.
     """
 
     __slots__ = ("stage", "user", "workdir", "shell", "env", "args", "workdir_known",
@@ -69,22 +72,22 @@ class InstructionState(Record):
     _repr_fields = ("user", "workdir", "shell", "env", "args")
 
     def __init__(self, stage: "Stage", user: Value | None, workdir: str, shell: list[str],
-                 env: dict[str, Value], args: dict[str, Value], workdir_known: bool = True,
+                 env: Mapping[str, Value], args: Mapping[str, Value], workdir_known: bool = True,
                  user_instruction: "Instruction | None" = None, scope: Scope | None = None,
                  workdir_set: bool = False) -> None:
         self.stage = stage
         self.user = user
         self.workdir = workdir
         self.shell = shell
-        self.env = env
-        self.args = args
+        self.env = env if isinstance(env, PersistentMap) else PersistentMap(env)
+        self.args = args if isinstance(args, PersistentMap) else PersistentMap(args)
         self.workdir_known = workdir_known
         self.user_instruction = user_instruction
-        self.scope = scope if scope is not None else Scope({**args, **env})
+        self.scope = scope if scope is not None else Scope(self.args.update(self.env))
         self.workdir_set = workdir_set
 
     @property
-    def variables(self) -> dict[str, Value]:
+    def variables(self) -> Mapping[str, Value]:
         """ARGs and ENVs in scope as expansion sees them (the later declaration wins)."""
         return self.scope.variables
 
@@ -182,7 +185,9 @@ class BuildModel:
         self.final_stage: Stage | None = None
         self.edges: list[StageEdge] = []
         self.images: list[ImageUse] = []
-        self.global_scope = Scope({})
+        # every scope of this file draws on one budget, so its values cannot outgrow the file
+        self.expansion_budget = ExpansionBudget()
+        self.global_scope = Scope(PersistentMap(), self.expansion_budget)
         self._stage_of: dict[int, Stage] = {}
         self._state_of: dict[int, InstructionState] = {}
         self._by_name: dict[str, Stage] = {}
@@ -200,8 +205,15 @@ class BuildModel:
     def stage_by_name(self, name: str) -> Stage | None:
         return self._by_name.get(name.lower())
 
+    @property
+    def expansion_overflow(self) -> "Instruction | None":
+        """The first instruction whose expansion went past the budget (None: none so far);
+        ``expansion_budget.first_overflow`` says what was refused."""
+        return self.expansion_budget.first_overflow_at  # type: ignore[return-value]
+
     def scope_at(self, instr: "Instruction") -> Scope:
         """The variables expansion sees at ``instr`` (the global ARGs for FROM and global ARG)."""
+        self.expansion_budget.at = instr  # an expansion past the budget is reported here
         if instr.keyword == "FROM":
             return self.global_scope
         state = self._state_of.get(id(instr))
@@ -339,36 +351,33 @@ class _Builder:
     # -- whole file ----------------------------------------------------------------------
     def build(self, target: str | None) -> BuildModel:
         model = self.model
-        global_args: dict[str, Value] = {}
         derived = _platform_parts(self.build_args)
         for name in AUTOMATIC_PLATFORM_ARGS:
             given = self._override(name)
             if given is None and name in derived:
                 given = Value(derived[name])
-            global_args[name] = given or Value.unset(name)
+            self._set_global_arg(name, given or Value.unset(name), declared=False)
         stage: Stage | None = None
         state: InstructionState | None = None
         for instr in model.dockerfile.instructions:
             keyword = instr.keyword
+            model.expansion_budget.at = instr
             if keyword == "FROM":
                 if stage is not None:
                     stage.end_state = state
-                model.global_scope = Scope(global_args)
                 stage, state = self._start_stage(instr)
-                continue
-            if stage is None:
+            elif stage is None:
                 if keyword == "ARG":
-                    self._global_arg(instr, global_args)
-                continue
-            model._stage_of[id(instr)] = stage
-            model._state_of[id(instr)] = state
-            if instr.onbuild is not None:  # the trigger runs in a later build; it has no state here
-                model._stage_of[id(instr.onbuild)] = stage
-            stage.instructions.append(instr)
-            state = self._apply(instr, state)
+                    self._global_arg(instr)
+            else:
+                model._stage_of[id(instr)] = stage
+                model._state_of[id(instr)] = state
+                if instr.onbuild is not None:  # the trigger runs in a later build; it has no state here
+                    model._stage_of[id(instr.onbuild)] = stage
+                stage.instructions.append(instr)
+                state = self._apply(instr, state)
         if stage is not None:
             stage.end_state = state
-        model.global_scope = Scope(global_args)
         self._link_stages()
         self._choose_final(target)
         return model
@@ -377,16 +386,21 @@ class _Builder:
         value = self.build_args.get(name)
         return None if value is None else Value(value)
 
-    def _global_arg(self, instr: "Instruction", global_args: dict[str, Value]) -> None:
-        scope = Scope(dict(global_args))
+    def _global_arg(self, instr: "Instruction") -> None:
         for name, default in _arg_pairs(instr):
             value = self._override(name)
             if value is None:
-                value = Value.unset(name) if default is None else scope.expand(default, self.escape)
-            global_args[name] = value
-            self.model.global_args[name] = value
-            # later ARGs on the same line see this one, as in BuildKit's meta-arg loop
-            scope = Scope(dict(global_args))
+                # later ARGs on the same line see this one, as in BuildKit's meta-arg loop
+                value = (Value.unset(name) if default is None
+                         else self.model.global_scope.expand(default, self.escape))
+            self._set_global_arg(name, value)
+
+    def _set_global_arg(self, name: str, value: Value, declared: bool = True) -> None:
+        model = self.model
+        if declared:
+            model.global_args[name] = value
+        scope = model.global_scope
+        model.global_scope = scope.with_variables(scope.variables.set(name, value))
 
     # -- stages --------------------------------------------------------------------------
     def _start_stage(self, instr: "Instruction") -> tuple[Stage, InstructionState]:
@@ -424,9 +438,10 @@ class _Builder:
         parent = stage.base_stage.end_state if stage.base_stage is not None else None
         if parent is not None:
             return _replace(parent, stage=stage)
-        env = {"PATH": Value(SCRATCH_PATH)} if stage.is_scratch else {}
+        env = PersistentMap({"PATH": Value(SCRATCH_PATH)} if stage.is_scratch else None)
         return InstructionState(stage=stage, user=None, workdir=DEFAULT_WORKDIR,
-                                shell=list(DEFAULT_SHELL), env=env, args={}, scope=Scope(env),
+                                shell=list(DEFAULT_SHELL), env=env, args=PersistentMap(),
+                                scope=Scope(env, self.model.expansion_budget),
                                 workdir_known=stage.is_scratch)
 
     # -- instructions --------------------------------------------------------------------
@@ -453,33 +468,36 @@ class _Builder:
         pairs = _env_pairs(instr)
         if not pairs:
             return state
-        env = dict(state.env)
-        variables = dict(state.scope.variables)
+        env = state.env
+        variables = state.scope.variables
         for name, raw in pairs:
             if "$" in name:  # BuildKit expands ENV keys too
                 name = state.scope.expand(name, self.escape).text
             value = state.scope.expand(raw, self.escape)  # all see the scope before the line
-            env[name] = variables[name] = value
-        return _replace(state, env=env, scope=Scope(variables))
+            env = env.set(name, value)
+            variables = variables.set(name, value)
+        return _replace(state, env=env, scope=state.scope.with_variables(variables))
 
     def _apply_arg(self, instr: "Instruction", state: InstructionState) -> InstructionState:
-        args = dict(state.args)
-        variables = dict(state.scope.variables)
+        args = state.args
+        scope = state.scope
         global_args = self.model.global_scope.variables
         for name, default in _arg_pairs(instr):
             value = self._override(name)
             if value is None and default is not None:
                 # each ARG sees the ones before it on the same line, as in BuildKit
-                value = Scope(variables).expand(default, self.escape)
+                value = scope.expand(default, self.escape)
             if value is None:
                 value = global_args.get(name)  # a global or automatic platform ARG
             if value is None or value is Value.unset(name):  # declared, but nobody gave a value
                 value = Value.unset(name)
-                args[name] = value
-                variables.setdefault(name, value)  # a value-less ARG does not hide an ENV
+                args = args.set(name, value)
+                if name not in scope.variables:  # a value-less ARG does not hide an ENV
+                    scope = scope.with_variables(scope.variables.set(name, value))
                 continue
-            args[name] = variables[name] = value
-        return _replace(state, args=args, scope=Scope(variables))
+            args = args.set(name, value)
+            scope = scope.with_variables(scope.variables.set(name, value))
+        return _replace(state, args=args, scope=scope)
 
     def _apply_user(self, instr: "Instruction", state: InstructionState) -> InstructionState:
         if not instr.args:

@@ -24,6 +24,7 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.config import LintConfig
+    from dockwise.context.check import BuildContext
     from dockwise.model import BuildModel
     from dockwise.model.shell import ShellScript
     from dockwise.syntax.tree import Dockerfile, Instruction, Span
@@ -33,10 +34,17 @@ __all__ = ["CheckTarget", "DockerfileRule"]
 
 
 class CheckTarget(DataRecord, Target):
-    """One Dockerfile as rules see it: its path, syntax tree and build model, and the hadolint
-    config in effect for it (label schema, trusted registries; empty when there is none)."""
+    """One Dockerfile as rules see it: its path, syntax tree and build model, the hadolint
+    config in effect for it (label schema, trusted registries; empty when there is none), and
+    its build context.
 
-    __slots__ = ("path", "dockerfile", "model", "_shell_cache", "_memo", "config")
+    ``context`` is the one read of the build context ``docker build .`` beside the file would
+    send (the same :class:`~dockwise.context.check.BuildContext` the ``DC`` rules share; ask it
+    with ``lookup``/``head``, it honours ``.dockerignore``). It is None when there is none at
+    hand -- stdin, ``--no-context``, a context that cannot be read -- and a rule then judges
+    by names alone: rules never open context files themselves."""
+
+    __slots__ = ("path", "dockerfile", "model", "_shell_cache", "_memo", "config", "context")
 
     path: str
     dockerfile: "Dockerfile"
@@ -44,11 +52,12 @@ class CheckTarget(DataRecord, Target):
     _shell_cache: dict[int, Any]
     _memo: dict[Hashable, Any]
     config: "LintConfig"
+    context: "BuildContext | None"
 
     def __init__(self, path: str, dockerfile: "Dockerfile", model: "BuildModel",
                  _shell_cache: dict[int, Any] | None = None,
                  _memo: dict[Hashable, Any] | None = None,
-                 config: "LintConfig | None" = None) -> None:
+                 config: "LintConfig | None" = None, context: "BuildContext | None" = None) -> None:
         self.path = path
         self.dockerfile = dockerfile
         self.model = model
@@ -57,6 +66,7 @@ class CheckTarget(DataRecord, Target):
         if config is None:
             from dockwise.config import EMPTY as config
         self.config = config
+        self.context = context
 
     def finding(self, info: RuleInfo, message: str, span: "Span | None" = None, *,
                 severity: Severity | None = None, fix: Fix | None = None, **extra: Any) -> Finding:

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 
 from dockwise.errors import DockwiseError
 
-__all__ = ["ExpandResult", "ExpansionError", "VariableReference", "process_word", "process_words", "expand",
+__all__ = ["ExpandResult", "ExpansionError", "ExpansionTooLarge", "VariableReference", "process_word", "process_words", "expand",
            "has_expansion", "variable_references"]
 
 _SPECIAL_PARAMS = frozenset("@*#?-$!0")
@@ -34,17 +34,28 @@ class ExpansionError(DockwiseError):
     """A word BuildKit refuses to process (unterminated quote, bad ``${...}``, ``${X:?msg}``)."""
 
 
+class ExpansionTooLarge(ExpansionError):
+    """Substitution would add more characters to the word than the caller's ``limit``.
+
+    BuildKit has no such limit, but a few lines such as ``ARG A2=${A1}${A1}`` double a value
+    on each line: without one, 30 lines of text ask for gigabytes."""
+
+
 class ExpandResult:
     """The processed word and the variables that were needed but not in ``env``.
 
-    ``words`` is the word split BuildKit's way (filled only when asked: ``split=True``)."""
+    ``words`` is the word split BuildKit's way (filled only when asked: ``split=True``);
+    ``added`` counts the characters substitution put into the word (variable values, and what
+    ``${VAR/pattern/replacement}`` grew by)."""
 
-    __slots__ = ("text", "unknown", "words")
+    __slots__ = ("text", "unknown", "words", "added")
 
-    def __init__(self, text: str, unknown: set[str] | None = None, words: list[str] | None = None) -> None:
+    def __init__(self, text: str, unknown: set[str] | None = None, words: list[str] | None = None,
+                 added: int = 0) -> None:
         self.text = text
         self.unknown: set[str] = unknown if unknown is not None else set()
         self.words: list[str] = words if words is not None else []
+        self.added = added
 
     def __repr__(self) -> str:
         return f"ExpandResult(text={self.text!r}, unknown={self.unknown!r}, words={self.words!r})"
@@ -88,23 +99,25 @@ def has_expansion(word: str, escape: str = "\\") -> bool:
 
 
 def process_word(word: str, env: Mapping[str, str], escape: str = "\\", *,
-                 keep_unknown: bool = False, split: bool = False) -> ExpandResult:
+                 keep_unknown: bool = False, split: bool = False, limit: int | None = None) -> ExpandResult:
     """Expand ``word`` the way BuildKit's ``ProcessWord`` does (one word, spaces kept); with
     ``split`` also fill :attr:`ExpandResult.words` the way ``ProcessWords`` splits.
 
     ``env`` is only read through ``env.get(name)`` (None: not set), so any lookup object will do.
 
-    Raises :class:`ExpansionError` for what BuildKit rejects.
+    Raises :class:`ExpansionError` for what BuildKit rejects, and :class:`ExpansionTooLarge`
+    as soon as substitution adds more than ``limit`` characters (None: no limit).
     """
-    return _process(word, env, escape, keep_unknown, split)
+    return _process(word, env, escape, keep_unknown, split, limit)
 
 
-def _process(word: str, env: Mapping[str, str], escape: str, keep_unknown: bool, split: bool) -> ExpandResult:
+def _process(word: str, env: Mapping[str, str], escape: str, keep_unknown: bool, split: bool,
+             limit: int | None = None) -> ExpandResult:
     if not has_expansion(word, escape):
         return ExpandResult(word, set(), word.split() if split else [])
-    lexer = _Lexer(word, env, escape, keep_unknown, split)
+    lexer = _Lexer(word, env, escape, keep_unknown, split, limit)
     text, words, unknown = lexer.run()
-    return ExpandResult(text, unknown, words)
+    return ExpandResult(text, unknown, words, lexer.added)
 
 
 def process_words(word: str, env: Mapping[str, str], escape: str = "\\", *,
@@ -197,8 +210,10 @@ class _Lexer:
     """A recursive-descent scanner over one word (positions are character indices)."""
 
     def __init__(self, source: str, env: Mapping[str, str], escape: str, keep_unknown: bool,
-                 split: bool = False) -> None:
+                 split: bool = False, limit: int | None = None) -> None:
         self.split = split
+        self.limit = limit
+        self.added = 0  # characters substitution put into the word so far
         self.refs: list[VariableReference] | None = None  # collected by variable_references()
         self.names: list[str] = []  # names being read, one per nesting level of '$'
         self.nesting = 0  # '$' substitutions being processed, one inside the other
@@ -334,10 +349,21 @@ class _Lexer:
 
     # -- variables -----------------------------------------------------------------------
     def lookup(self, name: str) -> str | None:
+        if not name:  # ``${+}``: no variable has an empty name, so it is unset, not unknown
+            return None
         value = self.env.get(name)
         if value is None:
             self.unknown_stack[-1].add(name)
+        else:
+            self.charge(len(value))
         return value
+
+    def charge(self, added: int) -> None:
+        """Count characters substitution adds; stop before the word outgrows ``limit``."""
+        self.added += added
+        if self.limit is not None and self.added > self.limit:
+            raise ExpansionTooLarge(f"the expansion of {_excerpt(self.src)} is larger than "
+                                    f"{self.limit} characters")
 
     def sub_word(self, stop: str, raw_escapes: bool) -> tuple[str, set[str]]:
         """Process a ``${...}`` operand; its unknowns are returned, not recorded."""
@@ -406,7 +432,7 @@ class _Lexer:
                 raise self.fail("syntax error: missing '}'") from None
             raise
         value = self.lookup(name)
-        if value is None and self.keep_unknown:
+        if value is None and self.keep_unknown and name:
             return self.src[start:self.pos]
         return self.apply_modifier(name, op, null_is_unset, value, word, word_unknown)
 
@@ -456,11 +482,12 @@ class _Lexer:
                 raise self.fail("syntax error: missing '}'") from None
             raise
         value = self.lookup(name)
-        if value is None and self.keep_unknown:
+        if value is None and self.keep_unknown and name:
             return self.src[start:self.pos]
         self.unknown_stack[-1].update(pattern_unknown | repl_unknown)
+        _check_pattern_cost(pattern, value or "", self)
         regex = _pattern_regex(pattern, greedy=True, anchored=False, lexer=self)
-        return _replace(regex, value or "", replacement, replace_all)
+        return _replace(regex, value or "", replacement, replace_all, self)
 
     def name(self) -> str:
         """A variable name: letters/digits/_, a run of digits, or one special parameter."""
@@ -518,7 +545,22 @@ def _pattern_regex(pattern: str, *, greedy: bool, anchored: bool, lexer: _Lexer)
     return re.compile("".join(parts))
 
 
+# Shell patterns are matched with a backtracking regex: a failing match of a pattern with k
+# ``*`` costs up to len(value) ** (k + 1) steps (``${A#*a*a*a*a*b}`` on 300 characters ran for
+# hours). Past this many steps the word is refused instead (its value becomes unknown); real
+# patterns (a star or two, values of a few hundred characters) stay far below it.
+MAX_PATTERN_STEPS = 10 ** 8
+
+
+def _check_pattern_cost(pattern: str, value: str, lexer: _Lexer) -> None:
+    stars = pattern.count("*")
+    if stars and (len(value) + 1) ** (stars + 1) > MAX_PATTERN_STEPS:
+        raise lexer.fail(f"the pattern {pattern!r} is too costly to match against a value of "
+                         f"{len(value)} characters")
+
+
 def _trim_prefix(pattern: str, value: str, greedy: bool, lexer: _Lexer) -> str:
+    _check_pattern_cost(pattern, value, lexer)
     match = _pattern_regex(pattern, greedy=greedy, anchored=True, lexer=lexer).search(value)
     return value[match.end():] if match else value
 
@@ -543,7 +585,11 @@ def _trim_suffix(pattern: str, value: str, greedy: bool, lexer: _Lexer) -> str:
     return trimmed[::-1]
 
 
-def _replace(regex: re.Pattern[str], value: str, replacement: str, replace_all: bool) -> str:
+def _excerpt(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _replace(regex: re.Pattern[str], value: str, replacement: str, replace_all: bool, lexer: _Lexer) -> str:
     if not replace_all:
         match = regex.search(value)
         if not match:
@@ -558,6 +604,7 @@ def _replace(regex: re.Pattern[str], value: str, replacement: str, replace_all: 
             continue
         out.append(value[last:match.start()])
         out.append(replacement)
+        lexer.charge(len(replacement))  # an empty pattern inserts it between every character
         last = match.end()
         previous_end = match.end()
     out.append(value[last:])

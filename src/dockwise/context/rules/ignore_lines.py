@@ -50,17 +50,28 @@ class PatternMatchesNothing(ContextRule):
             return
         scan = target.scan
         paths = [*scan.files, *scan.dirs, *scan.excluded]
-        for entry in target.ignore.lines:
+        try:
+            matcher = target.ignore.matcher
+        except BadPatternError:
+            return  # BuildKit refuses the file: that error is reported, not its lines
+        # the patterns matching some path, and some base name, found path by path (the
+        # matcher's indexes keep this linear in paths + patterns)
+        matched: set[int] = set()
+        for path in paths:
+            matched |= matcher.all_matches(path)
+        matched_names: set[int] | None = None
+        for index, entry in enumerate(target.ignore.lines):
             if _is_defensive(entry.pattern) or _looks_like_comment(entry.raw):
                 continue  # defensive lines are fine; comment-like lines are DC005's
-            try:
-                pattern = compile_pattern(entry.pattern)
-            except BadPatternError:
+            if index in matched:
                 continue
-            if any(pattern.match(p) for p in paths):
-                continue
-            if "/" not in entry.pattern and any(pattern.match(p.rsplit("/", 1)[-1]) for p in paths):
-                continue  # matches nested names only: DC010 says what to write instead
+            if "/" not in entry.pattern:
+                if matched_names is None:
+                    matched_names = set()
+                    for name in {p.rsplit("/", 1)[-1] for p in paths}:
+                        matched_names |= matcher.all_matches(name)
+                if index in matched_names:
+                    continue  # matches nested names only: DC010 says what to write instead
             yield target.at_ignore_line(
                 self.info,
                 f"pattern {entry.pattern!r} matches nothing in the context (directories excluded as a "

@@ -54,23 +54,35 @@ _SHELL_PRAGMA = lazy_compile(r"#\s*hadolint\s+shell\s*=\s*([^\s#]+)", re.I)
 def pragma_shell(dockerfile: Any, instr: "Instruction") -> str | None:
     """The shell named by hadolint's ``# hadolint shell=powershell`` pragma where ``instr`` runs:
     the last such comment before it, in its own stage or before the first FROM (global)."""
+    import bisect
+
+    pragma_at, pragma_names, from_at = _shell_pragmas(dockerfile)
     here = instr.span.start.offset
-    pragmas = [(c.span.start.offset, m.group(1)) for c in dockerfile.comments
-               if c.span.start.offset < here and (m := _SHELL_PRAGMA.match(c.text.strip()))]
-    if not pragmas:
+    before = bisect.bisect_left(pragma_at, here)  # pragmas above instr
+    if before == 0:
         return None
-    first_from = stage_from = None
-    for other in dockerfile.instructions:
-        if other.span.start.offset >= here:
-            break
-        if other.keyword == "FROM":
-            first_from = other.span.start.offset if first_from is None else first_from
-            stage_from = other.span.start.offset
-    found = None
-    for at, name in pragmas:
-        if first_from is None or at < first_from or at > stage_from:
-            found = name
-    return found
+    froms = bisect.bisect_left(from_at, here)  # FROMs above instr
+    if froms == 0 or pragma_at[before - 1] > from_at[froms - 1]:
+        return pragma_names[before - 1]  # global, or in instr's own stage
+    global_ones = bisect.bisect_left(pragma_at, from_at[0])
+    return pragma_names[global_ones - 1] if global_ones else None
+
+
+_pragmas_of: list = [None, None]  # (dockerfile, its pragmas): rules ask once per RUN of one file
+
+
+def _shell_pragmas(dockerfile: Any) -> tuple[list[int], list[str], list[int]]:
+    """Offsets and names of the file's shell pragmas, and the offsets of its FROMs (in order)."""
+    if _pragmas_of[0] is not dockerfile:
+        pragma_at, names = [], []
+        for comment in dockerfile.comments:
+            match = _SHELL_PRAGMA.match(comment.text.strip())
+            if match:
+                pragma_at.append(comment.span.start.offset)
+                names.append(match.group(1))
+        from_at = [i.span.start.offset for i in dockerfile.instructions if i.keyword == "FROM"]
+        _pragmas_of[:] = [dockerfile, (pragma_at, names, from_at)]
+    return _pragmas_of[1]
 
 
 WINDOWS_SHELL = ("cmd", "/S", "/C")

@@ -82,23 +82,23 @@ COMMON_DIRS = frozenset({"/", "/tmp", "/opt", "/usr", "/usr/local", "/usr/local/
 
 
 def bulky(target: CheckTarget, instr: Any, source: str, base: str) -> bool:
-    """Worth reporting when removed later: a COPY'd file of 1 MiB or more in the build context
-    next to the Dockerfile, or -- when the context is not at hand -- an archive/package/binary
-    by its name. A requirements.txt copied and deleted later costs nothing worth a finding."""
-    import os
-
+    """Worth reporting when removed later: a COPY'd file of 1 MiB or more (or a directory) as
+    the builder receives it from the build context, or -- when the context is not at hand or
+    does not hold the file (made before the build) -- an archive/package/binary by its name. A
+    requirements.txt copied and deleted later costs nothing worth a finding, and neither does a
+    file .dockerignore keeps out: it never reaches the image (the COPY fails)."""
     if base == ".git":
         return True
-    if instr.flag("from") is None and target.path:
-        candidate = os.path.join(os.path.dirname(os.path.abspath(target.path)), source.lstrip("/"))
-        try:
-            info = os.stat(candidate)
-        except OSError:
-            pass
-        else:
-            import stat
+    if instr.flag("from") is None and target.context is not None:
+        from dockwise.context.sent import ABSENT, DIR, NOT_SENT
 
-            return stat.S_ISDIR(info.st_mode) or info.st_size >= BULKY_BYTES
+        sent = target.context.lookup(source)
+        if sent.kind == NOT_SENT:
+            return False
+        if sent.kind == DIR:
+            return True
+        if sent.kind != ABSENT and sent.size is not None:
+            return sent.size >= BULKY_BYTES
     return base.lower().endswith(BULKY_SUFFIXES)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from functools import lru_cache
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.model.words import instruction_words, word_span
@@ -82,26 +81,16 @@ def _copy_sources_of(target: CheckTarget, dest_path: str, final) -> list[str]:
     return found
 
 
-@lru_cache(maxsize=256)
-def _script_text(path: str, mtime: float) -> str | None:
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_SCRIPT_BYTES + 1)
-    except OSError:
+def _context_script(target: CheckTarget, source: str) -> str | None:
+    """The text of the script a COPY takes from the build context at ``source``; None when the
+    context is not at hand (stdin, ``--no-context``: no guessing), when ``.dockerignore`` keeps
+    the file out (the build never has it), or when it is not a small text file."""
+    if target.context is None:
         return None
-    if len(data) > MAX_SCRIPT_BYTES or b"\0" in data:
+    data = target.context.head(source, MAX_SCRIPT_BYTES + 1)
+    if data is None or len(data) > MAX_SCRIPT_BYTES or b"\0" in data:
         return None
     return data.decode("utf-8", errors="replace")
-
-
-def _read_script(path: str) -> str | None:
-    try:
-        mtime = os.stat(path).st_mtime
-    except OSError:
-        return None
-    if not os.path.isfile(path):
-        return None
-    return _script_text(path, mtime)
 
 
 def _execs_a_program(script_text: str) -> bool:
@@ -191,10 +180,9 @@ class EntrypointScriptWithoutExec(DockerfileRule):
             return
         state = target.model.state_at(instr)
         workdir = state.workdir if state else "/"
-        context = os.path.dirname(os.path.abspath(target.path))
         scripts = []
         for path in _program_paths(script.value, workdir):
-            scripts += [(f"`{source}`", _read_script(os.path.join(context, source)))
+            scripts += [(f"`{source}`", _context_script(target, source))
                         for source in _copy_sources_of(target, path, final)]
             scripts += _heredoc_scripts(target, path, final)
         for source, text in scripts:

@@ -46,7 +46,27 @@ def _written_paths(command) -> list[str]:
     return [w.value for w in words if w.value]
 
 
-def _needs_root(command, owned: tuple[str, ...] = ()) -> str | None:
+class _Owned:
+    """Paths handed to the user so far: a write to one of them or below it needs no root.
+    A set looked up by the written path's ancestors, so a stage with many ``COPY --chown``
+    lines stays linear."""
+
+    def __init__(self) -> None:
+        self.exact: set[str] = set()
+        self.trees: set[str] = set()  # without a trailing "/" ("" for "/")
+
+    def add(self, path: str) -> None:
+        self.exact.add(path)
+        self.trees.add(path.rstrip("/"))
+
+    def covers(self, path: str) -> bool:
+        if path in self.exact:
+            return True
+        trees = self.trees
+        return bool(trees) and any(path[:i] in trees for i, ch in enumerate(path) if ch == "/")
+
+
+def _needs_root(command, owned: _Owned | None = None) -> str | None:
     """Why ``command`` needs root, or None. ``owned``: paths handed to the user earlier."""
     name = command.name
     if name is None:
@@ -68,9 +88,18 @@ def _needs_root(command, owned: tuple[str, ...] = ()) -> str | None:
     if name == "npm" and command.subcommand() in ("install", "i", "add") and command.has_option("-g", "--global"):
         return "`npm install -g` writes /usr/local/lib/node_modules"
     for path in _written_paths(command):
-        if path.startswith(ROOT_DIRS) and not any(path == o or path.startswith(o.rstrip("/") + "/") for o in owned):
+        if path.startswith(ROOT_DIRS) and not (owned is not None and owned.covers(path)):
             return f"`{name}` writes `{path}`, which only root may change"
     return None
+
+
+def _sets_npm_prefix(env, known: dict[int, bool]) -> bool:
+    """Whether ``env`` sets npm's prefix (npm reads its config variables in any case); asked
+    only for npm commands, once per distinct environment."""
+    found = known.get(id(env))
+    if found is None:
+        found = known[id(env)] = any(k.upper() == "NPM_CONFIG_PREFIX" for k in env)
+    return found
 
 
 def _handed_over(target: CheckTarget, instr) -> list[str]:
@@ -103,22 +132,24 @@ class RootCommandAfterUser(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
+        npm_prefix: dict[int, bool] = {}  # id(env) -> sets NPM_CONFIG_PREFIX (states share envs)
         for stage in target.model.stages:
-            owned: list[str] = []
+            owned = _Owned()
             for instr in stage.instructions:
-                yield from self._check_run(target, instr, tuple(owned))
-                owned.extend(_handed_over(target, instr))
+                yield from self._check_run(target, instr, owned, npm_prefix)
+                for path in _handed_over(target, instr):
+                    owned.add(path)
 
-    def _check_run(self, target: CheckTarget, instr, owned: tuple[str, ...]) -> Iterator[Finding]:
+    def _check_run(self, target: CheckTarget, instr, owned: _Owned,
+                   npm_prefix: dict[int, bool]) -> Iterator[Finding]:
         if instr.keyword == "RUN":
             state = target.model.state_at(instr)
             if state is None or state.user is None:
                 return
             if not state.user.known or is_root_user(state.user.text):
                 return
-            npm_prefix = any(k.upper() == "NPM_CONFIG_PREFIX" for k in state.env)
             for command in target.shell(instr).commands:
-                if command.name == "npm" and npm_prefix:
+                if command.name == "npm" and _sets_npm_prefix(state.env, npm_prefix):
                     continue  # global installs go to a prefix the user owns
                 why = _needs_root(command, owned)
                 if why and not _wrapped_in_sudo(command) and command.span is not None:
