@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import TYPE_CHECKING
 
 from dockwise._lazyre import lazy_compile
 from dockwise._record import FrozenRecord
 from dockwise.context.patterns import BadPatternError, compile_pattern, go_clean
+from dockwise.model.copies import all_copy_sources
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.context.scan import ContextScan
+    from dockwise.model import BuildModel
     from dockwise.syntax.tree import Dockerfile, Instruction
 
-_URL = lazy_compile(r"^(?:[a-z][a-z0-9+.-]*://|git@)", re.I)
 _WILDCARD = lazy_compile(r"[*?\[]")
 
 
@@ -37,22 +37,23 @@ class ContextSource(FrozenRecord):
         return bool(_WILDCARD.search(self.path))
 
 
-def context_sources(dockerfile: "Dockerfile | None") -> list[ContextSource]:
-    """Sources of every COPY/ADD (ONBUILD ones too) that come from the context."""
+def context_sources(dockerfile: "Dockerfile | None", model: "BuildModel | None" = None) -> list[ContextSource]:
+    """Sources of every COPY/ADD (ONBUILD ones too) that come from the context, expanded with
+    the ARGs/ENVs in scope (the build model's answer); a source that still depends on an
+    unknown variable cannot be matched against the context and is left out."""
     if dockerfile is None:
         return []
+    if model is None:
+        from dockwise.model import build_model
+
+        model = build_model(dockerfile)
     found: list[ContextSource] = []
-    for instr in dockerfile.instructions:
-        target = instr.onbuild if instr.keyword == "ONBUILD" and instr.onbuild else instr
-        if target.keyword not in ("COPY", "ADD") or target.flag("from") is not None:
+    for source in all_copy_sources(model):
+        if not source.from_context or not source.known:
             continue
-        if target.heredocs or len(target.args) < 2:
-            continue
-        for raw in target.args[:-1]:
-            if _URL.match(raw) or "$" in raw:
-                continue
-            path = go_clean(raw.lstrip("/")) if raw.strip("/") else "."
-            found.append(ContextSource(target, raw, path))
+        text = source.text
+        path = go_clean(text.lstrip("/")) if text.strip("/") else "."
+        found.append(ContextSource(source.instruction, source.raw, path))
     return found
 
 

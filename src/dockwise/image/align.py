@@ -5,9 +5,10 @@ the layers, in order. Each entry's ``created_by`` names its instruction in one o
 dialects -- the classic builder and buildah (``/bin/sh -c #(nop) COPY file:… in /app``, a RUN
 as ``|1 ARG=x /bin/sh -c cmd``), BuildKit (``RUN /bin/sh -c cmd # buildkit``, ``COPY . . #
 buildkit``). We read the instruction keyword out of it and match the history, from the
-newest entry backwards, against the instructions of the Dockerfile's final stage (and of the
-stages it is built ``FROM``). Whatever lies below the first matched entry came with the base
-image.
+newest entry backwards, against the instructions that built the target: the build model's
+:func:`~dockwise.model.stages.build_chain` (the final stage and the stages it is built
+``FROM``, with their ARGs expanded as BuildKit does). Whatever lies below the first matched
+entry came with the base image.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dockwise.syntax.tree import Dockerfile, Instruction
+    from dockwise.syntax.tree import Instruction
 
 KEYWORDS = frozenset({
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "HEALTHCHECK", "LABEL",
@@ -69,67 +70,10 @@ def history_steps(config: dict[str, Any], layer_count: int) -> list[HistoryStep]
     return steps
 
 
-@dataclass
-class Stage:
-    from_instruction: "Instruction"
-    name: str | None
-    instructions: list["Instruction"]
-
-    @property
-    def base(self) -> str:
-        return self.from_instruction.args[0] if self.from_instruction.args else ""
-
-
-def stages_of(dockerfile: "Dockerfile") -> list[Stage]:
-    stages: list[Stage] = []
-    for ins in dockerfile.instructions:
-        if ins.keyword == "FROM":
-            args = ins.args
-            name = args[2].lower() if len(args) >= 3 and args[1].lower() == "as" else None
-            stages.append(Stage(ins, name, []))
-        elif stages:
-            stages[-1].instructions.append(ins)
-    return stages
-
-
-def build_chain(stages: list[Stage], target: str | None = None) -> tuple[list["Instruction"], "Instruction | None"]:
-    """Instructions that built the target stage (parent stages first) and the FROM of the
-    external base image at the root of that chain."""
-    if not stages:
-        return [], None
-    index = len(stages) - 1
-    if target:
-        named = [i for i, s in enumerate(stages) if s.name == target.lower()]
-        if not named:
-            raise ValueError(missing_stage_message(stages, target))
-        index = named[0]
-    chain: list[Instruction] = []
-    seen = set()
-    while index not in seen:
-        seen.add(index)
-        stage = stages[index]
-        chain[:0] = stage.instructions
-        parent = _stage_index(stages, stage.base, before=index)
-        if parent is None:
-            return chain, stage.from_instruction
-        index = parent
-    return chain, stages[index].from_instruction
-
-
-def missing_stage_message(stages: list[Stage], target: str) -> str:
-    names = [s.name for s in stages if s.name]
+def missing_stage_message(names: list[str], target: str) -> str:
+    """The error for a ``--target`` that names no stage (``names``: the stages' names)."""
     known = f"its stages: {', '.join(names)}" if names else "no stage has a name: `FROM image AS name`"
     return f"no stage named {target!r} for --target ({known})"
-
-
-def _stage_index(stages: list[Stage], ref: str, before: int) -> int | None:
-    ref = ref.lower()
-    for i in range(before - 1, -1, -1):
-        if stages[i].name == ref:
-            return i
-    if ref.isdigit() and int(ref) < before:
-        return int(ref)
-    return None
 
 
 def align(steps: list[HistoryStep], chain: list["Instruction"]) -> int:

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dockwise.errors import InputError
-from dockwise.image.align import (
-    HistoryStep, Stage, align, build_chain, history_steps, missing_stage_message, stages_of,
-)
+from dockwise.image.align import HistoryStep, align, history_steps, missing_stage_message
 from dockwise.image.layers import LayerScan, ScanLimits, scan_layers
 from dockwise.image.merge import FinalFile, LayerStats, MergedImage, Merger
 from dockwise.image.source import ImageSource, LayerRef, open_image
+from dockwise.model.stages import build_chain
 
 if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.model import BuildModel
     from dockwise.syntax.tree import Dockerfile, Instruction
 
 TOP_N = 10
@@ -145,16 +145,14 @@ def analyze(image: str, *, dockerfile: str | None = None, platform: str | None =
     """Read ``image`` (path or ``-``) and, with ``dockerfile``, tie its layers to lines.
     ``progress(None, bytes_read, total_bytes)`` is called as layer blobs are read."""
     parsed = _parse_dockerfile(dockerfile) if dockerfile else None
-    stages = stages_of(parsed) if parsed else []
-    if target and parsed:
-        _require_stage(stages, target, dockerfile or "")
+    model = _build_model(parsed, target, dockerfile or "") if parsed else None
     source = open_image(image, platform=platform)
     try:
         scans, merged = _scan_and_merge(source.layers, jobs, limits, progress)
     finally:
         source.close()
     steps = history_steps(source.config, len(scans))
-    chain, base_from = build_chain(stages, target) if parsed else ([], None)
+    chain, base_from = build_chain(model) if model is not None else ([], None)
     if chain:
         align(steps, chain)
     by_layer = {s.layer: s for s in steps if s.layer is not None}
@@ -189,10 +187,16 @@ def _scan_and_merge(refs: list[LayerRef], jobs: int | None, limits: ScanLimits,
     return scans, merger.result()
 
 
-def _require_stage(stages: list[Stage], target: str, dockerfile: str) -> None:
-    """``--target`` must name a stage, as BuildKit requires (checked before the image is read)."""
-    if not any(stage.name == target.lower() for stage in stages):
-        raise InputError(missing_stage_message(stages, target), path=dockerfile)
+def _build_model(parsed: "Dockerfile", target: str | None, dockerfile: str) -> "BuildModel":
+    """The build model of the Dockerfile for ``target``, which must name a stage, as BuildKit
+    requires (checked before the image is read)."""
+    from dockwise.model import UnknownTargetError, build_model
+
+    try:
+        return build_model(parsed, target=target)
+    except UnknownTargetError:
+        names = [stage.name for stage in build_model(parsed).stages if stage.name]
+        raise InputError(missing_stage_message(names, target or ""), path=dockerfile) from None
 
 
 def _parse_dockerfile(path: str) -> "Dockerfile":

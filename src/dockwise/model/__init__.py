@@ -19,6 +19,18 @@
     InstructionState(stage, user, workdir, shell, env, args, workdir_known, workdir_set,
                      user_instruction, variables)
 
+What the rules, the context analyzer and the image analyzer read, each once, here:
+
+    model.stages   lineage(stage), shipped_stages(model), ships(model, instr),
+                   layer_number(model, instr), layer_instructions(model), build_chain(model),
+                   effective_instruction(stage, kw), all_instructions(model), instruction_groups(model)
+    model.copies   copy_sources(model, instr), all_copy_sources(model) -> CopySource (expanded)
+    model.words    instruction_words(instr), split_body, word_span, assignments(instr), ...
+    model.runs     collect_runs(model, script_of) -> Run, onbuild_script, run_mounts,
+                   cache_mounted, scoped_value, expanded_word, env_truthy
+    model.shell    parse_run/parse_shell -> ShellScript; Command.invocation() (the one option
+                   parser), removed_words, path_covers, ShellScript.removes_after / writes()
+
 See :mod:`dockwise.model.build` for the semantics, :mod:`.imageref` for image references,
 :mod:`dockwise.syntax.words` for the word lexer and :mod:`.shell` for the RUN shell model.
 """

@@ -6,7 +6,7 @@ from collections import namedtuple
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._instr_words import instruction_words, word_span
+from dockwise.model.copies import copy_sources
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
@@ -89,13 +89,11 @@ def _install_of(command) -> Install | None:
     return None
 
 
-def _whole_context_word(target: CheckTarget, instr):
-    if instr.keyword not in ("COPY", "ADD") or instr.flag("from") is not None or instr.heredocs:
-        return None
-    words = instruction_words(instr, target.dockerfile.escape)
-    for word in words[:-1]:
-        if word.value in WHOLE_CONTEXT:
-            return word
+def _whole_context_source(target: CheckTarget, instr):
+    """The source of a COPY/ADD that names the whole build context (``COPY . .``), or None."""
+    for source in copy_sources(target.model, instr):
+        if source.from_context and source.text in WHOLE_CONTEXT:
+            return source
     return None
 
 
@@ -125,7 +123,7 @@ class WholeContextBeforeInstall(DockerfileRule):
         reported: set[str] = set()
         for instr in instructions:
             if copy_instr is None:
-                word = _whole_context_word(target, instr)
+                word = _whole_context_source(target, instr)
                 if word is not None:
                     copy_instr, copy_word = instr, word
                     continue
@@ -142,7 +140,7 @@ class WholeContextBeforeInstall(DockerfileRule):
                     line = command.span.start.line if command.span else instr.line
                     yield target.finding(
                         self.info,
-                        f"`{copy_instr.keyword} {copy_word.raw} …` copies the whole context before "
+                        f"`{copy_instr.keyword} {copy_word.written} …` copies the whole context before "
                         f"the dependency install on line {line}, so every code change re-runs that "
                         f"install; copy {install.manifests} first, install, then copy the rest",
-                        word_span(copy_instr, copy_word), install_line=line)
+                        copy_word.span, install_line=line)

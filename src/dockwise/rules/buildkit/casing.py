@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._instr_words import stage_alias, word_span
+from dockwise.model.words import stage_alias, word_span
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.buildkit._fixes import _keyword_text, _replace, _with_triggers
 

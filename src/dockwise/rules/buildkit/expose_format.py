@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._instr_words import split_body, word_span
+from dockwise.model.words import split_body, word_span
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.buildkit._fixes import _replace
 

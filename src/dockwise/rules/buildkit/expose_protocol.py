@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._instr_words import split_body
+from dockwise.model.words import split_body
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dockwise.rules._instr_words import BodyWord
+    from dockwise.model.words import BodyWord
     from dockwise.syntax.tree import Instruction
 
 

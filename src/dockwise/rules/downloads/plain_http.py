@@ -114,7 +114,8 @@ class DownloadOverHttp(DockerfileRule):
         yield from self._add_urls(target)
 
     def _add_urls(self, target: CheckTarget) -> Iterator[Finding]:
-        from dockwise.rules._instr_words import all_instructions, instruction_words, word_span
+        from dockwise.model.words import instruction_words, word_span
+        from dockwise.model.stages import all_instructions
 
         for instr in all_instructions(target.model):
             if instr.keyword != "ADD" or instr.heredocs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._run_instructions import _runs
+from dockwise.model.runs import run_instructions
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
@@ -25,7 +25,7 @@ class WgetWithoutProgress(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for instr in _runs(target):
+        for instr in run_instructions(target.model):
             for command in target.shell(instr).find("wget"):
                 if command.span is None or any(_wget_has(command, o) for o in WGET_QUIET):
                     continue

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
-from dockwise.rules._instr_words import all_instructions, instruction_words, word_span
+from dockwise.model.words import instruction_words, word_span
+from dockwise.model.stages import all_instructions
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.instructions._keywords import in_case_of, written_keyword
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._assignments import assignments
-from dockwise.rules._instr_words import all_instructions
+from dockwise.model.words import assignments
+from dockwise.model.stages import all_instructions
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 

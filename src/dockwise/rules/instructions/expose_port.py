@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._instr_words import all_instructions, split_body, word_span
+from dockwise.model.words import split_body, word_span
+from dockwise.model.stages import all_instructions
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 

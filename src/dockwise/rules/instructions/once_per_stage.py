@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._instr_words import stages_with_loose
+from dockwise.model.stages import instruction_groups
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
@@ -14,7 +14,7 @@ class _OncePerStage(DockerfileRule):
     why = ""
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for _stage, instructions in stages_with_loose(target.model):
+        for _stage, instructions in instruction_groups(target.model):
             seen = [i for i in instructions if i.keyword == self.keyword]
             for instr in seen[1:]:
                 yield target.finding(

@@ -6,9 +6,8 @@ from collections.abc import Iterator
 
 from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._instr_words import (
-    all_instructions, instruction_words, split_body, stage_chain, word_span,
-)
+from dockwise.model.words import instruction_words, split_body, word_span
+from dockwise.model.stages import all_instructions, lineage
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
@@ -50,7 +49,7 @@ class RelativeWorkdir(DockerfileRule):
 
 
 def _sets_workdir(target: CheckTarget, stage, before) -> bool:
-    for s in stage_chain(stage):
+    for s in lineage(stage):
         for instr in s.instructions:
             if s is stage and instr is before:
                 break

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from dockwise._record import Record
 from dockwise.findings import RuleInfo, Severity
-from dockwise.rules._instr_words import word_span
+from dockwise.model.words import word_span
 from dockwise.rules.base import CheckTarget
 
 
@@ -31,7 +31,7 @@ def label_pairs(target: CheckTarget) -> list[LabelPair]:
 
 
 def _label_pairs(target: CheckTarget) -> Iterator[LabelPair]:
-    from dockwise.rules._assignments import assignments
+    from dockwise.model.words import assignments
 
     model = target.model
     for instr in target.dockerfile.instructions:

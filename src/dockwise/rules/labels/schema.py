@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, Severity
-from dockwise.rules._instr_words import first_word_span
+from dockwise.model.words import first_word_span
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.labels._pairs import _info, label_pairs
 

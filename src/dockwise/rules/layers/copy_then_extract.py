@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._instr_words import instruction_words, word_span
+from dockwise.model.words import instruction_words, word_span
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 

@@ -20,11 +20,12 @@ from dockwise.rules._runs import (
     REMOVERS, Run, cache_mounted, is_under, iter_runs, path_covers, position_of, removed_paths,
     removes_after, shipping_stage_indexes, word_value,
 )
+from dockwise.model.copies import copy_sources
+from dockwise.model.stages import layer_number
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.packages._managers import ALL_VALUE_OPTIONS
 
 
-LAYER_KEYWORDS = ("RUN", "COPY", "ADD")
 WRITERS = ("wget", "curl", "git", "tar", "unzip", "cp", "mv", "install", "pip", "pip3")
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst")
 
@@ -107,10 +108,11 @@ def created_by_copy(target: CheckTarget, instr: Any) -> list[Created]:
     """Files a COPY/ADD puts in the image that are worth a finding when removed later (downloads,
     archives, big files; whole folders are not tracked, since a later rm under them may target
     something else)."""
-    if instr.heredocs or len(instr.args) < 2:
+    copied = copy_sources(target.model, instr)
+    if not copied:
         return []
-    args = [target.model.expand(a, instr).text for a in instr.args]
-    dest, sources = args[-1], args[:-1]
+    dest = target.model.expand(instr.args[-1], instr).text
+    sources = [source.text for source in copied]
     cwd = _workdir(target, instr)
     into_dir = dest.endswith("/") or len(sources) > 1 or _abs(dest, cwd) in COMMON_DIRS | {cwd}
     found = []
@@ -196,26 +198,6 @@ def _package_caches(run: Run) -> list[Created]:
     return found
 
 
-def _layer_number(target: CheckTarget, instr: Any) -> int | None:
-    """1-based position of ``instr`` among the layer-writing instructions of its stage chain."""
-    model = target.model
-    stage = model.stage_of(instr)
-    chain = []
-    seen = set()
-    while stage is not None and stage.index not in seen:
-        seen.add(stage.index)
-        chain.append(stage)
-        stage = stage.base_stage
-    count = 0
-    for stage in reversed(chain):
-        for other in stage.instructions:
-            if other.keyword in LAYER_KEYWORDS:
-                count += 1
-            if other is instr:
-                return count
-    return None
-
-
 class DeletedInLaterLayer(DockerfileRule):
     info = RuleInfo(
         code="DW301", name="delete-in-later-layer", severity=Severity.WARNING,
@@ -267,7 +249,7 @@ class DeletedInLaterLayer(DockerfileRule):
 
     def _finding(self, target: CheckTarget, instr: Any, word: Any, hit: Created, gone: str) -> Finding:
         made = hit.instruction.line
-        layer = _layer_number(target, hit.instruction)
+        layer = layer_number(target.model, hit.instruction)
         where = f"layer {layer} of this Dockerfile" if layer else f"the layer of line {made}"
         return target.finding(
             self.info,

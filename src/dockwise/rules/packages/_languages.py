@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from dockwise.rules._runs import (
-    Invocation, Run, command_span, expanded, invocation, iter_runs, position_of, removes_after, word_value,
+    Run, command_span, expanded, iter_runs, position_of, removes_after, word_value,
 )
+from dockwise.model.shell.command import Invocation, split_invocation
 from dockwise.rules.base import CheckTarget
 
 
@@ -48,7 +49,7 @@ def pip_calls(target: CheckTarget, *, pipx: bool = False) -> Iterator[tuple[Run,
                 if not as_module:
                     inv = run.invocation(command, PIP_VALUE_OPTIONS)
                 elif [word_value(w) for w in command.args[:2]] == ["-m", "pip"]:
-                    inv = invocation(command, PIP_VALUE_OPTIONS, words=list(command.args[2:]))
+                    inv = split_invocation(command, PIP_VALUE_OPTIONS, words=list(command.args[2:]))
                 else:
                     continue
                 if inv.sub == "install":
@@ -73,15 +74,15 @@ def known_operands(target: CheckTarget, run: Run, inv: Invocation) -> list[tuple
 
 
 def span_of_call(inv: Invocation):
-    return command_span(inv.command, inv.subcommand)
+    return command_span(inv.command, inv.subcommand_word)
 
 
 def label(inv: Invocation) -> str:
     words = [word_value(w) for w in inv.command.argv]
-    if inv.subcommand is None:
+    if inv.subcommand_word is None:
         return str(inv.command.name)
     for i, w in enumerate(inv.command.argv):
-        if w is inv.subcommand:
+        if w is inv.subcommand_word:
             return " ".join(words[: i + 1]) if i <= 3 else f"{inv.command.name} {inv.sub}"
     return f"{inv.command.name} {inv.sub}"
 

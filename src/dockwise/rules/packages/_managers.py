@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dockwise.rules._runs import Invocation, Run, command_span, expanded, iter_runs, word_value
+from dockwise.model.shell.command import Invocation
+from dockwise.rules._runs import Run, command_span, expanded, iter_runs, word_value
 from dockwise.rules.base import CheckTarget
 
 
@@ -72,7 +73,7 @@ def label(inv: Invocation) -> str:
 
 
 def where(inv: Invocation):
-    return command_span(inv.command, inv.subcommand)
+    return command_span(inv.command, inv.subcommand_word)
 
 
 def unknown(text: str) -> bool:

@@ -56,4 +56,4 @@ class ApkNoCache(DockerfileRule):
                 self.info,
                 f"`{label(inv)}` without `--no-cache` keeps the apk index (several MB) in /var/cache/apk "
                 "in this layer; use `apk add --no-cache`.",
-                where(inv), fix=insert_after(run, inv.subcommand, " --no-cache", "add --no-cache"))
+                where(inv), fix=insert_after(run, inv.subcommand_word, " --no-cache", "add --no-cache"))

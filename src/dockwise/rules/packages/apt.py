@@ -7,8 +7,9 @@ from typing import Any
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.knowledge.package_caches import APT_ARCHIVES, APT_LISTS
+from dockwise.model.shell.command import Invocation
 from dockwise.rules._runs import (
-    Invocation, Run, append_to_run, cache_mounted, command_span, insert_after, invocation, iter_runs,
+    Run, append_to_run, cache_mounted, command_span, insert_after, iter_runs,
     position_of, removes_after, replace_word, ships, unpinned_finding,
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
@@ -19,7 +20,7 @@ from dockwise.rules.packages._managers import (
 
 def apt_update_done_later(script: Any, start: int) -> bool:
     return removes_after(script, start, APT_LISTS) or any(
-        c.name in APT and invocation(c, APT_VALUE_OPTIONS).sub == "dist-clean"
+        c.name in APT and c.invocation(APT_VALUE_OPTIONS).sub == "dist-clean"
         for c in script.commands[start + 1:] if c.name in APT)
 
 
@@ -117,14 +118,14 @@ class AptGetYes(DockerfileRule):
                 self.info,
                 f"`{label(inv)}` without `-y` waits for a confirmation no one can give in a build and "
                 "aborts; add `-y`.",
-                where(inv), fix=insert_after(run, inv.subcommand, " -y", "add -y"))
+                where(inv), fix=insert_after(run, inv.subcommand_word, " -y", "add -y"))
 
 
 def apt_assumes_yes(inv: Invocation) -> bool:
     if inv.has("-y", "--yes", "--assume-yes", "--force-yes"):
         return True
     quiet = 0
-    for opt in inv.options:
+    for opt in inv.flags:
         if opt.startswith("--quiet"):
             quiet = quiet + 1 if "=" not in opt else int(opt.split("=", 1)[1] or 0)
         elif opt.startswith("-") and not opt.startswith("--"):
@@ -161,7 +162,7 @@ class AptGetNoInstallRecommends(DockerfileRule):
                 self.info,
                 f"`{label(inv)}` without `--no-install-recommends` pulls in recommended packages "
                 "(often 30-50% more bytes); add `--no-install-recommends`.",
-                where(inv), fix=insert_after(run, inv.subcommand, " --no-install-recommends",
+                where(inv), fix=insert_after(run, inv.subcommand_word, " --no-install-recommends",
                                              "add --no-install-recommends"))
 
 

@@ -42,7 +42,7 @@ class YarnCacheClean(DockerfileRule):
         for run, command, inv in tool_calls(target, ("yarn",), YARN_VALUE_OPTIONS):
             if inv.sub not in (None, "install", "add") or not ships(target, run):
                 continue
-            if inv.sub is None and inv.options and all(o in ("-v", "--version", "-h", "--help") for o in inv.options):
+            if inv.sub is None and inv.flags and all(o in ("-v", "--version", "-h", "--help") for o in inv.flags):
                 continue
             if cache_mounted(run.run, ".cache/yarn", YARN_CACHE) or cleaned_later(
                     run, command, *cache_dirs("yarn"),

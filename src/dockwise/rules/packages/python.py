@@ -52,7 +52,7 @@ class PipNoCacheDir(DockerfileRule):
                 f"`{label(inv)}` keeps every downloaded package in ~/.cache/pip, which ships in this layer "
                 "(often tens to hundreds of MB); add `--no-cache-dir`, or keep the cache out of the image "
                 "with `RUN --mount=type=cache,target=/root/.cache/pip`.",
-                span_of_call(inv), fix=insert_after(run, inv.subcommand, " --no-cache-dir", "add --no-cache-dir"))
+                span_of_call(inv), fix=insert_after(run, inv.subcommand_word, " --no-cache-dir", "add --no-cache-dir"))
 
 
 def pip_requirement_pinned(text: str) -> bool:
@@ -179,7 +179,7 @@ class UvCache(DockerfileRule):
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         for run, command, inv in tool_calls(target, ("uv",), UV_VALUE_OPTIONS):
-            sub, last = inv.sub, inv.subcommand
+            sub, last = inv.sub, inv.subcommand_word
             if sub in ("pip", "tool") and inv.operands:
                 sub, last = f"{sub} {word_value(inv.operands[0])}", inv.operands[0]
             if sub not in ("pip install", "pip sync", "sync", "add", "tool install") or not ships(target, run):

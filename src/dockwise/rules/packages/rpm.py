@@ -9,7 +9,7 @@ from typing import Any
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.knowledge.package_caches import cache_dirs as dirs_filled_by
 from dockwise.rules._runs import (
-    Run, append_to_run, cache_mounted, expanded, insert_after, invocation, position_of, removes_after,
+    Run, append_to_run, cache_mounted, expanded, insert_after, position_of, removes_after,
     unpinned_finding, word_value,
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
@@ -36,7 +36,7 @@ class _AssumeYes(DockerfileRule):
                 self.info,
                 f"`{label(inv)}` without `-y` waits for a confirmation no one can give in a build and "
                 "aborts; add `-y`.",
-                where(inv), fix=insert_after(run, inv.subcommand, " -y", "add -y"))
+                where(inv), fix=insert_after(run, inv.subcommand_word, " -y", "add -y"))
 
 
 class YumYes(_AssumeYes):
@@ -120,7 +120,7 @@ def same_tool(install: Any, clean: Any) -> bool:
 def _clean_call(command: Any, names: tuple[str, ...], subs: tuple[str, ...], need_all: bool) -> bool:
     if command.name not in names:
         return False
-    inv = invocation(command, RPM_ZYPPER_OPTIONS)
+    inv = command.invocation(RPM_ZYPPER_OPTIONS)
     if inv.sub not in subs:
         return False
     if not need_all:

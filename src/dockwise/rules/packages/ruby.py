@@ -71,7 +71,7 @@ class GemDocumentation(DockerfileRule):
                 self.info,
                 f"`{label(inv)}` also generates ri/rdoc documentation (megabytes per gem, and build time) "
                 "that ships in this layer; add `--no-document`.",
-                span_of_call(inv), fix=insert_after(run, inv.subcommand, " --no-document", "add --no-document"))
+                span_of_call(inv), fix=insert_after(run, inv.subcommand_word, " --no-document", "add --no-document"))
 
 
 def gemrc_disables_docs(target: CheckTarget, run: Run) -> bool:

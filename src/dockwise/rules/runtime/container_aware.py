@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._assignments import assignments
-from dockwise.rules._instr_words import all_instructions, instruction_words, stage_chain, word_span
+from dockwise.model.words import assignments
+from dockwise.model.words import instruction_words, word_span
+from dockwise.model.stages import all_instructions, lineage
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
@@ -77,7 +78,7 @@ class _RuntimeRule(DockerfileRule):
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         # Only the image that runs matters: a builder stage on an old runtime is not memory-limited.
-        runtime = list(stage_chain(target.model.final_stage))
+        runtime = list(lineage(target.model.final_stage))
         for stage in runtime:
             yield from self._check_from(target, stage)
         for instr in all_instructions(target.model):

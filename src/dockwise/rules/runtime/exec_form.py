@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 
 from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
-from dockwise.rules._instr_words import body_span, split_body
+from dockwise.model.words import body_span, split_body
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._instr_words import effective_instruction, first_word_span, instruction_words
+from dockwise.model.words import first_word_span, instruction_words
+from dockwise.model.stages import effective_instruction
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 

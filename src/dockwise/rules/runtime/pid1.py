@@ -6,7 +6,8 @@ import os
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._instr_words import effective_instruction, instruction_words, word_span
+from dockwise.model.words import instruction_words, word_span
+from dockwise.model.stages import effective_instruction
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
@@ -36,10 +37,10 @@ def _resolve(path: str, workdir: str) -> str:
 
 def _heredoc_scripts(target: CheckTarget, dest_path: str, final) -> list[tuple[str, str]]:
     """Scripts written by ``COPY <<EOF /path`` heredocs at ``dest_path``: (label, text)."""
-    from dockwise.rules._instr_words import stage_chain
+    from dockwise.model.stages import lineage
 
     found = []
-    for stage in stage_chain(final):
+    for stage in lineage(final):
         for instr in stage.instructions:
             if instr.keyword not in ("COPY", "ADD") or not instr.heredocs:
                 continue
@@ -52,10 +53,10 @@ def _heredoc_scripts(target: CheckTarget, dest_path: str, final) -> list[tuple[s
 
 def _copy_sources_of(target: CheckTarget, dest_path: str, final) -> list[str]:
     """Context paths that COPY/ADD put at ``dest_path`` in ``final``'s stage chain."""
-    from dockwise.rules._instr_words import stage_chain
+    from dockwise.model.stages import lineage
 
     found: list[str] = []
-    for stage in stage_chain(final):
+    for stage in lineage(final):
         for instr in stage.instructions:
             if instr.keyword not in ("COPY", "ADD") or instr.flag("from") is not None:
                 continue

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.knowledge.secrets import secret_by_name
-from dockwise.rules._instr_words import all_instructions, instruction_words, word_span
+from dockwise.model.copies import all_copy_sources
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.secrets._advice import ADVICE
 
@@ -28,16 +28,12 @@ class SecretFileCopied(DockerfileRule):
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         # `COPY . .` with a .env in an un-ignored context is the context check's finding (DC007),
         # which reads the real .dockerignore; this rule judges the sources the Dockerfile names.
-        for instr in all_instructions(target.model):
-            if instr.keyword not in ("COPY", "ADD") or instr.flag("from") is not None or instr.heredocs:
-                continue
-            words = instruction_words(instr, target.dockerfile.escape)
-            for word in words[:-1]:
-                if word.value.startswith(("http://", "https://", "git@")):
-                    continue
-                if secret_by_name(word.value):
-                    yield target.finding(
-                        self.info,
-                        f"`{word.value}` looks like a credentials file and is copied into a layer, "
-                        f"where anyone who pulls the image can read it; {ADVICE}",
-                        word_span(instr, word))
+        for source in all_copy_sources(target.model):
+            if not source.from_context:
+                continue  # a URL, or another stage's or image's file
+            if secret_by_name(source.text):
+                yield target.finding(
+                    self.info,
+                    f"`{source.text}` looks like a credentials file and is copied into a layer, "
+                    f"where anyone who pulls the image can read it; {ADVICE}",
+                    source.span)

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._assignments import assignments
-from dockwise.rules._instr_words import all_instructions, word_span
+from dockwise.model.words import assignments
+from dockwise.model.words import word_span
+from dockwise.model.stages import all_instructions
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.secrets._advice import ADVICE
 

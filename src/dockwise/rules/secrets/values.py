@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._instr_words import all_instructions
+from dockwise.model.stages import all_instructions
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.secrets._advice import ADVICE
 from dockwise.syntax.tree import Span

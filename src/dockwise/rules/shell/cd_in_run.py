@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._run_instructions import _runs
+from dockwise.model.runs import run_instructions
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
@@ -22,7 +22,7 @@ class CdInRun(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for instr in _runs(target):
+        for instr in run_instructions(target.model):
             for command in target.shell(instr).find("cd"):
                 if command.span is not None and not command.in_substitution:
                     yield target.finding(

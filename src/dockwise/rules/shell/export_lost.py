@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._run_instructions import _runs
+from dockwise.model.runs import run_instructions
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 # Shells whose `export` is the POSIX one (PowerShell and cmd have their own syntax).
@@ -28,7 +28,7 @@ class ExportLostAfterRun(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for instr in _runs(target):
+        for instr in run_instructions(target.model):
             script = target.shell(instr)
             if script.exec_form or script.language not in POSIX_SHELLS or not script.commands:
                 continue

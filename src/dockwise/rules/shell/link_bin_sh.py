@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._run_instructions import _runs
+from dockwise.model.runs import run_instructions
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
@@ -21,7 +21,7 @@ class LinkBinSh(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for instr in _runs(target):
+        for instr in run_instructions(target.model):
             for command in target.shell(instr).find("ln"):
                 operands = command.positionals()
                 if operands and operands[-1].value == "/bin/sh" and command.span is not None:

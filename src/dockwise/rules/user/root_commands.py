@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._instr_words import instruction_words, is_root_user
+from dockwise.model.words import instruction_words
+from dockwise.model.stages import is_root_user
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._instr_words import (
-    effective_instruction, first_word_span, instruction_words, is_root_user, stage_chain, word_span,
-)
+from dockwise.model.words import first_word_span, instruction_words, word_span
+from dockwise.model.stages import effective_instruction, is_root_user, lineage
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
@@ -105,7 +104,7 @@ class NoUserInFinalStage(DockerfileRule):
             return
         if effective_instruction(final, "USER") is not None:
             return
-        root = list(stage_chain(final))[-1]
+        root = list(lineage(final))[-1]
         if root.is_scratch or _base_known_nonroot(root) or not root.base.known or _windows(root):
             return
         span = first_word_span(final.from_instruction, target.dockerfile.escape)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
-from dockwise.rules._run_instructions import _runs
+from dockwise.model.runs import run_instructions
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
@@ -23,7 +23,7 @@ class UseraddHighUidWithoutNoLogInit(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for instr in _runs(target):
+        for instr in run_instructions(target.model):
             for command in target.shell(instr).find("useradd"):
                 uid = command.option_value("-u", "--uid")
                 if uid is None or uid.value is None or len(uid.value) <= 5:

@@ -1,17 +1,24 @@
-"""Small helpers shared by the user/signals/cache/instructions/secrets/runtimes/misc rule families.
+"""Instruction words: an instruction body split into words with their exact positions, the one
+splitter rules, fixes and the model use (so a finding can point at the offending token: the
+``.`` of ``COPY . .``, the key of ``ENV``, the tag in ``FROM``), and the ``KEY[=value]``
+assignments of ARG, ENV and LABEL.
 
-They turn an instruction's ``body`` into words with exact source spans, so that findings can
-point at the offending token (the ``.`` of ``COPY . .``, the key of ``ENV``, the tag in FROM).
+::
+
+    instruction_words(instr, escape) -> [BodyWord(raw, value, start, end)]  # JSON or shell form
+    split_body(body, escape), json_words(body)
+    word_span(instr, word), first_word_span(instr, escape), body_span(instr)
+    stage_alias(from_instr, escape) -> (AS word, name word) | None
+    assignments(instr, escape) -> [Assignment(name, name_text, value, value_start, value_end)]
 """
 
 from __future__ import annotations
 
 import json
 from collections import namedtuple
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dockwise.model import BuildModel, Stage
     from dockwise.syntax.tree import Instruction, Span
 
 
@@ -123,54 +130,30 @@ def stage_alias(from_instr: "Instruction", escape: str = "\\") -> tuple[BodyWord
     return None
 
 
-def is_root_user(text: str) -> bool:
-    """``root``, ``0``, ``root:root``, ``0:0``, ``root:staff``..."""
-    user = text.strip().split(":", 1)[0]
-    return user in ("root", "0")
+class Assignment(namedtuple("Assignment", "name name_text value value_start value_end")):
+    """One KEY[=value] pair: ``name`` (a BodyWord) and its text, ``value`` (None for an ARG
+    without default) and the value's body index range. (namedtuple: see BodyWord.)"""
+
+    __slots__ = ()
 
 
-def stage_chain(stage: "Stage | None") -> Iterator["Stage"]:
-    """``stage`` and the stages it is built FROM (nearest first), stopping on cycles."""
-    seen: set[int] = set()
-    while stage is not None and id(stage) not in seen:
-        seen.add(id(stage))
-        yield stage
-        stage = stage.base_stage
-
-
-def stages_with_loose(model: "BuildModel") -> list[tuple[object, list["Instruction"]]]:
-    """Instructions grouped by stage; instructions before any FROM form their own group.
-
-    hadolint treats a file without FROM as one stage; so do the per-stage counting rules.
-    """
-    groups: list[tuple[object, list[Instruction]]] = []
-    loose = [i for i in model.dockerfile.instructions
-             if i.keyword not in ("FROM", "ARG") and model.stage_of(i) is None]
-    if loose:
-        groups.append((None, loose))
-    for stage in model.stages:
-        groups.append((stage, list(stage.instructions)))
-    return groups
-
-
-def last_of(instructions: list["Instruction"], keyword: str) -> "Instruction | None":
-    for instr in reversed(instructions):
-        if instr.keyword == keyword:
-            return instr
-    return None
-
-
-def effective_instruction(stage: "Stage | None", keyword: str) -> "Instruction | None":
-    """The last ``keyword`` instruction (CMD, ENTRYPOINT, HEALTHCHECK, USER) that applies to
-    ``stage``'s image, looking through the stages it is built FROM."""
-    for s in stage_chain(stage):
-        found = last_of(s.instructions, keyword)
-        if found is not None:
-            return found
-    return None
-
-
-def all_instructions(model: "BuildModel") -> Iterator["Instruction"]:
-    """Every instruction, with ONBUILD's nested instruction in place of the ONBUILD."""
-    for instr in model.dockerfile.instructions:
-        yield instr.onbuild if instr.onbuild is not None else instr
+def assignments(instr: "Instruction", escape: str = "\\") -> list[Assignment]:
+    """The KEY[=value] pairs of an ARG, ENV or LABEL (legacy `ENV KEY value` too), with body positions."""
+    words = split_body(instr.body, escape)
+    if not words:
+        return []
+    if instr.keyword in ("ENV", "LABEL") and "=" not in words[0].raw:
+        first = words[0]
+        rest_start = words[1].start if len(words) > 1 else first.end
+        value = instr.body[rest_start:].strip()
+        return [Assignment(first, first.value, value, rest_start, rest_start + len(value))]
+    found = []
+    for word in words:
+        name, eq, _ = word.raw.partition("=")
+        name_word = BodyWord(name, name, word.start, word.start + len(name))
+        if not eq:
+            found.append(Assignment(name_word, name, None, word.end, word.end))
+        else:
+            value = word.value.partition("=")[2]
+            found.append(Assignment(name_word, name, value, word.start + len(name) + 1, word.end))
+    return found
