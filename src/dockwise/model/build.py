@@ -22,7 +22,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from dockwise.errors import DockwiseError
 from dockwise.model.imageref import ImageRef, parse_image_ref
@@ -191,6 +191,9 @@ class BuildModel:
         self._stage_of: dict[int, Stage] = {}
         self._state_of: dict[int, InstructionState] = {}
         self._by_name: dict[str, Stage] = {}
+        # What the query modules (stages, runs, copies) derive from the finished model, computed
+        # once per model whichever rule or analyzer asks first.
+        self.derived: dict[str, Any] = {}
 
     def stage_of(self, instr: "Instruction") -> Stage | None:
         return self._stage_of.get(id(instr))

@@ -72,7 +72,7 @@ class Run(Record):
 def run_script(model: "BuildModel", instr: "Instruction") -> "ShellScript":
     """The parsed script of a RUN under the shell it really gets (see
     :func:`~dockwise.model.shell.effective_shell`), parsed once per model."""
-    derived = model.__dict__.setdefault("_derived", {})
+    derived = model.derived
     scripts = derived.setdefault("scripts", {})
     script = scripts.get(id(instr))
     if script is None:

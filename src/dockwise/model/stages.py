@@ -32,7 +32,7 @@ LAYER_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
 
 def _memo(model: "BuildModel", key: str, compute: Any) -> Any:
     """Per-model cache of what is derived here (the model is immutable once built)."""
-    derived = model.__dict__.setdefault("_derived", {})
+    derived = model.derived
     if key not in derived:
         derived[key] = compute()
     return derived[key]

@@ -44,24 +44,21 @@ class CheckTarget(DataRecord, Target):
     hand -- stdin, ``--no-context``, a context that cannot be read -- and a rule then judges
     by names alone: rules never open context files themselves."""
 
-    __slots__ = ("path", "dockerfile", "model", "_shell_cache", "_memo", "config", "context")
+    __slots__ = ("path", "dockerfile", "model", "_memo", "config", "context")
 
     path: str
     dockerfile: "Dockerfile"
     model: "BuildModel"
-    _shell_cache: dict[int, Any]
     _memo: dict[Hashable, Any]
     config: "LintConfig"
     context: "BuildContext | None"
 
     def __init__(self, path: str, dockerfile: "Dockerfile", model: "BuildModel",
-                 _shell_cache: dict[int, Any] | None = None,
                  _memo: dict[Hashable, Any] | None = None,
                  config: "LintConfig | None" = None, context: "BuildContext | None" = None) -> None:
         self.path = path
         self.dockerfile = dockerfile
         self.model = model
-        self._shell_cache = {} if _shell_cache is None else _shell_cache
         self._memo = {} if _memo is None else _memo
         if config is None:
             from dockwise.config import EMPTY as config
@@ -90,13 +87,9 @@ class CheckTarget(DataRecord, Target):
             return value
 
     def shell(self, instruction: "Instruction") -> "ShellScript":
-        """The parsed shell script of a RUN (cached), using the effective SHELL there (the SHELL
-        instruction, else hadolint's ``# hadolint shell=`` pragma, else ``cmd`` on a Windows base)."""
-        key = id(instruction)
-        if key not in self._shell_cache:
-            from dockwise.model.shell import effective_shell, parse_run
+        """The parsed shell script of a RUN under the shell it really gets (the SHELL
+        instruction, else hadolint's ``# hadolint shell=`` pragma, else ``cmd`` on a Windows
+        base), parsed once per model."""
+        from dockwise.model.runs import run_script
 
-            state = self.model.state_at(instruction)
-            shell = effective_shell(self.dockerfile, instruction, state)
-            self._shell_cache[key] = parse_run(instruction, shell=shell)
-        return self._shell_cache[key]
+        return run_script(self.model, instruction)
