@@ -199,3 +199,17 @@ def test_findings_in_each_dockerfile_are_still_reported_for_each(project, own_ru
     code, out, _ = run(capsys, "--format", "json", "svc")
     files = sorted(f["file"] for f in json.loads(out)["findings"] if f["code"] == "TS001")
     assert files == ["svc/Dockerfile", "svc/Dockerfile.dev"]
+
+
+def test_copy_source_named_by_a_build_arg_is_judged_with_the_value_given(tmp_path, capsys):
+    """`check --build-arg` changes what an ARG-named COPY source is, so the context rules see
+    the build that runs: the default copies a sent file, the given value an excluded one."""
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "dev.toml").write_text("a\n")
+    (tmp_path / "conf" / "prod.toml").write_text("b\n")
+    (tmp_path / ".dockerignore").write_text("conf/prod.toml\n")
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nARG CONF=conf/dev.toml\nCOPY ${CONF} /etc/app/\n")
+    assert main(["check", "--select", "DC006", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert main(["check", "--select", "DC006", "--build-arg", "CONF=conf/prod.toml", str(tmp_path)]) == 1
+    assert "DC006" in capsys.readouterr().out

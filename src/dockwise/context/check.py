@@ -20,9 +20,11 @@ from dockwise.findings import ContextRule, Finding, Location, RuleInfo, Severity
 from dockwise.textsafe import printable
 
 if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.context.copies import ContextSource
     from dockwise.context.ignorefile import IgnoreFile
     from dockwise.context.scan import ContextScan
     from dockwise.context.sent import ContextPaths, SentPath
+    from dockwise.model import BuildModel
     from dockwise.syntax.tree import Dockerfile, Span
 
 __all__ = ["BuildContext", "ContextRule", "ContextTarget", "quote_path", "read_context"]
@@ -112,13 +114,16 @@ class ContextTarget(Target):
     """What a context rule sees: the shared :class:`BuildContext`, and the Dockerfile built from
     it when there is one (what depends on the Dockerfile is computed per Dockerfile)."""
 
-    __slots__ = ("context", "dockerfile", "dockerfile_path", "_memo")
+    __slots__ = ("context", "dockerfile", "dockerfile_path", "model", "_memo")
 
     def __init__(self, context: BuildContext, dockerfile: "Dockerfile | None" = None,
-                 dockerfile_path: str | None = None) -> None:
+                 dockerfile_path: str | None = None, model: "BuildModel | None" = None) -> None:
         self.context = context
         self.dockerfile = dockerfile
         self.dockerfile_path = dockerfile_path
+        # the check's model (its --build-arg values decide what an ARG-named source is); None:
+        # built on demand without build arguments
+        self.model = model
         self._memo: dict[str, Any] = {}
 
     context_dir = property(lambda self: self.context.context_dir)
@@ -138,12 +143,21 @@ class ContextTarget(Target):
         return os.path.normpath(os.path.join(self.context_dir, ".dockerignore"))
 
     @property
+    def copy_sources(self) -> list["ContextSource"]:
+        """The context files the Dockerfile's COPY/ADD name (empty without a Dockerfile)."""
+        if "sources" not in self._memo:
+            from dockwise.context.copies import context_sources
+
+            self._memo["sources"] = context_sources(self.dockerfile, self.model)
+        return self._memo["sources"]
+
+    @property
     def unwanted_dirs(self) -> list:
         """Heavy directories that are sent and that no COPY/ADD names on purpose."""
         if "unwanted" not in self._memo:
-            from dockwise.context.copies import context_sources, named_by_copy
+            from dockwise.context.copies import named_by_copy
 
-            sources = context_sources(self.dockerfile)
+            sources = self.copy_sources
             self._memo["unwanted"] = [h for h in self.heavy_dirs if named_by_copy(sources, h.path) is None]
         return self._memo["unwanted"]
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from dockwise._record import DataRecord
 from dockwise.context.analyze import LOG_EXT
-from dockwise.context.copies import ContextSource, context_sources, needs
+from dockwise.context.copies import ContextSource, needs
 from dockwise.context.patterns import PatternMatcher, compile_pattern
 from dockwise.findings import Edit, Fix
 from dockwise.inputs import read_text
@@ -181,7 +181,7 @@ def plan_dockerignore(target: "ContextTarget") -> FixPlan:
     old_text = read_text(path, what=".dockerignore file") if target.ignore else ""
     plan = FixPlan(path=path, old_text=old_text)
     scan = target.scan
-    sources = [s for s in context_sources(target.dockerfile) if not s.is_everything]
+    sources = [s for s in target.copy_sources if not s.is_everything]
     current = list(target.ignore.patterns) if target.ignore else []
     excluded_now = [False] * len(scan.files)  # every walked file in scan.files is sent
     for candidate in _candidates(target):
@@ -265,7 +265,7 @@ _PLANS: dict[tuple, tuple[object, FixPlan]] = {}
 def dockerignore_plan(target: "ContextTarget") -> FixPlan:
     """The plan of ``target``, worked out once however many findings ask for their fix."""
     sources = tuple((s.instruction.keyword, s.instruction.line, s.raw, s.path)
-                    for s in context_sources(target.dockerfile))
+                    for s in target.copy_sources)
     key = (id(target.scan), id(target.ignore), target.ignore_path, target.large_threshold, sources)
     cached = _PLANS.get(key)
     if cached is None or cached[0] is not target.scan:

@@ -226,12 +226,12 @@ class Engine:
         raw = self.runner.run(target, path, report.errors, config=config)
         report.errors.extend(context_errors)
         if target.context is not None:
-            raw.extend(self._context_findings(path, target.dockerfile, target.context, report, config))
+            raw.extend(self._context_findings(path, target, report, config))
         suppressions = find_suppressions(target.dockerfile, path, self.index,
                                          pragmas=not config.disable_ignore_pragma)
         report.findings = self.runner.keep(raw, config=config, suppressions=suppressions)
         if on_disk and self.options.context:
-            report.dockerignore = self._dockerignore_lines(path, target.dockerfile, report)
+            report.dockerignore = self._dockerignore_lines(path, target, report)
         return report
 
     def _fix(self, text: str, path: str, *, config: LintConfig, on_disk: bool) -> FileReport:
@@ -259,7 +259,7 @@ class Engine:
                 report.notes.extend(outcome.notes)
         return report
 
-    def _dockerignore_lines(self, path: str, dockerfile, report: FileReport) -> DockerignoreLines | None:
+    def _dockerignore_lines(self, path: str, checked, report: FileReport) -> DockerignoreLines | None:
         """The lines the fixes of ``report``'s DC findings add to the build context's
         .dockerignore, in the order of its plan. The fix loop edits only ``path``: these edits
         are another file's, shared by every Dockerfile of the context, and all append at one
@@ -279,7 +279,7 @@ class Engine:
             # no lines, but the file is named: a Dockerfile that needs every path still sent
             # keeps the other Dockerfiles of its context from excluding any
             return DockerignoreLines(ContextTarget(context, None, path).ignore_path)
-        plan = dockerignore_plan(ContextTarget(context, dockerfile, path))
+        plan = dockerignore_plan(ContextTarget(context, checked.dockerfile, path, checked.model))
         return DockerignoreLines(plan.path, plan.old_text, tuple(plan.lines_of(fixes)))
 
     def _target(self, text: str, path: str, report: FileReport):
@@ -322,12 +322,13 @@ class Engine:
             errors.append(internal_error(path, "the context checks", exc))
         return None
 
-    def _context_findings(self, path: str, dockerfile, context: "BuildContext", report: FileReport,
+    def _context_findings(self, path: str, checked, report: FileReport,
                           config: LintConfig) -> list[Finding]:
-        """The context rules' findings over ``context``, the build context next to ``path``."""
+        """The context rules' findings over ``checked.context``, the build context next to
+        ``path``, with the COPY sources of the checked build (its model, --build-arg included)."""
         from dockwise.context.check import ContextTarget
 
-        target = ContextTarget(context, dockerfile, path)
+        target = ContextTarget(checked.context, checked.dockerfile, path, checked.model)
         return [_tidy_path(f) for f in self.context_runner.run(target, path, report.errors, config=config)]
 
     @property

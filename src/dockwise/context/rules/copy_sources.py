@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.context.check import ContextRule, ContextTarget
-from dockwise.context.copies import context_sources, existing_matches, needs, sent_under
+from dockwise.context.copies import existing_matches, needs, sent_under
 from dockwise.context.rules._common import listing
 from dockwise.examples import ContextExample
 from dockwise.findings import Finding, RuleInfo, Severity
@@ -32,7 +32,7 @@ class CopyIgnoredFile(ContextRule):
         if target.ignore is None or target.dockerfile is None:
             return
         matcher = target.ignore.matcher
-        for source in context_sources(target.dockerfile):
+        for source in target.copy_sources:
             if source.is_everything or sent_under(target.scan, source):
                 continue
             present = existing_matches(target.scan, source)
@@ -81,7 +81,7 @@ class CopyAllBakesSecrets(ContextRule):
         if target.dockerfile is None:
             return
         by_instruction: dict[int, list] = {}
-        for source in context_sources(target.dockerfile):
+        for source in target.copy_sources:
             by_instruction.setdefault(id(source.instruction), []).append(source)
         for sources in by_instruction.values():
             yield from self._check_instruction(target, sources)
