@@ -203,3 +203,21 @@ def test_sarif_help_fences_context_and_image_examples_as_text():
     for code, language in (("DC003", "text"), ("DI001", "text"), ("DL3008", "dockerfile")):
         markdown = _help_markdown(find_rule(code))
         assert "Bad:\n```" + language + "\n" in markdown, code
+
+
+def test_json_report_writes_one_finding_per_line(tmp_path):
+    """Each finding of the JSON document is one line (grep-able, diff-able), and the document
+    still parses to the same findings."""
+    import json
+
+    from dockwise.cli import main
+
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM python\nRUN apt-get install curl\nCMD python app.py\n")
+    out = tmp_path / "report.json"
+    main(["check", "--no-context", "--format", "json", "-o", str(out), str(dockerfile)])
+    text = out.read_text()
+    document = json.loads(text)
+    finding_lines = [line for line in text.splitlines() if line.startswith('    {"code": ')]
+    assert len(finding_lines) == len(document["findings"]) >= 3
+    assert [json.loads(line.rstrip(",")) for line in finding_lines] == document["findings"]

@@ -34,6 +34,8 @@ class RuleRunner:
         self.rules = [cls() for cls in rules]
         self.index = index
         self.selection = Selection() if selection is None else selection
+        # config -> its active rules: most files of a run share one config
+        self._active: dict[int, tuple[LintConfig, list[Rule]]] = {}
 
     def check(self, target, where: str, errors: list[str], *, config: LintConfig = EMPTY,
               suppressions: "Suppressions | None" = None) -> list[Finding]:
@@ -55,6 +57,12 @@ class RuleRunner:
         return found
 
     def active(self, config: LintConfig = EMPTY) -> list[Rule]:
+        known = self._active.get(id(config))
+        if known is None or known[0] is not config:
+            known = self._active[id(config)] = (config, self._select(config))
+        return known[1]
+
+    def _select(self, config: LintConfig) -> list[Rule]:
         ignored = self.config_ignored(config)
         selection = self.selection
         return [r for r in self.rules

@@ -94,7 +94,12 @@ def json_words(body: str) -> list[BodyWord] | None:
 
 
 def instruction_words(instr: "Instruction", escape: str = "\\") -> list[BodyWord]:
-    """The argument words of ``instr`` (JSON form or shell form), positions into ``body``."""
+    """The argument words of ``instr`` (JSON form or shell form), positions into ``body``;
+    split once per instruction (many rules ask), so the list is read-only."""
+    return instr.memo(("words", escape), lambda: _split_instruction(instr, escape))
+
+
+def _split_instruction(instr: "Instruction", escape: str) -> list[BodyWord]:
     if instr.json_form:
         words = json_words(instr.body)
         if words is not None:

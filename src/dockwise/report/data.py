@@ -67,17 +67,38 @@ def use_color(stream) -> bool:
     return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
 
 
-def json_text(document: object) -> str:
+def json_text(document: object, *, record_per_line: bool = False) -> str:
     """``document`` as indented JSON, valid UTF-8 and safe to look at: characters that can
     fool a reader (C1 controls, bidi overrides, line separators) and lone surrogates (a file
     name that is not UTF-8) are written as ``\\uXXXX`` escapes, which every JSON parser
-    decodes back to the exact text. Other non-ASCII text stays readable."""
+    decodes back to the exact text. Other non-ASCII text stays readable.
+
+    ``record_per_line``: a top-level list of objects (the findings) is written one object per
+    line. Python's C encoder writes those, where ``indent`` falls back to the pure-Python one,
+    which made rendering a large report cost as much as checking the files."""
     import json
 
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if record_per_line and isinstance(document, dict):
+        text = _records_per_line(document)
+    else:
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if text.isascii():
         return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _records_per_line(document: dict) -> str:
+    import json
+
+    members = []
+    for key, value in document.items():
+        name = json.dumps(str(key), ensure_ascii=False)
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            records = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value)
+            members.append(f"  {name}: [\n{records}\n  ]")
+        else:
+            members.append(f"  {name}: " + json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  "))
+    return "{\n" + ",\n".join(members) + "\n}\n" if members else "{}\n"
 
 
 def jsonable(value: Any) -> Any:

@@ -41,4 +41,4 @@ def render_json(data: ReportData) -> str:
         "errors": list(data.errors),
     }
     document.update(data.sections)
-    return json_text(document)
+    return json_text(document, record_per_line=True)

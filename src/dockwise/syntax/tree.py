@@ -15,8 +15,12 @@ Contract used by ``model``, ``rules``, ``fix``, ``context`` and ``image``:
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from dockwise._record import DataRecord, FrozenRecord
+
+T = TypeVar("T")
 
 
 class Position(FrozenRecord):
@@ -135,7 +139,8 @@ class Heredoc(DataRecord):
 
 class Instruction(DataRecord):
     __slots__ = ("keyword", "keyword_span", "flags", "args", "json_form", "span", "source", "body",
-                 "heredocs", "comments", "onbuild", "body_map", "_line_starts")
+                 "heredocs", "comments", "onbuild", "body_map", "_line_starts", "_derived")
+    _transient = ("_derived",)
 
     keyword: str  # upper-case: "RUN", "COPY", ... (unknown keywords too)
     keyword_span: Span
@@ -172,6 +177,20 @@ class Instruction(DataRecord):
         self.onbuild = onbuild
         self.body_map = [] if body_map is None else body_map
         self._line_starts = [] if _line_starts is None else _line_starts
+        self._derived: dict | None = None
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """What the layers above read from this instruction (its words, say), computed once
+        whichever rule asks first. The instruction never changes, so neither does the answer;
+        callers must treat what they get as read-only."""
+        cache = self._derived
+        if cache is None:
+            cache = self._derived = {}
+        try:
+            return cache[key]
+        except KeyError:
+            value = cache[key] = compute()
+            return value
 
     @property
     def line(self) -> int:
