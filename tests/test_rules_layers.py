@@ -138,3 +138,9 @@ def test_dockwise_check_hands_the_rule_the_context_it_reads_once(tmp_path):
 
     assert dw301(context=True) == ["/tmp/data.csv"]
     assert dw301(context=False) == []
+
+
+def test_npm_cache_filled_with_a_prefix_option_and_removed_later_counts():
+    # `--prefix DIR` takes a value: the subcommand is `install`, not the directory
+    text = "FROM node:20.18-slim\nRUN npm --prefix /app install\nRUN rm -rf /root/.npm\n"
+    assert where(check_text(text, "DW301")) == [(3, 12, 22)]

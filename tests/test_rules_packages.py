@@ -219,3 +219,15 @@ def test_no_cleanup_fix_when_the_script_does_not_parse_or_ends_inside_a_block():
              "RUN if true; then apt-get update && apt-get install -y curl=7; fi\n")
     found = check_text(block, "DL3009")
     assert found and found[0].fix is None  # `&& rm` before `fi` would only run on one branch
+
+
+def test_a_switch_of_one_package_manager_is_not_read_with_another_managers_value_options():
+    # dnf's -C is --cacheonly, zypper's -x is --xmlout, yum's -t is --tolerant: switches, so the
+    # next word is the subcommand (zypper's -C, rpm's -x and zypper's -t take a value)
+    text = ("FROM fedora:41\nRUN dnf -C install gcc-c++ && dnf clean all\n"
+            "FROM opensuse/leap:15.6\nRUN zypper -x install curl=8 && zypper clean\n"
+            "FROM centos:7\nRUN yum -t update && yum clean all\n")
+    assert where(check_text(text, "DL3038")) == [(2, 5, 19)]
+    assert where(check_text(text, "DL3034")) == [(4, 5, 22)]
+    assert where(check_text(text, "DL3030")) == [(6, 5, 18)]
+    assert where(check_text(text, "DW202")) == [(6, 5, 18)]

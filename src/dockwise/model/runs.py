@@ -5,7 +5,7 @@ its shell script, its ``--mount`` flags, and the ARG/ENV values its commands see
 
     run_script(model, instr)          # a RUN's ShellScript under its effective shell, parsed once
     collect_runs(model) -> [Run(outer, run, script, onbuild)]  # file order
-    run.find("apt-get"), run.invocation(command, takes_value)           # per name, split once
+    run.find("apt-get"), run.invocation(command)                        # per name, split once
     onbuild_script(model, outer)      # the trigger's script, under the SHELL the image leaves
     run_mounts(instr) -> [(type, target, options)], cache_mounted(instr, "/root/.cache/pip")
     scoped_value(model, instr, name)  # ENV/ARG value in scope (file order before any FROM)
@@ -64,8 +64,9 @@ class Run(Record):
             return self.by_name.get(names[0], [])
         return [c for n in names for c in self.by_name.get(n, ())]
 
-    def invocation(self, command: "Command", takes_value: frozenset[str] = frozenset()) -> "Invocation":
-        """``command`` split with ``takes_value`` as the options that take a value (cached)."""
+    def invocation(self, command: "Command", takes_value: frozenset[str] | None = None) -> "Invocation":
+        """``command`` split once (cached); the options that take a value are the program's own
+        (:data:`~dockwise.model.shell.programs.OPTIONS_WITH_VALUE`) unless ``takes_value`` is given."""
         return command.invocation(takes_value)
 
 

@@ -19,27 +19,54 @@ def _opts(*names: str) -> frozenset[str]:
 
 
 _APT = _opts("-o", "-c", "-t", "--option", "--config-file", "--target-release", "--default-release")
+_APK = _opts("-X", "--repository", "-p", "--root", "--repositories-file", "--cache-dir", "-t", "--virtual",
+             "--arch", "--keys-dir", "--cache-max-age")
+# pip's, plus pipx's own (--pip-args, --suffix, --spec)
 _PIP = _opts("-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url",
              "-f", "--find-links", "-t", "--target", "--prefix", "--root", "-e", "--editable",
              "--trusted-host", "--cache-dir", "--src", "--platform", "--python-version", "--implementation",
              "--abi", "--log", "--proxy", "--retries", "--timeout", "--progress-bar", "--no-binary",
-             "--only-binary", "-d", "--dest", "--upgrade-strategy", "--python")
+             "--only-binary", "-d", "--dest", "--upgrade-strategy", "--python", "--build", "-b",
+             "--root-user-action", "--config-settings", "-C", "--global-option", "--install-option", "--cert",
+             "--client-cert", "--exists-action", "--report", "--pip-args", "--suffix", "--spec")
+# uv's own spellings; `--editable` is left out: `uv add --editable` and `uv tool install --editable`
+# are switches (only `uv pip install -e PATH` takes a value)
+_UV = _opts("-p", "--python", "--index-url", "-i", "--extra-index-url", "--index", "-r", "--requirement",
+            "-c", "--constraint", "--cache-dir", "--target", "--prefix", "--group", "--extra", "--package",
+            "--project", "--directory", "-f", "--find-links", "--only-group", "--no-group", "-e",
+            "--no-binary", "--only-binary", "--python-version", "--python-platform", "--trusted-host",
+            "--allow-insecure-host")
 _RPM = _opts("-c", "--config", "--installroot", "--releasever", "--enablerepo", "--disablerepo",
              "-x", "--exclude", "-d", "--debuglevel", "-e", "--errorlevel", "--repo", "--repoid",
-             "--setopt", "--forcearch", "--downloaddir", "--destdir")
+             "--setopt", "--forcearch", "--downloaddir", "--destdir", "--repofrompath", "--rpmverbosity")
+_ZYPPER = _opts("--root", "-R", "-r", "--repo", "-t", "--type", "--from", "-D", "--reposd-dir", "-C",
+                "--cache-dir", "--raw-cache-dir", "--solv-cache-dir", "--pkg-cache-dir", "-c", "--config")
+_GPG = _opts("--keyserver", "-o", "--output", "--homedir", "--keyring", "--export-options", "--import-options",
+             "--trust-model", "--default-key", "-u", "--local-user", "--recipient", "-r", "--keyserver-options",
+             "--status-fd", "--logger-fd", "--attribute-fd", "--command-fd", "--passphrase-fd", "--passphrase",
+             "--passphrase-file", "--keyid-format", "--weak-digest", "--compress-algo", "--cipher-algo",
+             "--digest-algo", "--default-recipient", "-z", "--encrypt-to", "--set-filename", "--log-file",
+             "--auto-key-locate", "--verify-options", "--list-options", "--trustdb-name", "--primary-keyring",
+             "--status-file", "--logger-file", "--trusted-key", "--pinentry-mode", "--secret-keyring")
 _CP = _opts("-t", "--target-directory", "-S", "--suffix")
 
+# The one list of which options of a program take the next word as their value; the model's option
+# parser and every rule read it. Listing a switch here would make it swallow the word after it.
 OPTIONS_WITH_VALUE: dict[str, frozenset[str]] = {
     "apt-get": _APT, "apt": _APT, "apt-cache": _APT, "aptitude": _APT,
-    "apk": _opts("-X", "--repository", "-p", "--root", "--repositories-file", "--cache-dir",
-                 "-t", "--virtual", "--arch", "--keys-dir"),
-    "pip": _PIP, "pip3": _PIP, "pip2": _PIP, "pipx": _PIP, "uv": _PIP,
-    "yum": _RPM, "dnf": _RPM, "microdnf": _RPM, "tdnf": _RPM,
-    "zypper": _opts("--root", "-R", "-r", "--repo", "-t", "--type", "--from"),
+    "apk": _APK,
+    "pip": _PIP, "pip3": _PIP, "pip2": _PIP, "pipx": _PIP,
+    "uv": _UV,
+    "poetry": _opts("--only", "--with", "--without", "-E", "--extras", "-C", "--directory", "-P", "--project",
+                    "--group", "-G", "--source"),
+    "pipenv": _opts("--python", "--pypi-mirror"),
+    "yum": _RPM, "dnf": _RPM, "dnf5": _RPM, "microdnf": _RPM, "tdnf": _RPM,
+    "zypper": _ZYPPER,
     "gem": _opts("-v", "--version", "-i", "--install-dir", "-n", "--bindir", "--source", "-s", "-p",
-                 "--platform"),
-    "npm": _opts("--prefix", "--registry", "--cache", "-w", "--workspace", "--userconfig", "--loglevel"),
-    "yarn": _opts("--cache-folder", "--modules-folder", "--network-timeout", "--cwd"),
+                 "--platform", "-P", "--trust-policy", "-g", "--file", "--build-root", "--target-rbconfig"),
+    "npm": _opts("--prefix", "--registry", "--cache", "-w", "--workspace", "--userconfig", "--loglevel",
+                 "--omit", "--include", "--tag", "--install-strategy"),
+    "yarn": _opts("--cache-folder", "--modules-folder", "--network-timeout", "--cwd", "--mutex", "--registry"),
     "pnpm": _opts("--dir", "-C", "--filter", "--store-dir"),
     "curl": _opts("-o", "--output", "-H", "--header", "-d", "--data", "-u", "--user", "-A", "--user-agent",
                   "-e", "--referer", "-x", "--proxy", "-X", "--request", "-T", "--upload-file", "-w",
@@ -75,7 +102,8 @@ OPTIONS_WITH_VALUE: dict[str, frozenset[str]] = {
     "addgroup": _opts("-g", "--gid"),
     "usermod": _opts("-u", "-g", "-G", "-d", "-s", "-c", "-l", "-e", "-f", "-p", "-R"),
     "go": _opts("-o", "-C", "-ldflags", "-tags", "-gcflags", "-mod", "-p", "-modfile", "-asmflags",
-                "-buildmode", "-compiler", "-pkgdir", "-toolexec", "-overlay"),
+                "-buildmode", "-compiler", "-pkgdir", "-toolexec", "-overlay", "-exec", "-pgo", "-gccgoflags",
+                "-installsuffix", "-covermode", "-coverpkg"),
     "sed": _opts("-e", "--expression", "-f", "--file"),
     "make": _opts("-C", "--directory", "-f", "--file", "--makefile", "-I", "--include-dir", "-o", "-W"),
     "conda": _opts("-c", "--channel", "-n", "--name", "-p", "--prefix", "--file"),
@@ -85,9 +113,8 @@ OPTIONS_WITH_VALUE: dict[str, frozenset[str]] = {
                    "--registry", "--config", "-Z", "--manifest-path", "-p", "--package", "--target-dir"),
     "composer": _opts("--working-dir", "-d"),
     "bundle": _opts("--jobs", "-j", "--retry", "--path", "--without", "--with", "--gemfile"),
-    "gpg": _opts("--keyserver", "-o", "--output", "--homedir", "--keyring", "--export-options",
-                 "--import-options", "--trust-model", "--default-key", "-u", "--local-user",
-                 "--recipient", "-r", "--keyserver-options"),
+    "gpg": _GPG, "gpg2": _GPG, "gpgv": _GPG,
+    "mktemp": _opts("-p", "--suffix"),
     "chown": _opts("--reference", "--from"),
     "chmod": _opts("--reference"),
     "docker-php-ext-install": _opts("-j"),

@@ -17,22 +17,19 @@ from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.knowledge.build_tools import is_build_tool_package
 from dockwise.rules._runs import Run, expanded, iter_runs, position_of, ships, word_value
 from dockwise.rules.base import CheckTarget, DockerfileRule
-from dockwise.rules.packages._managers import (
-    APK_VALUE_OPTIONS, APT_VALUE_OPTIONS, RPM_VALUE_OPTIONS, ZYPPER_VALUE_OPTIONS,
-)
 
 
 _VERSION_SPLIT = lazy_compile(r"[=<>~]")
 
-INSTALLERS: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {
-    # manager: (install subcommands, removal subcommands, options that take a value)
-    "apt-get": (frozenset({"install"}), frozenset({"remove", "purge", "autoremove"}), APT_VALUE_OPTIONS),
-    "apt": (frozenset({"install"}), frozenset({"remove", "purge", "autoremove"}), APT_VALUE_OPTIONS),
-    "apk": (frozenset({"add"}), frozenset({"del"}), APK_VALUE_OPTIONS),
-    "yum": (frozenset({"install"}), frozenset({"remove", "erase", "autoremove"}), RPM_VALUE_OPTIONS),
-    "dnf": (frozenset({"install", "in"}), frozenset({"remove", "rm", "erase", "autoremove"}), RPM_VALUE_OPTIONS),
-    "microdnf": (frozenset({"install"}), frozenset({"remove"}), RPM_VALUE_OPTIONS),
-    "zypper": (frozenset({"install", "in"}), frozenset({"remove", "rm"}), ZYPPER_VALUE_OPTIONS),
+INSTALLERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    # manager: (install subcommands, removal subcommands)
+    "apt-get": (frozenset({"install"}), frozenset({"remove", "purge", "autoremove"})),
+    "apt": (frozenset({"install"}), frozenset({"remove", "purge", "autoremove"})),
+    "apk": (frozenset({"add"}), frozenset({"del"})),
+    "yum": (frozenset({"install"}), frozenset({"remove", "erase", "autoremove"})),
+    "dnf": (frozenset({"install", "in"}), frozenset({"remove", "rm", "erase", "autoremove"})),
+    "microdnf": (frozenset({"install"}), frozenset({"remove"})),
+    "zypper": (frozenset({"install", "in"}), frozenset({"remove", "rm"})),
 }
 
 
@@ -53,7 +50,7 @@ def removed_later(run: Run, command: Any, names: set[str], virtual: str | None) 
             continue
         if later.name not in INSTALLERS:
             continue
-        inv = run.invocation(later, INSTALLERS[later.name][2])
+        inv = run.invocation(later)
         if inv.sub not in INSTALLERS[later.name][1]:
             continue
         if marked_auto and (inv.sub == "autoremove" or inv.has("--auto-remove", "--autoremove")):
@@ -85,9 +82,9 @@ class BuildToolsInFinalImage(DockerfileRule):
         for run in iter_runs(target):
             if not ships(target, run):
                 continue
-            for manager, (installs, _, options) in INSTALLERS.items():
+            for manager, (installs, _) in INSTALLERS.items():
                 for command in run.find(manager):
-                    inv = run.invocation(command, options)
+                    inv = run.invocation(command)
                     if inv.sub not in installs:
                         continue
                     yield from self._install(target, run, manager, command, inv)

@@ -23,7 +23,6 @@ from dockwise.rules._runs import (
 from dockwise.model.copies import copy_sources
 from dockwise.model.stages import layer_number
 from dockwise.rules.base import CheckTarget, DockerfileRule
-from dockwise.rules.packages._managers import ALL_VALUE_OPTIONS
 
 
 WRITERS = ("wget", "curl", "git", "tar", "unzip", "cp", "mv", "install", "pip", "pip3")
@@ -163,11 +162,9 @@ def created_by_run(target: CheckTarget, run: Run) -> list[Created]:
 
 def _pip_downloads(run: Run, cwd: str) -> list[Created]:
     """``pip download -d DIR``: every file below DIR came from this RUN."""
-    from dockwise.rules.packages._languages import PIP_VALUE_OPTIONS
-
     found = []
     for command in run.find("pip", "pip3"):
-        inv = run.invocation(command, PIP_VALUE_OPTIONS)
+        inv = run.invocation(command)
         dest = (inv.values("-d", "--dest") or [None])[-1]
         if inv.sub != "download" or not dest or "$" in dest:
             continue
@@ -184,7 +181,7 @@ def _package_caches(run: Run) -> list[Created]:
     for manager, subs in CACHE_FILLERS.items():
         path = cache_dir(manager)
         for command in run.find(manager):
-            inv = run.invocation(command, ALL_VALUE_OPTIONS)
+            inv = run.invocation(command)
             if inv.sub not in subs:
                 continue
             if manager == "apk" and inv.has("--no-cache"):

@@ -18,18 +18,6 @@ SEVEN_ZIP = ("7z", "7za", "7zr")
 RPM_INSTALLERS = ("yum", "dnf", "microdnf", "tdnf", "zypper")
 
 
-# options of gpg that take a value, beyond the shell model's list (so operands are found)
-GPG_VALUE_OPTIONS = frozenset({
-    "--keyserver", "-o", "--output", "--homedir", "--keyring", "--export-options", "--import-options",
-    "--trust-model", "--default-key", "-u", "--local-user", "--recipient", "-r", "--keyserver-options",
-    "--status-fd", "--logger-fd", "--attribute-fd", "--command-fd", "--passphrase-fd", "--passphrase",
-    "--passphrase-file", "--keyid-format", "--weak-digest", "--compress-algo", "--cipher-algo",
-    "--digest-algo", "--default-recipient", "-z", "--encrypt-to", "--set-filename", "--log-file",
-    "--auto-key-locate", "--verify-options", "--list-options", "--trustdb-name", "--primary-keyring",
-    "--status-file", "--logger-file", "--trusted-key", "--pinentry-mode", "--secret-keyring",
-})
-
-
 # ================================================================ unpacking and verifying
 
 def _tar_archives(command: Any) -> list[Any]:
@@ -70,9 +58,9 @@ def unpacked_archives(command: Any) -> list[Any]:
 def verified_signatures(command: Any) -> list[Any]:
     """The signature word of ``gpg --verify SIG [DATA]`` / ``gpgv SIG DATA``."""
     if command.name in GPG and command.has_option("--verify"):
-        operands = command.positionals(GPG_VALUE_OPTIONS)
+        operands = command.positionals()
     elif command.name == "gpgv":
-        operands = command.positionals(GPG_VALUE_OPTIONS)
+        operands = command.positionals()
     else:
         return []
     return operands[:1]

@@ -15,9 +15,6 @@ from dockwise.rules._runs import Run, command_span, iter_runs, removed_paths, sh
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
-MKTEMP_VALUE_OPTIONS = frozenset({"-p", "--suffix"})
-
-
 _ASSIGNED_FROM = lazy_compile(r"([A-Za-z_][A-Za-z0-9_]*)=[\"']?(?:\$\(|`)\s*$")
 _X_RUN = lazy_compile(r"X{3,}$")
 
@@ -26,7 +23,7 @@ _X_RUN = lazy_compile(r"X{3,}$")
 
 def _mktemp_pattern(command: Any, paths: RunPaths) -> str:
     """Where ``mktemp -d`` creates its directory, as a glob (``/tmp/tmp.*`` by default)."""
-    template = command.positionals(MKTEMP_VALUE_OPTIONS)
+    template = command.positionals()
     directory = option_values(command, "-p") + [
         _tail(w, len("--tmpdir=")) for w in command.args if (w.value or "").startswith("--tmpdir=")]
     name = path_key(template[0]) if template else "tmp.XXXXXXXXXX"

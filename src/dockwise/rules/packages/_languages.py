@@ -16,20 +16,14 @@ from dockwise.rules._runs import (
     Run, command_span, expanded, iter_runs, position_of, removes_after, word_value,
 )
 from dockwise.model.shell.command import Invocation, split_invocation
+from dockwise.model.shell.programs import OPTIONS_WITH_VALUE
 from dockwise.rules.base import CheckTarget
 
 
 _PIP_NAME = re.compile(r"pip(?:\d(?:\.\d+)?)?")
 _PYTHON_NAME = re.compile(r"python(?:\d(?:\.\d+)?)?")
-PIP_VALUE_OPTIONS = frozenset({
-    "-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-f",
-    "--find-links", "-t", "--target", "--prefix", "--root", "-e", "--editable", "--trusted-host",
-    "--cache-dir", "--src", "--platform", "--python-version", "--implementation", "--abi", "--log",
-    "--proxy", "--retries", "--timeout", "--progress-bar", "--no-binary", "--only-binary", "-d", "--dest",
-    "--upgrade-strategy", "--python", "--build", "-b", "--root-user-action", "--config-settings",
-    "-C", "--global-option", "--install-option", "--cert", "--client-cert", "--exists-action",
-    "--report", "--pip-args", "--suffix", "--spec",
-})
+# pip3.12 and `python -m pip` are pip: they take pip's options
+PIP_OPTIONS = OPTIONS_WITH_VALUE["pip"]
 
 
 # ---------------------------------------------------------------- finding pip / npm / gem calls
@@ -47,20 +41,20 @@ def pip_calls(target: CheckTarget, *, pipx: bool = False) -> Iterator[tuple[Run,
                 continue
             for command in commands:
                 if not as_module:
-                    inv = run.invocation(command, PIP_VALUE_OPTIONS)
+                    inv = run.invocation(command, PIP_OPTIONS)
                 elif [word_value(w) for w in command.args[:2]] == ["-m", "pip"]:
-                    inv = split_invocation(command, PIP_VALUE_OPTIONS, words=list(command.args[2:]))
+                    inv = split_invocation(command, PIP_OPTIONS, words=list(command.args[2:]))
                 else:
                     continue
                 if inv.sub == "install":
                     yield run, command, inv
 
 
-def tool_calls(target: CheckTarget, names: tuple[str, ...], value_options: frozenset[str]
-               ) -> Iterator[tuple[Run, Any, Invocation]]:
+def tool_calls(target: CheckTarget, names: tuple[str, ...]) -> Iterator[tuple[Run, Any, Invocation]]:
+    """Every call of one of ``names`` in every RUN, split with the program's own value options."""
     for run in iter_runs(target):
         for command in run.find(*names):
-            yield run, command, run.invocation(command, value_options)
+            yield run, command, run.invocation(command)
 
 
 def known_operands(target: CheckTarget, run: Run, inv: Invocation) -> list[tuple[Any, str]]:

@@ -17,22 +17,8 @@ from dockwise.rules.base import CheckTarget
 
 
 APT = ("apt-get", "apt", "aptitude")
-APT_VALUE_OPTIONS = frozenset({"-o", "-c", "-t", "--option", "--config-file", "--target-release",
-                               "--default-release"})
-APK_VALUE_OPTIONS = frozenset({"-t", "--virtual", "-X", "--repository", "-p", "--root", "--arch",
-                               "--keys-dir", "--repositories-file", "--cache-dir", "--cache-max-age"})
 YUM = ("yum",)
 DNF = ("dnf", "microdnf", "dnf5")
-RPM_VALUE_OPTIONS = frozenset({"-c", "--config", "--enablerepo", "--disablerepo", "--repo", "--repoid",
-                               "--installroot", "--releasever", "-x", "--exclude", "--setopt",
-                               "--downloaddir", "--destdir", "--forcearch", "-d", "--debuglevel",
-                               "-e", "--errorlevel", "--repofrompath", "--rpmverbosity"})
-ZYPPER_VALUE_OPTIONS = frozenset({"-r", "--repo", "--from", "-t", "--type", "-R", "--root",
-                                  "-D", "--reposd-dir", "-C", "--cache-dir", "--raw-cache-dir",
-                                  "--solv-cache-dir", "--pkg-cache-dir", "-c", "--config"})
-
-ALL_VALUE_OPTIONS = APT_VALUE_OPTIONS | APK_VALUE_OPTIONS | RPM_VALUE_OPTIONS
-RPM_ZYPPER_OPTIONS = RPM_VALUE_OPTIONS | ZYPPER_VALUE_OPTIONS
 
 APT_PROMPTING = frozenset({"install", "upgrade", "dist-upgrade", "full-upgrade", "remove", "purge",
                            "autoremove", "build-dep", "reinstall"})
@@ -50,13 +36,13 @@ ZYPPER_PROMPTING = ZYPPER_INSTALLING | {"remove", "rm"}
 
 # ---------------------------------------------------------------- shared helpers
 
-def calls(target: CheckTarget, names: tuple[str, ...], value_options: frozenset[str]
-          ) -> Iterator[tuple[Run, Any, Invocation]]:
-    """Every call of one of ``names`` in every RUN: (run, command, invocation)."""
+def calls(target: CheckTarget, names: tuple[str, ...]) -> Iterator[tuple[Run, Any, Invocation]]:
+    """Every call of one of ``names`` in every RUN: (run, command, invocation split with the
+    program's own options that take a value)."""
     for run in iter_runs(target):
         for name in names:
             for command in run.find(name):
-                yield run, command, run.invocation(command, value_options)
+                yield run, command, run.invocation(command)
 
 
 def nested(inv: Invocation, groups: tuple[str, ...] = ("group", "module")) -> tuple[str | None, list[Any]]:

@@ -8,7 +8,7 @@ from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.knowledge.package_caches import APK_CACHE
 from dockwise.rules._runs import cache_mounted, insert_after, position_of, removes_after, unpinned_finding
 from dockwise.rules.base import CheckTarget, DockerfileRule
-from dockwise.rules.packages._managers import APK_VALUE_OPTIONS, calls, label, package_words, where
+from dockwise.rules.packages._managers import calls, label, package_words, where
 
 
 # ---------------------------------------------------------------- apk
@@ -24,7 +24,7 @@ class ApkPinVersions(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in calls(target, ("apk",), APK_VALUE_OPTIONS):
+        for run, _command, inv in calls(target, ("apk",)):
             if inv.sub != "add":
                 continue
             unpinned = [(word, text) for word, text in package_words(target, run, inv.operands)
@@ -46,7 +46,7 @@ class ApkNoCache(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, command, inv in calls(target, ("apk",), APK_VALUE_OPTIONS):
+        for run, command, inv in calls(target, ("apk",)):
             if inv.sub != "add" or inv.has("--no-cache"):
                 continue
             if cache_mounted(run.run, APK_CACHE) or removes_after(

@@ -14,13 +14,13 @@ from dockwise.rules._runs import (
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.packages._managers import (
-    APT, APT_PROMPTING, APT_VALUE_OPTIONS, calls, label, package_words, where,
+    APT, APT_PROMPTING, calls, label, package_words, where,
 )
 
 
 def apt_update_done_later(script: Any, start: int) -> bool:
     return removes_after(script, start, APT_LISTS) or any(
-        c.name in APT and c.invocation(APT_VALUE_OPTIONS).sub == "dist-clean"
+        c.name in APT and c.invocation().sub == "dist-clean"
         for c in script.commands[start + 1:] if c.name in APT)
 
 
@@ -37,7 +37,7 @@ class AptGetPinVersions(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, command, inv in calls(target, ("apt-get", "apt"), APT_VALUE_OPTIONS):
+        for run, command, inv in calls(target, ("apt-get", "apt")):
             if inv.sub != "install":
                 continue
             unpinned = [(word, text) for word, text in package_words(target, run, inv.operands)
@@ -64,7 +64,7 @@ class AptListsNotRemoved(DockerfileRule):
                 continue
             for name in APT:
                 for command in run.find(name):
-                    inv = run.invocation(command, APT_VALUE_OPTIONS)
+                    inv = run.invocation(command)
                     if inv.sub != "update":
                         continue
                     index = position_of(run.script, command)
@@ -111,7 +111,7 @@ class AptGetYes(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in calls(target, ("apt-get",), APT_VALUE_OPTIONS):
+        for run, _command, inv in calls(target, ("apt-get",)):
             if inv.sub not in APT_PROMPTING or apt_assumes_yes(inv):
                 continue
             yield target.finding(
@@ -152,7 +152,7 @@ class AptGetNoInstallRecommends(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in calls(target, ("apt-get",), APT_VALUE_OPTIONS):
+        for run, _command, inv in calls(target, ("apt-get",)):
             if inv.sub != "install" or inv.has("--no-install-recommends"):
                 continue
             if any("install-recommends=" in v.lower() and v.lower().rsplit("=", 1)[1] in ("false", "0", "no")
@@ -183,7 +183,7 @@ class AptNotAptGet(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, command, inv in calls(target, ("apt",), APT_VALUE_OPTIONS):
+        for run, command, inv in calls(target, ("apt",)):
             from dockwise.rules._runs import name_word
 
             word = name_word(command)

@@ -12,9 +12,6 @@ from dockwise.rules.packages._languages import known_operands, tool_calls
 
 # ---------------------------------------------------------------- go
 
-GO_VALUE_OPTIONS = frozenset({"-o", "-C", "-ldflags", "-tags", "-gcflags", "-mod", "-p", "-modfile",
-                              "-asmflags", "-buildmode", "-compiler", "-pkgdir", "-toolexec", "-overlay",
-                              "-exec", "-pgo", "-gccgoflags", "-installsuffix", "-covermode", "-coverpkg"})
 GO_FLOATING = ("latest", "master", "main", "head", "upgrade", "patch")
 
 
@@ -37,7 +34,7 @@ class GoPinVersions(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in tool_calls(target, ("go",), GO_VALUE_OPTIONS):
+        for run, _command, inv in tool_calls(target, ("go",)):
             if inv.sub not in ("install", "get", "run"):
                 continue
             operands = known_operands(target, run, inv)

@@ -11,14 +11,8 @@ from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.packages._languages import cleaned_later, known_operands, label, span_of_call, tool_calls
 
 
-NPM_VALUE_OPTIONS = frozenset({"--prefix", "--registry", "--cache", "-w", "--workspace", "--userconfig",
-                               "--loglevel", "--omit", "--include", "--tag", "--install-strategy"})
 NPM_INSTALL = frozenset({"install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal",
                          "isntall", "add", "ci", "clean-install", "ic", "install-clean", "isntall-clean"})
-
-
-YARN_VALUE_OPTIONS = frozenset({"--cache-folder", "--modules-folder", "--network-timeout", "--cwd",
-                                "--mutex", "--registry"})
 
 
 # `npm cache clear` is npm 2-4's name for `npm cache clean` (docker-library's node images use it)
@@ -39,7 +33,7 @@ class YarnCacheClean(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, command, inv in tool_calls(target, ("yarn",), YARN_VALUE_OPTIONS):
+        for run, command, inv in tool_calls(target, ("yarn",)):
             if inv.sub not in (None, "install", "add") or not ships(target, run):
                 continue
             if inv.sub is None and inv.flags and all(o in ("-v", "--version", "-h", "--help") for o in inv.flags):
@@ -68,7 +62,7 @@ class NpmCacheClean(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, command, inv in tool_calls(target, ("npm",), NPM_VALUE_OPTIONS):
+        for run, command, inv in tool_calls(target, ("npm",)):
             if inv.sub not in NPM_INSTALL or not ships(target, run) or inv.values("--cache"):
                 continue
             if cache_mounted(run.run, ".npm", NPM_CACHE) or cleaned_later(
@@ -101,7 +95,7 @@ class NpmPinVersions(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in tool_calls(target, ("npm",), NPM_VALUE_OPTIONS):
+        for run, _command, inv in tool_calls(target, ("npm",)):
             if inv.sub not in NPM_INSTALL:
                 continue
             unpinned = [(w, t) for w, t in known_operands(target, run, inv) if not npm_package_pinned(t)]

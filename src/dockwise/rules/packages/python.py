@@ -17,10 +17,6 @@ from dockwise.rules.packages._languages import (
 )
 
 
-POETRY_VALUE_OPTIONS = frozenset({"--only", "--with", "--without", "-E", "--extras", "-C", "--directory",
-                                  "-P", "--project", "--group", "-G", "--source"})
-
-
 # pip takes any unambiguous abbreviation of a long option: `--no-cache` is `--no-cache-dir`
 PIP_NO_CACHE_DIR_SPELLINGS = tuple("--no-cache-dir"[:n] for n in range(len("--no-ca"), len("--no-cache-dir") + 1))
 
@@ -102,7 +98,7 @@ class PoetryCache(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, command, inv in tool_calls(target, ("poetry",), POETRY_VALUE_OPTIONS):
+        for run, command, inv in tool_calls(target, ("poetry",)):
             if inv.sub not in ("install", "add", "update", "sync") or not ships(target, run):
                 continue
             if inv.has("--no-cache") or env_truthy(target, run, run.script, command, "POETRY_NO_CACHE"):
@@ -139,7 +135,7 @@ class PipenvCache(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, command, inv in tool_calls(target, ("pipenv",), frozenset({"--python", "--pypi-mirror"})):
+        for run, command, inv in tool_calls(target, ("pipenv",)):
             if inv.sub not in ("install", "sync", "update") or not ships(target, run):
                 continue
             state = target.model.state_at(run.outer)
@@ -161,12 +157,6 @@ class PipenvCache(DockerfileRule):
 
 # ---------------------------------------------------------------- uv
 
-UV_VALUE_OPTIONS = frozenset({"-p", "--python", "--index-url", "-i", "--extra-index-url", "--index",
-                              "-r", "--requirement", "-c", "--constraint", "--cache-dir", "--target",
-                              "--prefix", "--group", "--extra", "--package", "--project", "--directory",
-                              "-f", "--find-links", "--only-group", "--no-group"})
-
-
 class UvCache(DockerfileRule):
     info = RuleInfo(
         code="DW805", name="uv-cache-not-removed", severity=Severity.INFO,
@@ -178,7 +168,7 @@ class UvCache(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, command, inv in tool_calls(target, ("uv",), UV_VALUE_OPTIONS):
+        for run, command, inv in tool_calls(target, ("uv",)):
             sub, last = inv.sub, inv.subcommand_word
             if sub in ("pip", "tool") and inv.operands:
                 sub, last = f"{sub} {word_value(inv.operands[0])}", inv.operands[0]

@@ -14,8 +14,8 @@ from dockwise.rules._runs import (
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.packages._managers import (
-    DNF, DNF_INSTALLING, DNF_PROMPTING, RPM_VALUE_OPTIONS, RPM_ZYPPER_OPTIONS, YUM, YUM_INSTALLING,
-    YUM_PROMPTING, ZYPPER_INSTALLING, ZYPPER_PROMPTING, ZYPPER_VALUE_OPTIONS, calls, label, nested,
+    DNF, DNF_INSTALLING, DNF_PROMPTING, YUM, YUM_INSTALLING,
+    YUM_PROMPTING, ZYPPER_INSTALLING, ZYPPER_PROMPTING, calls, label, nested,
     package_words, unknown, where,
 )
 
@@ -28,7 +28,7 @@ class _AssumeYes(DockerfileRule):
     yes_options: tuple[str, ...] = ("-y", "--assumeyes", "--assume-yes")
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in calls(target, self.managers, RPM_ZYPPER_OPTIONS):
+        for run, _command, inv in calls(target, self.managers):
             sub, _ = nested(inv)
             if sub is None or sub.split(" ")[-1] not in self.prompting or inv.has(*self.yes_options):
                 continue
@@ -93,7 +93,7 @@ class _CleanAfterInstall(DockerfileRule):
         return f"{install.name} clean all"
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, command, inv in calls(target, self.managers, RPM_ZYPPER_OPTIONS):
+        for run, command, inv in calls(target, self.managers):
             sub, _ = nested(inv)
             if sub is None or sub.split(" ")[-1] not in self.installing:
                 continue
@@ -120,7 +120,7 @@ def same_tool(install: Any, clean: Any) -> bool:
 def _clean_call(command: Any, names: tuple[str, ...], subs: tuple[str, ...], need_all: bool) -> bool:
     if command.name not in names:
         return False
-    inv = command.invocation(RPM_ZYPPER_OPTIONS)
+    inv = command.invocation()
     if inv.sub not in subs:
         return False
     if not need_all:
@@ -214,7 +214,7 @@ class _RpmPin(DockerfileRule):
         return bool(RPM_VERSIONED.search(text))
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in calls(target, self.managers, RPM_VALUE_OPTIONS):
+        for run, _command, inv in calls(target, self.managers):
             sub, operands = nested(inv)
             if sub not in ("install", "in", "module install"):
                 continue
@@ -250,7 +250,7 @@ class ZypperPinVersions(DockerfileRule):
     info = _pin_versions_info("DL3037", "zypper", "=", "zypper clean")
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in calls(target, ("zypper",), ZYPPER_VALUE_OPTIONS):
+        for run, _command, inv in calls(target, ("zypper",)):
             if inv.sub not in ("install", "in"):
                 continue
             unpinned = [(word, text) for word, text in package_words(target, run, inv.operands)
@@ -270,7 +270,7 @@ class ZypperDistUpgrade(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in calls(target, ("zypper",), ZYPPER_VALUE_OPTIONS):
+        for run, _command, inv in calls(target, ("zypper",)):
             if inv.sub in ("dist-upgrade", "dup"):
                 yield target.finding(
                     self.info,

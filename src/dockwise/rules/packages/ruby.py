@@ -10,11 +10,6 @@ from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.packages._languages import known_operands, label, span_of_call, tool_calls
 
 
-GEM_VALUE_OPTIONS = frozenset({"-v", "--version", "-i", "--install-dir", "-n", "--bindir", "--source",
-                               "-s", "-p", "--platform", "-P", "--trust-policy", "-g", "--file",
-                               "--build-root", "--target-rbconfig"})
-
-
 # ---------------------------------------------------------------- gem
 
 class GemPinVersions(DockerfileRule):
@@ -27,7 +22,7 @@ class GemPinVersions(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in tool_calls(target, ("gem",), GEM_VALUE_OPTIONS):
+        for run, _command, inv in tool_calls(target, ("gem",)):
             if inv.sub not in ("install", "i") or inv.has("-v", "--version"):
                 continue
             unpinned = [(w, t) for w, t in known_operands(target, run, inv)
@@ -60,7 +55,7 @@ class GemDocumentation(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in tool_calls(target, ("gem",), GEM_VALUE_OPTIONS):
+        for run, _command, inv in tool_calls(target, ("gem",)):
             if inv.sub not in ("install", "i", "update") or not ships(target, run):
                 continue
             if inv.has("--no-document", "-N", "--no-rdoc") or base_family(target, run) == "ruby":

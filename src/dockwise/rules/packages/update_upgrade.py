@@ -9,7 +9,7 @@ from dockwise.knowledge.package_caches import INDEX_DIRS
 from dockwise.rules._runs import Run, cache_mounted, iter_runs
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.packages._managers import (
-    ALL_VALUE_OPTIONS, DNF_INSTALLING, YUM_INSTALLING, ZYPPER_INSTALLING, label, nested, where,
+    DNF_INSTALLING, YUM_INSTALLING, ZYPPER_INSTALLING, label, nested, where,
 )
 
 
@@ -45,7 +45,7 @@ class UpdateWithoutInstall(DockerfileRule):
         for run in iter_runs(target):
             for manager, subs in UPDATE_ONLY.items():
                 for command in run.find(manager):
-                    inv = run.invocation(command, ALL_VALUE_OPTIONS)
+                    inv = run.invocation(command)
                     if inv.sub not in subs or installs_anything(run):
                         continue
                     if cache_mounted(run.run, LISTS[manager]):
@@ -62,7 +62,7 @@ class UpdateWithoutInstall(DockerfileRule):
 def installs_anything(run: Run) -> bool:
     for manager, subs in INSTALLS.items():
         for command in run.find(manager):
-            inv = run.invocation(command, ALL_VALUE_OPTIONS)
+            inv = run.invocation(command)
             if inv.sub in subs or nested(inv)[0] in ("group install", "module install"):
                 return True
     return False
@@ -96,7 +96,7 @@ class DistributionUpgrade(DockerfileRule):
         for run in iter_runs(target):
             for manager, subs in UPGRADES.items():
                 for command in run.find(manager):
-                    inv = run.invocation(command, ALL_VALUE_OPTIONS)
+                    inv = run.invocation(command)
                     if inv.sub not in subs or inv.operands:  # a targeted upgrade of named packages is fine
                         continue
                     yield target.finding(
