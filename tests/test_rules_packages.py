@@ -122,6 +122,12 @@ def test_zypper_dist_upgrade_and_generic_upgrade():
     assert where(check_text(text, "DW202")) == [(4, 23, 38)]
 
 
+def test_a_download_only_upgrade_installs_nothing():
+    text = ("FROM debian:12.8\nRUN apt-get update && apt-get -d upgrade -y\n"
+            "RUN apt-get --download-only dist-upgrade -y\nRUN apt-get -y upgrade\n")
+    assert where(check_text(text, "DW202")) == [(4, 5, 23)]
+
+
 def test_update_alone_in_a_run():
     text = "FROM debian:12.8\nRUN apt-get update\nRUN apt-get install -y curl\nRUN apk update && apk add x\n"
     found = check_text(text, "DW201")

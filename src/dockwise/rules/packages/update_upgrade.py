@@ -99,6 +99,8 @@ class DistributionUpgrade(DockerfileRule):
                     inv = run.invocation(command)
                     if inv.sub not in subs or inv.operands:  # a targeted upgrade of named packages is fine
                         continue
+                    if manager.startswith("apt") and inv.has("-d", "--download-only"):
+                        continue  # fetches the new packages into the cache, installs none
                     yield target.finding(
                         self.info,
                         f"`{label(inv)}` upgrades every package inside a layer: replaced files stay in the "
