@@ -25,8 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 CORPUS = ROOT.parent / "shared" / "corpus" / "real"
-MODULES = ("dockwise.rules.base_image", "dockwise.rules.packages", "dockwise.rules.layers",
-           "dockwise.rules.build_tools", "dockwise.rules.package_caches")
+# the package, base-image, layer and build-tool rules
+CODES = ("DL3006", "DL3007", "DL3008", "DL3009", "DL3013", "DL3014", "DL3015", "DL3016", "DL3018", "DL3019",
+         "DL3027", "DL3028", "DL3030", "DL3032", "DL3033", "DL3034", "DL3035", "DL3036", "DL3037", "DL3038",
+         "DL3040", "DL3041", "DL3042", "DL3060", "DL3062", "DL3065", "DW101", "DW102", "DW103", "DW104",
+         "DW201", "DW202", "DW301", "DW401", "DW402", "DW801", "DW802", "DW803", "DW804", "DW805")
 
 
 def sample(limit: int, seed: int) -> list[Path]:
@@ -92,7 +95,7 @@ def main() -> None:
 
     from dockwise.catalog import all_rules
 
-    rules = [r() for r in all_rules() if r.__module__ in MODULES]
+    rules = [r() for r in all_rules() if r.info.code in CODES]
     targets = prepare(sample(args.limit, args.seed))
     n = len(targets)
     ours, per_rule, our_flags = run_dockwise(targets, rules)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dockwise.cli import main
+from tests.test_cli_check import own_rules, project, run  # noqa: F401 - fixtures
 
 # Nine levels of nine aliases: tiny on disk, 9**9 nodes if anything walks or prints it.
 YAML_BOMB = "".join(
@@ -47,3 +48,42 @@ def test_anchors_and_aliases_used_sensibly_still_work(repo, capsys):
         "codes: &noisy [DL3008, DW101]\nignored: *noisy\n")
     code = main(["check", "--no-context", "--select", "DL3008,DW101", "Dockerfile"])
     assert code == 0, capsys.readouterr()
+
+
+# -- .hadolint.yaml values of the wrong type ---------------------------------------------------
+
+DOCKERFILE = "FROM alpine:latest\nCMD echo hi\n"
+
+
+@pytest.mark.parametrize("config, key", [
+    ('no-fail: "false"\n', "no-fail"),
+    ("no-fail: '0'\n", "no-fail"),
+    ('no-fail: "no"\n', "no-fail"),
+    ("no-fail: 0\n", "no-fail"),
+    ('disable-ignore-pragma: "false"\n', "disable-ignore-pragma"),
+    ("strict-labels: yes please\n", "strict-labels"),
+    ("failure-threshold: 1\n", "failure-threshold"),
+    ("failure-threshold: [error]\n", "failure-threshold"),
+    ("trustedRegistries: docker.io\n", "trustedRegistries"),
+    ("override:\n  error: DL3008\n", "override.error"),
+])
+def test_config_value_of_the_wrong_type_is_an_error_naming_file_and_key(project, own_rules, capsys,
+                                                                        config, key):
+    project(".hadolint.yaml", config)
+    project("Dockerfile", DOCKERFILE)
+    code, out, err = run(capsys, "Dockerfile")
+    assert code == 2
+    assert ".hadolint.yaml: error: hadolint config:" in err
+    assert f"'{key}'" in err
+
+
+@pytest.mark.parametrize("config, expected", [
+    ("no-fail: false\n", 1),
+    ("no-fail: true\n", 0),
+    ("no-fail: False\n", 1),
+])
+def test_config_real_booleans_still_work(project, own_rules, capsys, config, expected):
+    project(".hadolint.yaml", config)
+    project("Dockerfile", DOCKERFILE)
+    code, _, err = run(capsys, "Dockerfile")
+    assert code == expected, err

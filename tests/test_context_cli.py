@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pytest
 
+from dockwise.cli import main
 from tests.support.context import make_tree, run_context
 
 
@@ -120,3 +123,48 @@ def test_names_with_newlines_and_control_characters_are_quoted_like_git(tmp_path
     report = run_context("--top", "1", str(tmp_path)).stdout.decode()
     assert '"a\\nb"' in report and "\x1b" not in report
     assert not any(line == "b" for line in report.splitlines())
+
+
+# -- hostile input: sizes, patterns, a .dockerignore that links elsewhere ----------------------
+
+@pytest.mark.parametrize("size", ["1e400", "nan", "inf", "infinity", "1e30k", "-0"])
+def test_large_that_is_not_a_finite_size_is_a_usage_error(tmp_path, size):
+    make_tree(tmp_path, {"Dockerfile": "FROM a\n"})
+    proc = run_context("--large", size, str(tmp_path))
+    assert proc.returncode == 2, proc.stderr
+    assert b"Traceback" not in proc.stderr and b"not a size" in proc.stderr
+
+
+def test_a_context_with_a_hostile_dockerignore_does_not_hang(tmp_path):
+    make_tree(tmp_path, {".dockerignore": "*" * 20000 + "x\n**/a/**/a/**/a/**/b\n",
+                         "Dockerfile": "FROM a\n", "/".join(["a"] * 60) + "/f": "x"})
+    started = time.monotonic()
+    proc = run_context("--list", str(tmp_path))
+    assert proc.returncode == 0 and time.monotonic() - started < 30
+
+
+def test_dockerignore_linking_out_of_the_context_is_refused_and_not_printed(tmp_path):
+    secret = tmp_path / "outside" / "credentials"
+    make_tree(tmp_path, {"outside/credentials": "aws_secret_access_key=AKIAVERYSECRET\n",
+                         "ctx/Dockerfile": "FROM a\n", "ctx/app.py": "x"})
+    os.symlink(secret, tmp_path / "ctx" / ".dockerignore")
+    for args in (("--list",), (), ("--format", "json")):
+        proc = run_context(*args, str(tmp_path / "ctx"))
+        assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
+        assert b"VERYSECRET" not in proc.stdout + proc.stderr
+        assert b".dockerignore" in proc.stderr and b"outside the build context" in proc.stderr
+
+
+def test_dockerignore_linking_inside_the_context_is_read(tmp_path):
+    make_tree(tmp_path, {"ignore/common": "*.log\n", "Dockerfile": "FROM a\n", "a.log": "x", "b": "x"})
+    os.symlink("ignore/common", tmp_path / ".dockerignore")
+    proc = run_context("--list", str(tmp_path))
+    assert proc.returncode == 0 and b"a.log" not in proc.stdout and b"b\n" in proc.stdout
+
+
+def test_check_refuses_the_outside_link_too(tmp_path, capsys):
+    make_tree(tmp_path, {"outside/shadow": "root:$6$VERYSECRET:1::::::\n", "ctx/Dockerfile": "FROM a\n"})
+    os.symlink(tmp_path / "outside" / "shadow", tmp_path / "ctx" / ".dockerignore")
+    code = main(["check", str(tmp_path / "ctx" / "Dockerfile")])
+    out = capsys.readouterr()
+    assert code == 2 and "VERYSECRET" not in out.out + out.err

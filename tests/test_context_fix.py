@@ -59,3 +59,14 @@ def test_nothing_to_add_leaves_file_alone(tmp_path):
     proc = run_context("--write-dockerignore", str(tmp_path), text=True)
     assert "nothing to add" in proc.stdout
     assert (tmp_path / ".dockerignore").stat().st_mtime_ns == before
+
+
+# -- what --write-dockerignore prints ----------------------------------------------------------
+
+def test_write_dockerignore_output_escapes_the_path_and_counts_in_words(tmp_path):
+    context = tmp_path / "ctx\x1b[31m"
+    make_tree(context, {"Dockerfile": "FROM a\n", "node_modules/a.js": "x" * 100})
+    proc = run_context("--write-dockerignore", str(context))
+    assert proc.returncode == 0, proc.stderr
+    assert b"\x1b" not in proc.stdout and b"ctx\\x1b[31m" in proc.stdout
+    assert b"-> 1 file (" in proc.stdout

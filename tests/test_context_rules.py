@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from dockwise.cli import main
 from dockwise.context.check import context_findings
 from dockwise.context.scan import _CACHE
 from dockwise.inputs import read_text
-
-pytest.importorskip("dockwise.syntax.parser", reason="the Dockerfile parser is not available")
-from dockwise.syntax import parse_dockerfile  # noqa: E402
+from dockwise.syntax import parse_dockerfile
+from tests.test_cli_check import own_rules, project, run  # noqa: F401 - fixtures
 
 PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n"
 
@@ -172,3 +174,28 @@ def test_heavy_directory_excluded_with_deliberate_exception_is_not_reported(tmp_
     make(tmp_path, {".dockerignore": "node_modules\n!node_modules/patched\n",
                     "node_modules/patched/i.js": "x", "node_modules/other/i.js": "x"})
     assert by_code(findings(tmp_path), "DC002") == []
+
+
+# -- one build context, two Dockerfiles --------------------------------------------------------
+
+DOCKERFILE = "FROM alpine:latest\nCMD echo hi\n"
+
+
+def test_a_context_finding_is_reported_once_for_two_dockerfiles_sharing_it(project, capsys):
+    dockerfile = "FROM alpine:3.19.1\nCOPY . /app\nUSER 10001\n"
+    project("svc/Dockerfile", dockerfile)
+    project("svc/Dockerfile.dev", dockerfile)
+    project("svc/.dockerignore", "src/old-module\n")
+    code = main(["check", "--format", "json", "--select", "DC004", "svc/"])
+    out, err = capsys.readouterr()
+    findings = json.loads(out)["findings"]
+    assert [(f["code"], f["file"], f["line"]) for f in findings] == [("DC004", "svc/.dockerignore", 1)]
+    assert code == 0  # DC004 is info
+
+
+def test_findings_in_each_dockerfile_are_still_reported_for_each(project, own_rules, capsys):
+    project("svc/Dockerfile", DOCKERFILE)
+    project("svc/Dockerfile.dev", DOCKERFILE)
+    code, out, _ = run(capsys, "--format", "json", "svc")
+    files = sorted(f["file"] for f in json.loads(out)["findings"] if f["code"] == "TS001")
+    assert files == ["svc/Dockerfile", "svc/Dockerfile.dev"]

@@ -80,3 +80,46 @@ def _collide(a, b):
 def _self_collides(fix):
     edits = fix.edits
     return any(_collide(a, b) for i, a in enumerate(edits) for b in edits[:i])
+
+
+# -- choosing fixes on a big file --------------------------------------------------------------
+
+def _naive_choice(fixes):
+    from dockwise.fix import _overlaps, _self_overlap
+
+    taken, chosen = [], []
+    for fix in fixes:
+        if any(_overlaps(e, taken) for e in fix.edits) or _self_overlap(fix.edits):
+            continue
+        taken.extend(fix.edits)
+        chosen.append(fix)
+    return chosen
+
+
+def test_choosing_fixes_agrees_with_comparing_every_pair():
+    import random
+
+    from dockwise.fix import choose_fixes
+
+    rng = random.Random(5)
+    for _ in range(300):
+        fixes = []
+        for n in range(rng.randint(1, 12)):
+            edits = []
+            for _ in range(rng.randint(1, 3)):
+                start = rng.randint(0, 30)
+                edits.append(Edit(start, start + rng.choice([0, 0, 1, 2, 5]), "x"))
+            fixes.append(Fix(f"f{n}", tuple(edits)))
+        assert choose_fixes(fixes) == _naive_choice(fixes)
+
+
+def test_choosing_ten_thousand_fixes_is_fast():
+    import time
+
+    from dockwise.fix import choose_fixes
+
+    fixes = [Fix(f"f{i}", (Edit(10 * i, 10 * i + 3, "y"), Edit(10 * i + 5, 10 * i + 5, "z")))
+             for i in range(20000)]
+    started = time.perf_counter()
+    assert len(choose_fixes(fixes)) == 20000
+    assert time.perf_counter() - started < 5  # comparing every pair took minutes

@@ -31,6 +31,9 @@ if __name__ == "__main__":  # allow `python3 tests/test_hadolint_cases.py` from 
 from tests.conftest import CORPUS  # noqa: E402
 
 CASES_FILE = CORPUS / "hadolint-cases" / "cases.jsonl"
+MISSING = f"{CASES_FILE} not found (the shared corpus: set DOCKWISE_CORPUS)"
+
+pytestmark = pytest.mark.corpus
 
 # case id -> why dockwise deliberately differs from hadolint there.
 KNOWN_DIFFERENCES: dict[str, str] = {
@@ -158,11 +161,10 @@ def run_case(case: dict) -> tuple[bool, str]:
 def _params():
     cases = [c for c in load_cases() if applicable(c)]
     if not cases:
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{CASES_FILE} not found"))]
+        return [pytest.param(None, marks=pytest.mark.skip(reason=MISSING))]
     return [pytest.param(c, id=case_id(c)) for c in cases]
 
 
-@pytest.mark.corpus
 @pytest.mark.parametrize("case", _params())
 def test_hadolint_case(case):
     passed, why = run_case(case)
@@ -175,7 +177,7 @@ def test_hadolint_case(case):
 
 def test_known_differences_name_real_cases():
     if not load_cases():
-        pytest.skip(f"{CASES_FILE} not found")
+        pytest.skip(MISSING)
     ids = {case_id(c) for c in load_cases()}
     assert set(KNOWN_DIFFERENCES) <= ids
 

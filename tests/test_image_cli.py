@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -10,7 +11,7 @@ from dockwise.cli import main
 from dockwise.image.analyze import analyze
 from dockwise.image.checks import check_image
 from dockwise.image.rules.base import ImageOptions
-from tests.test_image_kit import (
+from tests.support.image_kit import (
     config_for, directory, file, hardlink, layer_tar, sha, whiteout, write_oci_layout,
 )
 
@@ -294,7 +295,7 @@ def test_buildkit_attestation_manifests_are_not_platforms(tmp_path, monkeypatch)
     assert a.total_bytes == 100 and a.source.platforms == ["linux/amd64"]
 
 
-# --- -o never destroys an input; errors still give a document (QA review) ----------------
+# --- -o never destroys an input; errors still give a document ---------------------------
 
 
 def run_image(capsys, *args: str) -> tuple[int, str, str]:
@@ -305,7 +306,7 @@ def run_image(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def small_archive(tmp_path):
-    from tests.test_image_kit import write_docker_archive
+    from tests.support.image_kit import write_docker_archive
 
     return write_docker_archive(tmp_path / "app.tar", [layer_tar(file("a", 10))])
 
@@ -369,18 +370,14 @@ def test_unreadable_image_still_prints_a_json_document(tmp_path, capsys):
     assert "missing blob" in err and err.count("\n") == 1
 
 
-def test_unreadable_image_still_writes_a_valid_sarif_file(tmp_path, capsys):
-    from pathlib import Path
+def test_unreadable_image_still_writes_a_valid_sarif_file(tmp_path, capsys, sarif_schema):
+    import jsonschema
 
     out_file = tmp_path / "dockwise.sarif"
     code, out, err = run_image(capsys, str(broken_layout(tmp_path)), "--format", "sarif", "-o", str(out_file))
     assert code == 2 and out == "" and "missing blob" in err
     doc = json.loads(out_file.read_text())
-    schema = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
-    if schema.is_file():
-        import jsonschema
-
-        jsonschema.validate(doc, json.loads(schema.read_text()))
+    jsonschema.validate(doc, sarif_schema)
     invocation = doc["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is False
     notes = invocation["toolExecutionNotifications"]
@@ -459,3 +456,33 @@ def test_names_that_are_not_utf8_are_printed_and_kept(tmp_path, capsys):
     code, _, _ = run_image(capsys, layout, "--format", "json", "-o", str(report))
     assert code in (0, 1)
     assert json.loads(report.read_text(encoding="utf-8"))["image"]["largest_files"][0]["path"] == "/caf\udce9"
+
+
+# -- .dive-ci that is hostile or wrong ---------------------------------------------------------
+
+YAML_BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
+    for prev, name in zip([None, *"abcdefgh"], "abcdefghi"))
+
+
+def _image(tmp_path) -> str:
+    return str(write_oci_layout(tmp_path / "layout", [layer_tar(file("ok", 10))]))
+
+
+@pytest.mark.parametrize("text,message", [
+    (YAML_BOMB + "rules:\n  lowestEfficiency: *i\n", "lowestEfficiency"),
+    (YAML_BOMB + "rules:\n  highestWastedBytes: *i\n", "highestWastedBytes"),
+    ("rules:\n  highestUserWastedPercent: true\n", "highestUserWastedPercent"),
+    ("rules: [1\n", "not valid YAML (line 2)"),
+    ("rules:\n  lowestEfficiency: " + "[" * 5000 + "\n", "not valid YAML"),
+    ("- rules\n", "mapping"),
+    ("rules: 5\n", "rules"),
+])
+def test_a_bad_dive_ci_is_one_line_naming_file_and_key(tmp_path, capsys, text, message):
+    (tmp_path / ".dive-ci").write_text(text)
+    started = time.monotonic()
+    code = main(["image", _image(tmp_path), "--ci-config", str(tmp_path / ".dive-ci")])
+    err = capsys.readouterr().err
+    assert time.monotonic() - started < 10
+    assert code == 2 and message in err and ".dive-ci" in err
+    assert err.count("\n") == 1 and "\\n" not in err and "Traceback" not in err

@@ -12,7 +12,7 @@ from dockwise.image.blob import BlobLocation
 from dockwise.image.layers import scan_layer
 from dockwise.image.merge import merge_layers
 from dockwise.image.source import LayerRef
-from tests.test_image_kit import directory, file, hardlink, layer_tar, symlink, whiteout
+from tests.support.image_kit import directory, file, hardlink, layer_tar, symlink, whiteout
 
 VALID = layer_tar(directory("app"), file("app/a", 3000), symlink("app/l", "a"), hardlink("app/h", "app/a"),
                   whiteout("old"), file("app/.wh..wh..opq", b""), file("b" * 150, 10))
@@ -61,7 +61,7 @@ def test_arbitrary_index_and_config_json_fail_cleanly(tmp_path, index, config):
 
     from dockwise.errors import DockwiseError
     from dockwise.image.analyze import analyze
-    from tests.test_image_kit import write_docker_archive, write_oci_layout
+    from tests.support.image_kit import write_docker_archive, write_oci_layout
 
     tars = [layer_tar(file("a", 1))]
     layout = write_oci_layout(tmp_path / "layout", tars)
@@ -82,7 +82,7 @@ def test_arbitrary_index_and_config_json_fail_cleanly(tmp_path, index, config):
 def test_rules_survive_any_config(tmp_path, runtime_config, history):
     from dockwise.image.analyze import analyze
     from dockwise.image.checks import check_image
-    from tests.test_image_kit import config_for, write_oci_layout
+    from tests.support.image_kit import config_for, write_oci_layout
 
     tars = [layer_tar(file("etc/shadow", b"root::1:::::\n:::\nx"), file("a", 1))]
     config = config_for(tars, **runtime_config)

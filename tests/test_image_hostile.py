@@ -15,7 +15,7 @@ import pytest
 from dockwise.cli import main
 from dockwise.image.layers import ScanLimits, scan_layers
 from dockwise.image.source import open_image
-from tests.test_image_kit import (
+from tests.support.image_kit import (
     config_for, file, hardlink, layer_tar, sha, symlink, write_docker_archive, write_oci_layout,
 )
 
@@ -91,7 +91,7 @@ def test_corrupt_header_checksum(tmp_path, capsys):
     ("zstd", lambda b: b[:8] + b"\xff" * 16 + b[24:], "zstd"),
 ])
 def test_truncated_or_corrupt_compression(tmp_path, capsys, compression, damage, message):
-    from tests.test_image_kit import compress
+    from tests.support.image_kit import compress
 
     tar = layer_tar(file("data", b"".join(b"line %d of a compressible file\n" % i for i in range(2000))))
     blob = damage(compress(tar, compression))

@@ -1,8 +1,6 @@
-"""Helpers for the image tests (no tests here): hand-made layers and images.
-
-Layers are built with :mod:`tarfile` from small specs, so each test knows exactly which bytes
-it put where; images are written as an OCI layout, an OCI archive or a docker-archive.
-"""
+"""The image kit (tests/support/image_kit.py) writes exactly what its specs say: image tests
+compute every expected figure from those specs, so a kit that drifted would make them agree with
+a wrong analyzer. Read back here with tarfile and json only, never with dockwise."""
 
 from __future__ import annotations
 
@@ -11,139 +9,126 @@ import hashlib
 import io
 import json
 import tarfile
-from pathlib import Path
+
+import pytest
+
+from tests.support.image_kit import (
+    compress, config_for, directory, file, hardlink, layer_tar, opaque, sha, symlink, tar_directory,
+    whiteout, write_docker_archive, write_oci_layout,
+)
 
 
-def file(path: str, data: bytes | int, mode: int = 0o644) -> tuple:
-    """A regular file; ``data`` may be a size (that many bytes of ``x``)."""
-    return ("file", path, b"x" * data if isinstance(data, int) else data, mode)
+def members(data: bytes) -> dict[str, tarfile.TarInfo]:
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        return {info.name: info for info in tar.getmembers()}
 
 
-def directory(path: str, mode: int = 0o755) -> tuple:
-    return ("dir", path, mode)
+def test_layer_holds_each_spec_as_written():
+    data = layer_tar(directory("etc", 0o700), file("etc/passwd", 5), file("bin/sh", b"#!", 0o755),
+                     symlink("lib", "usr/lib"), hardlink("sh2", "bin/sh"))
+    entries = members(data)
+    assert list(entries) == ["etc", "etc/passwd", "bin/sh", "lib", "sh2"]
+    assert entries["etc"].isdir() and entries["etc"].mode == 0o700
+    assert entries["etc/passwd"].size == 5 and entries["etc/passwd"].mode == 0o644
+    assert entries["bin/sh"].size == 2 and entries["bin/sh"].mode == 0o755
+    assert entries["lib"].issym() and entries["lib"].linkname == "usr/lib"
+    assert entries["sh2"].islnk() and entries["sh2"].linkname == "bin/sh"
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        assert tar.extractfile("etc/passwd").read() == b"xxxxx"
 
 
-def symlink(path: str, target: str) -> tuple:
-    return ("symlink", path, target)
+def test_whiteouts_use_the_oci_names():
+    assert whiteout("big")[1] == ".wh.big"
+    assert whiteout("a/b/c")[1] == "a/b/.wh.c"
+    assert opaque("data")[1] == "data/.wh..wh..opq"
+    assert list(members(layer_tar(whiteout("a/b"), opaque("d")))) == ["a/.wh.b", "d/.wh..wh..opq"]
 
 
-def hardlink(path: str, target: str) -> tuple:
-    return ("hardlink", path, target)
+def test_same_specs_give_the_same_bytes():
+    assert layer_tar(file("a", 3)) == layer_tar(file("a", 3))  # digests are stable across runs
 
 
-def whiteout(path: str) -> tuple:
-    parent, _, name = path.rpartition("/")
-    return ("file", f"{parent}/.wh.{name}" if parent else f".wh.{name}", b"", 0o644)
-
-
-def opaque(dir_path: str) -> tuple:
-    return ("file", f"{dir_path}/.wh..wh..opq", b"", 0o644)
-
-
-def layer_tar(*specs: tuple) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for spec in specs:
-            kind, path = spec[0], spec[1]
-            info = tarfile.TarInfo(path)
-            info.mtime = 0
-            if kind == "file":
-                info.size = len(spec[2])
-                info.mode = spec[3]
-                tar.addfile(info, io.BytesIO(spec[2]))
-                continue
-            if kind == "dir":
-                info.type, info.mode = tarfile.DIRTYPE, spec[2]
-            elif kind == "symlink":
-                info.type, info.linkname = tarfile.SYMTYPE, spec[2]
-            elif kind == "hardlink":
-                info.type, info.linkname = tarfile.LNKTYPE, spec[2]
-            tar.addfile(info)
-    return buf.getvalue()
-
-
-def compress(data: bytes, how: str) -> bytes:
+@pytest.mark.parametrize("how", ["gzip", "zstd", "none"])
+def test_compression_round_trips(how):
+    data = layer_tar(file("a", 1000))
+    packed = compress(data, how)
     if how == "gzip":
-        return gzip.compress(data, compresslevel=1, mtime=0)
-    if how == "zstd":
+        assert gzip.decompress(packed) == data
+    elif how == "zstd":
         import zstandard
 
-        return zstandard.ZstdCompressor().compress(data)
-    return data
+        assert zstandard.ZstdDecompressor().decompress(packed, max_output_size=len(data)) == data
+    else:
+        assert packed == data
 
 
-def sha(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
+def test_config_lists_each_layer_by_its_diff_id():
+    tars = [layer_tar(file("a", 1)), layer_tar(file("b", 2))]
+    config = config_for(tars, User="app")
+    assert config["rootfs"]["diff_ids"] == ["sha256:" + hashlib.sha256(t).hexdigest() for t in tars]
+    assert [h["created_by"] for h in config["history"]] == ["step 0", "step 1"]
+    assert config["config"] == {"User": "app"}
+    assert (config["os"], config["architecture"]) == ("linux", "amd64")
 
 
-def config_for(tars: list[bytes], **config) -> dict:
-    history = config.pop("history", None) or [{"created_by": f"step {i}"} for i in range(len(tars))]
-    return {
-        "architecture": config.pop("architecture", "amd64"), "os": config.pop("os", "linux"),
-        "config": config,
-        "rootfs": {"type": "layers", "diff_ids": [sha(t) for t in tars]},
-        "history": history,
-    }
+def _blob(layout, digest: str) -> bytes:
+    return (layout / "blobs" / "sha256" / digest.split(":")[1]).read_bytes()
 
 
-def write_oci_layout(dest: Path, tars: list[bytes], *, compression: str = "gzip", config: dict | None = None,
-                     blobs_override: dict[int, bytes] | None = None,
-                     raw_blobs: dict[int, bytes] | None = None) -> Path:
-    """An OCI layout of one image. ``blobs_override`` replaces stored layer blobs behind the
-    manifest's back (corruption); ``raw_blobs`` are stored as the layers' blobs, digests and all."""
-    dest = Path(dest)
-    (dest / "blobs" / "sha256").mkdir(parents=True, exist_ok=True)
-
-    def put(data: bytes) -> str:
-        digest = sha(data)
-        (dest / "blobs" / "sha256" / digest.split(":")[1]).write_bytes(data)
-        return digest
-
-    config = config or config_for(tars)
-    config_bytes = json.dumps(config).encode()
-    layers = []
-    for i, tar in enumerate(tars):
-        blob = raw_blobs[i] if raw_blobs and i in raw_blobs else compress(tar, compression)
-        digest = put(blob)
-        if blobs_override and i in blobs_override:
-            (dest / "blobs" / "sha256" / digest.split(":")[1]).write_bytes(blobs_override[i])
-        media = "application/vnd.oci.image.layer.v1.tar" + {"gzip": "+gzip", "zstd": "+zstd"}.get(compression, "")
-        layers.append({"mediaType": media, "digest": digest, "size": len(blob)})
-    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-                "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
-                           "digest": put(config_bytes), "size": len(config_bytes)},
-                "layers": layers}
-    manifest_bytes = json.dumps(manifest).encode()
-    index = {"schemaVersion": 2, "manifests": [
-        {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": put(manifest_bytes),
-         "size": len(manifest_bytes)}]}
-    (dest / "index.json").write_text(json.dumps(index))
-    (dest / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
-    return dest
+@pytest.mark.parametrize("compression,media_suffix", [("gzip", "+gzip"), ("none", "")])
+def test_oci_layout_is_content_addressed_from_index_to_layers(tmp_path, compression, media_suffix):
+    tars = [layer_tar(file("a", 10)), layer_tar(file("b", 20))]
+    layout = write_oci_layout(tmp_path / "layout", tars, compression=compression)
+    assert json.loads((layout / "oci-layout").read_text()) == {"imageLayoutVersion": "1.0.0"}
+    [descriptor] = json.loads((layout / "index.json").read_text())["manifests"]
+    manifest_bytes = _blob(layout, descriptor["digest"])
+    assert sha(manifest_bytes) == descriptor["digest"] and len(manifest_bytes) == descriptor["size"]
+    manifest = json.loads(manifest_bytes)
+    config = json.loads(_blob(layout, manifest["config"]["digest"]))
+    assert config["rootfs"]["diff_ids"] == [sha(t) for t in tars]
+    for layer, tar in zip(manifest["layers"], tars, strict=True):
+        blob = _blob(layout, layer["digest"])
+        assert sha(blob) == layer["digest"] and len(blob) == layer["size"]
+        assert layer["mediaType"] == "application/vnd.oci.image.layer.v1.tar" + media_suffix
+        assert compress(tar, compression) == blob
 
 
-def tar_directory(src: Path, dest: Path) -> Path:
-    with tarfile.open(dest, "w") as tar:
-        for path in sorted(Path(src).rglob("*")):
-            tar.add(path, arcname=str(path.relative_to(src)), recursive=False)
-    return dest
+def test_oci_layout_corruption_hooks(tmp_path):
+    tars = [layer_tar(file("a", 10))]
+    layout = write_oci_layout(tmp_path / "bad", tars, blobs_override={0: b"garbage"})
+    manifest = json.loads(_blob(layout, json.loads((layout / "index.json").read_text())
+                                ["manifests"][0]["digest"]))
+    assert _blob(layout, manifest["layers"][0]["digest"]) == b"garbage"  # behind the digest's back
+    raw = write_oci_layout(tmp_path / "raw", tars, raw_blobs={0: b"raw bytes"})
+    manifest = json.loads(_blob(raw, json.loads((raw / "index.json").read_text())
+                                ["manifests"][0]["digest"]))
+    assert manifest["layers"][0]["digest"] == sha(b"raw bytes")
 
 
-def write_docker_archive(dest: Path, tars: list[bytes], *, config: dict | None = None,
-                         extra_members: dict[str, bytes] | None = None,
-                         layer_names: list[str] | None = None) -> Path:
-    config = config or config_for(tars)
-    config_bytes = json.dumps(config).encode()
-    config_name = sha(config_bytes).split(":")[1] + ".json"
-    names = layer_names or [f"{sha(t).split(':')[1]}.tar" for t in tars]
-    manifest = [{"Config": config_name, "RepoTags": ["test:latest"], "Layers": names}]
-    members = {config_name: config_bytes, "manifest.json": json.dumps(manifest).encode()}
-    for name, tar in zip(names, tars):
-        members.setdefault(name, tar)
-    members.update(extra_members or {})
-    with tarfile.open(dest, "w") as out:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            out.addfile(info, io.BytesIO(data))
-    return Path(dest)
+def test_oci_archive_is_the_layout_in_one_tar(tmp_path):
+    layout = write_oci_layout(tmp_path / "layout", [layer_tar(file("a", 10))])
+    archive = tar_directory(layout, tmp_path / "oci.tar")
+    names = set(members(archive.read_bytes()))
+    assert {"index.json", "oci-layout", "blobs", "blobs/sha256"} <= names
+    blobs = {p.name for p in (layout / "blobs" / "sha256").iterdir()}
+    assert {n.rpartition("/")[2] for n in names if n.startswith("blobs/sha256/")} == blobs
+
+
+def test_docker_archive_names_its_config_and_layers(tmp_path):
+    tars = [layer_tar(file("a", 10)), layer_tar(file("b", 20))]
+    archive = write_docker_archive(tmp_path / "img.tar", tars, extra_members={"extra": b"1"})
+    with tarfile.open(archive) as tar:
+        [entry] = json.loads(tar.extractfile("manifest.json").read())
+        assert entry["RepoTags"] == ["test:latest"]
+        config = json.loads(tar.extractfile(entry["Config"]).read())
+        assert config["rootfs"]["diff_ids"] == [sha(t) for t in tars]
+        assert [tar.extractfile(name).read() for name in entry["Layers"]] == tars
+        assert tar.extractfile("extra").read() == b"1"
+
+
+def test_docker_archive_can_share_one_layer_member(tmp_path):
+    tars = [layer_tar(file("a", 10)), layer_tar(file("b", 20))]
+    archive = write_docker_archive(tmp_path / "img.tar", tars, layer_names=["same.tar", "same.tar"])
+    with tarfile.open(archive) as tar:
+        assert [m.name for m in tar.getmembers()].count("same.tar") == 1
+        assert tar.extractfile("same.tar").read() == tars[0]  # the first layer's bytes are kept

@@ -10,7 +10,7 @@ import pytest
 
 from dockwise.cli import main
 from dockwise.image.analyze import analyze
-from tests.test_image_kit import (
+from tests.support.image_kit import (
     directory, file, hardlink, layer_tar, opaque, symlink, tar_directory, whiteout, write_docker_archive,
     write_oci_layout,
 )
@@ -141,7 +141,7 @@ def test_compressed_archives_are_read_as_is(tmp_path, how):
     """`docker save | gzip > app.tar.gz` reads like the plain tar (no temporary file is left)."""
     import tempfile
 
-    from tests.test_image_kit import compress
+    from tests.support.image_kit import compress
 
     plain = build(tmp_path, "docker-archive")
     packed = tmp_path / f"img.tar.{how}"

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from dockwise.model import build_model
 from dockwise.syntax import parse_dockerfile
+
+pytestmark = pytest.mark.buildah
 
 DOCKERFILE = """\
 ARG GLOBAL=global-default

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dockwise.errors import DockwiseError
 from dockwise.model import build_model
 from tests.conftest import corpus_dir
 from tests.test_model import parse_text
+
+pytestmark = pytest.mark.corpus
 
 
 def _dockerfiles():

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import time
 
 import pytest
 
 from dockwise.findings import Edit, Finding, Fix, Location, RuleInfo, Severity
 from dockwise.report import render, use_color
 from dockwise.report.github import escape_data, escape_property
-
-ROOT = Path(__file__).resolve().parent.parent
-SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
 SOURCE = "FROM debian:12\nRUN apt-get install curl\n\tCMD run\n"
 PIN = RuleInfo(code="TS101", name="test-pin", severity=Severity.WARNING, summary="Pin it.",
@@ -114,15 +111,14 @@ def test_github_file_with_comma_in_name():
     assert render("github", [f]) == "::warning file=a%2Cb%3Ac/Dockerfile,title=TS101::m\n"
 
 
-def test_sarif_validates_and_describes_every_rule():
-    jsonschema = pytest.importorskip("jsonschema")
-    if not SARIF_SCHEMA.is_file():
-        pytest.skip(f"{SARIF_SCHEMA} not found")
+def test_sarif_validates_and_describes_every_rule(sarif_schema):
+    import jsonschema
+
     file_level = Finding.of(ROOT_INFO, "whole file", Location("dir with space/.dockerignore"))
     text = render("sarif", sample() + [file_level], files=["Dockerfile"], rules=[PIN, ROOT_INFO],
                   errors=["x: error: broken"])
     doc = json.loads(text)
-    jsonschema.validate(doc, json.loads(SARIF_SCHEMA.read_text()))
+    jsonschema.validate(doc, sarif_schema)
     run = doc["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == ["TS101", "TS102"]
@@ -176,3 +172,23 @@ def test_github_shows_error_lines_as_annotations():
         "::error file=svc/Dockerfile,line=3,col=1,title=dockwise::unknown instruction: FORM",
         "::error file=b/Dockerfile,title=dockwise::binary file, not a Dockerfile",
     ]
+
+
+# -- text report: many findings in one big file ------------------------------------------------
+
+def test_text_report_of_thousands_of_findings_in_one_big_file_is_fast():
+    """Each excerpt used to split the whole file again: quadratic in findings x file size."""
+    from dockwise.findings import Finding, Location, Severity
+    from dockwise.report import ReportData
+    from dockwise.report.text import render_text
+
+    count = 30000
+    source = "".join(f"pattern{i}/**/x\n" for i in range(count))
+    findings = [Finding("DC004", "n", Severity.INFO, "matches nothing",
+                        Location(".dockerignore", line, 1, line, 5))
+                for line in range(1, count + 1)]
+    started = time.monotonic()
+    out = render_text(ReportData(findings=findings, files=[".dockerignore"],
+                                 sources={".dockerignore": source}))
+    assert time.monotonic() - started < 10
+    assert out.count("matches nothing") == count and "pattern29999/**/x" in out

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from dockwise.catalog import rule_infos
 from dockwise.cli import main
 from dockwise.report.ruledocs import explain_text, rule_docs
@@ -55,8 +53,7 @@ def test_rules_lists_every_rule(capsys):
 
 def test_rules_select_filters(capsys):
     infos = rule_infos()
-    if not infos:
-        pytest.skip("no rules yet")
+    assert infos
     first = infos[0]
     assert main(["rules", "--format", "json", "--select", first.code]) == 0
     assert [r["code"] for r in json.loads(capsys.readouterr().out)] == [first.code]
@@ -64,8 +61,7 @@ def test_rules_select_filters(capsys):
 
 def test_explain_by_code_name_and_alias(capsys):
     infos = [i for i in rule_infos() if i.aliases]
-    if not infos:
-        pytest.skip("no rule with an alias yet")
+    assert infos
     info = infos[0]
     bare_alias = info.aliases[0].split(":", 1)[-1]
     outputs = []
@@ -85,3 +81,16 @@ def test_explain_unknown_is_a_clear_error():
     assert result.returncode == 2
     assert result.stderr.startswith("dockwise: error: unknown rule 'DL99999'")
     assert "Traceback" not in result.stderr
+
+
+# -- which rules are off by default ------------------------------------------------------------
+
+def test_rules_says_which_rules_are_off_by_default(capsys):
+    import json
+
+    assert main(["rules", "--format", "json"]) == 0
+    rows = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["DL3057"]["default_enabled"] is False and rows["DL3008"]["default_enabled"] is True
+    assert main(["rules", "--select", "DL3057"]) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    assert "off by default" in line and "--select DL3057" in line

@@ -9,7 +9,7 @@ import pytest
 from dockwise.rules.base import CheckTarget
 from dockwise.syntax import parse_dockerfile
 from tests.conftest import corpus_dir
-from tests.support.rules import check_text, rule_of, where_spanning
+from tests.support.rules import check_text, rule_of, where, where_spanning
 
 
 CODES = ("DW001", "DW002", "DW003", "DW004", "DW005", "DW006", "DW007")
@@ -136,8 +136,10 @@ def _oracle_lines(commands) -> dict[str, set[int]]:
     return bad
 
 
+@pytest.mark.corpus
 def test_agrees_with_buildkits_parser_on_the_real_corpus():
-    dockerfile = pytest.importorskip("dockerfile")
+    import dockerfile  # BuildKit's own parser, a test dependency
+
     root = corpus_dir("real")
     checked = 0
     for path in sorted(root.rglob("*")):
@@ -155,3 +157,22 @@ def test_agrees_with_buildkits_parser_on_the_real_corpus():
             assert ours == lines, (code, str(path))
         checked += 1
     assert checked > 1000
+
+
+# -- instructions named as written -------------------------------------------------------------
+
+def test_unknown_instruction_is_named_as_written():
+    found = check_text("FROM a:1\n*.m4\n", "DW001")
+    assert "`*.m4`" in found[0].message
+
+
+def test_unknown_instruction_glued_to_its_json_says_a_space_is_missing():
+    found = check_text('FROM a:1\nENTRYPOINT["/server"]\n', "DW001")
+    assert '`ENTRYPOINT["/server"]`' in found[0].message
+    assert "space after `ENTRYPOINT`" in found[0].message
+
+
+def test_from_without_an_image_is_the_build_error_it_is():
+    found = check_text("FROM\nRUN x\n", "DW002")
+    assert where(found) == [(1, 1, 5)]
+    assert "FROM without an image" in found[0].message

@@ -1,4 +1,4 @@
-"""The downloads family (dockwise.rules.downloads): Binnacle's gold rules about fetching files and
+"""The downloads family (dockwise.rules.downloads, dockwise.rules.layers): Binnacle's gold rules about fetching files and
 what a fetch leaves in the layer -- DW302-DW304 (leftovers), DW951-DW953 (download safety).
 
 Each rule: its documented examples, positive and negative cases (continuation lines, ``&&``
@@ -22,7 +22,8 @@ from dockwise.syntax import parse_dockerfile
 from tests.conftest import corpus_dir
 from tests.support.rules import apply, check_text, run_rule, where
 
-RULES = [r for r in all_rules() if r.__module__ == "dockwise.rules.downloads"]
+CODES = ("DW302", "DW303", "DW304", "DW951", "DW952", "DW953")
+RULES = [r for r in all_rules() if r.info.code in CODES]
 CODES = ("DW302", "DW303", "DW304", "DW951", "DW952", "DW953")
 
 

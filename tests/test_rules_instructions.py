@@ -104,3 +104,29 @@ def test_an_interactive_base_image_is_not_a_service():
     assert check_text("FROM debian:12\nCMD [\"bash\"]\n", "DW901") == []
     assert check_text("FROM python:3.12\nCMD python3\n", "DW901") == []
     assert len(check_text("FROM python:3.12\nCMD [\"python3\", \"worker.py\"]\n", "DW901")) == 1
+
+
+# -- EXPOSE of variables, legacy ENV over several lines ----------------------------------------
+
+def test_expose_of_a_variable_with_a_default_is_not_a_host_mapping():
+    text = "FROM a:1\nEXPOSE ${PORT:-4061} ${HTTP_PORT:-7896}/tcp $P\n"
+    assert check_text(text, "DW907") == []
+
+
+def test_expose_of_a_variable_host_mapping_is_still_found():
+    text = "FROM a:1\nEXPOSE ${IP}:8080:80\n"
+    assert where(check_text(text, "DW907")) == [(2, 8, 21)]
+
+
+def test_legacy_env_over_several_lines_keeps_its_lines():
+    text = ("FROM a:1\nENV DEPS autoconf file \\\n# the compilers\n        gcc make\n"
+            "ENV ONE two\n")
+    found = check_text(text, "DW902")
+    fixed = apply(apply(text, found[1].fix), found[0].fix)
+    assert fixed == ('FROM a:1\nENV DEPS="autoconf file \\\n# the compilers\n        gcc make"\n'
+                     "ENV ONE=two\n")
+    from dockwise.syntax import parse_dockerfile
+
+    before = [i.body for i in parse_dockerfile(text).instructions]
+    after = [i.body for i in parse_dockerfile(fixed).instructions]
+    assert after[1] == before[1].replace("DEPS ", 'DEPS="', 1) + '"'

@@ -10,14 +10,16 @@ import pytest
 from dockwise.check.config import LintConfig
 from dockwise.catalog import all_rules
 from dockwise.model import build_model
-from dockwise.rules import _spdx, labels
+from dockwise.rules import _spdx
+from dockwise.rules.labels import _values as labels
 from dockwise.rules.base import CheckTarget
-from dockwise.rules.registries import is_trusted
+from dockwise.rules.base_images.registries import is_trusted
 from dockwise.syntax import parse_dockerfile
 from tests.support.rules import rule_of, where
 
-MODULES = ("labels", "registries", "healthcheck")
-RULES = [r for r in all_rules() if r.__module__.rsplit(".", 1)[-1] in MODULES]
+CODES = ("DL3026", "DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054", "DL3055", "DL3056", "DL3057",
+         "DL3058")
+RULES = [r for r in all_rules() if r.info.code in CODES]
 
 
 def check(code: str, text: str, **config) -> list:
@@ -243,7 +245,8 @@ def test_spdx_expressions(value, valid):
 
 
 def test_spdx_ids_are_real_spdx_ids():
-    spdx = pytest.importorskip("packaging.licenses._spdx")
+    from packaging.licenses import _spdx as spdx  # a test dependency: the SPDX list to check against
+
     ids = _spdx.license_ids()
     assert not {i for i in ids if i not in spdx.LICENSES}
     assert not {i for i in _spdx.exception_ids() if i not in spdx.EXCEPTIONS}
@@ -335,3 +338,53 @@ def test_a_bad_label_type_in_the_config_is_exit_2_naming_file_and_key(tmp_path, 
     err = capsys.readouterr().err
     assert ".hadolint.yaml: error:" in err and "label-schema.version" in err and "semvar" in err
     assert "Traceback" not in err
+
+
+# -- DL3026 on --mount=from, DL3054 nesting, messages that say what to write -------------------
+
+def test_untrusted_mount_is_reported_on_the_mount_that_names_it():
+    """Two ``--mount``s reading ``from=``: the finding points at the one naming the image, not
+    at the first mount (a stage)."""
+    text = ("FROM ghcr.io/org/base:1 AS a\nFROM ghcr.io/org/base:1\n"
+            "RUN --mount=from=a,target=/z --mount=from=gcr.io/q,target=/q true\n")
+    found = check("DL3026", text, trusted_registries=("ghcr.io",))
+    line = text.splitlines()[2]
+    start = line.index("--mount=from=gcr.io")
+    assert where(found) == [(3, start + 1, start + 1 + len("--mount=from=gcr.io/q,target=/q"))]
+
+
+def test_each_of_two_untrusted_mounts_gets_its_own_span():
+    text = ("FROM ghcr.io/org/base:1\n"
+            "RUN --mount=from=quay.io/a,target=/a --mount=from=gcr.io/b,target=/b true\n")
+    found = check("DL3026", text, trusted_registries=("ghcr.io",))
+    columns = sorted(f.location.column for f in found)
+    assert columns == [5, 5 + len("--mount=from=quay.io/a,target=/a ")]
+
+
+def test_deeply_nested_license_expression_is_judged_not_a_crash():
+    text = "(" * 5000 + "MIT" + ")" * 5000
+    assert _spdx.is_license_expression(text) is False
+    assert _spdx.is_license_expression("(" * 20 + "MIT" + ")" * 20) is True
+
+
+def test_deeply_nested_license_label_is_a_finding(tmp_path):
+    value = "(" * 3000 + "MIT" + ")" * 3000
+    found = check("DL3054", f'FROM a\nLABEL lic="{value}"\n', label_schema=(("lic", "spdx"),))
+    assert len(found) == 1
+
+
+def test_missing_label_whose_name_needs_quotes_suggests_a_quoted_key():
+    found = check("DL3049", "FROM a\n", label_schema=(("team name", "text"),))
+    assert 'LABEL "team name"=<value>' in found[0].message
+
+
+def test_a_huge_label_value_is_shortened_in_the_message():
+    value = "x" * 5000
+    found = check("DL3052", f"FROM a\nLABEL src={value}\n", label_schema=(("src", "url"),))
+    assert len(found) == 1 and len(found[0].message) < 600
+
+
+def test_spaces_around_equals_in_a_label_get_a_hint():
+    """``LABEL key = "v"`` is the legacy form: the value is ``= v``; say so."""
+    found = check("DL3056", 'FROM a\nLABEL ver = "1.0.0"\n', label_schema=(("ver", "semver"),))
+    assert len(found) == 1 and "`key=value`" in found[0].message

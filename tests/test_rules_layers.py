@@ -85,3 +85,11 @@ def test_small_copied_files_are_not_worth_a_finding_big_ones_are(tmp_path):
     found = check_text(text, "DW301", path=str(dockerfile))
     assert where(found) == [(4, 30, 43)]
     assert "line 2 copied /tmp/model.pt" in found[0].message
+
+
+# -- paths under the home directory ------------------------------------------------------------
+
+def test_removing_a_home_path_is_not_a_path_under_the_workdir():
+    text = ("FROM ubuntu:22.04\nRUN git clone https://example.com/x.git /src\nWORKDIR /src\n"
+            "RUN rm -rf ~/.bundle ~/.gem\n")
+    assert check_text(text, "DW301") == []

@@ -1,4 +1,4 @@
-"""The small hadolint rules (rules/hadolint_misc.py): exact positions, messages and fixes.
+"""The small hadolint rules (rules/instructions, rules/shell and others): exact positions, messages and fixes.
 
 Their hadolint semantics are covered case by case by tests/test_hadolint_cases.py; these tests
 pin down what dockwise adds: where a finding points and what the fix writes.
@@ -124,7 +124,11 @@ def test_pipe_without_pipefail_points_at_the_pipeline_start():
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-FAMILIES = ("user", "signals", "cache_order", "instructions", "secrets", "runtimes", "hadolint_misc")
+CODES = ("DL3000", "DL3001", "DL3002", "DL3003", "DL3004", "DL3010", "DL3011", "DL3012", "DL3020", "DL3021",
+         "DL3022", "DL3023", "DL3024", "DL3025", "DL3029", "DL3043", "DL3044", "DL3045", "DL3046", "DL3047",
+         "DL3048", "DL3059", "DL3061", "DL3067", "DL4000", "DL4001", "DL4003", "DL4004", "DL4005", "DL4006",
+         "DW501", "DW502", "DW503", "DW601", "DW602", "DW701", "DW901", "DW902", "DW903", "DW904", "DW905",
+         "DW906", "DW907", "DW911", "DW912", "DW913", "DW921", "DW922")
 FRAGMENTS = [
     "FROM {w}", "FROM {w} AS {w}", "FROM --platform={w} {w}", "USER {w}", "USER {w}:{w}", "WORKDIR {w}",
     "RUN {w} {w} && {w} | {w}", "RUN cd {w}; sudo {w} -u {w}", "RUN useradd -u {w} {w}",
@@ -164,7 +168,7 @@ def test_rules_never_raise_and_stay_in_the_file(text):
     target = CheckTarget("Dockerfile", tree, build_model(tree))
     lines = text.count("\n") + 1
     for rule in all_rules():
-        if rule.__module__.rsplit(".", 1)[-1] not in FAMILIES:
+        if rule.info.code not in CODES:
             continue
         for finding in rule().check(target):
             loc = finding.location
@@ -211,3 +215,50 @@ def test_hadolint_only_codes_resolve_to_dockwise_rules():
     assert find_rule("DL3063").code == "DW906"
     assert find_rule("DL3064").code == "DW911"
     assert find_rule("DL3066").code == "DW502"
+
+
+# -- fixes keep the file's keyword case and the MAINTAINER value -------------------------------
+
+def test_add_to_copy_keeps_a_lowercase_keyword():
+    text = "from debian:12\nadd app.py /app/\n"
+    found = check_text(text, "DL3020")
+    assert apply(text, found[0].fix).splitlines()[1] == "copy app.py /app/"
+
+
+def test_maintainer_to_label_keeps_a_lowercase_keyword():
+    text = "from debian:12\nmaintainer Jane <j@example.com>\n"
+    found = check_text(text, "DL4000")
+    assert apply(text, found[0].fix).splitlines()[1] == \
+        'label org.opencontainers.image.authors="Jane <j@example.com>"'
+
+
+def _maintainer_fixed(text: str) -> str:
+    found = check_text(text, "DL4000")
+    return apply(text, found[0].fix)
+
+
+def test_maintainer_fix_keeps_non_ascii_letters():
+    fixed = _maintainer_fixed("FROM debian:12\nMAINTAINER Jürgen Groß <j@example.com>\n")
+    assert 'authors="Jürgen Groß <j@example.com>"' in fixed  # not J\u00fcrgen
+
+
+def test_maintainer_fix_escapes_dollar_so_label_does_not_expand_it():
+    # MAINTAINER takes no variables; LABEL expands them: `$USER` must stay text
+    fixed = _maintainer_fixed('FROM debian:12\nMAINTAINER Bob $USER "x"\n')
+    assert fixed.splitlines()[1] == 'LABEL org.opencontainers.image.authors="Bob \\$USER \\"x\\""'
+
+
+def test_maintainer_fix_quotes_with_the_backtick_escape():
+    fixed = _maintainer_fixed('# escape=`\nFROM debian:12\nMAINTAINER Bob "the" builder\n')
+    assert fixed.splitlines()[2] == 'LABEL org.opencontainers.image.authors="Bob `"the`" builder"'
+
+
+def test_copy_to_a_windows_drive_is_absolute():
+    # docker-library's hello-world for nanoserver: `COPY hello.txt C:`
+    text = "FROM mcr.microsoft.com/windows/nanoserver:1803\nCOPY hello.txt C:\n"
+    assert check_text(text, "DL3045") == []
+
+
+def test_instruction_before_from_is_named_as_written():
+    found = check_text("node_modules\nFROM a:1\n", "DL3061")
+    assert "`node_modules`" in found[0].message

@@ -121,3 +121,15 @@ def test_npm_cache_fix_lands_before_a_trailing_comment_and_clears_the_finding():
     assert ["npm", "cache", "clean", "--force"] in [[w.text for w in c.argv] for c in parse_run(run).commands]
     assert fixed.rstrip().endswith("# package manager")
     assert check_text(fixed, "DW801") == []
+
+
+# -- abbreviated options and cache commands ----------------------------------------------------
+
+def test_pip_takes_an_abbreviated_no_cache_dir():
+    text = "FROM python:3.12\nRUN pip install --no-cache notebook==1\nRUN pip install --no-ca x==1\n"
+    assert check_text(text, "DL3042") == []
+
+
+def test_npm_cache_clear_is_npm_cache_clean():
+    text = "FROM node:22\nRUN npm install -g npm@2.1.18 && npm cache clear\n"
+    assert check_text(text, "DW801") == []

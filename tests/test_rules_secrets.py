@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dockwise.rules.secrets import secret_looking_name
+from dockwise.rules.secrets.names import secret_looking_name
 from tests.support.rules import check_text, where
 
 
@@ -95,3 +95,10 @@ def test_secret_in_a_heredoc_points_into_the_heredoc():
     found = check_text(text, "DW912")
     assert where(found) == [(4, 17, 17 + len(token))]
     assert token not in found[0].message
+
+
+# -- empty secret values -----------------------------------------------------------------------
+
+def test_env_secret_name_with_an_empty_value_stores_nothing():
+    text = 'FROM a:1\nENV DB_PASSWORD="" \\\n    API_TOKEN=\nENV WP_PASSWORD="bitnami"\nARG GITHUB_TOKEN\n'
+    assert [f.location.line for f in check_text(text, "DW911")] == [4, 5]

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from dockwise.errors import DockwiseError
+from dockwise.model.shell import parse_run
+from dockwise.syntax import parser
 from tests.conftest import corpus_dir
-
-parser = pytest.importorskip("dockwise.syntax.parser")
-
-from dockwise.errors import DockwiseError  # noqa: E402
-from dockwise.model.shell import parse_run  # noqa: E402
 
 
 def runs(source: str):

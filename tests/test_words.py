@@ -39,10 +39,12 @@ def _words_cases():
     return cases
 
 
+@pytest.mark.corpus
 def test_env_var_fixture_file_has_cases():
     assert len(_env_var_cases()) > 200
 
 
+@pytest.mark.corpus
 def test_every_envvartest_case_matches_buildkit():
     failures = []
     for number, source, expected in _env_var_cases():
@@ -55,6 +57,7 @@ def test_every_envvartest_case_matches_buildkit():
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.corpus
 def test_every_wordstest_case_matches_buildkit():
     cases = _words_cases()
     assert len(cases) > 20

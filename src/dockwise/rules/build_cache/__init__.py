@@ -1,0 +1,1 @@
+"""Rules about the build cache: what invalidates the layers after it."""

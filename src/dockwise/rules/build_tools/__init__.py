@@ -1,0 +1,1 @@
+"""Rules about build tools and SDKs that reach the final image."""

@@ -1,0 +1,1 @@
+"""Rules about fetching files in a build: curl and wget options, plain http, gpg."""

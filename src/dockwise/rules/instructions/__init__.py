@@ -1,0 +1,1 @@
+"""Instruction-level rules: keywords, WORKDIR, COPY/ADD, stages, ONBUILD, ENV, EXPOSE."""

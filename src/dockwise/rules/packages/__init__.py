@@ -1,0 +1,3 @@
+"""Rules about package managers: OS packages (apt, apk, yum/dnf, zypper) and language ones
+(pip, npm, gem, go, ...).
+"""

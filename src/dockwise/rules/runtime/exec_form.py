@@ -1,0 +1,81 @@
+"""CMD and ENTRYPOINT in shell form: the shell, not the application, gets the signals."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
+from dockwise.rules._instr_words import body_span, split_body
+from dockwise.rules.base import CheckTarget, DockerfileRule
+
+
+# Characters that make a shell-form command need a shell: converting it to exec form would
+# change its meaning, so no fix is offered then.
+SHELL_SYNTAX = set("$&|;<>*?`'\"\\(){}[]~#=!")
+
+
+# Shell builtins and keywords are not programs: exec form would fail with "not found".
+SHELL_BUILTINS = {"cd", "export", "source", ".", "set", "unset", "ulimit", "umask", "eval", "trap",
+                  "if", "for", "while", "until", "case", "alias", "read", "shift", "wait", "test",
+                  "[", "exit", "return", "local", "declare", "typeset", "readonly", "builtin"}
+
+
+def _exec_form_fix(target: CheckTarget, instr) -> Fix | None:
+    body = instr.body.strip()
+    if not body or any(ch in SHELL_SYNTAX for ch in body):
+        return None
+    words = body.split()
+    if words[0] == "exec":  # `exec app` in exec form is just `app`, already PID 1
+        words = words[1:]
+    if not words or words[0] in SHELL_BUILTINS:
+        return None
+    span = body_span(instr)
+    replacement = json.dumps(words)
+    return Fix(description="rewrite in exec (JSON array) form",
+               edits=(Edit(span.start.offset, span.end.offset, replacement),), safe=False)
+
+
+class ShellFormCommand(DockerfileRule):
+    info = RuleInfo(
+        code="DL3025",
+        name="json-args-recommended",
+        severity=Severity.WARNING,
+        summary="Use the exec (JSON) form for CMD, ENTRYPOINT and HEALTHCHECK CMD.",
+        rationale=(
+            "In shell form PID 1 is /bin/sh, which does not forward SIGTERM: `docker stop` waits "
+            "its 10 s grace period and then SIGKILLs the app, with no graceful shutdown (open "
+            "connections dropped, buffers lost). It also needs /bin/sh in the image."),
+        bad_example="FROM python:3.12-slim\nCMD python app.py\n",
+        good_example="FROM python:3.12-slim\nCMD [\"python\", \"app.py\"]\n",
+        aliases=("hadolint:DL3025", "buildkit:JSONArgsRecommended"),
+        fixable=True,
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for instr in target.dockerfile.instructions:
+            if instr.keyword in ("CMD", "ENTRYPOINT"):
+                if instr.json_form or not instr.body.strip():
+                    continue
+                yield target.finding(
+                    self.info,
+                    f"shell-form {instr.keyword} runs `/bin/sh -c`, which does not forward "
+                    "SIGTERM: `docker stop` waits 10 s then kills the app; use the exec form "
+                    f"{instr.keyword} [\"executable\", \"arg\"]",
+                    body_span(instr), fix=_exec_form_fix(target, instr))
+            elif instr.keyword == "HEALTHCHECK":
+                yield from self._healthcheck(target, instr)
+
+    def _healthcheck(self, target: CheckTarget, instr) -> Iterator[Finding]:
+        words = split_body(instr.body, target.dockerfile.escape)
+        if not words or words[0].value.upper() != "CMD":
+            return
+        rest = instr.body[words[0].end:].strip()
+        if not rest or rest.startswith("["):
+            return
+        start = instr.body.index(rest, words[0].end)
+        yield target.finding(
+            self.info,
+            "shell-form HEALTHCHECK CMD starts `/bin/sh -c` for every probe and breaks on images "
+            "without a shell; use HEALTHCHECK CMD [\"executable\", \"arg\"]",
+            instr.span_of(start, start + len(rest)))

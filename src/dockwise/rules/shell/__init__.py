@@ -1,0 +1,1 @@
+"""Rules about RUN scripts as shell code: cd, pointless commands, pipes, /bin/sh, ShellCheck."""

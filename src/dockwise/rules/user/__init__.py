@@ -1,0 +1,1 @@
+"""Rules about who the container runs as, and commands that need a user they no longer have."""
