@@ -25,6 +25,8 @@ GROUP = 400  # files per dockwise run
 
 def _record(out: Path, corpus: Path, context: bool) -> None:
     files = corpus_files(corpus)
+    if not files:
+        sys.exit(f"no Dockerfiles under {corpus} (pass --corpus or set DOCKWISE_CORPUS)")
     rows: list[str] = []
     for start in range(0, len(files), GROUP):
         group = files[start:start + GROUP]
@@ -45,6 +47,9 @@ def _record(out: Path, corpus: Path, context: bool) -> None:
 
 
 def _compare(old: Path, new: Path) -> int:
+    for record in (old, new):
+        if not record.is_file() or not record.read_text(encoding="utf-8").strip():
+            sys.exit(f"{record}: not a record (make one with `record`)")
     before = set(old.read_text(encoding="utf-8").splitlines())
     after = set(new.read_text(encoding="utf-8").splitlines())
     gone, came = before - after, after - before

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+# The tests' DOCKWISE_CORPUS is honoured, so a checkout outside the usual folder finds it too.
+DEFAULT_CORPUS = Path(os.environ.get("DOCKWISE_CORPUS", ROOT.parent / "shared" / "corpus")) / "real"
 
 
 def corpus_files(corpus: Path) -> list[str]:
