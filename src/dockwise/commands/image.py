@@ -7,12 +7,13 @@ import sys
 from typing import TYPE_CHECKING, NoReturn
 
 from dockwise.commands._output import add_selection_options, emit, print_errors, selection
-from dockwise.units import size_option
+from dockwise.units import rate_option, size_option
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.errors import DockwiseError
 
 FAIL_LEVELS = ("error", "warning", "info", "style", "none")
+DEFAULT_BANDWIDTH = "1Gbit"
 
 
 def _checked(name: str):
@@ -41,8 +42,9 @@ def _count(text: str) -> int:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("image", metavar="IMAGE",
-                        help="docker-archive tar (docker save), OCI archive tar, OCI layout directory, "
-                             "or - for a tar on stdin")
+                        help="docker-archive tar (docker save), OCI archive tar, OCI layout directory "
+                             "(or oci://DIR), - for a tar on stdin, or an image in a registry: "
+                             "host[:port]/repo:tag, docker://REF (credentials from the Docker config file)")
     parser.add_argument("--dockerfile", metavar="PATH",
                         help="the Dockerfile that built the image: layers and findings get its line numbers "
                              "(and a .dive-ci next to it is honoured)")
@@ -73,6 +75,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=_count, default=None, metavar="N",
                         help="processes reading layers (default: one per CPU for large images)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on a terminal")
+    remote = parser.add_argument_group("registry and pull cost")
+    remote.add_argument("--insecure-registry", action="append", default=[], metavar="HOST[:PORT]",
+                        help="reach this registry over plain HTTP, or HTTPS without verifying its certificate "
+                             "(repeatable; a loopback registry may use plain HTTP without it)")
+    remote.add_argument("--replicas", type=_count, default=None, metavar="N",
+                        help="print what N nodes pulling the image from zero download, and how long it takes")
+    remote.add_argument("--bandwidth", type=rate_option, default=None, metavar="RATE",
+                        help="one node's link for --replicas, e.g. 1Gbit, 100Mbit, 125MB/s (default: 1Gbit)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     findings = _check(args, analysis, settings, chosen, errors)
     results = evaluate(analysis, settings)
     print_errors(errors)
-    emit(_render(args, analysis, findings, results, errors), args.output)
+    emit(_render(args, analysis, findings, results, errors, _pull_cost(args, analysis)), args.output)
     if errors:
         return EXIT_ERROR
     broken = any(not r.passed for r in results)
@@ -130,7 +140,28 @@ def _analyze(args: argparse.Namespace):
 
     with _Progress(enabled=not args.no_progress and sys.stderr.isatty()) as progress:
         return analyze(args.image, dockerfile=args.dockerfile, platform=args.platform,
-                       target=args.target, jobs=args.jobs, progress=progress.update)
+                       target=args.target, jobs=args.jobs, progress=progress.update,
+                       registry=_registry_options(args))
+
+
+def _registry_options(args: argparse.Namespace):
+    """The registry settings, built only when IMAGE names an image in a registry."""
+    from dockwise.image.source import is_registry_reference
+
+    if not is_registry_reference(args.image):
+        return None
+    from dockwise.image.registry import RegistryOptions
+
+    return RegistryOptions(insecure=tuple(args.insecure_registry))
+
+
+def _pull_cost(args: argparse.Namespace, analysis):
+    if args.replicas is None:
+        return None
+    from dockwise.image.pullcost import pull_cost
+    from dockwise.units import parse_rate
+
+    return pull_cost(analysis, args.replicas, args.bandwidth or parse_rate(DEFAULT_BANDWIDTH))
 
 
 def _check_options(args: argparse.Namespace) -> None:
@@ -141,6 +172,8 @@ def _check_options(args: argparse.Namespace) -> None:
 
     if args.target and not args.dockerfile:
         raise DockwiseError("--target names a stage of the Dockerfile: pass --dockerfile with it")
+    if args.bandwidth is not None and args.replicas is None:
+        raise DockwiseError("--bandwidth is the link speed of --replicas: pass --replicas N with it")
     if args.output:
         _refuse_overwriting_inputs(args)
         if os.path.isdir(args.output):
@@ -235,7 +268,7 @@ def _gate_settings(args: argparse.Namespace):
     return settings
 
 
-def _render(args, analysis, findings, results, errors=()) -> str:
+def _render(args, analysis, findings, results, errors=(), pull=None) -> str:
     from dockwise.report import render, use_color
     from dockwise.report.image import image_section, render_summary
 
@@ -246,11 +279,12 @@ def _render(args, analysis, findings, results, errors=()) -> str:
     if args.format in ("text", "github"):  # JSON and SARIF escape control characters themselves
         findings, files, sources = _printable_findings(findings, files, sources)
     color = args.format == "text" and not args.output and use_color(sys.stdout)
-    sections = {"image": image_section(analysis, results, args.top)} if args.format in ("json", "sarif") else None
+    sections = {"image": image_section(analysis, results, args.top, pull)} \
+        if args.format in ("json", "sarif") else None
     rendered = render(args.format, findings, files=files, sources=sources, errors=errors, color=color,
                       sections=sections)
     if args.format == "text":
-        return render_summary(analysis, results, args.top) + ("\n" + rendered if rendered else "")
+        return render_summary(analysis, results, args.top, pull) + ("\n" + rendered if rendered else "")
     return rendered
 
 

@@ -11,7 +11,7 @@ from dockwise.errors import InputError
 from dockwise.image.align import HistoryStep, align, history_steps, missing_stage_message
 from dockwise.image.layers import LayerScan, ScanLimits, scan_layers
 from dockwise.image.merge import FinalFile, LayerStats, MergedImage, Merger
-from dockwise.image.source import ImageSource, LayerRef, open_image
+from dockwise.image.source import ImageSource, LayerRef, is_registry_reference, open_image
 from dockwise.model.stages import build_chain
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -141,12 +141,14 @@ class ImageAnalysis:
 
 def analyze(image: str, *, dockerfile: str | None = None, platform: str | None = None,
             target: str | None = None, jobs: int | None = None, limits: ScanLimits = ScanLimits(),
-            progress: Callable[[LayerScan | None, int, int], None] | None = None) -> ImageAnalysis:
-    """Read ``image`` (path or ``-``) and, with ``dockerfile``, tie its layers to lines.
-    ``progress(None, bytes_read, total_bytes)`` is called as layer blobs are read."""
+            progress: Callable[[LayerScan | None, int, int], None] | None = None,
+            registry: Any = None) -> ImageAnalysis:
+    """Read ``image`` (path, ``-`` or an image reference) and, with ``dockerfile``, tie its layers
+    to lines. ``progress(None, bytes_read, total_bytes)`` is called as layer blobs are read;
+    ``registry`` holds the :class:`~dockwise.image.registry.RegistryOptions` for a reference."""
     parsed = _parse_dockerfile(dockerfile) if dockerfile else None
     model = _build_model(parsed, target, dockerfile or "") if parsed else None
-    source = open_image(image, platform=platform)
+    source = open_source(image, platform=platform, registry=registry)
     try:
         scans, merged = _scan_and_merge(source.layers, jobs, limits, progress)
     finally:
@@ -160,6 +162,15 @@ def analyze(image: str, *, dockerfile: str | None = None, platform: str | None =
                           merged.layers[s.index], by_layer.get(s.index)) for s in scans]
     return ImageAnalysis(source, layers, merged, scans, steps, dockerfile, parsed, base_from, chain,
                          merged.final_files())
+
+
+def open_source(image: str, *, platform: str | None = None, registry: Any = None) -> ImageSource:
+    """The image behind ``image``: a file, a layout or ``-``, or an image in a registry."""
+    if is_registry_reference(image):
+        from dockwise.image.registry import RegistryOptions, open_registry_image
+
+        return open_registry_image(image, platform=platform, options=registry or RegistryOptions())
+    return open_image(image, platform=platform)
 
 
 def _scan_and_merge(refs: list[LayerRef], jobs: int | None, limits: ScanLimits,

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from dockwise.units import human_bytes
+from dockwise.units import human_bytes, human_duration, human_rate
 from dockwise.textsafe import has_unsafe, printable
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.image.analyze import ImageAnalysis, LayerReport
     from dockwise.image.gates import GateResult
+    from dockwise.image.pullcost import PullCost
 
 def printable_path(path: str) -> str:
     """An image path for the text report: as is, or -- when it holds a control character --
@@ -33,8 +34,64 @@ def layer_step(analysis: "ImageAnalysis", layer: "LayerReport") -> str:
     return " ".join(layer.created_by.split())
 
 
-def image_section(analysis: "ImageAnalysis", gates: Sequence["GateResult"], top: int = 10) -> dict[str, Any]:
+def image_section(analysis: "ImageAnalysis", gates: Sequence["GateResult"], top: int = 10,
+                  pull: "PullCost | None" = None) -> dict[str, Any]:
     """The ``image`` section of the report document (docs/image-metrics.md)."""
+    section = _image_dict(analysis, gates, top)
+    if pull is not None:
+        section["pull_cost"] = _pull_dict(pull)
+    return section
+
+
+def _pull_dict(pull: "PullCost") -> dict[str, Any]:
+    return {
+        "replicas": pull.replicas,
+        "bandwidth_bytes_per_second": pull.bandwidth,
+        "node_bytes": pull.node_bytes,
+        "node_seconds": pull.node_seconds,
+        "total_bytes": pull.total_bytes,
+        "shared_link_seconds": pull.shared_link_seconds,
+        "base_layers": [i + 1 for i in pull.base_layers] if pull.base_known else None,
+        "cached_base_node_bytes": pull.cached_base_bytes if pull.base_known else None,
+        "cached_base_node_seconds": pull.cached_base_seconds if pull.base_known else None,
+    }
+
+
+def render_pull_cost(pull: "PullCost") -> list[str]:
+    """The text lines of a scale-out's pull cost."""
+    rate = human_rate(pull.bandwidth)
+    lines = ["", f"pull cost of a scale-out from zero: {pull.replicas} node(s), {rate} each",
+             f"  per node     {human_bytes(pull.node_bytes)} ({pull.node_bytes} bytes compressed), "
+             f"{human_duration(pull.node_seconds)}",
+             f"  all nodes    {human_bytes(pull.total_bytes)} ({pull.total_bytes} bytes) from the registry; "
+             f"{human_duration(pull.shared_link_seconds)} if they share one {rate} link"]
+    if not pull.base_known:
+        lines.append("  base cached  unknown: pass --dockerfile to tell the base image's layers")
+    elif not pull.base_layers:
+        lines.append("  base cached  skips nothing: no layer came with the base image")
+    else:
+        skipped = pull.node_bytes - pull.cached_base_bytes
+        lines.append(f"  base cached  skips layer(s) {_ranges(pull.base_layers)} ({human_bytes(skipped)}); "
+                     f"pulls {human_bytes(pull.cached_base_bytes)}, {human_duration(pull.cached_base_seconds)} "
+                     "per node")
+    return lines
+
+
+def _ranges(indexes: list[int]) -> str:
+    """0-based ``[0, 1, 2, 5]`` -> ``1-3, 6``."""
+    parts: list[str] = []
+    start = prev = None
+    for i in sorted(indexes) + [None]:
+        if i is not None and prev is not None and i == prev + 1:
+            prev = i
+            continue
+        if start is not None:
+            parts.append(f"{start + 1}" if start == prev else f"{start + 1}-{prev + 1}")
+        start = prev = i
+    return ", ".join(parts)
+
+
+def _image_dict(analysis: "ImageAnalysis", gates: Sequence["GateResult"], top: int) -> dict[str, Any]:
     source = analysis.source
     return {
         "digest": source.digest,
@@ -79,7 +136,8 @@ def _layer_dict(analysis: "ImageAnalysis", layer: "LayerReport") -> dict[str, An
     }
 
 
-def render_summary(analysis: "ImageAnalysis", gates: Sequence["GateResult"], top: int = 10) -> str:
+def render_summary(analysis: "ImageAnalysis", gates: Sequence["GateResult"], top: int = 10,
+                   pull: "PullCost | None" = None) -> str:
     """Plain-text summary, layer table, largest files and gates (no colour, stable for tests)."""
     src = analysis.source
     lines = [
@@ -118,6 +176,8 @@ def render_summary(analysis: "ImageAnalysis", gates: Sequence["GateResult"], top
     if gates:
         lines += ["", "CI gates"]
         lines += [f"  {'PASS' if g.passed else 'FAIL'}  {g.name}: {g.actual} (limit {g.limit})" for g in gates]
+    if pull is not None:
+        lines += render_pull_cost(pull)
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,264 @@
+"""`dockwise image` straight from a real registry (docker-registry on loopback, TLS from a
+certificate made by the test, htpasswd auth), images built with buildah and pushed with skopeo.
+
+The same image read from the registry and from an OCI archive of the same blobs must give the
+same figures; credentials, a tampered blob, retries and a token service are exercised through
+a small proxy in front of the registry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from dockwise.cli import main
+
+pytestmark = pytest.mark.buildah
+
+APP_DOCKERFILE = """\
+FROM {base}
+RUN dd if=/dev/zero of=/big bs=1000 count=300 && echo hi > /hello
+RUN rm /big
+COPY payload.txt /app/payload.txt
+"""
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory):
+    from tests.support.registry import Registry, RegistryUnavailable
+
+    try:
+        server = Registry(tmp_path_factory.mktemp("registry"))
+    except RegistryUnavailable as exc:
+        pytest.skip(f"no registry can run here: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def app(buildah, registry, tmp_path_factory):
+    """The app image as an OCI archive, pushed from that archive to team/app:1.4."""
+    ctx = tmp_path_factory.mktemp("app")
+    (ctx / "Dockerfile").write_text(APP_DOCKERFILE.format(base=buildah.base_image()))
+    (ctx / "payload.txt").write_text("payload\n" * 100)
+    image = buildah.build(ctx, "registry-app:1.4")
+    archive = buildah.export(image, "oci-archive", ctx / "app.oci.tar")
+    ref = registry.push(f"oci-archive:{archive}", "team/app:1.4")
+    return {"archive": archive, "ref": ref, "context": ctx}
+
+
+@pytest.fixture
+def logged_in(registry, tmp_path, monkeypatch):
+    """The environment of a client that ran `docker login` and trusts the test CA."""
+    for key, value in registry.env(registry.docker_config(tmp_path / "docker")).items():
+        monkeypatch.setenv(key, value)
+    return registry
+
+
+def run_json(capsys, *argv: str) -> tuple[int, dict]:
+    code = main(["image", *argv, "--format", "json", "--no-progress"])
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def figures(document: dict) -> dict:
+    """The image section without what names the input (its kind)."""
+    section = dict(document["image"])
+    section.pop("kind")
+    return section
+
+
+def test_registry_image_gives_the_same_figures_as_its_archive(app, logged_in, capsys):
+    _, from_archive = run_json(capsys, str(app["archive"]))
+    code, from_registry = run_json(capsys, app["ref"])
+    assert code == 0
+    assert figures(from_registry) == figures(from_archive)
+    assert from_registry["image"]["kind"] == "registry"
+    assert [f["code"] for f in from_registry["findings"]] == [f["code"] for f in from_archive["findings"]]
+    assert from_registry["image"]["reclaimable_bytes"] == 300_000
+
+
+def test_docker_and_oci_prefixes_name_the_transport(app, logged_in, capsys):
+    _, plain = run_json(capsys, app["ref"])
+    _, prefixed = run_json(capsys, "docker://" + app["ref"])
+    _, layout = run_json(capsys, "oci://" + str(app["archive"]))
+    assert figures(prefixed) == figures(plain) == figures(layout)
+
+
+def test_layers_read_by_worker_processes_give_the_same_figures(app, logged_in, capsys):
+    _, serial = run_json(capsys, app["ref"], "--jobs", "1")
+    _, parallel = run_json(capsys, app["ref"], "--jobs", "2")
+    assert figures(parallel) == figures(serial)
+
+
+def test_a_wrong_password_is_one_clear_error(app, registry, tmp_path, monkeypatch, capsys):
+    config = registry.docker_config(tmp_path / "docker", password="not-the-password")
+    for key, value in registry.env(config).items():
+        monkeypatch.setenv(key, value)
+    code = main(["image", app["ref"], "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert f"registry {registry.host} refused the credentials of user 'ci-bot'" in err
+    assert "docker login" in err
+
+
+def test_no_credentials_says_to_log_in(app, registry, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "nothing"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(registry.ca))
+    assert main(["image", app["ref"], "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "requires authentication and no credentials" in err and f"docker login {registry.host}" in err
+
+
+def test_an_untrusted_certificate_is_refused_unless_the_registry_is_named_insecure(app, registry, tmp_path,
+                                                                                  monkeypatch, capsys):
+    monkeypatch.setenv("DOCKER_CONFIG", str(registry.docker_config(tmp_path / "docker")))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-bundle.pem"))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
+    assert main(["image", app["ref"], "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "is not trusted" in err and f"--insecure-registry {registry.host}" in err
+    code, document = run_json(capsys, app["ref"], "--insecure-registry", registry.host)
+    assert code == 0 and document["image"]["reclaimable_bytes"] == 300_000
+
+
+def test_credentials_from_a_credential_helper(app, registry, tmp_path, monkeypatch, capsys):
+    from tests.support.registry import PASSWORD, USER
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    helper = bin_dir / "docker-credential-dwtest"
+    asked = tmp_path / "asked"
+    helper.write_text(f"#!/bin/sh\ncat > {asked}\n"
+                      f"echo '{{\"ServerURL\": \"x\", \"Username\": \"{USER}\", \"Secret\": \"{PASSWORD}\"}}'\n")
+    helper.chmod(helper.stat().st_mode | stat.S_IXUSR)
+    config = tmp_path / "docker"
+    config.mkdir()
+    (config / "config.json").write_text(json.dumps({"credHelpers": {registry.host: "dwtest"}}))
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("DOCKER_CONFIG", str(config))
+    monkeypatch.setenv("SSL_CERT_FILE", str(registry.ca))
+    code, document = run_json(capsys, app["ref"])
+    assert code == 0 and document["image"]["reclaimable_bytes"] == 300_000
+    assert asked.read_text().strip() == registry.host
+
+
+def _through(proxy, registry, tmp_path, monkeypatch) -> str:
+    monkeypatch.setenv("DOCKER_CONFIG", str(registry.docker_config(tmp_path / "proxy-docker")))
+    config = json.loads((tmp_path / "proxy-docker" / "config.json").read_text())
+    config["auths"] = {proxy.host: config["auths"][registry.host]}
+    (tmp_path / "proxy-docker" / "config.json").write_text(json.dumps(config))
+    return f"{proxy.host}/team/app:1.4"
+
+
+@pytest.fixture
+def proxy_factory(registry):
+    from tests.support.registry import Proxy
+
+    made = []
+
+    def make(**options):
+        made.append(Proxy(registry, **options))
+        return made[-1]
+    yield make
+    for proxy in made:
+        proxy.stop()
+
+
+def test_a_blob_whose_bytes_do_not_match_its_digest_is_refused(app, registry, proxy_factory, tmp_path,
+                                                              monkeypatch, capsys):
+    _, honest = run_json(capsys, str(app["archive"]))
+    victim = honest["image"]["layers"][1]["digest"]
+    proxy = proxy_factory(tamper_digest=victim)
+    ref = _through(proxy, registry, tmp_path, monkeypatch)
+    assert main(["image", ref, "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "layer 2" in err and "does not match its digest" in err
+    assert any(path.endswith(victim) for _, path in proxy.requests)
+
+
+@pytest.mark.parametrize("status", [503, 429])
+def test_busy_registry_answers_are_retried(app, registry, proxy_factory, tmp_path, monkeypatch, capsys, status):
+    _, honest = run_json(capsys, str(app["archive"]))
+    proxy = proxy_factory(failures=2, failure_status=status)
+    ref = _through(proxy, registry, tmp_path, monkeypatch)
+    code, document = run_json(capsys, ref)
+    assert code == 0 and figures(document) == figures(honest)
+    manifest_gets = [p for m, p in proxy.requests if "/manifests/" in p]
+    assert len(manifest_gets) >= 3  # two refused, then served
+
+
+def test_bearer_token_from_the_challenge_realm(app, registry, proxy_factory, tmp_path, monkeypatch, capsys):
+    _, honest = run_json(capsys, str(app["archive"]))
+    proxy = proxy_factory(bearer=True)
+    ref = _through(proxy, registry, tmp_path, monkeypatch)
+    code, document = run_json(capsys, ref)
+    assert code == 0 and figures(document) == figures(honest)
+    assert len(proxy.token_requests) == 1  # one token for every request of the repository
+    assert "scope=repository%3Ateam%2Fapp%3Apull" in proxy.token_requests[0]
+
+
+def test_pull_cost_of_a_scale_out(app, logged_in, capsys):
+    dockerfile = app["context"] / "Dockerfile"
+    code, document = run_json(capsys, app["ref"], "--replicas", "40", "--bandwidth", "100Mbit",
+                              "--dockerfile", str(dockerfile))
+    image = document["image"]
+    pull = image["pull_cost"]
+    sizes = [layer["compressed_bytes"] for layer in image["layers"]]
+    assert pull["node_bytes"] == sum(sizes) == image["compressed_bytes"]
+    assert pull["total_bytes"] == 40 * sum(sizes)
+    assert pull["node_seconds"] == pytest.approx(sum(sizes) / 12_500_000)
+    assert pull["base_layers"] == [1]  # busybox came with the FROM
+    assert pull["cached_base_node_bytes"] == sum(sizes[1:])
+    main(["image", app["ref"], "--replicas", "40", "--no-progress", "--dockerfile", str(dockerfile)])
+    text = capsys.readouterr().out
+    assert "pull cost of a scale-out from zero: 40 node(s), 1 Gbit/s each" in text
+    assert "base cached  skips layer(s) 1 " in text
+
+
+@pytest.fixture(scope="module")
+def two_platforms(buildah, registry, tmp_path_factory):
+    """team/multi:1, an index of a linux/amd64 and a linux/arm64 image (pushed with
+    `buildah manifest push --all`), each with one file of its own."""
+    from tests.support.registry import PASSWORD, USER
+
+    work = tmp_path_factory.mktemp("multi")
+    images = {}
+    for arch, size in (("amd64", 1000), ("arm64", 2000)):
+        container = buildah.run("from", "scratch").stdout.strip().splitlines()[-1]
+        payload = work / f"{arch}.bin"
+        payload.write_bytes(b"x" * size)
+        buildah.run("copy", container, str(payload), f"/{arch}.bin")
+        buildah.run("config", "--os", "linux", "--arch", arch, container)
+        images[arch] = f"localhost/multi-{arch}:1"
+        buildah.run("commit", container, images[arch])
+        buildah.run("rm", container)
+    buildah.run("manifest", "create", "localhost/multi-list:1")
+    for image in images.values():
+        buildah.run("manifest", "add", "localhost/multi-list:1", image)
+    buildah.run("manifest", "push", "--all", "--creds", f"{USER}:{PASSWORD}", "--cert-dir", str(registry.cert_dir),
+                "localhost/multi-list:1", f"docker://{registry.host}/team/multi:1")
+    return f"{registry.host}/team/multi:1"
+
+
+def test_an_index_is_resolved_with_platform(two_platforms, logged_in, capsys):
+    _, arm = run_json(capsys, two_platforms, "--platform", "linux/arm64")
+    _, amd = run_json(capsys, two_platforms, "--platform", "linux/amd64")
+    assert arm["image"]["architecture"] == "arm64" and amd["image"]["architecture"] == "amd64"
+    assert [f["path"] for f in arm["image"]["largest_files"]] == ["/arm64.bin"]
+    assert arm["image"]["total_bytes"] == 2000 and amd["image"]["total_bytes"] == 1000
+    assert main(["image", two_platforms, "--platform", "linux/s390x", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "no image for platform linux/s390x (available: linux/amd64, linux/arm64)" in err
+
+
+def test_plain_http_registry_on_loopback_needs_no_flag(app, registry, proxy_factory, tmp_path, monkeypatch,
+                                                       capsys):
+    proxy = proxy_factory()  # plain HTTP on 127.0.0.1
+    ref = _through(proxy, registry, tmp_path, monkeypatch)
+    code, document = run_json(capsys, ref)
+    assert code == 0 and document["image"]["reclaimable_bytes"] == 300_000

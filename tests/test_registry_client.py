@@ -1,0 +1,158 @@
+"""The registry client's parts that need no registry: references, the auth challenge, where
+credentials come from (the Docker config file, its credential helpers), rates and durations."""
+
+from __future__ import annotations
+
+import base64
+import json
+import stat
+
+import pytest
+
+from dockwise.cli import main
+from dockwise.errors import ImageError
+from dockwise.image.registry.auth import find_credentials, parse_challenge
+from dockwise.image.registry.client import is_loopback
+from dockwise.image.source import is_registry_reference
+from dockwise.units import human_duration, human_rate, parse_rate
+
+
+@pytest.mark.parametrize("name", ["127.0.0.1:5000/team/app:1.4", "docker://python", "ghcr.io/org/app",
+                                  "python:3.12", "registry.example:5000/team/app@sha256:" + "a" * 64,
+                                  "localhost/app"])
+def test_references_read_as_registry_images(name):
+    assert is_registry_reference(name)
+
+
+@pytest.mark.parametrize("name", ["app.tar", "missing.tar", "-", "./app:1.0", "/abs/app:1.0", "oci://layout",
+                                  "python", "Not A Ref"])
+def test_file_names_stay_files(name):
+    assert not is_registry_reference(name)
+
+
+def test_an_existing_file_wins_over_a_reference(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app:1.4").write_text("")
+    assert not is_registry_reference("app:1.4")
+
+
+def test_bearer_challenge_parameters():
+    found = parse_challenge('Bearer realm="https://auth.example/token",service="registry.example",'
+                            'scope="repository:team/app:pull,push"')
+    assert found.scheme == "bearer"
+    assert found.params == {"realm": "https://auth.example/token", "service": "registry.example",
+                            "scope": "repository:team/app:pull,push"}
+    assert parse_challenge('Basic realm="x"').scheme == "basic"
+
+
+@pytest.mark.parametrize("host,loopback", [("127.0.0.1:5000", True), ("localhost", True), ("[::1]:5000", True),
+                                           ("127.3.2.1", True), ("10.0.0.1:5000", False),
+                                           ("registry.example", False), ("localhost.example:443", False)])
+def test_loopback_hosts(host, loopback):
+    assert is_loopback(host) is loopback
+
+
+def write_config(tmp_path, monkeypatch, config: dict) -> None:
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+
+
+def test_auths_entry_is_base64_user_and_password(tmp_path, monkeypatch):
+    auth = base64.b64encode(b"bot:pa:ss").decode()
+    write_config(tmp_path, monkeypatch, {"auths": {"https://registry.example": {"auth": auth}}})
+    creds = find_credentials("registry.example")
+    assert (creds.username, creds.secret) == ("bot", "pa:ss")
+    assert find_credentials("other.example") is None
+
+
+def test_docker_hub_credentials_live_under_the_v1_key(tmp_path, monkeypatch):
+    auth = base64.b64encode(b"hubuser:tok").decode()
+    write_config(tmp_path, monkeypatch, {"auths": {"https://index.docker.io/v1/": {"auth": auth}}})
+    assert find_credentials("docker.io").username == "hubuser"
+
+
+def test_a_broken_auth_entry_is_one_clear_error(tmp_path, monkeypatch):
+    write_config(tmp_path, monkeypatch, {"auths": {"registry.example": {"auth": "%%%"}}})
+    with pytest.raises(ImageError, match="not base64 of user:password"):
+        find_credentials("registry.example")
+
+
+def helper(tmp_path, monkeypatch, name: str, script: str) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    path = bin_dir / f"docker-credential-{name}"
+    path.write_text("#!/bin/sh\n" + script)
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+
+
+def test_cred_helpers_come_before_the_store_and_auths(tmp_path, monkeypatch):
+    helper(tmp_path, monkeypatch, "special", 'echo \'{"Username": "from-helper", "Secret": "s1"}\'\n')
+    helper(tmp_path, monkeypatch, "store", 'echo \'{"Username": "from-store", "Secret": "s2"}\'\n')
+    auth = base64.b64encode(b"from-auths:s3").decode()
+    write_config(tmp_path, monkeypatch, {"credHelpers": {"a.example": "special"}, "credsStore": "store",
+                                         "auths": {"a.example": {"auth": auth}, "b.example": {"auth": auth}}})
+    assert find_credentials("a.example").username == "from-helper"
+    assert find_credentials("b.example").username == "from-store"
+
+
+def test_a_store_without_the_registry_falls_back_to_auths(tmp_path, monkeypatch):
+    helper(tmp_path, monkeypatch, "store", 'echo "credentials not found in native keychain"; exit 1\n')
+    auth = base64.b64encode(b"from-auths:s3").decode()
+    write_config(tmp_path, monkeypatch, {"credsStore": "store", "auths": {"b.example": {"auth": auth}}})
+    assert find_credentials("b.example").username == "from-auths"
+    assert find_credentials("c.example") is None
+
+
+def test_a_missing_helper_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    write_config(tmp_path, monkeypatch, {"credsStore": "desktop"})
+    with pytest.raises(ImageError, match="docker-credential-desktop is not on PATH"):
+        find_credentials("registry.example")
+
+
+def test_an_identity_token_from_a_helper(tmp_path, monkeypatch):
+    helper(tmp_path, monkeypatch, "tok", 'echo \'{"Username": "<token>", "Secret": "refresh-me"}\'\n')
+    write_config(tmp_path, monkeypatch, {"credsStore": "tok"})
+    assert find_credentials("registry.example").identity_token
+
+
+@pytest.mark.parametrize("text,rate", [("1Gbit", 125e6), ("100Mbit", 12.5e6), ("1Gbps", 125e6),
+                                       ("10Gb/s", 1.25e9), ("125MB/s", 125e6), ("100MiB/s", 100 * 2**20)])
+def test_rates(text, rate):
+    assert parse_rate(text) == pytest.approx(rate)
+
+
+@pytest.mark.parametrize("text", ["1G", "1GB", "fast", "-1Gbit", "0Mbit", ""])
+def test_bad_rates_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_rate(text)
+
+
+def test_rate_and_duration_printing():
+    assert human_rate(125e6) == "1 Gbit/s"
+    assert human_rate(12.5e6) == "100 Mbit/s"
+    assert human_duration(3.44) == "3.4 s"
+    assert human_duration(75) == "1 min 15 s"
+    assert human_duration(4000) == "1 h 6 min"
+
+
+def test_bandwidth_without_replicas_is_a_usage_error(capsys):
+    assert main(["image", "app.tar", "--bandwidth", "1Gbit"]) == 2
+    assert "pass --replicas N with it" in capsys.readouterr().err
+
+
+def test_a_bad_bandwidth_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["image", "app.tar", "--replicas", "3", "--bandwidth", "fast"])
+    assert exit_info.value.code == 2
+    assert "not a rate: 'fast'" in capsys.readouterr().err
+
+
+def test_an_unreachable_registry_is_one_line(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    from tests.support.registry import free_port
+
+    assert main(["image", f"127.0.0.1:{free_port()}/team/app:1", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "connection refused" in err
