@@ -262,3 +262,90 @@ def test_plain_http_registry_on_loopback_needs_no_flag(app, registry, proxy_fact
     ref = _through(proxy, registry, tmp_path, monkeypatch)
     code, document = run_json(capsys, ref)
     assert code == 0 and document["image"]["reclaimable_bytes"] == 300_000
+
+
+# -- dockwise pin ----------------------------------------------------------------------------------
+
+def pin(*argv: str) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["pin", *argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_pin_rewrites_from_lines_to_the_registry_digests(app, two_platforms, logged_in, tmp_path):
+    registry = logged_in
+    dockerfile = tmp_path / "Dockerfile"
+    original = (f"ARG BASE={two_platforms}\n"
+                f"FROM {app['ref']} AS build\n"
+                "RUN true\n"
+                "FROM ${BASE}\n"
+                "FROM build AS again\n"
+                "FROM scratch\n"
+                f"FROM {registry.host}/team/app:no-such-tag\n")
+    dockerfile.write_text(original)
+    app_digest = registry.digest("team/app:1.4")
+    index_digest = registry.digest("team/multi:1")
+
+    code, out, _ = pin(str(dockerfile), "--diff")
+    assert code == 0 and dockerfile.read_text() == original  # --diff writes nothing
+    assert f"+FROM {app['ref']}@{app_digest} AS build" in out
+
+    code, out, _ = pin(str(dockerfile))
+    assert code == 0
+    lines = dockerfile.read_text().splitlines()
+    assert lines[0] == f"ARG BASE={two_platforms}@{index_digest}"  # the index, every platform pinned
+    assert lines[1] == f"FROM {app['ref']}@{app_digest} AS build"  # the tag kept for people
+    assert lines[2:] == original.splitlines()[2:]  # stage, scratch and the unknown tag left alone
+    assert "index of 2 platforms" in out
+    assert f"{dockerfile}:5: skipped: `build` is the stage `build`" in out
+    assert f"{dockerfile}:6: skipped: scratch" in out
+    assert f"{dockerfile}:7: unresolved:" in out and "manifest unknown" in out
+
+    code, out, _ = pin(str(dockerfile), "--check")
+    assert code == 2  # the unknown tag cannot be verified
+    assert out.count(": current:") == 2
+
+
+def test_pin_check_notices_a_re_pushed_tag_and_update_refreshes_it(app, two_platforms, buildah, logged_in,
+                                                                 tmp_path):
+    registry = logged_in
+    ref = registry.push(f"oci-archive:{app['archive']}", "team/moving:1")
+    first = registry.digest("team/moving:1")
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(f"FROM {ref}\nCMD [\"/bin/sh\"]\n")
+    assert pin(str(dockerfile))[0] == 0
+    assert dockerfile.read_text().startswith(f"FROM {ref}@{first}\n")
+    code, out, _ = pin("--check", str(dockerfile))
+    assert code == 0 and ": current:" in out
+
+    other = buildah.export("localhost/multi-arm64:1", "oci-archive", tmp_path / "other.oci.tar")
+    registry.push(f"oci-archive:{other}", "team/moving:1")  # the tag is re-pushed
+    second = registry.digest("team/moving:1")
+    assert second != first
+    code, out, _ = pin("--check", str(dockerfile))
+    assert code == 1
+    assert f"the tag 1 now points to {second}, not the pinned digest" in out
+    assert dockerfile.read_text().startswith(f"FROM {ref}@{first}\n")  # --check writes nothing
+
+    assert pin(str(dockerfile))[0] == 0  # without --update a pinned digest is kept
+    assert dockerfile.read_text().startswith(f"FROM {ref}@{first}\n")
+    code, out, _ = pin("--update", str(dockerfile))
+    assert code == 0 and ": updated:" in out
+    assert dockerfile.read_text() == f"FROM {ref}@{second}\nCMD [\"/bin/sh\"]\n"
+    assert pin("--check", str(dockerfile))[0] == 0
+
+
+def test_pin_with_an_unreachable_registry_leaves_the_file_alone(tmp_path, monkeypatch):
+    from tests.support.registry import free_port
+
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    dockerfile = tmp_path / "Dockerfile"
+    text = f"FROM 127.0.0.1:{free_port()}/team/app:1\n"
+    dockerfile.write_text(text)
+    code, out, err = pin(str(dockerfile))
+    assert code == 0 and dockerfile.read_text() == text
+    assert "unresolved" in out and "connection refused" in out and not err

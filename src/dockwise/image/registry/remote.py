@@ -174,24 +174,25 @@ def _size(desc: dict, name: str) -> int:
 class Resolved:
     digest: str  # of the index (manifest list) or of the single manifest
     media_type: str
-    platforms: tuple[str, ...]  # of an index; empty for a single manifest
+    platforms: tuple[str, ...] = ()  # of an index; empty for a single manifest
+    children: tuple[str, ...] = ()  # digests of the index's manifests
 
 
-def resolve_digest(name: str, *, options: RegistryOptions = RegistryOptions(),
-                   platforms: bool = False) -> Resolved:
+def resolve_digest(name: str, *, options: RegistryOptions = RegistryOptions()) -> Resolved:
     """The digest ``name``'s tag points to now: of its index when it has one (every platform
-    stays pinned), else of its manifest. ``platforms``: also list the index's platforms."""
+    stays pinned), else of its manifest; with the index's platforms and manifests. A HEAD
+    request answers the digest (registries do not count it against pull limits); only an
+    index is then read."""
     ref = parse_reference(name)
-    if ref.tag is None and ref.digest is not None:
-        return Resolved(ref.digest, "", ())
     session = options.session(ref.registry)
     tag = ref.effective_tag or "latest"
-    if not platforms:
-        _, media_type, digest = session.manifest(ref.repository, tag, head=True)
-        return Resolved(digest, media_type, ())
-    body, media_type, digest = session.manifest(ref.repository, tag)
+    _, media_type, digest = session.manifest(ref.repository, tag, head=True)
+    if media_type and media_type not in INDEX_TYPES:
+        return Resolved(digest, media_type)
+    body, media_type, fetched = session.manifest(ref.repository, digest)
     document = _json(body, f"manifest of {name}")
-    listed: tuple[str, ...] = ()
-    if "manifests" in document:
-        listed = tuple(p for p, _ in _platform_manifests(session, ref.repository, document, name, 0))
-    return Resolved(digest, media_type, listed)
+    if "manifests" not in document:
+        return Resolved(fetched, media_type)
+    found = _platform_manifests(session, ref.repository, document, name, 0)
+    children = tuple(str(d.get("digest")) for d in document.get("manifests") or [] if isinstance(d, dict))
+    return Resolved(fetched, media_type, tuple(p for p, _ in found), children)

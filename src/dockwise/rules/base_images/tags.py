@@ -133,8 +133,9 @@ class BaseImageNotPinnedByDigest(DockerfileRule):
         code="DW102", name="base-image-not-pinned-by-digest", severity=Severity.INFO,
         summary="Pin base images by digest for fully reproducible builds.",
         rationale="Even a full version tag can be re-pushed (rebuilt for a CVE, or replaced by mistake or "
-                  "by an attacker); only `@sha256:` names exactly the bytes you tested. Tools such as "
-                  "Renovate or Dependabot keep digests up to date.",
+                  "by an attacker); only `@sha256:` names exactly the bytes you tested. `dockwise pin` "
+                  "writes the digest the tag points to (`name:tag@sha256:...`, keeping the tag), `dockwise pin "
+                  "--check` tells when the tag has moved since, and Renovate or Dependabot keep digests up to date.",
         bad_example="FROM python:3.12.7-slim",
         good_example="FROM python:3.12.7-slim@sha256:<digest>",
     )
@@ -147,5 +148,6 @@ class BaseImageNotPinnedByDigest(DockerfileRule):
             yield target.finding(
                 self.info,
                 f"`{image.text}` is pinned by tag only; a tag can be re-pushed, so the bytes you get may "
-                f"change. Add the digest (`{image.text}@sha256:...`) and let Renovate/Dependabot update it.",
+                f"change. Add the digest (`{image.text}@sha256:...`): `dockwise pin` writes it, and "
+                f"`dockwise pin --update` or Renovate/Dependabot keep it current.",
                 image.word_span())
