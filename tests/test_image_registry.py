@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 
 import pytest
 
@@ -71,9 +72,27 @@ def figures(document: dict) -> dict:
     return section
 
 
+_WRITES: list[str] | None = None  # files opened for writing while a test records them
+
+
+def _record_writes(event: str, args: tuple) -> None:
+    if _WRITES is not None and event == "open" and len(args) >= 3:
+        path, mode, flags = args[0], args[1] or "", args[2] or 0
+        if any(c in str(mode) for c in "wax+") or flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            _WRITES.append(str(path))
+
+
 def test_registry_image_gives_the_same_figures_as_its_archive(app, logged_in, capsys):
+    global _WRITES
     _, from_archive = run_json(capsys, str(app["archive"]))
-    code, from_registry = run_json(capsys, app["ref"])
+    sys.addaudithook(_record_writes)
+    _WRITES = []
+    try:
+        code, from_registry = run_json(capsys, app["ref"], "--jobs", "1")
+        written = _WRITES
+    finally:
+        _WRITES = None
+    assert written == []  # layers are streamed: nothing is spooled to disk
     assert code == 0
     assert figures(from_registry) == figures(from_archive)
     assert from_registry["image"]["kind"] == "registry"
