@@ -200,6 +200,17 @@ def test_a_blob_whose_bytes_do_not_match_its_digest_is_refused(app, registry, pr
     assert any(path.endswith(victim) for _, path in proxy.requests)
 
 
+def test_a_download_cut_off_halfway_is_resumed_where_it_stopped(app, registry, proxy_factory, tmp_path,
+                                                                monkeypatch, capsys):
+    _, honest = run_json(capsys, str(app["archive"]))
+    victim = max(honest["image"]["layers"], key=lambda layer: layer["compressed_bytes"])
+    proxy = proxy_factory(cut_digest=victim["digest"])
+    ref = _through(proxy, registry, tmp_path, monkeypatch)
+    code, document = run_json(capsys, ref, "--jobs", "1")
+    assert code == 0 and figures(document) == figures(honest)
+    assert proxy.ranges == [f"bytes={victim['compressed_bytes'] // 2}-"]
+
+
 @pytest.mark.parametrize("status", [503, 429])
 def test_busy_registry_answers_are_retried(app, registry, proxy_factory, tmp_path, monkeypatch, capsys, status):
     _, honest = run_json(capsys, str(app["archive"]))
@@ -237,6 +248,18 @@ def test_pull_cost_of_a_scale_out(app, logged_in, capsys):
     text = capsys.readouterr().out
     assert "pull cost of a scale-out from zero: 40 node(s), 1 Gbit/s each" in text
     assert "base cached  skips layer(s) 1 " in text
+
+
+def test_pull_cost_skips_the_layers_of_a_cached_image(app, buildah, logged_in, tmp_path, capsys):
+    base = buildah.export(buildah.base_image(), "oci-archive", tmp_path / "base.oci.tar")
+    _, document = run_json(capsys, app["ref"], "--replicas", "3", "--cached", str(base))
+    image = document["image"]
+    assert image["pull_cost"]["base_layers"] == [1]
+    assert image["pull_cost"]["cached_base_node_bytes"] == sum(l["compressed_bytes"] for l in image["layers"][1:])
+    _, document = run_json(capsys, app["ref"], "--replicas", "3", "--cached", app["ref"])
+    assert document["image"]["pull_cost"]["cached_base_node_bytes"] == 0  # every layer is on the node
+    assert main(["image", app["ref"], "--replicas", "3", "--cached", str(tmp_path / "nope.tar")]) == 2
+    assert "--cached" in capsys.readouterr().err
 
 
 @pytest.fixture(scope="module")

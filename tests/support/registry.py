@@ -164,7 +164,7 @@ class Proxy:
     Bearer token (issued by its own token endpoint for the registry's user and password)."""
 
     def __init__(self, registry: Registry, *, tamper_digest: str | None = None, failures: int = 0,
-                 failure_status: int = 503, bearer: bool = False) -> None:
+                 failure_status: int = 503, bearer: bool = False, cut_digest: str | None = None) -> None:
         import http.server
         import ssl
         import threading
@@ -174,6 +174,8 @@ class Proxy:
         self.failures = failures
         self.failure_status = failure_status
         self.bearer = bearer
+        self.cut_digest = cut_digest  # the first download of this blob stops halfway
+        self.ranges: list[str] = []
         self.requests: list[tuple[str, str]] = []
         self.token_requests: list[str] = []
         self.context = ssl.create_default_context(cafile=str(registry.ca))
@@ -221,6 +223,8 @@ class Proxy:
         for name in ("Accept", "Range"):
             if handler.headers.get(name):
                 headers[name] = handler.headers[name]
+        if "Range" in headers:
+            self.ranges.append(headers["Range"])
         conn = http.client.HTTPSConnection("127.0.0.1", self.registry.port, context=self.context)
         conn.request(method, handler.path, headers={k: v for k, v in headers.items() if v})
         upstream = conn.getresponse()
@@ -230,6 +234,11 @@ class Proxy:
         keep = {k: v for k, v in upstream.getheaders()
                 if k.lower() in ("content-type", "docker-content-digest", "www-authenticate", "location")}
         conn.close()
+        if self.cut_digest and handler.path.endswith("/blobs/" + self.cut_digest) and upstream.status == 200:
+            self.cut_digest = None
+            return self._cut(handler, body, keep)
+        if upstream.status == 206:
+            keep["Content-Range"] = upstream.getheader("Content-Range", "")
         if method == "HEAD":
             keep["Content-Length"] = upstream.getheader("Content-Length", "0")
             return self._reply(handler, upstream.status, b"", keep, head=True)
@@ -245,6 +254,21 @@ class Proxy:
             return self._reply(handler, 401, b'{"errors": [{"code": "UNAUTHORIZED"}]}', {})
         return self._reply(handler, 200, json.dumps({"token": self.TOKEN}).encode(),
                            {"Content-Type": "application/json"})
+
+    @staticmethod
+    def _cut(handler, body: bytes, headers: dict[str, str]) -> None:
+        """Promise the whole blob, send half of it, and drop the connection."""
+        handler.send_response(200)
+        for key, value in headers.items():
+            handler.send_header(key, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body[:len(body) // 2])
+        handler.wfile.flush()
+        handler.close_connection = True
+        import socket
+
+        handler.connection.shutdown(socket.SHUT_RDWR)
 
     @staticmethod
     def _reply(handler, status: int, body: bytes, headers: dict[str, str], head: bool = False) -> None:

@@ -83,6 +83,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="print what N nodes pulling the image from zero download, and how long it takes")
     remote.add_argument("--bandwidth", type=rate_option, default=None, metavar="RATE",
                         help="one node's link for --replicas, e.g. 1Gbit, 100Mbit, 125MB/s (default: 1Gbit)")
+    remote.add_argument("--cached", metavar="IMAGE",
+                        help="for --replicas: the image the nodes already have (the base; an archive, layout "
+                             "or reference): its layers are not pulled again (default: the base layers "
+                             "--dockerfile tells)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -96,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = _gate_settings(args)
         analysis = _analyze(args)
+        pull = _pull_cost(args, analysis)
     except DockwiseError as exc:
         _fail(args, exc)
     _warn_unmatched(analysis, args.dockerfile)
@@ -103,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     findings = _check(args, analysis, settings, chosen, errors)
     results = evaluate(analysis, settings)
     print_errors(errors)
-    emit(_render(args, analysis, findings, results, errors, _pull_cost(args, analysis)), args.output)
+    emit(_render(args, analysis, findings, results, errors, pull), args.output)
     if errors:
         return EXIT_ERROR
     broken = any(not r.passed for r in results)
@@ -161,7 +166,31 @@ def _pull_cost(args: argparse.Namespace, analysis):
     from dockwise.image.pullcost import pull_cost
     from dockwise.units import parse_rate
 
-    return pull_cost(analysis, args.replicas, args.bandwidth or parse_rate(DEFAULT_BANDWIDTH))
+    return pull_cost(analysis, args.replicas, args.bandwidth or parse_rate(DEFAULT_BANDWIDTH),
+                     _cached_layers(args))
+
+
+def _cached_layers(args: argparse.Namespace) -> "frozenset[str] | None":
+    """The diff_ids of ``--cached IMAGE``: only its config is read, not its layers."""
+    if not args.cached:
+        return None
+    from dockwise.errors import DockwiseError
+    from dockwise.image.analyze import open_source
+    from dockwise.image.source import is_registry_reference
+
+    registry = None
+    if is_registry_reference(args.cached):
+        from dockwise.image.registry import RegistryOptions
+
+        registry = RegistryOptions(insecure=tuple(args.insecure_registry))
+    try:
+        source = open_source(args.cached, platform=args.platform, registry=registry)
+    except DockwiseError as exc:
+        raise DockwiseError(f"--cached {args.cached}: {exc}") from None
+    try:
+        return frozenset(layer.diff_id for layer in source.layers if layer.diff_id)
+    finally:
+        source.close()
 
 
 def _check_options(args: argparse.Namespace) -> None:
@@ -174,6 +203,8 @@ def _check_options(args: argparse.Namespace) -> None:
         raise DockwiseError("--target names a stage of the Dockerfile: pass --dockerfile with it")
     if args.bandwidth is not None and args.replicas is None:
         raise DockwiseError("--bandwidth is the link speed of --replicas: pass --replicas N with it")
+    if args.cached is not None and args.replicas is None:
+        raise DockwiseError("--cached names what the nodes of --replicas already have: pass --replicas N with it")
     if args.output:
         _refuse_overwriting_inputs(args)
         if os.path.isdir(args.output):

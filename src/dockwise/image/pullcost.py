@@ -3,8 +3,8 @@ layers (a registry serves blobs as stored), unless it already has some of them.
 
 The figures are the compressed sizes of the layer blobs (what crosses the network) divided
 by the bandwidth of one node's link; a node that has the base image cached skips the base
-layers (known from ``--dockerfile``, whose FROM the layers below its first instruction came
-with). Decompression and extraction come on top; they are not network cost.
+layers: those of the image named with ``--cached`` (matched by their uncompressed digest,
+whatever their compression), else those ``--dockerfile`` tells came with its FROM. Decompression and extraction come on top; they are not network cost.
 """
 
 from __future__ import annotations
@@ -52,7 +52,13 @@ class PullCost:
         return self.cached_base_bytes / self.bandwidth
 
 
-def pull_cost(analysis: "ImageAnalysis", replicas: int, bandwidth: float) -> PullCost:
+def pull_cost(analysis: "ImageAnalysis", replicas: int, bandwidth: float,
+              cached_diff_ids: frozenset[str] | None = None) -> PullCost:
+    """``cached_diff_ids``: the layers (uncompressed digests) of an image the nodes already
+    have (``--cached IMAGE``); without it, the base layers ``--dockerfile`` tells."""
     sizes = [layer.compressed_bytes for layer in analysis.layers]
+    if cached_diff_ids is not None:
+        cached = [layer.index for layer in analysis.layers if layer.diff_id in cached_diff_ids]
+        return PullCost(replicas, bandwidth, sizes, cached, True)
     base = [layer.index for layer in analysis.layers if layer.base]
     return PullCost(replicas, bandwidth, sizes, base, analysis.base_from is not None and bool(analysis.chain))

@@ -66,9 +66,9 @@ def render_pull_cost(pull: "PullCost") -> list[str]:
              f"  all nodes    {human_bytes(pull.total_bytes)} ({pull.total_bytes} bytes) from the registry; "
              f"{human_duration(pull.shared_link_seconds)} if they share one {rate} link"]
     if not pull.base_known:
-        lines.append("  base cached  unknown: pass --dockerfile to tell the base image's layers")
+        lines.append("  base cached  unknown: pass --cached BASE-IMAGE or --dockerfile to tell the base image's layers")
     elif not pull.base_layers:
-        lines.append("  base cached  skips nothing: no layer came with the base image")
+        lines.append("  base cached  skips nothing: none of the image's layers is the base image's")
     else:
         skipped = pull.node_bytes - pull.cached_base_bytes
         lines.append(f"  base cached  skips layer(s) {_ranges(pull.base_layers)} ({human_bytes(skipped)}); "
