@@ -391,3 +391,39 @@ def test_pin_with_an_unreachable_registry_leaves_the_file_alone(tmp_path, monkey
     code, out, err = pin(str(dockerfile))
     assert code == 0 and dockerfile.read_text() == text
     assert "unresolved" in out and "connection refused" in out and not err
+
+
+# -- dockwise check --registry ---------------------------------------------------------------------
+
+def test_check_registry_asks_the_registry_about_each_base(app, two_platforms, logged_in, tmp_path, capsys):
+    registry = logged_in
+    app_digest = registry.digest("team/app:1.4")
+    stale = "sha256:" + "0" * 64
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(f"FROM --platform=linux/arm64 {app['ref']} AS arm\n"
+                          f"FROM --platform=linux/arm64 {two_platforms} AS multi\n"
+                          f"FROM {app['ref']}@{app_digest} AS pinned\n"
+                          f"FROM {two_platforms}@{stale} AS stale\n"
+                          f"FROM {registry.host}/team/app:gone\n")
+    code = main(["check", str(dockerfile), "--registry", "--no-context", "--format", "json",
+                 "--select", "DW105,DW106,DW107"])
+    captured = capsys.readouterr()
+    found = [(f["line"], f["code"]) for f in json.loads(captured.out)["findings"]]
+    assert code == 1  # DW105 is an error
+    assert found == [(1, "DW105"), (2, "DW107"), (3, "DW107"), (4, "DW106")]
+    main(["check", str(dockerfile), "--registry", "--no-context", "--format", "json", "--select", "DW107"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    _, multi = run_json(capsys, two_platforms, "--platform", "linux/arm64")
+    _, pinned = run_json(capsys, app["ref"])
+    sizes = {f["line"]: f["extra"]["compressed_bytes"] for f in findings}
+    assert sizes == {2: multi["image"]["compressed_bytes"], 3: pinned["image"]["compressed_bytes"]}
+    assert "team/app:gone" in captured.err and "manifest unknown" in captured.err
+
+
+def test_check_without_registry_asks_nothing(app, logged_in, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "nothing-trusted.pem"))  # a request would fail loudly
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(f"FROM --platform=linux/arm64 {app['ref']}\n")
+    main(["check", str(dockerfile), "--no-context", "--format", "json", "--select", "DW105,DW106,DW107"])
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["findings"] == [] and captured.err == ""

@@ -156,3 +156,21 @@ def test_an_unreachable_registry_is_one_line(monkeypatch, tmp_path, capsys):
     assert main(["image", f"127.0.0.1:{free_port()}/team/app:1", "--no-progress"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "connection refused" in err
+
+
+def test_registry_rules_match_a_platform_by_its_prefix_and_stay_silent_without_a_registry():
+    from dockwise.image.registry.facts import StaticFacts
+    from dockwise.model import build_model
+    from dockwise.rules.base import CheckTarget
+    from dockwise.rules.base_images.registry_facts import BaseImagePlatformMissing
+    from dockwise.syntax import parse_dockerfile
+
+    tree = parse_dockerfile("FROM --platform=linux/arm64 example.org/tools:1.2\n")
+    facts = StaticFacts.from_json('{"example.org/tools:1.2": {"platforms": ["linux/amd64", "linux/arm64/v8"]}}')
+    assert facts.known["example.org/tools:1.2"].platform_of("linux/arm64") == "linux/arm64/v8"
+    rule = BaseImagePlatformMissing()
+    assert list(rule.check(CheckTarget("Dockerfile", tree, build_model(tree), registry=facts))) == []
+    assert list(rule.check(CheckTarget("Dockerfile", tree, build_model(tree)))) == []  # no --registry
+    facts = StaticFacts.from_json('{"example.org/tools:1.2": {"platforms": ["linux/amd64"]}}')
+    [finding] = rule.check(CheckTarget("Dockerfile", tree, build_model(tree), registry=facts))
+    assert "has no image for linux/arm64 (the registry lists linux/amd64)" in finding.message

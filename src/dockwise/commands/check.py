@@ -68,6 +68,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     hadolint.add_argument("--strict-labels", action="store_true",
                           help="a label outside the label schema is a finding (DL3050), as "
                                "strict-labels: true does")
+    remote = parser.add_argument_group("checks that ask base images' registries (off unless --registry)")
+    remote.add_argument("--registry", action="store_true",
+                        help="ask each base image's registry: a platform the base lacks (DW105), a tag moved "
+                             "since its pinned digest (DW106), the compressed size a pull costs (DW107)")
+    remote.add_argument("--insecure-registry", action="append", dest="insecure_registries", default=[],
+                        metavar="HOST[:PORT]",
+                        help="with --registry: reach this registry over plain HTTP or unverified HTTPS")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
     parser.add_argument("--unsafe-fixes", action="store_true",
                         help="with --fix or --diff: apply fixes that may change the build's meaning too")
@@ -93,6 +100,8 @@ def _options(args: argparse.Namespace) -> "CheckOptions":
                         target=getattr(args, "target", None),
                         trusted_registries=trusted_registries(getattr(args, "trusted_registries", None)),
                         required_labels=required_labels(getattr(args, "required_labels", None)),
+                        registry=bool(getattr(args, "registry", False)),
+                        insecure_registries=tuple(getattr(args, "insecure_registries", None) or ()),
                         strict_labels=bool(getattr(args, "strict_labels", False)))
 
 

@@ -23,6 +23,7 @@ from dockwise.findings import Finding, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.context.check import BuildContext, ContextReader
+    from dockwise.image.registry.facts import RegistryFacts
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -33,7 +34,8 @@ class CheckOptions(FrozenRecord):
     worker processes), so every field is a tuple, a string or a flag, never a dict."""
 
     __slots__ = ("selection", "context", "use_config", "fix", "unsafe_fixes", "diff", "keep_source",
-                 "build_args", "target", "trusted_registries", "required_labels", "strict_labels")
+                 "build_args", "target", "trusted_registries", "required_labels", "strict_labels",
+                 "registry", "insecure_registries")
 
     selection: Selection
     context: bool  # also run the build-context rules for files read from disk
@@ -47,6 +49,8 @@ class CheckOptions(FrozenRecord):
     trusted_registries: tuple[str, ...]  # --trusted-registry, added to the config's
     required_labels: tuple[tuple[str, str], ...]  # --require-label (name, type), added to the schema
     strict_labels: bool  # --strict-labels (True turns strict-labels on; False leaves the config's)
+    registry: bool  # --registry: the rules that ask base images' registries run
+    insecure_registries: tuple[str, ...]  # --insecure-registry, for those rules
 
     def __init__(self, selection: Selection | None = None, context: bool = True,
                  use_config: bool = True, fix: bool = False, unsafe_fixes: bool = False,
@@ -54,12 +58,14 @@ class CheckOptions(FrozenRecord):
                  build_args: tuple[tuple[str, str], ...] = (), target: str | None = None,
                  trusted_registries: tuple[str, ...] = (),
                  required_labels: tuple[tuple[str, str], ...] = (),
-                 strict_labels: bool = False) -> None:
+                 strict_labels: bool = False, registry: bool = False,
+                 insecure_registries: tuple[str, ...] = ()) -> None:
         self._set(selection=Selection() if selection is None else selection, context=context,
                   use_config=use_config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                   keep_source=keep_source, build_args=tuple(build_args), target=target or None,
                   trusted_registries=tuple(trusted_registries),
-                  required_labels=tuple(required_labels), strict_labels=strict_labels)
+                  required_labels=tuple(required_labels), strict_labels=strict_labels,
+                  registry=registry, insecure_registries=tuple(insecure_registries))
 
 
 class DockerignoreLines(FrozenRecord):
@@ -181,6 +187,7 @@ class Engine:
         self.runner = RuleRunner(classes, index, self.options.selection)
         self._context_runner: RuleRunner | None = None
         self._contexts = contexts
+        self._registry: "RegistryFacts | None" = None  # facts about base images, fetched once per process (--registry)
 
     # -- one file -------------------------------------------------------------------------
 
@@ -223,7 +230,11 @@ class Engine:
         context_errors: list[str] = []
         if on_disk and self.options.context:
             target.context = self._read_context(path, context_errors)
+        target.registry = self.registry_facts()
         raw = self.runner.run(target, path, report.errors, config=config)
+        if target.registry is not None:
+            report.notes.extend(f"{path}: note: the registry checks of `{ref}` are incomplete: {error}"
+                                for ref, error in target.registry.take_errors())
         report.errors.extend(context_errors)
         if target.context is not None:
             raw.extend(self._context_findings(path, target, report, config))
@@ -233,6 +244,17 @@ class Engine:
         if on_disk and self.options.context:
             report.dockerignore = self._dockerignore_lines(path, target, report)
         return report
+
+    def registry_facts(self) -> "RegistryFacts | None":
+        """What registries say about base images (``--registry``), else None: the rules that
+        need a registry stay silent and nothing touches the network."""
+        if not self.options.registry:
+            return None
+        if self._registry is None:
+            from dockwise.image.registry.facts import RegistryFacts
+
+            self._registry = RegistryFacts(self.options.insecure_registries)
+        return self._registry
 
     def _fix(self, text: str, path: str, *, config: LintConfig, on_disk: bool) -> FileReport:
         """Fix ``text`` until stable; write it back (``--fix``), diff it (``--diff``), or keep

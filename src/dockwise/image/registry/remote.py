@@ -196,3 +196,36 @@ def resolve_digest(name: str, *, options: RegistryOptions = RegistryOptions()) -
     found = _platform_manifests(session, ref.repository, document, name, 0)
     children = tuple(str(d.get("digest")) for d in document.get("manifests") or [] if isinstance(d, dict))
     return Resolved(fetched, media_type, tuple(p for p, _ in found), children)
+
+
+def compressed_size(name: str, platform: str | None, *,
+                    options: RegistryOptions = RegistryOptions()) -> tuple[str, int]:
+    """(platform, compressed bytes of its layers) of ``name``'s image for ``platform`` (the
+    only image when None): the manifest and config are read, no layer."""
+    ref = parse_reference(name)
+    session = options.session(ref.registry)
+    body, media_type, _ = session.manifest(ref.repository, ref.digest or ref.effective_tag or "latest")
+    document = _json(body, f"manifest of {name}")
+    if "manifests" in document:
+        candidates = _platform_manifests(session, ref.repository, document, name, 0)
+        if not candidates:
+            raise ImageError("the index lists no image manifest", path=name)
+        labels = [p for p, _ in candidates]
+        chosen = candidates[_choose(labels, platform, name)]
+        body, media_type, _ = session.manifest(ref.repository, str(chosen[1].get("digest")))
+        document = _json(body, "manifest")
+        label = chosen[0]
+    else:
+        label = platform or ""
+    layers = document.get("layers")
+    if not isinstance(layers, list):
+        raise ImageError("manifest has no layers list", path=name)
+    size = sum(_size(desc, name) for desc in layers if isinstance(desc, dict))
+    if not label:
+        config_desc = document.get("config")
+        if isinstance(config_desc, dict) and isinstance(config_desc.get("size"), int) \
+                and 0 <= config_desc["size"] <= MAX_JSON_BYTES:
+            config = _json(session.blob(ref.repository, _digest(config_desc, name), config_desc["size"]), "config")
+            label = _config_platform(config)
+    return label or "unknown/unknown", size
+
