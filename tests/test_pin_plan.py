@@ -106,3 +106,27 @@ def test_check_and_update_exclude_each_other(argv, code, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["pin", *argv])
     assert exit_info.value.code == code
+
+
+def run_pin(*argv: str):
+    import contextlib
+    import io
+
+    from dockwise.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["pin", *argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_pin_refuses_stdin_and_reports_a_broken_file_while_pinning_the_others(tmp_path):
+    good = tmp_path / "Dockerfile"
+    good.write_text("FROM scratch\nCOPY a /a\n")
+    broken = tmp_path / "broken.Dockerfile"
+    broken.write_bytes(b"FROM \xff\xfe scratch\n")  # not UTF-8
+    code, out, err = run_pin(str(good), str(broken), "-")
+    assert code == 2
+    assert f"{good}:1: skipped: scratch is no image" in out
+    assert "broken.Dockerfile" in err and "-: error: dockwise pin rewrites Dockerfiles in place" in err
+    assert good.read_text() == "FROM scratch\nCOPY a /a\n"

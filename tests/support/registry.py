@@ -9,7 +9,6 @@ import base64
 import datetime
 import ipaddress
 import json
-import os
 import shutil
 import socket
 import subprocess

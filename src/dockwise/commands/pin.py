@@ -34,6 +34,9 @@ def run(args: argparse.Namespace) -> int:
     notes = sys.stderr if args.diff else sys.stdout
     moved = unverified = False
     for path in found.files:
+        if path == "-":
+            errors.append("-: error: dockwise pin rewrites Dockerfiles in place: name a file, not stdin")
+            continue
         steps, before, after, error = _pin_file(path, dict(build_args(args.build_args)), resolve, mode)
         if error:
             errors.append(error)

@@ -172,13 +172,12 @@ class Session:
             return response
         challenge = parse_challenge(response.headers.get("WWW-Authenticate", ""))
         response.drain_conn()
-        had_auth = "Authorization" in headers
         self._authenticate(challenge, scope)
         headers["Authorization"] = self._auth[scope]
         response = self._send(method, url, headers, stream=stream)
         if response.status == 401:
             response.drain_conn()
-            raise self._refused(had_auth)
+            raise self._refused()
         return response
 
     def credentials(self) -> Credentials | None:
@@ -187,7 +186,7 @@ class Session:
             self._credentials_read = True
         return self._credentials
 
-    def _refused(self, expired: bool = False) -> RegistryError:
+    def _refused(self) -> RegistryError:
         creds = self.credentials()
         if creds is None:
             return RegistryError(f"registry {self.registry} requires authentication and no credentials "

@@ -9,7 +9,6 @@ as for an OCI layout.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 
 from dockwise.errors import ImageError
