@@ -232,6 +232,21 @@ def test_bearer_token_from_the_challenge_realm(app, registry, proxy_factory, tmp
     assert "scope=repository%3Ateam%2Fapp%3Apull" in proxy.token_requests[0]
 
 
+def test_an_identity_token_is_exchanged_for_an_access_token(app, registry, proxy_factory, tmp_path, monkeypatch,
+                                                            capsys):
+    from tests.support.registry import Proxy
+
+    proxy = proxy_factory(bearer=True)
+    config = tmp_path / "docker"
+    config.mkdir()
+    (config / "config.json").write_text(json.dumps(
+        {"auths": {proxy.host: {"auth": "", "identitytoken": Proxy.REFRESH_TOKEN}}}))
+    monkeypatch.setenv("DOCKER_CONFIG", str(config))
+    code, document = run_json(capsys, f"{proxy.host}/team/app:1.4")
+    assert code == 0 and document["image"]["reclaimable_bytes"] == 300_000
+    assert proxy.token_requests == ["POST /token"]
+
+
 def test_pull_cost_of_a_scale_out(app, logged_in, capsys):
     dockerfile = app["context"] / "Dockerfile"
     code, document = run_json(capsys, app["ref"], "--replicas", "40", "--bandwidth", "100Mbit",

@@ -174,3 +174,21 @@ def test_registry_rules_match_a_platform_by_its_prefix_and_stay_silent_without_a
     facts = StaticFacts.from_json('{"example.org/tools:1.2": {"platforms": ["linux/amd64"]}}')
     [finding] = rule.check(CheckTarget("Dockerfile", tree, build_model(tree), registry=facts))
     assert "has no image for linux/arm64 (the registry lists linux/amd64)" in finding.message
+
+
+@pytest.mark.parametrize("registry,insecure,plain_http", [
+    ("registry.example:5000", (), False), ("10.1.2.3:5000", (), False), ("127.0.0.1:5000", (), True),
+    ("localhost:5000", (), True), ("registry.example:5000", ("registry.example:5000",), True),
+    ("registry.example:5000", ("registry.example",), True), ("other.example", ("registry.example",), False)])
+def test_plain_http_only_for_loopback_or_an_insecure_registry(registry, insecure, plain_http):
+    from dockwise.image.registry import RegistryOptions
+
+    session = RegistryOptions(insecure=insecure).session(registry)
+    assert session.plain_http_allowed is plain_http
+    assert session.insecure is bool(insecure and plain_http)
+
+
+def test_docker_hub_is_reached_at_its_api_host():
+    from dockwise.image.registry import RegistryOptions
+
+    assert RegistryOptions().session("docker.io").host == "registry-1.docker.io"

@@ -192,6 +192,9 @@ class Proxy:
             def do_HEAD(self) -> None:
                 proxy.handle(self, "HEAD")
 
+            def do_POST(self) -> None:  # the OAuth2 refresh-token grant of an identity token
+                proxy.refresh(self)
+
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.host = f"127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -252,6 +255,20 @@ class Proxy:
         if handler.headers.get("Authorization") != expected or query.get("service") != ["test-registry"]:
             return self._reply(handler, 401, b'{"errors": [{"code": "UNAUTHORIZED"}]}', {})
         return self._reply(handler, 200, json.dumps({"token": self.TOKEN}).encode(),
+                           {"Content-Type": "application/json"})
+
+    REFRESH_TOKEN = "identity-refresh-token"
+
+    def refresh(self, handler) -> None:
+        from urllib.parse import parse_qs
+
+        body = handler.rfile.read(int(handler.headers.get("Content-Length", "0")))
+        form = parse_qs(body.decode())
+        self.token_requests.append("POST " + handler.path)
+        if handler.path != "/token" or form.get("grant_type") != ["refresh_token"] \
+                or form.get("refresh_token") != [self.REFRESH_TOKEN] or form.get("service") != ["test-registry"]:
+            return self._reply(handler, 401, b'{"errors": [{"code": "UNAUTHORIZED"}]}', {})
+        return self._reply(handler, 200, json.dumps({"access_token": self.TOKEN}).encode(),
                            {"Content-Type": "application/json"})
 
     @staticmethod
