@@ -192,3 +192,14 @@ def test_docker_hub_is_reached_at_its_api_host():
     from dockwise.image.registry import RegistryOptions
 
     assert RegistryOptions().session("docker.io").host == "registry-1.docker.io"
+
+
+def test_a_long_retry_after_is_capped():
+    import urllib3
+
+    from dockwise.image.registry.client import MAX_RETRY_AFTER, _retries
+
+    policy = _retries()
+    assert policy.get_retry_after(urllib3.HTTPResponse(headers={"Retry-After": "3600"}, status=429)) == MAX_RETRY_AFTER
+    assert policy.get_retry_after(urllib3.HTTPResponse(headers={"Retry-After": "2"}, status=429)) == 2
+    assert type(policy.new(total=1)) is type(policy)  # every retry keeps the cap

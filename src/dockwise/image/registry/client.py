@@ -63,8 +63,20 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+MAX_RETRY_AFTER = 60.0  # seconds: a registry asking to wait longer gets its error instead
+
+
+class _Retry(urllib3.Retry):
+    """urllib3's retry policy with ``Retry-After`` capped: a rate limit asking for an hour
+    must not hang a CI job for an hour."""
+
+    def get_retry_after(self, response: Any) -> float | None:
+        wait = super().get_retry_after(response)
+        return None if wait is None else min(wait, MAX_RETRY_AFTER)
+
+
 def _retries() -> urllib3.Retry:
-    return urllib3.Retry(total=6, connect=4, read=3, status=5, other=0, redirect=5,
+    return _Retry(total=6, connect=4, read=3, status=5, other=0, redirect=5,
                          backoff_factor=0.25, backoff_max=8.0,
                          status_forcelist=(429, 500, 502, 503, 504),
                          allowed_methods=frozenset({"GET", "HEAD", "POST"}),
@@ -282,6 +294,9 @@ class Session:
                                 f"{'@' if reference.startswith('sha256:') else ':'}{reference} (manifest unknown)")
         if status == 403:
             raise RegistryError(f"registry {self.registry} denies pull access to {repository}")
+        if status == 429:
+            raise RegistryError(f"registry {self.registry} still answers 429 Too Many Requests after the retries: "
+                                "it is rate-limiting pulls (log in with `docker login`, or try later)")
         raise RegistryError(f"registry {self.registry} answered HTTP {status} for the manifest of "
                             f"{repository}:{reference}")
 
