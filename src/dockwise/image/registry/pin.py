@@ -54,19 +54,12 @@ def _step(model: "BuildModel", stage: "Stage", resolve: Callable[[str], "Resolve
     instr = stage.from_instruction
     words = instruction_words(instr, model.dockerfile.escape or "\\")
     word = next((w for w in words if not w.raw.startswith("--")), None)
-    line = instr.line
     if word is None:
-        return PinStep(line, "", "skipped", "FROM names no image: left alone")
-    written = word.raw
-    if stage.is_scratch:
-        return PinStep(line, written, "skipped", "scratch is no image: nothing to pin")
-    if stage.base_stage is not None:
-        return PinStep(line, written, "skipped", f"`{written}` is the stage `{stage.base_stage.label}`: "
-                                                 "pinned through that stage's FROM")
-    if not stage.base.known:
-        names = ", ".join(stage.base.unknown)
-        return PinStep(line, written, "skipped", f"`{written}` depends on {names} with no value (give a "
-                                                 "default or --build-arg): left alone")
+        return PinStep(instr.line, "", "skipped", "FROM names no image: left alone")
+    written, line = word.raw, instr.line
+    why_not = _not_pinnable(stage, written)
+    if why_not:
+        return PinStep(line, written, "skipped", why_not)
     text = stage.base.text
     ref = parse_image_ref(text)
     if ref is None:
@@ -82,14 +75,31 @@ def _step(model: "BuildModel", stage: "Stage", resolve: Callable[[str], "Resolve
         found = resolve(text)
     except DockwiseError as exc:
         return PinStep(line, written, "unresolved", f"`{text}` cannot be resolved: {exc.message}: left alone")
-    tag = ref.effective_tag
-    named = f"{_without_digest(text)}" if ref.tag is not None else f"{_without_digest(text)}:{tag}"
+    return _compared(line, written, ref, found, target, mode)
+
+
+def _not_pinnable(stage: "Stage", written: str) -> str | None:
+    """Why a FROM names no image the registry can be asked about (None: it does)."""
+    if stage.is_scratch:
+        return "scratch is no image: nothing to pin"
+    if stage.base_stage is not None:
+        return f"`{written}` is the stage `{stage.base_stage.label}`: pinned through that stage's FROM"
+    if not stage.base.known:
+        names = ", ".join(stage.base.unknown)
+        return f"`{written}` depends on {names} with no value (give a default or --build-arg): left alone"
+    return None
+
+
+def _compared(line: int, written: str, ref, found: "Resolved", target, mode: str) -> PinStep:
+    """The step for a reference the registry resolved: pin it, or compare its pinned digest."""
+    text, tag = ref.raw, ref.effective_tag
+    named = _without_digest(text) if ref.tag is not None else f"{_without_digest(text)}:{tag}"
     what = f"an index of {len(found.platforms)} platforms" if found.platforms else "one manifest"
+    new = f"{named}@{found.digest}"
     if ref.digest is None:
         if mode == CHECK:
             return PinStep(line, written, "unpinned", f"`{text}` is not pinned; the tag points to {found.digest} "
                                                       f"({what}): `dockwise pin` writes it")
-        new = f"{named}@{found.digest}"
         return PinStep(line, written, "pinned", f"`{text}` -> `{new}` ({what})", target(new))
     if found.digest == ref.digest or ref.digest in found.children:
         return PinStep(line, written, "current", f"`{text}`: {tag} still points to this digest")
@@ -97,7 +107,6 @@ def _step(model: "BuildModel", stage: "Stage", resolve: Callable[[str], "Resolve
         return PinStep(line, written, "moved", f"`{text}`: the tag {tag} now points to {found.digest}, not the "
                                                "pinned digest (re-pushed since it was pinned); `dockwise pin "
                                                "--update` refreshes it after a review")
-    new = f"{named}@{found.digest}"
     return PinStep(line, written, "updated", f"`{text}` -> `{new}` (the tag moved; {what})", target(new))
 
 
