@@ -17,6 +17,8 @@ import base64
 import hashlib
 import ipaddress
 import os
+import queue
+import threading
 import time
 import warnings
 from typing import Any
@@ -346,6 +348,7 @@ class BlobReader:
         self.digest = digest
         self.length = length
         self.offset = 0
+        self.aborted = False
         self._response = self._open()
 
     def _open(self) -> Any:
@@ -375,6 +378,8 @@ class BlobReader:
                 self.offset += len(data)
                 return data
             except (_Urllib3Error, OSError) as exc:
+                if self.aborted:
+                    return b""
                 if attempt == RESUMES:
                     raise RegistryError(f"reading blob {self.digest} from {self.session.registry} failed after "
                                         f"{RESUMES} resumes ({_short(str(exc))})") from None
@@ -383,5 +388,72 @@ class BlobReader:
                 self._response = self._open()
         return b""  # pragma: no cover - the loop returns or raises
 
+    def abort(self) -> None:
+        """Close the connection under a read blocked in another thread (it then ends)."""
+        self.aborted = True
+        try:
+            self._response.close()
+        except Exception:  # noqa: BLE001 - a connection already gone is what we want
+            pass
+
     def close(self) -> None:
         self._response.release_conn()
+
+
+class Prefetched:
+    """A blob read ahead of its reader by a thread, a few chunks deep: waiting for the network
+    overlaps with decompressing and hashing what already arrived (socket reads, zlib and
+    sha256 all release the GIL), so a layer from a registry takes about the time it takes
+    from a file. The thread stops when the reader closes, whatever is left unread."""
+
+    DEPTH = 8  # chunks held ahead: 8 MiB at most
+
+    def __init__(self, reader: BlobReader) -> None:
+        self._reader = reader
+        self._queue: queue.Queue = queue.Queue(self.DEPTH)
+        self._stop = threading.Event()
+        self._pending = b""
+        self._done = False
+        self._thread = threading.Thread(target=self._run, name=f"fetch {reader.digest[:19]}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                data = self._reader.read(CHUNK)
+                self._put(data)
+                if not data:
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the reading thread, raised there
+            self._put(exc)
+
+    def _put(self, item: Any) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def read(self, size: int) -> bytes:
+        if not self._pending:
+            if self._done:
+                return b""
+            item = self._queue.get()
+            if isinstance(item, BaseException):
+                self._done = True
+                raise item
+            if not item:
+                self._done = True
+                return b""
+            self._pending = item
+        out, self._pending = self._pending[:size], self._pending[size:]
+        return out
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive() and not self._done:
+            self._reader.abort()  # closed before the end (an error): do not wait for the network
+        self._thread.join(timeout=10)
+        self._reader.close()
+

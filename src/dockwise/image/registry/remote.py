@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 
 from dockwise.errors import ImageError
-from dockwise.image.registry.client import BlobReader, RegistryError, Session
+from dockwise.image.registry.client import BlobReader, Prefetched, RegistryError, Session
 from dockwise.image.source import (INDEX_TYPES, MAX_INDEX_DEPTH, MAX_JSON_BYTES, ImageSource, LayerRef, _choose,
                                    _config_platform, _diff_ids)
 
@@ -43,8 +43,8 @@ class RegistryBlob:
     def path(self) -> str:
         return f"{self.session.registry}/{self.repository}@{self.digest}"
 
-    def open(self) -> BlobReader:
-        return BlobReader(self.session, self.repository, self.digest, self.length)
+    def open(self) -> Prefetched:
+        return Prefetched(BlobReader(self.session, self.repository, self.digest, self.length))
 
 
 def parse_reference(name: str):
