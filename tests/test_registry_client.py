@@ -203,3 +203,64 @@ def test_a_long_retry_after_is_capped():
     assert policy.get_retry_after(urllib3.HTTPResponse(headers={"Retry-After": "3600"}, status=429)) == MAX_RETRY_AFTER
     assert policy.get_retry_after(urllib3.HTTPResponse(headers={"Retry-After": "2"}, status=429)) == 2
     assert type(policy.new(total=1)) is type(policy)  # every retry keeps the cap
+
+
+class FakeDownload:
+    """A blob download: ``chunks`` then EOF, or an error after them; a read may block until aborted."""
+
+    digest = "sha256:" + "f" * 64
+
+    def __init__(self, chunks, error=None, block=False):
+        import threading
+
+        self.chunks, self.error, self.block = list(chunks), error, block
+        self.unblocked = threading.Event()
+        self.closed = False
+
+    def read(self, size):
+        if self.chunks:
+            return self.chunks.pop(0)
+        if self.block:
+            self.unblocked.wait(30)
+            return b""
+        if self.error:
+            raise self.error
+        return b""
+
+    def abort(self):
+        self.unblocked.set()
+
+    def close(self):
+        self.closed = True
+
+
+def test_read_ahead_gives_every_byte_in_order_then_the_end():
+    from dockwise.image.registry.client import Prefetched
+
+    reader = Prefetched(FakeDownload([b"ab", b"cde", b"f"]))
+    got = [reader.read(2) for _ in range(5)]
+    reader.close()
+    assert got == [b"ab", b"cd", b"e", b"f", b""]
+
+
+def test_read_ahead_hands_an_error_to_the_reader():
+    from dockwise.image.registry.client import Prefetched, RegistryError
+
+    reader = Prefetched(FakeDownload([b"ab"], error=RegistryError("reading blob failed after 3 resumes")))
+    assert reader.read(10) == b"ab"
+    with pytest.raises(RegistryError, match="after 3 resumes"):
+        reader.read(10)
+    reader.close()
+
+
+def test_closing_early_does_not_wait_for_a_stalled_download():
+    import time
+
+    from dockwise.image.registry.client import Prefetched
+
+    download = FakeDownload([b"x"], block=True)
+    reader = Prefetched(download)
+    assert reader.read(1) == b"x"
+    start = time.monotonic()
+    reader.close()
+    assert time.monotonic() - start < 5 and download.closed
