@@ -442,3 +442,14 @@ def test_check_without_registry_asks_nothing(app, logged_in, tmp_path, capsys, m
     main(["check", str(dockerfile), "--no-context", "--format", "json", "--select", "DW105,DW106,DW107"])
     captured = capsys.readouterr()
     assert json.loads(captured.out)["findings"] == [] and captured.err == ""
+
+
+def test_check_registry_fix_pins_the_base_dw102_reports(app, logged_in, tmp_path, capsys):
+    registry = logged_in
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(f"FROM {app['ref']}\nUSER 1000\n")
+    main(["check", str(dockerfile), "--no-context", "--select", "DW102"])
+    assert "1 fixable" not in capsys.readouterr().out  # without the registry there is no digest to write
+    main(["check", str(dockerfile), "--registry", "--no-context", "--select", "DW102", "--fix"])
+    capsys.readouterr()
+    assert dockerfile.read_text() == f"FROM {app['ref']}@{registry.digest('team/app:1.4')}\nUSER 1000\n"

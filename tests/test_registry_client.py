@@ -264,3 +264,22 @@ def test_closing_early_does_not_wait_for_a_stalled_download():
     start = time.monotonic()
     reader.close()
     assert time.monotonic() - start < 5 and download.closed
+
+
+def test_dw102_carries_the_digest_fix_only_with_a_registry():
+    from dockwise.image.registry.facts import StaticFacts
+    from dockwise.model import build_model
+    from dockwise.rules.base import CheckTarget
+    from dockwise.rules.base_images.tags import BaseImageNotPinnedByDigest
+    from dockwise.syntax import parse_dockerfile
+
+    digest = "sha256:" + "c" * 64
+    tree = parse_dockerfile("ARG V=1.2.3\nFROM example.org/tools:1.2.3\nFROM example.org/tools:$V\n")
+    facts = StaticFacts.from_json('{"example.org/tools:1.2.3": {"digest": "%s"}}' % digest)
+    plain, through_arg = BaseImageNotPinnedByDigest().check(
+        CheckTarget("Dockerfile", tree, build_model(tree), registry=facts))
+    [edit] = plain.fix.edits
+    assert (edit.replacement, plain.fix.safe) == (f"example.org/tools:1.2.3@{digest}", True)
+    assert through_arg.fix is None  # an ARG-made reference is `dockwise pin`'s job
+    unpinned = list(BaseImageNotPinnedByDigest().check(CheckTarget("Dockerfile", tree, build_model(tree))))
+    assert [f.fix for f in unpinned] == [None, None]

@@ -21,13 +21,13 @@ def _checked_bases(target: CheckTarget):
     for image in base_images(target):
         if image.ref is None:
             continue
-        platform = _platform(image.stage)
+        platform = stage_platform(image.stage)
         facts = target.registry.lookup(image.text, platform)
         if facts is not None:
             yield image, platform, facts
 
 
-def _platform(stage) -> str:
+def stage_platform(stage) -> str:
     """The platform a stage builds for: a constant ``--platform``, else the build's (this
     machine's: ``$BUILDPLATFORM`` and ``$TARGETPLATFORM`` are that unless the build says otherwise)."""
     value = stage.platform

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise._lazyre import lazy_compile
-from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.base_images._images import _with_arg_findings, base_images, tag_only_images
 
@@ -134,10 +134,12 @@ class BaseImageNotPinnedByDigest(DockerfileRule):
         summary="Pin base images by digest for fully reproducible builds.",
         rationale="Even a full version tag can be re-pushed (rebuilt for a CVE, or replaced by mistake or "
                   "by an attacker); only `@sha256:` names exactly the bytes you tested. `dockwise pin` "
-                  "writes the digest the tag points to (`name:tag@sha256:...`, keeping the tag), `dockwise pin "
-                  "--check` tells when the tag has moved since, and Renovate or Dependabot keep digests up to date.",
+                  "writes the digest the tag points to (`name:tag@sha256:...`, keeping the tag; so does "
+                  "`dockwise check --registry --fix`), `dockwise pin --check` tells when the tag has moved since, "
+                  "and Renovate or Dependabot keep digests up to date.",
         bad_example="FROM python:3.12.7-slim",
         good_example="FROM python:3.12.7-slim@sha256:<digest>",
+        fixable=True,
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -150,4 +152,19 @@ class BaseImageNotPinnedByDigest(DockerfileRule):
                 f"`{image.text}` is pinned by tag only; a tag can be re-pushed, so the bytes you get may "
                 f"change. Add the digest (`{image.text}@sha256:...`): `dockwise pin` writes it, and "
                 f"`dockwise pin --update` or Renovate/Dependabot keep it current.",
-                image.word_span())
+                image.word_span(), fix=_digest_fix(target, image))
+
+
+def _digest_fix(target: CheckTarget, image) -> Fix | None:
+    """With ``check --registry``: write the digest the tag points to now (what the build pulls
+    today, so the fix keeps its meaning). A reference made of ARGs is `dockwise pin`'s job."""
+    if target.registry is None or image.written != image.text:
+        return None
+    from dockwise.rules.base_images.registry_facts import stage_platform
+
+    facts = target.registry.lookup(image.text, stage_platform(image.stage))
+    if facts is None or not facts.tag_digest:
+        return None
+    span = image.word_span()
+    return Fix(f"pin `{image.text}` to the digest its tag points to now",
+               (Edit(span.start.offset, span.end.offset, f"{image.text}@{facts.tag_digest}"),))
