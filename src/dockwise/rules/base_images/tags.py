@@ -88,11 +88,14 @@ def floating_reason(ref) -> tuple[str, Severity] | None:
     for part in parts:
         if part in FLOATING_WORDS:
             return f"`{part}` is a channel that follows new releases", Severity.WARNING
-    match = _LEADING_VERSION.fullmatch(parts[0])
-    if match is None:
-        return None
     family = ref.repository.removeprefix("library/")
     needed = VERSION_PARTS.get(family) or VERSION_PARTS.get(ref.name)
+    match = _LEADING_VERSION.fullmatch(parts[0].removeprefix("v"))
+    if match is None:
+        if needed is not None:
+            return (f"`{tag}` names a variant but no {family.rsplit('/', 1)[-1]} version, so like "
+                    f"`latest` it moves to every new release"), Severity.WARNING
+        return None
     if needed is None or match.group(2):
         return None
     have = match.group(1).count(".") + 1
