@@ -91,6 +91,11 @@ def test_verification_left_on_is_not_found(body):
     assert found("DW955", body) == []
 
 
+def test_force_yes_is_named_for_what_it_does():
+    [finding] = found("DW955", "RUN apt-get install -y --force-yes curl")
+    assert "cannot be authenticated" in finding.message and "`-y` alone" in finding.message
+
+
 def test_env_setting_says_it_stays_in_the_image():
     [finding] = found("DW955", "ENV NODE_TLS_REJECT_UNAUTHORIZED=0")
     assert "stays set in every container" in finding.message

@@ -19,7 +19,7 @@ INSECURE_OPTIONS: dict[str, dict[str, str]] = {
     "uv": {"--allow-insecure-host": TLS, "--trusted-host": TLS},
     "apk": {"--allow-untrusted": SIGNATURES},
     "apt-get": {"--allow-unauthenticated": SIGNATURES, "--allow-insecure-repositories": SIGNATURES,
-                "--force-yes": SIGNATURES},
+                "--force-yes": SIGNATURES},  # deprecated; it also allows unauthenticated packages
     "dnf": {"--nogpgcheck": SIGNATURES},
     "zypper": {"--no-gpg-checks": SIGNATURES},
     "rpm": {"--nosignature": SIGNATURES, "--nodigest": SIGNATURES},
@@ -48,6 +48,12 @@ INSECURE_ENV: dict[str, tuple[frozenset[str] | None, str]] = {
     "PYTHONHTTPSVERIFY": (frozenset({"0"}), TLS),
     "NPM_CONFIG_STRICT_SSL": (frozenset({"false", "0"}), TLS),
 }
+
+# What the finding says an option does and what to do, where "turns off <what>" would overstate it.
+EFFECTS = {"--force-yes": ("lets packages that cannot be authenticated install (and downgrades, and "
+                           "removals of essential packages) without stopping",
+                           "a tampered or substituted package installs without complaint. `-y` alone "
+                           "answers the prompts; `--force-yes` is deprecated")}
 
 FALSE_WORDS = frozenset({"false", "0", "no", "off"})
 

@@ -8,7 +8,7 @@ from typing import Any
 from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.knowledge.verification_off import (
-    APT_INSECURE_SETTINGS, CONFIG_KEYS_OFF, FALSE_WORDS, INSECURE_OPTIONS, PROGRAM_FAMILY, SIGNATURES,
+    APT_INSECURE_SETTINGS, CONFIG_KEYS_OFF, EFFECTS, FALSE_WORDS, INSECURE_OPTIONS, PROGRAM_FAMILY, SIGNATURES,
     env_turns_off,
 )
 from dockwise.model.stages import all_instructions
@@ -81,7 +81,8 @@ class VerificationTurnedOff(DockerfileRule):
                 option = next((o for o in options if flag == o or flag.startswith(o + "=")), None) \
                     or next(o for o in options if len(o) == 2 and o[1] in flag)
                 shown = "pip" if program == "pip" else command.name
-                yield self._finding(target, f"`{shown} {option}`", options[option], word.span)
+                yield self._finding(target, f"`{shown} {option}`", options[option], word.span,
+                                    effect=EFFECTS.get(option))
                 return
         found = _setting_words(command, program)
         if found is not None:
@@ -95,11 +96,9 @@ class VerificationTurnedOff(DockerfileRule):
                 yield self._finding(target, f"`{name}={value}`", what, word.span)
 
     def _finding(self, target: CheckTarget, setting: str, what: str, span: Any,
-                 stays: str = "") -> Finding:
-        return target.finding(
-            self.info,
-            f"{setting} turns off {what}{stays}: {_ADVICE[what]}.",
-            span)
+                 stays: str = "", effect: tuple[str, str] | None = None) -> Finding:
+        does, advice = effect or (f"turns off {what}", _ADVICE[what])
+        return target.finding(self.info, f"{setting} {does}{stays}: {advice}.", span)
 
 
 def _setting_words(command: Any, program: str | None) -> tuple[Any, str, str] | None:
