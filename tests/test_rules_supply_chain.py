@@ -169,3 +169,14 @@ def test_variant_only_tag_floats(image):
 @pytest.mark.parametrize("image", ["traefik:v2.10.7", "debian:bookworm", "ubuntu:jammy", "golang:1.23.4-alpine"])
 def test_versioned_or_codename_tag_does_not_float(image):
     assert check_text(f"FROM {image}\n", "DW101") == []
+
+
+# ---- apt as well as apt-get ---------------------------------------------------------------------
+
+def test_apt_install_gets_the_apt_get_prompt_and_recommends_rules():
+    text = "FROM debian:12.8\nRUN apt update && apt install curl && rm -rf /var/lib/apt/lists/*\n"
+    [yes] = check_text(text, "DL3014")
+    [recommends] = check_text(text, "DL3015")
+    assert "`apt install`" in yes.message and "`apt install`" in recommends.message
+    fixed = text.replace("apt install curl", "apt install -y --no-install-recommends curl")
+    assert check_text(fixed, "DL3014") == [] and check_text(fixed, "DL3015") == []
