@@ -180,3 +180,29 @@ def test_apt_install_gets_the_apt_get_prompt_and_recommends_rules():
     assert "`apt install`" in yes.message and "`apt install`" in recommends.message
     fixed = text.replace("apt install curl", "apt install -y --no-install-recommends curl")
     assert check_text(fixed, "DL3014") == [] and check_text(fixed, "DL3015") == []
+
+
+# ---- DW105: COPY --from an image that floats ----------------------------------------------------
+
+@pytest.mark.parametrize("source, why", [
+    ("gcr.io/distroless/static", "no tag"),
+    ("docker.io/library/busybox:latest", "`latest`"),
+    ("golang:alpine", "variant"),
+])
+def test_copy_from_floating_image(source, why):
+    [finding] = found("DW105", f"COPY --from={source} /x /x")
+    assert why in finding.message and finding.message.startswith(f"`--from={source}`")
+
+
+@pytest.mark.parametrize("body", [
+    "COPY --from=nginx:1.27.3 /etc/nginx /etc/nginx",
+    "COPY --from=busybox:1.36.1@sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d /bin/busybox /bin/",
+    "COPY --from=nginx /etc/nginx /etc/nginx",  # a bare name is DL3022's
+])
+def test_copy_from_pinned_image_or_stage_name(body):
+    assert found("DW105", body) == []
+
+
+def test_copy_from_an_earlier_stage_is_not_an_image():
+    text = "FROM golang:1.23.4 AS build\nFROM debian:12.8\nCOPY --from=build /go/bin/app /app\n"
+    assert check_text(text, "DW105") == []

@@ -152,3 +152,44 @@ class BaseImageNotPinnedByDigest(DockerfileRule):
                 f"`{image.text}` is pinned by tag only; a tag can be re-pushed, so the bytes you get may "
                 f"change. Add the digest (`{image.text}@sha256:...`) and let Renovate/Dependabot update it.",
                 image.word_span())
+
+
+class CopyFromFloatingImage(DockerfileRule):
+    info = RuleInfo(
+        code="DW105", name="copy-from-floating-image", severity=Severity.WARNING,
+        summary="`COPY --from=<image>` names an image without a fixed tag, so the copied files change with it.",
+        rationale="`COPY --from=` (and `RUN --mount=from=`) with an external image pulls it like a "
+                  "FROM does: with no tag it means `latest`, and `latest`, `alpine` or `3` move "
+                  "to each new release, so a rebuild copies different binaries or files into the "
+                  "image with no change to the Dockerfile. Pin a full version, ideally with its "
+                  "digest (`--from=busybox:1.36.1@sha256:...`).",
+        bad_example="COPY --from=gcr.io/distroless/static /etc/passwd /etc/passwd",
+        good_example="COPY --from=gcr.io/distroless/static:nonroot@sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d /etc/passwd /etc/passwd",
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for use in target.model.images:
+            if use.kind == "from" or use.ref is None or not use.value.known:
+                continue
+            if not any(c in use.value.text for c in ":/@"):
+                continue  # a bare name: DL3022 says it is no stage of this file
+            ref = use.ref
+            if ref.digest is not None:
+                continue
+            if ref.tag is None or ref.tag == "latest":
+                reason, severity = ("names no tag, so it means `latest`, which moves with every release"
+                                    if ref.tag is None else "uses `latest`, which moves with every release",
+                                    Severity.WARNING)
+            else:
+                found = floating_reason(ref)
+                if found is None:
+                    continue
+                reason, severity = found
+            flag = use.instruction.flag("from") if use.kind == "copy" else None
+            span = flag.span if flag is not None else use.instruction.span
+            written = f"--from={use.value.text}" if use.kind == "copy" else f"--mount=...,from={use.value.text}"
+            yield target.finding(
+                self.info,
+                f"`{written}`: {reason}; rebuilds copy different files with no change here. Pin a "
+                f"full version and its digest (`{ref.familiar_name}:<version>@sha256:...`).",
+                span, severity=severity)
