@@ -206,3 +206,34 @@ def test_copy_from_pinned_image_or_stage_name(body):
 def test_copy_from_an_earlier_stage_is_not_an_image():
     text = "FROM golang:1.23.4 AS build\nFROM debian:12.8\nCOPY --from=build /go/bin/app /app\n"
     assert check_text(text, "DW105") == []
+
+
+# ---- DW957: a download installed without a check ------------------------------------------------
+
+@pytest.mark.parametrize("body, how", [
+    ("RUN curl -fsSLo /tmp/t.tgz https://github.com/o/t/releases/download/v1/t.tgz "
+     "&& tar -xzf /tmp/t.tgz -C /usr/local/bin && rm /tmp/t.tgz", "unpacks it"),
+    ("RUN curl -fsSL https://github.com/o/t/releases/download/v1/t.tgz | tar -xz -C /opt", "as it arrives"),
+    ("RUN wget -q https://x.example/tool -O /usr/local/bin/tool && chmod +x /usr/local/bin/tool",
+     "makes it executable"),
+    ("RUN curl -fsSLo /tmp/t.deb https://x.example/t.deb && dpkg -i /tmp/t.deb", "as a package"),
+    ("RUN cd /tmp && wget https://x.example/t.zip && unzip t.zip", "unpacks it"),
+    ("RUN curl -fsSLO https://x.example/kops-linux-amd64 && mv kops-linux-amd64 /usr/local/bin/kops",
+     "on the PATH"),
+])
+def test_download_installed_unverified(body, how):
+    [finding] = found("DW957", body)
+    assert how in finding.message and "sha256sum -c" in finding.message
+
+
+@pytest.mark.parametrize("body", [
+    "RUN curl -fsSLo /tmp/t.tgz https://x.example/t.tgz && echo \"abc  /tmp/t.tgz\" | sha256sum -c - && tar -xzf /tmp/t.tgz",
+    "RUN curl -fsSLo /tmp/t.tgz https://x.example/t.tgz && curl -fsSLo /tmp/t.tgz.asc https://x.example/t.tgz.asc "
+    "&& gpg --batch --verify /tmp/t.tgz.asc /tmp/t.tgz && tar -xzf /tmp/t.tgz",
+    "RUN curl -fsSLo /tmp/t.tgz https://x.example/t.tgz && sha256sum /tmp/t.tgz | grep -q abc && tar -xzf /tmp/t.tgz",
+    "RUN curl -fsSL https://x.example/key.gpg | gpg --dearmor -o /usr/share/keyrings/x.gpg",
+    "RUN curl -fsSLo /tmp/data.json https://x.example/data.json",
+    "RUN curl -fsSLo /tmp/t.tgz http://x.example/t.tgz && tar -xzf /tmp/t.tgz",  # DW952's
+])
+def test_download_checked_or_not_installed(body):
+    assert found("DW957", body) == []
