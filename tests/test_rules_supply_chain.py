@@ -233,7 +233,7 @@ def test_download_installed_unverified(body, how):
     "RUN curl -fsSLo /tmp/t.tgz https://x.example/t.tgz && sha256sum /tmp/t.tgz | grep -q abc && tar -xzf /tmp/t.tgz",
     "RUN curl -fsSL https://x.example/key.gpg | gpg --dearmor -o /usr/share/keyrings/x.gpg",
     "RUN curl -fsSLo /tmp/data.json https://x.example/data.json",
-    "RUN curl -fsSLo /tmp/t.tgz http://x.example/t.tgz && tar -xzf /tmp/t.tgz",  # DW952's
+    "RUN curl -fsSLo /tmp/t.tgz http://downloads.tool.org/t.tgz && tar -xzf /tmp/t.tgz",  # DW952's
 ])
 def test_download_checked_or_not_installed(body):
     assert found("DW957", body) == []
