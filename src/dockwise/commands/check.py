@@ -44,6 +44,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="processes to use (default: 1 for fewer than 8 files, else one per CPU)")
     parser.add_argument("--no-context", action="store_true",
                         help="do not check the build context next to each Dockerfile")
+    parser.add_argument("--context", metavar="DIR", dest="context_dir",
+                        help="the build context of every Dockerfile checked, as in `docker build -f "
+                             "docker/Dockerfile DIR` (default: each Dockerfile's own directory)")
     parser.add_argument("--no-config", action="store_true", help="ignore .hadolint.yaml files (the command line's "
                         "--trusted-registry and --require-label still apply)")
     build = parser.add_argument_group("the build to check (as `docker build` takes them)")
@@ -93,7 +96,22 @@ def _options(args: argparse.Namespace) -> "CheckOptions":
                         target=getattr(args, "target", None),
                         trusted_registries=trusted_registries(getattr(args, "trusted_registries", None)),
                         required_labels=required_labels(getattr(args, "required_labels", None)),
-                        strict_labels=bool(getattr(args, "strict_labels", False)))
+                        strict_labels=bool(getattr(args, "strict_labels", False)),
+                        context_dir=_context_dir(args))
+
+
+def _context_dir(args: argparse.Namespace) -> str | None:
+    """``--context DIR``, checked to be a directory (a usage error otherwise)."""
+    import os
+
+    directory = getattr(args, "context_dir", None)
+    if directory is None:
+        return None
+    if args.no_context:
+        raise UsageError("--context and --no-context contradict each other")
+    if not os.path.isdir(directory):
+        raise UsageError(f"--context: {directory!r} is not a directory")
+    return directory
 
 
 def build_args(values: Sequence[str] | None, environ: Mapping[str, str] | None = None

@@ -33,7 +33,8 @@ class CheckOptions(FrozenRecord):
     worker processes), so every field is a tuple, a string or a flag, never a dict."""
 
     __slots__ = ("selection", "context", "use_config", "fix", "unsafe_fixes", "diff", "keep_source",
-                 "build_args", "target", "trusted_registries", "required_labels", "strict_labels")
+                 "build_args", "target", "trusted_registries", "required_labels", "strict_labels",
+                 "context_dir")
 
     selection: Selection
     context: bool  # also run the build-context rules for files read from disk
@@ -47,6 +48,7 @@ class CheckOptions(FrozenRecord):
     trusted_registries: tuple[str, ...]  # --trusted-registry, added to the config's
     required_labels: tuple[tuple[str, str], ...]  # --require-label (name, type), added to the schema
     strict_labels: bool  # --strict-labels (True turns strict-labels on; False leaves the config's)
+    context_dir: str | None  # --context DIR: the build context of every file (None: its directory)
 
     def __init__(self, selection: Selection | None = None, context: bool = True,
                  use_config: bool = True, fix: bool = False, unsafe_fixes: bool = False,
@@ -54,12 +56,13 @@ class CheckOptions(FrozenRecord):
                  build_args: tuple[tuple[str, str], ...] = (), target: str | None = None,
                  trusted_registries: tuple[str, ...] = (),
                  required_labels: tuple[tuple[str, str], ...] = (),
-                 strict_labels: bool = False) -> None:
+                 strict_labels: bool = False, context_dir: str | None = None) -> None:
         self._set(selection=Selection() if selection is None else selection, context=context,
                   use_config=use_config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                   keep_source=keep_source, build_args=tuple(build_args), target=target or None,
                   trusted_registries=tuple(trusted_registries),
-                  required_labels=tuple(required_labels), strict_labels=strict_labels)
+                  required_labels=tuple(required_labels), strict_labels=strict_labels,
+                  context_dir=context_dir or None)
 
 
 class DockerignoreLines(FrozenRecord):
@@ -336,7 +339,7 @@ class Engine:
         if self._contexts is None:
             from dockwise.context.check import ContextReader
 
-            self._contexts = ContextReader()
+            self._contexts = ContextReader(context_dir=self.options.context_dir)
         return self._contexts
 
     @property

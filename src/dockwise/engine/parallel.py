@@ -60,7 +60,7 @@ def _shared_contexts(paths: Sequence[str], options: CheckOptions) -> "ContextRea
 
     if not any(options.selection.enabled(r.info.code) for r in context_rules()):
         return None
-    return ContextReader().preload(paths)
+    return ContextReader(context_dir=options.context_dir).preload(paths)
 
 
 def _in_pool(paths: Sequence[str], options: CheckOptions, jobs: int, rules: tuple[type, ...] | None,
