@@ -182,7 +182,7 @@ def test_apt_install_gets_the_apt_get_prompt_and_recommends_rules():
     assert check_text(fixed, "DL3014") == [] and check_text(fixed, "DL3015") == []
 
 
-# ---- DW105: COPY --from an image that floats ----------------------------------------------------
+# ---- DW108: COPY --from an image that floats ----------------------------------------------------
 
 @pytest.mark.parametrize("source, why", [
     ("gcr.io/distroless/static", "no tag"),
@@ -190,7 +190,7 @@ def test_apt_install_gets_the_apt_get_prompt_and_recommends_rules():
     ("golang:alpine", "variant"),
 ])
 def test_copy_from_floating_image(source, why):
-    [finding] = found("DW105", f"COPY --from={source} /x /x")
+    [finding] = found("DW108", f"COPY --from={source} /x /x")
     assert why in finding.message and finding.message.startswith(f"`--from={source}`")
 
 
@@ -200,12 +200,12 @@ def test_copy_from_floating_image(source, why):
     "COPY --from=nginx /etc/nginx /etc/nginx",  # a bare name is DL3022's
 ])
 def test_copy_from_pinned_image_or_stage_name(body):
-    assert found("DW105", body) == []
+    assert found("DW108", body) == []
 
 
 def test_copy_from_an_earlier_stage_is_not_an_image():
     text = "FROM golang:1.23.4 AS build\nFROM debian:12.8\nCOPY --from=build /go/bin/app /app\n"
-    assert check_text(text, "DW105") == []
+    assert check_text(text, "DW108") == []
 
 
 # ---- DW957: a download installed without a check ------------------------------------------------

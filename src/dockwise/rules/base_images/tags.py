@@ -156,7 +156,7 @@ class BaseImageNotPinnedByDigest(DockerfileRule):
 
 class CopyFromFloatingImage(DockerfileRule):
     info = RuleInfo(
-        code="DW105", name="copy-from-floating-image", severity=Severity.WARNING,
+        code="DW108", name="copy-from-floating-image", severity=Severity.WARNING,
         summary="`COPY --from=<image>` names an image without a fixed tag, so the copied files change with it.",
         rationale="`COPY --from=` (and `RUN --mount=from=`) with an external image pulls it like a "
                   "FROM does: with no tag it means `latest`, and `latest`, `alpine` or `3` move "
