@@ -237,3 +237,27 @@ def test_download_installed_unverified(body, how):
 ])
 def test_download_checked_or_not_installed(body):
     assert found("DW957", body) == []
+
+
+# ---- shapes read on real files: checks and pins that must count ---------------------------------
+
+def test_openssl_digest_comparison_counts_as_a_check():
+    body = ('RUN curl -f -L -O https://github.com/nginx/pkg-oss/archive/1.2.tar.gz '
+            '&& if [ "$(openssl sha512 -r 1.2.tar.gz)" = "x *stdin" ]; then echo ok; fi && tar -xzf 1.2.tar.gz')
+    assert found("DW957", body) == []
+
+
+def test_a_url_naming_a_commit_fixes_the_content():
+    body = ("ARG DIND_COMMIT=0123456789abcdef0123456789abcdef01234567\n"
+            'RUN wget -O /usr/local/bin/dind "https://raw.githubusercontent.com/docker/docker/${DIND_COMMIT}/hack/dind" '
+            "&& chmod +x /usr/local/bin/dind")
+    assert found("DW957", body) == []
+
+
+def test_trusted_local_repository_is_not_a_bypass():
+    body = 'RUN echo "deb [ trusted=yes ] file://$tempDir ./" > /etc/apt/sources.list.d/temp.list'
+    assert found("DW955", body) == []
+
+
+def test_a_hash_tag_names_one_build():
+    assert check_text("FROM linuxkit/alpine:0fb5b5e7952d22eeae57607493168e679a4a0c0a\n", "DW101") == []

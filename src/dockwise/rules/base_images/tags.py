@@ -11,6 +11,7 @@ from dockwise.rules.base_images._images import _with_arg_findings, base_images, 
 
 
 _LEADING_VERSION = lazy_compile(r"(\d+(?:\.\d+)*)(u\d+|_\d+)?")
+_HASH_TAG = lazy_compile(r"(?i)(?:sha-?)?[0-9a-f]{7,64}")  # a commit or content hash: it names one build
 
 FLOATING_WORDS = frozenset({
     "lts", "current", "stable", "edge", "rolling", "mainline", "nightly", "testing", "unstable",
@@ -92,7 +93,7 @@ def floating_reason(ref) -> tuple[str, Severity] | None:
     needed = VERSION_PARTS.get(family) or VERSION_PARTS.get(ref.name)
     match = _LEADING_VERSION.fullmatch(parts[0].removeprefix("v"))
     if match is None:
-        if needed is not None:
+        if needed is not None and not _HASH_TAG.fullmatch(tag):
             return (f"`{tag}` names a variant but no {family.rsplit('/', 1)[-1]} version, so like "
                     f"`latest` it moves to every new release"), Severity.WARNING
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.model.shell import DOWNLOADERS
 from dockwise.rules._downloads import GPG, fetched_files, run_paths
@@ -16,6 +17,11 @@ EXTRACTORS = frozenset({"tar", "unzip", "bsdtar", "7z", "7za", "gunzip", "unxz",
 PACKAGE_INSTALLERS = {"dpkg": ("-i", "--install"), "rpm": ("-i", "-U", "--install", "--upgrade", "-ivh", "-Uvh"),
                       "apk": ("add",), "apt-get": ("install",), "apt": ("install",), "yum": ("install", "localinstall"),
                       "dnf": ("install",), "gdebi": ()}
+OPENSSL_DIGESTS = frozenset({"dgst", "sha1", "sha224", "sha256", "sha384", "sha512", "md5", "sha3-256",
+                             "sha3-512"})
+# A 40-hex git commit in the URL (raw.githubusercontent.com/org/repo/<sha>/file, an archive of a
+# commit): the content is fixed by the URL itself.
+_COMMIT_IN_URL = lazy_compile(r"(?i)/[0-9a-f]{40}(?:[/.]|$)")
 SIGNATURE_TOOLS = frozenset({"gpgv", "cosign", "minisign", "signify", "sigstore", "slsa-verifier"})
 
 
@@ -30,7 +36,7 @@ def _verified(script: Any, after: Any) -> bool:
             return True
         if name in GPG and later.has_option("--verify"):
             return True
-        if name == "openssl" and later.args and word_value(later.args[0]) == "dgst":
+        if name == "openssl" and later.args and (word_value(later.args[0]) or "") in OPENSSL_DIGESTS:
             return True
         if name == "rpm" and later.has_option("-K", "--checksig"):
             return True
@@ -96,8 +102,9 @@ class DownloadInstalledUnverified(DockerfileRule):
             paths = run_paths(target, run)
             fetched = [f for f in fetched_files(run, paths) if f.command.name in DOWNLOADERS]
             for download in downloads:
-                if _verified(run.script, download) or _over_plain_http(target, run, download):
-                    continue  # checked, or DW952 already says it
+                if (_verified(run.script, download) or _over_plain_http(target, run, download)
+                        or _pinned_by_commit(target, run, download)):
+                    continue  # checked, content fixed by the URL, or DW952 already says it
                 how = "unpacks it as it arrives" if _piped_into_extractor(run, download) else None
                 for item in fetched:
                     if how is None and item.command is download:
@@ -112,6 +119,10 @@ class DownloadInstalledUnverified(DockerfileRule):
                     f"the image unnoticed. Verify it first "
                     f"(`echo \"<sha256>  <file>\" | sha256sum -c -`, or the publisher's signature).",
                     (word.span if word is not None and word.span else download.span))
+
+
+def _pinned_by_commit(target: CheckTarget, run: Run, download: Any) -> bool:
+    return any(_COMMIT_IN_URL.search(expanded(target, run, w)) for w in download.positionals())
 
 
 def _over_plain_http(target: CheckTarget, run: Run, download: Any) -> bool:

@@ -122,7 +122,8 @@ def _setting_words(command: Any, program: str | None) -> tuple[Any, str, str] | 
             return word, CONFIG_KEYS_OFF[lowered], f"`{' '.join([command.name, *values[:i + 2]])}`"
         if program == "npm" and lowered.startswith("--strict-ssl=") and setting in FALSE_WORDS:
             return word, CONFIG_KEYS_OFF["strict-ssl"], f"`npm {value}`"
-        if program in ("echo", "printf", "tee") and _TRUSTED_SOURCE.search(value):
+        if (program in ("echo", "printf", "tee") and _TRUSTED_SOURCE.search(value)
+                and "file:" not in value and "copy:" not in value):  # a local repository has nothing to intercept
             return word, SIGNATURES, "`[trusted=yes]` on an apt source line"
     return None
 
