@@ -68,6 +68,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                        help="a dive .dive-ci file (default: .dive-ci next to --dockerfile, if any)")
     parser.add_argument("--hidden-threshold", type=size_option, default=None, metavar="SIZE",
                         help="DI006 reports a layer once later layers hide this much of it (default: 1MiB)")
+    parser.add_argument("--layer", type=_count, default=None, metavar="N",
+                        help="list what layer N (1 is the bottom) added, changed and removed, entry by entry")
     parser.add_argument("--top", type=_count, default=10, metavar="N",
                         help="largest files/directories to show (default: 10)")
     parser.add_argument("--jobs", "-j", type=_count, default=None, metavar="N",
@@ -89,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
     except DockwiseError as exc:
         _fail(args, exc)
     _warn_unmatched(analysis, args.dockerfile)
+    if args.layer is not None and args.layer > len(analysis.layers):
+        raise DockwiseError(f"--layer {args.layer}: the image has {len(analysis.layers)} layer(s)")
     errors: list[str] = []
     findings = _check(args, analysis, settings, chosen, errors)
     results = evaluate(analysis, settings)
@@ -246,11 +250,12 @@ def _render(args, analysis, findings, results, errors=()) -> str:
     if args.format in ("text", "github"):  # JSON and SARIF escape control characters themselves
         findings, files, sources = _printable_findings(findings, files, sources)
     color = args.format == "text" and not args.output and use_color(sys.stdout)
+    layer = args.layer - 1 if args.layer is not None else None
     sections = {"image": image_section(analysis, results, args.top)} if args.format in ("json", "sarif") else None
     rendered = render(args.format, findings, files=files, sources=sources, errors=errors, color=color,
                       sections=sections)
     if args.format == "text":
-        return render_summary(analysis, results, args.top) + ("\n" + rendered if rendered else "")
+        return render_summary(analysis, results, args.top, layer) + ("\n" + rendered if rendered else "")
     return rendered
 
 
