@@ -100,3 +100,49 @@ def test_di006_names_the_wasted_files(image, capsys):
     out = capsys.readouterr().out
     assert "/tmp/download 293.0 KiB, /var/cache/tool/blob 146.5 KiB;" in out
     assert "   293.0 KiB  /tmp/download  layer 3 (line 3), deleted by layer 4 (line 4)" in out
+
+
+def test_html_report_shows_what_the_json_report_says(image, chromium, tmp_path, capsys):
+    archive, dockerfile = str(image["archive"]), str(image["dockerfile"])
+    common = ["image", archive, "--dockerfile", dockerfile, "--hidden-threshold", "10KB", "--fail-level", "none"]
+    main([*common, "--format", "json", "-o", str(tmp_path / "report.json")])
+    main([*common, "--format", "html", "-o", str(tmp_path / "report.html")])
+    text = (tmp_path / "report.json").read_text()
+    doc = json.loads(text)
+    page, seconds = chromium.open(tmp_path / "report.html")
+    shot = page.screenshot(tmp_path / "image-report.png")
+    print(f"screenshot: {shot}")
+    try:
+        assert page.console_errors() == []
+        assert page.requests() == [(tmp_path / "report.html").resolve().as_uri()]  # nothing else, ever
+        assert page.evaluate("JSON.parse(document.getElementById('report-data').textContent)") == doc
+        layers = page.evaluate("Array.from(document.querySelectorAll('#layers .layer')).map("
+                               "e => [+e.dataset.index, +e.dataset.bytes, +e.dataset.reclaimable])")
+        assert layers == [[l["index"], l["total_bytes"], l["reclaimable_bytes"]] for l in doc["image"]["layers"]]
+        assert len(layers) == 5
+        metrics = page.evaluate("Object.fromEntries(Array.from(document.querySelectorAll('[data-metric]'))"
+                                ".map(e => [e.dataset.metric, e.dataset.value]))")
+        for key in ("total_bytes", "final_bytes", "reclaimable_bytes", "compressed_bytes"):
+            assert int(metrics[key]) == doc["image"][key], key
+        wasted = page.evaluate("Array.from(document.querySelectorAll('#waste tr[data-path]'))"
+                               ".map(e => [e.dataset.path, +e.dataset.bytes, e.cells[2].textContent, e.cells[3].textContent])")
+        lines = {l["index"]: l["dockerfile_line"] for l in doc["image"]["layers"]}
+        assert wasted == [[w["path"], w["bytes"], f"layer {w['layer']} (line {lines[w['layer']]})",
+                           f"{w['how']} by layer {w['hidden_by']} (line {lines[w['hidden_by']]})"]
+                          for w in doc["image"]["wasted_files"]]
+        assert [w[0] for w in wasted] == ["/tmp/download", "/var/cache/tool/blob", "/app/config.txt"]
+        assert wasted[0][2:] == ["layer 3 (line 3)", "deleted by layer 4 (line 4)"]
+        gutter = page.evaluate("Array.from(document.querySelectorAll('#dockerfile tr[data-added]'))"
+                               ".map(e => [+e.dataset.line, +e.dataset.added, +(e.dataset.hidden || 0)])")
+        by_line = {}
+        for l in doc["image"]["layers"]:
+            added, hidden = by_line.get(l["dockerfile_line"], (0, 0))
+            by_line[l["dockerfile_line"]] = (added + l["total_bytes"], hidden + l["reclaimable_bytes"])
+        assert gutter == [[line, *by_line[line]] for line in sorted(by_line)]
+        assert doc["image"]["tree"]["bytes"] == doc["image"]["final_bytes"]
+        top = page.evaluate("Array.from(document.querySelectorAll('#icicle .node')).map(e => e.dataset.path)")
+        assert top[0] == "/" and "/bin/busybox" in top
+        assert seconds < 5
+    finally:
+        page.close()
+    assert shot.stat().st_size > 10_000

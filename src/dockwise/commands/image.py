@@ -51,8 +51,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--platform", metavar="OS/ARCH[/VARIANT]",
                         help="image to read from a multi-platform index (default: this machine's, "
                              "else the only one)")
-    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
-                        help="output format (default: text)")
+    parser.add_argument("--format", choices=("text", "json", "sarif", "github", "html"), default="text",
+                        help="output format (default: text); html is one self-contained page")
+    parser.add_argument("--compare", metavar="OTHER",
+                        help="another image (same forms as IMAGE) to compare with, per layer and per directory")
+    parser.add_argument("--context", metavar="DIR",
+                        help="the build context: what it sent and what .dockerignore keeps out, in the report")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
     parser.add_argument("--fail-level", choices=FAIL_LEVELS, default="error",
                         help="lowest finding severity that makes the exit code 1 (default: error)")
@@ -133,8 +137,28 @@ def _analyze(args: argparse.Namespace):
     from dockwise.image.analyze import analyze
 
     with _Progress(enabled=not args.no_progress and sys.stderr.isatty()) as progress:
-        return analyze(args.image, dockerfile=args.dockerfile, platform=args.platform,
-                       target=args.target, jobs=args.jobs, progress=progress.update)
+        analysis = analyze(args.image, dockerfile=args.dockerfile, platform=args.platform,
+                           target=args.target, jobs=args.jobs, progress=progress.update)
+    if args.compare:
+        with _Progress(enabled=not args.no_progress and sys.stderr.isatty()) as progress:
+            args.compared = analyze(args.compare, platform=args.platform, jobs=args.jobs, progress=progress.update)
+    if args.context:
+        args.context_target = _context_target(args.context, analysis)
+    return analysis
+
+
+def _context_target(directory: str, analysis):
+    """The build context read as ``dockwise context DIR`` reads it, for the report's context section."""
+    import os
+
+    from dockwise.context.check import ContextReader, ContextTarget
+    from dockwise.errors import InputError
+
+    if not os.path.isdir(directory):
+        raise InputError("not a directory (expected a build context)", path=directory)
+    reader = ContextReader()
+    return ContextTarget(reader.context(directory, analysis.dockerfile_path), analysis.dockerfile,
+                         analysis.dockerfile_path)
 
 
 def _check_options(args: argparse.Namespace) -> None:
@@ -161,6 +185,7 @@ def _refuse_overwriting_inputs(args: argparse.Namespace) -> None:
 
     output = args.output
     inputs = [("the image", args.image)] if args.image != "-" else []
+    inputs += [("the compared image", args.compare)] if args.compare and args.compare != "-" else []
     inputs += [("the Dockerfile", args.dockerfile),
                ("the dive CI file", args.ci_config or find_dive_ci(args.dockerfile))]
     real_output = os.path.realpath(output)
@@ -193,7 +218,7 @@ def _fail(args: argparse.Namespace, exc: "DockwiseError") -> NoReturn:
     from dockwise.textsafe import printable
 
     line = _error_line(exc, args.image)
-    if args.format in ("json", "sarif"):
+    if args.format in ("json", "sarif", "html"):
         try:
             emit(_render_error(args.format, line), args.output)
         except DockwiseError as write_error:
@@ -241,7 +266,7 @@ def _gate_settings(args: argparse.Namespace):
 
 def _render(args, analysis, findings, results, errors=()) -> str:
     from dockwise.report import render, use_color
-    from dockwise.report.image import image_section, render_summary
+    from dockwise.report.image import render_comparison, render_summary
 
     files = [analysis.source.name] + ([args.dockerfile] if args.dockerfile else [])
     sources = {analysis.source.name: ""}
@@ -251,12 +276,31 @@ def _render(args, analysis, findings, results, errors=()) -> str:
         findings, files, sources = _printable_findings(findings, files, sources)
     color = args.format == "text" and not args.output and use_color(sys.stdout)
     layer = args.layer - 1 if args.layer is not None else None
-    sections = {"image": image_section(analysis, results, args.top)} if args.format in ("json", "sarif") else None
+    sections = _sections(args, analysis, results) if args.format in ("json", "sarif", "html") else None
+    if getattr(args, "compared", None) is not None:
+        files.append(args.compared.source.name)
     rendered = render(args.format, findings, files=files, sources=sources, errors=errors, color=color,
                       sections=sections)
     if args.format == "text":
-        return render_summary(analysis, results, args.top, layer) + ("\n" + rendered if rendered else "")
+        summary = render_summary(analysis, results, args.top, layer)
+        if getattr(args, "compared", None) is not None:
+            summary += "\n" + render_comparison(analysis, args.compared)
+        return summary + ("\n" + rendered if rendered else "")
     return rendered
+
+
+def _sections(args: argparse.Namespace, analysis, results) -> dict:
+    from dockwise.report.image import image_section
+
+    image = image_section(analysis, results, args.top)
+    if getattr(args, "compared", None) is not None:
+        image["compare"] = image_section(args.compared, [], args.top)
+    sections = {"image": image}
+    if getattr(args, "context_target", None) is not None:
+        from dockwise.report.context import context_section
+
+        sections["context"] = context_section(args.context_target)
+    return sections
 
 
 def _printable_findings(findings, files, sources):

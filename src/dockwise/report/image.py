@@ -48,6 +48,11 @@ def image_section(analysis: "ImageAnalysis", gates: Sequence["GateResult"], top:
         "final_bytes": analysis.final_bytes,
         "reclaimable_bytes": analysis.reclaimable_bytes,
         "efficiency": analysis.efficiency,
+        "user": str(analysis.config.get("User") or ""),
+        "entrypoint": _command(analysis.config.get("Entrypoint")),
+        "cmd": _command(analysis.config.get("Cmd")),
+        "base_image": analysis.base_from.args[0] if analysis.base_from is not None and analysis.base_from.args
+        else None,
         "layers": [_layer_dict(analysis, layer) for layer in analysis.layers],
         "largest_files": [{"path": "/" + f.path, "bytes": f.size, "layer": f.layer + 1}
                           for f in analysis.largest_files(top)],
@@ -63,6 +68,12 @@ def image_section(analysis: "ImageAnalysis", gates: Sequence["GateResult"], top:
         "gates": [{"name": g.name, "limit": g.limit, "actual": g.actual, "passed": g.passed,
                    "limit_value": g.limit_value, "actual_value": g.actual_value} for g in gates],
     }
+
+
+def _command(value: Any) -> list[str] | None:
+    if isinstance(value, str):
+        return [value]
+    return [str(word) for word in value] if isinstance(value, list) else None
 
 
 #: Wasted files the JSON document (and so the HTML page) lists at least, largest first.
@@ -214,3 +225,19 @@ def _mode_string(entry) -> str:
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_comparison(analysis: "ImageAnalysis", other: "ImageAnalysis") -> str:
+    """``--compare``: the other image's figures next to this one's, and the change."""
+    lines = [f"compared with {printable(other.source.name)}",
+             f"  {'':12}  {'this image':>12}  {'other':>12}  {'change':>12}"]
+    for label, mine, theirs in (("total", analysis.total_bytes, other.total_bytes),
+                                ("final", analysis.final_bytes, other.final_bytes),
+                                ("reclaimable", analysis.reclaimable_bytes, other.reclaimable_bytes),
+                                ("compressed", analysis.compressed_bytes, other.compressed_bytes)):
+        change = theirs - mine
+        sign = "+" if change > 0 else "-" if change < 0 else ""
+        lines.append(f"  {label:12}  {human_bytes(mine):>12}  {human_bytes(theirs):>12}  "
+                     f"{sign + human_bytes(abs(change)):>12}")
+    lines.append(f"  {'layers':12}  {len(analysis.layers):>12}  {len(other.layers):>12}")
+    return "\n".join(lines) + "\n"
