@@ -37,8 +37,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fail-level", choices=FAIL_LEVELS, default=None,
                         help="lowest severity that makes the exit code 1 (default: warning, or "
                              "failure-threshold from .hadolint.yaml)")
-    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
-                        help="output format (default: text)")
+    parser.add_argument("--format", choices=("text", "json", "sarif", "github", "html"), default="text",
+                        help="output format (default: text); html is one self-contained page")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
     parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                         help="processes to use (default: 1 for fewer than 8 files, else one per CPU)")
@@ -88,7 +88,7 @@ def _options(args: argparse.Namespace) -> "CheckOptions":
     selection = Selection.from_options(catalogue_index(), args.select, args.ignore)
     return CheckOptions(selection=selection, context=not args.no_context, use_config=not args.no_config,
                         fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff,
-                        keep_source=args.format == "text",
+                        keep_source=args.format in ("text", "html"),
                         build_args=build_args(getattr(args, "build_args", None)),
                         target=getattr(args, "target", None),
                         trusted_registries=trusted_registries(getattr(args, "trusted_registries", None)),

@@ -17,7 +17,7 @@ from dockwise.image.merge import MergedImage, Node
 #: Nodes of the tree at most (directories opened largest first until the budget is spent).
 MAX_NODES = 3000
 #: A file or directory under this share of the final bytes is never a node of its own.
-MIN_SHARE = 1 / 4000
+MIN_SHARE = 1 / 20000
 
 
 class _Sizes:
