@@ -42,6 +42,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
     parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                         help="processes to use (default: 1 for fewer than 8 files, else one per CPU)")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="no progress bar on a terminal while several files are checked")
     parser.add_argument("--no-context", action="store_true",
                         help="do not check the build context next to each Dockerfile")
     parser.add_argument("--no-config", action="store_true", help="ignore .hadolint.yaml files (the command line's "
@@ -223,6 +225,16 @@ def _drop_repeated_context_findings(reports: Sequence["FileReport"]) -> None:
         report.findings = kept
 
 
+def _check_with_progress(files: Sequence[str], options, args: argparse.Namespace):
+    """The files' reports, with a progress bar on a terminal when there are several and the
+    run takes a moment."""
+    from dockwise.commands._progress import Progress
+    from dockwise.engine.parallel import check_paths
+
+    with Progress("checking Dockerfiles", enabled=len(files) > 1 and not getattr(args, "no_progress", False)) as progress:
+        return check_paths(files, options, jobs=args.jobs, progress=progress.update)
+
+
 def run(args: argparse.Namespace) -> int:
     from dockwise.engine.parallel import check_paths
     from dockwise.discovery import discover
@@ -230,7 +242,7 @@ def run(args: argparse.Namespace) -> int:
     options = _load(args)
     found = discover(args.paths)
     refuse_output_over(args.output, [("a checked file", path) for path in found.files])
-    reports = check_paths(found.files, options, jobs=args.jobs) if found.files else []
+    reports = _check_with_progress(found.files, options, args) if found.files else []
     ignore_diff, ignore_fixed = ("", 0)
     if args.fix or args.diff:
         ignore_diff, ignore_fixed = _fix_dockerignores(_shared_ignores(reports), options, diff=args.diff)

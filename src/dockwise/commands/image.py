@@ -136,12 +136,16 @@ def _check(args: argparse.Namespace, analysis, settings, chosen, errors: list[st
 def _analyze(args: argparse.Namespace):
     from dockwise.image.analyze import analyze
 
-    with _Progress(enabled=not args.no_progress and sys.stderr.isatty()) as progress:
+    from dockwise.commands._progress import Progress
+
+    with Progress("reading layers", enabled=not args.no_progress, unit="bytes", show_after=0) as progress:
         analysis = analyze(args.image, dockerfile=args.dockerfile, platform=args.platform,
-                           target=args.target, jobs=args.jobs, progress=progress.update)
+                           target=args.target, jobs=args.jobs, progress=lambda _, done, total: progress.update(done, total))
     if args.compare:
-        with _Progress(enabled=not args.no_progress and sys.stderr.isatty()) as progress:
-            args.compared = analyze(args.compare, platform=args.platform, jobs=args.jobs, progress=progress.update)
+        with Progress("reading the compared image", enabled=not args.no_progress, unit="bytes",
+                      show_after=0) as progress:
+            args.compared = analyze(args.compare, platform=args.platform, jobs=args.jobs,
+                                    progress=lambda _, done, total: progress.update(done, total))
     if args.context:
         args.context_target = _context_target(args.context, analysis)
     return analysis
@@ -313,33 +317,3 @@ def _printable_findings(findings, files, sources):
     escaped = [replace(f, message=printable(f.message), location=replace(f.location, file=printable(f.location.file)))
                for f in findings]
     return escaped, [printable(name) for name in files], {printable(k): v for k, v in sources.items()}
-
-
-class _Progress:
-    """A rich progress bar on stderr while layers are read (only on a terminal)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self._bar = None
-        self._task = None
-
-    def __enter__(self) -> "_Progress":
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
-
-            self._bar = Progress(TextColumn("reading layers"), BarColumn(), DownloadColumn(),
-                                 console=Console(stderr=True), transient=True)
-            self._bar.__enter__()
-        return self
-
-    def update(self, scan, done: int, total: int) -> None:
-        if self._bar is None:
-            return
-        if self._task is None:
-            self._task = self._bar.add_task("layers", total=total)
-        self._bar.update(self._task, completed=done)
-
-    def __exit__(self, *exc) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)
