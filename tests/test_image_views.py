@@ -111,3 +111,40 @@ def test_tree_counts_every_final_byte_once_and_stays_within_its_budget(tmp_path)
     srv = tree["children"][0]
     assert srv["children"][0] == {"name": "huge", "bytes": 500_000, "files": 1, "layer": 2}
     assert srv["layer"] == 2 and tree["files"] == 1201
+
+
+def test_compare_and_context_join_the_report(tmp_path, capsys):
+    import jsonschema
+
+    from tests.test_report_document import SCHEMA_PATH
+
+    before = waste_image(tmp_path)
+    after = str(write_docker_archive(tmp_path / "after.tar", [layer_tar(file("opt/sdk/bin/sdk", 4000, 0o755))]))
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "big.log").write_bytes(b"z" * 3000)
+    (ctx / ".dockerignore").write_text("*.log\n")
+    main(["image", before, "--compare", after, "--context", str(ctx), "--format", "json", "--fail-level", "none"])
+    doc = json.loads(capsys.readouterr().out)
+    jsonschema.validate(doc, json.load(open(SCHEMA_PATH)))
+    assert doc["image"]["compare"]["total_bytes"] == 4000
+    assert doc["image"]["compare"]["layers"][0]["total_bytes"] == 4000
+    assert (doc["context"]["excluded_files"], doc["context"]["excluded_bytes"]) == (1, 3000)
+    assert doc["files"] == [before, after]
+    main(["image", before, "--compare", after, "--fail-level", "none"])
+    section = capsys.readouterr().out.split(f"compared with {after}\n")[1].split("\n\n")[0].splitlines()
+    assert section[1:3] == ["  total              3.1 MiB       3.9 KiB      -3.1 MiB",
+                            "  final              3.9 KiB       3.9 KiB         -15 B"]
+
+
+def test_layer_listing_is_text_only(tmp_path, capsys):
+    assert main(["image", waste_image(tmp_path), "--layer", "1", "--format", "json"]) == 2
+    assert "--layer lists a layer's entries in the text report" in capsys.readouterr().err
+
+
+def test_unreadable_image_still_writes_a_page_naming_the_error(tmp_path, capsys):
+    (tmp_path / "bad.tar").write_bytes(b"not a tar")
+    out = tmp_path / "r.html"
+    assert main(["image", str(tmp_path / "bad.tar"), "--format", "html", "-o", str(out)]) == 2
+    page = out.read_text()
+    assert page.startswith("<!DOCTYPE html>") and "bad.tar: error:" in page

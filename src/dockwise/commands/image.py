@@ -173,6 +173,11 @@ def _check_options(args: argparse.Namespace) -> None:
 
     if args.target and not args.dockerfile:
         raise DockwiseError("--target names a stage of the Dockerfile: pass --dockerfile with it")
+    if args.layer is not None and args.format != "text":
+        raise DockwiseError(f"--layer lists a layer's entries in the text report; it does not combine "
+                            f"with --format {args.format}")
+    if args.compare == "-" and args.image == "-":
+        raise DockwiseError("IMAGE and --compare cannot both be read from stdin (-)")
     if args.output:
         _refuse_overwriting_inputs(args)
         if os.path.isdir(args.output):
