@@ -148,3 +148,13 @@ def test_unreadable_image_still_writes_a_page_naming_the_error(tmp_path, capsys)
     assert main(["image", str(tmp_path / "bad.tar"), "--format", "html", "-o", str(out)]) == 2
     page = out.read_text()
     assert page.startswith("<!DOCTYPE html>") and "bad.tar: error:" in page
+
+
+def test_tree_counts_a_hard_linked_file_once_at_its_first_path(tmp_path):
+    from dockwise.image.tree import filesystem_tree
+    from tests.support.image_kit import hardlink
+
+    tars = [layer_tar(file("a/data", 9000), hardlink("z/data", "a/data"))]
+    tree = filesystem_tree(analyze(str(write_docker_archive(tmp_path / "i.tar", tars))).merged)
+    assert tree["bytes"] == 9000
+    assert [(c["name"], c["bytes"]) for c in tree["children"]] == [("a", 9000)]  # z holds no new bytes

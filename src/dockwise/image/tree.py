@@ -41,12 +41,14 @@ class _Sizes:
             order.append(node)
             if node.children:
                 stack.extend(node.children[name] for name in sorted(node.children, reverse=True))
+        counted: set[int] = set()
+        for node in order:  # a hard-linked inode counts at its first path in sorted order
+            if node.inode is not None and id(node.inode) not in self._seen:
+                self._seen.add(id(node.inode))
+                counted.add(id(node))
         for node in reversed(order):
             if node.children is None:
-                counted = node.inode is not None and id(node.inode) not in self._seen
-                if counted:
-                    self._seen.add(id(node.inode))
-                self.bytes[id(node)] = node.inode.size if counted else 0
+                self.bytes[id(node)] = node.inode.size if id(node) in counted else 0
                 self.files[id(node)] = 1 if node.inode is not None else 0
             else:
                 self.bytes[id(node)] = sum(self.bytes[id(c)] for c in node.children.values())
