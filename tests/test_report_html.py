@@ -63,6 +63,7 @@ def test_check_page_lists_findings_with_their_source_frames(tmp_path, capsys, ch
     page, _ = chromium.open(out)
     try:
         assert page.console_errors() == []
+        assert page.requests() == [out.resolve().as_uri()]
         codes = page.evaluate("Array.from(document.querySelectorAll('#findings .finding'), e => e.dataset.code)")
         assert sorted(codes) == sorted(f["code"] for f in doc["findings"]) and "DL3008" in codes
         marked = page.evaluate("Array.from(document.querySelectorAll('#findings .finding[data-code=DL3008] mark'),"
@@ -86,6 +87,7 @@ def test_context_page_shows_what_is_sent_and_kept_out(tmp_path, chromium):
     page, _ = chromium.open(out)
     try:
         assert page.console_errors() == []
+        assert page.requests() == [out.resolve().as_uri()]
         metrics = page.evaluate("Object.fromEntries(Array.from(document.querySelectorAll('[data-metric]'),"
                                 " e => [e.dataset.metric, e.dataset.value]))")
         assert int(metrics["excluded_bytes"]) == 700
