@@ -49,6 +49,16 @@ def test_image_page_in_chromium(tmp_path, capsys, chromium):
             == ["/srv/big.bin"]
         assert page.evaluate("document.title") == f"dockwise image: {img}"
         assert page.evaluate("document.querySelectorAll('script').length") == 3
+        # the filesystem map zooms into a directory and back out
+        assert page.evaluate("document.querySelector('#icicle .node').dataset.path") == "/"
+        page.evaluate("document.querySelector('#icicle .node[data-path=\"/srv\"]').click()")
+        assert page.evaluate("document.querySelector('#icicle .node').dataset.path") == "/srv"
+        assert page.evaluate("document.querySelector('#tree .crumbs').textContent").startswith("/srv")
+        shown = page.evaluate("Array.from(document.querySelectorAll('#icicle .node'), e => e.dataset.path)")
+        assert shown[0] == "/srv" and f"/{HOSTILE}" in shown and "/srv/app" in shown  # "/" in a name nests
+        page.evaluate("document.querySelector('#icicle .node').click()")
+        assert page.evaluate("document.querySelector('#icicle .node').dataset.path") == "/"
+        assert page.console_errors() == []
     finally:
         page.close()
 
