@@ -106,3 +106,11 @@ def test_context_page_shows_what_is_sent_and_kept_out(tmp_path, chromium):
             == ["node_modules"]
     finally:
         page.close()
+
+
+def test_check_page_carries_the_sources_of_files_with_findings_only(tmp_path, capsys):
+    (tmp_path / "Dockerfile.clean").write_text("FROM debian:12.8\n")
+    (tmp_path / "Dockerfile.bad").write_text("FROM debian\n")
+    main(["check", str(tmp_path), "--format", "html", "--no-context", "--select", "DL3006", "--fail-level", "none"])
+    sources = embedded(capsys.readouterr().out, "report-sources")
+    assert list(sources) == [str(tmp_path / "Dockerfile.bad")]

@@ -35,7 +35,11 @@ def render_html(data: ReportData) -> str:
     from dockwise.report.json import render_json
 
     document = render_json(data)
-    sources = {name: text for name, text in data.sources.items() if text and len(text) <= MAX_SOURCE_CHARS}
+    # the image's Dockerfile draws its cost gutter; otherwise a source is only needed for the
+    # frames of its findings (a check of thousands of files carries only those with findings)
+    wanted = set(data.sources) if data.sections.get("image") else {f.location.file for f in data.findings}
+    sources = {name: text for name, text in data.sources.items()
+               if name in wanted and text and len(text) <= MAX_SOURCE_CHARS}
     title = _title(json.loads(document))
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
