@@ -37,13 +37,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fail-level", choices=FAIL_LEVELS, default=None,
                         help="lowest severity that makes the exit code 1 (default: warning, or "
                              "failure-threshold from .hadolint.yaml)")
-    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
-                        help="output format (default: text)")
+    parser.add_argument("--format", choices=("text", "json", "sarif", "github", "html"), default="text",
+                        help="output format (default: text); html is one self-contained page")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
     parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                         help="processes to use (default: 1 for fewer than 8 files, else one per CPU)")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="no progress bar on a terminal while several files are checked")
     parser.add_argument("--no-context", action="store_true",
                         help="do not check the build context next to each Dockerfile")
+    parser.add_argument("--context", metavar="DIR", dest="context_dir",
+                        help="the build context of every Dockerfile checked, as in `docker build -f "
+                             "docker/Dockerfile DIR` (default: each Dockerfile's own directory)")
     parser.add_argument("--no-config", action="store_true", help="ignore .hadolint.yaml files (the command line's "
                         "--trusted-registry and --require-label still apply)")
     build = parser.add_argument_group("the build to check (as `docker build` takes them)")
@@ -95,14 +100,29 @@ def _options(args: argparse.Namespace) -> "CheckOptions":
     selection = Selection.from_options(catalogue_index(), args.select, args.ignore)
     return CheckOptions(selection=selection, context=not args.no_context, use_config=not args.no_config,
                         fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff,
-                        keep_source=args.format == "text",
+                        keep_source=args.format in ("text", "html"),
                         build_args=build_args(getattr(args, "build_args", None)),
                         target=getattr(args, "target", None),
                         trusted_registries=trusted_registries(getattr(args, "trusted_registries", None)),
                         required_labels=required_labels(getattr(args, "required_labels", None)),
                         registry=bool(getattr(args, "registry", False)),
                         insecure_registries=tuple(getattr(args, "insecure_registries", None) or ()),
-                        strict_labels=bool(getattr(args, "strict_labels", False)))
+                        strict_labels=bool(getattr(args, "strict_labels", False)),
+                        context_dir=_context_dir(args))
+
+
+def _context_dir(args: argparse.Namespace) -> str | None:
+    """``--context DIR``, checked to be a directory (a usage error otherwise)."""
+    import os
+
+    directory = getattr(args, "context_dir", None)
+    if directory is None:
+        return None
+    if args.no_context:
+        raise UsageError("--context and --no-context contradict each other")
+    if not os.path.isdir(directory):
+        raise UsageError(f"--context: {directory!r} is not a directory")
+    return directory
 
 
 def build_args(values: Sequence[str] | None, environ: Mapping[str, str] | None = None
@@ -232,6 +252,16 @@ def _drop_repeated_context_findings(reports: Sequence["FileReport"]) -> None:
         report.findings = kept
 
 
+def _check_with_progress(files: Sequence[str], options, args: argparse.Namespace):
+    """The files' reports, with a progress bar on a terminal when there are several and the
+    run takes a moment."""
+    from dockwise.commands._progress import Progress
+    from dockwise.engine.parallel import check_paths
+
+    with Progress("checking Dockerfiles", enabled=len(files) > 1 and not getattr(args, "no_progress", False)) as progress:
+        return check_paths(files, options, jobs=args.jobs, progress=progress.update)
+
+
 def run(args: argparse.Namespace) -> int:
     from dockwise.engine.parallel import check_paths
     from dockwise.discovery import discover
@@ -239,7 +269,7 @@ def run(args: argparse.Namespace) -> int:
     options = _load(args)
     found = discover(args.paths)
     refuse_output_over(args.output, [("a checked file", path) for path in found.files])
-    reports = check_paths(found.files, options, jobs=args.jobs) if found.files else []
+    reports = _check_with_progress(found.files, options, args) if found.files else []
     ignore_diff, ignore_fixed = ("", 0)
     if args.fix or args.diff:
         ignore_diff, ignore_fixed = _fix_dockerignores(_shared_ignores(reports), options, diff=args.diff)

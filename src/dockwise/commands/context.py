@@ -43,8 +43,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="whose rules to follow: BuildKit (default) or the classic docker CLI, "
                              "which always sends .dockerignore and the Dockerfile and ignores "
                              "DOCKERFILE.dockerignore")
-    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
-                        help="output format for the findings (default: text)")
+    parser.add_argument("--format", choices=("text", "json", "sarif", "github", "html"), default="text",
+                        help="output format for the findings (default: text); html is one self-contained page")
     parser.add_argument("--write-dockerignore", action="store_true",
                         help="create or extend .dockerignore from what the context holds")
     parser.add_argument("--top", type=_count, default=5, metavar="N",
@@ -143,14 +143,30 @@ def _render(args: argparse.Namespace, target: "ContextTarget", findings, errors)
 
     files = [target.ignore_path] + ([target.dockerfile_path] if target.dockerfile_path else [])
     color = args.format == "text" and not args.output and use_color(sys.stdout)
-    sections = {"context": context_section(target)} if args.format in ("json", "sarif") else None
+    sections = {"context": context_section(target)} if args.format in ("json", "sarif", "html") else None
+    sources = _sources(files) if args.format == "html" else None
     text = render(args.format, findings, files=files, errors=errors, color=color, sections=sections,
-                  fix_hint="--write-dockerignore")
+                  sources=sources, fix_hint="--write-dockerignore")
     if args.format != "text":
         return text
     from dockwise.report.context import render_summary
 
     return render_summary(target, top=args.top) + text
+
+
+def _sources(files) -> dict[str, str]:
+    """The text of the .dockerignore and the Dockerfile, for the HTML page's source frames."""
+    from dockwise.errors import DockwiseError
+    from dockwise.inputs import read_text
+
+    sources = {}
+    for path in files:
+        if path and os.path.isfile(path):
+            try:
+                sources[path] = read_text(path, what="file")
+            except DockwiseError:
+                continue  # already reported by the checks; the page lists the finding without a frame
+    return sources
 
 
 def _list(context_dir: str, dockerfile: str | None, *, classic: bool = False) -> int:

@@ -53,8 +53,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--platform", metavar="OS/ARCH[/VARIANT]",
                         help="image to read from a multi-platform index (default: this machine's, "
                              "else the only one)")
-    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
-                        help="output format (default: text)")
+    parser.add_argument("--format", choices=("text", "json", "sarif", "github", "html"), default="text",
+                        help="output format (default: text); html is one self-contained page")
+    parser.add_argument("--compare", metavar="OTHER",
+                        help="another image (same forms as IMAGE) to compare with, per layer and per directory")
+    parser.add_argument("--context", metavar="DIR",
+                        help="the build context: what it sent and what .dockerignore keeps out, in the report")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
     parser.add_argument("--fail-level", choices=FAIL_LEVELS, default="error",
                         help="lowest finding severity that makes the exit code 1 (default: error)")
@@ -70,6 +74,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                        help="a dive .dive-ci file (default: .dive-ci next to --dockerfile, if any)")
     parser.add_argument("--hidden-threshold", type=size_option, default=None, metavar="SIZE",
                         help="DI006 reports a layer once later layers hide this much of it (default: 1MiB)")
+    parser.add_argument("--layer", type=_count, default=None, metavar="N",
+                        help="list what layer N (1 is the bottom) added, changed and removed, entry by entry")
     parser.add_argument("--top", type=_count, default=10, metavar="N",
                         help="largest files/directories to show (default: 10)")
     parser.add_argument("--jobs", "-j", type=_count, default=None, metavar="N",
@@ -104,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
     except DockwiseError as exc:
         _fail(args, exc)
     _warn_unmatched(analysis, args.dockerfile)
+    if args.layer is not None and args.layer > len(analysis.layers):
+        raise DockwiseError(f"--layer {args.layer}: the image has {len(analysis.layers)} layer(s)")
     errors: list[str] = []
     findings = _check(args, analysis, settings, chosen, errors)
     results = evaluate(analysis, settings)
@@ -143,17 +151,42 @@ def _check(args: argparse.Namespace, analysis, settings, chosen, errors: list[st
 def _analyze(args: argparse.Namespace):
     from dockwise.image.analyze import analyze
 
-    with _Progress(enabled=not args.no_progress and sys.stderr.isatty()) as progress:
-        return analyze(args.image, dockerfile=args.dockerfile, platform=args.platform,
-                       target=args.target, jobs=args.jobs, progress=progress.update,
-                       registry=_registry_options(args))
+    from dockwise.commands._progress import Progress
+
+    with Progress("reading layers", enabled=not args.no_progress, unit="bytes", show_after=0) as progress:
+        analysis = analyze(args.image, dockerfile=args.dockerfile, platform=args.platform,
+                           target=args.target, jobs=args.jobs, progress=lambda _, done, total: progress.update(done, total),
+                           registry=_registry_options(args, args.image))
+    if args.compare:
+        with Progress("reading the compared image", enabled=not args.no_progress, unit="bytes",
+                      show_after=0) as progress:
+            args.compared = analyze(args.compare, platform=args.platform, jobs=args.jobs,
+                                    progress=lambda _, done, total: progress.update(done, total),
+                                    registry=_registry_options(args, args.compare))
+    if args.context:
+        args.context_target = _context_target(args.context, analysis)
+    return analysis
 
 
-def _registry_options(args: argparse.Namespace):
-    """The registry settings, built only when IMAGE names an image in a registry."""
+def _context_target(directory: str, analysis):
+    """The build context read as ``dockwise context DIR`` reads it, for the report's context section."""
+    import os
+
+    from dockwise.context.check import ContextReader, ContextTarget
+    from dockwise.errors import InputError
+
+    if not os.path.isdir(directory):
+        raise InputError("not a directory (expected a build context)", path=directory)
+    reader = ContextReader()
+    return ContextTarget(reader.context(directory, analysis.dockerfile_path), analysis.dockerfile,
+                         analysis.dockerfile_path)
+
+
+def _registry_options(args: argparse.Namespace, image: str):
+    """The registry settings, built only when ``image`` names an image in a registry."""
     from dockwise.image.source import is_registry_reference
 
-    if not is_registry_reference(args.image):
+    if not is_registry_reference(image):
         return None
     from dockwise.image.registry import RegistryOptions
 
@@ -176,15 +209,9 @@ def _cached_layers(args: argparse.Namespace) -> "frozenset[str] | None":
         return None
     from dockwise.errors import DockwiseError
     from dockwise.image.analyze import open_source
-    from dockwise.image.source import is_registry_reference
 
-    registry = None
-    if is_registry_reference(args.cached):
-        from dockwise.image.registry import RegistryOptions
-
-        registry = RegistryOptions(insecure=tuple(args.insecure_registry))
     try:
-        source = open_source(args.cached, platform=args.platform, registry=registry)
+        source = open_source(args.cached, platform=args.platform, registry=_registry_options(args, args.cached))
     except DockwiseError as exc:
         raise DockwiseError(f"--cached {args.cached}: {exc}") from None
     try:
@@ -205,6 +232,11 @@ def _check_options(args: argparse.Namespace) -> None:
         raise DockwiseError("--bandwidth is the link speed of --replicas: pass --replicas N with it")
     if args.cached is not None and args.replicas is None:
         raise DockwiseError("--cached names what the nodes of --replicas already have: pass --replicas N with it")
+    if args.layer is not None and args.format != "text":
+        raise DockwiseError(f"--layer lists a layer's entries in the text report; it does not combine "
+                            f"with --format {args.format}")
+    if args.compare == "-" and args.image == "-":
+        raise DockwiseError("IMAGE and --compare cannot both be read from stdin (-)")
     if args.output:
         _refuse_overwriting_inputs(args)
         if os.path.isdir(args.output):
@@ -221,6 +253,7 @@ def _refuse_overwriting_inputs(args: argparse.Namespace) -> None:
 
     output = args.output
     inputs = [("the image", args.image)] if args.image != "-" else []
+    inputs += [("the compared image", args.compare)] if args.compare and args.compare != "-" else []
     inputs += [("the Dockerfile", args.dockerfile),
                ("the dive CI file", args.ci_config or find_dive_ci(args.dockerfile))]
     real_output = os.path.realpath(output)
@@ -253,7 +286,7 @@ def _fail(args: argparse.Namespace, exc: "DockwiseError") -> NoReturn:
     from dockwise.textsafe import printable
 
     line = _error_line(exc, args.image)
-    if args.format in ("json", "sarif"):
+    if args.format in ("json", "sarif", "html"):
         try:
             emit(_render_error(args.format, line), args.output)
         except DockwiseError as write_error:
@@ -301,7 +334,7 @@ def _gate_settings(args: argparse.Namespace):
 
 def _render(args, analysis, findings, results, errors=(), pull=None) -> str:
     from dockwise.report import render, use_color
-    from dockwise.report.image import image_section, render_summary
+    from dockwise.report.image import render_comparison, render_summary
 
     files = [analysis.source.name] + ([args.dockerfile] if args.dockerfile else [])
     sources = {analysis.source.name: ""}
@@ -310,13 +343,32 @@ def _render(args, analysis, findings, results, errors=(), pull=None) -> str:
     if args.format in ("text", "github"):  # JSON and SARIF escape control characters themselves
         findings, files, sources = _printable_findings(findings, files, sources)
     color = args.format == "text" and not args.output and use_color(sys.stdout)
-    sections = {"image": image_section(analysis, results, args.top, pull)} \
-        if args.format in ("json", "sarif") else None
+    layer = args.layer - 1 if args.layer is not None else None
+    sections = _sections(args, analysis, results, pull) if args.format in ("json", "sarif", "html") else None
+    if getattr(args, "compared", None) is not None:
+        files.append(args.compared.source.name)
     rendered = render(args.format, findings, files=files, sources=sources, errors=errors, color=color,
                       sections=sections)
     if args.format == "text":
-        return render_summary(analysis, results, args.top, pull) + ("\n" + rendered if rendered else "")
+        summary = render_summary(analysis, results, args.top, layer, pull)
+        if getattr(args, "compared", None) is not None:
+            summary += "\n" + render_comparison(analysis, args.compared)
+        return summary + ("\n" + rendered if rendered else "")
     return rendered
+
+
+def _sections(args: argparse.Namespace, analysis, results, pull=None) -> dict:
+    from dockwise.report.image import image_section
+
+    image = image_section(analysis, results, args.top, pull)
+    if getattr(args, "compared", None) is not None:
+        image["compare"] = image_section(args.compared, [], args.top)
+    sections = {"image": image}
+    if getattr(args, "context_target", None) is not None:
+        from dockwise.report.context import context_section
+
+        sections["context"] = context_section(args.context_target)
+    return sections
 
 
 def _printable_findings(findings, files, sources):
@@ -329,33 +381,3 @@ def _printable_findings(findings, files, sources):
     escaped = [replace(f, message=printable(f.message), location=replace(f.location, file=printable(f.location.file)))
                for f in findings]
     return escaped, [printable(name) for name in files], {printable(k): v for k, v in sources.items()}
-
-
-class _Progress:
-    """A rich progress bar on stderr while layers are read (only on a terminal)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self._bar = None
-        self._task = None
-
-    def __enter__(self) -> "_Progress":
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
-
-            self._bar = Progress(TextColumn("reading layers"), BarColumn(), DownloadColumn(),
-                                 console=Console(stderr=True), transient=True)
-            self._bar.__enter__()
-        return self
-
-    def update(self, scan, done: int, total: int) -> None:
-        if self._bar is None:
-            return
-        if self._task is None:
-            self._task = self._bar.add_task("layers", total=total)
-        self._bar.update(self._task, completed=done)
-
-    def __exit__(self, *exc) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)

@@ -234,15 +234,18 @@ class ContextReader:
     ``check --jobs`` reads the contexts in the parent (:meth:`preload`) and hands them to its
     workers instead of every worker walking the same folder again."""
 
-    def __init__(self, large_threshold: int = DEFAULT_LARGE_BYTES, classic: bool = False) -> None:
+    def __init__(self, large_threshold: int = DEFAULT_LARGE_BYTES, classic: bool = False,
+                 context_dir: str | None = None) -> None:
         self.large_threshold = large_threshold
         self.classic = classic
+        self.context_dir = context_dir  # `check --context DIR`: one context for every Dockerfile
         self.read: dict[tuple[str, str | None], BuildContext] = {}
 
     def for_dockerfile(self, dockerfile_path: str) -> BuildContext:
-        """The context ``docker build .`` next to ``dockerfile_path`` sends; raises
+        """The context ``docker build`` sends for ``dockerfile_path``: the given context
+        directory, else the file's own directory (``docker build .`` next to it); raises
         :class:`~dockwise.errors.DockwiseError` when it cannot be read (a bad pattern)."""
-        return self.context(context_dir_of(dockerfile_path), dockerfile_path)
+        return self.context(self.context_dir or context_dir_of(dockerfile_path), dockerfile_path)
 
     def context(self, context_dir: str, dockerfile_path: str | None) -> BuildContext:
         from dockwise.context.ignorefile import ignore_file_for

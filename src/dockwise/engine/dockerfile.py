@@ -35,7 +35,7 @@ class CheckOptions(FrozenRecord):
 
     __slots__ = ("selection", "context", "use_config", "fix", "unsafe_fixes", "diff", "keep_source",
                  "build_args", "target", "trusted_registries", "required_labels", "strict_labels",
-                 "registry", "insecure_registries")
+                 "context_dir", "registry", "insecure_registries")
 
     selection: Selection
     context: bool  # also run the build-context rules for files read from disk
@@ -49,6 +49,7 @@ class CheckOptions(FrozenRecord):
     trusted_registries: tuple[str, ...]  # --trusted-registry, added to the config's
     required_labels: tuple[tuple[str, str], ...]  # --require-label (name, type), added to the schema
     strict_labels: bool  # --strict-labels (True turns strict-labels on; False leaves the config's)
+    context_dir: str | None  # --context DIR: the build context of every file (None: its directory)
     registry: bool  # --registry: the rules that ask base images' registries run
     insecure_registries: tuple[str, ...]  # --insecure-registry, for those rules
 
@@ -58,14 +59,15 @@ class CheckOptions(FrozenRecord):
                  build_args: tuple[tuple[str, str], ...] = (), target: str | None = None,
                  trusted_registries: tuple[str, ...] = (),
                  required_labels: tuple[tuple[str, str], ...] = (),
-                 strict_labels: bool = False, registry: bool = False,
+                 strict_labels: bool = False, context_dir: str | None = None, registry: bool = False,
                  insecure_registries: tuple[str, ...] = ()) -> None:
         self._set(selection=Selection() if selection is None else selection, context=context,
                   use_config=use_config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                   keep_source=keep_source, build_args=tuple(build_args), target=target or None,
                   trusted_registries=tuple(trusted_registries),
                   required_labels=tuple(required_labels), strict_labels=strict_labels,
-                  registry=registry, insecure_registries=tuple(insecure_registries))
+                  context_dir=context_dir or None, registry=registry,
+                  insecure_registries=tuple(insecure_registries))
 
 
 class DockerignoreLines(FrozenRecord):
@@ -358,7 +360,7 @@ class Engine:
         if self._contexts is None:
             from dockwise.context.check import ContextReader
 
-            self._contexts = ContextReader()
+            self._contexts = ContextReader(context_dir=self.options.context_dir)
         return self._contexts
 
     @property

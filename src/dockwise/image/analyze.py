@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from dockwise.errors import InputError
 from dockwise.image.align import HistoryStep, align, history_steps, missing_stage_message
 from dockwise.image.layers import LayerScan, ScanLimits, scan_layers
-from dockwise.image.merge import FinalFile, LayerStats, MergedImage, Merger
+from dockwise.image.merge import FinalFile, LayerStats, MergedImage, Merger, WastedFile
+from dockwise.image.tarscan import Entry
 from dockwise.image.source import ImageSource, LayerRef, is_registry_reference, open_image
 from dockwise.model.stages import build_chain
 
@@ -19,6 +20,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from dockwise.syntax.tree import Dockerfile, Instruction
 
 TOP_N = 10
+#: A directory whose one subdirectory holds this share of its bytes is not listed among the
+#: largest directories: the subdirectory says the same, more precisely.
+DOMINANT_CHILD = 0.9
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,28 @@ class ImageAnalysis:
         return sorted(self.final_files, key=lambda f: (-f.size, f.path))[:n]
 
     def largest_directories(self, n: int = TOP_N) -> list[tuple[str, int]]:
-        return self._directory_sizes()[:n]
+        """The largest directories, leaving out one whose single subdirectory holds nearly all
+        of it (``/usr`` when ``/usr/lib`` is 95% of it), so a chain of nested directories is
+        listed once, at its deepest useful point."""
+        sizes = self._directory_sizes()
+        largest_child: dict[str, int] = {}
+        for path, size in sizes:
+            parent = path.rpartition("/")[0] or "/"
+            largest_child[parent] = max(largest_child.get(parent, 0), size)
+        kept = [(path, size) for path, size in sizes if largest_child.get(path, 0) < DOMINANT_CHILD * size]
+        return kept[:n]
+
+    def wasted_files(self, n: int | None = TOP_N, layer: int | None = None) -> list[WastedFile]:
+        """The files whose bytes are shipped but invisible at the end, largest first
+        (of one layer, 0-based, when ``layer`` is given)."""
+        found = [w for w in self.merged.wasted if layer is None or w.layer == layer]
+        found.sort(key=lambda w: (-w.size, w.path))
+        return found if n is None else found[:n]
+
+    def layer_changes(self, layer: int) -> list[tuple[str, Entry]]:
+        """Every entry of the layer's tar, in tar order, with how it changed the filesystem
+        below it (merge.ADDED, CHANGED, REMOVED, or UNCHANGED for a directory carried along)."""
+        return list(zip(self.merged.changes[layer], self.scans[layer].entries))
 
     @functools.cache  # noqa: B019 - one analysis, computed once for text and JSON alike
     def _directory_sizes(self) -> list[tuple[str, int]]:

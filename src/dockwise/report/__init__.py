@@ -38,6 +38,10 @@ def render(fmt: str, findings: Sequence[Finding], *, files: Sequence[str] = (),
         from dockwise.report.sarif import render_sarif
 
         return render_sarif(data)
+    if fmt == "html":
+        from dockwise.report.html import render_html
+
+        return render_html(data)
     if fmt == "github":
         from dockwise.report.github import render_github
 

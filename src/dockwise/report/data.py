@@ -9,7 +9,7 @@ from dockwise._lazyre import lazy_compile
 from dockwise._record import DataRecord
 from dockwise.findings import Finding, RuleInfo
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "html")
 # What JSON may carry raw but a reader must not be fooled by: C1 controls and DEL (U+009B is a
 # terminal's CSI), line/paragraph separators, bidi overrides and isolates ("Trojan Source"),
 # and lone surrogates (the bytes of a file name that is not UTF-8). json.dumps already escapes

@@ -11,6 +11,7 @@ from dockwise.rules.base_images._images import _with_arg_findings, base_images, 
 
 
 _LEADING_VERSION = lazy_compile(r"(\d+(?:\.\d+)*)(u\d+|_\d+)?")
+_HASH_TAG = lazy_compile(r"(?i)(?:sha-?)?[0-9a-f]{7,64}")  # a commit or content hash: it names one build
 
 FLOATING_WORDS = frozenset({
     "lts", "current", "stable", "edge", "rolling", "mainline", "nightly", "testing", "unstable",
@@ -88,11 +89,14 @@ def floating_reason(ref) -> tuple[str, Severity] | None:
     for part in parts:
         if part in FLOATING_WORDS:
             return f"`{part}` is a channel that follows new releases", Severity.WARNING
-    match = _LEADING_VERSION.fullmatch(parts[0])
-    if match is None:
-        return None
     family = ref.repository.removeprefix("library/")
     needed = VERSION_PARTS.get(family) or VERSION_PARTS.get(ref.name)
+    match = _LEADING_VERSION.fullmatch(parts[0].removeprefix("v"))
+    if match is None:
+        if needed is not None and not _HASH_TAG.fullmatch(tag):
+            return (f"`{tag}` names a variant but no {family.rsplit('/', 1)[-1]} version, so like "
+                    f"`latest` it moves to every new release"), Severity.WARNING
+        return None
     if needed is None or match.group(2):
         return None
     have = match.group(1).count(".") + 1
@@ -168,3 +172,44 @@ def _digest_fix(target: CheckTarget, image) -> Fix | None:
     span = image.word_span()
     return Fix(f"pin `{image.text}` to the digest its tag points to now",
                (Edit(span.start.offset, span.end.offset, f"{image.text}@{facts.tag_digest}"),))
+
+
+class CopyFromFloatingImage(DockerfileRule):
+    info = RuleInfo(
+        code="DW108", name="copy-from-floating-image", severity=Severity.WARNING,
+        summary="`COPY --from=<image>` names an image without a fixed tag, so the copied files change with it.",
+        rationale="`COPY --from=` (and `RUN --mount=from=`) with an external image pulls it like a "
+                  "FROM does: with no tag it means `latest`, and `latest`, `alpine` or `3` move "
+                  "to each new release, so a rebuild copies different binaries or files into the "
+                  "image with no change to the Dockerfile. Pin a full version, ideally with its "
+                  "digest (`--from=busybox:1.36.1@sha256:...`).",
+        bad_example="COPY --from=gcr.io/distroless/static /etc/passwd /etc/passwd",
+        good_example="COPY --from=gcr.io/distroless/static:nonroot@sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d /etc/passwd /etc/passwd",
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for use in target.model.images:
+            if use.kind == "from" or use.ref is None or not use.value.known:
+                continue
+            if not any(c in use.value.text for c in ":/@"):
+                continue  # a bare name: DL3022 says it is no stage of this file
+            ref = use.ref
+            if ref.digest is not None:
+                continue
+            if ref.tag is None or ref.tag == "latest":
+                reason, severity = ("names no tag, so it means `latest`, which moves with every release"
+                                    if ref.tag is None else "uses `latest`, which moves with every release",
+                                    Severity.WARNING)
+            else:
+                found = floating_reason(ref)
+                if found is None:
+                    continue
+                reason, severity = found
+            flag = use.instruction.flag("from") if use.kind == "copy" else None
+            span = flag.span if flag is not None else use.instruction.span
+            written = f"--from={use.value.text}" if use.kind == "copy" else f"--mount=...,from={use.value.text}"
+            yield target.finding(
+                self.info,
+                f"`{written}`: {reason}; rebuilds copy different files with no change here. Pin a "
+                f"full version and its digest (`{ref.familiar_name}:<version>@sha256:...`).",
+                span, severity=severity)
