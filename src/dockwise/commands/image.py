@@ -6,7 +6,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
-from dockwise.commands._output import add_selection_options, emit, print_errors, selection
+from dockwise.commands._output import (add_everyday_options, add_format_option,
+                                       add_selection_options, check_everyday_options, emit,
+                                       exit_status, print_errors, render_findings, selection)
 from dockwise.units import size_option
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,9 +53,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--platform", metavar="OS/ARCH[/VARIANT]",
                         help="image to read from a multi-platform index (default: this machine's, "
                              "else the only one)")
-    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
-                        help="output format (default: text)")
+    add_format_option(parser)
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
+    add_everyday_options(parser)
     parser.add_argument("--fail-level", choices=FAIL_LEVELS, default="error",
                         help="lowest finding severity that makes the exit code 1 (default: error)")
     add_selection_options(parser, "DI")
@@ -82,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     from dockwise.image.gates import evaluate
 
     _check_options(args)
+    check_everyday_options(args)
     chosen = selection(image_index(), args.select, args.ignore)
     try:
         settings = _gate_settings(args)
@@ -99,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     broken = any(not r.passed for r in results)
     failing = args.fail_level != "none" and any(
         f.severity >= Severity.parse(args.fail_level) for f in findings)
-    return EXIT_FINDINGS if broken or failing else EXIT_CLEAN
+    return exit_status(args, EXIT_FINDINGS if broken or failing else EXIT_CLEAN)
 
 
 def _check(args: argparse.Namespace, analysis, settings, chosen, errors: list[str]):
@@ -189,7 +192,7 @@ def _fail(args: argparse.Namespace, exc: "DockwiseError") -> NoReturn:
     from dockwise.textsafe import printable
 
     line = _error_line(exc, args.image)
-    if args.format in ("json", "sarif"):
+    if args.format not in ("text", "github", "gnu") and not args.statistics:
         try:
             emit(_render_error(args.format, line), args.output)
         except DockwiseError as write_error:
@@ -209,7 +212,7 @@ def _error_line(exc: "DockwiseError", image: str) -> str:
 def _render_error(fmt: str, line: str) -> str:
     from dockwise.report import render
 
-    return render(fmt, [], errors=[line], sections={"image": None})
+    return render(fmt, [], errors=[line], sections={"image": None}, command="image")
 
 
 def _warn_unmatched(analysis, dockerfile: str | None) -> None:
@@ -236,7 +239,7 @@ def _gate_settings(args: argparse.Namespace):
 
 
 def _render(args, analysis, findings, results, errors=()) -> str:
-    from dockwise.report import render, use_color
+    from dockwise.report import use_color
     from dockwise.report.image import image_section, render_summary
 
     files = [analysis.source.name] + ([args.dockerfile] if args.dockerfile else [])
@@ -246,10 +249,11 @@ def _render(args, analysis, findings, results, errors=()) -> str:
     if args.format in ("text", "github"):  # JSON and SARIF escape control characters themselves
         findings, files, sources = _printable_findings(findings, files, sources)
     color = args.format == "text" and not args.output and use_color(sys.stdout)
-    sections = {"image": image_section(analysis, results, args.top)} if args.format in ("json", "sarif") else None
-    rendered = render(args.format, findings, files=files, sources=sources, errors=errors, color=color,
-                      sections=sections)
-    if args.format == "text":
+    with_section = args.format in ("json", "sarif") and not args.statistics
+    sections = {"image": image_section(analysis, results, args.top)} if with_section else None
+    rendered = render_findings(args, findings, files=files, sources=sources, errors=errors, color=color,
+                               sections=sections, command="image")
+    if args.format == "text" and not args.quiet:
         return render_summary(analysis, results, args.top) + ("\n" + rendered if rendered else "")
     return rendered
 
