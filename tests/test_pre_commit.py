@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -14,8 +13,8 @@ import pytest
 import yaml
 
 from dockwise.discovery import is_dockerfile_name
+from tests.support.checkout import ROOT, copy_installable
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOOKS = os.path.join(ROOT, ".pre-commit-hooks.yaml")
 DOCKERFILE = "FROM python:3.12-slim\nRUN pip install flask\nCMD python app.py\n"
 
@@ -50,12 +49,7 @@ def test_hook_files_pattern_matches_what_discovery_finds(path):
 def hook_repo(tmp_path_factory) -> tuple[str, str]:
     """A git repository holding what pip installs from this checkout, and its commit."""
     repo = tmp_path_factory.mktemp("hook-repo")
-    for name in os.listdir(ROOT):
-        if name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "setup.cfg",
-                    "MANIFEST.in") or name.startswith("LICENSE"):
-            shutil.copy2(os.path.join(ROOT, name), repo / name)
-    shutil.copytree(os.path.join(ROOT, "src"), repo / "src",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    copy_installable(repo)
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "hooks")

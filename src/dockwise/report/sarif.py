@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.report.data import ReportData, json_text, jsonable
+from dockwise.report.data import ReportData, json_text, jsonable, report_path
 from dockwise.report.fingerprint import fingerprints
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -56,9 +56,11 @@ def rule_descriptor(info: RuleInfo) -> dict[str, Any]:
 
 
 def _uri(path: str) -> str:
-    """A relative URI reference: the path's bytes percent-encoded (a name that is not UTF-8
-    keeps its bytes, ``%FF``, rather than failing to encode)."""
-    return quote(os.fsencode(path.replace("\\", "/")), safe="/:@-._~")
+    """A relative URI reference (relative to the current directory when the path is under it:
+    code scanning resolves it against the repository root, where CI runs): the path's bytes
+    percent-encoded (a name that is not UTF-8 keeps its bytes, ``%FF``, rather than failing
+    to encode)."""
+    return quote(os.fsencode(report_path(path)), safe="/:@-._~")
 
 
 def _region(finding: Finding) -> dict[str, int] | None:
