@@ -124,3 +124,16 @@ def test_a_named_dockerignore_stands_for_the_dockerfiles_it_applies_to(tree):
     assert discover(["clean/notes.dockerignore"]).files == []  # no Dockerfile of that name
     assert not is_dockerfile_name("Dockerfile.dockerignore")
     assert "svc/api.Dockerfile.dockerignore" not in discover(["svc"]).files
+
+
+def test_show_fixes_with_fix_lists_what_was_fixed_per_file(tree, capsys):
+    (tree / "svc" / "api.Dockerfile").write_text("FROM python:3.12-slim\nRUN pip install flask==3.0.0\n")
+    code, out, err = run(capsys, "check", "Dockerfile", "svc/api.Dockerfile", "--fix", "--show-fixes",
+                         "--no-context")
+    assert "Fixed 2 findings:" in err
+    assert "  Dockerfile: 1 × DL3015 (apt-get-install-recommends)" in err
+    assert "  svc/api.Dockerfile: 1 × DL3042 (pip-install-without-no-cache-dir)" in err
+    assert "DL3025" not in err  # an unsafe fix, not applied without --unsafe-fixes
+    assert "--no-cache-dir" in (tree / "svc" / "api.Dockerfile").read_text()
+    code, out, err = run(capsys, "check", "svc/api.Dockerfile", "--fix", "--show-fixes", "--no-context")
+    assert "No fixes applied." in err

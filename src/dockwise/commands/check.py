@@ -81,7 +81,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="print the fixes as a unified diff instead of writing them")
     parser.add_argument("--show-fixes", action="store_true",
                         help="text output: under each fixable finding, the fix --fix (or "
-                             "--unsafe-fixes) would apply, as the lines before and after")
+                             "--unsafe-fixes) would apply, as the lines before and after; with "
+                             "--fix, also what was fixed, file by file, on stderr")
 
 
 DEFAULT_FAIL_LEVEL = "warning"
@@ -250,6 +251,8 @@ def run(args: argparse.Namespace) -> int:
     _drop_repeated_context_findings(reports)
     errors = list(found.errors) + [line for r in reports for line in r.errors]
     print_errors(errors + ([] if args.quiet else [note for r in reports for note in r.notes]))
+    if args.show_fixes and args.fix and not args.quiet:
+        print_errors(_fixes_applied(reports))
     if args.diff:
         return _finish_diff(reports, errors, args.output, ignore_diff, ignore_fixed)
     stdin_fixed = [r for r in reports if r.fixed_text is not None]
@@ -257,6 +260,26 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(stdin_fixed[0].fixed_text or "")
     emit(_render(args, reports, errors, to_stderr=bool(stdin_fixed)), args.output)
     return exit_status(args, exit_code(reports, found.errors, args.fail_level))
+
+
+def _fixes_applied(reports: Sequence["FileReport"]) -> list[str]:
+    """``--fix --show-fixes``: what was fixed, file by file: ``  Dockerfile: 2 × DL3042
+    (pip-install-without-no-cache-dir)``. A .dockerignore fix counts on the Dockerfile whose
+    context it belongs to."""
+    from dockwise.catalog import find_rule
+
+    lines = []
+    for report in reports:
+        if report.fixed_codes:
+            counts = []
+            for code, count in sorted(report.fixed_codes.items()):
+                info = find_rule(code)
+                counts.append(f"{count} × {code}" + (f" ({info.name})" if info else ""))
+            lines.append(f"  {report.path}: {', '.join(counts)}")
+    total = sum(sum(r.fixed_codes.values()) for r in reports)
+    if not lines:
+        return ["No fixes applied."]
+    return [f"Fixed {total} finding{'s' if total != 1 else ''}:"] + lines
 
 
 def _render(args: argparse.Namespace, reports: Sequence["FileReport"], errors: Sequence[str],
@@ -383,6 +406,8 @@ def _recheck_contexts(groups: Sequence[Sequence["FileReport"]], options: "CheckO
             report.findings, report.dockerignore = fresh.findings, fresh.dockerignore
             after.update(_finding_key(f) for f in fresh.findings if f.location.file != report.path)
         group[0].fixed += len(before - after)
+        for key in before - after:
+            group[0].fixed_codes[key[0]] = group[0].fixed_codes.get(key[0], 0) + 1
 
 
 def _finding_key(finding) -> tuple:
