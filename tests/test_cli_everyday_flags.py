@@ -137,3 +137,20 @@ def test_show_fixes_with_fix_lists_what_was_fixed_per_file(tree, capsys):
     assert "--no-cache-dir" in (tree / "svc" / "api.Dockerfile").read_text()
     code, out, err = run(capsys, "check", "svc/api.Dockerfile", "--fix", "--show-fixes", "--no-context")
     assert "No fixes applied." in err
+
+
+def test_image_and_context_take_the_everyday_flags(tmp_path, capsys, monkeypatch):
+    from tests.support.image_kit import file as image_file
+    from tests.support.image_kit import layer_tar, write_oci_layout
+
+    write_oci_layout(tmp_path / "img", [layer_tar(image_file("app/.env", b"TOKEN=abc123secret\n"))])
+    monkeypatch.chdir(tmp_path)
+    findings = json.loads(run(capsys, "image", "img", "--format", "json")[1])["findings"]
+    code, out, _ = run(capsys, "image", "img", "--quiet", "--concise", "--exit-zero")
+    assert code == 0 and len(out.splitlines()) == len(findings) and "DI007" in out
+    rows = json.loads(run(capsys, "image", "img", "--statistics", "--format", "json")[1])
+    assert sum(r["count"] for r in rows) == len(findings)
+    (tmp_path / "ctx").mkdir()
+    (tmp_path / "ctx" / ".env").write_text("TOKEN=abc\n")
+    code, out, _ = run(capsys, "context", "ctx", "--quiet", "--concise")
+    assert code == 1 and out.splitlines() and all(line.startswith("ctx/.dockerignore: DC") for line in out.splitlines())
