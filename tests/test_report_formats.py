@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import jsonschema
@@ -340,3 +342,18 @@ def test_junit_reports_clean_files_as_passing_and_errors_as_errors(tmp_path, cap
     clean = cases[str(tmp_path / "Dockerfile")]
     assert clean.find("failure") is None and clean.find("error") is None
     assert cases[str(tmp_path / "bad.Dockerfile")].find("error") is not None
+
+
+def test_fingerprints_of_findings_without_a_line_ignore_changing_sizes(project):
+    def context_issues() -> dict[str, dict]:
+        done = subprocess.run([sys.executable, "-m", "dockwise", "check", ".", "--format", "gitlab"],
+                              capture_output=True, text=True, cwd=project)
+        return {i["check_name"]: i for i in json.loads(done.stdout) if i["location"]["path"] == ".dockerignore"}
+
+    before = context_issues()
+    (project / "app.py").write_text("print('hi')\n" * 5000)
+    after = context_issues()
+    # "the whole context (N KiB) is sent": the message changed with the size, the finding did not
+    assert before["DC001"]["description"] != after["DC001"]["description"]
+    assert {code: i["fingerprint"] for code, i in before.items()} == {
+        code: i["fingerprint"] for code, i in after.items()}
