@@ -111,6 +111,8 @@ def test_output_file_for_every_command(tree, capsys):
         code, out, _ = run(capsys, *args, "-o", str(target))
         assert out == "" and target.read_text().strip(), args
     assert "DL3008" in (tree / "explain.out").read_text()
+    assert run(capsys, "rules", "--output-format", "json", "-o", "rules.json")[0] == 0
+    assert {r["code"] for r in json.loads((tree / "rules.json").read_text())} >= {"DL3008", "DC001", "DI001"}
     assert run(capsys, "dump", "Dockerfile", "-o", "Dockerfile")[0] == 2  # never over its input
     assert (tree / "Dockerfile").read_text() == BAD
 

@@ -8,7 +8,8 @@ from dockwise.commands._output import emit
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument("--format", "--output-format", dest="format", choices=("text", "json"), default="text",
+                        help="output format (default: text)")
     parser.add_argument("--select", action="append", metavar="CODES",
                         help="only these rules: codes, prefixes, names or aliases (comma-separated)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the list to FILE (atomically)")
