@@ -203,6 +203,10 @@ def parsed(fmt: str, out: str) -> list[tuple]:
         return sorted(found)
     if fmt == "json-lines":
         return sorted((d["code"], d["file"], d["line"]) for d in map(json.loads, out.splitlines()))
+    if fmt == "html":  # the page embeds the json document once (its own tests open it in Chromium)
+        match = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', out, re.S)
+        document = json.loads(match.group(1))
+        return sorted((f["code"], f["file"].removeprefix("./"), f["line"]) for f in document["findings"])
     if fmt == "hadolint-json":
         document = json.loads(out)
         for entry in document:
