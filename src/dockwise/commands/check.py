@@ -7,7 +7,9 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from dockwise.commands._output import UsageError, emit, print_errors, refuse_output_over
+from dockwise.commands._output import (UsageError, add_everyday_options, add_format_option,
+                                       check_everyday_options, emit, exit_status, print_errors,
+                                       refuse_output_over, render_findings)
 from dockwise.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,9 +39,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fail-level", choices=FAIL_LEVELS, default=None,
                         help="lowest severity that makes the exit code 1 (default: warning, or "
                              "failure-threshold from .hadolint.yaml)")
-    parser.add_argument("--format", choices=("text", "json", "sarif", "github", "html"), default="text",
-                        help="output format (default: text); html is one self-contained page")
+    add_format_option(parser)
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="leave out the paths this glob matches, found in a directory or named: "
+                             "a glob without / matches any part of the path (vendor, "
+                             "*.dev.Dockerfile), one with / the whole path (svc/legacy/*); repeatable")
+    add_everyday_options(parser)
     parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                         help="processes to use (default: 1 for fewer than 8 files, else one per CPU)")
     parser.add_argument("--no-progress", action="store_true",
@@ -85,6 +91,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="with --fix or --diff: apply fixes that may change the build's meaning too")
     parser.add_argument("--diff", action="store_true",
                         help="print the fixes as a unified diff instead of writing them")
+    parser.add_argument("--show-fixes", action="store_true",
+                        help="text output: under each fixable finding, the fix --fix (or "
+                             "--unsafe-fixes) would apply, as the lines before and after; with "
+                             "--fix, also what was fixed, file by file, on stderr")
 
 
 DEFAULT_FAIL_LEVEL = "warning"
@@ -93,14 +103,16 @@ DEFAULT_FAIL_LEVEL = "warning"
 def _options(args: argparse.Namespace) -> "CheckOptions":
     from dockwise.engine.dockerfile import CheckOptions, catalogue_index
     from dockwise.engine.selection import Selection
+    from dockwise.report.data import SOURCE_FORMATS
 
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes needs --fix or --diff")
     _check_output_modes(args)
+    check_everyday_options(args)
     selection = Selection.from_options(catalogue_index(), args.select, args.ignore)
     return CheckOptions(selection=selection, context=not args.no_context, use_config=not args.no_config,
                         fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff,
-                        keep_source=args.format in ("text", "html"),
+                        keep_source=args.format in SOURCE_FORMATS or bool(args.show_fixes),
                         build_args=build_args(getattr(args, "build_args", None)),
                         target=getattr(args, "target", None),
                         trusted_registries=trusted_registries(getattr(args, "trusted_registries", None)),
@@ -267,7 +279,7 @@ def run(args: argparse.Namespace) -> int:
     from dockwise.discovery import discover
 
     options = _load(args)
-    found = discover(args.paths)
+    found = discover(args.paths, exclude=args.exclude)
     refuse_output_over(args.output, [("a checked file", path) for path in found.files])
     reports = _check_with_progress(found.files, options, args) if found.files else []
     ignore_diff, ignore_fixed = ("", 0)
@@ -277,25 +289,47 @@ def run(args: argparse.Namespace) -> int:
         ignore.fixable()  # a fix --fix would not apply is no fix: not counted as fixable
     _drop_repeated_context_findings(reports)
     errors = list(found.errors) + [line for r in reports for line in r.errors]
-    print_errors(errors + [note for r in reports for note in r.notes])
+    print_errors(errors + ([] if args.quiet else [note for r in reports for note in r.notes]))
+    if args.show_fixes and args.fix and not args.quiet:
+        print_errors(_fixes_applied(reports))
     if args.diff:
         return _finish_diff(reports, errors, args.output, ignore_diff, ignore_fixed)
     stdin_fixed = [r for r in reports if r.fixed_text is not None]
     if stdin_fixed:
         sys.stdout.write(stdin_fixed[0].fixed_text or "")
     emit(_render(args, reports, errors, to_stderr=bool(stdin_fixed)), args.output)
-    return exit_code(reports, found.errors, args.fail_level)
+    return exit_status(args, exit_code(reports, found.errors, args.fail_level))
+
+
+def _fixes_applied(reports: Sequence["FileReport"]) -> list[str]:
+    """``--fix --show-fixes``: what was fixed, file by file: ``  Dockerfile: 2 × DL3042
+    (pip-install-without-no-cache-dir)``. A .dockerignore fix counts on the Dockerfile whose
+    context it belongs to."""
+    from dockwise.catalog import find_rule
+
+    lines = []
+    for report in reports:
+        if report.fixed_codes:
+            counts = []
+            for code, count in sorted(report.fixed_codes.items()):
+                info = find_rule(code)
+                counts.append(f"{count} × {code}" + (f" ({info.name})" if info else ""))
+            lines.append(f"  {report.path}: {', '.join(counts)}")
+    total = sum(sum(r.fixed_codes.values()) for r in reports)
+    if not lines:
+        return ["No fixes applied."]
+    return [f"Fixed {total} finding{'s' if total != 1 else ''}:"] + lines
 
 
 def _render(args: argparse.Namespace, reports: Sequence["FileReport"], errors: Sequence[str],
             *, to_stderr: bool) -> str:
-    from dockwise.report import render, use_color
+    from dockwise.report import use_color
 
     findings = sorted((f for r in reports for f in r.findings), key=lambda f: f.sort_key)
     sources = {r.path: r.source for r in reports if r.source is not None}
     color = args.format == "text" and not args.output and use_color(sys.stderr if to_stderr else sys.stdout)
-    text = render(args.format, findings, files=[r.path for r in reports], sources=sources,
-                  errors=errors, color=color, fixed=sum(r.fixed for r in reports))
+    text = render_findings(args, findings, files=[r.path for r in reports], sources=sources,
+                           errors=errors, color=color, fixed=sum(r.fixed for r in reports))
     if to_stderr and not args.output:
         sys.stderr.write(text)
         return ""
@@ -411,6 +445,8 @@ def _recheck_contexts(groups: Sequence[Sequence["FileReport"]], options: "CheckO
             report.findings, report.dockerignore = fresh.findings, fresh.dockerignore
             after.update(_finding_key(f) for f in fresh.findings if f.location.file != report.path)
         group[0].fixed += len(before - after)
+        for key in before - after:
+            group[0].fixed_codes[key[0]] = group[0].fixed_codes.get(key[0], 0) + 1
 
 
 def _finding_key(finding) -> tuple:

@@ -7,8 +7,10 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from dockwise.commands._output import (UsageError, add_selection_options, emit, print_errors,
-                                       refuse_output_over, selection)
+from dockwise.commands._output import (UsageError, add_everyday_options, add_format_option,
+                                       add_selection_options, check_everyday_options, emit,
+                                       exit_status, print_errors, refuse_output_over,
+                                       render_findings, selection)
 from dockwise.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, InputError
 from dockwise.units import size_option
 
@@ -43,8 +45,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="whose rules to follow: BuildKit (default) or the classic docker CLI, "
                              "which always sends .dockerignore and the Dockerfile and ignores "
                              "DOCKERFILE.dockerignore")
-    parser.add_argument("--format", choices=("text", "json", "sarif", "github", "html"), default="text",
-                        help="output format for the findings (default: text); html is one self-contained page")
+    add_format_option(parser)
     parser.add_argument("--write-dockerignore", action="store_true",
                         help="create or extend .dockerignore from what the context holds")
     parser.add_argument("--top", type=_count, default=5, metavar="N",
@@ -56,6 +57,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="lowest severity that makes the exit code 1 (default: warning)")
     add_selection_options(parser, "DC")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
+    add_everyday_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     if args.write_dockerignore and args.output:
         raise UsageError("--write-dockerignore writes .dockerignore and prints what it added; "
                          "-o is for the report (run them separately)")
+    check_everyday_options(args)
     if args.list:
         return _list(context_dir, args.file, classic=args.builder == "classic")
     from dockwise.engine.context import context_index
@@ -90,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     threshold = _threshold(args.fail_level)
     if threshold is not None and any(f.severity >= threshold for f in findings):
-        return EXIT_FINDINGS
+        return exit_status(args, EXIT_FINDINGS)
     return EXIT_CLEAN
 
 
@@ -138,16 +141,17 @@ def _threshold(fail_level: str):
 
 
 def _render(args: argparse.Namespace, target: "ContextTarget", findings, errors) -> str:
-    from dockwise.report import render, use_color
+    from dockwise.report import use_color
     from dockwise.report.context import context_section
 
     files = [target.ignore_path] + ([target.dockerfile_path] if target.dockerfile_path else [])
     color = args.format == "text" and not args.output and use_color(sys.stdout)
-    sections = {"context": context_section(target)} if args.format in ("json", "sarif", "html") else None
+    with_section = args.format in ("json", "sarif", "html") and not args.statistics
+    sections = {"context": context_section(target)} if with_section else None
     sources = _sources(files) if args.format == "html" else None
-    text = render(args.format, findings, files=files, errors=errors, color=color, sections=sections,
-                  sources=sources, fix_hint="--write-dockerignore")
-    if args.format != "text":
+    text = render_findings(args, findings, files=files, errors=errors, color=color, sections=sections,
+                           sources=sources, fix_hint="--write-dockerignore", command="context")
+    if args.format != "text" or args.quiet:
         return text
     from dockwise.report.context import render_summary
 

@@ -6,7 +6,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
-from dockwise.commands._output import add_selection_options, emit, print_errors, selection
+from dockwise.commands._output import (add_everyday_options, add_format_option,
+                                       add_selection_options, check_everyday_options, emit,
+                                       exit_status, print_errors, render_findings, selection)
 from dockwise.units import rate_option, size_option
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,13 +55,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--platform", metavar="OS/ARCH[/VARIANT]",
                         help="image to read from a multi-platform index (default: this machine's, "
                              "else the only one)")
-    parser.add_argument("--format", choices=("text", "json", "sarif", "github", "html"), default="text",
-                        help="output format (default: text); html is one self-contained page")
+    add_format_option(parser)
     parser.add_argument("--compare", metavar="OTHER",
                         help="another image (same forms as IMAGE) to compare with, per layer and per directory")
     parser.add_argument("--context", metavar="DIR",
                         help="the build context: what it sent and what .dockerignore keeps out, in the report")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
+    add_everyday_options(parser)
     parser.add_argument("--fail-level", choices=FAIL_LEVELS, default="error",
                         help="lowest finding severity that makes the exit code 1 (default: error)")
     add_selection_options(parser, "DI")
@@ -102,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
     from dockwise.image.gates import evaluate
 
     _check_options(args)
+    check_everyday_options(args)
     chosen = selection(image_index(), args.select, args.ignore)
     try:
         settings = _gate_settings(args)
@@ -122,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     broken = any(not r.passed for r in results)
     failing = args.fail_level != "none" and any(
         f.severity >= Severity.parse(args.fail_level) for f in findings)
-    return EXIT_FINDINGS if broken or failing else EXIT_CLEAN
+    return exit_status(args, EXIT_FINDINGS if broken or failing else EXIT_CLEAN)
 
 
 def _check(args: argparse.Namespace, analysis, settings, chosen, errors: list[str]):
@@ -286,7 +289,7 @@ def _fail(args: argparse.Namespace, exc: "DockwiseError") -> NoReturn:
     from dockwise.textsafe import printable
 
     line = _error_line(exc, args.image)
-    if args.format in ("json", "sarif", "html"):
+    if args.format not in ("text", "github", "gnu") and not args.statistics:
         try:
             emit(_render_error(args.format, line), args.output)
         except DockwiseError as write_error:
@@ -306,7 +309,7 @@ def _error_line(exc: "DockwiseError", image: str) -> str:
 def _render_error(fmt: str, line: str) -> str:
     from dockwise.report import render
 
-    return render(fmt, [], errors=[line], sections={"image": None})
+    return render(fmt, [], errors=[line], sections={"image": None}, command="image")
 
 
 def _warn_unmatched(analysis, dockerfile: str | None) -> None:
@@ -333,7 +336,7 @@ def _gate_settings(args: argparse.Namespace):
 
 
 def _render(args, analysis, findings, results, errors=(), pull=None) -> str:
-    from dockwise.report import render, use_color
+    from dockwise.report import use_color
     from dockwise.report.image import render_comparison, render_summary
 
     files = [analysis.source.name] + ([args.dockerfile] if args.dockerfile else [])
@@ -344,12 +347,13 @@ def _render(args, analysis, findings, results, errors=(), pull=None) -> str:
         findings, files, sources = _printable_findings(findings, files, sources)
     color = args.format == "text" and not args.output and use_color(sys.stdout)
     layer = args.layer - 1 if args.layer is not None else None
-    sections = _sections(args, analysis, results, pull) if args.format in ("json", "sarif", "html") else None
+    with_section = args.format in ("json", "sarif", "html") and not args.statistics
+    sections = _sections(args, analysis, results, pull) if with_section else None
     if getattr(args, "compared", None) is not None:
         files.append(args.compared.source.name)
-    rendered = render(args.format, findings, files=files, sources=sources, errors=errors, color=color,
-                      sections=sections)
-    if args.format == "text":
+    rendered = render_findings(args, findings, files=files, sources=sources, errors=errors, color=color,
+                               sections=sections, command="image")
+    if args.format == "text" and not args.quiet:
         summary = render_summary(analysis, results, args.top, layer, pull)
         if getattr(args, "compared", None) is not None:
             summary += "\n" + render_comparison(analysis, args.compared)

@@ -89,7 +89,7 @@ class FileReport(DataRecord):
     """What checking one file produced."""
 
     __slots__ = ("path", "source", "findings", "errors", "notes", "fail_level", "no_fail", "parsed",
-                 "fixed", "diff", "fixed_text", "dockerignore")
+                 "fixed", "diff", "fixed_text", "dockerignore", "fixed_codes")
 
     path: str
     source: str | None
@@ -100,6 +100,7 @@ class FileReport(DataRecord):
     no_fail: bool
     parsed: bool  # the file parsed (rules ran), even if some rule failed
     fixed: int  # fixes applied (or, with --diff, that would be)
+    fixed_codes: dict[str, int]  # how many of ``fixed`` each rule had
     diff: str  # --diff: what --fix would change
     fixed_text: str | None  # --fix on stdin: the fixed file
     dockerignore: DockerignoreLines | None  # a file on disk, checked with its context
@@ -120,6 +121,7 @@ class FileReport(DataRecord):
         self.diff = diff
         self.fixed_text = fixed_text
         self.dockerignore: DockerignoreLines | None = None
+        self.fixed_codes: dict[str, int] = {}
 
 
 # `dockwise check` needs the Dockerfile and context rules, not the image rules (and the
@@ -269,7 +271,7 @@ class Engine:
 
         outcome = fix_until_stable(text, path, recheck, unsafe=self.options.unsafe_fixes)
         report, current = outcome.report, outcome.text
-        report.fixed = outcome.fixed
+        report.fixed, report.fixed_codes = outcome.fixed, outcome.fixed_codes
         report.notes.extend(outcome.notes)
         if self.options.diff:
             report.diff = unified_diff(text, current, path) if current != text else ""

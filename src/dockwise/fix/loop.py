@@ -37,18 +37,21 @@ class FixOutcome(DataRecord):
     """Where fixing ended: the final text, its check, how many findings went away, and notes
     about fixes that were dropped."""
 
-    __slots__ = ("text", "report", "fixed", "notes")
+    __slots__ = ("text", "report", "fixed", "notes", "fixed_codes")
 
     text: str
     report: "Report"
     fixed: int
     notes: list[str]
+    fixed_codes: dict[str, int]  # code -> findings of that code that went away
 
-    def __init__(self, text: str, report: "Report", fixed: int, notes: list[str]) -> None:
+    def __init__(self, text: str, report: "Report", fixed: int, notes: list[str],
+                 fixed_codes: dict[str, int] | None = None) -> None:
         self.text = text
         self.report = report
         self.fixed = fixed
         self.notes = notes
+        self.fixed_codes = {} if fixed_codes is None else fixed_codes
 
 
 def _parses(text: str, path: str) -> str | None:
@@ -150,8 +153,8 @@ def fix_until_stable(text: str, path: str, recheck: "Callable[[str], Report]", *
         seen.add(candidate)
         current = candidate
         report = after
-    fixed = sum((before - _own_codes(report, path)).values()) if current != text else 0
-    return FixOutcome(current, report, fixed, notes)
+    gone = dict(before - _own_codes(report, path)) if current != text else {}
+    return FixOutcome(current, report, sum(gone.values()), notes, gone)
 
 
 def _idle(taken: list[tuple[Finding, Fix]], before: "Report", after: "Report",
