@@ -15,7 +15,7 @@ BUILDKIT_CHECKS = (
     "StageNameCasing", "FromAsCasing", "NoEmptyContinuation", "ConsistentInstructionCasing",
     "DuplicateStageName", "ReservedStageName", "JSONArgsRecommended", "MaintainerDeprecated",
     "UndefinedArgInFrom", "WorkdirRelativePath", "UndefinedVar", "MultipleInstructionsDisallowed",
-    "LegacyKeyValueFormat", "InvalidDefaultArgInFrom", "RedundantTargetPlatform",
+    "LegacyKeyValueFormat", "InvalidDefaultArgInFrom", "InvalidBaseImagePlatform", "RedundantTargetPlatform",
     "SecretsUsedInArgOrEnv", "FromPlatformFlagConstDisallowed", "CopyIgnoredFile",
     "InvalidDefinitionDescription", "ExposeProtoCasing", "ExposeInvalidFormat",
 )
@@ -120,6 +120,7 @@ def test_comment_above_stage_or_arg_must_start_with_its_name():
 
 @pytest.mark.parametrize("name", BUILDKIT_CHECKS)
 def test_buildkit_check_names_can_be_selected_and_ignored(name, tmp_path):
+    assert len(BUILDKIT_CHECKS) == 22
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text("FROM debian:12.8\n")
     for flag, value in (("--select", name), ("--ignore", name), ("--select", f"buildkit:{name}")):
