@@ -7,7 +7,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from dockwise.commands._output import UsageError, emit, print_errors, refuse_output_over
+from dockwise.commands._output import (UsageError, add_config_options, config_choice, emit,
+                                       print_errors, refuse_output_over)
 from dockwise.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,6 +47,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="do not check the build context next to each Dockerfile")
     parser.add_argument("--no-config", action="store_true", help="ignore .hadolint.yaml files (the command line's "
                         "--trusted-registry and --require-label still apply)")
+    add_config_options(parser)
     build = parser.add_argument_group("the build to check (as `docker build` takes them)")
     build.add_argument("--build-arg", action="append", dest="build_args", metavar="KEY[=VALUE]",
                        help="set a build argument declared by ARG; KEY alone takes the value from "
@@ -86,7 +88,9 @@ def _options(args: argparse.Namespace) -> "CheckOptions":
         raise UsageError("--unsafe-fixes needs --fix or --diff")
     _check_output_modes(args)
     selection = Selection.from_options(catalogue_index(), args.select, args.ignore)
-    return CheckOptions(selection=selection, context=not args.no_context, use_config=not args.no_config,
+    hadolint, project, config_file = config_choice(args)
+    return CheckOptions(selection=selection, context=not args.no_context, use_config=hadolint,
+                        project_config=project, config_file=config_file,
                         fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff,
                         keep_source=args.format == "text",
                         build_args=build_args(getattr(args, "build_args", None)),
@@ -229,6 +233,7 @@ def run(args: argparse.Namespace) -> int:
 
     options = _load(args)
     found = discover(args.paths)
+    found.files = _not_excluded(found.files, options)
     refuse_output_over(args.output, [("a checked file", path) for path in found.files])
     reports = check_paths(found.files, options, jobs=args.jobs) if found.files else []
     ignore_diff, ignore_fixed = ("", 0)
@@ -238,7 +243,8 @@ def run(args: argparse.Namespace) -> int:
         ignore.fixable()  # a fix --fix would not apply is no fix: not counted as fixable
     _drop_repeated_context_findings(reports)
     errors = list(found.errors) + [line for r in reports for line in r.errors]
-    print_errors(errors + [note for r in reports for note in r.notes])
+    # a broken config shared by several files is one error, not one per file
+    print_errors(list(dict.fromkeys(errors)) + [note for r in reports for note in r.notes])
     if args.diff:
         return _finish_diff(reports, errors, args.output, ignore_diff, ignore_fixed)
     stdin_fixed = [r for r in reports if r.fixed_text is not None]
@@ -246,6 +252,14 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(stdin_fixed[0].fixed_text or "")
     emit(_render(args, reports, errors, to_stderr=bool(stdin_fixed)), args.output)
     return exit_code(reports, found.errors, args.fail_level)
+
+
+def _not_excluded(files: Sequence[str], options: "CheckOptions") -> list[str]:
+    """The files the ``exclude`` of their dockwise config does not name."""
+    from dockwise.project_config import excluded
+
+    return [path for path in files
+            if not excluded(path, project=options.project_config, config_file=options.config_file)]
 
 
 def _render(args: argparse.Namespace, reports: Sequence["FileReport"], errors: Sequence[str],

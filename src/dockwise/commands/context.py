@@ -7,13 +7,15 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from dockwise.commands._output import (UsageError, add_selection_options, emit, print_errors,
+from dockwise.commands._output import (UsageError, add_config_options, add_selection_options,
+                                       config_choice, configured_fail_level, emit, print_errors,
                                        refuse_output_over, selection)
 from dockwise.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, InputError
 from dockwise.units import size_option
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.context.check import ContextTarget
+    from dockwise.config import LintConfig
     from dockwise.findings import Finding
     from dockwise.syntax.tree import Dockerfile
 
@@ -49,12 +51,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="create or extend .dockerignore from what the context holds")
     parser.add_argument("--top", type=_count, default=5, metavar="N",
                         help="how many of the largest directories and files to show (default: 5)")
-    parser.add_argument("--large", type=size_option, default=10 * 1024**2, metavar="SIZE",
+    parser.add_argument("--large", type=size_option, default=None, metavar="SIZE",
                         help="size from which logs, archives and data files are reported, e.g. 10MB "
-                             "or 10MiB (default: 10MiB)")
-    parser.add_argument("--fail-level", choices=FAIL_LEVELS, default="warning",
-                        help="lowest severity that makes the exit code 1 (default: warning)")
+                             "or 10MiB (default: large-file-size from the dockwise config, else 10MiB)")
+    parser.add_argument("--fail-level", choices=FAIL_LEVELS, default=None,
+                        help="lowest severity that makes the exit code 1 (default: fail-level from "
+                             "the config files, else warning)")
     add_selection_options(parser, "DC")
+    add_config_options(parser)
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
 
 
@@ -78,27 +82,48 @@ def run(args: argparse.Namespace) -> int:
     from dockwise.engine.context import context_index
 
     chosen = selection(context_index(), args.select, args.ignore)
-    target = _target(args)
+    config = _config(args)
+    target = _target(args, config)
     refuse_output_over(args.output, [("the Dockerfile", target.dockerfile_path),
                                      ("the .dockerignore file", target.ignore_path)])
     if args.write_dockerignore:
-        return _write(target, chosen)
-    findings, errors = _check(target, chosen)
+        return _write(target, chosen, config)
+    findings, errors = _check(target, chosen, config)
     print_errors(errors)
     emit(_render(args, target, findings, errors), args.output)
     if errors:
         return EXIT_ERROR
-    threshold = _threshold(args.fail_level)
+    threshold = _threshold(args.fail_level, config)
     if threshold is not None and any(f.severity >= threshold for f in findings):
         return EXIT_FINDINGS
     return EXIT_CLEAN
 
 
-def _target(args: argparse.Namespace) -> "ContextTarget":
+DEFAULT_LARGE = 10 * 1024**2
+
+
+def _config(args: argparse.Namespace) -> "LintConfig":
+    """The configuration next to the Dockerfile (``-f``, else DIR/Dockerfile), else in DIR:
+    the per-file ignores naming the Dockerfile apply."""
+    from dockwise.project_config import for_file, settings_for_dir
+
+    hadolint, project, config_file = config_choice(args)
+    dockerfile = args.file or os.path.join(args.directory, "Dockerfile")
+    has_dockerfile = os.path.isfile(dockerfile)
+    where = os.path.dirname(os.path.abspath(dockerfile)) if has_dockerfile else os.path.abspath(args.directory)
+    config = settings_for_dir(where, hadolint=hadolint, project=project, config_file=config_file)
+    return for_file(config, dockerfile) if has_dockerfile else config
+
+
+def _target(args: argparse.Namespace, config: "LintConfig") -> "ContextTarget":
     from dockwise.context.check import ContextReader, ContextTarget
 
     dockerfile_path, dockerfile = _dockerfile(args.directory, args.file)
-    reader = ContextReader(large_threshold=args.large, classic=args.builder == "classic")
+    large = args.large
+    if large is None:
+        configured = config.project.large_file_size if config.project is not None else None
+        large = DEFAULT_LARGE if configured is None else configured
+    reader = ContextReader(large_threshold=large, classic=args.builder == "classic")
     return ContextTarget(reader.context(args.directory, dockerfile_path), dockerfile, dockerfile_path)
 
 
@@ -116,24 +141,23 @@ def _dockerfile(context_dir: str, option: str | None) -> "tuple[str | None, Dock
     return path, parse_dockerfile(read_text(path, what="Dockerfile"), path=path)
 
 
-def _check(target: "ContextTarget", chosen) -> "tuple[list[Finding], list[str]]":
+def _check(target: "ContextTarget", chosen, config: "LintConfig") -> "tuple[list[Finding], list[str]]":
     """The DC findings, with the suppression comments of the Dockerfile and the hadolint config
     next to it (as ``dockwise check`` applies them to the same findings); error lines of rules
     that crashed."""
-    from dockwise.config import config_for_dir
     from dockwise.engine.context import check_context
 
-    where = target.dockerfile_path or target.context_dir
     errors: list[str] = []
-    config = config_for_dir(os.path.dirname(os.path.abspath(where)) if target.dockerfile_path
-                            else os.path.abspath(where))
     findings = check_context(target, selection=chosen, errors=errors, config=config)
     return findings, errors
 
 
-def _threshold(fail_level: str):
+def _threshold(fail_level: str | None, config: "LintConfig"):
+    """The lowest failing severity: --fail-level, else the dockwise config's, else warning
+    (``.hadolint.yaml``'s failure-threshold is about Dockerfile checks: not used here)."""
     from dockwise.findings import Severity
 
+    fail_level = fail_level or configured_fail_level(config) or "warning"
     return Severity.parse(fail_level) if fail_level != "none" else None
 
 
@@ -169,7 +193,7 @@ def _list(context_dir: str, dockerfile: str | None, *, classic: bool = False) ->
     return EXIT_CLEAN
 
 
-def _write(target: "ContextTarget", chosen) -> int:
+def _write(target: "ContextTarget", chosen, config: "LintConfig") -> int:
     """Apply the fixes of the DC findings `dockwise context` reports (the rules chosen, the
     Dockerfile's suppressions): the lines ``dockwise check --fix`` writes too."""
     from dockwise.context.fixer import dockerignore_plan, with_lines
@@ -177,7 +201,7 @@ def _write(target: "ContextTarget", chosen) -> int:
     from dockwise.textsafe import printable
     from dockwise.units import human_bytes
 
-    findings, errors = _check(target, chosen)
+    findings, errors = _check(target, chosen, config)
     print_errors(errors)
     plan = dockerignore_plan(target)
     lines = plan.lines_of(f.fix for f in findings if f.fix is not None)

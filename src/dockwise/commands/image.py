@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
-from dockwise.commands._output import add_selection_options, emit, print_errors, selection
+from dockwise.commands._output import (add_config_options, add_selection_options, config_choice,
+                                       configured_fail_level, emit, print_errors, selection)
 from dockwise.units import size_option
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,9 +55,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
                         help="output format (default: text)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
-    parser.add_argument("--fail-level", choices=FAIL_LEVELS, default="error",
-                        help="lowest finding severity that makes the exit code 1 (default: error)")
+    parser.add_argument("--fail-level", choices=FAIL_LEVELS, default=None,
+                        help="lowest finding severity that makes the exit code 1 (default: "
+                             "fail-level from the dockwise config, else error)")
     add_selection_options(parser, "DI")
+    add_config_options(parser)
     gates = parser.add_argument_group("CI gates (exit code 1 when broken)")
     gates.add_argument("--max-size", type=size_option, metavar="SIZE",
                        help="budget for total_bytes, e.g. 500MB or 1.5GiB (also reported as DI010)")
@@ -84,41 +87,58 @@ def run(args: argparse.Namespace) -> int:
     _check_options(args)
     chosen = selection(image_index(), args.select, args.ignore)
     try:
-        settings = _gate_settings(args)
+        config = _config(args)
+        settings = _gate_settings(args, config)
         analysis = _analyze(args)
     except DockwiseError as exc:
         _fail(args, exc)
     _warn_unmatched(analysis, args.dockerfile)
     errors: list[str] = []
-    findings = _check(args, analysis, settings, chosen, errors)
+    findings = _check(args, analysis, settings, chosen, errors, config)
     results = evaluate(analysis, settings)
     print_errors(errors)
     emit(_render(args, analysis, findings, results, errors), args.output)
     if errors:
         return EXIT_ERROR
     broken = any(not r.passed for r in results)
-    failing = args.fail_level != "none" and any(
-        f.severity >= Severity.parse(args.fail_level) for f in findings)
+    fail_level = args.fail_level or configured_fail_level(config) or "error"
+    failing = fail_level != "none" and any(f.severity >= Severity.parse(fail_level) for f in findings)
     return EXIT_FINDINGS if broken or failing else EXIT_CLEAN
 
 
-def _check(args: argparse.Namespace, analysis, settings, chosen, errors: list[str]):
-    """The DI findings; suppression comments of ``--dockerfile`` and the hadolint config next to
-    it apply to them, as ``dockwise check`` applies them to the Dockerfile's findings."""
+def _config(args: argparse.Namespace):
+    """The configuration for this image: the dockwise config nearest to ``--dockerfile`` (else
+    to the image), and with ``--dockerfile`` the hadolint config next to it and the per-file
+    ignores that name it."""
     import os
 
-    from dockwise.config import EMPTY, config_for_dir
+    from dockwise.project_config import for_file, settings_for_dir
+
+    hadolint, project, config_file = config_choice(args)
+    if args.dockerfile:
+        where = os.path.dirname(os.path.abspath(args.dockerfile))
+        config = settings_for_dir(where, hadolint=hadolint, project=project, config_file=config_file)
+        return for_file(config, args.dockerfile)
+    where = os.getcwd() if args.image == "-" else os.path.dirname(os.path.abspath(args.image))
+    return settings_for_dir(where, hadolint=False, project=project, config_file=config_file)
+
+
+def _check(args: argparse.Namespace, analysis, settings, chosen, errors: list[str], config):
+    """The DI findings; suppression comments of ``--dockerfile`` and the config apply to them,
+    as ``dockwise check`` applies them to the Dockerfile's findings."""
     from dockwise.engine.image import check_image, image_index
     from dockwise.image.rules.base import ImageOptions
 
     options = ImageOptions(max_size=settings.max_size)
+    configured = config.project.hidden_threshold if config.project is not None else None
     if args.hidden_threshold is not None:
         options.hidden_threshold = args.hidden_threshold
-    config, suppressions = EMPTY, None
+    elif configured is not None:
+        options.hidden_threshold = configured
+    suppressions = None
     if analysis.dockerfile is not None and analysis.dockerfile_path:
         from dockwise.engine.suppressions import find_suppressions
 
-        config = config_for_dir(os.path.dirname(os.path.abspath(analysis.dockerfile_path)))
         suppressions = find_suppressions(analysis.dockerfile, analysis.dockerfile_path, image_index(),
                                          pragmas=not config.disable_ignore_pragma)
     return check_image(analysis, options, selection=chosen, errors=errors, config=config,
@@ -221,11 +241,16 @@ def _warn_unmatched(analysis, dockerfile: str | None) -> None:
               file=sys.stderr)
 
 
-def _gate_settings(args: argparse.Namespace):
+def _gate_settings(args: argparse.Namespace, config):
+    """The CI gates: the command line's, over the dockwise config's ``max-image-size``, over
+    the dive CI file's."""
     from dockwise.image.gates import GateSettings, find_dive_ci, load_dive_ci
 
     path = args.ci_config or find_dive_ci(args.dockerfile)
     settings = load_dive_ci(path) if path else GateSettings()
+    configured = config.project.max_image_size if config.project is not None else None
+    if configured is not None:
+        settings.max_size = configured
     if args.max_size is not None:
         settings.max_size = args.max_size
     if args.min_efficiency is not None:
