@@ -160,8 +160,11 @@ def _load_toml(data: bytes, path: str) -> dict:
     except UnicodeDecodeError:
         raise ConfigError("not UTF-8 text", path=path) from None
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or _toml_error_line(str(exc))
-        raise ConfigError(f"not valid TOML: {str(exc).split(' (at line')[0]}", path=path,
+        message = str(exc)
+        line = _toml_error_line(message)
+        if line is None and "(at end of document)" in message:
+            line = data.count(b"\n") or 1
+        raise ConfigError(f"not valid TOML: {message.split(' (at ')[0]}", path=path,
                           line=line) from None
 
 
@@ -489,3 +492,12 @@ def excluded(path: str, *, project: bool = True, config_file: str | None = None)
     except DockwiseError:
         return False
     return found is not None and found.excludes(path)
+
+
+def clear_caches() -> None:
+    """Forget every config file read (a long-lived caller whose files changed; tests)."""
+    project_config_for_dir.cache_clear()
+    _explicit.cache_clear()
+    settings_for_dir.cache_clear()
+    config_for_dir.cache_clear()
+    _WITH_IGNORES.clear()
