@@ -38,7 +38,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
     ("rules", "rules", ("dockwise.rules", "dockwise.context.rules", "dockwise.image.rules")),
     ("engine", "engine", ("dockwise.engine", "dockwise.catalog")),
     ("renderers", "report", ("dockwise.report",)),
-    ("commands", "commands", ("dockwise.commands", "dockwise.cli", "dockwise.__main__")),
+    ("commands", "commands", ("dockwise.commands", "dockwise.cli", "dockwise.__main__", "dockwise.api")),
 ]
 LAYER_ORDER = list(dict.fromkeys(name for name, _, _ in LAYERS))
 MAX_LINES = 800

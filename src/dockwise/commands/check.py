@@ -12,6 +12,7 @@ from dockwise.commands._output import (UsageError, add_config_options, config_ch
 from dockwise.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 
 if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.discovery import Discovery
     from dockwise.engine.dockerfile import CheckOptions, FileReport
 
 FAIL_LEVELS = ("error", "warning", "info", "style", "none")
@@ -227,7 +228,9 @@ def _drop_repeated_context_findings(reports: Sequence["FileReport"]) -> None:
         report.findings = kept
 
 
-def run(args: argparse.Namespace) -> int:
+def collect(args: argparse.Namespace) -> "tuple[CheckOptions, Discovery, list[FileReport]]":
+    """The options, the files found (less those the config excludes) and their reports:
+    what ``run`` prints, and what the Python API (:mod:`dockwise.api`) returns."""
     from dockwise.engine.parallel import check_paths
     from dockwise.discovery import discover
 
@@ -236,15 +239,26 @@ def run(args: argparse.Namespace) -> int:
     found.files = _not_excluded(found.files, options)
     refuse_output_over(args.output, [("a checked file", path) for path in found.files])
     reports = check_paths(found.files, options, jobs=args.jobs) if found.files else []
-    ignore_diff, ignore_fixed = ("", 0)
-    if args.fix or args.diff:
-        ignore_diff, ignore_fixed = _fix_dockerignores(_shared_ignores(reports), options, diff=args.diff)
+    return options, found, reports
+
+
+def settle(reports: Sequence["FileReport"]) -> list[str]:
+    """The reports as printed: fixes ``--fix`` would not apply unmarked, a finding about a
+    shared build context kept once; returns every error line (each once)."""
     for ignore in _shared_ignores(reports):
         ignore.fixable()  # a fix --fix would not apply is no fix: not counted as fixable
     _drop_repeated_context_findings(reports)
-    errors = list(found.errors) + [line for r in reports for line in r.errors]
     # a broken config shared by several files is one error, not one per file
-    print_errors(list(dict.fromkeys(errors)) + [note for r in reports for note in r.notes])
+    return list(dict.fromkeys(line for r in reports for line in r.errors))
+
+
+def run(args: argparse.Namespace) -> int:
+    options, found, reports = collect(args)
+    ignore_diff, ignore_fixed = ("", 0)
+    if args.fix or args.diff:
+        ignore_diff, ignore_fixed = _fix_dockerignores(_shared_ignores(reports), options, diff=args.diff)
+    errors = list(found.errors) + settle(reports)
+    print_errors(errors + [note for r in reports for note in r.notes])
     if args.diff:
         return _finish_diff(reports, errors, args.output, ignore_diff, ignore_fixed)
     stdin_fixed = [r for r in reports if r.fixed_text is not None]

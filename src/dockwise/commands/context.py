@@ -62,28 +62,30 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
 
 
-def run(args: argparse.Namespace) -> int:
+def check_inputs(args: argparse.Namespace) -> None:
+    """The context directory and the Dockerfile exist (else one error, exit code 2)."""
     context_dir = args.directory
     if not os.path.isdir(context_dir):
         if os.path.exists(context_dir):
             raise InputError("not a directory (expected a build context)", path=context_dir)
         raise InputError("no such directory", path=context_dir)
-    if args.list and (args.write_dockerignore or args.format != "text" or args.output):
-        raise UsageError("--list prints paths only; it does not combine with --format, -o or "
-                         "--write-dockerignore")
     if args.file is not None and not os.path.isfile(args.file):
         raise InputError("no such Dockerfile" if not os.path.exists(args.file) else "not a file",
                          path=args.file)
+
+
+def run(args: argparse.Namespace) -> int:
+    context_dir = args.directory
+    check_inputs(args)
+    if args.list and (args.write_dockerignore or args.format != "text" or args.output):
+        raise UsageError("--list prints paths only; it does not combine with --format, -o or "
+                         "--write-dockerignore")
     if args.write_dockerignore and args.output:
         raise UsageError("--write-dockerignore writes .dockerignore and prints what it added; "
                          "-o is for the report (run them separately)")
     if args.list:
         return _list(context_dir, args.file, classic=args.builder == "classic")
-    from dockwise.engine.context import context_index
-
-    chosen = selection(context_index(), args.select, args.ignore)
-    config = _config(args)
-    target = _target(args, config)
+    chosen, config, target = _prepare(args)
     refuse_output_over(args.output, [("the Dockerfile", target.dockerfile_path),
                                      ("the .dockerignore file", target.ignore_path)])
     if args.write_dockerignore:
@@ -91,9 +93,30 @@ def run(args: argparse.Namespace) -> int:
     findings, errors = _check(target, chosen, config)
     print_errors(errors)
     emit(_render(args, target, findings, errors), args.output)
+    return _exit_code(findings, errors, args.fail_level, config)
+
+
+def collect(args: argparse.Namespace) -> "tuple[ContextTarget, list[Finding], list[str], int]":
+    """(the context read, its findings, error lines, exit code): what ``run`` reports, and
+    what the Python API (:mod:`dockwise.api`) returns."""
+    chosen, config, target = _prepare(args)
+    findings, errors = _check(target, chosen, config)
+    return target, findings, errors, _exit_code(findings, errors, args.fail_level, config)
+
+
+def _prepare(args: argparse.Namespace):
+    """(the rules chosen, the configuration, the context to check)."""
+    from dockwise.engine.context import context_index
+
+    chosen = selection(context_index(), args.select, args.ignore)
+    config = _config(args)
+    return chosen, config, _target(args, config)
+
+
+def _exit_code(findings, errors, fail_level: str | None, config: "LintConfig") -> int:
     if errors:
         return EXIT_ERROR
-    threshold = _threshold(args.fail_level, config)
+    threshold = _threshold(fail_level, config)
     if threshold is not None and any(f.severity >= threshold for f in findings):
         return EXIT_FINDINGS
     return EXIT_CLEAN

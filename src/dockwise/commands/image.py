@@ -79,31 +79,47 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dockwise.errors import DockwiseError
+
     from dockwise.engine.image import image_index
-    from dockwise.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, DockwiseError
+
+    _check_options(args)
+    chosen = selection(image_index(), args.select, args.ignore)  # a usage error, not the image's
+    try:
+        analysis, findings, results, errors, code = collect(args, chosen, warn=True)
+    except DockwiseError as exc:
+        _fail(args, exc)
+    print_errors(errors)
+    emit(_render(args, analysis, findings, results, errors), args.output)
+    return code
+
+
+def collect(args: argparse.Namespace, chosen=None, *, warn: bool = False):
+    """(the analysis, its findings, the gate results, error lines, exit code): what ``run``
+    reports, and what the Python API (:mod:`dockwise.api`) returns. Raises
+    :class:`~dockwise.errors.DockwiseError` when the image or a config cannot be read."""
+    from dockwise.engine.image import image_index
+    from dockwise.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
     from dockwise.findings import Severity
     from dockwise.image.gates import evaluate
 
-    _check_options(args)
-    chosen = selection(image_index(), args.select, args.ignore)
-    try:
-        config = _config(args)
-        settings = _gate_settings(args, config)
-        analysis = _analyze(args)
-    except DockwiseError as exc:
-        _fail(args, exc)
-    _warn_unmatched(analysis, args.dockerfile)
+    if chosen is None:
+        chosen = selection(image_index(), args.select, args.ignore)
+    config = _config(args)
+    settings = _gate_settings(args, config)
+    analysis = _analyze(args)
+    if warn:
+        _warn_unmatched(analysis, args.dockerfile)
     errors: list[str] = []
     findings = _check(args, analysis, settings, chosen, errors, config)
     results = evaluate(analysis, settings)
-    print_errors(errors)
-    emit(_render(args, analysis, findings, results, errors), args.output)
-    if errors:
-        return EXIT_ERROR
-    broken = any(not r.passed for r in results)
     fail_level = args.fail_level or configured_fail_level(config) or "error"
     failing = fail_level != "none" and any(f.severity >= Severity.parse(fail_level) for f in findings)
-    return EXIT_FINDINGS if broken or failing else EXIT_CLEAN
+    if errors:
+        code = EXIT_ERROR
+    else:
+        code = EXIT_FINDINGS if failing or any(not r.passed for r in results) else EXIT_CLEAN
+    return analysis, findings, results, errors, code
 
 
 def _config(args: argparse.Namespace):
