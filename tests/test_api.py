@@ -120,3 +120,14 @@ def test_the_api_is_typed_and_loaded_lazily():
     assert os.path.isfile(os.path.join(ROOT, "src", "dockwise", "py.typed"))
     assert dockwise.check_text.__annotations__["return"] in ("Report", dockwise.Report)
     assert set(dockwise.__all__) >= {"check_text", "check_paths", "scan_context", "analyze_image", "Report"}
+
+
+def test_the_type_stub_declares_every_public_name():
+    import ast
+
+    with open(os.path.join(ROOT, "src", "dockwise", "__init__.pyi"), encoding="utf-8") as fh:
+        tree = ast.parse(fh.read())
+    declared = {alias.asname for node in tree.body if isinstance(node, ast.ImportFrom)
+                for alias in node.names if alias.asname}
+    declared |= {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    assert declared == set(dockwise._API) | {"parse"}

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # pragma: no cover
-    from dockwise.api import Report, analyze_image, check_paths, check_text, scan_context
     from dockwise.model import BuildModel
 
 # Names served by dockwise.api, loaded on first use: `dockwise check` imports this package on
-# every start and must not pay for the API (the command line is a layer above the model,
-# so the facade reaches it by name, not by an import statement).
+# every start and must not pay for the API. The API sits on the commands, a layer above the
+# model this facade belongs to, so it is reached by name here; type checkers read the names'
+# types from __init__.pyi.
 _API = ("Report", "analyze_image", "check_paths", "check_text", "scan_context")
 __all__ = ["parse", "__version__", *_API]
 
