@@ -342,3 +342,16 @@ def test_image_per_file_ignores_name_the_dockerfile(repo, image, capsys):
     assert "DI007" not in codes(doc) and "DI001" in codes(doc)
     _, doc, _ = run(capsys, "image", image)  # without the Dockerfile no file is named
     assert "DI007" in codes(doc)
+
+
+def test_a_config_naming_image_rules_does_not_load_them_into_check(repo):
+    """One file serves every command; `dockwise check` stays off the image package (start-up)
+    however many DI codes the file names, and reads the TOML only because the file exists."""
+    import subprocess
+    import sys
+
+    pyproject(repo, 'ignore = ["DI001", "DI0", "DL3008"]\n[tool.dockwise.severity]\nDI007 = "info"\n')
+    probe = ("import sys; from dockwise.cli import main; code = main(['check', '--no-context']); "
+             "print(code, sorted(m for m in sys.modules if m.startswith('dockwise.image')))")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == "1 []", result.stderr

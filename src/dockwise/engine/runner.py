@@ -107,10 +107,20 @@ class RuleRunner:
                   for glob, tokens in project.per_file_ignores]
         for key, tokens in named:
             for token in tokens:
-                if self.index.resolve(token) is None and not known_anywhere(token):
+                if self.index.resolve(token) is None and not self._elsewhere(token):
                     raise project.error(key, f"unknown rule {token!r} (not a code, code prefix, "
                                              "rule name or alias; see `dockwise rules`)")
         self._validated[id(project)] = project
+
+    def _elsewhere(self, token: str) -> bool:
+        """Is ``token`` a rule of another command? A code of a family this runner has no rule
+        of (``DI007`` for the checks) is left to the command that runs it, so a check does not
+        load the image rules to judge it; a name or alias is looked up in every rule."""
+        family = token.strip()[:2].upper()
+        if len(token.strip()) >= 2 and token.strip()[2:].isdigit() and family in ("DL", "DW", "DC", "DI") \
+                and not any(code.startswith(family) for code in self.index.infos):
+            return True
+        return known_anywhere(token)
 
     def keep(self, raw: Sequence[Finding], *, config: LintConfig = EMPTY,
              suppressions: "Suppressions | None" = None) -> list[Finding]:
