@@ -355,3 +355,43 @@ def test_a_config_naming_image_rules_does_not_load_them_into_check(repo):
              "print(code, sorted(m for m in sys.modules if m.startswith('dockwise.image')))")
     result = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True)
     assert result.stdout.splitlines()[-1] == "1 []", result.stderr
+
+
+def test_config_option_takes_a_pyproject_and_refuses_a_missing_file(repo, tmp_path_factory, capsys):
+    elsewhere = tmp_path_factory.mktemp("shared")
+    pyproject(elsewhere, 'select = ["DL3006"]\n')
+    _, doc, _ = check(capsys, "--config", str(elsewhere / "pyproject.toml"))
+    assert codes(doc) == {"DL3006"}
+    code, _, err = check(capsys, "--config", str(elsewhere / "missing.toml"))
+    assert code == 2 and "missing.toml: error: no such config file (--config)" in err
+
+
+def test_exclude_and_per_file_globs_are_relative_to_the_config_file(repo, capsys):
+    write(repo / "a" / "b" / "Dockerfile", DOCKERFILE)
+    write(repo / "b" / "Dockerfile", DOCKERFILE)
+    write(repo / "a" / ".dockwise.toml", 'exclude = ["b/Dockerfile"]\n')
+    pyproject(repo, 'exclude = ["a/b/Dockerfile"]\n')  # not the config of a/b: a/.dockwise.toml is nearer
+    _, doc, _ = check(capsys, ".")
+    assert sorted(doc["files"]) == ["Dockerfile", "b/Dockerfile"]
+
+
+def test_stdin_takes_the_config_of_the_working_directory(repo, capsys, monkeypatch):
+    import io
+    import sys
+
+    pyproject(repo, 'ignore = ["DL3006"]\n')
+    monkeypatch.setattr(sys, "stdin", type("In", (), {"buffer": io.BytesIO(DOCKERFILE.encode())})())
+    _, doc, _ = check(capsys, "-")
+    assert "DL3006" not in codes(doc) and "DL3008" in codes(doc)
+
+
+def test_api_functions_take_config_and_isolated(repo, tmp_path_factory):
+    import dockwise
+
+    pyproject(repo, 'ignore = ["DL3006"]\n')
+    other = tmp_path_factory.mktemp("team") / ".dockwise.toml"
+    write(other, 'ignore = ["DL3008"]\n')
+    assert "DL3006" not in codes(dockwise.check_paths(".", context=False).to_dict())
+    assert "DL3006" in codes(dockwise.check_paths(".", context=False, isolated=True).to_dict())
+    with_other = codes(dockwise.check_paths(".", context=False, config=str(other)).to_dict())
+    assert "DL3006" in with_other and "DL3008" not in with_other
