@@ -116,8 +116,8 @@ class RuleRunner:
         """Is ``token`` a rule of another command? A code of a family this runner has no rule
         of (``DI007`` for the checks) is left to the command that runs it, so a check does not
         load the image rules to judge it; a name or alias is looked up in every rule."""
-        family = token.strip()[:2].upper()
-        if len(token.strip()) >= 2 and token.strip()[2:].isdigit() and family in ("DL", "DW", "DC", "DI") \
+        family, number = token.strip()[:2].upper(), token.strip()[2:]
+        if family in _FAMILIES and (number == "" or number.isdigit()) \
                 and not any(code.startswith(family) for code in self.index.infos):
             return True
         return known_anywhere(token)
@@ -155,6 +155,9 @@ class RuleRunner:
             for code in self.index.resolve_loose(token):
                 result[code] = severity
         return result
+
+
+_FAMILIES = ("DL", "DW", "DC", "DI")  # the code families of dockwise's rules
 
 
 def known_anywhere(token: str) -> bool:
