@@ -37,8 +37,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore", action="append", metavar="CODES",
                         help="skip these rules (same forms as --select)")
     parser.add_argument("--fail-level", choices=FAIL_LEVELS, default=None,
-                        help="lowest severity that makes the exit code 1 (default: warning, or "
-                             "failure-threshold from .hadolint.yaml)")
+                        help="lowest severity that makes the exit code 1 (default: fail-level from "
+                             "the dockwise config, else failure-threshold from .hadolint.yaml, "
+                             "else warning)")
     parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
                         help="output format (default: text)")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")

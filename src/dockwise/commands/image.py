@@ -62,7 +62,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_config_options(parser)
     gates = parser.add_argument_group("CI gates (exit code 1 when broken)")
     gates.add_argument("--max-size", type=size_option, metavar="SIZE",
-                       help="budget for total_bytes, e.g. 500MB or 1.5GiB (also reported as DI010)")
+                       help="budget for total_bytes, e.g. 500MB or 1.5GiB (also reported as DI010; "
+                            "default: max-image-size from the dockwise config)")
     gates.add_argument("--min-efficiency", type=_checked("parse_fraction"), metavar="RATIO",
                        help="lowest final_bytes/total_bytes, e.g. 0.95 or 95%%")
     gates.add_argument("--max-reclaimable", type=_checked("Limit.parse"), metavar="SIZE|PCT",
@@ -70,7 +71,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     gates.add_argument("--ci-config", metavar="FILE",
                        help="a dive .dive-ci file (default: .dive-ci next to --dockerfile, if any)")
     parser.add_argument("--hidden-threshold", type=size_option, default=None, metavar="SIZE",
-                        help="DI006 reports a layer once later layers hide this much of it (default: 1MiB)")
+                        help="DI006 reports a layer once later layers hide this much of it (default: "
+                             "hidden-threshold from the dockwise config, else 1MiB)")
     parser.add_argument("--top", type=_count, default=10, metavar="N",
                         help="largest files/directories to show (default: 10)")
     parser.add_argument("--jobs", "-j", type=_count, default=None, metavar="N",
