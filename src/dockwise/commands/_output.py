@@ -125,3 +125,26 @@ def render_findings(args, findings, **kwargs) -> str:
     return render(args.format, findings, concise=getattr(args, "concise", False),
                   show_fixes=getattr(args, "show_fixes", False),
                   summary=not getattr(args, "quiet", False), **kwargs)
+
+
+def add_config_options(parser) -> None:
+    """``--config FILE`` and ``--isolated``, spelled the same in every command."""
+    parser.add_argument("--config", metavar="FILE", dest="config_file",
+                        help="the dockwise config for every file (a .dockwise.toml, or a "
+                             "pyproject.toml's [tool.dockwise]) instead of the nearest one")
+    parser.add_argument("--isolated", action="store_true",
+                        help="ignore every configuration file (dockwise's and .hadolint.yaml)")
+
+
+def config_choice(args) -> tuple[bool, bool, str | None]:
+    """(read .hadolint.yaml, read dockwise config files, the --config file) for ``args``."""
+    if args.isolated and args.config_file:
+        raise UsageError("--isolated ignores every config file: it cannot be combined with --config")
+    hadolint = not (args.isolated or getattr(args, "no_config", False))
+    return hadolint, not args.isolated, args.config_file
+
+
+def configured_fail_level(config) -> str | None:
+    """The ``fail-level`` of the dockwise config merged into ``config``, if it sets one."""
+    project = config.project
+    return project.fail_level if project is not None else None

@@ -7,12 +7,13 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from dockwise.commands._output import (UsageError, add_everyday_options, add_format_option,
-                                       check_everyday_options, emit, exit_status, print_errors,
-                                       refuse_output_over, render_findings)
+from dockwise.commands._output import (UsageError, add_config_options, add_everyday_options,
+                                       add_format_option, check_everyday_options, config_choice, emit,
+                                       exit_status, print_errors, refuse_output_over, render_findings)
 from dockwise.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 
 if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.discovery import Discovery
     from dockwise.engine.dockerfile import CheckOptions, FileReport
 
 FAIL_LEVELS = ("error", "warning", "info", "style", "none")
@@ -37,8 +38,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore", action="append", metavar="CODES",
                         help="skip these rules (same forms as --select)")
     parser.add_argument("--fail-level", choices=FAIL_LEVELS, default=None,
-                        help="lowest severity that makes the exit code 1 (default: warning, or "
-                             "failure-threshold from .hadolint.yaml)")
+                        help="lowest severity that makes the exit code 1 (default: fail-level from "
+                             "the dockwise config, else failure-threshold from .hadolint.yaml, "
+                             "else warning)")
     add_format_option(parser)
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
     parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
@@ -57,6 +59,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "docker/Dockerfile DIR` (default: each Dockerfile's own directory)")
     parser.add_argument("--no-config", action="store_true", help="ignore .hadolint.yaml files (the command line's "
                         "--trusted-registry and --require-label still apply)")
+    add_config_options(parser)
     build = parser.add_argument_group("the build to check (as `docker build` takes them)")
     build.add_argument("--build-arg", action="append", dest="build_args", metavar="KEY[=VALUE]",
                        help="set a build argument declared by ARG; KEY alone takes the value from "
@@ -110,7 +113,9 @@ def _options(args: argparse.Namespace) -> "CheckOptions":
     _check_output_modes(args)
     check_everyday_options(args)
     selection = Selection.from_options(catalogue_index(), args.select, args.ignore)
-    return CheckOptions(selection=selection, context=not args.no_context, use_config=not args.no_config,
+    hadolint, project, config_file = config_choice(args)
+    return CheckOptions(selection=selection, context=not args.no_context, use_config=hadolint,
+                        project_config=project, config_file=config_file,
                         fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff,
                         keep_source=args.format in SOURCE_FORMATS or bool(args.show_fixes),
                         build_args=build_args(getattr(args, "build_args", None)),
@@ -274,21 +279,36 @@ def _check_with_progress(files: Sequence[str], options, args: argparse.Namespace
         return check_paths(files, options, jobs=args.jobs, progress=progress.update)
 
 
-def run(args: argparse.Namespace) -> int:
+def collect(args: argparse.Namespace) -> "tuple[CheckOptions, Discovery, list[FileReport]]":
+    """The options, the files found (less those ``--exclude`` and the config exclude) and
+    their reports: what ``run`` prints, and what the Python API (:mod:`dockwise.api`) returns."""
     from dockwise.engine.parallel import check_paths
     from dockwise.discovery import discover
 
     options = _load(args)
-    found = discover(args.paths, exclude=args.exclude)
+    found = discover(args.paths, exclude=getattr(args, "exclude", None) or [])
+    found.files = _not_excluded(found.files, options)
     refuse_output_over(args.output, [("a checked file", path) for path in found.files])
     reports = _check_with_progress(found.files, options, args) if found.files else []
-    ignore_diff, ignore_fixed = ("", 0)
-    if args.fix or args.diff:
-        ignore_diff, ignore_fixed = _fix_dockerignores(_shared_ignores(reports), options, diff=args.diff)
+    return options, found, reports
+
+
+def settle(reports: Sequence["FileReport"]) -> list[str]:
+    """The reports as printed: fixes ``--fix`` would not apply unmarked, a finding about a
+    shared build context kept once; returns every error line (each once)."""
     for ignore in _shared_ignores(reports):
         ignore.fixable()  # a fix --fix would not apply is no fix: not counted as fixable
     _drop_repeated_context_findings(reports)
-    errors = list(found.errors) + [line for r in reports for line in r.errors]
+    # a broken config shared by several files is one error, not one per file
+    return list(dict.fromkeys(line for r in reports for line in r.errors))
+
+
+def run(args: argparse.Namespace) -> int:
+    options, found, reports = collect(args)
+    ignore_diff, ignore_fixed = ("", 0)
+    if args.fix or args.diff:
+        ignore_diff, ignore_fixed = _fix_dockerignores(_shared_ignores(reports), options, diff=args.diff)
+    errors = list(found.errors) + settle(reports)
     print_errors(errors + ([] if args.quiet else [note for r in reports for note in r.notes]))
     if args.show_fixes and args.fix and not args.quiet:
         print_errors(_fixes_applied(reports))
@@ -319,6 +339,14 @@ def _fixes_applied(reports: Sequence["FileReport"]) -> list[str]:
     if not lines:
         return ["No fixes applied."]
     return [f"Fixed {total} finding{'s' if total != 1 else ''}:"] + lines
+
+
+def _not_excluded(files: Sequence[str], options: "CheckOptions") -> list[str]:
+    """The files the ``exclude`` of their dockwise config does not name."""
+    from dockwise.project_config import excluded
+
+    return [path for path in files
+            if not excluded(path, project=options.project_config, config_file=options.config_file)]
 
 
 def _render(args: argparse.Namespace, reports: Sequence["FileReport"], errors: Sequence[str],

@@ -6,9 +6,10 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
-from dockwise.commands._output import (add_everyday_options, add_format_option,
-                                       add_selection_options, check_everyday_options, emit,
-                                       exit_status, print_errors, render_findings, selection)
+from dockwise.commands._output import (add_config_options, add_everyday_options, add_format_option,
+                                       add_selection_options, check_everyday_options, config_choice,
+                                       configured_fail_level, emit, exit_status, print_errors,
+                                       render_findings, selection)
 from dockwise.units import rate_option, size_option
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -62,12 +63,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="the build context: what it sent and what .dockerignore keeps out, in the report")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
     add_everyday_options(parser)
-    parser.add_argument("--fail-level", choices=FAIL_LEVELS, default="error",
-                        help="lowest finding severity that makes the exit code 1 (default: error)")
+    parser.add_argument("--fail-level", choices=FAIL_LEVELS, default=None,
+                        help="lowest finding severity that makes the exit code 1 (default: "
+                             "fail-level from the dockwise config, else error)")
     add_selection_options(parser, "DI")
+    add_config_options(parser)
     gates = parser.add_argument_group("CI gates (exit code 1 when broken)")
     gates.add_argument("--max-size", type=size_option, metavar="SIZE",
-                       help="budget for total_bytes, e.g. 500MB or 1.5GiB (also reported as DI010)")
+                       help="budget for total_bytes, e.g. 500MB or 1.5GiB (also reported as DI010; "
+                            "default: max-image-size from the dockwise config)")
     gates.add_argument("--min-efficiency", type=_checked("parse_fraction"), metavar="RATIO",
                        help="lowest final_bytes/total_bytes, e.g. 0.95 or 95%%")
     gates.add_argument("--max-reclaimable", type=_checked("Limit.parse"), metavar="SIZE|PCT",
@@ -75,7 +79,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     gates.add_argument("--ci-config", metavar="FILE",
                        help="a dive .dive-ci file (default: .dive-ci next to --dockerfile, if any)")
     parser.add_argument("--hidden-threshold", type=size_option, default=None, metavar="SIZE",
-                        help="DI006 reports a layer once later layers hide this much of it (default: 1MiB)")
+                        help="DI006 reports a layer once later layers hide this much of it (default: "
+                             "hidden-threshold from the dockwise config, else 1MiB)")
     parser.add_argument("--layer", type=_count, default=None, metavar="N",
                         help="list what layer N (1 is the bottom) added, changed and removed, entry by entry")
     parser.add_argument("--top", type=_count, default=10, metavar="N",
@@ -98,53 +103,87 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from dockwise.errors import DockwiseError
+
+    from dockwise.engine.image import image_index
+
+    _check_options(args)
+    check_everyday_options(args)
+    chosen = selection(image_index(), args.select, args.ignore)  # a usage error, not the image's
+    try:
+        analysis, findings, results, errors, code = collect(args, chosen, warn=True)
+        pull = _pull_cost(args, analysis)
+    except DockwiseError as exc:
+        _fail(args, exc)
+    print_errors(errors)
+    emit(_render(args, analysis, findings, results, errors, pull), args.output)
+    return exit_status(args, code)
+
+
+def collect(args: argparse.Namespace, chosen=None, *, warn: bool = False):
+    """(the analysis, its findings, the gate results, error lines, exit code): what ``run``
+    reports, and what the Python API (:mod:`dockwise.api`) returns. Raises
+    :class:`~dockwise.errors.DockwiseError` when the image or a config cannot be read."""
     from dockwise.engine.image import image_index
     from dockwise.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, DockwiseError
     from dockwise.findings import Severity
     from dockwise.image.gates import evaluate
 
-    _check_options(args)
-    check_everyday_options(args)
-    chosen = selection(image_index(), args.select, args.ignore)
-    try:
-        settings = _gate_settings(args)
-        analysis = _analyze(args)
-        pull = _pull_cost(args, analysis)
-    except DockwiseError as exc:
-        _fail(args, exc)
-    _warn_unmatched(analysis, args.dockerfile)
-    if args.layer is not None and args.layer > len(analysis.layers):
-        raise DockwiseError(f"--layer {args.layer}: the image has {len(analysis.layers)} layer(s)")
+    if chosen is None:
+        chosen = selection(image_index(), args.select, args.ignore)
+    config = _config(args)
+    settings = _gate_settings(args, config)
+    analysis = _analyze(args)
+    if warn:
+        _warn_unmatched(analysis, args.dockerfile)
+    layer = getattr(args, "layer", None)
+    if layer is not None and layer > len(analysis.layers):
+        raise DockwiseError(f"--layer {layer}: the image has {len(analysis.layers)} layer(s)")
     errors: list[str] = []
-    findings = _check(args, analysis, settings, chosen, errors)
+    findings = _check(args, analysis, settings, chosen, errors, config)
     results = evaluate(analysis, settings)
-    print_errors(errors)
-    emit(_render(args, analysis, findings, results, errors, pull), args.output)
+    fail_level = args.fail_level or configured_fail_level(config) or "error"
+    failing = fail_level != "none" and any(f.severity >= Severity.parse(fail_level) for f in findings)
     if errors:
-        return EXIT_ERROR
-    broken = any(not r.passed for r in results)
-    failing = args.fail_level != "none" and any(
-        f.severity >= Severity.parse(args.fail_level) for f in findings)
-    return exit_status(args, EXIT_FINDINGS if broken or failing else EXIT_CLEAN)
+        code = EXIT_ERROR
+    else:
+        code = EXIT_FINDINGS if failing or any(not r.passed for r in results) else EXIT_CLEAN
+    return analysis, findings, results, errors, code
 
 
-def _check(args: argparse.Namespace, analysis, settings, chosen, errors: list[str]):
-    """The DI findings; suppression comments of ``--dockerfile`` and the hadolint config next to
-    it apply to them, as ``dockwise check`` applies them to the Dockerfile's findings."""
+def _config(args: argparse.Namespace):
+    """The configuration for this image: the dockwise config nearest to ``--dockerfile`` (else
+    to the image), and with ``--dockerfile`` the hadolint config next to it and the per-file
+    ignores that name it."""
     import os
 
-    from dockwise.config import EMPTY, config_for_dir
+    from dockwise.project_config import for_file, settings_for_dir
+
+    hadolint, project, config_file = config_choice(args)
+    if args.dockerfile:
+        where = os.path.dirname(os.path.abspath(args.dockerfile))
+        config = settings_for_dir(where, hadolint=hadolint, project=project, config_file=config_file)
+        return for_file(config, args.dockerfile)
+    where = os.getcwd() if args.image == "-" else os.path.dirname(os.path.abspath(args.image))
+    return settings_for_dir(where, hadolint=False, project=project, config_file=config_file)
+
+
+def _check(args: argparse.Namespace, analysis, settings, chosen, errors: list[str], config):
+    """The DI findings; suppression comments of ``--dockerfile`` and the config apply to them,
+    as ``dockwise check`` applies them to the Dockerfile's findings."""
     from dockwise.engine.image import check_image, image_index
     from dockwise.image.rules.base import ImageOptions
 
     options = ImageOptions(max_size=settings.max_size)
+    configured = config.project.hidden_threshold if config.project is not None else None
     if args.hidden_threshold is not None:
         options.hidden_threshold = args.hidden_threshold
-    config, suppressions = EMPTY, None
+    elif configured is not None:
+        options.hidden_threshold = configured
+    suppressions = None
     if analysis.dockerfile is not None and analysis.dockerfile_path:
         from dockwise.engine.suppressions import find_suppressions
 
-        config = config_for_dir(os.path.dirname(os.path.abspath(analysis.dockerfile_path)))
         suppressions = find_suppressions(analysis.dockerfile, analysis.dockerfile_path, image_index(),
                                          pragmas=not config.disable_ignore_pragma)
     return check_image(analysis, options, selection=chosen, errors=errors, config=config,
@@ -321,11 +360,16 @@ def _warn_unmatched(analysis, dockerfile: str | None) -> None:
               file=sys.stderr)
 
 
-def _gate_settings(args: argparse.Namespace):
+def _gate_settings(args: argparse.Namespace, config):
+    """The CI gates: the command line's, over the dockwise config's ``max-image-size``, over
+    the dive CI file's."""
     from dockwise.image.gates import GateSettings, find_dive_ci, load_dive_ci
 
     path = args.ci_config or find_dive_ci(args.dockerfile)
     settings = load_dive_ci(path) if path else GateSettings()
+    configured = config.project.max_image_size if config.project is not None else None
+    if configured is not None:
+        settings.max_size = configured
     if args.max_size is not None:
         settings.max_size = args.max_size
     if args.min_efficiency is not None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from dockwise._record import DataRecord, FrozenRecord, replace
-from dockwise.config import EMPTY, LintConfig, config_for_dir, with_command_line
+from dockwise.config import EMPTY, LintConfig, with_command_line
 from dockwise.engine.context import context_rules
 from dockwise.engine.runner import RuleRunner, internal_error, rules_of_kind
 from dockwise.engine.selection import RuleIndex, Selection
@@ -35,7 +35,7 @@ class CheckOptions(FrozenRecord):
 
     __slots__ = ("selection", "context", "use_config", "fix", "unsafe_fixes", "diff", "keep_source",
                  "build_args", "target", "trusted_registries", "required_labels", "strict_labels",
-                 "context_dir", "registry", "insecure_registries")
+                 "context_dir", "registry", "insecure_registries", "project_config", "config_file")
 
     selection: Selection
     context: bool  # also run the build-context rules for files read from disk
@@ -52,6 +52,8 @@ class CheckOptions(FrozenRecord):
     context_dir: str | None  # --context DIR: the build context of every file (None: its directory)
     registry: bool  # --registry: the rules that ask base images' registries run
     insecure_registries: tuple[str, ...]  # --insecure-registry, for those rules
+    project_config: bool  # honour dockwise's own config files (False: --isolated)
+    config_file: str | None  # --config: the dockwise config for every file (None: the nearest)
 
     def __init__(self, selection: Selection | None = None, context: bool = True,
                  use_config: bool = True, fix: bool = False, unsafe_fixes: bool = False,
@@ -60,14 +62,16 @@ class CheckOptions(FrozenRecord):
                  trusted_registries: tuple[str, ...] = (),
                  required_labels: tuple[tuple[str, str], ...] = (),
                  strict_labels: bool = False, context_dir: str | None = None, registry: bool = False,
-                 insecure_registries: tuple[str, ...] = ()) -> None:
+                 insecure_registries: tuple[str, ...] = (), project_config: bool = True,
+                 config_file: str | None = None) -> None:
         self._set(selection=Selection() if selection is None else selection, context=context,
                   use_config=use_config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                   keep_source=keep_source, build_args=tuple(build_args), target=target or None,
                   trusted_registries=tuple(trusted_registries),
                   required_labels=tuple(required_labels), strict_labels=strict_labels,
                   context_dir=context_dir or None, registry=registry,
-                  insecure_registries=tuple(insecure_registries))
+                  insecure_registries=tuple(insecure_registries),
+                  project_config=project_config, config_file=config_file)
 
 
 class DockerignoreLines(FrozenRecord):
@@ -175,6 +179,11 @@ def _tidy_path(finding: Finding) -> Finding:
     return finding
 
 
+def _large_file_size(config: LintConfig) -> int | None:
+    """The dockwise config's ``large-file-size`` (None: the context reader's default)."""
+    return config.project.large_file_size if config.project is not None else None
+
+
 class Engine:
     """Checks Dockerfiles with a fixed set of Dockerfile rules (``rules=None``: the whole
     catalogue) and, for files on disk, the context rules over their build context, each
@@ -212,12 +221,26 @@ class Engine:
             return FileReport(display, errors=[_error_line(display, exc)])
         directory = os.path.dirname(os.path.abspath(path)) if on_disk else os.getcwd()
         try:
-            config = config_for_dir(directory) if self.options.use_config else EMPTY
+            config = self.config_for(path if on_disk else None, directory)
         except DockwiseError as exc:
             return FileReport(display, errors=[_error_line(display, exc)])
         if self.options.fix or self.options.diff:
             return self._fix(text, display, config=config, on_disk=on_disk)
         return self.check_text(text, display, config=config, on_disk=on_disk)
+
+    def config_for(self, path: str | None, directory: str) -> LintConfig:
+        """The configuration of the file ``path`` (None: stdin) in ``directory``: its config
+        files as the options allow, the per-file ignores that name it; raises the config's
+        error (a bad value, an unknown rule)."""
+        from dockwise.project_config import for_file, settings_for_dir
+
+        options = self.options
+        config = settings_for_dir(directory, hadolint=options.use_config,
+                                  project=options.project_config, config_file=options.config_file)
+        if path is not None:
+            config = for_file(config, path)
+        self.runner.validate(config)
+        return config
 
     def check_text(self, text: str, path: str, *, config: LintConfig = EMPTY,
                    on_disk: bool = False) -> FileReport:
@@ -233,7 +256,7 @@ class Engine:
         report.parsed = True
         context_errors: list[str] = []
         if on_disk and self.options.context:
-            target.context = self._read_context(path, context_errors)
+            target.context = self._read_context(path, context_errors, config)
         target.registry = self.registry_facts()
         raw = self.runner.run(target, path, report.errors, config=config)
         if target.registry is not None:
@@ -246,7 +269,7 @@ class Engine:
                                          pragmas=not config.disable_ignore_pragma)
         report.findings = self.runner.keep(raw, config=config, suppressions=suppressions)
         if on_disk and self.options.context:
-            report.dockerignore = self._dockerignore_lines(path, target, report)
+            report.dockerignore = self._dockerignore_lines(path, target, report, config)
         return report
 
     def registry_facts(self) -> "RegistryFacts | None":
@@ -285,7 +308,8 @@ class Engine:
                 report.notes.extend(outcome.notes)
         return report
 
-    def _dockerignore_lines(self, path: str, checked, report: FileReport) -> DockerignoreLines | None:
+    def _dockerignore_lines(self, path: str, checked, report: FileReport,
+                            config: LintConfig = EMPTY) -> DockerignoreLines | None:
         """The lines the fixes of ``report``'s DC findings add to the build context's
         .dockerignore, in the order of its plan. The fix loop edits only ``path``: these edits
         are another file's, shared by every Dockerfile of the context, and all append at one
@@ -295,7 +319,7 @@ class Engine:
         from dockwise.context.fixer import dockerignore_plan
 
         try:
-            context = self.contexts.for_dockerfile(path)
+            context = self.contexts.for_dockerfile(path, _large_file_size(config))
         except Exception:  # noqa: BLE001 - the check itself reported it
             return None
         unsafe = self.options.unsafe_fixes
@@ -337,11 +361,12 @@ class Engine:
         report.notes.extend(_unconsumed_build_args(path, dockerfile, self.options.build_args))
         return CheckTarget(path, dockerfile, model)
 
-    def _read_context(self, path: str, errors: list[str]) -> "BuildContext | None":
+    def _read_context(self, path: str, errors: list[str],
+                      config: LintConfig = EMPTY) -> "BuildContext | None":
         """The build context next to ``path`` (read once per run, shared by every Dockerfile
         of its directory), or None with an error line when it cannot be read."""
         try:
-            return self.contexts.for_dockerfile(path)
+            return self.contexts.for_dockerfile(path, _large_file_size(config))
         except DockwiseError as exc:
             errors.append(_error_line(path, exc))
         except Exception as exc:  # noqa: BLE001
