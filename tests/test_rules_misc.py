@@ -19,7 +19,7 @@ def test_relative_workdir_points_at_the_path():
 
 
 def test_cd_points_at_the_cd_command_across_continuations():
-    text = "FROM debian:12\nRUN make && \\\n    cd /src && make install\n"
+    text = "FROM debian:12\nRUN \\\n    cd /src && make install\n"
     assert where(check_text(text, "DL3003")) == [(3, 5, 12)]
 
 

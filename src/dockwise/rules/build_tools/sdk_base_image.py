@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.model.purpose import image_purpose
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
@@ -39,6 +40,8 @@ class SdkBaseImageInFinalStage(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
+        if image_purpose(target.model) is not None:
+            return  # a base, build or dev image: the SDK is what it is for
         stage = target.model.final_stage
         seen = set()
         while stage is not None and stage.base_stage is not None and stage.index not in seen:

@@ -10,6 +10,40 @@ from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
 PIPEFAIL_SHELLS = {"bash", "zsh", "ksh", "mksh", "ash"}
+# Producers that cannot fail in a way pipefail would catch: they print what they are given.
+NEVER_FAIL = frozenset({"echo", "printf", "yes", "true", ":"})
+# Consumers that fail by themselves on missing input: `grep PATTERN` finds nothing, a checksum
+# check finds no line to verify. Behind them a failed producer stops the build anyway.
+CHECKSUM_TOOLS = frozenset({"sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "md5sum",
+                            "b2sum", "shasum"})
+
+
+def _validating_consumer(command) -> bool:
+    name = command.name
+    if name in CHECKSUM_TOOLS:
+        return command.has_option("-c", "--check")
+    if name in ("grep", "egrep", "fgrep"):
+        return not command.has_option("-v", "--invert-match", "-c", "--count", "-L", "--files-without-match")
+    return False
+
+
+def _silent_failures(script) -> list:
+    """The first command of each pipeline whose failure the pipeline would hide: not an
+    ``echo``/``printf``, and not feeding a consumer that fails on its own without input."""
+    pipelines: dict[int, list] = {}
+    for command in script.commands:
+        if command.in_pipeline and command.pipeline is not None:
+            pipelines.setdefault(command.pipeline, []).append(command)
+    found = []
+    for members in pipelines.values():
+        members.sort(key=lambda c: c.pipeline_index)
+        *producers, last = members
+        if _validating_consumer(last):
+            continue
+        risky = [c for c in producers if c.name not in NEVER_FAIL and c.pipeline_index < last.pipeline_index]
+        if risky:
+            found.append(risky[0])
+    return sorted(found, key=lambda c: c.start)
 
 
 def _has_pipefail(shell: list[str]) -> bool:
@@ -44,7 +78,7 @@ class PipeWithoutPipefail(DockerfileRule):
             script = target.shell(instr)
             if not script.posix:
                 continue
-            first = next((c for c in script.commands if c.in_pipeline), None)
+            first = next(iter(_silent_failures(script)), None)
             if first is None or first.span is None:
                 continue
             state = target.model.state_at(instr)
