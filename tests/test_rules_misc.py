@@ -260,5 +260,11 @@ def test_copy_to_a_windows_drive_is_absolute():
 
 
 def test_instruction_before_from_is_named_as_written():
-    found = check_text("node_modules\nFROM a:1\n", "DL3061")
-    assert "`node_modules`" in found[0].message
+    found = check_text("run echo hi\nFROM a:1\n", "DL3061")
+    assert "`run`" in found[0].message
+
+
+def test_unknown_word_before_from_is_reported_once_as_unknown():
+    text = "node_modules\nFROM a:1\n"
+    assert check_text(text, "DL3061") == []
+    assert "`node_modules`" in check_text(text, "DW001")[0].message

@@ -122,9 +122,14 @@ def arg_default_spans(target: CheckTarget, names: list[str], needle: str
 
 def _with_arg_findings(target: CheckTarget, info: RuleInfo, image: BaseImage, needle: str,
                        message: str, span, severity: Severity | None = None) -> Iterator[Finding]:
-    yield target.finding(info, message, span, severity=severity)
+    """The finding, once: at the ARG default that puts ``needle`` into the image (the line to
+    change, named once however many FROM lines use it), or at the FROM when no ARG does."""
+    through = list(arg_default_spans(target, image.through_args, needle))
+    if not through:
+        yield target.finding(info, message, span, severity=severity)
+        return
     seen = target.memo(("argspans", info.code), set)
-    for name, default, arg_span in arg_default_spans(target, image.through_args, needle):
+    for name, default, arg_span in through:
         key = (arg_span.start.offset, arg_span.end.offset)
         if key in seen:
             continue

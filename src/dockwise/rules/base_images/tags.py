@@ -112,6 +112,7 @@ class FloatingBaseImageTag(DockerfileRule):
                   "rebuilding the same Dockerfile silently changes the runtime, and a cache hit on one "
                   "machine and a fresh pull on another give different images.",
         bad_example="FROM node:lts-alpine", good_example="FROM node:20.18.1-alpine3.20",
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

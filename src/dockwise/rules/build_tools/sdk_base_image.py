@@ -37,6 +37,7 @@ class SdkBaseImageInFinalStage(DockerfileRule):
         bad_example="FROM golang:1.23.4\nCOPY . .\nRUN go build -o /app\nCMD [\"/app\"]",
         good_example="FROM golang:1.23.4 AS build\nRUN go build -o /app\n"
                      "FROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app",
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

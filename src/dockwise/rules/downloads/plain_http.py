@@ -99,6 +99,7 @@ class DownloadOverHttp(DockerfileRule):
         bad_example="RUN curl -fsSLo /tmp/go.tgz http://dl.google.com/go/go1.23.4.linux-amd64.tar.gz",
         good_example="RUN curl -fsSLo /tmp/go.tgz https://dl.google.com/go/go1.23.4.linux-amd64.tar.gz",
         aliases=("binnacle:curlUseHttpsUrl", "binnacle:wgetUseHttpsUrl"),
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

@@ -80,6 +80,7 @@ class NoUserInFinalStage(DockerfileRule):
         good_example=("FROM python:3.12-slim\nRUN useradd -r -u 10001 app\nCOPY app.py /app/\n"
                       "USER 10001\nCMD [\"python\", \"/app/app.py\"]\n"),
         aliases=("CKV_DOCKER_3", "trivy:DS-0002", "dockle:CIS-DI-0001"),
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
