@@ -16,7 +16,12 @@ class CdInRun(DockerfileRule):
         severity=Severity.WARNING,
         summary="Use WORKDIR to switch directories, not `cd` in RUN.",
         rationale=("`cd` lasts only for one RUN; the next instruction is back in the old directory, "
-                   "which makes relative paths in later steps misleading."),
+                   "which makes relative paths in later steps misleading. Reported where WORKDIR "
+                   "says the same thing: a RUN that starts with `cd /absolute/dir`. A `cd` further "
+                   "into a build recipe (into the folder a `tar x` or `git clone` just made, "
+                   "`cd build`), into /tmp, or into a folder the same RUN deletes is left alone: a "
+                   "WORKDIR there would be wrong or would leave the folder in the image (hadolint "
+                   "reports every `cd`)."),
         bad_example="FROM debian:12\nRUN cd /src && make\n",
         good_example="FROM debian:12\nWORKDIR /src\nRUN make\n",
     )

@@ -65,7 +65,10 @@ class PipeWithoutPipefail(DockerfileRule):
         severity=Severity.WARNING,
         summary="A RUN pipes commands without `set -o pipefail` in effect.",
         rationale=("A pipeline's status is its last command's: `curl … | tar x` \"succeeds\" when "
-                   "the download fails, and the broken layer is cached."),
+                   "the download fails, and the broken layer is cached. Unlike hadolint, a pipe "
+                   "whose producers cannot fail (`echo`, `printf`) or whose last command fails by "
+                   "itself on missing input (`sha256sum -c`, `grep PATTERN`) is not reported: "
+                   "pipefail would change nothing there."),
         bad_example="FROM debian:12\nRUN curl -fsSL https://x/y.tgz | tar -xz\n",
         good_example=("FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n"
                       "RUN curl -fsSL https://x/y.tgz | tar -xz\n"),
