@@ -296,8 +296,11 @@ def test_pipes_that_cannot_hide_a_failure_are_not_reported():
             'RUN echo "$SHA256 *app.tgz" | sha256sum -c -\n'
             "RUN grep \" app.tgz$\" SHASUMS256.txt | sha256sum -c -\n"
             'RUN echo "deb http://deb.debian.org/debian bookworm main" | tee /etc/apt/sources.list.d/x.list\n'
-            "RUN curl -fsSL https://example.com/x.tgz | tar -xz\n")
-    assert [f.location.line for f in check_text(text, "DL4006")] == [5]
+            "RUN curl -fsSL https://example.com/x.tgz | tar -xz\n"
+            'RUN arch="$(dpkg --print-architecture | awk -F- \'{ print $NF }\')"\n'
+            "RUN curl -fsSL https://example.com/install.sh | sh\n"
+            "RUN find /usr/local -name '*.so' -exec ldd '{}' ';' | awk '{ print $3 }' | sort -u > /deps\n")
+    assert [f.location.line for f in check_text(text, "DL4006")] == [7, 8]
 
 
 def test_relative_workdir_after_an_absolute_one_is_well_defined():

@@ -11,7 +11,12 @@ from dockwise.rules.base import CheckTarget, DockerfileRule
 
 PIPEFAIL_SHELLS = {"bash", "zsh", "ksh", "mksh", "ash"}
 # Producers that cannot fail in a way pipefail would catch: they print what they are given.
-NEVER_FAIL = frozenset({"echo", "printf", "yes", "true", ":"})
+NEVER_FAIL = frozenset({"echo", "printf", "yes", "true", ":", "uname", "arch", "nproc", "id", "whoami",
+                        "pwd", "printenv"})
+# Queries of the build machine that cannot fail where the package manager itself works.
+NEVER_FAIL_QUERIES = {"dpkg": ("--print-architecture",), "apk": ("--print-arch",)}
+DECOMPRESSORS = frozenset({"gunzip", "zcat", "bunzip2", "bzcat", "unxz", "xzcat", "unzstd", "zstdcat"})
+TAR_DECOMPRESS_OPTIONS = ("-z", "-j", "-J", "--gzip", "--gunzip", "--bzip2", "--xz", "--zstd", "--lzma")
 # Consumers that fail by themselves on missing input: `grep PATTERN` finds nothing, a checksum
 # check finds no line to verify. Behind them a failed producer stops the build anyway.
 CHECKSUM_TOOLS = frozenset({"sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "md5sum",
@@ -19,12 +24,33 @@ CHECKSUM_TOOLS = frozenset({"sha1sum", "sha224sum", "sha256sum", "sha384sum", "s
 
 
 def _validating_consumer(command) -> bool:
+    """Fails by itself when what it reads is empty or cut short: a checksum check, a grep for a
+    pattern, a decompressor (``tar -xz``, ``gunzip``; truncated input is a format error)."""
     name = command.name
     if name in CHECKSUM_TOOLS:
         return command.has_option("-c", "--check")
+    if name in DECOMPRESSORS or (name in ("gzip", "bzip2", "xz", "zstd") and command.has_option("-d", "--decompress")):
+        return True
+    if name == "tar":
+        return _tar_decompresses(command)
     if name in ("grep", "egrep", "fgrep"):
         return not command.has_option("-v", "--invert-match", "-c", "--count", "-L", "--files-without-match")
     return False
+
+
+def _tar_decompresses(command) -> bool:
+    """``tar -xzf -``, ``tar xz``, ``tar xjC /dir``: the first word may be old-style bundled flags."""
+    if command.has_option(*TAR_DECOMPRESS_OPTIONS):
+        return True
+    first = command.args[0].value if command.args else None
+    return bool(first) and not first.startswith("-") and "x" in first and any(c in first for c in "zjJ")
+
+
+def _cannot_fail(command) -> bool:
+    if command.name in NEVER_FAIL:
+        return True
+    options = NEVER_FAIL_QUERIES.get(command.name or "")
+    return options is not None and command.has_option(*options)
 
 
 def _silent_failures(script) -> list:
@@ -40,7 +66,7 @@ def _silent_failures(script) -> list:
         *producers, last = members
         if _validating_consumer(last):
             continue
-        risky = [c for c in producers if c.name not in NEVER_FAIL and c.pipeline_index < last.pipeline_index]
+        risky = [c for c in producers if not _cannot_fail(c) and c.pipeline_index < last.pipeline_index]
         if risky:
             found.append(risky[0])
     return sorted(found, key=lambda c: c.start)
@@ -64,14 +90,16 @@ class PipeWithoutPipefail(DockerfileRule):
         name="pipe-without-pipefail",
         severity=Severity.WARNING,
         summary="A RUN pipes commands without `set -o pipefail` in effect.",
-        rationale=("A pipeline's status is its last command's: `curl … | tar x` \"succeeds\" when "
-                   "the download fails, and the broken layer is cached. Unlike hadolint, a pipe "
-                   "whose producers cannot fail (`echo`, `printf`) or whose last command fails by "
-                   "itself on missing input (`sha256sum -c`, `grep PATTERN`) is not reported: "
+        rationale=("A pipeline's status is its last command's: `curl … | sh` \"succeeds\" when "
+                   "the download fails (sh runs what arrived, possibly nothing), and the broken layer "
+                   "is cached. Unlike hadolint, a pipe "
+                   "whose producers cannot fail (`echo`, `printf`, `dpkg --print-architecture`) or "
+                   "whose last command fails by itself on missing or cut-short input "
+                   "(`sha256sum -c`, `grep PATTERN`, `tar -xz`) is not reported: "
                    "pipefail would change nothing there."),
-        bad_example="FROM debian:12\nRUN curl -fsSL https://x/y.tgz | tar -xz\n",
+        bad_example="FROM debian:12\nRUN curl -fsSL https://example.com/install.sh | sh\n",
         good_example=("FROM debian:12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n"
-                      "RUN curl -fsSL https://x/y.tgz | tar -xz\n"),
+                      "RUN curl -fsSL https://example.com/install.sh | sh\n"),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
