@@ -306,3 +306,25 @@ def test_pipes_that_cannot_hide_a_failure_are_not_reported():
 def test_relative_workdir_after_an_absolute_one_is_well_defined():
     text = "FROM debian:12.8\nWORKDIR /src\nWORKDIR build\nFROM debian:12.8\nWORKDIR app\n"
     assert [f.location.line for f in check_text(text, "DL3000")] == [5]
+
+
+def test_curl_without_fail_says_what_the_error_page_does():
+    text = ("FROM debian:12.8\n"
+            "RUN curl -sSL https://example.com/x.tgz | tar -xz -C /opt\n"
+            'RUN curl -sSL -o x.tgz https://example.com/x.tgz && echo "$SHA  x.tgz" | sha256sum -c -\n'
+            "RUN curl -sSL https://example.com/install.sh | sh\n")
+    found = check_text(text, "DW951")
+    assert ["misleading message" in f.message for f in found] == [True, True, False]
+    assert "the build goes on" in found[2].message
+
+
+def test_healthcheck_that_needs_the_shell_is_left_alone_where_there_is_one():
+    text = ("FROM debian:12.8-slim\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n"
+            "HEALTHCHECK CMD /app/probe --ready\n")
+    assert [f.location.line for f in check_text(text, "DL3025")] == [3]
+    assert len(check_text("FROM scratch\nHEALTHCHECK CMD /probe || exit 1\n", "DL3025")) == 1
+
+
+def test_shell_form_cmd_names_the_shell_that_runs_it():
+    text = 'FROM mcr.microsoft.com/powershell:nanoserver-1809\nSHELL ["pwsh", "-Command"]\nCMD ./run.ps1\n'
+    assert "`pwsh -Command`" in check_text(text, "DL3025")[0].message

@@ -45,7 +45,9 @@ class ShellFormCommand(DockerfileRule):
         rationale=(
             "In shell form PID 1 is /bin/sh, which does not forward SIGTERM: `docker stop` waits "
             "its 10 s grace period and then SIGKILLs the app, with no graceful shutdown (open "
-            "connections dropped, buffers lost). It also needs /bin/sh in the image."),
+            "connections dropped, buffers lost). It also needs /bin/sh in the image. A shell-form "
+            "HEALTHCHECK that uses shell syntax (`curl -f localhost || exit 1`) is left alone "
+            "unless the image has no shell: its exec form would start the shell anyway."),
         bad_example="FROM python:3.12-slim\nCMD python app.py\n",
         good_example="FROM python:3.12-slim\nCMD [\"python\", \"app.py\"]\n",
         aliases=("buildkit:JSONArgsRecommended",),
@@ -59,7 +61,7 @@ class ShellFormCommand(DockerfileRule):
                     continue
                 yield target.finding(
                     self.info,
-                    f"shell-form {instr.keyword} runs `/bin/sh -c`, which does not forward "
+                    f"shell-form {instr.keyword} runs `{_shell_of(target, instr)}`, which does not forward "
                     "SIGTERM: `docker stop` waits 10 s then kills the app; use the exec form "
                     f"{instr.keyword} [\"executable\", \"arg\"]",
                     body_span(instr), fix=_exec_form_fix(target, instr))
@@ -73,9 +75,30 @@ class ShellFormCommand(DockerfileRule):
         rest = instr.body[words[0].end:].strip()
         if not rest or rest.startswith("["):
             return
+        if any(ch in SHELL_SYNTAX for ch in rest) and not _shell_less(target, instr):
+            return  # `curl -f localhost || exit 1` needs the shell: exec form would be `sh -c` again
         start = instr.body.index(rest, words[0].end)
         yield target.finding(
             self.info,
             "shell-form HEALTHCHECK CMD starts `/bin/sh -c` for every probe and breaks on images "
             "without a shell; use HEALTHCHECK CMD [\"executable\", \"arg\"]",
             instr.span_of(start, start + len(rest)))
+
+
+def _shell_of(target: CheckTarget, instr) -> str:
+    """The shell a shell-form instruction runs under (`/bin/sh -c`, or the stage's SHELL)."""
+    state = target.model.state_at(instr)
+    shell = state.shell if state is not None and state.shell else ["/bin/sh", "-c"]
+    return " ".join(shell[:2])
+
+
+def _shell_less(target: CheckTarget, instr) -> bool:
+    """The image has no shell at all: built FROM scratch or a distroless image."""
+    from dockwise.model.stages import lineage
+
+    stage = target.model.stage_of(instr)
+    root = lineage(stage)[-1] if stage is not None else None
+    if root is None:
+        return False
+    text = (root.base.text or "").lower()
+    return root.is_scratch or "distroless" in text or "chainguard/static" in text

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.model.runs import run_instructions
+from dockwise.rules._downloads import validates_input
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
@@ -15,36 +16,6 @@ NEVER_FAIL = frozenset({"echo", "printf", "yes", "true", ":", "uname", "arch", "
                         "pwd", "printenv"})
 # Queries of the build machine that cannot fail where the package manager itself works.
 NEVER_FAIL_QUERIES = {"dpkg": ("--print-architecture",), "apk": ("--print-arch",)}
-DECOMPRESSORS = frozenset({"gunzip", "zcat", "bunzip2", "bzcat", "unxz", "xzcat", "unzstd", "zstdcat"})
-TAR_DECOMPRESS_OPTIONS = ("-z", "-j", "-J", "--gzip", "--gunzip", "--bzip2", "--xz", "--zstd", "--lzma")
-# Consumers that fail by themselves on missing input: `grep PATTERN` finds nothing, a checksum
-# check finds no line to verify. Behind them a failed producer stops the build anyway.
-CHECKSUM_TOOLS = frozenset({"sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "md5sum",
-                            "b2sum", "shasum"})
-
-
-def _validating_consumer(command) -> bool:
-    """Fails by itself when what it reads is empty or cut short: a checksum check, a grep for a
-    pattern, a decompressor (``tar -xz``, ``gunzip``; truncated input is a format error)."""
-    name = command.name
-    if name in CHECKSUM_TOOLS:
-        return command.has_option("-c", "--check")
-    if name in DECOMPRESSORS or (name in ("gzip", "bzip2", "xz", "zstd") and command.has_option("-d", "--decompress")):
-        return True
-    if name == "tar":
-        return _tar_decompresses(command)
-    if name in ("grep", "egrep", "fgrep"):
-        return not command.has_option("-v", "--invert-match", "-c", "--count", "-L", "--files-without-match")
-    return False
-
-
-def _tar_decompresses(command) -> bool:
-    """``tar -xzf -``, ``tar xz``, ``tar xjC /dir``: the first word may be old-style bundled flags."""
-    if command.has_option(*TAR_DECOMPRESS_OPTIONS):
-        return True
-    first = command.args[0].value if command.args else None
-    return bool(first) and not first.startswith("-") and "x" in first and any(c in first for c in "zjJ")
-
 
 def _cannot_fail(command) -> bool:
     if command.name in NEVER_FAIL:
@@ -64,7 +35,7 @@ def _silent_failures(script) -> list:
     for members in pipelines.values():
         members.sort(key=lambda c: c.pipeline_index)
         *producers, last = members
-        if _validating_consumer(last):
+        if validates_input(last):
             continue
         risky = [c for c in producers if not _cannot_fail(c) and c.pipeline_index < last.pipeline_index]
         if risky:
