@@ -328,3 +328,19 @@ def test_healthcheck_that_needs_the_shell_is_left_alone_where_there_is_one():
 def test_shell_form_cmd_names_the_shell_that_runs_it():
     text = 'FROM mcr.microsoft.com/powershell:nanoserver-1809\nSHELL ["pwsh", "-Command"]\nCMD ./run.ps1\n'
     assert "`pwsh -Command`" in check_text(text, "DL3025")[0].message
+
+
+def test_yum_dnf_zypper_pins_are_info_like_apt_and_apk():
+    for code, text in (("DL3033", "FROM centos:7\nRUN yum install -y httpd && yum clean all\n"),
+                       ("DL3041", "FROM fedora:40\nRUN dnf install -y httpd && dnf clean all\n"),
+                       ("DL3037", "FROM opensuse/leap:15.6\nRUN zypper install -y httpd && zypper clean\n")):
+        found = check_text(text, code)
+        assert found[0].severity is Severity.INFO and "digest" in found[0].message, code
+
+
+def test_an_image_that_only_preinstalls_dependencies_is_a_base():
+    text = ("FROM python:3.12.7-slim\nCOPY requirements.txt .\n"
+            "RUN pip install --no-cache-dir -r requirements.txt\n")
+    assert check_text(text, "DW501")[0].severity is Severity.INFO
+    assert check_text(text + 'COPY app.py /app/\nCMD ["python", "/app/app.py"]\n',
+                      "DW501")[0].severity is Severity.WARNING

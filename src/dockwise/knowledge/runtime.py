@@ -80,3 +80,11 @@ DEV_BASE_PREFIXES = ("mcr.microsoft.com/devcontainers/", "mcr.microsoft.com/vsco
 VCS_CLIENTS = frozenset({"git", "subversion", "mercurial", "git-core", "git-lfs", "bzr", "fossil"})
 VCS_COMMANDS = frozenset({"git", "svn", "hg", "bzr", "fossil", "git-lfs"})
 VCS_URL_WORD = lazy_compile(r"(?:^|[\s=@'\"])(?:git\+|git://|svn\+|hg\+|bzr\+)|\.git(?:[@#]|$)")
+# Files that name dependencies, not the application: an image that copies only these and
+# installs what they list is a base with a runtime preinstalled.
+DEPENDENCY_MANIFESTS = frozenset({
+    "requirements.txt", "requirements.in", "constraints.txt", "Pipfile", "Pipfile.lock",
+    "environment.yml", "environment.yaml", "package.json", "package-lock.json", "yarn.lock",
+    "pnpm-lock.yaml", "Gemfile", "Gemfile.lock", "composer.json", "composer.lock", "go.mod",
+    "go.sum", "Cargo.toml", "Cargo.lock",
+})

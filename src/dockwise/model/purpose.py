@@ -89,8 +89,9 @@ def _copies_application(model: "BuildModel", final: "Stage") -> bool:
             *sources, dest = words
             if dest.startswith(BIN_DIRS) or dest.startswith("/docker-entrypoint"):
                 continue
-            if all(s.endswith((".sh", ".envsh")) or "entrypoint" in s for s in sources):
-                continue
+            if all(s.endswith((".sh", ".envsh")) or "entrypoint" in s
+                   or posixpath.basename(s) in kb.DEPENDENCY_MANIFESTS for s in sources):
+                continue  # helper scripts, or the dependency list a base image preinstalls
             return True
     return False
 
