@@ -344,3 +344,8 @@ def test_an_image_that_only_preinstalls_dependencies_is_a_base():
     assert check_text(text, "DW501")[0].severity is Severity.INFO
     assert check_text(text + 'COPY app.py /app/\nCMD ["python", "/app/app.py"]\n',
                       "DW501")[0].severity is Severity.WARNING
+
+
+def test_an_interpreter_as_entrypoint_runs_scripts_and_is_not_a_base():
+    text = 'FROM python:3.12.7-slim\nRUN pip install --no-cache-dir gradio==5.9.1\nENTRYPOINT ["python"]\n'
+    assert check_text(text, "DW501")[0].severity is Severity.WARNING

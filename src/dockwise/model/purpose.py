@@ -76,6 +76,14 @@ def program(words: list[str] | None) -> str | None:
     return posixpath.basename(words[0]) if words else None
 
 
+def _entrypoint_program(model: "BuildModel", final: "Stage") -> bool:
+    """The image's ENTRYPOINT is a program of its own (not absent, not an ``*entrypoint*`` script
+    handing over to CMD)."""
+    entry = effective_instruction(final, "ENTRYPOINT")
+    words = _strip_wrappers(_words(model, entry)) if entry is not None else []
+    return bool(words) and "entrypoint" not in posixpath.basename(words[0]).lower()
+
+
 def _copies_application(model: "BuildModel", final: "Stage") -> bool:
     """True when the target takes files from the build context other than helper scripts
     (``COPY docker-entrypoint.sh /usr/local/bin/``): an application is being packaged."""
@@ -130,7 +138,9 @@ def _purpose(model: "BuildModel") -> tuple[str, str] | None:
     prog = program(words)
     if prog is not None and (prog in kb.BUILD_DRIVERS or kb.BUILD_SCRIPT_NAME.search(words[0])):
         return ("build", f"the image's process is `{prog}`: building software is its point")
-    if words is not None and _interactive(words):
+    if words is not None and _interactive(words) and not _entrypoint_program(model, final):
+        # `CMD ["python3"]` is a language image's REPL; `ENTRYPOINT ["python"]` runs the
+        # user's scripts, an application runner like any other
         return ("base", f"the image's command is the interactive `{' '.join(words)}`: a base to extend")
     if words is None and not _copies_application(model, final):
         return ("base", "the file defines no process and copies no application: a base or tool image")
