@@ -326,8 +326,8 @@ def test_healthcheck_that_needs_the_shell_is_left_alone_where_there_is_one():
 
 
 def test_shell_form_cmd_names_the_shell_that_runs_it():
-    text = 'FROM mcr.microsoft.com/powershell:nanoserver-1809\nSHELL ["pwsh", "-Command"]\nCMD ./run.ps1\n'
-    assert "`pwsh -Command`" in check_text(text, "DL3025")[0].message
+    text = 'FROM debian:12.8-slim\nSHELL ["/bin/bash", "-c"]\nCMD ./run.sh\n'
+    assert "`/bin/bash -c`" in check_text(text, "DL3025")[0].message
 
 
 def test_yum_dnf_zypper_pins_are_info_like_apt_and_apk():
@@ -349,3 +349,33 @@ def test_an_image_that_only_preinstalls_dependencies_is_a_base():
 def test_an_interpreter_as_entrypoint_runs_scripts_and_is_not_a_base():
     text = 'FROM python:3.12.7-slim\nRUN pip install --no-cache-dir gradio==5.9.1\nENTRYPOINT ["python"]\n'
     assert check_text(text, "DW501")[0].severity is Severity.WARNING
+
+
+GENERATED_HEADER = '#\n# NOTE: THIS DOCKERFILE IS GENERATED VIA "apply-templates.sh"\n#\n# PLEASE DO NOT EDIT IT DIRECTLY.\n#\n\n'
+
+
+def test_base_choices_of_a_generated_file_belong_to_its_template():
+    text = 'FROM eclipse-temurin:11-jdk-jammy\nCOPY app /app\nCMD ["/app/run"]\n'
+    for code in ("DW101", "DW402"):
+        assert check_text(text, code)[0].severity is Severity.WARNING, code
+        found = check_text(GENERATED_HEADER + text, code)
+        assert found[0].severity is Severity.INFO and "generated" in found[0].message, code
+    assert check_text(GENERATED_HEADER + "FROM debian\n", "DL3006")[0].severity is Severity.INFO
+
+
+def test_the_installer_upgrading_itself_is_not_an_unpinned_dependency():
+    text = "FROM python:3.12.7-slim\nRUN pip install --no-cache-dir --upgrade pip setuptools wheel flask\n"
+    found = check_text(text, "DL3013")
+    assert len(found) == 1 and found[0].message.startswith("`flask` is installed")
+
+
+def test_shell_form_cmd_under_powershell_is_not_reported():
+    text = ('FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command"]\n'
+            "CMD .\\\\start.ps1\n")
+    assert check_text(text, "DL3025") == []
+
+
+@pytest.mark.parametrize("value", ["FFFFFFFFFFFFFFFF0000000000000000", "changeme", "<your-api-key>"])
+def test_a_placeholder_secret_default_is_not_a_secret(value):
+    assert check_text(f"FROM debian:12.8-slim\nENV API_KEY={value}\n", "DW911") == []
+    assert len(check_text("FROM debian:12.8-slim\nENV API_KEY=9f8e7d6c5b4a39281706\n", "DW911")) == 1

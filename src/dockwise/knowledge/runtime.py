@@ -88,3 +88,6 @@ DEPENDENCY_MANIFESTS = frozenset({
     "pnpm-lock.yaml", "Gemfile", "Gemfile.lock", "composer.json", "composer.lock", "go.mod",
     "go.sum", "Cargo.toml", "Cargo.lock",
 })
+# What a generated file says in its header (the markers GitHub's linguist also reads).
+GENERATED_MARKER = lazy_compile(r"(?i)do not edit|auto-?generated|\bgenerated (?:by|via|from|with)\b|"
+                                r"this file (?:is|was) generated")

@@ -41,6 +41,7 @@ class UntaggedBaseImage(DockerfileRule):
         rationale="Without a tag Docker pulls `latest`, which moves with every upstream release: the "
                   "same Dockerfile builds a different image next week, and a major upgrade can break it.",
         bad_example="FROM debian", good_example="FROM debian:12.8-slim",
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -64,6 +65,7 @@ class LatestBaseImage(DockerfileRule):
         rationale="`latest` moves with every upstream release: the same Dockerfile builds a different "
                   "image next week, and a major upgrade can break the build or the application.",
         bad_example="FROM debian:latest", good_example="FROM debian:12.8-slim",
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

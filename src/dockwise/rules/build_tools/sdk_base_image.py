@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.model.purpose import image_purpose
+from dockwise.model.purpose import generated, image_purpose
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
@@ -57,12 +57,14 @@ class SdkBaseImageInFinalStage(DockerfileRule):
         span = instr.span_of(*found) if found else instr.span
         reason = sdk_reason(stage.base_ref)
         if reason is not None:
+            made = generated(target.model)
             yield target.finding(
                 self.info,
                 f"the shipped image is built FROM `{stage.base.text}`, {reason}: it makes the image several "
                 "times larger and ships compilers to production; build in this image as a builder stage and "
-                "COPY --from the artefacts onto a runtime, slim or distroless image.",
-                span)
+                "COPY --from the artefacts onto a runtime, slim or distroless image."
+                + (" (This file says it is generated: its variants are the generator's choice.)" if made else ""),
+                span, severity=Severity.INFO if made else None)
         elif is_full_language_image(stage.base_ref):
             name = stage.base_ref.familiar_name
             yield target.finding(

@@ -77,12 +77,19 @@ def pip_requirement_pinned(text: str) -> bool:
     return any(c in text for c in "=<>!~@")
 
 
+# `pip install --upgrade pip setuptools wheel`: the installer brought up to date on purpose before
+# the real installs; pinning it is a policy choice, not a forgotten pin.
+PACKAGING_TOOLS = frozenset({"pip", "setuptools", "wheel"})
+
+
 class PipPinVersions(DockerfileRule):
     info = RuleInfo(
         code="DL3013", name="pip-pin-versions", severity=Severity.WARNING,
         summary="Pin versions in `pip install` (`pip install <package>==<version>`).",
         rationale="An unpinned package installs whatever PyPI has on build day: rebuilds drift and a new "
-                  "major release can break the image without any change in the repository.",
+                  "major release can break the image without any change in the repository. "
+                  "`pip install --upgrade pip setuptools wheel` (the installer updating itself) is "
+                  "not reported, unlike hadolint.",
         bad_example="RUN pip install --no-cache-dir flask",
         good_example="RUN pip install --no-cache-dir flask==3.0.3",
     )
@@ -92,8 +99,10 @@ class PipPinVersions(DockerfileRule):
             if inv.values("-c", "--constraint"):
                 continue
             glued = constraint_read_as_redirect(run.script, command)  # DW203's finding
+            self_upgrade = inv.has("-U", "--upgrade")
             unpinned = [(w, t) for w, t in known_operands(target, run, inv)
-                        if not pip_requirement_pinned(t) and w.start not in glued]
+                        if not pip_requirement_pinned(t) and w.start not in glued
+                        and not (self_upgrade and t.lower() in PACKAGING_TOOLS)]
             if unpinned:
                 yield unpinned_finding(target, self.info, inv, unpinned, "PyPI", "{}==<version>")
 

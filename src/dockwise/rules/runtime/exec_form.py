@@ -47,7 +47,9 @@ class ShellFormCommand(DockerfileRule):
             "its 10 s grace period and then SIGKILLs the app, with no graceful shutdown (open "
             "connections dropped, buffers lost). It also needs /bin/sh in the image. A shell-form "
             "HEALTHCHECK that uses shell syntax (`curl -f localhost || exit 1`) is left alone "
-            "unless the image has no shell: its exec form would start the shell anyway."),
+            "unless the image has no shell: its exec form would start the shell anyway. Under a "
+            "PowerShell or cmd SHELL (Windows containers, where stop reaches every process) "
+            "shell-form CMD and ENTRYPOINT are not reported."),
         bad_example="FROM python:3.12-slim\nCMD python app.py\n",
         good_example="FROM python:3.12-slim\nCMD [\"python\", \"app.py\"]\n",
         aliases=("buildkit:JSONArgsRecommended",),
@@ -57,7 +59,7 @@ class ShellFormCommand(DockerfileRule):
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         for instr in target.dockerfile.instructions:
             if instr.keyword in ("CMD", "ENTRYPOINT"):
-                if instr.json_form or not instr.body.strip():
+                if instr.json_form or not instr.body.strip() or _windows_shell(target, instr):
                     continue
                 yield target.finding(
                     self.info,
@@ -102,3 +104,15 @@ def _shell_less(target: CheckTarget, instr) -> bool:
         return False
     text = (root.base.text or "").lower()
     return root.is_scratch or "distroless" in text or "chainguard/static" in text
+
+
+WINDOWS_SHELLS = ("pwsh", "powershell", "cmd")
+
+
+def _windows_shell(target: CheckTarget, instr) -> bool:
+    """A shell-form CMD under PowerShell or cmd: a Windows container, where `docker stop` signals
+    every process of the container, not PID 1 alone, so the shell does not swallow it."""
+    state = target.model.state_at(instr)
+    program = (state.shell[0] if state is not None and state.shell else "").replace("\\", "/")
+    name = program.rsplit("/", 1)[-1].lower().removesuffix(".exe")
+    return name in WINDOWS_SHELLS
