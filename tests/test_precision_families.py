@@ -379,3 +379,18 @@ def test_shell_form_cmd_under_powershell_is_not_reported():
 def test_a_placeholder_secret_default_is_not_a_secret(value):
     assert check_text(f"FROM debian:12.8-slim\nENV API_KEY={value}\n", "DW911") == []
     assert len(check_text("FROM debian:12.8-slim\nENV API_KEY=9f8e7d6c5b4a39281706\n", "DW911")) == 1
+
+
+def test_a_web_server_image_with_nothing_to_serve_is_a_base():
+    text = ("FROM debian:12.8-slim\nENV PHPIZE_DEPS=\"autoconf gcc make\"\n"
+            "RUN apt-get update && apt-get install -y $PHPIZE_DEPS apache2\n"
+            "COPY docker-php-ext-install /usr/local/bin/\nCMD [\"apache2-foreground\"]\n")
+    assert check_text(text, "DW401") == []
+    assert len(check_text(text.replace("CMD", "COPY site /var/www/html\nCMD"), "DW401")) == 1
+
+
+def test_an_install_through_xargs_after_a_redirect_counts_as_an_install():
+    text = ("FROM debian:12.8-slim\nCOPY apt-deps.txt /tmp/\n"
+            "RUN apt-get update; xargs -rt < /tmp/apt-deps.txt apt-get install -y --no-install-recommends; "
+            "rm -rf /var/lib/apt/lists/*\n")
+    assert check_text(text, "DW201") == []

@@ -143,9 +143,15 @@ def _purpose(model: "BuildModel") -> tuple[str, str] | None:
         # `CMD ["python3"]` is a language image's REPL; `ENTRYPOINT ["python"]` runs the
         # user's scripts, an application runner like any other
         return ("base", f"the image's command is the interactive `{' '.join(words)}`: a base to extend")
+    if prog is not None and _server(prog) and not _copies_application(model, final):
+        return ("base", f"the image runs `{prog}` but copies in nothing to serve: a base for sites and apps")
     if words is None and not _copies_application(model, final):
         return ("base", "the file defines no process and copies no application: a base or tool image")
     return None
+
+
+def _server(name: str) -> bool:
+    return name in kb.SELF_DROPPING_DAEMONS or bool(kb.SELF_DROPPING_DAEMON_PATTERN.fullmatch(name))
 
 
 def _dropper_in_process(words: list[str] | None) -> str | None:
