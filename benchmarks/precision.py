@@ -10,7 +10,9 @@ drawn with a fixed seed (``PER_SOURCE``, more from the three large crawled colle
 spreads over official images, curated collections and hobby projects alike. ``findings`` runs
 ``dockwise check --no-context`` on it (the corpus keeps the Dockerfiles, not their build
 contexts) and prints every finding at warning or error with its verdict from
-``tests/fixtures/precision/judgments.jsonl`` (``?`` when not judged yet). ``report`` prints
+``tests/fixtures/precision/judgments.jsonl`` (``?`` when not judged yet; a row is ``file``,
+``code``, ``line``, ``verdict``, ``reason``, and ``still_reported`` for a known false alarm not
+fixed yet). ``report`` prints
 the precision per rule: strict (a true finding only; an intended one, true but clearly what
 the author meant, counts as wrong) and lenient (intended counts as right).
 """
