@@ -394,3 +394,40 @@ def test_an_install_through_xargs_after_a_redirect_counts_as_an_install():
             "RUN apt-get update; xargs -rt < /tmp/apt-deps.txt apt-get install -y --no-install-recommends; "
             "rm -rf /var/lib/apt/lists/*\n")
     assert check_text(text, "DW201") == []
+
+
+# -- small defects ---------------------------------------------------------------------------
+
+def test_a_bracketed_cmd_that_is_not_json_says_so():
+    found = check_text('FROM debian:12.8-slim\nCMD ["a", "b",]\n', "DL3025")
+    assert "not valid JSON (a trailing comma" in found[0].message
+    found = check_text("FROM debian:12.8-slim\nCMD ['a', 'b']\n", "DL3025")
+    assert "single quotes" in found[0].message
+
+
+def test_a_utf16_dockerfile_is_called_utf16_not_binary(tmp_path, capsys):
+    path = tmp_path / "Dockerfile"
+    path.write_bytes("FROM debian:12.8\n".encode("utf-16"))
+    assert main(["check", "--no-context", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "UTF-16" in err and "binary" not in err
+
+
+def test_copy_of_a_whole_external_image_is_not_called_a_stage():
+    found = check_text("FROM debian:12.8\nCOPY --from=busybox:1.36 / /\n", "DL3067")
+    assert "that image's whole filesystem" in found[0].message
+    found = check_text("FROM debian:12.8 AS build\nFROM debian:12.8\nCOPY --from=build / /\n", "DL3067")
+    assert "that stage's whole filesystem" in found[0].message
+
+
+def test_shellcheck_beside_the_interpreter_of_a_venv_that_is_not_activated(monkeypatch, tmp_path):
+    from dockwise.model import shellcheck
+
+    fake_python = tmp_path / "bin" / "python"
+    fake_python.parent.mkdir()
+    fake_python.write_text("")
+    (tmp_path / "bin" / "shellcheck").write_text("#!/bin/sh\n")
+    (tmp_path / "bin" / "shellcheck").chmod(0o755)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setattr("sys.executable", str(fake_python))
+    assert shellcheck.shellcheck_binary() == str(tmp_path / "bin" / "shellcheck")

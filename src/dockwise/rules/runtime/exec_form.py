@@ -61,6 +61,15 @@ class ShellFormCommand(DockerfileRule):
             if instr.keyword in ("CMD", "ENTRYPOINT"):
                 if instr.json_form or not instr.body.strip() or _windows_shell(target, instr):
                     continue
+                body = instr.body.strip()
+                if body.startswith("[") and body.endswith("]"):
+                    yield target.finding(
+                        self.info,
+                        f"{instr.keyword} {body[:40]} looks like exec form but is not valid JSON "
+                        f"({_json_error(body)}), so Docker runs the whole text with "
+                        f"`{_shell_of(target, instr)}`; write a JSON array of double-quoted strings",
+                        body_span(instr))
+                    continue
                 yield target.finding(
                     self.info,
                     f"shell-form {instr.keyword} runs `{_shell_of(target, instr)}`, which does not forward "
@@ -116,3 +125,16 @@ def _windows_shell(target: CheckTarget, instr) -> bool:
     program = (state.shell[0] if state is not None and state.shell else "").replace("\\", "/")
     name = program.rsplit("/", 1)[-1].lower().removesuffix(".exe")
     return name in WINDOWS_SHELLS
+
+
+def _json_error(body: str) -> str:
+    """What makes a bracketed CMD not JSON: a trailing comma, single quotes, or the parser's word."""
+    if "'" in body and '"' not in body:
+        return "single quotes; JSON strings take double quotes"
+    if body[:-1].rstrip().endswith(","):
+        return "a trailing comma before `]`"
+    try:
+        json.loads(body)
+    except ValueError as exc:
+        return str(exc).split(":", 1)[0].lower()
+    return "not an array of strings"
