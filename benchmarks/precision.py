@@ -3,7 +3,7 @@
 
     python3 benchmarks/precision.py sample            # the sample's file list (fixed seed)
     python3 benchmarks/precision.py findings          # its warnings/errors, judged or not
-    python3 benchmarks/precision.py report [--markdown]
+    python3 benchmarks/precision.py report [--markdown] [--set judged|holdout]
 
 The sample is reproducible: from every source folder of the corpus a fixed number of files is
 drawn with a fixed seed (``PER_SOURCE``, more from the three large crawled collections), so it
@@ -15,6 +15,10 @@ contexts) and prints every finding at warning or error with its verdict from
 fixed yet). ``report`` prints
 the precision per rule: strict (a true finding only; an intended one, true but clearly what
 the author meant, counts as wrong) and lenient (intended counts as right).
+
+``--set holdout`` uses a second sample (2 files per source, another seed, none of the first
+sample's files) judged only after the rules were changed: the check that the fixes made while
+reading the first sample hold on files they were not tuned on.
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ from corpus import DEFAULT_CORPUS, corpus_files  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 JUDGMENTS = ROOT / "tests" / "fixtures" / "precision" / "judgments.jsonl"
+HOLDOUT_JUDGMENTS = ROOT / "tests" / "fixtures" / "precision" / "holdout.jsonl"
+HOLDOUT_SEED = 2026
+PER_SOURCE_HOLDOUT = 2
 SEED = 11
 PER_SOURCE = 3
 PER_LARGE_SOURCE = 8  # the crawled collections hold most of the corpus and most hobby projects
@@ -53,6 +60,25 @@ def sample(corpus: Path) -> list[str]:
         count = PER_LARGE_SOURCE if source in LARGE_SOURCES else PER_SOURCE
         chosen.extend(sorted(rng.sample(files, min(count, len(files)))))
     return chosen
+
+
+def holdout_sample(corpus: Path) -> list[str]:
+    """The second sample: ``PER_SOURCE_HOLDOUT`` files per source, none from :func:`sample`."""
+    taken = set(sample(corpus))
+    by_source: dict[str, list[str]] = collections.defaultdict(list)
+    for path in corpus_files(corpus):
+        relative = str(Path(path).relative_to(corpus))
+        if relative not in taken:
+            by_source[relative.split("/", 1)[0]].append(relative)
+    rng = random.Random(HOLDOUT_SEED)
+    chosen: list[str] = []
+    for source in sorted(by_source):
+        files = sorted(by_source[source])
+        chosen.extend(sorted(rng.sample(files, min(PER_SOURCE_HOLDOUT, len(files)))))
+    return chosen
+
+
+SETS = {"judged": (sample, JUDGMENTS), "holdout": (holdout_sample, HOLDOUT_JUDGMENTS)}
 
 
 def run_check(corpus: Path, files: list[str], python: str = sys.executable) -> list[dict]:
@@ -128,15 +154,17 @@ def main() -> int:
     parser.add_argument("command", choices=("sample", "findings", "report"))
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--set", choices=sorted(SETS), default="judged")
     args = parser.parse_args()
-    files = sample(args.corpus)
+    pick, judgments = SETS[args.set]
+    files = pick(args.corpus)
     if not files:
         sys.exit(f"no Dockerfiles under {args.corpus} (set DOCKWISE_CORPUS)")
     if args.command == "sample":
         print("\n".join(files))
         return 0
     found = run_check(args.corpus, files)
-    judged = load_judgments() if JUDGMENTS.is_file() else {}
+    judged = load_judgments(judgments) if judgments.is_file() else {}
     if args.command == "findings":
         for f in found:
             row = judged.get((f["file"], f["code"], f["line"]))
