@@ -26,7 +26,7 @@ ALLOWED_NAME = lazy_compile(
 NOT_A_SECRET_VALUE = lazy_compile(r"(?i)^(?:/.*|true|false|yes|no|on|off|0|1)$")
 
 
-PLACEHOLDER_WORDS = frozenset({"changeme", "change_me", "change-me", "secret", "password", "xxx",
+PLACEHOLDER_WORDS = frozenset({"changeme", "change_me", "change-me", "xxx",
                                "todo", "tbd", "none", "null", "dummy", "example", "placeholder"})
 
 
