@@ -53,7 +53,7 @@ def _read_bytes(name: str, what: str) -> bytes:
 def decode_text(data: bytes, *, name: str, what: str = "file") -> str:
     if len(data) > MAX_TEXT_BYTES:
         raise InputError(f"too large for a {what} (over {MAX_TEXT_BYTES // (1024 * 1024)} MiB)", path=name)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data):
+    if _utf16_without_bom(data[2:] if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data):
         raise InputError(f"UTF-16 text, not UTF-8: save the {what} as UTF-8 (BuildKit reads UTF-8 only)",
                          path=name)
     if b"\0" in data:
@@ -67,7 +67,8 @@ def decode_text(data: bytes, *, name: str, what: str = "file") -> str:
 
 
 def _utf16_without_bom(data: bytes) -> bool:
-    """ASCII text saved as UTF-16: every other byte of its start is NUL."""
+    """ASCII text saved as UTF-16 (after its byte-order mark, if any): every other byte of its
+    start is NUL."""
     head = data[:200]
     if len(head) < 8:
         return False
