@@ -431,3 +431,22 @@ def test_shellcheck_beside_the_interpreter_of_a_venv_that_is_not_activated(monke
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.setattr("sys.executable", str(fake_python))
     assert shellcheck.shellcheck_binary() == str(tmp_path / "bin" / "shellcheck")
+
+
+def test_an_unreadable_context_folder_is_exit_2_in_check_and_in_context(tmp_path, monkeypatch, capsys):
+    import os
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "Dockerfile").write_text('FROM debian:12.8\nCOPY . /app\nUSER 10001\nCMD ["/app/run"]\n')
+    locked = str(tmp_path / "locked")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.path.abspath(os.fspath(path)) == locked:  # what chmod 000 does for a non-root user
+            raise PermissionError(13, "Permission denied", locked)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert main(["check", str(tmp_path)]) == 2
+    assert main(["context", str(tmp_path)]) == 2
+    assert f"{locked}: error: cannot read directory: Permission denied" in capsys.readouterr().err

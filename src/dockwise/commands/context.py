@@ -84,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if args.write_dockerignore:
         return _write(target, chosen)
     findings, errors = _check(target, chosen)
+    errors = errors + _unreadable_directories(args.directory, target)
     print_errors(errors)
     emit(_render(args, target, findings, errors), args.output)
     if errors:
@@ -92,6 +93,15 @@ def run(args: argparse.Namespace) -> int:
     if threshold is not None and any(f.severity >= threshold for f in findings):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _unreadable_directories(context_dir: str, target: "ContextTarget") -> list[str]:
+    """A directory of the context that could not be listed is an error, as in `check` (whose
+    search for Dockerfiles meets it first): the context measured is not the one the builder gets."""
+    from dockwise.context.scan import UNREADABLE_DIRECTORY
+
+    return [f"{os.path.join(context_dir, p.path)}: error: {p.message.split(';', 1)[0]}"
+            for p in target.scan.problems if p.message.startswith(UNREADABLE_DIRECTORY)]
 
 
 def _target(args: argparse.Namespace) -> "ContextTarget":
