@@ -450,3 +450,12 @@ def test_an_unreadable_context_folder_is_exit_2_in_check_and_in_context(tmp_path
     assert main(["check", str(tmp_path)]) == 2
     assert main(["context", str(tmp_path)]) == 2
     assert f"{locked}: error: cannot read directory: Permission denied" in capsys.readouterr().err
+
+
+def test_apt_install_is_held_to_the_apt_get_rules():
+    text = "FROM debian:12.8\nRUN apt update && apt install curl\n"
+    assert len(check_text(text, "DL3014")) == 1
+    assert len(check_text(text, "DL3015")) == 1
+    assert len(check_text(text, "DL3009")) == 1
+    ok = "FROM debian:12.8\nRUN apt update && apt install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n"
+    assert [check_text(ok, code) for code in ("DL3014", "DL3015", "DL3009")] == [[], [], []]
