@@ -93,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
     if args.write_dockerignore:
         return _write(target, chosen, config)
     findings, errors = _check(target, chosen, config)
+    errors = errors + _unreadable_directories(args.directory, target)
     print_errors(errors)
     emit(_render(args, target, findings, errors), args.output)
     return exit_status(args, _exit_code(findings, errors, args.fail_level, config))
@@ -103,6 +104,7 @@ def collect(args: argparse.Namespace) -> "tuple[ContextTarget, list[Finding], li
     what the Python API (:mod:`dockwise.api`) returns."""
     chosen, config, target = _prepare(args)
     findings, errors = _check(target, chosen, config)
+    errors = errors + _unreadable_directories(args.directory, target)
     return target, findings, errors, _exit_code(findings, errors, args.fail_level, config)
 
 
@@ -138,6 +140,15 @@ def _config(args: argparse.Namespace) -> "LintConfig":
     where = os.path.dirname(os.path.abspath(dockerfile)) if has_dockerfile else os.path.abspath(args.directory)
     config = settings_for_dir(where, hadolint=hadolint, project=project, config_file=config_file)
     return for_file(config, dockerfile) if has_dockerfile else config
+
+
+def _unreadable_directories(context_dir: str, target: "ContextTarget") -> list[str]:
+    """A directory of the context that could not be listed is an error, as in `check` (whose
+    search for Dockerfiles meets it first): the context measured is not the one the builder gets."""
+    from dockwise.context.scan import UNREADABLE_DIRECTORY
+
+    return [f"{os.path.join(context_dir, p.path)}: error: {p.message.split(';', 1)[0]}"
+            for p in target.scan.problems if p.message.startswith(UNREADABLE_DIRECTORY)]
 
 
 def _target(args: argparse.Namespace, config: "LintConfig") -> "ContextTarget":

@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
         wanted = RuleIndex(infos).resolve_all(tokens, option="--select")
         infos = [i for i in infos if i.code in wanted]
     if args.format == "json":
-        rows = [{"code": i.code, "name": i.name, "severity": str(i.severity), "fixable": i.fixable,
+        rows = [{"code": i.code, "name": i.name, "severity": str(i.severity),
+                 "severities": [str(s) for s in i.severities], "fixable": i.fixable,
                  "summary": i.summary, "aliases": list(i.aliases), "help_uri": i.help_uri,
                  "default_enabled": i.default_enabled} for i in infos]
         emit(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", args.output)
@@ -40,10 +41,11 @@ def _table(infos) -> str:
     if not infos:
         return "No rules.\n"
     name_width = max(len(i.name) for i in infos)
+    level_width = max(len(i.severity_label) for i in infos)
     lines = []
     for info in infos:
         fix = "fix" if info.fixable else "   "
-        lines.append(f"{info.code:<7} {info.name:<{name_width}}  {str(info.severity):<7}  {fix}  "
+        lines.append(f"{info.code:<7} {info.name:<{name_width}}  {info.severity_label:<{level_width}}  {fix}  "
                      f"{info.summary}{_off_note(info)}")
     lines.append(f"\n{len(infos)} rules; `dockwise explain CODE` tells why each one matters.")
     return "\n".join(lines) + "\n"

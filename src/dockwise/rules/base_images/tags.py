@@ -42,6 +42,7 @@ class UntaggedBaseImage(DockerfileRule):
         rationale="Without a tag Docker pulls `latest`, which moves with every upstream release: the "
                   "same Dockerfile builds a different image next week, and a major upgrade can break it.",
         bad_example="FROM debian", good_example="FROM debian:12.8-slim",
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -65,6 +66,7 @@ class LatestBaseImage(DockerfileRule):
         rationale="`latest` moves with every upstream release: the same Dockerfile builds a different "
                   "image next week, and a major upgrade can break the build or the application.",
         bad_example="FROM debian:latest", good_example="FROM debian:12.8-slim",
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -116,6 +118,7 @@ class FloatingBaseImageTag(DockerfileRule):
                   "rebuilding the same Dockerfile silently changes the runtime, and a cache hit on one "
                   "machine and a fresh pull on another give different images.",
         bad_example="FROM node:lts-alpine", good_example="FROM node:20.18.1-alpine3.20",
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:

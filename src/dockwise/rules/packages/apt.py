@@ -28,10 +28,14 @@ def apt_update_done_later(script: Any, start: int) -> bool:
 
 class AptGetPinVersions(DockerfileRule):
     info = RuleInfo(
-        code="DL3008", name="apt-get-pin-versions", severity=Severity.WARNING,
-        summary="Pin versions in `apt-get install`.",
+        code="DL3008", name="apt-get-pin-versions", severity=Severity.INFO,
+        summary="Pin versions in `apt-get install` (or make the build repeatable another way).",
         rationale="Unpinned packages install whatever the mirror has on build day: two builds of the "
-                  "same Dockerfile differ, and an upstream update can break a rebuild without any change.",
+                  "same Dockerfile differ. Pinning a Debian/Ubuntu version is the usual answer but a "
+                  "fragile one: the mirrors keep only the current version of each package, so a pinned "
+                  "build breaks weeks later. Reported at info for that reason; what makes builds "
+                  "repeatable is the base image pinned by digest and, where it matters, a snapshot "
+                  "mirror (snapshot.debian.org, snapshot.ubuntu.com).",
         bad_example="RUN apt-get install -y --no-install-recommends curl",
         good_example="RUN apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u5",
     )
@@ -43,7 +47,8 @@ class AptGetPinVersions(DockerfileRule):
             unpinned = [(word, text) for word, text in package_words(target, run, inv.operands)
                         if not ("=" in text or text.endswith(".deb") or "/" in text)]
             if unpinned:
-                yield unpinned_finding(target, self.info, inv, unpinned, "the mirror", "{}=<version>")
+                yield unpinned_finding(target, self.info, inv, unpinned, "the mirror", "{}=<version>",
+                                       distro_mirror="a snapshot mirror (snapshot.debian.org, snapshot.ubuntu.com)")
 
 
 class AptListsNotRemoved(DockerfileRule):
@@ -111,7 +116,7 @@ class AptGetYes(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in calls(target, ("apt-get", "apt")):
+        for run, _command, inv in calls(target, ("apt-get", "apt")):  # `apt install` prompts too
             if inv.sub not in APT_PROMPTING or apt_assumes_yes(inv):
                 continue
             yield target.finding(
@@ -152,7 +157,7 @@ class AptGetNoInstallRecommends(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in calls(target, ("apt-get", "apt")):
+        for run, _command, inv in calls(target, ("apt-get", "apt")):  # `apt install` recommends too
             if inv.sub != "install" or inv.has("--no-install-recommends"):
                 continue
             if any("install-recommends=" in v.lower() and v.lower().rsplit("=", 1)[1] in ("false", "0", "no")

@@ -6,31 +6,15 @@ from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.model.words import first_word_span, instruction_words, word_span
+from dockwise.model.purpose import base_default_user, image_purpose, privilege_drop
 from dockwise.model.stages import effective_instruction, is_root_user, lineage
+from dockwise.rules._entrypoint import entrypoint_script_text
 from dockwise.rules.base import CheckTarget, DockerfileRule
-
-
-# Base images whose default user is not root (so a final stage without USER is fine).
-NONROOT_BASE_HINTS = ("nonroot", "rootless")
-NONROOT_REGISTRY_PREFIXES = ("cgr.dev/chainguard/",)
-NONROOT_REPOSITORY_PREFIXES = ("bitnami/",)
 
 
 def _user_word(target: CheckTarget, instr):
     words = instruction_words(instr, target.dockerfile.escape)
     return words[0] if words else None
-
-
-def _base_known_nonroot(stage) -> bool:
-    ref = stage.base_ref
-    if ref is None:
-        return False
-    if any(h in (ref.tag or "") for h in NONROOT_BASE_HINTS):
-        return True
-    full = f"{ref.registry}/{ref.repository}"
-    if full.startswith(NONROOT_REGISTRY_PREFIXES) and "-dev" not in (ref.tag or ""):
-        return True
-    return ref.repository.startswith(NONROOT_REPOSITORY_PREFIXES)
 
 
 def _windows(stage) -> bool:
@@ -96,6 +80,7 @@ class NoUserInFinalStage(DockerfileRule):
         good_example=("FROM python:3.12-slim\nRUN useradd -r -u 10001 app\nCOPY app.py /app/\n"
                       "USER 10001\nCMD [\"python\", \"/app/app.py\"]\n"),
         aliases=("CKV_DOCKER_3", "trivy:DS-0002", "dockle:CIS-DI-0001"),
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -105,9 +90,31 @@ class NoUserInFinalStage(DockerfileRule):
         if effective_instruction(final, "USER") is not None:
             return
         root = list(lineage(final))[-1]
-        if root.is_scratch or _base_known_nonroot(root) or not root.base.known or _windows(root):
+        if root.is_scratch or not root.base.known or _windows(root):
+            return
+        default = base_default_user(final)
+        if default == "nonroot":
+            return
+        if privilege_drop(target.model, lambda path: entrypoint_script_text(target, path)):
             return
         span = first_word_span(final.from_instruction, target.dockerfile.escape)
+        purpose = image_purpose(target.model)
+        if purpose is not None and purpose[0] == "base":
+            yield target.finding(
+                self.info,
+                f"the final stage (FROM `{final.base.text}`) sets no USER; {purpose[1]}, so root is "
+                "left for the images built FROM it to install with: each of those should end with "
+                "`USER <uid>`",
+                span, severity=Severity.INFO)
+            return
+        if default == "unknown":
+            yield target.finding(
+                self.info,
+                f"the final stage sets no USER and `{root.base.text}` is not an image whose default "
+                "user dockwise knows: if it sets none, the container runs as root. Check the base "
+                "image's config, or end with `USER <uid>` (numeric, e.g. 10001) to be sure",
+                span, severity=Severity.INFO)
+            return
         yield target.finding(
             self.info,
             f"the final stage (FROM `{final.base.text}`) never sets USER, so the container runs as "
