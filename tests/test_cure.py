@@ -251,3 +251,53 @@ def test_an_entrypoint_script_it_cannot_edit_gets_a_note(tmp_path, cured):
     _, _, out, err = cured("entrypoint")
     assert script.read_text() == "#!/bin/sh\nwhile true; do\n  run\ndone\n"
     assert "docker-entrypoint.sh: not given `exec`: its last command is inside a block" in out + err
+
+
+@pytest.mark.corpus
+def test_on_the_real_corpus_cured_files_parse_are_stable_and_add_no_warning(corpus, monkeypatch):
+    """A deterministic sample of real Dockerfiles: each cured file parses with dockwise and
+    BuildKit, a second fix changes nothing, and the cure brings no warning that the other
+    unsafe fixes alone do not bring."""
+    import random
+
+    import dockerfile
+
+    import dockwise.engine.dockerfile as engine_module
+    from dockwise.config import EMPTY
+    from dockwise.engine.dockerfile import CheckOptions, Engine
+    from dockwise.syntax import parse_dockerfile
+
+    files = sorted(p for p in corpus("real").rglob("*") if p.is_file() and "ockerfile" in p.name)
+    random.Random(7).shuffle(files)
+    check = Engine(options=CheckOptions(context=False, use_config=False))
+    fixer = Engine(options=CheckOptions(context=False, use_config=False, fix=True, unsafe_fixes=True))
+
+    def fixed(text: str) -> str:
+        return fixer._fix(text, "Dockerfile", config=EMPTY, on_disk=False).fixed_text
+
+    def warnings(text: str) -> Counter:
+        return Counter(f.code for f in check.check_text(text, "Dockerfile").findings
+                       if f.severity.name in ("WARNING", "ERROR"))
+
+    restructured = 0
+    for path in files[:200]:
+        try:
+            text = path.read_text(encoding="utf-8")
+            dockerfile.parse_string(text)
+        except (UnicodeDecodeError, dockerfile.GoParseError):
+            continue
+        if not check.check_text(text, "Dockerfile").parsed:
+            continue
+        cured = fixed(text)
+        with monkeypatch.context() as patched:
+            patched.setattr(engine_module, "_attach_cure", lambda *args: [])
+            plain = fixed(text)
+        if cured == plain:
+            continue
+        restructured += 1
+        parse_dockerfile(cured, str(path))
+        dockerfile.parse_string(cured)
+        assert fixed(cured) == cured, path
+        added = {c: n for c, n in (warnings(cured) - warnings(plain)).items()}
+        assert not added, (path, added)
+    assert restructured > 50

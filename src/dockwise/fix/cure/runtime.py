@@ -209,6 +209,11 @@ def make_pid1(stage: StageDraft, family: str | None) -> tuple[str | None, list[s
     if entry is not None and not entry.origin.json_form and cmd is not None:
         return None, ["PID 1 left alone: a shell-form ENTRYPOINT ignores CMD, so making it exec form "
                       "would change the command that runs"]
+    if family is None and any(line is not None and not line.origin.json_form and exec_words(line) is None
+                              for line in (cmd, entry)):
+        return None, [f"PID 1 left alone: the command needs a shell, and without an init (the runtime base's "
+                      "package manager is not known, so tini cannot be installed) the exec form would "
+                      "still run that shell as PID 1"]
     cmd_words = _exec_or_shell(cmd, done) if cmd is not None else None
     entry_words = _exec_or_shell(entry, done) if entry is not None else None
     first = (entry_words or cmd_words or [""])[0]
