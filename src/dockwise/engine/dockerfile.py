@@ -201,7 +201,7 @@ def _context_reader(context):
 
 def _attach_cure(text: str, path: str, target, findings: list[Finding],
                  versions: dict[str, str]) -> list[str]:
-    """Plan the cure (:mod:`dockwise.fix.cure`) and attach it, one unsafe whole-file fix, to
+    """Plan the cure (:mod:`dockwise.fix.cure`) and attach it, one unsafe fix, to
     the first finding it resolves (the fix loop then applies it like any other); the notes
     say what was left alone and why."""
     from dockwise.fix.cure import Project, plan_cure

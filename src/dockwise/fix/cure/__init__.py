@@ -13,8 +13,9 @@ named *transformations*, each attached to the findings it resolves:
 
 A transformation is made only when the check reported a finding it resolves (so ``--ignore``
 keeps it off), and a shape that does not recognise what it sees leaves the file alone with a
-note saying why. The result is one unsafe :class:`~.plan.CureFix` (a whole-file edit) that the
-engine attaches to the first finding it resolves; the fix loop applies it like any other fix,
+note saying why. The result is one unsafe :class:`~.plan.CureFix` (whole-line edits, so the
+small fixes of the lines it keeps apply in the same round) that the engine attaches to the
+first finding it resolves; the fix loop applies it like any other fix,
 re-checks, and plans again on the new text -- where a cured file has nothing left to cure.
 
 Adding a shape (a language recipe)

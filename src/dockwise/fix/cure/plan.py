@@ -77,7 +77,7 @@ class Transformation(FrozenRecord):
 
 
 class CureFix(Fix):
-    """The cure as the fix loop sees it: an unsafe fix replacing the whole file, carrying the
+    """The cure as the fix loop sees it: an unsafe fix (whole-line edits), carrying the
     transformations that make it up (for the plan ``--diff`` prints)."""
 
     __slots__ = ("transformations",)
@@ -113,8 +113,24 @@ class Cure(Record):
         if self.text == self.original:
             return None
         names = ", ".join(t.name for t in self.transformations)
-        return CureFix(f"restructure the build ({names})", (Edit(0, len(self.original), self.text),),
+        return CureFix(f"restructure the build ({names})", line_edits(self.original, self.text),
                        transformations=tuple(self.transformations))
+
+
+def line_edits(old: str, new: str) -> tuple[Edit, ...]:
+    """The edits that turn ``old`` into ``new``, whole lines at a time. (One whole-file edit
+    would overlap every other fix, so each round could apply the cure or the small fixes, never
+    both; line edits leave the lines the cure keeps free for them.)"""
+    from difflib import SequenceMatcher
+
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    starts = [0]
+    for line in old_lines:
+        starts.append(starts[-1] + len(line))
+    matcher = SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    return tuple(Edit(starts[i1], starts[i2], "".join(new_lines[j1:j2]))
+                 for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
 
 
 def describe(path: str, transformations: Iterable[Transformation]) -> str:
