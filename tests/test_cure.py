@@ -109,6 +109,7 @@ def test_the_crime_gets_a_builder_a_slim_runtime_a_numeric_user_and_tini(cured):
     assert "RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt" in builder
     assert builder.index("COPY requirements.txt /app/requirements.txt") < builder.index("pip install")
     assert "PIP_NO_CACHE_DIR" not in text and "--no-cache-dir" not in builder
+    assert "&& /opt/venv/bin/python -m pip uninstall --yes pip" in builder  # nothing installs at runtime
     # the runtime: slim base of the same Python, the venv, the runtime library of libpq-dev, tini
     assert runtime.startswith("FROM python:3.11-slim\n")
     assert "COPY --from=builder /opt/venv /opt/venv" in runtime

@@ -218,6 +218,12 @@ class _Planner:
         add(Line.new(f"RUN python -m venv {VENV}\n"))
         uv = any("uv" in install.caches for install in installs)
         add(Line.new(VENV_ENV.rstrip("\n") + (f" UV_PROJECT_ENVIRONMENT={VENV} UV_LINK_MODE=copy" if uv else "") + "\n"))
+        moved = {id(line) for line in deps + system}
+        pip_only = all(install.caches == ["pip"] for install in installs)  # uv sync may take pip out itself
+        if pip_only and not any(re.search(r"\bpip", line.text) for line in self.stage.lines
+                                if id(line) not in moved and line.keyword in ("RUN", "CMD", "ENTRYPOINT")):
+            # the runtime installs nothing: pip (about 15 MB) stays out of the virtualenv it copies
+            installs[-1].commands.append(f"{VENV}/bin/python -m pip uninstall --yes pip")
         workdir, whole_copied, inputs = None, False, []
         for install in installs:
             if install.workdir != workdir:
