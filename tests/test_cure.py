@@ -302,3 +302,16 @@ def test_on_the_real_corpus_cured_files_parse_are_stable_and_add_no_warning(corp
         added = {c: n for c, n in (warnings(cured) - warnings(plain)).items()}
         assert not added, (path, added)
     assert restructured > 50
+
+
+def test_the_docs_show_what_the_cure_writes():
+    """docs/fix.md shows the crime project's cured Dockerfile: it must be the one the cure writes."""
+    docs = (Path(__file__).parent.parent / "docs" / "fix.md").read_text()
+    shown = re.search(r"```dockerfile\n(.*?)```", docs, re.DOTALL).group(1)
+    assert shown == (CASES_DIR / "crime" / "expected.Dockerfile").read_text()
+
+
+def test_a_run_needing_a_program_the_slim_base_lacks_keeps_the_full_base(cured):
+    path, _, out, err = cured("slim-lacks-curl")
+    assert path.read_text().startswith("FROM python:3.11\n") and " AS builder" not in path.read_text()
+    assert "runs `curl`, which the slim base does not have (install `curl` in that stage first)" in out + err

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from dockwise._record import Record
 from dockwise.fix.cure.draft import Line, StageDraft
 from dockwise.fix.cure.plan import Project, Split
-from dockwise.fix.cure.runtime import add_packages, package_family
+from dockwise.fix.cure.runtime import add_packages, needs_full_image, package_family
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.model.runs import Run
@@ -136,7 +136,9 @@ class _Planner:
             packages = self._system_packages(line)
             if packages and packages[1]:
                 return packages[1]
-        return None
+        kept = [line for line in self.stage.lines if id(line) not in moved]
+        provided = [name for line in system for name in self._installed(line)]
+        return needs_full_image(self.project.model, kept, provided)
 
     # -- the RUNs -------------------------------------------------------------------------
 
