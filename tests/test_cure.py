@@ -315,3 +315,10 @@ def test_a_run_needing_a_program_the_slim_base_lacks_keeps_the_full_base(cured):
     path, _, out, err = cured("slim-lacks-curl")
     assert path.read_text().startswith("FROM python:3.11\n") and " AS builder" not in path.read_text()
     assert "runs `curl`, which the slim base does not have (install `curl` in that stage first)" in out + err
+
+
+def test_the_python_version_is_read_even_when_dockerignore_keeps_the_file_from_the_build(tmp_path, cured):
+    shutil.copytree(CASES_DIR / "crime" / "input", tmp_path / "crime")
+    (tmp_path / "crime" / ".dockerignore").write_text(".*\n*.log\n")
+    path, _, _, _ = cured("crime")
+    assert path.read_text().startswith("# syntax=docker/dockerfile:1\nFROM python:3.11 AS builder\n")

@@ -16,20 +16,25 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class Project(Record):
     """Everything a shape may read: the Dockerfile text and its model, the findings the check
-    reported for it, ``read`` (a small text file of the build context by its path there, None
-    when absent, ignored by .dockerignore or not text; never the disk beyond the context),
-    and ``versions`` given on the command line (``{"python": "3.12"}``)."""
+    reported for it, ``read`` (a small text file of the build context by its path there, as
+    the builder receives it: None when absent, ignored by .dockerignore or not text),
+    ``read_project`` (the same file in the project folder even when .dockerignore keeps it
+    from the builder: for facts about the project such as ``.python-version``), and
+    ``versions`` given on the command line (``{"python": "3.12"}``). Neither reads beyond
+    the build context."""
 
-    __slots__ = ("text", "path", "model", "findings", "read", "versions")
+    __slots__ = ("text", "path", "model", "findings", "read", "read_project", "versions")
 
     def __init__(self, text: str, path: str, model: "BuildModel", findings: Iterable[Finding],
                  read: Callable[[str], str | None] | None = None,
-                 versions: dict[str, str] | None = None) -> None:
+                 versions: dict[str, str] | None = None,
+                 read_project: Callable[[str], str | None] | None = None) -> None:
         self.text = text
         self.path = path
         self.model = model
         self.findings = [f for f in findings if f.location.file == path]
         self.read = read if read is not None else (lambda _path: None)
+        self.read_project = read_project if read_project is not None else self.read
         self.versions = dict(versions or {})
 
     def reported(self, *codes: str) -> list[Finding]:

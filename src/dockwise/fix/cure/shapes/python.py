@@ -110,7 +110,7 @@ class _Planner:
         given = self.project.versions.get("python")
         if given:
             return given
-        return _project_python(self.project.read)
+        return _project_python(self.project.read_project)
 
     def _unmovable(self, deps: list[Line], system: list[Line]) -> str | None:
         """Why the stage cannot be split as it is (a RUN left in the runtime needs the build
