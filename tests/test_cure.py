@@ -322,3 +322,22 @@ def test_the_python_version_is_read_even_when_dockerignore_keeps_the_file_from_t
     (tmp_path / "crime" / ".dockerignore").write_text(".*\n*.log\n")
     path, _, _, _ = cured("crime")
     assert path.read_text().startswith("# syntax=docker/dockerfile:1\nFROM python:3.11 AS builder\n")
+
+
+@pytest.mark.parametrize("dockerfile, why", [
+    ("FROM python:3.11 AS base\nRUN apt-get update && apt-get install -y gcc\nFROM base\n"
+     "RUN pip install -r requirements.txt\n", "the stage is built FROM the stage `base`"),
+    ("ARG PY=3.11\nFROM python:${PY}\nRUN pip install -r requirements.txt\n",
+     "the base image is set by a build argument"),
+    ("FROM python:2.7\nRUN pip install -r requirements.txt\n", "Python 2.7 has no venv module"),
+    ("FROM python:3.11@sha256:" + "a" * 64 + "\nRUN pip install -r requirements.txt\n",
+     "the base is pinned by digest"),
+])
+def test_a_base_it_cannot_change_is_left_alone_with_a_note(tmp_path, monkeypatch, capsys, dockerfile, why):
+    monkeypatch.chdir(tmp_path)
+    Path("Dockerfile").write_text(dockerfile + "USER 10001\nCMD [\"python\", \"app.py\"]\n")
+    Path("requirements.txt").write_text("six==1.16.0\n")
+    main(["check", "--fix", "--unsafe-fixes", "Dockerfile"])
+    out, err = capsys.readouterr()
+    assert " AS builder" not in Path("Dockerfile").read_text()
+    assert f"not restructured (python): {why}" in out + err

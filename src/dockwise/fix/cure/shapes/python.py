@@ -84,6 +84,12 @@ class _Planner:
         tools = sorted({p for line in system for p in self._system_packages(line)[0]})
         if not tools and not full:
             return None  # nothing to build and already a lean base: no split
+        stage = self.stage.stage
+        if stage is not None and stage.base_stage is not None:
+            return (f"the stage is built FROM the stage `{stage.base_stage.label}`, whose content a new "
+                    "base would lose")
+        if stage is not None and "$" in stage.from_instruction.body:
+            return "the base image is set by a build argument: changing it would drop the argument"
         if not name.endswith("python"):
             return f"the base `{self.base}` is not the official python image: its slim variant is not known"
         if "@" in self.base:
