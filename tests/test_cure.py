@@ -341,3 +341,22 @@ def test_a_base_it_cannot_change_is_left_alone_with_a_note(tmp_path, monkeypatch
     out, err = capsys.readouterr()
     assert " AS builder" not in Path("Dockerfile").read_text()
     assert f"not restructured (python): {why}" in out + err
+
+
+@pytest.mark.parametrize("base", ["postgres:16", "nginx:1.27-alpine", "php:8.3-apache", "redis"])
+def test_no_user_is_added_to_an_image_that_runs_its_service_under_its_own_account(
+        tmp_path, monkeypatch, capsys, base):
+    monkeypatch.chdir(tmp_path)
+    Path("Dockerfile").write_text(f"FROM {base}\nCOPY conf /etc/conf\n")
+    Path("conf").write_text("x\n")
+    main(["check", "--fix", "--unsafe-fixes", "Dockerfile"])
+    out, err = capsys.readouterr()
+    assert "USER" not in Path("Dockerfile").read_text()
+    assert "starts as root and runs its service under its own account" in out + err
+
+
+def test_a_user_is_added_to_php_cli():
+    from dockwise.knowledge.base_images import manages_its_own_user
+
+    assert not manages_its_own_user("php", "8.3-cli") and manages_its_own_user("php", "8.3-fpm-alpine")
+    assert not manages_its_own_user("python", "3.12-slim")
