@@ -187,7 +187,7 @@ def test_a_bad_python_version_is_a_usage_error(cured):
 def test_a_shape_it_cannot_recognise_is_left_alone_with_a_note(cured):
     path, _, out, err = cured("unknown-shape")
     assert path.read_text() == (CASES_DIR / "unknown-shape" / "input" / "Dockerfile").read_text()
-    assert "not restructured (python): the RUN at line 6 runs `make`, which needs the build tools" in out + err
+    assert "not restructured (python): `RUN make -C native install` runs `make`, which needs the build tools" in out + err
 
 
 def test_requires_python_and_a_renamed_manifest(cured):

@@ -285,6 +285,6 @@ def needs_full_image(model, lines: list[Line], provided: list[str]) -> str | Non
                 continue
             package = FULL_IMAGE_ONLY_PROGRAMS.get(command.name or "")
             if package is not None and package not in have and command.name not in have:
-                return (f"the RUN at line {line.origin.span.start.line} runs `{command.name}`, which the slim "
+                return (f"{line.quoted} runs `{command.name}`, which the slim "
                         f"base does not have (install `{package}` in that stage first)")
     return None

@@ -131,12 +131,12 @@ class _Planner:
                 continue
             for command in run.script.commands:
                 if command.name in build_programs:
-                    return (f"the RUN at line {line.origin.span.start.line} runs `{command.name}`, which needs "
+                    return (f"{line.quoted} runs `{command.name}`, which needs "
                             "the build tools, and what it builds is not known")
         for line in deps:
             for command in self.runs[id(line.origin)].script.commands:
                 if not (self._deps_command(command) or command.name in SYSTEM_MANAGERS or command.name == "rm"):
-                    return (f"the RUN at line {line.origin.span.start.line} runs `{command.name or '?'}` beside "
+                    return (f"{line.quoted} runs `{command.name or '?'}` beside "
                             "the dependency install, so it cannot move to a builder stage as it is")
         for line in system:
             packages = self._system_packages(line)
@@ -241,7 +241,7 @@ class _Planner:
                 for copy in self._source_copies(install):
                     add(copy)
                 whole_copied = True
-                notes.append(f"the dependency install on line {install.line.origin.span.start.line} needs the "
+                notes.append(f"the dependency install {install.line.quoted} needs the "
                              "project's source, so the builder copies what the stage copied before it")
             elif not whole_copied:
                 for source, dest in install.manifests:
@@ -345,7 +345,7 @@ class _Planner:
         state = self.project.model.state_at(line.origin)
         workdir = state.workdir if state is not None and state.workdir_known else None
         if workdir is None:
-            return f"the WORKDIR of the dependency install on line {line.origin.span.start.line} is not known"
+            return f"the WORKDIR of the dependency install {line.quoted} is not known"
         install = _Install(line, workdir)
         manifests: list[str] = []
         run = self.runs[id(line.origin)]
@@ -393,7 +393,7 @@ class _Planner:
             dest = workdir + "/" if manifest.endswith("*") else posixpath.join(workdir, manifest)
             install.manifests.append((source, dest))
         if not install.commands and not install.tools:
-            return f"the RUN on line {line.origin.span.start.line} installs nothing the shape knows"
+            return f"{line.quoted} installs nothing the shape knows"
         return install
 
     def _requirements_need_source(self, path: str) -> bool:
