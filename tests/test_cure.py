@@ -360,3 +360,18 @@ def test_a_user_is_added_to_php_cli():
 
     assert not manages_its_own_user("php", "8.3-cli") and manages_its_own_user("php", "8.3-fpm-alpine")
     assert not manages_its_own_user("python", "3.12-slim")
+
+
+def test_the_moved_install_keeps_the_mounts_of_its_run(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    Path("Dockerfile").write_text(
+        "# syntax=docker/dockerfile:1\nFROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\n"
+        "RUN --mount=type=secret,id=pipconf,target=/etc/pip.conf --mount=type=cache,target=/root/.cache/pip "
+        "pip install -r requirements.txt\nCOPY . .\nUSER 10001\nCMD [\"python\", \"app.py\"]\n")
+    Path("requirements.txt").write_text("six==1.16.0\n")
+    main(["check", "--fix", "--unsafe-fixes", "Dockerfile"])
+    capsys.readouterr()
+    builder = _stages(Path("Dockerfile").read_text())[0]
+    assert ("RUN --mount=type=secret,id=pipconf,target=/etc/pip.conf --mount=type=cache,target=/root/.cache/pip "
+            "pip install -r requirements.txt") in builder
+    assert builder.count("--mount=type=cache") == 1

@@ -247,7 +247,7 @@ class _Planner:
                 for source, dest in install.manifests:
                     add(Line.new(f"COPY {source} {dest}\n"))
                 inputs += self._manifest_copies(install.manifests, install.line.origin)
-            add(Line.new(install.line.comments + _run(install.commands, install.caches)))
+            add(Line.new(install.line.comments + _run(install.commands, install.caches, install.line)))
         runtime = self._runtime(runtime_base, builder_name, deps + inputs, system, notes)
         if isinstance(runtime, str):
             return runtime
@@ -327,7 +327,7 @@ class _Planner:
         if not any(self._deps_command(c) for c in run.script.commands):
             return Line(line.keyword, line.text, None)
         kept = [run.script.text[c.start:c.end] for c in run.script.commands if not self._deps_command(c)]
-        return Line.new(line.comments + _run(kept, []))
+        return Line.new(line.comments + _run(kept, [], line))
 
     def _installed(self, line: Line) -> list[str]:
         run = self.runs[id(line.origin)]
@@ -489,9 +489,14 @@ def _builder_variables(line: Line, moved: str) -> Line | None:
     return Line(line.keyword, line.comments + f"{line.keyword} " + " ".join(kept) + "\n")
 
 
-def _run(commands: list[str], caches: list[str]) -> str:
-    mounts = "".join(f"--mount=type=cache,target={CACHES[c]} " for c in caches)
-    return f"RUN {mounts}" + " \\\n    && ".join(c.strip() for c in commands) + "\n"
+def _run(commands: list[str], caches: list[str], line: Line | None = None) -> str:
+    """A RUN of ``commands`` with cache mounts for ``caches``, keeping the flags of the RUN
+    they come from (a secret or bind mount the install needs; a cache mount already there)."""
+    flags = [f.raw for f in line.origin.flags] if line is not None and line.origin is not None else []
+    mounts = [f"--mount=type=cache,target={CACHES[c]}" for c in caches
+              if not any(f"target={CACHES[c]}" in flag or f"dst={CACHES[c]}" in flag for flag in flags)]
+    prefix = "".join(f"{flag} " for flag in flags + mounts)
+    return f"RUN {prefix}" + " \\\n    && ".join(c.strip() for c in commands) + "\n"
 
 
 def _package_name(text: str) -> str:
