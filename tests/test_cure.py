@@ -375,3 +375,33 @@ def test_the_moved_install_keeps_the_mounts_of_its_run(tmp_path, monkeypatch, ca
     assert ("RUN --mount=type=secret,id=pipconf,target=/etc/pip.conf --mount=type=cache,target=/root/.cache/pip "
             "pip install -r requirements.txt") in builder
     assert builder.count("--mount=type=cache") == 1
+
+
+@pytest.mark.parametrize("base, entrypoint, note", [
+    ("node:20-slim", '["/usr/bin/tini", "--", "docker-entrypoint.sh"]', None),
+    ("python:3.12-slim", '["/usr/bin/tini", "--"]', None),
+    ("mycorp/base:1", None, "no init added: the runtime base's package manager is not known"),
+])
+def test_tini_keeps_the_entrypoint_the_base_image_sets(tmp_path, monkeypatch, capsys, base, entrypoint, note):
+    monkeypatch.chdir(tmp_path)
+    Path("Dockerfile").write_text(f"FROM {base}\nUSER 10001\nCMD server --port 8080\n")
+    main(["check", "--fix", "--unsafe-fixes", "Dockerfile"])
+    out, err = capsys.readouterr()
+    text = Path("Dockerfile").read_text()
+    assert text.endswith('CMD ["server", "--port", "8080"]\n')
+    if entrypoint is None:
+        assert "ENTRYPOINT" not in text and note in out + err
+    else:
+        assert f"ENTRYPOINT {entrypoint}\n" in text
+
+
+def test_an_unknown_inherited_entrypoint_gets_no_init(tmp_path, monkeypatch, capsys):
+    """An image of the file's own stage with an ENTRYPOINT in shell form: its ENTRYPOINT
+    cannot be put behind tini, so none is added."""
+    monkeypatch.chdir(tmp_path)
+    Path("Dockerfile").write_text("FROM debian:12-slim AS base\nENTRYPOINT run.sh\n"
+                                  "FROM base\nUSER 10001\nCMD serve\n")
+    main(["check", "--fix", "--unsafe-fixes", "Dockerfile"])
+    out, err = capsys.readouterr()
+    assert "tini" not in Path("Dockerfile").read_text()
+    assert "the ENTRYPOINT the base image sets is not known" in out + err

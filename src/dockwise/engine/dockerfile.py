@@ -286,6 +286,7 @@ class Engine:
         self.runner = RuleRunner(classes, index, self.options.selection)
         self._context_runner: RuleRunner | None = None
         self._contexts = contexts
+        self._cure_notes: list[str] | None = None  # while fixing: the cure's notes of every round
 
     # -- one file -------------------------------------------------------------------------
 
@@ -338,8 +339,10 @@ class Engine:
         if on_disk and self.options.context:
             report.dockerignore = self._dockerignore_lines(path, target, report)
         if self.options.unsafe_fixes and (self.options.fix or self.options.diff):
-            report.notes.extend(_attach_cure(text, path, target, report.findings,
-                                             dict(self.options.runtime_versions)))
+            cure_notes = _attach_cure(text, path, target, report.findings, dict(self.options.runtime_versions))
+            report.notes.extend(cure_notes)
+            if self._cure_notes is not None:
+                self._cure_notes.extend(cure_notes)
         return report
 
     def _fix(self, text: str, path: str, *, config: LintConfig, on_disk: bool) -> FileReport:
@@ -351,8 +354,14 @@ class Engine:
         def recheck(candidate: str) -> FileReport:
             return self.check_text(candidate, path, config=config, on_disk=on_disk)
 
-        outcome = fix_until_stable(text, path, recheck, unsafe=self.options.unsafe_fixes)
+        self._cure_notes = []
+        try:
+            outcome = fix_until_stable(text, path, recheck, unsafe=self.options.unsafe_fixes)
+        finally:
+            cure_notes, self._cure_notes = self._cure_notes, None
         report, current = outcome.report, outcome.text
+        # a note of an earlier round (no init for a CMD that is now in exec form) still holds
+        report.notes.extend(note for note in dict.fromkeys(cure_notes) if note not in report.notes)
         report.fixed = outcome.fixed
         report.notes.extend(outcome.notes)
         scripts = self._script_edits(path, report) if on_disk and self.options.unsafe_fixes else []

@@ -127,7 +127,7 @@ def _pid1(project: Project, draft: "Draft", family: str | None, steps: list[Tran
     resolves = _in_stage(project.reported(*PID1_CODES), draft.final, keywords=("CMD", "ENTRYPOINT"))
     if not resolves:
         return
-    summary, why = make_pid1(draft.final, family)
+    summary, why = make_pid1(draft.final, family, _inherited_entrypoint(draft.final))
     notes.extend(f"{project.path}: {note}" for note in why)
     if summary is not None:
         steps.append(_step("pid1", summary, resolves, draft))
@@ -142,6 +142,28 @@ def _in_stage(findings: list["Finding"], stage: "StageDraft",
     spans = [(i.span.start.line, i.span.end.line) for i in lines]
     return [f for f in findings if f.location.line is not None
             and any(a <= f.location.line <= b for a, b in spans)]
+
+
+def _inherited_entrypoint(stage: "StageDraft") -> tuple[str, ...] | None:
+    """The ENTRYPOINT the stage inherits from its base image (``()``: none; None: not known);
+    an ENTRYPOINT of an earlier stage of the file it is built FROM counts."""
+    from dockwise.knowledge.base_images import inherited_entrypoint
+    from dockwise.model.stages import lineage
+    from dockwise.model.words import instruction_words
+
+    if stage.stage is None:  # a base the cure chose: the slim variant of a known image
+        return ()
+    chain = lineage(stage.stage)
+    for ancestor in chain[1:] if chain and chain[0] is stage.stage else chain:
+        set_here = [i for i in ancestor.instructions if i.keyword == "ENTRYPOINT"]
+        if set_here:
+            last = set_here[-1]
+            return tuple(last.args) if last.json_form else None
+    root = chain[-1] if chain else stage.stage
+    if root.is_scratch:
+        return ()
+    ref = root.base_ref
+    return None if ref is None else inherited_entrypoint(ref.name, ref.is_official)
 
 
 def _self_managed_base(stage: "StageDraft") -> str | None:
