@@ -405,3 +405,15 @@ def test_an_unknown_inherited_entrypoint_gets_no_init(tmp_path, monkeypatch, cap
     out, err = capsys.readouterr()
     assert "tini" not in Path("Dockerfile").read_text()
     assert "the ENTRYPOINT the base image sets is not known" in out + err
+
+
+def test_the_plan_names_only_findings_of_the_stage_it_restructures(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    Path("Dockerfile").write_text("FROM node:latest AS assets\nRUN echo built > /out\n"
+                                  "FROM python:3.12\nCOPY --from=assets /out /out\n"
+                                  "RUN pip install flask==3.0.3\nUSER 10001\nCMD [\"python\", \"-m\", \"flask\"]\n")
+    main(["check", "--diff", "--unsafe-fixes", "Dockerfile"])
+    out, _ = capsys.readouterr()
+    plan = out.partition("--- a/")[0]
+    assert "split-build-runtime" in plan and "resolves DW402 at Dockerfile:3:6" in plan
+    assert "Dockerfile:1:" not in plan  # node:latest is another stage's finding

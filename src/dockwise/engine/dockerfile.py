@@ -146,6 +146,13 @@ _PREDEFINED_ARGS = frozenset(
 MAX_CONTEXT_FILE = 256 * 1024  # a manifest or version file the cure reads; larger is not one
 
 
+def _note_key(note: str) -> str:
+    """A note without what it quotes (`...`): the same note about a rewritten instruction."""
+    import re
+
+    return re.sub(r"`[^`]*`", "``", note)
+
+
 def _plan(path: str, applied: list) -> str:
     """The readable plan of the restructuring fixes applied (empty when none was)."""
     from dockwise.fix.cure import describe
@@ -360,8 +367,13 @@ class Engine:
         finally:
             cure_notes, self._cure_notes = self._cure_notes, None
         report, current = outcome.report, outcome.text
-        # a note of an earlier round (no init for a CMD that is now in exec form) still holds
-        report.notes.extend(note for note in dict.fromkeys(cure_notes) if note not in report.notes)
+        # a note of an earlier round (no init for a CMD that is now in exec form) still holds;
+        # one that only quotes an instruction as a later fix rewrote it is the same note
+        said = {_note_key(note) for note in report.notes}
+        for note in cure_notes:
+            if _note_key(note) not in said:
+                said.add(_note_key(note))
+                report.notes.append(note)
         report.fixed = outcome.fixed
         report.notes.extend(outcome.notes)
         scripts = self._script_edits(path, report) if on_disk and self.options.unsafe_fixes else []

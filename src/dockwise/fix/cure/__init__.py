@@ -90,7 +90,7 @@ def _split(project: Project, draft: "Draft", steps: list[Transformation], notes:
         if isinstance(answer, str):
             notes.append(f"{project.path}: not restructured ({shape.name}): {answer}")
             return
-        resolves = project.reported(*answer.codes)
+        resolves = _in_stage(project.reported(*answer.codes), draft.final)  # the stage before the split
         if not resolves:
             return
         if answer.builder is not None:

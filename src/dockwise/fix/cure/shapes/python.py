@@ -344,6 +344,8 @@ class _Planner:
         whole source; a str when it cannot be moved."""
         state = self.project.model.state_at(line.origin)
         workdir = state.workdir if state is not None and state.workdir_known else None
+        if workdir is None and self._official_python_root():
+            workdir = "/"  # the official python images set no WORKDIR
         if workdir is None:
             return f"the WORKDIR of the dependency install {line.quoted} is not known"
         install = _Install(line, workdir)
@@ -437,6 +439,16 @@ class _Planner:
 
     def _before(self, line: Line, instr) -> bool:
         return line.origin is not None and line.origin.span.start.offset < instr.span.start.offset
+
+    def _official_python_root(self) -> bool:
+        from dockwise.model.stages import lineage
+
+        stage = self.stage.stage
+        if stage is None:
+            return False
+        chain = lineage(stage)
+        ref = (chain[-1] if chain else stage).base_ref
+        return ref is not None and ref.is_official and ref.name == "python"
 
     def _builder_name(self) -> str:
         for name in ("builder", "python-builder", "venv-builder"):
