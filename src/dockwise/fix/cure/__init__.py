@@ -30,14 +30,19 @@ Write ``shapes/<language>.py`` with a class that has a ``name`` and one method::
 
 ``stage`` is the draft of the shipped stage (:mod:`.draft`: its ``from_line`` and ``lines``,
 each line keeping the model's ``origin`` instruction); ``project`` holds the model, the
-findings, the build context's small files (``project.read("package.json")``) and versions given
-on the command line (``project.versions``). Return ``None`` when the stage is not this
+findings, the build context's small files as the builder receives them
+(``project.read("package.json")``), the project folder's (``project.read_project(".nvmrc")``,
+for facts about the project that .dockerignore may keep from the builder) and versions given
+on the command line (``project.versions``, from ``--<language>-version``: add the language to
+``RUNTIME_VERSION_FLAGS`` in ``commands/check.py``). Return ``None`` when the stage is not this
 language, a ``str`` (the note) when it is but the shape is one you cannot restructure safely,
 or a :class:`~.plan.Split`: the builder :class:`~.draft.StageDraft` (None if nothing needs
 building), the rewritten runtime stage (keep the lines you do not move, with their origins),
 the finding codes the split resolves, a one-line summary. Use
 :func:`.runtime.package_family` and :func:`.runtime.add_packages` for the runtime libraries
-the artefacts need; the user and PID 1 are added for you afterwards. Then add the class to
+the artefacts need, and :func:`.runtime.needs_full_image` before moving RUNs to a slim base;
+the user and PID 1 are added for you afterwards (tini in front of the ENTRYPOINT the stage
+sets or inherits, ``knowledge/base_images.py``). Then add the class to
 ``SHAPES`` in :mod:`.shapes` and golden tests in ``tests/test_cure_<language>.py``. The
 rules: the result must build with BuildKit and with buildah 1.28 (no heredocs, no ``COPY
 --link``), parse with dockwise and BuildKit's parser, change nothing on a second run, and
