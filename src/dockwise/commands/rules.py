@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import argparse
 
+from dockwise.commands._output import emit
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument("--format", "--output-format", dest="format", choices=("text", "json"), default="text",
+                        help="output format (default: text)")
     parser.add_argument("--select", action="append", metavar="CODES",
                         help="only these rules: codes, prefixes, names or aliases (comma-separated)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the list to FILE (atomically)")
 
 
 def run(args: argparse.Namespace) -> int:
     import json
-    import sys
 
     from dockwise.catalog import rule_infos
     from dockwise.engine.selection import RuleIndex, split_tokens
@@ -27,9 +30,9 @@ def run(args: argparse.Namespace) -> int:
         rows = [{"code": i.code, "name": i.name, "severity": str(i.severity), "fixable": i.fixable,
                  "summary": i.summary, "aliases": list(i.aliases), "help_uri": i.help_uri,
                  "default_enabled": i.default_enabled} for i in infos]
-        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        emit(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", args.output)
         return 0
-    sys.stdout.write(_table(infos))
+    emit(_table(infos), args.output)
     return 0
 
 

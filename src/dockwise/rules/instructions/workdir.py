@@ -93,3 +93,50 @@ class CopyRelativeWithoutWorkdir(DockerfileRule):
                 f"`{dest.value}` is relative but no WORKDIR is set in this stage, so it lands in "
                 "the base image's working directory; set `WORKDIR /app` first or use an absolute path",
                 word_span(instr, dest))
+
+
+class WorkdirRelativeWithoutAbsolute(DockerfileRule):
+    info = RuleInfo(
+        code="DW932",
+        name="workdir-relative-without-absolute",
+        severity=Severity.WARNING,
+        summary="A relative WORKDIR with no absolute WORKDIR before it in the build (BuildKit's check).",
+        rationale=("BuildKit's WorkdirRelativePath: a relative WORKDIR is joined onto the working "
+                   "directory the base image set, so while no absolute WORKDIR of this Dockerfile "
+                   "comes first, the files land wherever the base image points today. Unlike "
+                   "DL3000 (hadolint), a relative WORKDIR after an absolute one in the same build "
+                   "is fine. Off by default, since DL3000 already reports every relative WORKDIR; "
+                   "select it by code or as `buildkit:WorkdirRelativePath` for BuildKit's narrower rule."),
+        bad_example="FROM nginx:1.27.3\nWORKDIR usr/share/nginx/html\n",
+        good_example="FROM nginx:1.27.3\nWORKDIR /usr/share/nginx\nWORKDIR html\n",
+        aliases=("buildkit:WorkdirRelativePath",),
+        default_enabled=False,
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for stage in target.model.stages:
+            for instr in stage.instructions:
+                if instr.keyword != "WORKDIR":
+                    continue
+                words = split_body(instr.body, target.dockerfile.escape)
+                if not words or _absolute(words[0]) or _absolute_workdir_before(stage, instr, target):
+                    continue
+                yield target.finding(
+                    self.info,
+                    f"relative workdir `{words[0].value}` with no absolute WORKDIR before it in this "
+                    f"build resolves against the base image's working directory, which can change "
+                    f"upstream; start from an absolute path (`WORKDIR /{words[0].value.lstrip('./')}`).",
+                    word_span(instr, words[0]))
+
+
+def _absolute_workdir_before(stage, before, target: CheckTarget) -> bool:
+    """An absolute WORKDIR comes earlier in ``stage`` or in a stage it is built FROM."""
+    for s in lineage(stage):
+        for instr in s.instructions:
+            if s is stage and instr is before:
+                break
+            if instr.keyword == "WORKDIR":
+                words = split_body(instr.body, target.dockerfile.escape)
+                if words and _absolute(words[0]):
+                    return True
+    return False

@@ -102,7 +102,7 @@ def docker_clean_removed(target: CheckTarget, run: Run) -> bool:
 class AptGetYes(DockerfileRule):
     info = RuleInfo(
         code="DL3014", name="apt-get-missing-yes", severity=Severity.WARNING,
-        summary="Use the `-y` switch with `apt-get install`.",
+        summary="Use the `-y` switch with `apt-get install` (and `apt install`).",
         rationale="Without `-y` apt-get asks for confirmation; a build has no terminal, so the "
                   "question is answered 'no' and the build fails or silently installs nothing.",
         bad_example="RUN apt-get install curl",
@@ -111,7 +111,7 @@ class AptGetYes(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in calls(target, ("apt-get",)):
+        for run, _command, inv in calls(target, ("apt-get", "apt")):
             if inv.sub not in APT_PROMPTING or apt_assumes_yes(inv):
                 continue
             yield target.finding(
@@ -143,7 +143,7 @@ def apt_assumes_yes(inv: Invocation) -> bool:
 class AptGetNoInstallRecommends(DockerfileRule):
     info = RuleInfo(
         code="DL3015", name="apt-get-install-recommends", severity=Severity.INFO,
-        summary="Avoid additional packages by specifying `--no-install-recommends`.",
+        summary="Avoid additional packages by specifying `--no-install-recommends` (apt-get and apt).",
         rationale="apt installs 'recommended' packages by default: documentation, extra libraries, "
                   "often 30-50% more bytes that the application never uses.",
         bad_example="RUN apt-get install -y curl",
@@ -152,7 +152,7 @@ class AptGetNoInstallRecommends(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in calls(target, ("apt-get",)):
+        for run, _command, inv in calls(target, ("apt-get", "apt")):
             if inv.sub != "install" or inv.has("--no-install-recommends"):
                 continue
             if any("install-recommends=" in v.lower() and v.lower().rsplit("=", 1)[1] in ("false", "0", "no")
