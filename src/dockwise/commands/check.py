@@ -98,9 +98,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="text output: under each fixable finding, the fix --fix (or "
                              "--unsafe-fixes) would apply, as the lines before and after; with "
                              "--fix, also what was fixed, file by file, on stderr")
+    for language, example in RUNTIME_VERSION_FLAGS.items():
+        parser.add_argument(f"--{language}-version", dest=f"{language}_version", metavar="X.Y",
+                            help=f"with --unsafe-fixes: the {language.capitalize()} version the image runs "
+                                 f"(e.g. {example}), when neither the base tag nor the project says it; "
+                                 "picks the slim runtime base")
 
 
 DEFAULT_FAIL_LEVEL = "warning"
+# --<language>-version flags: the version a restructuring fix builds and runs on (the cure's
+# shapes read it from CheckOptions.runtime_versions), with an example for the help.
+RUNTIME_VERSION_FLAGS = {"python": "3.12"}
 
 
 def _options(args: argparse.Namespace) -> "CheckOptions":
@@ -125,7 +133,8 @@ def _options(args: argparse.Namespace) -> "CheckOptions":
                         registry=bool(getattr(args, "registry", False)),
                         insecure_registries=tuple(getattr(args, "insecure_registries", None) or ()),
                         strict_labels=bool(getattr(args, "strict_labels", False)),
-                        context_dir=_context_dir(args))
+                        context_dir=_context_dir(args),
+                        runtime_versions=runtime_versions(args))
 
 
 def _context_dir(args: argparse.Namespace) -> str | None:
@@ -140,6 +149,22 @@ def _context_dir(args: argparse.Namespace) -> str | None:
     if not os.path.isdir(directory):
         raise UsageError(f"--context: {directory!r} is not a directory")
     return directory
+
+
+def runtime_versions(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
+    """(language, version) for each --<language>-version given; a version is digits and dots."""
+    import re
+
+    found = []
+    for language in RUNTIME_VERSION_FLAGS:
+        value = getattr(args, f"{language}_version", None)
+        if value is None:
+            continue
+        if not re.fullmatch(r"\d+(?:\.\d+){1,2}", value):
+            raise UsageError(f"--{language}-version: `{value}` is not a version like "
+                             f"{RUNTIME_VERSION_FLAGS[language]}")
+        found.append((language, value))
+    return tuple(found)
 
 
 def build_args(values: Sequence[str] | None, environ: Mapping[str, str] | None = None

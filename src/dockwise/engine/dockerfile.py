@@ -35,7 +35,8 @@ class CheckOptions(FrozenRecord):
 
     __slots__ = ("selection", "context", "use_config", "fix", "unsafe_fixes", "diff", "keep_source",
                  "build_args", "target", "trusted_registries", "required_labels", "strict_labels",
-                 "context_dir", "registry", "insecure_registries", "project_config", "config_file")
+                 "context_dir", "registry", "insecure_registries", "project_config", "config_file",
+                 "runtime_versions")
 
     selection: Selection
     context: bool  # also run the build-context rules for files read from disk
@@ -54,6 +55,7 @@ class CheckOptions(FrozenRecord):
     insecure_registries: tuple[str, ...]  # --insecure-registry, for those rules
     project_config: bool  # honour dockwise's own config files (False: --isolated)
     config_file: str | None  # --config: the dockwise config for every file (None: the nearest)
+    runtime_versions: tuple[tuple[str, str], ...]  # --python-version ...: (language, version)
 
     def __init__(self, selection: Selection | None = None, context: bool = True,
                  use_config: bool = True, fix: bool = False, unsafe_fixes: bool = False,
@@ -63,7 +65,8 @@ class CheckOptions(FrozenRecord):
                  required_labels: tuple[tuple[str, str], ...] = (),
                  strict_labels: bool = False, context_dir: str | None = None, registry: bool = False,
                  insecure_registries: tuple[str, ...] = (), project_config: bool = True,
-                 config_file: str | None = None) -> None:
+                 config_file: str | None = None,
+                 runtime_versions: tuple[tuple[str, str], ...] = ()) -> None:
         self._set(selection=Selection() if selection is None else selection, context=context,
                   use_config=use_config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                   keep_source=keep_source, build_args=tuple(build_args), target=target or None,
@@ -71,7 +74,8 @@ class CheckOptions(FrozenRecord):
                   required_labels=tuple(required_labels), strict_labels=strict_labels,
                   context_dir=context_dir or None, registry=registry,
                   insecure_registries=tuple(insecure_registries),
-                  project_config=project_config, config_file=config_file)
+                  project_config=project_config, config_file=config_file,
+                  runtime_versions=tuple(runtime_versions))
 
 
 class DockerignoreLines(FrozenRecord):
@@ -153,6 +157,114 @@ _PREDEFINED_ARGS = frozenset(
     + [side + part for side in ("TARGET", "BUILD") for part in ("PLATFORM", "OS", "ARCH", "VARIANT")])
 
 
+MAX_CONTEXT_FILE = 256 * 1024  # a manifest or version file the cure reads; larger is not one
+
+
+def _note_key(note: str) -> str:
+    """A note without what it quotes (`...`): the same note about a rewritten instruction."""
+    import re
+
+    return re.sub(r"`[^`]*`", "``", note)
+
+
+def _plan(path: str, applied: list) -> str:
+    """The readable plan of the restructuring fixes applied (empty when none was)."""
+    from dockwise.fix.cure import describe
+
+    return describe(path, [t for fix in applied for t in getattr(fix, "transformations", ())])
+
+
+def _script_diffs(edits: list, report: FileReport) -> str:
+    import os
+
+    from dockwise.fix.output import unified_diff
+
+    out = []
+    for finding, host, old, new in edits:
+        name = os.path.relpath(host)
+        out.append(f"# {name}: `exec` its last command, so the app replaces the shell as PID 1 and "
+                   f"gets the SIGTERM of `docker stop`\n#     resolves DW601 at {report.path}:"
+                   f"{finding.location.line}:{finding.location.column}\n")
+        out.append(unified_diff(old, new, name))
+        report.fixed += 1
+    return "".join(out)
+
+
+def _write_scripts(edits: list, report: FileReport) -> None:
+    import os
+
+    from dockwise.fix.output import write_fixed
+
+    for finding, host, _old, new in edits:
+        problem = write_fixed(host, new)
+        if problem is not None:
+            report.errors.append(problem.replace(host, os.path.relpath(host)))
+            continue
+        report.findings = [f for f in report.findings if f is not finding]
+        report.fixed += 1
+
+
+def _context_reader(context):
+    """A context file's text as the builder receives it; None when absent, excluded, too big
+    or not text."""
+    def read(name: str) -> str | None:
+        if context is None:
+            return None
+        try:
+            data = context.head(name, MAX_CONTEXT_FILE + 1)
+        except Exception:  # noqa: BLE001 - an unreadable file is one the cure does without
+            return None
+        if data is None or len(data) > MAX_CONTEXT_FILE or b"\0" in data:
+            return None
+        return data.decode("utf-8", errors="replace")
+    return read
+
+
+def _project_reader(context):
+    """A small text file of the project folder (the build context's directory), whether or not
+    .dockerignore sends it to the builder; None when absent, outside it, too big or not text."""
+    def read(name: str) -> str | None:
+        if context is None:
+            return None
+        root = os.path.realpath(context.context_dir)
+        path = os.path.realpath(os.path.join(root, name))
+        if not path.startswith(root + os.sep) or not os.path.isfile(path):  # a FIFO would block
+            return None
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_CONTEXT_FILE + 1)
+        except OSError:
+            return None
+        if len(data) > MAX_CONTEXT_FILE or b"\0" in data:
+            return None
+        return data.decode("utf-8", errors="replace")
+    return read
+
+
+def _attach_cure(text: str, path: str, target, findings: list[Finding],
+                 versions: dict[str, str]) -> list[str]:
+    """Plan the cure (:mod:`dockwise.fix.cure`) and attach it, one unsafe fix, to
+    the first finding it resolves (the fix loop then applies it like any other); the notes
+    say what was left alone and why."""
+    from dockwise.fix.cure import Project, plan_cure
+
+    read = _context_reader(target.context)
+    try:
+        cure = plan_cure(Project(text, path, target.model, findings, read, versions,
+                                 _project_reader(target.context)))
+    except Exception as exc:  # noqa: BLE001 - a planner bug must not end the run
+        return [internal_error(path, "the restructuring fixes", exc).replace(": error:", ": note:", 1)]
+    fix = cure.as_fix()
+    if fix is not None:
+        codes = cure.codes()
+        for finding in sorted(findings, key=lambda f: f.sort_key):
+            if finding.location.file == path and finding.code in codes:
+                finding.fix = fix
+                finding.fixable = True
+                break
+    return cure.notes
+
+
 def _unconsumed_build_args(path: str, dockerfile, build_args: Iterable[tuple[str, str]]) -> list[str]:
     """A note for each ``--build-arg`` no ARG of the file declares: the build would ignore it
     (``docker build`` warns "not consumed"), so the check would not see what the user meant."""
@@ -201,6 +313,7 @@ class Engine:
         self._context_runner: RuleRunner | None = None
         self._contexts = contexts
         self._registry: "RegistryFacts | None" = None  # facts about base images, fetched once per process (--registry)
+        self._cure_notes: list[str] | None = None  # while fixing: the cure's notes of every round
 
     # -- one file -------------------------------------------------------------------------
 
@@ -270,6 +383,11 @@ class Engine:
         report.findings = self.runner.keep(raw, config=config, suppressions=suppressions)
         if on_disk and self.options.context:
             report.dockerignore = self._dockerignore_lines(path, target, report, config)
+        if self.options.unsafe_fixes and (self.options.fix or self.options.diff):
+            cure_notes = _attach_cure(text, path, target, report.findings, dict(self.options.runtime_versions))
+            report.notes.extend(cure_notes)
+            if self._cure_notes is not None:
+                self._cure_notes.extend(cure_notes)
         return report
 
     def registry_facts(self) -> "RegistryFacts | None":
@@ -292,12 +410,25 @@ class Engine:
         def recheck(candidate: str) -> FileReport:
             return self.check_text(candidate, path, config=config, on_disk=on_disk)
 
-        outcome = fix_until_stable(text, path, recheck, unsafe=self.options.unsafe_fixes)
+        self._cure_notes = []
+        try:
+            outcome = fix_until_stable(text, path, recheck, unsafe=self.options.unsafe_fixes)
+        finally:
+            cure_notes, self._cure_notes = self._cure_notes, None
         report, current = outcome.report, outcome.text
+        # a note of an earlier round (no init for a CMD that is now in exec form) still holds;
+        # one that only quotes an instruction as a later fix rewrote it is the same note
+        said = {_note_key(note) for note in report.notes}
+        for note in cure_notes:
+            if _note_key(note) not in said:
+                said.add(_note_key(note))
+                report.notes.append(note)
         report.fixed, report.fixed_codes = outcome.fixed, outcome.fixed_codes
         report.notes.extend(outcome.notes)
+        scripts = self._script_edits(path, report, config) if on_disk and self.options.unsafe_fixes else []
         if self.options.diff:
-            report.diff = unified_diff(text, current, path) if current != text else ""
+            report.diff = _plan(path, outcome.applied) + unified_diff(text, current, path) if current != text else ""
+            report.diff += _script_diffs(scripts, report)
         elif not on_disk:
             report.fixed_text = current  # stdin: the fixed file goes to stdout
         elif current != text:
@@ -306,7 +437,24 @@ class Engine:
                 report = recheck(text)
                 report.errors.append(problem)
                 report.notes.extend(outcome.notes)
+        if not self.options.diff:
+            _write_scripts(scripts, report)
         return report
+
+    def _script_edits(self, path: str, report: FileReport, config: LintConfig = EMPTY) -> list:
+        """The entrypoint scripts of the build context to give ``exec`` (DW601), planned on the
+        final check's findings; notes for those left alone."""
+        from dockwise.fix.cure.scripts import script_edits
+
+        if not self.options.context or not any(f.code == "DW601" for f in report.findings):
+            return []
+        try:
+            context = self.contexts.for_dockerfile(path, _large_file_size(config))
+        except Exception:  # noqa: BLE001 - the check itself reported it
+            return []
+        edits, notes = script_edits(report.findings, _context_reader(context), context.context_dir)
+        report.notes.extend(f"{path}: {note}" for note in notes)
+        return edits
 
     def _dockerignore_lines(self, path: str, checked, report: FileReport,
                             config: LintConfig = EMPTY) -> DockerignoreLines | None:
