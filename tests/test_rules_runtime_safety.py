@@ -137,3 +137,27 @@ def test_removal_in_a_stage_that_does_not_ship():
     text = ("FROM debian:12.8 AS build\nRUN apt-get update && apt-get install -y gcc\nRUN apt-get purge -y gcc\n"
             "FROM debian:12.8\nCOPY --from=build /x /x\n")
     assert check_text(text, "DW305") == []
+
+
+# ---- DW501: an image FROM scratch runs as UID 0 -------------------------------------------------
+
+def test_scratch_image_with_a_process_and_no_user_runs_as_root():
+    text = ("FROM golang:1.23.4 AS build\nRUN CGO_ENABLED=0 go build -o /app .\n"
+            "FROM scratch\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n")
+    [finding] = check_text(text, "DW501")
+    assert finding.location.line == 3 and "UID 0" in finding.message and "USER 65532" in finding.message
+
+
+@pytest.mark.parametrize("text", [
+    "FROM scratch\nCOPY dist/ /\n",  # files for COPY --from: no process
+    "FROM scratch\nCOPY app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n",
+])
+def test_scratch_image_without_a_process_or_with_a_user(text):
+    assert check_text(text, "DW501") == []
+
+
+def test_linuxkit_package_is_told_to_look_at_its_runtime_label():
+    text = ("FROM scratch\nCOPY out/ /\nCMD [\"/usr/bin/rungetty.sh\"]\n"
+            "LABEL org.mobyproject.config='{\"pid\": \"host\", \"capabilities\": [\"all\"]}'\n")
+    [finding] = check_text(text, "DW501")
+    assert finding.severity.name == "INFO" and "org.mobyproject.config" in finding.message

@@ -47,6 +47,9 @@ OFFICIAL_NONROOT_IMAGES = frozenset({
     "geonetwork", "friendica", "xwiki", "spiped", "varnish",
 })
 # Registries and repository prefixes whose images run as a non-root user by default.
+# A LinuxKit package declares how it runs (capabilities, host namespaces, binds) in this label:
+# a system container whose privileges are set there, not by USER.
+LINUXKIT_CONFIG_LABEL = "org.mobyproject.config"
 NONROOT_BASE_HINTS = ("nonroot", "rootless", "unprivileged")
 NONROOT_REGISTRY_PREFIXES = ("cgr.dev/chainguard/",)
 NONROOT_REPOSITORY_PREFIXES = ("bitnami/", "nginxinc/nginx-unprivileged")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.knowledge.runtime import LINUXKIT_CONFIG_LABEL
 from dockwise.model.words import first_word_span, instruction_words, word_span
 from dockwise.model.purpose import base_default_user, image_purpose, privilege_drop
 from dockwise.model.stages import effective_instruction, is_root_user, lineage
@@ -15,6 +16,15 @@ from dockwise.rules.base import CheckTarget, DockerfileRule
 def _user_word(target: CheckTarget, instr):
     words = instruction_words(instr, target.dockerfile.escape)
     return words[0] if words else None
+
+
+def _linuxkit_package(target: CheckTarget, final) -> bool:
+    """The image carries LinuxKit's runtime-config label (a system container)."""
+    from dockwise.model.words import assignments
+
+    return any(instr.keyword == "LABEL" and any(pair.name_text.strip("\"'") == LINUXKIT_CONFIG_LABEL
+                                                for pair in assignments(instr, target.dockerfile.escape))
+               for stage in lineage(final) for instr in stage.instructions)
 
 
 def _windows(stage) -> bool:
@@ -85,12 +95,21 @@ class NoUserInFinalStage(DockerfileRule):
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         final = target.model.final_stage
-        if final is None or final.is_scratch:
-            return
-        if effective_instruction(final, "USER") is not None:
+        if final is None or effective_instruction(final, "USER") is not None:
             return
         root = list(lineage(final))[-1]
-        if root.is_scratch or not root.base.known or _windows(root):
+        if _linuxkit_package(target, final):
+            yield target.finding(
+                self.info,
+                f"the final stage sets no USER, but it is a LinuxKit package: its "
+                f"`{LINUXKIT_CONFIG_LABEL}` label sets the capabilities and namespaces it runs with; "
+                "check there that it needs root",
+                first_word_span(final.from_instruction, target.dockerfile.escape), severity=Severity.INFO)
+            return
+        if root.is_scratch:
+            yield from self._scratch(target, final)
+            return
+        if not root.base.known or _windows(root):
             return
         default = base_default_user(final)
         if default == "nonroot":
@@ -121,6 +140,20 @@ class NoUserInFinalStage(DockerfileRule):
             "root; a compromised process is root on the host kernel. Create a user and end with "
             "`USER <uid>` (numeric, e.g. 10001)",
             span)
+
+
+    def _scratch(self, target: CheckTarget, final) -> Iterator[Finding]:
+        """An image built FROM scratch runs its process as UID 0 unless it says otherwise; one
+        with no process (files for ``COPY --from``) has nobody to run."""
+        start = effective_instruction(final, "ENTRYPOINT") or effective_instruction(final, "CMD")
+        if start is None:
+            return
+        yield target.finding(
+            self.info,
+            f"the image is built FROM scratch and never sets USER, so `{start.keyword}` runs as UID 0 "
+            "(root): a compromised process is root on the host kernel. Add a numeric `USER` "
+            "(e.g. `USER 65532:65532`; a scratch image needs no /etc/passwd entry for it)",
+            first_word_span(final.from_instruction, target.dockerfile.escape))
 
 
 class NonNumericUser(DockerfileRule):
