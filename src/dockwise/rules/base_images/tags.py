@@ -188,6 +188,7 @@ class CopyFromFloatingImage(DockerfileRule):
                   "digest (`--from=busybox:1.36.1@sha256:...`).",
         bad_example="COPY --from=gcr.io/distroless/static /etc/passwd /etc/passwd",
         good_example="COPY --from=gcr.io/distroless/static:nonroot@sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d /etc/passwd /etc/passwd",
+        other_severities=(Severity.INFO,),  # a tag that only lacks its patch version
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
