@@ -161,3 +161,14 @@ def test_linuxkit_package_is_told_to_look_at_its_runtime_label():
             "LABEL org.mobyproject.config='{\"pid\": \"host\", \"capabilities\": [\"all\"]}'\n")
     [finding] = check_text(text, "DW501")
     assert finding.severity.name == "INFO" and "org.mobyproject.config" in finding.message
+
+
+def test_base_images_get_sudo_and_world_writable_at_info():
+    # no process and no application: a base or tool image, where sudo may be the point
+    text = ("FROM centos:7.9.2009\nRUN useradd -u 1000 dev && sed -i 's/# %wheel ALL=(ALL) NOPASSWD: ALL/"
+            "%wheel ALL=(ALL) NOPASSWD: ALL/' /etc/sudoers && chmod 777 /opt/cache\n")
+    [sudo] = check_text(text, "DW504")
+    [writable] = check_text(text, "DW505")
+    assert sudo.severity.name == writable.severity.name == "INFO" and "base" in sudo.message
+    served = text + "COPY app /app\nCMD [\"/app/run\"]\n"
+    assert check_text(served, "DW504")[0].severity.name == "WARNING"

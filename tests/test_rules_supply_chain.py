@@ -261,3 +261,10 @@ def test_trusted_local_repository_is_not_a_bypass():
 
 def test_a_hash_tag_names_one_build():
     assert check_text("FROM linuxkit/alpine:0fb5b5e7952d22eeae57607493168e679a4a0c0a\n", "DW101") == []
+
+
+def test_copy_from_floating_image_in_a_base_image_is_info():
+    text = ("FROM buildpack-deps:bookworm-scm\n"
+            "COPY --from=golang:bookworm /usr/local/go /usr/local/goroot-bootstrap\n")
+    [finding] = check_text(text, "DW108")
+    assert finding.severity.name == "INFO" and "base" in finding.message

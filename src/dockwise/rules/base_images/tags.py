@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from dockwise._lazyre import lazy_compile
 from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
+from dockwise.model.purpose import image_purpose
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.base_images._images import _with_arg_findings, base_images, tag_only_images
 
@@ -188,7 +189,7 @@ class CopyFromFloatingImage(DockerfileRule):
                   "digest (`--from=busybox:1.36.1@sha256:...`).",
         bad_example="COPY --from=gcr.io/distroless/static /etc/passwd /etc/passwd",
         good_example="COPY --from=gcr.io/distroless/static:nonroot@sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d /etc/passwd /etc/passwd",
-        other_severities=(Severity.INFO,),  # a tag that only lacks its patch version
+        other_severities=(Severity.INFO,),  # a tag that only lacks its patch version; a base image
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -212,6 +213,9 @@ class CopyFromFloatingImage(DockerfileRule):
             flag = use.instruction.flag("from") if use.kind == "copy" else None
             span = flag.span if flag is not None else use.instruction.span
             written = f"--from={use.value.text}" if use.kind == "copy" else f"--mount=...,from={use.value.text}"
+            purpose = image_purpose(target.model)
+            if purpose is not None and purpose[0] == "base":
+                severity, reason = Severity.INFO, f"{reason} ({purpose[1]}, rebuilt as its parents move)"
             yield target.finding(
                 self.info,
                 f"`{written}`: {reason}; rebuilds copy different files with no change here. Pin a "

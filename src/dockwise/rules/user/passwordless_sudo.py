@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.model.purpose import image_purpose
 from dockwise.rules._runs import iter_runs, ships, word_value
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
@@ -32,9 +33,11 @@ class PasswordlessSudo(DockerfileRule):
                   "grant the one command that needs it, with a password or not at all.",
         bad_example="RUN useradd -u 10001 app && echo 'app ALL=(ALL) NOPASSWD:ALL' >> /etc/sudoers\nUSER 10001",
         good_example="RUN useradd -u 10001 app\nUSER 10001",
+        other_severities=(Severity.INFO,),  # in a base, build or dev image
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
+        purpose = image_purpose(target.model)
         for run in iter_runs(target):
             if not ships(target, run):
                 continue
@@ -54,8 +57,8 @@ class PasswordlessSudo(DockerfileRule):
                     self.info,
                     f"this RUN writes a sudoers rule with `NOPASSWD`: the user it names {effect}, so "
                     f"running the container as non-root protects little. Do the root steps before "
-                    f"`USER`, and drop sudo from the image.",
-                    grant.span)
+                    f"`USER`, and drop sudo from the image." + _purpose_note(purpose),
+                    grant.span, severity=Severity.INFO if purpose is not None else None)
 
 
 def _piped_into_sudoers(script: Any, command: Any) -> bool:
@@ -64,3 +67,8 @@ def _piped_into_sudoers(script: Any, command: Any) -> bool:
         return False
     return any(other.pipeline == command.pipeline and other.pipeline_index > command.pipeline_index
                and _writes_sudoers(other) for other in script.commands)
+
+
+def _purpose_note(purpose) -> str:
+    """Why a base, build or dev image gets this at info: passwordless sudo is often its point."""
+    return f" ({purpose[1]}: sudo may be what it is for)" if purpose is not None else ""

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.model.purpose import image_purpose
 from dockwise.rules._runs import iter_runs, ships, word_value
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
@@ -43,9 +44,12 @@ class WorldWritable(DockerfileRule):
                   "`COPY --chown=<uid>:0`; shared scratch directories take the sticky bit (`1777`).",
         bad_example="RUN chmod -R 777 /app",
         good_example="RUN chgrp -R 0 /app && chmod -R g=u /app",
+        other_severities=(Severity.INFO,),  # in a base, build or dev image
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
+        purpose = image_purpose(target.model)
+        severity = Severity.INFO if purpose is not None else None  # no service of its own to take over
         for run in iter_runs(target):
             if not ships(target, run):
                 continue
@@ -65,7 +69,7 @@ class WorldWritable(DockerfileRule):
                     f"process can replace the code or configuration the service loads. Give them to "
                     f"the one user that writes (`--chown`), or to group 0 with `chmod g=u` for "
                     f"arbitrary UIDs; use `1777` (sticky) only for shared scratch directories.",
-                    mode.span)
+                    mode.span, severity=severity)
         for instr in target.model.dockerfile.instructions:
             if instr.keyword in ("COPY", "ADD"):
                 flag = instr.flag("chmod")
@@ -75,7 +79,7 @@ class WorldWritable(DockerfileRule):
                         self.info,
                         f"`--chmod={flag.value}` makes the copied files writable by every user in "
                         f"the container; use `--chown=<uid>` with a mode such as `755`/`644`.",
-                        flag.span)
+                        flag.span, severity=severity)
 
 
 def _ships(target: CheckTarget, instr: Any) -> bool:
