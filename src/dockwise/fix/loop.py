@@ -5,10 +5,12 @@ asked), applies every fix whose edits overlap no fix already taken, re-parses an
 through the re-check function it is given (the loop knows nothing of the engine or the rules).
 A fix whose finding is still there afterwards (no finding of its code went away, and one with
 its code and message is where the edits moved it) is no fix: it is rejected and its round
-redone without it. It stops when nothing is left to fix, the text stops changing or comes back
-to a text of an earlier round, or after :data:`MAX_ROUNDS`. A round whose result no longer
-parses is thrown away with a note. "Fixed N" counts the file's findings that are gone at the
-end, not the edits made.
+redone without it. A round whose result no longer parses, or brings a shape that fails the
+build (:mod:`.build_safety`: an install without its package index, a root-only command after a
+non-root ``USER``), is thrown away with a note, and the fixes that do no harm alone are kept.
+It stops when nothing is left to fix, the text stops changing or comes back to a text of an
+earlier round, or after :data:`MAX_ROUNDS`. "Fixed N" counts the file's findings that are gone
+at the end, not the edits made.
 """
 
 from __future__ import annotations
@@ -34,21 +36,24 @@ MAX_ROUNDS = 10
 
 
 class FixOutcome(DataRecord):
-    """Where fixing ended: the final text, its check, how many findings went away, and notes
-    about fixes that were dropped."""
+    """Where fixing ended: the final text, its check, how many findings went away, notes
+    about fixes that were dropped, and how many rounds changed the text."""
 
-    __slots__ = ("text", "report", "fixed", "notes")
+    __slots__ = ("text", "report", "fixed", "notes", "rounds")
 
     text: str
     report: "Report"
     fixed: int
     notes: list[str]
+    rounds: int
 
-    def __init__(self, text: str, report: "Report", fixed: int, notes: list[str]) -> None:
+    def __init__(self, text: str, report: "Report", fixed: int, notes: list[str],
+                 rounds: int = 0) -> None:
         self.text = text
         self.report = report
         self.fixed = fixed
         self.notes = notes
+        self.rounds = rounds
 
 
 def _parses(text: str, path: str) -> str | None:
@@ -65,10 +70,23 @@ def _parses(text: str, path: str) -> str | None:
     return None
 
 
+def _breaks_build(old: str, new: str, path: str) -> str | None:
+    """None unless ``new`` holds a shape that fails the build which ``old`` did not have."""
+    from dockwise.fix.build_safety import broken_shapes
+
+    shapes = broken_shapes(old, new, path)
+    return f"the build would fail: it leaves {'; '.join(shapes)}" if shapes else None
+
+
 def _fix_key(finding: Finding, fix: Fix, text: str) -> tuple:
-    """Identifies a proposed fix across rounds (offsets alone would shift)."""
+    """Identifies a proposed fix across rounds (offsets alone would shift). The text just
+    before each edit is part of it: two RUNs ending the same way get the same insertion, and
+    refusing one of them must not refuse the other."""
     return (finding.code, fix.description,
-            tuple((text[e.start:e.end], e.replacement) for e in fix.edits))
+            tuple((text[max(e.start - _KEY_CONTEXT, 0):e.end], e.replacement) for e in fix.edits))
+
+
+_KEY_CONTEXT = 40
 
 
 class _Round:
@@ -114,12 +132,15 @@ class _Round:
             return None
         problem = _parses(candidate, self.path)
         if problem is None:
-            return candidate
+            problem = _breaks_build(self.text, candidate, self.path)
+            if problem is None:
+                return candidate
+        else:
+            problem = f"the result would not parse: {problem}"
         if note is not None:
             fix = fixes[0]
             self.rejected.add(_fix_key(note, fix, self.text))
-            self.notes.append(f"{self.path}: fix discarded for {note.code} ({fix.description}): "
-                              f"the result would not parse: {problem}")
+            self.notes.append(f"{self.path}: fix discarded for {note.code} ({fix.description}): {problem}")
         return None
 
 
@@ -131,6 +152,7 @@ def fix_until_stable(text: str, path: str, recheck: "Callable[[str], Report]", *
     notes: list[str] = []
     rejected: set[tuple] = set()
     seen = {text}
+    rounds = 0
     report = recheck(current)
     before = _own_codes(report, path)
     for _ in range(MAX_ROUNDS):
@@ -150,8 +172,9 @@ def fix_until_stable(text: str, path: str, recheck: "Callable[[str], Report]", *
         seen.add(candidate)
         current = candidate
         report = after
+        rounds += 1
     fixed = sum((before - _own_codes(report, path)).values()) if current != text else 0
-    return FixOutcome(current, report, fixed, notes)
+    return FixOutcome(current, report, fixed, notes, rounds)
 
 
 def _idle(taken: list[tuple[Finding, Fix]], before: "Report", after: "Report",
