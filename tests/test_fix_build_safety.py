@@ -123,6 +123,11 @@ def test_the_promises_hold_on_the_shapes_that_used_to_break_them(engine):
                  "RUN apt-get update && apt-get install -y make\n",
         "FROM ubuntu:14.10\nRUN apt-get update && apt-get install -y cmake\nADD . skelcl_src/\n",
         ALPINE + "RUN apk update && apk add curl\n",
+        # `aptitude update` refills the lists its RUN then removes: no late cleanup (DW301)
+        DEBIAN + "RUN apt-get -y update\nRUN apt-get -y install aptitude\n"
+                 "RUN aptitude update\nRUN aptitude install -y cantera-dev\n",
+        # apt -> apt-get, the update merged, -y and --no-install-recommends: within three rounds
+        DEBIAN + "RUN apt update\nRUN apt install curl\nRUN apt install git\n",
     ]
     for text in texts:
         changed, problems = fix_problems(engine, text)

@@ -180,7 +180,7 @@ def _refilled_before(run: Run, path: str, remover: Any) -> bool:
     (``apt-get update && ... && rm -rf /var/lib/apt/lists/*``): the removal cleans what this
     RUN wrote, so it is no late cleanup. What an earlier RUN left there is that RUN's own
     finding (DL3009 and its kin, at the line that filled it)."""
-    for manager, subs in CACHE_FILLERS.items():
+    for manager, subs in (*CACHE_FILLERS.items(), ("aptitude", ("update",))):
         if cache_dir(manager) != path:
             continue
         for command in run.find(manager):

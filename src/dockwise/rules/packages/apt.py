@@ -9,7 +9,7 @@ from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
 from dockwise.knowledge.package_caches import APT_ARCHIVES, APT_LISTS
 from dockwise.model.shell.command import Invocation
 from dockwise.rules._runs import (
-    Run, append_to_run, cache_mounted, command_span, insert_after, iter_runs,
+    Run, append_to_run, cache_mounted, command_span, insert_after, iter_runs, name_word,
     position_of, removes_after, replace_word, ships, unpinned_finding,
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
@@ -177,14 +177,16 @@ class AptGetYes(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in calls(target, ("apt-get",)):
+        for run, command, inv in calls(target, ("apt-get",)):
             if inv.sub not in APT_PROMPTING or apt_assumes_yes(inv):
                 continue
+            # `-y` goes right after `apt-get`: after the subcommand it would take the place
+            # DL3015's `--no-install-recommends` takes, and the two fixes would need two rounds
             yield target.finding(
                 self.info,
                 f"`{label(inv)}` without `-y` waits for a confirmation no one can give in a build and "
                 "aborts; add `-y`.",
-                where(inv), fix=insert_after(run, inv.subcommand_word, " -y", "add -y"))
+                where(inv), fix=insert_after(run, name_word(command), " -y", "add -y"))
 
 
 def apt_assumes_yes(inv: Invocation) -> bool:
