@@ -139,6 +139,50 @@ _PREDEFINED_ARGS = frozenset(
     + [side + part for side in ("TARGET", "BUILD") for part in ("PLATFORM", "OS", "ARCH", "VARIANT")])
 
 
+MAX_CONTEXT_FILE = 256 * 1024  # a manifest or version file the cure reads; larger is not one
+
+
+def _plan(path: str, applied: list) -> str:
+    """The readable plan of the restructuring fixes applied (empty when none was)."""
+    from dockwise.fix.cure import describe
+
+    return describe(path, [t for fix in applied for t in getattr(fix, "transformations", ())])
+
+
+def _attach_cure(text: str, path: str, target, findings: list[Finding]) -> list[str]:
+    """Plan the cure (:mod:`dockwise.fix.cure`) and attach it, one unsafe whole-file fix, to
+    the first finding it resolves (the fix loop then applies it like any other); the notes
+    say what was left alone and why."""
+    from dockwise.fix.cure import Project, plan_cure
+
+    context = target.context
+
+    def read(name: str) -> str | None:
+        if context is None:
+            return None
+        try:
+            data = context.head(name, MAX_CONTEXT_FILE + 1)
+        except Exception:  # noqa: BLE001 - an unreadable file is one the cure does without
+            return None
+        if data is None or len(data) > MAX_CONTEXT_FILE or b"\0" in data:
+            return None
+        return data.decode("utf-8", errors="replace")
+
+    try:
+        cure = plan_cure(Project(text, path, target.model, findings, read))
+    except Exception as exc:  # noqa: BLE001 - a planner bug must not end the run
+        return [internal_error(path, "the restructuring fixes", exc).replace(": error:", ": note:", 1)]
+    fix = cure.as_fix()
+    if fix is not None:
+        codes = cure.codes()
+        for finding in sorted(findings, key=lambda f: f.sort_key):
+            if finding.location.file == path and finding.code in codes:
+                finding.fix = fix
+                finding.fixable = True
+                break
+    return cure.notes
+
+
 def _unconsumed_build_args(path: str, dockerfile, build_args: Iterable[tuple[str, str]]) -> list[str]:
     """A note for each ``--build-arg`` no ARG of the file declares: the build would ignore it
     (``docker build`` warns "not consumed"), so the check would not see what the user meant."""
@@ -232,6 +276,8 @@ class Engine:
         report.findings = self.runner.keep(raw, config=config, suppressions=suppressions)
         if on_disk and self.options.context:
             report.dockerignore = self._dockerignore_lines(path, target, report)
+        if self.options.unsafe_fixes and (self.options.fix or self.options.diff):
+            report.notes.extend(_attach_cure(text, path, target, report.findings))
         return report
 
     def _fix(self, text: str, path: str, *, config: LintConfig, on_disk: bool) -> FileReport:
@@ -248,7 +294,7 @@ class Engine:
         report.fixed = outcome.fixed
         report.notes.extend(outcome.notes)
         if self.options.diff:
-            report.diff = unified_diff(text, current, path) if current != text else ""
+            report.diff = _plan(path, outcome.applied) + unified_diff(text, current, path) if current != text else ""
         elif not on_disk:
             report.fixed_text = current  # stdin: the fixed file goes to stdout
         elif current != text:

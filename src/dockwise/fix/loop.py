@@ -39,20 +39,22 @@ class FixOutcome(DataRecord):
     """Where fixing ended: the final text, its check, how many findings went away, notes
     about fixes that were dropped, and how many rounds changed the text."""
 
-    __slots__ = ("text", "report", "fixed", "notes", "rounds")
+    __slots__ = ("text", "report", "fixed", "notes", "applied", "rounds")
 
     text: str
     report: "Report"
     fixed: int
     notes: list[str]
+    applied: list[Fix]  # the fixes the final text holds, in the order they were applied
     rounds: int
 
     def __init__(self, text: str, report: "Report", fixed: int, notes: list[str],
-                 rounds: int = 0) -> None:
+                 applied: list[Fix] | None = None, rounds: int = 0) -> None:
         self.text = text
         self.report = report
         self.fixed = fixed
         self.notes = notes
+        self.applied = [] if applied is None else applied
         self.rounds = rounds
 
 
@@ -153,6 +155,7 @@ def fix_until_stable(text: str, path: str, recheck: "Callable[[str], Report]", *
     rejected: set[tuple] = set()
     seen = {text}
     rounds = 0
+    applied: list[Fix] = []
     report = recheck(current)
     before = _own_codes(report, path)
     for _ in range(MAX_ROUNDS):
@@ -170,11 +173,12 @@ def fix_until_stable(text: str, path: str, recheck: "Callable[[str], Report]", *
             rejected.update(_fix_key(f, fix, current) for f, fix in idle)
             continue
         seen.add(candidate)
+        applied.extend(fix for _, fix in fixing.taken)
         current = candidate
         report = after
         rounds += 1
     fixed = sum((before - _own_codes(report, path)).values()) if current != text else 0
-    return FixOutcome(current, report, fixed, notes, rounds)
+    return FixOutcome(current, report, fixed, notes, applied, rounds)
 
 
 def _idle(taken: list[tuple[Finding, Fix]], before: "Report", after: "Report",
