@@ -73,9 +73,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="with --fix or --diff: apply fixes that may change the build's meaning too")
     parser.add_argument("--diff", action="store_true",
                         help="print the fixes as a unified diff instead of writing them")
+    for language, example in RUNTIME_VERSION_FLAGS.items():
+        parser.add_argument(f"--{language}-version", dest=f"{language}_version", metavar="X.Y",
+                            help=f"with --unsafe-fixes: the {language.capitalize()} version the image runs "
+                                 f"(e.g. {example}), when neither the base tag nor the project says it; "
+                                 "picks the slim runtime base")
 
 
 DEFAULT_FAIL_LEVEL = "warning"
+# --<language>-version flags: the version a restructuring fix builds and runs on (the cure's
+# shapes read it from CheckOptions.runtime_versions), with an example for the help.
+RUNTIME_VERSION_FLAGS = {"python": "3.12"}
 
 
 def _options(args: argparse.Namespace) -> "CheckOptions":
@@ -93,7 +101,24 @@ def _options(args: argparse.Namespace) -> "CheckOptions":
                         target=getattr(args, "target", None),
                         trusted_registries=trusted_registries(getattr(args, "trusted_registries", None)),
                         required_labels=required_labels(getattr(args, "required_labels", None)),
-                        strict_labels=bool(getattr(args, "strict_labels", False)))
+                        strict_labels=bool(getattr(args, "strict_labels", False)),
+                        runtime_versions=runtime_versions(args))
+
+
+def runtime_versions(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
+    """(language, version) for each --<language>-version given; a version is digits and dots."""
+    import re
+
+    found = []
+    for language in RUNTIME_VERSION_FLAGS:
+        value = getattr(args, f"{language}_version", None)
+        if value is None:
+            continue
+        if not re.fullmatch(r"\d+(?:\.\d+){1,2}", value):
+            raise UsageError(f"--{language}-version: `{value}` is not a version like "
+                             f"{RUNTIME_VERSION_FLAGS[language]}")
+        found.append((language, value))
+    return tuple(found)
 
 
 def build_args(values: Sequence[str] | None, environ: Mapping[str, str] | None = None

@@ -33,7 +33,8 @@ class CheckOptions(FrozenRecord):
     worker processes), so every field is a tuple, a string or a flag, never a dict."""
 
     __slots__ = ("selection", "context", "use_config", "fix", "unsafe_fixes", "diff", "keep_source",
-                 "build_args", "target", "trusted_registries", "required_labels", "strict_labels")
+                 "build_args", "target", "trusted_registries", "required_labels", "strict_labels",
+                 "runtime_versions")
 
     selection: Selection
     context: bool  # also run the build-context rules for files read from disk
@@ -47,6 +48,7 @@ class CheckOptions(FrozenRecord):
     trusted_registries: tuple[str, ...]  # --trusted-registry, added to the config's
     required_labels: tuple[tuple[str, str], ...]  # --require-label (name, type), added to the schema
     strict_labels: bool  # --strict-labels (True turns strict-labels on; False leaves the config's)
+    runtime_versions: tuple[tuple[str, str], ...]  # --python-version ...: (language, version)
 
     def __init__(self, selection: Selection | None = None, context: bool = True,
                  use_config: bool = True, fix: bool = False, unsafe_fixes: bool = False,
@@ -54,12 +56,14 @@ class CheckOptions(FrozenRecord):
                  build_args: tuple[tuple[str, str], ...] = (), target: str | None = None,
                  trusted_registries: tuple[str, ...] = (),
                  required_labels: tuple[tuple[str, str], ...] = (),
-                 strict_labels: bool = False) -> None:
+                 strict_labels: bool = False,
+                 runtime_versions: tuple[tuple[str, str], ...] = ()) -> None:
         self._set(selection=Selection() if selection is None else selection, context=context,
                   use_config=use_config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                   keep_source=keep_source, build_args=tuple(build_args), target=target or None,
                   trusted_registries=tuple(trusted_registries),
-                  required_labels=tuple(required_labels), strict_labels=strict_labels)
+                  required_labels=tuple(required_labels), strict_labels=strict_labels,
+                  runtime_versions=tuple(runtime_versions))
 
 
 class DockerignoreLines(FrozenRecord):
@@ -149,14 +153,39 @@ def _plan(path: str, applied: list) -> str:
     return describe(path, [t for fix in applied for t in getattr(fix, "transformations", ())])
 
 
-def _attach_cure(text: str, path: str, target, findings: list[Finding]) -> list[str]:
-    """Plan the cure (:mod:`dockwise.fix.cure`) and attach it, one unsafe whole-file fix, to
-    the first finding it resolves (the fix loop then applies it like any other); the notes
-    say what was left alone and why."""
-    from dockwise.fix.cure import Project, plan_cure
+def _script_diffs(edits: list, report: FileReport) -> str:
+    import os
 
-    context = target.context
+    from dockwise.fix.output import unified_diff
 
+    out = []
+    for finding, host, old, new in edits:
+        name = os.path.relpath(host)
+        out.append(f"# {name}: `exec` its last command, so the app replaces the shell as PID 1 and "
+                   f"gets the SIGTERM of `docker stop`\n#     resolves DW601 at {report.path}:"
+                   f"{finding.location.line}:{finding.location.column}\n")
+        out.append(unified_diff(old, new, name))
+        report.fixed += 1
+    return "".join(out)
+
+
+def _write_scripts(edits: list, report: FileReport) -> None:
+    import os
+
+    from dockwise.fix.output import write_fixed
+
+    for finding, host, _old, new in edits:
+        problem = write_fixed(host, new)
+        if problem is not None:
+            report.errors.append(problem.replace(host, os.path.relpath(host)))
+            continue
+        report.findings = [f for f in report.findings if f is not finding]
+        report.fixed += 1
+
+
+def _context_reader(context):
+    """A context file's text as the builder receives it; None when absent, excluded, too big
+    or not text."""
     def read(name: str) -> str | None:
         if context is None:
             return None
@@ -167,9 +196,19 @@ def _attach_cure(text: str, path: str, target, findings: list[Finding]) -> list[
         if data is None or len(data) > MAX_CONTEXT_FILE or b"\0" in data:
             return None
         return data.decode("utf-8", errors="replace")
+    return read
 
+
+def _attach_cure(text: str, path: str, target, findings: list[Finding],
+                 versions: dict[str, str]) -> list[str]:
+    """Plan the cure (:mod:`dockwise.fix.cure`) and attach it, one unsafe whole-file fix, to
+    the first finding it resolves (the fix loop then applies it like any other); the notes
+    say what was left alone and why."""
+    from dockwise.fix.cure import Project, plan_cure
+
+    read = _context_reader(target.context)
     try:
-        cure = plan_cure(Project(text, path, target.model, findings, read))
+        cure = plan_cure(Project(text, path, target.model, findings, read, versions))
     except Exception as exc:  # noqa: BLE001 - a planner bug must not end the run
         return [internal_error(path, "the restructuring fixes", exc).replace(": error:", ": note:", 1)]
     fix = cure.as_fix()
@@ -277,7 +316,8 @@ class Engine:
         if on_disk and self.options.context:
             report.dockerignore = self._dockerignore_lines(path, target, report)
         if self.options.unsafe_fixes and (self.options.fix or self.options.diff):
-            report.notes.extend(_attach_cure(text, path, target, report.findings))
+            report.notes.extend(_attach_cure(text, path, target, report.findings,
+                                             dict(self.options.runtime_versions)))
         return report
 
     def _fix(self, text: str, path: str, *, config: LintConfig, on_disk: bool) -> FileReport:
@@ -293,8 +333,10 @@ class Engine:
         report, current = outcome.report, outcome.text
         report.fixed = outcome.fixed
         report.notes.extend(outcome.notes)
+        scripts = self._script_edits(path, report) if on_disk and self.options.unsafe_fixes else []
         if self.options.diff:
             report.diff = _plan(path, outcome.applied) + unified_diff(text, current, path) if current != text else ""
+            report.diff += _script_diffs(scripts, report)
         elif not on_disk:
             report.fixed_text = current  # stdin: the fixed file goes to stdout
         elif current != text:
@@ -303,7 +345,24 @@ class Engine:
                 report = recheck(text)
                 report.errors.append(problem)
                 report.notes.extend(outcome.notes)
+        if not self.options.diff:
+            _write_scripts(scripts, report)
         return report
+
+    def _script_edits(self, path: str, report: FileReport) -> list:
+        """The entrypoint scripts of the build context to give ``exec`` (DW601), planned on the
+        final check's findings; notes for those left alone."""
+        from dockwise.fix.cure.scripts import script_edits
+
+        if not self.options.context or not any(f.code == "DW601" for f in report.findings):
+            return []
+        try:
+            context = self.contexts.for_dockerfile(path)
+        except Exception:  # noqa: BLE001 - the check itself reported it
+            return []
+        edits, notes = script_edits(report.findings, _context_reader(context), context.context_dir)
+        report.notes.extend(f"{path}: {note}" for note in notes)
+        return edits
 
     def _dockerignore_lines(self, path: str, checked, report: FileReport) -> DockerignoreLines | None:
         """The lines the fixes of ``report``'s DC findings add to the build context's

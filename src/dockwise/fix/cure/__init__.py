@@ -53,7 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from dockwise.findings import Finding
     from dockwise.fix.cure.draft import Draft, StageDraft
 
-NON_ROOT_CODES = ("DW501", "DL3002", "DW503")
+NON_ROOT_CODES = ("DW501", "DL3002", "DW502", "DW503")
 PID1_CODES = ("DL3025", "DW602")
 SYNTAX_DIRECTIVE = "# syntax=docker/dockerfile:1\n"
 
@@ -109,7 +109,7 @@ def _non_root(project: Project, draft: "Draft", family: str | None,
     if not resolves:
         return
     moves = [f for f in resolves if f.code == "DW503"]
-    summary = make_non_root(draft.final, family, moves)
+    summary = make_non_root(draft.final, family, moves, numeric=any(f.code == "DW502" for f in resolves))
     if summary is not None:
         steps.append(_step("non-root", summary, resolves, draft))
 

@@ -5,6 +5,7 @@ for the runtime libraries their split needs."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from dockwise.fix.cure.draft import Line, StageDraft
@@ -41,9 +42,11 @@ def package_family(base: str) -> str | None:
 def install_line(family: str, packages: list[str]) -> Line:
     """A RUN installing ``packages`` and leaving no package index behind."""
     names = " ".join(packages)
+    # Unpinned on purpose: these follow the base image's release, whose versions the cure cannot
+    # know; the pragma keeps the fix from adding a warning the user did not have.
     if family == "apk":
-        return Line.new(f"RUN apk add --no-cache {names}\n", role="packages", data=tuple(packages))
-    # Unpinned on purpose: these follow the base image's release (pin them if you pin the others).
+        return Line.new(f"# hadolint ignore=DL3018\nRUN apk add --no-cache {names}\n", role="packages",
+                        data=tuple(packages))
     text = ("# hadolint ignore=DL3008\n"
             "RUN apt-get update \\\n"
             f"    && apt-get install -y --no-install-recommends {names} \\\n"
@@ -84,11 +87,17 @@ def is_root(value: str) -> bool:
     return user in ("", "root", "0")
 
 
-def make_non_root(stage: StageDraft, family: str | None, moves: list["Finding"]) -> str | None:
+def make_non_root(stage: StageDraft, family: str | None, moves: list["Finding"], *,
+                  numeric: bool = False) -> str | None:
     """Run ``stage`` as a numeric non-root user; move root-needing RUNs (the ``moves``
-    findings) before the USER they follow. The summary, or None when nothing was done."""
+    findings) before the USER they follow; with ``numeric``, a named USER becomes its UID
+    when the stage says it. The summary, or None when nothing was done."""
     done = []
     moved = _move_before_user(stage, moves)
+    if numeric:
+        named = _numeric_user(stage)
+        if named:
+            done.append(named)
     if moved:
         done.append(f"moved {moved} RUN{'s' if moved > 1 else ''} that need{'' if moved > 1 else 's'} root before USER")
     users = [line for line in stage.lines if line.keyword == "USER"]
@@ -107,6 +116,33 @@ def make_non_root(stage: StageDraft, family: str | None, moves: list["Finding"])
     return "; ".join(done) or None
 
 
+_NAMED_IDS = {"nobody": "65534:65534"}  # the same on Debian, Ubuntu, Alpine and busybox
+_USERADD_UID = re.compile(r"\b(?:useradd|adduser)\b[^&;|\n]*?(?:-u|--uid)[ =]?(\d+)\b")
+
+
+def _numeric_user(stage: StageDraft) -> str | None:
+    """Replace the last ``USER <name>`` with the UID the stage gives that name (its useradd
+    or adduser ``-u``, or ``nobody``); None when the UID is not known."""
+    users = [line for line in stage.lines if line.keyword == "USER"]
+    if not users:
+        return None
+    name, _, group = user_value(users[-1]).partition(":")
+    if name.isdigit() or "$" in name:
+        return None
+    uid = _NAMED_IDS.get(name)
+    for line in stage.lines:
+        if uid is None and line.keyword == "RUN":
+            for match in _USERADD_UID.finditer(line.text):
+                rest = line.text[match.end():].split("&&", 1)[0].split(";", 1)[0]
+                if re.search(rf"(?:^|\s){re.escape(name)}\s*(?:\\\s*)?$", rest.strip() and " " + rest.rstrip()):
+                    uid = match.group(1)
+    if uid is None:
+        return None
+    text = f"USER {uid}\n" if ":" in uid or not group else f"USER {uid}:{group}\n"
+    stage.lines[stage.lines.index(users[-1])] = Line("USER", users[-1].comments + text)
+    return f"`USER {name}` made numeric (`{text.split(None, 1)[1].strip()}`)"
+
+
 def _user_line(family: str) -> Line:
     if family == "apk":  # busybox
         text = (f"RUN addgroup -S -g {UID} {USER_NAME} \\\n"
@@ -120,11 +156,13 @@ def _user_line(family: str) -> Line:
 
 def _move_before_user(stage: StageDraft, moves: list["Finding"]) -> int:
     moved = 0
+    done: set[int] = set()
     for finding in moves:
         at = next((i for i, line in enumerate(stage.lines) if line.origin is not None
                    and line.keyword == "RUN" and _covers(line, finding.location.line)), None)
-        if at is None:
+        if at is None or id(stage.lines[at]) in done:
             continue
+        done.add(id(stage.lines[at]))
         user_at = max((i for i in range(at) if stage.lines[i].keyword == "USER"), default=None)
         if user_at is None:
             continue
@@ -171,6 +209,11 @@ def make_pid1(stage: StageDraft, family: str | None) -> tuple[str | None, list[s
     if entry is not None and not entry.origin.json_form and cmd is not None:
         return None, ["PID 1 left alone: a shell-form ENTRYPOINT ignores CMD, so making it exec form "
                       "would change the command that runs"]
+    if family is None and any(line is not None and not line.origin.json_form and exec_words(line) is None
+                              for line in (cmd, entry)):
+        return None, [f"PID 1 left alone: the command needs a shell, and without an init (the runtime base's "
+                      "package manager is not known, so tini cannot be installed) the exec form would "
+                      "still run that shell as PID 1"]
     cmd_words = _exec_or_shell(cmd, done) if cmd is not None else None
     entry_words = _exec_or_shell(entry, done) if entry is not None else None
     first = (entry_words or cmd_words or [""])[0]

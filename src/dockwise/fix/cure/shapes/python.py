@@ -94,7 +94,8 @@ class _Planner:
         return _project_python(self.project.read)
 
     def _unmovable(self, deps: list[Line], system: list[Line]) -> str | None:
-        """Why the RUNs that stay in the runtime stage cannot run there, or None."""
+        """Why the stage cannot be split as it is (a RUN left in the runtime needs the build
+        tools, a RUN to move does more than install), or None."""
         from dockwise.knowledge.build_tools import EXECUTABLES
 
         build_programs = {name for names in EXECUTABLES.values() for name in names} - {"git"}
@@ -104,11 +105,14 @@ class _Planner:
             if run is None or id(line) in moved:
                 continue
             for command in run.script.commands:
-                if command.name in build_programs or (command.name and _pip_install(command) is not None):
-                    return (f"the RUN at line {line.origin.span.start.line} runs `{command.name}` beside "
-                            "other commands, so it cannot move to a builder stage as it is")
-                if command.name in SYSTEM_MANAGERS and self._system_packages(line) is None:
-                    pass
+                if command.name in build_programs:
+                    return (f"the RUN at line {line.origin.span.start.line} runs `{command.name}`, which needs "
+                            "the build tools, and what it builds is not known")
+        for line in deps:
+            for command in self.runs[id(line.origin)].script.commands:
+                if not (self._deps_command(command) or command.name in SYSTEM_MANAGERS or command.name == "rm"):
+                    return (f"the RUN at line {line.origin.span.start.line} runs `{command.name or '?'}` beside "
+                            "the dependency install, so it cannot move to a builder stage as it is")
         for line in system:
             packages = self._system_packages(line)
             if packages and packages[1]:
@@ -184,10 +188,12 @@ class _Planner:
         builder = StageDraft(Line.new(f"FROM {builder_base} AS {builder_name}\n"), [])
         add = builder.lines.append
         for line in self.stage.lines:
-            if line.keyword in ("ARG", "ENV") and self._before(line, install) and not _pip_no_cache_env(line):
-                add(Line(line.keyword, line.text, None))
+            if line.keyword in ("ARG", "ENV") and self._before(line, install):
+                kept = _without_pip_no_cache(line)
+                if kept is not None:
+                    add(kept)
         for line in system:
-            add(Line(line.keyword, line.text, None))
+            add(self._system_line(line))
         if tool_cmds:
             add(Line.new(_run(tool_cmds, ["pip"])))
         add(Line.new(f"RUN python -m venv {VENV}\n"))
@@ -202,14 +208,31 @@ class _Planner:
             for source, dest in manifests:
                 add(Line.new(f"COPY {source} {dest}\n"))
         add(Line.new(_run(dep_cmds, caches)))
-        runtime = self._runtime(runtime_base, builder_name, deps, system, notes)
+        inputs = [] if whole else self._manifest_copies(manifests, install)
+        runtime = self._runtime(runtime_base, builder_name, deps + inputs, system, notes)
         if isinstance(runtime, str):
             return runtime
         tools = sorted({p for line in system for p in self._system_packages(line)[0]})
-        what = f"{', '.join(tools)} and the dependency install" if tools else "the dependency install"
-        summary = (f"{what} move to a builder stage on `{builder_base}` (virtualenv {VENV}, cache mount); "
+        what = f"{', '.join(tools)} and the dependency install move" if tools else "the dependency install moves"
+        summary = (f"{what} to a builder stage on `{builder_base}` (virtualenv {VENV}, cache mount); "
                    f"the runtime stage on `{runtime_base}` copies only the virtualenv")
         return Split(builder, runtime, CODES, summary, notes)
+
+    def _manifest_copies(self, manifests: list[tuple[str, str]], install) -> list[Line]:
+        """The COPY lines before the install that copy only its manifests: the install's inputs,
+        which the runtime does not need once the builder has them."""
+        from dockwise.model.words import instruction_words
+
+        sources = {source.rstrip("*") for source, _ in manifests}
+        found = []
+        for line in self.stage.lines:
+            instr = line.origin
+            if instr is None or line.keyword != "COPY" or instr.flag("from") is not None or not self._before(line, install):
+                continue
+            words = [w.value for w in instruction_words(instr, self.project.model.dockerfile.escape)]
+            if len(words) >= 2 and all(posixpath.normpath(w) in sources for w in words[:-1]):
+                found.append(line)
+        return found
 
     def _runtime(self, runtime_base: str, builder_name: str, deps: list[Line], system: list[Line],
                  notes: list[str]) -> StageDraft | str:
@@ -240,6 +263,15 @@ class _Planner:
         if wanted and family is not None:
             add_packages(runtime, family, wanted)
         return runtime
+
+    def _system_line(self, line: Line) -> Line:
+        """The system-package RUN for the builder: as written, or without the Python installs a
+        mixed RUN also makes (those run in the virtualenv)."""
+        run = self.runs[id(line.origin)]
+        if not any(self._deps_command(c) for c in run.script.commands):
+            return Line(line.keyword, line.text, None)
+        kept = [run.script.text[c.start:c.end] for c in run.script.commands if not self._deps_command(c)]
+        return Line.new(line.comments + _run(kept, []))
 
     def _installed(self, line: Line) -> list[str]:
         run = self.runs[id(line.origin)]
@@ -331,7 +363,8 @@ class _Planner:
             state = self.project.model.state_at(instr)
             base = state.workdir if state is not None else "/"
             dest_abs = posixpath.normpath(posixpath.join(base, dest))
-            is_dir = dest.endswith("/") or len(sources) > 1 or sources[0] in (".", "./")
+            is_dir = (dest.endswith(("/", "/.")) or dest in (".", "..") or len(sources) > 1
+                      or sources[0] in (".", "./") or any(ch in sources[0] for ch in "*?["))
             for source in sources:
                 if source in (".", "./"):
                     rel = posixpath.relpath(bare, dest_abs)
@@ -376,8 +409,19 @@ def _without_no_cache(text: str) -> str:
     return re.sub(r"\s--no-cache(?:-dir)?(?:=\S+)?(?=\s|$)", "", text)
 
 
-def _pip_no_cache_env(line: Line) -> bool:
-    return line.keyword == "ENV" and "PIP_NO_CACHE_DIR" in line.text
+def _without_pip_no_cache(line: Line) -> Line | None:
+    """An ARG/ENV line for the builder, without PIP_NO_CACHE_DIR (it would turn the pip cache
+    mount off); None when nothing else is left of it."""
+    from dockwise.model.words import assignments
+
+    instr = line.origin
+    pairs = assignments(instr)
+    if instr.keyword != "ENV" or not any(p.name_text == "PIP_NO_CACHE_DIR" for p in pairs):
+        return Line(line.keyword, line.text, None)
+    kept = [instr.body[p.name.start:p.value_end] for p in pairs if p.name_text != "PIP_NO_CACHE_DIR"]
+    if not kept or "=" not in instr.body[pairs[0].name.start:pairs[0].value_end]:
+        return None  # the legacy `ENV KEY value` form holds one variable
+    return Line("ENV", line.comments + "ENV " + " ".join(kept) + "\n")
 
 
 def _run(commands: list[str], caches: list[str]) -> str:
