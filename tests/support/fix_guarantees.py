@@ -16,11 +16,15 @@ MAX_ROUNDS = 3
 PATH = "Dockerfile"  # no build context: the corpus copies are read-only and have none
 
 
-def fix_engine():
+def fix_engine(ignore: tuple[str, ...] = ()):
+    """An engine fixing with every fix, safe and unsafe (the rules of ``ignore`` left out: a
+    test of one small fix ignores the findings the restructuring answers, so that it sees
+    that fix alone)."""
     from dockwise.engine.dockerfile import CheckOptions, Engine
+    from dockwise.engine.selection import Selection
 
-    return Engine(options=CheckOptions(context=False, use_config=False, fix=True, unsafe_fixes=True,
-                                       keep_source=False))
+    return Engine(options=CheckOptions(Selection(ignored=frozenset(ignore)), context=False,
+                                       use_config=False, fix=True, unsafe_fixes=True, keep_source=False))
 
 
 def _fix(engine, text: str):
