@@ -71,6 +71,32 @@ class Cut:
         base = state.workdir if state is not None and state.workdir else "/"
         return posixpath.normpath(posixpath.join(base, path))
 
+    def unmovable(self, allowed: Callable[["Command"], bool] = lambda _c: False) -> str | None:
+        """Why the lines up to the cut cannot move to the builder (what they leave outside the
+        application folder would be lost), or None. A RUN there may only build, run what
+        ``allowed`` takes, or install system packages from the configured sources; a COPY or
+        ADD may only put context files into the folder the build runs in."""
+        from dockwise.model.words import instruction_words
+
+        for line in self.before:
+            instr = line.origin
+            if instr is None:
+                continue
+            where = f"the {line.keyword} at line {instr.span.start.line}"
+            run = self.run_of(line)
+            if run is not None:
+                for command in run.script.commands:
+                    if not (self.is_build(command) or allowed(command) or _installs_system(run, command)):
+                        return (f"{where} runs `{command.name or '?'}` beside the install and the build: what "
+                                "it leaves outside the application folder would not reach the runtime")
+            elif line.keyword in ("COPY", "ADD") and instr.flag("from") is None:
+                words = [w.value for w in instruction_words(instr, self.project.model.dockerfile.escape)]
+                if len(words) < 2 or any("://" in w or w.startswith("git@") for w in words[:-1]):
+                    return f"{where} fetches from the network: the runtime would not get it"
+                if self.workdir is None or not _under(self.absolute(words[-1], line), self.workdir):
+                    return f"{where} writes outside the folder the build runs in, which is all the runtime gets"
+        return None
+
     def problem_after(self, programs: frozenset[str]) -> str | None:
         """Why the lines after the cut cannot run on the runtime base: a RUN there that runs
         one of the build ``programs``."""
@@ -81,6 +107,26 @@ class Cut:
                     return (f"the RUN at line {line.origin.span.start.line} runs `{command.name}` after the "
                             "build, and the runtime base does not have it")
         return None
+
+
+# What a system-package RUN may run besides the installs: index updates and cleaning.
+_SYSTEM = {"apt-get": ("install", "update", "clean", "autoclean", "autoremove", "remove", "purge"),
+           "apt": ("install", "update", "clean", "autoremove", "remove", "purge"),
+           "apk": ("add", "update", "del")}
+
+
+def _installs_system(run: "Run", command: "Command") -> bool:
+    if command.name in _SYSTEM:
+        return run.invocation(command).sub in _SYSTEM[command.name]
+    if command.name == "rm":  # the package index and caches: /var/lib/apt/lists/*, /var/cache/apk/*
+        from dockwise.model.shell.command import word_value
+
+        return all(word_value(w).startswith(("/var/lib/apt/lists", "/var/cache/")) for w in command.positionals())
+    return False
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
 
 
 def with_mounts(line: Line, targets: list[str]) -> Line:

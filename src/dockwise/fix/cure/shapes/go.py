@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from dockwise.fix.cure.draft import Line, StageDraft
 from dockwise.fix.cure.plan import Project, Split
-from dockwise.fix.cure.shapes._split import Cut, builder_and_runtime, builder_name, exec_command
+from dockwise.fix.cure.shapes._split import (
+    Cut, builder_and_runtime, builder_name, exec_command, runtime_packages, system_installs,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.model.shell.command import Command
@@ -24,6 +26,7 @@ CACHES = ("/root/go/pkg/mod", "/root/.cache/go-build")
 CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"  # both the Debian and the Alpine golang images have it
 NON_ROOT = "65532:65532"  # distroless' nonroot: no passwd entry is needed to run as a number
 BUILD_PROGRAMS = frozenset({"go", "gcc", "cc", "make", "git"})
+SYSTEM = {"apt-get": ("install",), "apt": ("install",), "apk": ("add",)}
 _GO_VERSION = re.compile(r"^\s*go\s+(\d+\.\d+(?:\.\d+)?)\s*$", re.MULTILINE)
 _VERSION_TAG = re.compile(r"^\d+\.\d+")
 
@@ -60,9 +63,13 @@ class GoShape:
             return f"the command it runs is not the binary `go build` writes ({binary})"
         if any(line.keyword == "RUN" for line in cut.after):
             return "a RUN after the build needs a shell, which the scratch runtime does not have"
-        problem = cut.problem_after(BUILD_PROGRAMS)
+        problem = cut.problem_after(BUILD_PROGRAMS) or cut.unmovable(_go_command)
         if problem:
             return problem
+        wanted, problem = runtime_packages(cut, system_installs(cut, SYSTEM), SYSTEM)
+        if problem or wanted:
+            return problem or (f"the stage installs {', '.join(wanted)}, which the scratch runtime "
+                               "cannot hold")
         version = self._version(tag, project)
         if version is None:
             return ("the Go version is not known: pin the base (`golang:1.22`), or give it with the `go` "

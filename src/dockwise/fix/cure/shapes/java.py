@@ -13,7 +13,10 @@ import re
 from typing import TYPE_CHECKING
 
 from dockwise.fix.cure.plan import Project, Split
-from dockwise.fix.cure.shapes._split import Cut, builder_and_runtime, builder_name, exec_command
+from dockwise.fix.cure.runtime import add_packages, package_family
+from dockwise.fix.cure.shapes._split import (
+    Cut, builder_and_runtime, builder_name, exec_command, runtime_packages, system_installs,
+)
 
 from dockwise.fix.cure.draft import Line
 
@@ -26,6 +29,7 @@ TOOLS = {"mvn": "/root/.m2", "mvnw": "/root/.m2", "gradle": "/root/.gradle", "gr
 GRADLE_IMAGE_HOME = "/home/gradle/.gradle"  # the gradle image's GRADLE_USER_HOME
 IMAGES = frozenset({"maven", "gradle", "eclipse-temurin", "openjdk", "amazoncorretto", "sapmachine"})
 BUILD_PROGRAMS = frozenset({"javac", "jar"}) | frozenset(TOOLS)
+SYSTEM = {"apt-get": ("install",), "apt": ("install",), "apk": ("add",)}
 JRE_VERSIONS = frozenset({"8", "11", "17", "21", "25"})  # eclipse-temurin publishes a JRE for these
 # the JDK inside a maven or gradle tag: `3.9-eclipse-temurin-17`, `8.5-jdk17`, `3-openjdk-11`
 _TAG_JAVA = (re.compile(r"(?:temurin|openjdk|corretto|sapmachine|jdk|java)-?(\d+)"),)
@@ -66,7 +70,10 @@ class JavaShape:
         jar = self._jar(cut)
         if not jar.startswith("/"):
             return jar
-        problem = cut.problem_after(BUILD_PROGRAMS)
+        problem = cut.problem_after(BUILD_PROGRAMS) or cut.unmovable()
+        if problem:
+            return problem
+        wanted, problem = runtime_packages(cut, system_installs(cut, SYSTEM), SYSTEM)
         if problem:
             return problem
         version = self._version(tag, project, family)
@@ -86,6 +93,9 @@ class JavaShape:
         builder, runtime = builder_and_runtime(
             cut, f"FROM {base} AS {name}\n", runtime_from,
             [f"COPY --from={name} {jar} {jar}\n"], lambda line: self._mounts(cut, line, family))
+        runtime_family = package_family(runtime_base)
+        if wanted and runtime_family is not None:
+            add_packages(runtime, runtime_family, wanted)
         summary = (f"the {family} build moves to a builder stage on `{base}` (cache mount); the runtime "
                    f"on `{runtime_base}` holds only {jar}")
         return Split(builder, runtime, CODES, summary)

@@ -49,6 +49,12 @@ def _is_install(command: "Command") -> bool:
     return bool(words) and words[0] in INSTALLS[name] and not _global(command)
 
 
+def _cleans_cache(command: "Command") -> bool:
+    """``npm cache clean --force``, ``yarn cache clean``: harmless beside an install."""
+    words = [w.value for w in command.args[:2]]
+    return _manager(command) is not None and words[:1] == ["cache"]
+
+
 def _global(command: "Command") -> bool:
     return any(w.value in ("-g", "--global", "--location=global") for w in command.args)
 
@@ -101,7 +107,7 @@ class NodeShape:
         workdir = cut.workdir
         if workdir in (None, "/"):
             return "the install runs with no WORKDIR of its own, so the folder to copy is not known"
-        problem = cut.problem_after(BUILD_PROGRAMS)
+        problem = cut.problem_after(BUILD_PROGRAMS) or cut.unmovable(_cleans_cache)
         if problem:
             return problem
         managers = {_manager(c) for line in cut.before if cut.run_of(line)
@@ -112,8 +118,6 @@ class NodeShape:
         prune = self._prune(project, cut, managers, version, notes)
         if prune:
             extra.append(Line.new(prune))
-        globals_ = [line for line in cut.before if cut.run_of(line) is not None and not cut.builds(line)
-                    and any(_global(c) for c in cut.run_of(line).script.commands)]
         reordered = self._manifests_first(cut)
         if reordered is not None:
             notes.append("the manifests are copied and installed before the rest of the code")
@@ -121,8 +125,6 @@ class NodeShape:
             cut, f"FROM {builder_base} AS {name}\n", _from(cut.stage, runtime_base),
             [f"COPY --from={name} {workdir} {workdir}\n"], lambda line: self._mounts(cut, line), extra,
             before=reordered)
-        at = len(runtime.lines) - len(cut.after)  # after the copy: the global tools the command runs
-        runtime.lines[at:at] = globals_
         wanted, problem = runtime_packages(cut, system, SYSTEM)
         if problem:
             return problem
