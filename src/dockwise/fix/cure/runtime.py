@@ -50,6 +50,7 @@ def install_line(family: str, packages: list[str]) -> Line:
     text = ("# hadolint ignore=DL3008\n"
             "RUN apt-get update \\\n"
             f"    && apt-get install -y --no-install-recommends {names} \\\n"
+            "    && apt-get clean \\\n"  # the .deb files and apt's package caches, on bases without docker-clean
             "    && rm -rf /var/lib/apt/lists/*\n")
     return Line.new(text, role="packages", data=tuple(packages))
 

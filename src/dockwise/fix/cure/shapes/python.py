@@ -13,6 +13,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
+from dockwise._record import Record
 from dockwise.fix.cure.draft import Line, StageDraft
 from dockwise.fix.cure.plan import Project, Split
 from dockwise.fix.cure.runtime import add_packages, package_family
@@ -34,7 +35,23 @@ PYTHON_TOOLS = frozenset({"poetry", "uv", "pipenv", "pdm", "pip-tools", "wheel",
 _PIP = re.compile(r"pip(?:\d(?:\.\d+)?)?")
 _PYTHON = re.compile(r"python(?:\d(?:\.\d+)?)?")
 _VERSION_TAG = re.compile(r"(\d+\.\d+)(?:\.\d+)?")
+_STEERS_INSTALLERS = re.compile(r"(?:PIP_|POETRY_|UV_|PYTHON|PIPENV_|DEBIAN_FRONTEND$|(?i:https?_proxy|no_proxy)$)")
 _MANIFEST_ONLY_LINE = re.compile(r"^\s*(?:#.*)?$|^\s*[A-Za-z0-9][A-Za-z0-9._\-\[\], ]*(?:[<>=!~;@ ].*)?$")
+
+
+class _Install(Record):
+    """One dependency RUN as the builder runs it."""
+
+    __slots__ = ("line", "workdir", "tools", "commands", "caches", "manifests", "whole")
+
+    def __init__(self, line: Line, workdir: str) -> None:
+        self.line = line
+        self.workdir = workdir
+        self.tools: list[str] = []  # pip install poetry/uv/...: before the virtualenv, so they do not ship
+        self.commands: list[str] = []  # the installs, run in the virtualenv
+        self.caches: list[str] = []  # keys of CACHES
+        self.manifests: list[tuple[str, str]] = []  # (context path, path in the image)
+        self.whole = False  # the install needs the whole source
 
 
 class PythonShape:
@@ -76,6 +93,8 @@ class _Planner:
             return ("the Python version is not known, so the slim base cannot be chosen: pin the base "
                     "(`python:3.12`), or give it in .python-version, runtime.txt, `requires-python` in "
                     "pyproject.toml, or with --python-version")
+        if int(version.split(".")[0]) < 3:
+            return f"Python {version} has no venv module to build the virtualenv the runtime copies"
         problem = self._unmovable(deps, system)
         if problem:
             return problem
@@ -176,39 +195,45 @@ class _Planner:
 
     def _split(self, builder_base: str, runtime_base: str, deps: list[Line], system: list[Line]) -> Split | str:
         notes: list[str] = []
-        install = deps[0].origin
-        state = self.project.model.state_at(install)
-        workdir = state.workdir if state is not None and state.workdir_known else None
-        if workdir is None:
-            return "the WORKDIR of the dependency install is not known"
-        tool_cmds, dep_cmds, caches, manifests, whole = self._install_commands(deps, workdir, notes)
-        if isinstance(manifests, str):
-            return manifests
+        installs = []
+        for line in deps:
+            install = self._install(line, notes)
+            if isinstance(install, str):
+                return install
+            installs.append(install)
         builder_name = self._builder_name()
         builder = StageDraft(Line.new(f"FROM {builder_base} AS {builder_name}\n"), [])
         add = builder.lines.append
+        moved_text = "".join(line.text for line in deps + system)
         for line in self.stage.lines:
-            if line.keyword in ("ARG", "ENV") and self._before(line, install):
-                kept = _without_pip_no_cache(line)
+            if line.keyword in ("ARG", "ENV") and self._before(line, deps[0].origin):
+                kept = _builder_variables(line, moved_text)
                 if kept is not None:
                     add(kept)
         for line in system:
             add(self._system_line(line))
-        if tool_cmds:
-            add(Line.new(_run(tool_cmds, ["pip"])))
+        tools = [c for install in installs for c in install.tools]
+        if tools:
+            add(Line.new(_run(tools, ["pip"])))
         add(Line.new(f"RUN python -m venv {VENV}\n"))
-        env = VENV_ENV if "uv" not in caches else VENV_ENV.rstrip("\n") + f" UV_PROJECT_ENVIRONMENT={VENV} UV_LINK_MODE=copy\n"
-        add(Line.new(env))
-        add(Line.new(f"WORKDIR {workdir}\n"))
-        if whole:
-            add(Line.new(f"COPY . {workdir}\n"))
-            notes.append("the dependency install needs the project's source, so the builder copies the "
-                         "whole context before it")
-        else:
-            for source, dest in manifests:
-                add(Line.new(f"COPY {source} {dest}\n"))
-        add(Line.new(_run(dep_cmds, caches)))
-        inputs = [] if whole else self._manifest_copies(manifests, install)
+        uv = any("uv" in install.caches for install in installs)
+        add(Line.new(VENV_ENV.rstrip("\n") + (f" UV_PROJECT_ENVIRONMENT={VENV} UV_LINK_MODE=copy" if uv else "") + "\n"))
+        workdir, whole_copied, inputs = None, False, []
+        for install in installs:
+            if install.workdir != workdir:
+                add(Line.new(f"WORKDIR {install.workdir}\n"))
+                workdir = install.workdir
+            if install.whole and not whole_copied:
+                for copy in self._source_copies(install):
+                    add(copy)
+                whole_copied = True
+                notes.append(f"the dependency install on line {install.line.origin.span.start.line} needs the "
+                             "project's source, so the builder copies what the stage copied before it")
+            elif not whole_copied:
+                for source, dest in install.manifests:
+                    add(Line.new(f"COPY {source} {dest}\n"))
+                inputs += self._manifest_copies(install.manifests, install.line.origin)
+            add(Line.new(install.line.comments + _run(install.commands, install.caches)))
         runtime = self._runtime(runtime_base, builder_name, deps + inputs, system, notes)
         if isinstance(runtime, str):
             return runtime
@@ -217,6 +242,23 @@ class _Planner:
         summary = (f"{what} to a builder stage on `{builder_base}` (virtualenv {VENV}, cache mount); "
                    f"the runtime stage on `{runtime_base}` copies only the virtualenv")
         return Split(builder, runtime, CODES, summary, notes)
+
+    def _source_copies(self, install: "_Install") -> list[Line]:
+        """The COPY/ADD lines of the build context that come before ``install``, as written
+        when they land where they did (an absolute destination, or the install's WORKDIR);
+        ``COPY . <workdir>`` when one would land elsewhere."""
+        copies = []
+        for line in self.stage.lines:
+            instr = line.origin
+            if (instr is None or line.keyword not in ("COPY", "ADD") or instr.flag("from") is not None
+                    or not self._before(line, install.line.origin)):
+                continue
+            state = self.project.model.state_at(instr)
+            dest = instr.args[-1] if instr.args else ""
+            if not (dest.startswith("/") or (state is not None and state.workdir == install.workdir)):
+                return [Line.new(f"COPY . {install.workdir}\n")]
+            copies.append(Line(line.keyword, line.text[line.lead:], None))
+        return copies or [Line.new(f"COPY . {install.workdir}\n")]
 
     def _manifest_copies(self, manifests: list[tuple[str, str]], install) -> list[Line]:
         """The COPY lines before the install that copy only its manifests: the install's inputs,
@@ -282,60 +324,63 @@ class _Planner:
                 names += [_package_name(w.value) for w in inv.operands if w.value]
         return names
 
-    def _install_commands(self, deps: list[Line], workdir: str, notes: list[str]):
-        """(tool installs, dependency installs, caches, manifests (context path, dest), whether
-        the whole source is needed); manifests is a str when the install cannot be moved."""
-        tool_cmds: list[str] = []
-        dep_cmds: list[str] = []
-        caches: list[str] = []
+    def _install(self, line: Line, notes: list[str]) -> "_Install | str":
+        """What the builder runs for one dependency RUN: its Python tool installs (before the
+        virtualenv), its installs (in it), their caches, and the manifests they read, or the
+        whole source; a str when it cannot be moved."""
+        state = self.project.model.state_at(line.origin)
+        workdir = state.workdir if state is not None and state.workdir_known else None
+        if workdir is None:
+            return f"the WORKDIR of the dependency install on line {line.origin.span.start.line} is not known"
+        install = _Install(line, workdir)
         manifests: list[str] = []
-        whole = False
-        for line in deps:
-            run = self.runs[id(line.origin)]
-            for command in run.script.commands:
-                text = run.script.text[command.start:command.end]
-                pip = _pip_install(command)
-                if pip is not None:
-                    operands = [w.value for w in pip.operands]
-                    if operands and all(o and o.split("==")[0].split("[")[0].lower() in PYTHON_TOOLS | {"pip"}
-                                        for o in operands) and not pip.values("-r", "--requirement"):
-                        tool_cmds.append(_without_no_cache(text))
-                        continue
-                    files = pip.values("-r", "--requirement", "-c", "--constraint")
-                    manifests += files
-                    whole = whole or any(o is None or o.startswith((".", "/")) or "/" in o for o in operands)
-                    whole = whole or pip.has("-e", "--editable")
-                    whole = whole or any(self._requirements_need_source(posixpath.join(workdir, f)) for f in files)
-                    text = _without_no_cache(text)
-                    if pip.has("--user"):
-                        text = re.sub(r"\s--user\b", "", text)
-                        notes.append("`pip install --user` now installs into the virtualenv")
-                    caches.append("pip")
-                elif command.name == "poetry":
-                    caches.append("poetry")
-                    manifests += ["pyproject.toml", "poetry.lock*"]
-                    if command.args[0].value == "install" and not any(w.value == "--no-root" for w in command.args):
-                        whole = True
-                elif command.name == "uv":
-                    caches.append("uv")
-                    if command.args[0].value == "sync":
-                        manifests += ["pyproject.toml", "uv.lock*"]
-                        whole = whole or not any(w.value == "--no-install-project" for w in command.args)
-                    else:
-                        inv_files = [w.value for i, w in enumerate(command.args)
-                                     if i and command.args[i - 1].value in ("-r", "--requirement")]
-                        manifests += [f for f in inv_files if f]
-                        text = re.sub(r"\s--system\b", "", text)
-                else:
+        run = self.runs[id(line.origin)]
+        for command in run.script.commands:
+            text = run.script.text[command.start:command.end]
+            pip = _pip_install(command)
+            if pip is not None:
+                operands = [w.value for w in pip.operands]
+                if operands and all(o and o.split("==")[0].split("[")[0].lower() in PYTHON_TOOLS | {"pip"}
+                                    for o in operands) and not pip.values("-r", "--requirement"):
+                    install.tools.append(_without_no_cache(text))
                     continue
-                dep_cmds.append(text)
-        placed = []
+                files = pip.values("-r", "--requirement", "-c", "--constraint")
+                manifests += files
+                install.whole = (install.whole or pip.has("-e", "--editable")
+                                 or any(o is None or o.startswith((".", "/")) or "/" in o for o in operands)
+                                 or any(self._requirements_need_source(posixpath.join(workdir, f)) for f in files))
+                text = _without_no_cache(text)
+                if pip.has("--user"):
+                    text = re.sub(r"\s--user\b", "", text)
+                    notes.append("`pip install --user` now installs into the virtualenv")
+                install.caches.append("pip")
+            elif command.name == "poetry":
+                install.caches.append("poetry")
+                manifests += ["pyproject.toml", "poetry.lock*"]
+                if command.args[0].value == "install" and not any(w.value == "--no-root" for w in command.args):
+                    install.whole = True
+            elif command.name == "uv":
+                install.caches.append("uv")
+                if command.args[0].value == "sync":
+                    manifests += ["pyproject.toml", "uv.lock*"]
+                    install.whole = install.whole or not any(w.value == "--no-install-project" for w in command.args)
+                else:
+                    manifests += [w.value for i, w in enumerate(command.args)
+                                  if i and w.value and command.args[i - 1].value in ("-r", "--requirement")]
+                    text = re.sub(r"\s--system\b", "", text)
+            else:
+                continue
+            install.commands.append(text)
+        install.caches = list(dict.fromkeys(install.caches))
         for manifest in dict.fromkeys(manifests):
-            source = self._context_source(posixpath.join(workdir, manifest), deps[0].origin)
+            source = self._context_source(posixpath.join(workdir, manifest), line.origin)
             if source is None:
-                return tool_cmds, dep_cmds, caches, f"where `{manifest}` comes from is not known", whole
-            placed.append((source, posixpath.join(workdir, manifest) if not manifest.endswith("*") else workdir + "/"))
-        return tool_cmds, dep_cmds, list(dict.fromkeys(caches)), placed, whole
+                return f"where `{manifest}` comes from is not known"
+            dest = workdir + "/" if manifest.endswith("*") else posixpath.join(workdir, manifest)
+            install.manifests.append((source, dest))
+        if not install.commands and not install.tools:
+            return f"the RUN on line {line.origin.span.start.line} installs nothing the shape knows"
+        return install
 
     def _requirements_need_source(self, path: str) -> bool:
         source = self._context_source(path, None)
@@ -409,19 +454,25 @@ def _without_no_cache(text: str) -> str:
     return re.sub(r"\s--no-cache(?:-dir)?(?:=\S+)?(?=\s|$)", "", text)
 
 
-def _without_pip_no_cache(line: Line) -> Line | None:
-    """An ARG/ENV line for the builder, without PIP_NO_CACHE_DIR (it would turn the pip cache
-    mount off); None when nothing else is left of it."""
+def _builder_variables(line: Line, moved: str) -> Line | None:
+    """An ARG/ENV line for the builder: the variables the moved RUNs read (``$NAME``) or that
+    steer the installers (PIP_*, POETRY_*, UV_*, PYTHON*, proxies), never PIP_NO_CACHE_DIR (it
+    would turn the pip cache mount off); None when none is left. (Copying every ARG would copy
+    secrets the builder never needs.)"""
     from dockwise.model.words import assignments
 
     instr = line.origin
     pairs = assignments(instr)
-    if instr.keyword != "ENV" or not any(p.name_text == "PIP_NO_CACHE_DIR" for p in pairs):
+    wanted = [p for p in pairs if p.name_text != "PIP_NO_CACHE_DIR" and (
+        _STEERS_INSTALLERS.match(p.name_text) or re.search(rf"\$\{{?{re.escape(p.name_text)}\b", moved))]
+    if not wanted:
+        return None
+    if len(wanted) == len(pairs):
         return Line(line.keyword, line.text, None)
-    kept = [instr.body[p.name.start:p.value_end] for p in pairs if p.name_text != "PIP_NO_CACHE_DIR"]
-    if not kept or "=" not in instr.body[pairs[0].name.start:pairs[0].value_end]:
+    if "=" not in instr.body[pairs[0].name.start:pairs[0].value_end]:
         return None  # the legacy `ENV KEY value` form holds one variable
-    return Line("ENV", line.comments + "ENV " + " ".join(kept) + "\n")
+    kept = [instr.body[p.name.start:p.value_end] for p in wanted]
+    return Line(line.keyword, line.comments + f"{line.keyword} " + " ".join(kept) + "\n")
 
 
 def _run(commands: list[str], caches: list[str]) -> str:
