@@ -170,3 +170,26 @@ def test_the_loop_refuses_a_round_that_puts_a_root_command_after_user():
     outcome = fix_until_stable(text, "Dockerfile", Report, unsafe=True)
     assert outcome.text == text
     assert any("`apt-get install` after `USER 10000` (it needs root)" in n for n in outcome.notes)
+
+
+def test_a_whole_file_rewrite_goes_alone_in_its_round():
+    # the cleanup appended at the very end of the file, and a rewrite of the whole file that
+    # moves that end: taken together, the cleanup landed after the rewrite's last line
+    text = DEBIAN + "RUN apt-get update && apt-get install -y curl"
+    rewrite = Fix("rewrite", (Edit(0, len(text), text + "\nUSER 10001\n"),), safe=False)
+    append = Fix("append", (Edit(len(text), len(text), " && rm -rf /var/lib/apt/lists/*"),), safe=False)
+
+    class Report:
+        parsed = True
+
+        def __init__(self, current):
+            self.findings = []
+            if "USER" not in current:
+                self.findings.append(Finding("TQ901", "rewrite", Severity.WARNING, "r", Location("Dockerfile", 1, 1),
+                                             fix=rewrite if current == text else None))
+            if "rm -rf" not in current:
+                self.findings.append(Finding("TQ902", "append", Severity.INFO, "a", Location("Dockerfile", 2, 1),
+                                             fix=append if current == text else None))
+
+    outcome = fix_until_stable(text, "Dockerfile", Report, unsafe=True)
+    assert outcome.text == text + "\nUSER 10001\n"  # never `USER 10001\n && rm -rf ...`

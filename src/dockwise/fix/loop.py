@@ -72,6 +72,13 @@ def _parses(text: str, path: str) -> str | None:
     return None
 
 
+def _alone_if_whole(chosen: list[Fix], length: int) -> list[Fix]:
+    """A fix rewriting the whole text (the restructuring) goes alone: an insertion at the old
+    text's end does not overlap it, yet was placed by text the rewrite moves elsewhere."""
+    whole = [fix for fix in chosen if any(e.start == 0 and e.end == length and length for e in fix.edits)]
+    return whole[:1] if whole else chosen
+
+
 def _breaks_build(old: str, new: str, path: str) -> str | None:
     """None unless ``new`` holds a shape that fails the build which ``old`` did not have."""
     from dockwise.fix.build_safety import broken_shapes
@@ -103,7 +110,7 @@ class _Round:
 
     def run(self, proposals: list[tuple[Finding, Fix]]) -> tuple[str, int]:
         fresh = [(f, fix) for f, fix in proposals if _fix_key(f, fix, self.text) not in self.rejected]
-        chosen = choose_fixes([fix for _, fix in fresh])
+        chosen = _alone_if_whole(choose_fixes([fix for _, fix in fresh]), len(self.text))
         if not chosen:
             return self.text, 0
         candidate = self._apply(chosen)
