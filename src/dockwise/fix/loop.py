@@ -88,14 +88,25 @@ def _breaks_build(old: str, new: str, path: str) -> str | None:
 
 
 def _fix_key(finding: Finding, fix: Fix, text: str) -> tuple:
-    """Identifies a proposed fix across rounds (offsets alone would shift). The text just
-    before each edit is part of it: two RUNs ending the same way get the same insertion, and
-    refusing one of them must not refuse the other."""
+    """Identifies a proposed fix across rounds (offsets alone would shift): its code, what it
+    does, and each edit with the text of its line before it (two RUNs ending differently get
+    different cleanups; text on other lines, which other fixes change, is left out)."""
     return (finding.code, fix.description,
-            tuple((text[max(e.start - _KEY_CONTEXT, 0):e.end], e.replacement) for e in fix.edits))
+            tuple((text[text.rfind("\n", 0, e.start) + 1:e.end], e.replacement) for e in fix.edits))
 
 
-_KEY_CONTEXT = 40
+def _keys(proposals: "list[tuple[Finding, Fix]]", text: str) -> "dict[int, tuple]":
+    """The key of each proposed fix (by id), numbered among equal ones: refusing the cleanup of
+    one RUN must not refuse the same cleanup of an identical RUN elsewhere."""
+    from collections import Counter
+
+    seen: Counter[tuple] = Counter()
+    keys = {}
+    for finding, fix in proposals:
+        key = _fix_key(finding, fix, text)
+        keys[id(fix)] = key + (seen[key],)
+        seen[key] += 1
+    return keys
 
 
 class _Round:
@@ -107,9 +118,11 @@ class _Round:
         self.rejected = rejected
         self.notes = notes
         self.taken: list[tuple[Finding, Fix]] = []  # what the returned text applied
+        self.keys: dict[int, tuple] = {}
 
     def run(self, proposals: list[tuple[Finding, Fix]]) -> tuple[str, int]:
-        fresh = [(f, fix) for f, fix in proposals if _fix_key(f, fix, self.text) not in self.rejected]
+        self.keys = _keys(proposals, self.text)
+        fresh = [(f, fix) for f, fix in proposals if self.keys[id(fix)] not in self.rejected]
         chosen = _alone_if_whole(choose_fixes([fix for _, fix in fresh]), len(self.text))
         if not chosen:
             return self.text, 0
@@ -148,7 +161,7 @@ class _Round:
             problem = f"the result would not parse: {problem}"
         if note is not None:
             fix = fixes[0]
-            self.rejected.add(_fix_key(note, fix, self.text))
+            self.rejected.add(self.keys[id(fix)])
             self.notes.append(f"{self.path}: fix discarded for {note.code} ({fix.description}): {problem}")
         return None
 
@@ -177,7 +190,7 @@ def fix_until_stable(text: str, path: str, recheck: "Callable[[str], Report]", *
         after = recheck(candidate)
         idle = _idle(fixing.taken, report, after, path, current, candidate)
         if idle:  # fixes whose findings did not go away are no fixes: redo the round without them
-            rejected.update(_fix_key(f, fix, current) for f, fix in idle)
+            rejected.update(fixing.keys[id(fix)] for _, fix in idle)
             continue
         seen.add(candidate)
         applied.extend(fix for _, fix in fixing.taken)
