@@ -109,6 +109,7 @@ def test_the_crime_gets_a_builder_a_slim_runtime_a_numeric_user_and_tini(cured):
     assert "RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt" in builder
     assert builder.index("COPY requirements.txt /app/requirements.txt") < builder.index("pip install")
     assert "PIP_NO_CACHE_DIR" not in text and "--no-cache-dir" not in builder
+    assert "&& /opt/venv/bin/python -m pip uninstall --yes pip" in builder  # nothing installs at runtime
     # the runtime: slim base of the same Python, the venv, the runtime library of libpq-dev, tini
     assert runtime.startswith("FROM python:3.11-slim\n")
     assert "COPY --from=builder /opt/venv /opt/venv" in runtime
@@ -301,3 +302,61 @@ def test_on_the_real_corpus_cured_files_parse_are_stable_and_add_no_warning(corp
         added = {c: n for c, n in (warnings(cured) - warnings(plain)).items()}
         assert not added, (path, added)
     assert restructured > 50
+
+
+def test_the_docs_show_what_the_cure_writes():
+    """docs/fix.md shows the crime project's cured Dockerfile: it must be the one the cure writes."""
+    docs = (Path(__file__).parent.parent / "docs" / "fix.md").read_text()
+    shown = re.search(r"```dockerfile\n(.*?)```", docs, re.DOTALL).group(1)
+    assert shown == (CASES_DIR / "crime" / "expected.Dockerfile").read_text()
+
+
+def test_a_run_needing_a_program_the_slim_base_lacks_keeps_the_full_base(cured):
+    path, _, out, err = cured("slim-lacks-curl")
+    assert path.read_text().startswith("FROM python:3.11\n") and " AS builder" not in path.read_text()
+    assert "runs `curl`, which the slim base does not have (install `curl` in that stage first)" in out + err
+
+
+def test_the_python_version_is_read_even_when_dockerignore_keeps_the_file_from_the_build(tmp_path, cured):
+    shutil.copytree(CASES_DIR / "crime" / "input", tmp_path / "crime")
+    (tmp_path / "crime" / ".dockerignore").write_text(".*\n*.log\n")
+    path, _, _, _ = cured("crime")
+    assert path.read_text().startswith("# syntax=docker/dockerfile:1\nFROM python:3.11 AS builder\n")
+
+
+@pytest.mark.parametrize("dockerfile, why", [
+    ("FROM python:3.11 AS base\nRUN apt-get update && apt-get install -y gcc\nFROM base\n"
+     "RUN pip install -r requirements.txt\n", "the stage is built FROM the stage `base`"),
+    ("ARG PY=3.11\nFROM python:${PY}\nRUN pip install -r requirements.txt\n",
+     "the base image is set by a build argument"),
+    ("FROM python:2.7\nRUN pip install -r requirements.txt\n", "Python 2.7 has no venv module"),
+    ("FROM python:3.11@sha256:" + "a" * 64 + "\nRUN pip install -r requirements.txt\n",
+     "the base is pinned by digest"),
+])
+def test_a_base_it_cannot_change_is_left_alone_with_a_note(tmp_path, monkeypatch, capsys, dockerfile, why):
+    monkeypatch.chdir(tmp_path)
+    Path("Dockerfile").write_text(dockerfile + "USER 10001\nCMD [\"python\", \"app.py\"]\n")
+    Path("requirements.txt").write_text("six==1.16.0\n")
+    main(["check", "--fix", "--unsafe-fixes", "Dockerfile"])
+    out, err = capsys.readouterr()
+    assert " AS builder" not in Path("Dockerfile").read_text()
+    assert f"not restructured (python): {why}" in out + err
+
+
+@pytest.mark.parametrize("base", ["postgres:16", "nginx:1.27-alpine", "php:8.3-apache", "redis"])
+def test_no_user_is_added_to_an_image_that_runs_its_service_under_its_own_account(
+        tmp_path, monkeypatch, capsys, base):
+    monkeypatch.chdir(tmp_path)
+    Path("Dockerfile").write_text(f"FROM {base}\nCOPY conf /etc/conf\n")
+    Path("conf").write_text("x\n")
+    main(["check", "--fix", "--unsafe-fixes", "Dockerfile"])
+    out, err = capsys.readouterr()
+    assert "USER" not in Path("Dockerfile").read_text()
+    assert "starts as root and runs its service under its own account" in out + err
+
+
+def test_a_user_is_added_to_php_cli():
+    from dockwise.knowledge.base_images import manages_its_own_user
+
+    assert not manages_its_own_user("php", "8.3-cli") and manages_its_own_user("php", "8.3-fpm-alpine")
+    assert not manages_its_own_user("python", "3.12-slim")

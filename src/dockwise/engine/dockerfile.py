@@ -199,16 +199,38 @@ def _context_reader(context):
     return read
 
 
+def _project_reader(context):
+    """A small text file of the project folder (the build context's directory), whether or not
+    .dockerignore sends it to the builder; None when absent, outside it, too big or not text."""
+    def read(name: str) -> str | None:
+        if context is None:
+            return None
+        root = os.path.realpath(context.context_dir)
+        path = os.path.realpath(os.path.join(root, name))
+        if not path.startswith(root + os.sep) or not os.path.isfile(path):  # a FIFO would block
+            return None
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_CONTEXT_FILE + 1)
+        except OSError:
+            return None
+        if len(data) > MAX_CONTEXT_FILE or b"\0" in data:
+            return None
+        return data.decode("utf-8", errors="replace")
+    return read
+
+
 def _attach_cure(text: str, path: str, target, findings: list[Finding],
                  versions: dict[str, str]) -> list[str]:
-    """Plan the cure (:mod:`dockwise.fix.cure`) and attach it, one unsafe whole-file fix, to
+    """Plan the cure (:mod:`dockwise.fix.cure`) and attach it, one unsafe fix, to
     the first finding it resolves (the fix loop then applies it like any other); the notes
     say what was left alone and why."""
     from dockwise.fix.cure import Project, plan_cure
 
     read = _context_reader(target.context)
     try:
-        cure = plan_cure(Project(text, path, target.model, findings, read, versions))
+        cure = plan_cure(Project(text, path, target.model, findings, read, versions,
+                                 _project_reader(target.context)))
     except Exception as exc:  # noqa: BLE001 - a planner bug must not end the run
         return [internal_error(path, "the restructuring fixes", exc).replace(": error:", ": note:", 1)]
     fix = cure.as_fix()

@@ -95,3 +95,19 @@ RUNTIME_LIBRARIES: dict[str, tuple[str, ...]] = {
 # Headers a build needs and a runtime never loads: nothing to install in the runtime stage.
 BUILD_ONLY_HEADERS = frozenset({"linux-headers", "musl-dev", "libc6-dev", "libc-dev", "python3-dev",
                                 "python-dev", "kernel-headers", "dpkg-dev"})
+
+# Programs the full language images have (they are built on buildpack-deps: curl, VCS clients,
+# compilers, archivers) and their slim variants do not. A RUN left in a runtime stage that
+# moves to the slim base must not need one, unless that stage installs it. Program -> the
+# Debian package that provides it, when its name differs.
+FULL_IMAGE_ONLY_PROGRAMS: dict[str, str] = {
+    "curl": "curl", "wget": "wget", "gpg": "gnupg", "gpg2": "gnupg", "dirmngr": "dirmngr",
+    "git": "git", "hg": "mercurial", "svn": "subversion", "ssh": "openssh-client",
+    "scp": "openssh-client", "sftp": "openssh-client", "ssh-keygen": "openssh-client",
+    "ssh-keyscan": "openssh-client", "ps": "procps", "pkill": "procps", "pgrep": "procps",
+    "free": "procps", "top": "procps", "watch": "procps", "autoconf": "autoconf",
+    "automake": "automake", "autoreconf": "autoconf", "libtool": "libtool", "bzip2": "bzip2",
+    "bunzip2": "bzip2", "file": "file", "convert": "imagemagick", "identify": "imagemagick",
+    "patch": "patch", "unzip": "unzip", "xz": "xz-utils", "unxz": "xz-utils", "xzcat": "xz-utils",
+    "pkg-config": "pkg-config", "make": "make", "gcc": "gcc", "cc": "gcc", "g++": "g++", "c++": "g++",
+}

@@ -5,7 +5,8 @@ RUN python -m venv /opt/venv
 ENV VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
 WORKDIR /app
 COPY requirements.txt /app/requirements.txt
-RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt \
+    && /opt/venv/bin/python -m pip uninstall --yes pip
 
 FROM python:3.11-slim
 # hadolint ignore=DL3008

@@ -1,11 +1,12 @@
 # syntax=docker/dockerfile:1
 FROM python:3.12 AS builder
-RUN apt-get update && apt-get install --no-install-recommends -y gcc python3-dev
+RUN apt-get update && apt-get install --no-install-recommends -y gcc python3-dev && rm -rf /var/lib/apt/lists/*
 RUN python -m venv /opt/venv
 ENV VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
 WORKDIR /code
 COPY requirements.txt /code/requirements.txt
-RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt \
+    && /opt/venv/bin/python -m pip uninstall --yes pip
 
 FROM python:3.12-slim
 # hadolint ignore=DL3008

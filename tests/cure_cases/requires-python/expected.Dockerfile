@@ -4,7 +4,8 @@ RUN python -m venv /opt/venv
 ENV VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
 WORKDIR /code
 COPY requirements/base.txt /code/requirements.txt
-RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
+RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt \
+    && /opt/venv/bin/python -m pip uninstall --yes pip
 
 FROM python:3.10-slim
 RUN groupadd --gid 10001 app \

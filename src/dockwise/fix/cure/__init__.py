@@ -13,8 +13,9 @@ named *transformations*, each attached to the findings it resolves:
 
 A transformation is made only when the check reported a finding it resolves (so ``--ignore``
 keeps it off), and a shape that does not recognise what it sees leaves the file alone with a
-note saying why. The result is one unsafe :class:`~.plan.CureFix` (a whole-file edit) that the
-engine attaches to the first finding it resolves; the fix loop applies it like any other fix,
+note saying why. The result is one unsafe :class:`~.plan.CureFix` (whole-line edits, so the
+small fixes of the lines it keeps apply in the same round) that the engine attaches to the
+first finding it resolves; the fix loop applies it like any other fix,
 re-checks, and plans again on the new text -- where a cured file has nothing left to cure.
 
 Adding a shape (a language recipe)
@@ -74,7 +75,7 @@ def plan_cure(project: Project) -> Cure:
     draft = draft_of(project.text, model)
     _split(project, draft, steps, notes)
     family = _family(project, draft.final)
-    _non_root(project, draft, family, steps)
+    _non_root(project, draft, family, steps, notes)
     _pid1(project, draft, family, steps, notes)
     return Cure(project.text, steps, notes)
 
@@ -102,11 +103,16 @@ def _split(project: Project, draft: "Draft", steps: list[Transformation], notes:
 
 
 def _non_root(project: Project, draft: "Draft", family: str | None,
-              steps: list[Transformation]) -> None:
+              steps: list[Transformation], notes: list[str]) -> None:
     from dockwise.fix.cure.runtime import make_non_root
 
     resolves = _in_stage(project.reported(*NON_ROOT_CODES), draft.final)
     if not resolves:
+        return
+    image = _self_managed_base(draft.final)
+    if image is not None:
+        notes.append(f"{project.path}: no USER added: `{image}` starts as root and runs its service "
+                     "under its own account, a USER would break its entrypoint")
         return
     moves = [f for f in resolves if f.code == "DW503"]
     summary = make_non_root(draft.final, family, moves, numeric=any(f.code == "DW502" for f in resolves))
@@ -136,6 +142,20 @@ def _in_stage(findings: list["Finding"], stage: "StageDraft",
     spans = [(i.span.start.line, i.span.end.line) for i in lines]
     return [f for f in findings if f.location.line is not None
             and any(a <= f.location.line <= b for a, b in spans)]
+
+
+def _self_managed_base(stage: "StageDraft") -> str | None:
+    """The base image of the stage's lineage when it runs its service under its own account."""
+    from dockwise.knowledge.base_images import manages_its_own_user
+    from dockwise.model.stages import lineage
+
+    if stage.stage is None or stage.from_line.origin is not stage.stage.from_instruction:
+        return None  # a base the cure chose
+    chain = lineage(stage.stage)
+    ref = (chain[-1] if chain else stage.stage).base_ref
+    if ref is None or not manages_its_own_user(ref.name, ref.tag):
+        return None
+    return ref.familiar_name
 
 
 def _family(project: Project, stage: "StageDraft") -> str | None:

@@ -16,20 +16,25 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class Project(Record):
     """Everything a shape may read: the Dockerfile text and its model, the findings the check
-    reported for it, ``read`` (a small text file of the build context by its path there, None
-    when absent, ignored by .dockerignore or not text; never the disk beyond the context),
-    and ``versions`` given on the command line (``{"python": "3.12"}``)."""
+    reported for it, ``read`` (a small text file of the build context by its path there, as
+    the builder receives it: None when absent, ignored by .dockerignore or not text),
+    ``read_project`` (the same file in the project folder even when .dockerignore keeps it
+    from the builder: for facts about the project such as ``.python-version``), and
+    ``versions`` given on the command line (``{"python": "3.12"}``). Neither reads beyond
+    the build context."""
 
-    __slots__ = ("text", "path", "model", "findings", "read", "versions")
+    __slots__ = ("text", "path", "model", "findings", "read", "read_project", "versions")
 
     def __init__(self, text: str, path: str, model: "BuildModel", findings: Iterable[Finding],
                  read: Callable[[str], str | None] | None = None,
-                 versions: dict[str, str] | None = None) -> None:
+                 versions: dict[str, str] | None = None,
+                 read_project: Callable[[str], str | None] | None = None) -> None:
         self.text = text
         self.path = path
         self.model = model
         self.findings = [f for f in findings if f.location.file == path]
         self.read = read if read is not None else (lambda _path: None)
+        self.read_project = read_project if read_project is not None else self.read
         self.versions = dict(versions or {})
 
     def reported(self, *codes: str) -> list[Finding]:
@@ -77,7 +82,7 @@ class Transformation(FrozenRecord):
 
 
 class CureFix(Fix):
-    """The cure as the fix loop sees it: an unsafe fix replacing the whole file, carrying the
+    """The cure as the fix loop sees it: an unsafe fix (whole-line edits), carrying the
     transformations that make it up (for the plan ``--diff`` prints)."""
 
     __slots__ = ("transformations",)
@@ -113,8 +118,24 @@ class Cure(Record):
         if self.text == self.original:
             return None
         names = ", ".join(t.name for t in self.transformations)
-        return CureFix(f"restructure the build ({names})", (Edit(0, len(self.original), self.text),),
+        return CureFix(f"restructure the build ({names})", line_edits(self.original, self.text),
                        transformations=tuple(self.transformations))
+
+
+def line_edits(old: str, new: str) -> tuple[Edit, ...]:
+    """The edits that turn ``old`` into ``new``, whole lines at a time. (One whole-file edit
+    would overlap every other fix, so each round could apply the cure or the small fixes, never
+    both; line edits leave the lines the cure keeps free for them.)"""
+    from difflib import SequenceMatcher
+
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    starts = [0]
+    for line in old_lines:
+        starts.append(starts[-1] + len(line))
+    matcher = SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    return tuple(Edit(starts[i1], starts[i2], "".join(new_lines[j1:j2]))
+                 for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
 
 
 def describe(path: str, transformations: Iterable[Transformation]) -> str:

@@ -256,3 +256,35 @@ def _last(stage: StageDraft, keyword: str) -> Line | None:
 
 def _replace(stage: StageDraft, old: Line, text: str) -> None:
     stage.lines[stage.lines.index(old)] = Line(old.keyword, old.comments + text)
+
+
+# -- moving to a slim base ----------------------------------------------------------------
+
+_INSTALLERS = {"apt-get": "install", "apt": "install", "apk": "add"}
+
+
+def needs_full_image(model, lines: list[Line], provided: list[str]) -> str | None:
+    """Why the RUNs of ``lines`` cannot run on the slim variant of a full language image: one
+    runs a program only the full image has (curl, git, make...) that neither ``provided`` (the
+    packages the runtime stage gets) nor an earlier install of these lines brings; None when
+    they can. For shapes that move a stage to a slim base."""
+    from dockwise.knowledge.build_tools import FULL_IMAGE_ONLY_PROGRAMS
+    from dockwise.model.runs import collect_runs
+
+    have = set(provided)
+    runs = {id(run.outer): run for run in collect_runs(model) if not run.onbuild}
+    for line in lines:
+        run = runs.get(id(line.origin))
+        if run is None:
+            continue
+        for command in run.script.commands:
+            if command.name in _INSTALLERS:
+                inv = run.invocation(command)
+                if inv.sub == _INSTALLERS[command.name]:
+                    have.update(w.value.split("=", 1)[0] for w in inv.operands if w.value)
+                continue
+            package = FULL_IMAGE_ONLY_PROGRAMS.get(command.name or "")
+            if package is not None and package not in have and command.name not in have:
+                return (f"the RUN at line {line.origin.span.start.line} runs `{command.name}`, which the slim "
+                        f"base does not have (install `{package}` in that stage first)")
+    return None

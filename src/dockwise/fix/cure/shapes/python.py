@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from dockwise._record import Record
 from dockwise.fix.cure.draft import Line, StageDraft
 from dockwise.fix.cure.plan import Project, Split
-from dockwise.fix.cure.runtime import add_packages, package_family
+from dockwise.fix.cure.runtime import add_packages, needs_full_image, package_family
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.model.runs import Run
@@ -84,6 +84,12 @@ class _Planner:
         tools = sorted({p for line in system for p in self._system_packages(line)[0]})
         if not tools and not full:
             return None  # nothing to build and already a lean base: no split
+        stage = self.stage.stage
+        if stage is not None and stage.base_stage is not None:
+            return (f"the stage is built FROM the stage `{stage.base_stage.label}`, whose content a new "
+                    "base would lose")
+        if stage is not None and "$" in stage.from_instruction.body:
+            return "the base image is set by a build argument: changing it would drop the argument"
         if not name.endswith("python"):
             return f"the base `{self.base}` is not the official python image: its slim variant is not known"
         if "@" in self.base:
@@ -110,7 +116,7 @@ class _Planner:
         given = self.project.versions.get("python")
         if given:
             return given
-        return _project_python(self.project.read)
+        return _project_python(self.project.read_project)
 
     def _unmovable(self, deps: list[Line], system: list[Line]) -> str | None:
         """Why the stage cannot be split as it is (a RUN left in the runtime needs the build
@@ -136,7 +142,9 @@ class _Planner:
             packages = self._system_packages(line)
             if packages and packages[1]:
                 return packages[1]
-        return None
+        kept = [line for line in self.stage.lines if id(line) not in moved]
+        provided = [name for line in system for name in self._installed(line)]
+        return needs_full_image(self.project.model, kept, provided)
 
     # -- the RUNs -------------------------------------------------------------------------
 
@@ -218,6 +226,12 @@ class _Planner:
         add(Line.new(f"RUN python -m venv {VENV}\n"))
         uv = any("uv" in install.caches for install in installs)
         add(Line.new(VENV_ENV.rstrip("\n") + (f" UV_PROJECT_ENVIRONMENT={VENV} UV_LINK_MODE=copy" if uv else "") + "\n"))
+        moved = {id(line) for line in deps + system}
+        pip_only = all(install.caches == ["pip"] for install in installs)  # uv sync may take pip out itself
+        if pip_only and not any(re.search(r"\bpip", line.text) for line in self.stage.lines
+                                if id(line) not in moved and line.keyword in ("RUN", "CMD", "ENTRYPOINT")):
+            # the runtime installs nothing: pip (about 15 MB) stays out of the virtualenv it copies
+            installs[-1].commands.append(f"{VENV}/bin/python -m pip uninstall --yes pip")
         workdir, whole_copied, inputs = None, False, []
         for install in installs:
             if install.workdir != workdir:
