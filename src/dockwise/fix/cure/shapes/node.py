@@ -132,9 +132,11 @@ class NodeShape:
         family = package_family(runtime_base)
         if wanted and family is not None:
             add_packages(runtime, family, wanted)
-        tools = "build tools and " if system else ""
-        summary = (f"the {tools}install{' and build' if any(_is_step(c) and not _is_install(c) for line in cut.before if cut.run_of(line) for c in cut.run_of(line).script.commands) else ''} "
-                   f"move to a builder stage on `{builder_base}` (cache mount{', dev dependencies pruned' if prune else ''}); "
+        commands = [c for line in cut.before if cut.run_of(line) for c in cut.run_of(line).script.commands]
+        moved = ("the build tools and the " if system else "the ") + "install" + (
+            " and build" if any(_is_step(c) and not _is_install(c) for c in commands) else "")
+        pruned = ", dev dependencies pruned" if prune else ""
+        summary = (f"{moved} move to a builder stage on `{builder_base}` (cache mount{pruned}); "
                    f"the runtime on `{runtime_base}` copies only {workdir}")
         return Split(builder, runtime, CODES, summary, notes)
 
