@@ -172,7 +172,7 @@ def test_the_loop_refuses_a_round_that_puts_a_root_command_after_user():
     assert any("`apt-get install` after `USER 10000` (it needs root)" in n for n in outcome.notes)
 
 
-def test_a_whole_file_rewrite_goes_alone_in_its_round():
+def test_an_insertion_where_a_rewrite_of_lines_ends_waits_for_the_next_round():
     # the cleanup appended at the very end of the file, and a rewrite of the whole file that
     # moves that end: taken together, the cleanup landed after the rewrite's last line
     text = DEBIAN + "RUN apt-get update && apt-get install -y curl"
@@ -193,3 +193,17 @@ def test_a_whole_file_rewrite_goes_alone_in_its_round():
 
     outcome = fix_until_stable(text, "Dockerfile", Report, unsafe=True)
     assert outcome.text == text + "\nUSER 10001\n"  # never `USER 10001\n && rm -rf ...`
+
+
+def test_a_rewrite_of_the_last_lines_and_a_cleanup_at_the_end_are_not_taken_together():
+    # the restructuring's line edits: the last line rewritten (no final newline), USER added
+    text = DEBIAN + "RUN apt-get update && apt-get install -y curl"
+    last = text.index("RUN")
+    rewrite = Fix("rewrite", (Edit(last, len(text), text[last:] + "\nUSER 10001\n"),), safe=False)
+    append = Fix("append", (Edit(len(text), len(text), " && rm -rf /var/lib/apt/lists/*"),), safe=False)
+    from dockwise.fix.loop import _apart_from_rewrites
+
+    assert _apart_from_rewrites([rewrite, append], text) == [rewrite]
+    word = Fix("word", (Edit(last + 4, last + 11, "apt-get"),))  # a word, not lines: no clash
+    insert = Fix("insert", (Edit(last + 11, last + 11, " -y"),))
+    assert _apart_from_rewrites([word, insert], text) == [word, insert]

@@ -72,11 +72,23 @@ def _parses(text: str, path: str) -> str | None:
     return None
 
 
-def _alone_if_whole(chosen: list[Fix], length: int) -> list[Fix]:
-    """A fix rewriting the whole text (the restructuring) goes alone: an insertion at the old
-    text's end does not overlap it, yet was placed by text the rewrite moves elsewhere."""
-    whole = [fix for fix in chosen if any(e.start == 0 and e.end == length and length for e in fix.edits)]
-    return whole[:1] if whole else chosen
+def _apart_from_rewrites(chosen: list[Fix], text: str) -> list[Fix]:
+    """``chosen`` without the fixes that insert right where a rewrite of whole lines (the
+    restructuring's line edits) ends, or of the file's end: the insertion does not overlap the
+    rewrite, yet it was placed by text the rewrite replaces (a cleanup appended to a RUN at the
+    end of a file without a final newline landed after the rewritten lines). The next round
+    proposes it again on the new text."""
+    def rewrites(edit: Edit) -> bool:
+        return edit.start < edit.end and (edit.end == len(text) or "\n" in text[edit.start:edit.end])
+
+    def clash(a: Fix, b: Fix) -> bool:
+        return any(e.start == e.end and any(rewrites(r) and r.end == e.start for r in b.edits) for e in a.edits)
+
+    kept: list[Fix] = []
+    for fix in chosen:
+        if not any(clash(fix, other) or clash(other, fix) for other in kept):
+            kept.append(fix)
+    return kept
 
 
 def _breaks_build(old: str, new: str, path: str) -> str | None:
@@ -123,7 +135,7 @@ class _Round:
     def run(self, proposals: list[tuple[Finding, Fix]]) -> tuple[str, int]:
         self.keys = _keys(proposals, self.text)
         fresh = [(f, fix) for f, fix in proposals if self.keys[id(fix)] not in self.rejected]
-        chosen = _alone_if_whole(choose_fixes([fix for _, fix in fresh]), len(self.text))
+        chosen = _apart_from_rewrites(choose_fixes([fix for _, fix in fresh]), self.text)
         if not chosen:
             return self.text, 0
         candidate = self._apply(chosen)
