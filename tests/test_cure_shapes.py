@@ -123,3 +123,9 @@ def test_the_plan_names_the_split_of_each_shape(tmp_path, monkeypatch, capsys):
         out, _ = capsys.readouterr()
         assert re.search(r"(?m)^#  1\. split-build-runtime: .*builder stage", out), case
         assert "resolves DW402" in out or "resolves DW401" in out, case
+
+
+def test_a_stage_built_from_another_stage_keeps_its_base_with_a_note(cured):
+    stages, output = cured("node-from-stage")
+    assert stages[1].startswith("FROM base AS release\n")  # never `FROM node:20.11-slim`: the tools of `base` stay
+    assert "not restructured (node): the stage is built FROM the stage `base`" in output

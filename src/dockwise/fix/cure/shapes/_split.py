@@ -164,6 +164,16 @@ def builder_and_runtime(cut: Cut, builder_from: str, runtime_from: Line, copies:
     return builder, StageDraft(runtime_from, runtime_lines, cut.stage.stage)
 
 
+def built_on_a_stage(stage: StageDraft) -> str | None:
+    """The note for a stage built FROM another stage of the file: a new base would lose what
+    that stage adds (its WORKDIR, packages, files); None for a stage FROM an image."""
+    parent = stage.stage.base_stage if stage.stage is not None else None
+    if parent is None:
+        return None
+    return (f"the stage is built FROM the stage `{parent.label}`, whose packages and files a new base "
+            "would lose")
+
+
 def builder_name(project: "Project") -> str:
     for name in ("builder", "build", "cure-builder"):
         if project.model.stage_by_name(name) is None:

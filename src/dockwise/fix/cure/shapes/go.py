@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from dockwise.fix.cure.draft import Line, StageDraft
 from dockwise.fix.cure.plan import Project, Split
 from dockwise.fix.cure.shapes._split import (
-    Cut, builder_and_runtime, builder_name, exec_command, runtime_packages, system_installs,
+    Cut, builder_and_runtime, builder_name, built_on_a_stage, exec_command, runtime_packages,
+    system_installs,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,6 +53,8 @@ class GoShape:
         if "@" in base:
             return "the base is pinned by digest: the cure would have to pick another golang image"
         cut = Cut(project, stage, _go_build)
+        if built_on_a_stage(stage):
+            return built_on_a_stage(stage)
         if cut.last is None:
             return "the stage runs no `go build`, so what the runtime must hold is not known"
         binary = self._binary(cut)

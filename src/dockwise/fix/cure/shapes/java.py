@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from dockwise.fix.cure.plan import Project, Split
 from dockwise.fix.cure.runtime import add_packages, package_family
 from dockwise.fix.cure.shapes._split import (
-    Cut, builder_and_runtime, builder_name, exec_command, runtime_packages, system_installs,
+    Cut, builder_and_runtime, builder_name, built_on_a_stage, exec_command, runtime_packages,
+    system_installs,
 )
 
 from dockwise.fix.cure.draft import Line
@@ -62,6 +63,8 @@ class JavaShape:
         if family not in IMAGES:
             return None
         cut = Cut(project, stage, _builds)
+        if built_on_a_stage(stage):
+            return built_on_a_stage(stage)
         if cut.last is None:
             return None if family not in ("maven", "gradle") else \
                 "the stage runs no maven or gradle build, so what the runtime must hold is not known"

@@ -18,7 +18,8 @@ from dockwise.fix.cure.draft import Line, StageDraft
 from dockwise.fix.cure.plan import Project, Split
 from dockwise.fix.cure.runtime import add_packages, package_family
 from dockwise.fix.cure.shapes._split import (
-    Cut, builder_and_runtime, builder_name, exec_command, runtime_packages, system_installs,
+    Cut, builder_and_runtime, builder_name, built_on_a_stage, exec_command, runtime_packages,
+    system_installs,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -83,6 +84,8 @@ class NodeShape:
         if image not in ("node", "library/node", "docker.io/library/node"):
             return None
         cut = Cut(project, stage, _is_step)
+        if built_on_a_stage(stage):
+            return built_on_a_stage(stage)
         lean = any(word in (tag or "") for word in ("slim", "alpine"))
         system = system_installs(cut, SYSTEM)
         if cut.last is None and lean:
