@@ -129,3 +129,9 @@ def test_a_stage_built_from_another_stage_keeps_its_base_with_a_note(cured):
     stages, output = cured("node-from-stage")
     assert stages[1].startswith("FROM base AS release\n")  # never `FROM node:20.11-slim`: the tools of `base` stay
     assert "not restructured (node): the stage is built FROM the stage `base`" in output
+
+
+def test_an_env_the_check_warns_about_is_not_written_twice(cured):
+    (builder, runtime), _ = cured("node-env-token")
+    assert "SLACK_TOKEN" not in builder and 'ENV SLACK_TOKEN=xoxb-placeholder' in runtime  # DW911 stays one finding
+    assert "ENV NODE_ENV=production" in builder and "ENV NODE_ENV=production" in runtime

@@ -50,6 +50,15 @@ class Cut:
             state = project.model.state_at(stage.lines[self.last].origin)
             self.workdir = state.workdir if state is not None and state.workdir_known else None
 
+    def warned(self, line: Line) -> bool:
+        """The check reported a warning or an error on ``line``."""
+        from dockwise.findings import Severity
+
+        span = line.origin.span if line.origin is not None else None
+        return span is not None and any(
+            f.severity >= Severity.WARNING and f.location.line is not None
+            and span.start.line <= f.location.line <= span.end.line for f in self.project.findings)
+
     def run_of(self, line: Line) -> "Run | None":
         return self.runs.get(id(line.origin)) if line.origin is not None else None
 
@@ -153,7 +162,8 @@ def builder_and_runtime(cut: Cut, builder_from: str, runtime_from: Line, copies:
                 runtime_lines.append(line)
             continue
         if line.keyword in BOTH:
-            builder.lines.append(Line(line.keyword, line.text, None))
+            if not cut.warned(line):  # a warned-about ENV (a token) is not written twice
+                builder.lines.append(Line(line.keyword, line.text, None))
             runtime_lines.append(line)
             continue
         builder.lines.append(with_mounts(line, mounts(line)) if line.keyword == "RUN" else
