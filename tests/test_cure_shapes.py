@@ -53,7 +53,7 @@ def test_go_latest_takes_the_version_of_go_mod(cured):
 def test_go_run_is_left_alone_with_a_note(cured):
     stages, output = cured("go-run")
     assert len(stages) == 1 and stages[0].startswith("FROM golang:1.22.4\n")
-    assert "not restructured (go): `go build` has no `-o FILE`" in output
+    assert "no builder stage (go): `go build` has no `-o FILE`" in output
 
 
 # -- Node -----------------------------------------------------------------------------------------
@@ -89,7 +89,7 @@ def test_node_version_comes_from_nvmrc_and_an_unknown_one_is_a_note(cured):
     assert builder.startswith("FROM node:20.11.1 AS builder\n") and runtime.startswith("FROM node:20.11.1-slim\n")
     stages, output = cured("node-unknown-version")
     assert len(stages) == 1 and stages[0].startswith("FROM node:latest\n")
-    assert "not restructured (node): the Node version is not known" in output
+    assert "no builder stage (node): the Node version is not known" in output
 
 
 # -- Java -----------------------------------------------------------------------------------------
@@ -112,7 +112,7 @@ def test_java_runs_the_jar_on_the_jre_of_the_builders_java(cured, case, builder_
 def test_a_jar_named_by_a_pattern_is_left_alone_with_a_note(cured):
     stages, output = cured("java-glob")
     assert len(stages) == 1
-    assert "not restructured (java): the command is not `java -jar JAR`" in output
+    assert "no builder stage (java): the command is not `java -jar JAR`" in output
 
 
 def test_the_plan_names_the_split_of_each_shape(tmp_path, monkeypatch, capsys):
@@ -128,7 +128,7 @@ def test_the_plan_names_the_split_of_each_shape(tmp_path, monkeypatch, capsys):
 def test_a_stage_built_from_another_stage_keeps_its_base_with_a_note(cured):
     stages, output = cured("node-from-stage")
     assert stages[1].startswith("FROM base AS release\n")  # never `FROM node:20.11-slim`: the tools of `base` stay
-    assert "not restructured (node): the stage is built FROM the stage `base`" in output
+    assert "no builder stage (node): the stage is built FROM the stage `base`" in output
 
 
 def test_an_env_the_check_warns_about_is_not_written_twice(cured):

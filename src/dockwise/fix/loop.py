@@ -39,21 +39,24 @@ class FixOutcome(DataRecord):
     """Where fixing ended: the final text, its check, how many findings went away, notes
     about fixes that were dropped, and how many rounds changed the text."""
 
-    __slots__ = ("text", "report", "fixed", "notes", "applied", "rounds")
+    __slots__ = ("text", "report", "fixed", "notes", "fixed_codes", "applied", "rounds")
 
     text: str
     report: "Report"
     fixed: int
     notes: list[str]
+    fixed_codes: dict[str, int]  # code -> findings of that code that went away
     applied: list[Fix]  # the fixes the final text holds, in the order they were applied
     rounds: int
 
     def __init__(self, text: str, report: "Report", fixed: int, notes: list[str],
-                 applied: list[Fix] | None = None, rounds: int = 0) -> None:
+                 fixed_codes: dict[str, int] | None = None, applied: list[Fix] | None = None,
+                 rounds: int = 0) -> None:
         self.text = text
         self.report = report
         self.fixed = fixed
         self.notes = notes
+        self.fixed_codes = {} if fixed_codes is None else fixed_codes
         self.applied = [] if applied is None else applied
         self.rounds = rounds
 
@@ -209,8 +212,8 @@ def fix_until_stable(text: str, path: str, recheck: "Callable[[str], Report]", *
         current = candidate
         report = after
         rounds += 1
-    fixed = sum((before - _own_codes(report, path)).values()) if current != text else 0
-    return FixOutcome(current, report, fixed, notes, applied, rounds)
+    gone = dict(before - _own_codes(report, path)) if current != text else {}
+    return FixOutcome(current, report, sum(gone.values()), notes, gone, applied, rounds)
 
 
 def _idle(taken: list[tuple[Finding, Fix]], before: "Report", after: "Report",

@@ -20,5 +20,5 @@ COPY --from=builder /app /app
 USER 10001:10001
 ENV NODE_ENV=production
 EXPOSE 3000
-ENTRYPOINT ["/usr/bin/tini", "--"]
+ENTRYPOINT ["/usr/bin/tini", "--", "docker-entrypoint.sh"]
 CMD ["npm", "start"]

@@ -17,5 +17,5 @@ RUN groupadd --gid 10001 app \
 WORKDIR /usr/src/app
 COPY --from=builder /usr/src/app /usr/src/app
 USER 10001:10001
-ENTRYPOINT ["/usr/bin/tini", "--"]
+ENTRYPOINT ["/usr/bin/tini", "--", "docker-entrypoint.sh"]
 CMD ["npm", "start"]

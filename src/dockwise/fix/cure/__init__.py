@@ -30,14 +30,19 @@ Write ``shapes/<language>.py`` with a class that has a ``name`` and one method::
 
 ``stage`` is the draft of the shipped stage (:mod:`.draft`: its ``from_line`` and ``lines``,
 each line keeping the model's ``origin`` instruction); ``project`` holds the model, the
-findings, the build context's small files (``project.read("package.json")``) and versions given
-on the command line (``project.versions``). Return ``None`` when the stage is not this
+findings, the build context's small files as the builder receives them
+(``project.read("package.json")``), the project folder's (``project.read_project(".nvmrc")``,
+for facts about the project that .dockerignore may keep from the builder) and versions given
+on the command line (``project.versions``, from ``--<language>-version``: add the language to
+``RUNTIME_VERSION_FLAGS`` in ``commands/check.py``). Return ``None`` when the stage is not this
 language, a ``str`` (the note) when it is but the shape is one you cannot restructure safely,
 or a :class:`~.plan.Split`: the builder :class:`~.draft.StageDraft` (None if nothing needs
 building), the rewritten runtime stage (keep the lines you do not move, with their origins),
 the finding codes the split resolves, a one-line summary. Use
 :func:`.runtime.package_family` and :func:`.runtime.add_packages` for the runtime libraries
-the artefacts need; the user and PID 1 are added for you afterwards. Then add the class to
+the artefacts need, and :func:`.runtime.needs_full_image` before moving RUNs to a slim base;
+the user and PID 1 are added for you afterwards (tini in front of the ENTRYPOINT the stage
+sets or inherits, ``knowledge/base_images.py``). Then add the class to
 ``SHAPES`` in :mod:`.shapes` and golden tests in ``tests/test_cure_<language>.py``. The
 rules: the result must build with BuildKit and with buildah 1.28 (no heredocs, no ``COPY
 --link``), parse with dockwise and BuildKit's parser, change nothing on a second run, and
@@ -88,16 +93,16 @@ def _split(project: Project, draft: "Draft", steps: list[Transformation], notes:
         if answer is None:
             continue
         if isinstance(answer, str):
-            notes.append(f"{project.path}: not restructured ({shape.name}): {answer}")
+            notes.append(f"{project.path}: no builder stage ({shape.name}): {answer}")
             return
-        resolves = project.reported(*answer.codes)
+        resolves = _in_stage(project.reported(*answer.codes), draft.final)  # the stage before the split
         if not resolves:
             return
         if answer.builder is not None:
             draft.stages.insert(len(draft.stages) - 1, answer.builder)
         draft.stages[-1] = answer.runtime
         notes.extend(f"{project.path}: {note}" for note in answer.notes)
-        name = "split-build-runtime" if answer.builder is not None else "runtime-base"
+        name = answer.name or ("split-build-runtime" if answer.builder is not None else "runtime-base")
         steps.append(_step(name, answer.summary, resolves, draft))
         return
 
@@ -127,7 +132,7 @@ def _pid1(project: Project, draft: "Draft", family: str | None, steps: list[Tran
     resolves = _in_stage(project.reported(*PID1_CODES), draft.final, keywords=("CMD", "ENTRYPOINT"))
     if not resolves:
         return
-    summary, why = make_pid1(draft.final, family)
+    summary, why = make_pid1(draft.final, family, _inherited_entrypoint(draft.final))
     notes.extend(f"{project.path}: {note}" for note in why)
     if summary is not None:
         steps.append(_step("pid1", summary, resolves, draft))
@@ -142,6 +147,28 @@ def _in_stage(findings: list["Finding"], stage: "StageDraft",
     spans = [(i.span.start.line, i.span.end.line) for i in lines]
     return [f for f in findings if f.location.line is not None
             and any(a <= f.location.line <= b for a, b in spans)]
+
+
+def _inherited_entrypoint(stage: "StageDraft") -> tuple[str, ...] | None:
+    """The ENTRYPOINT the stage inherits from its base image (``()``: none; None: not known);
+    an ENTRYPOINT of an earlier stage of the file it is built FROM counts."""
+    from dockwise.knowledge.base_images import inherited_entrypoint
+    from dockwise.model.stages import lineage
+    from dockwise.model.words import instruction_words
+
+    if stage.stage is None:  # a base the cure chose: the slim variant of a known image
+        return ()
+    chain = lineage(stage.stage)
+    for ancestor in chain[1:] if chain and chain[0] is stage.stage else chain:
+        set_here = [i for i in ancestor.instructions if i.keyword == "ENTRYPOINT"]
+        if set_here:
+            last = set_here[-1]
+            return tuple(last.args) if last.json_form else None
+    root = chain[-1] if chain else stage.stage
+    if root.is_scratch:
+        return ()
+    ref = root.base_ref
+    return None if ref is None else inherited_entrypoint(ref.name, ref.is_official)
 
 
 def _self_managed_base(stage: "StageDraft") -> str | None:

@@ -38,6 +38,13 @@ class Line(Record):
         """The comment and blank lines above the instruction (kept when it is rewritten)."""
         return self.text[:self.lead]
 
+    @property
+    def quoted(self) -> str:
+        """The instruction as a note names it: its first line, cut short (line numbers would
+        name the lines of a text the fix loop has already changed)."""
+        first = self.text[self.lead:].split("\n", 1)[0].rstrip("\\ ")
+        return f"`{first if len(first) <= 50 else first[:47] + '...'}`"
+
     @classmethod
     def new(cls, text: str, role: str | None = None, data: tuple = ()) -> "Line":
         """A line the cure writes; its keyword is the first word that is not a comment."""

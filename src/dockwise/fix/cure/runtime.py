@@ -200,9 +200,11 @@ def json_array(words: list[str]) -> str:
     return "[" + ", ".join(json.dumps(w, ensure_ascii=False) for w in words) + "]"
 
 
-def make_pid1(stage: StageDraft, family: str | None) -> tuple[str | None, list[str]]:
-    """Exec form for CMD and ENTRYPOINT, and tini as PID 1 unless an init already is. The
-    summary (None: nothing done) and notes."""
+def make_pid1(stage: StageDraft, family: str | None,
+              inherited: tuple[str, ...] | None = ()) -> tuple[str | None, list[str]]:
+    """Exec form for CMD and ENTRYPOINT, and tini as PID 1 unless an init already is.
+    ``inherited`` is the ENTRYPOINT the base image sets (None: not known), kept behind tini
+    when the stage sets none. The summary (None: nothing done) and notes."""
     notes: list[str] = []
     done: list[str] = []
     cmd = _last(stage, "CMD")
@@ -210,24 +212,31 @@ def make_pid1(stage: StageDraft, family: str | None) -> tuple[str | None, list[s
     if entry is not None and not entry.origin.json_form and cmd is not None:
         return None, ["PID 1 left alone: a shell-form ENTRYPOINT ignores CMD, so making it exec form "
                       "would change the command that runs"]
-    if family is None and any(line is not None and not line.origin.json_form and exec_words(line) is None
-                              for line in (cmd, entry)):
-        return None, [f"PID 1 left alone: the command needs a shell, and without an init (the runtime base's "
-                      "package manager is not known, so tini cannot be installed) the exec form would "
-                      "still run that shell as PID 1"]
+    if family is None:
+        no_init = ("the runtime base's package manager is not known, so tini cannot be installed "
+                   "(run the container with `--init`, or add tini yourself)")
+    elif entry is None and inherited is None:
+        no_init = ("the ENTRYPOINT the base image sets is not known, and tini in front of the command "
+                   "would replace it (run the container with `--init`)")
+    else:
+        no_init = ""
+    if no_init and any(line is not None and not line.origin.json_form and exec_words(line) is None
+                       for line in (cmd, entry)):
+        return None, [f"PID 1 left alone: the command needs a shell, and without an init the exec form "
+                      f"would still run that shell as PID 1; no init added: {no_init}"]
     cmd_words = _exec_or_shell(cmd, done) if cmd is not None else None
     entry_words = _exec_or_shell(entry, done) if entry is not None else None
-    first = (entry_words or cmd_words or [""])[0]
     if entry_words is None and cmd_words is None:
         return None, notes
-    if first.rsplit("/", 1)[-1] in INITS:
+    program = (entry_words if entry is not None else list(inherited or ())) or cmd_words or [""]
+    if program[0].rsplit("/", 1)[-1] in INITS:
         pass
-    elif family is None:
-        notes.append("no init added: the runtime base's package manager is not known, so tini cannot "
-                     "be installed (run the container with `--init`, or add tini yourself)")
+    elif no_init:
+        notes.append(f"no init added: {no_init}")
     else:
         add_packages(stage, family, ["tini"])
-        entry_words = [TINI[family], "--"] + (entry_words or [])
+        kept = entry_words if entry is not None else list(inherited or ())
+        entry_words = [TINI[family], "--"] + kept
         done.append(f"tini ({TINI[family]}) as PID 1, forwarding signals and reaping children")
     if cmd is not None and cmd_words is not None:
         _replace(stage, cmd, f"CMD {json_array(cmd_words)}\n")
@@ -285,6 +294,6 @@ def needs_full_image(model, lines: list[Line], provided: list[str]) -> str | Non
                 continue
             package = FULL_IMAGE_ONLY_PROGRAMS.get(command.name or "")
             if package is not None and package not in have and command.name not in have:
-                return (f"the RUN at line {line.origin.span.start.line} runs `{command.name}`, which the slim "
+                return (f"{line.quoted} runs `{command.name}`, which the slim "
                         f"base does not have (install `{package}` in that stage first)")
     return None

@@ -75,15 +75,25 @@ class _Planner:
     # -- recognising the shape ------------------------------------------------------------
 
     def plan(self) -> Split | str | None:
-        name, tag = _split_ref(self.base) if self.base else ("", None)
         deps = [line for line in self.stage.lines if self._deps_commands(line) is not None]
+        answer = self._plan(deps)
+        if not isinstance(answer, str):
+            return answer
+        reorder = self._cache_order(deps)  # what can still be done without a split
+        if reorder is None:
+            return answer
+        reorder.notes.insert(0, f"no builder stage (python): {answer}")
+        return reorder
+
+    def _plan(self, deps: list[Line]) -> Split | str | None:
+        name, tag = _split_ref(self.base) if self.base else ("", None)
         if not deps and not name.endswith("python"):
             return None
         full = name.endswith("python") and _is_full(tag)
         system = [line for line in self.stage.lines if self._system_packages(line) is not None]
         tools = sorted({p for line in system for p in self._system_packages(line)[0]})
         if not tools and not full:
-            return None  # nothing to build and already a lean base: no split
+            return self._cache_order(deps)  # nothing to build and already a lean base: no split
         stage = self.stage.stage
         if stage is not None and stage.base_stage is not None:
             return (f"the stage is built FROM the stage `{stage.base_stage.label}`, whose content a new "
@@ -109,6 +119,42 @@ class _Planner:
             return self._base_only(runtime_base, tools)
         return self._split(builder_base, runtime_base, deps, system)
 
+    def _cache_order(self, deps: list[Line]) -> Split | None:
+        """On a lean base: the first dependency install moves before the ``COPY .`` that
+        brought its manifests, after a COPY of the manifests alone, so a code change no longer
+        re-runs it. None when the install needs more than its manifests, or when what lies
+        between the COPY and the install could matter to it."""
+        if not deps:
+            return None
+        line = deps[0]
+        install = self._install(line, [])
+        if isinstance(install, str) or install.whole or not install.manifests:
+            return None
+        at = self.stage.lines.index(line)
+        whole = next((i for i in range(at - 1, -1, -1) if self._copies_whole_context(self.stage.lines[i])), None)
+        if whole is None or any(not self._harmless_between(between, line) for between in self.stage.lines[whole + 1:at]):
+            return None
+        copies = [Line.new(f"COPY {source} {dest}\n") for source, dest in install.manifests]
+        lines = [x for x in self.stage.lines if x is not line]
+        lines[whole:whole] = copies + [line]
+        names = ", ".join(source for source, _ in install.manifests)
+        return Split(None, StageDraft(self.stage.from_line, lines, self.stage.stage), ("DW701",),
+                     f"copy {names} and install before the rest of the code, so a code change does not "
+                     "re-run the install", name="cache-order")
+
+    def _copies_whole_context(self, line: Line) -> bool:
+        instr = line.origin
+        return (instr is not None and line.keyword in ("COPY", "ADD") and instr.flag("from") is None
+                and any(arg in (".", "./") for arg in instr.args[:-1]))
+
+    def _harmless_between(self, line: Line, install: Line) -> bool:
+        """Whether the install may run before ``line`` (metadata, or a variable it does not read)."""
+        if line.keyword in ("LABEL", "EXPOSE", "MAINTAINER", "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT"):
+            return True
+        if line.keyword in ("ENV", "ARG") and line.origin is not None:
+            return _builder_variables(line, install.text) is None
+        return False
+
     def _version(self, tag: str | None) -> str | None:
         match = _VERSION_TAG.match(tag or "")
         if match:
@@ -131,12 +177,12 @@ class _Planner:
                 continue
             for command in run.script.commands:
                 if command.name in build_programs:
-                    return (f"the RUN at line {line.origin.span.start.line} runs `{command.name}`, which needs "
+                    return (f"{line.quoted} runs `{command.name}`, which needs "
                             "the build tools, and what it builds is not known")
         for line in deps:
             for command in self.runs[id(line.origin)].script.commands:
                 if not (self._deps_command(command) or command.name in SYSTEM_MANAGERS or command.name == "rm"):
-                    return (f"the RUN at line {line.origin.span.start.line} runs `{command.name or '?'}` beside "
+                    return (f"{line.quoted} runs `{command.name or '?'}` beside "
                             "the dependency install, so it cannot move to a builder stage as it is")
         for line in system:
             packages = self._system_packages(line)
@@ -241,13 +287,13 @@ class _Planner:
                 for copy in self._source_copies(install):
                     add(copy)
                 whole_copied = True
-                notes.append(f"the dependency install on line {install.line.origin.span.start.line} needs the "
+                notes.append(f"the dependency install {install.line.quoted} needs the "
                              "project's source, so the builder copies what the stage copied before it")
             elif not whole_copied:
                 for source, dest in install.manifests:
                     add(Line.new(f"COPY {source} {dest}\n"))
                 inputs += self._manifest_copies(install.manifests, install.line.origin)
-            add(Line.new(install.line.comments + _run(install.commands, install.caches)))
+            add(Line.new(install.line.comments + _run(install.commands, install.caches, install.line)))
         runtime = self._runtime(runtime_base, builder_name, deps + inputs, system, notes)
         if isinstance(runtime, str):
             return runtime
@@ -327,7 +373,7 @@ class _Planner:
         if not any(self._deps_command(c) for c in run.script.commands):
             return Line(line.keyword, line.text, None)
         kept = [run.script.text[c.start:c.end] for c in run.script.commands if not self._deps_command(c)]
-        return Line.new(line.comments + _run(kept, []))
+        return Line.new(line.comments + _run(kept, [], line))
 
     def _installed(self, line: Line) -> list[str]:
         run = self.runs[id(line.origin)]
@@ -344,8 +390,10 @@ class _Planner:
         whole source; a str when it cannot be moved."""
         state = self.project.model.state_at(line.origin)
         workdir = state.workdir if state is not None and state.workdir_known else None
+        if workdir is None and self._official_python_root():
+            workdir = "/"  # the official python images set no WORKDIR
         if workdir is None:
-            return f"the WORKDIR of the dependency install on line {line.origin.span.start.line} is not known"
+            return f"the WORKDIR of the dependency install {line.quoted} is not known"
         install = _Install(line, workdir)
         manifests: list[str] = []
         run = self.runs[id(line.origin)]
@@ -393,7 +441,7 @@ class _Planner:
             dest = workdir + "/" if manifest.endswith("*") else posixpath.join(workdir, manifest)
             install.manifests.append((source, dest))
         if not install.commands and not install.tools:
-            return f"the RUN on line {line.origin.span.start.line} installs nothing the shape knows"
+            return f"{line.quoted} installs nothing the shape knows"
         return install
 
     def _requirements_need_source(self, path: str) -> bool:
@@ -437,6 +485,16 @@ class _Planner:
 
     def _before(self, line: Line, instr) -> bool:
         return line.origin is not None and line.origin.span.start.offset < instr.span.start.offset
+
+    def _official_python_root(self) -> bool:
+        from dockwise.model.stages import lineage
+
+        stage = self.stage.stage
+        if stage is None:
+            return False
+        chain = lineage(stage)
+        ref = (chain[-1] if chain else stage).base_ref
+        return ref is not None and ref.is_official and ref.name == "python"
 
     def _builder_name(self) -> str:
         for name in ("builder", "python-builder", "venv-builder"):
@@ -489,9 +547,14 @@ def _builder_variables(line: Line, moved: str) -> Line | None:
     return Line(line.keyword, line.comments + f"{line.keyword} " + " ".join(kept) + "\n")
 
 
-def _run(commands: list[str], caches: list[str]) -> str:
-    mounts = "".join(f"--mount=type=cache,target={CACHES[c]} " for c in caches)
-    return f"RUN {mounts}" + " \\\n    && ".join(c.strip() for c in commands) + "\n"
+def _run(commands: list[str], caches: list[str], line: Line | None = None) -> str:
+    """A RUN of ``commands`` with cache mounts for ``caches``, keeping the flags of the RUN
+    they come from (a secret or bind mount the install needs; a cache mount already there)."""
+    flags = [f.raw for f in line.origin.flags] if line is not None and line.origin is not None else []
+    mounts = [f"--mount=type=cache,target={CACHES[c]}" for c in caches
+              if not any(f"target={CACHES[c]}" in flag or f"dst={CACHES[c]}" in flag for flag in flags)]
+    prefix = "".join(f"{flag} " for flag in flags + mounts)
+    return f"RUN {prefix}" + " \\\n    && ".join(c.strip() for c in commands) + "\n"
 
 
 def _package_name(text: str) -> str:
