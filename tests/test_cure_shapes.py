@@ -135,3 +135,16 @@ def test_an_env_the_check_warns_about_is_not_written_twice(cured):
     (builder, runtime), _ = cured("node-env-token")
     assert "SLACK_TOKEN" not in builder and 'ENV SLACK_TOKEN=xoxb-placeholder' in runtime  # DW911 stays one finding
     assert "ENV NODE_ENV=production" in builder and "ENV NODE_ENV=production" in runtime
+
+
+def test_an_interactive_shell_image_keeps_its_pid_1(tmp_path, monkeypatch, capsys):
+    # `CMD "/bin/bash"`: a tool image people open a shell in; tini around a shell string would
+    # make it look like a service (and DW401 would then warn about its git)
+    monkeypatch.chdir(tmp_path)
+    Path("Dockerfile").write_text('FROM debian:12.8\nRUN apt-get update && apt-get install -y --no-install-recommends '
+                                  'git=1:2.39.5-0+deb12u1 && rm -rf /var/lib/apt/lists/*\nCMD "/bin/bash"\n')
+    main(["check", "--no-context", "--fix", "--unsafe-fixes", "Dockerfile"])
+    out, err = capsys.readouterr()
+    text = Path("Dockerfile").read_text()
+    assert "tini" not in text and "PID 1 left alone" in out + err
+    assert "DW401" not in out
