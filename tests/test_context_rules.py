@@ -151,13 +151,15 @@ def test_explicit_copy_of_a_secret_is_reported(tmp_path):
     assert len(found) == 1 and found[0].location.line == 2 and ".npmrc (20 B)" in found[0].message
 
 
-def test_large_logs_archives_and_data_over_threshold(tmp_path):
+def test_archives_and_data_over_threshold_and_logs_of_any_size(tmp_path):
     big = b"\0" * (10 * 1024 * 1024)
     make(tmp_path, {".dockerignore": "x\n", "logs/app.log": big, "backup.tar.gz": big, "small.log": "x",
-                    "model.bin": big})
+                    "model.bin": big, "small.tar.gz": "x", "empty.log": ""})
     found = by_code(findings(tmp_path, "FROM a\nCOPY app /app\n"), "DC008")
-    assert sorted(f.message.split(" files")[0] for f in found) == ["large archive", "large log"]
-    assert all("small.log" not in f.message and "model.bin" not in f.message for f in found)
+    assert sorted(f.message.split(" files")[0] for f in found) == ["large archive", "log"]
+    logs = next(f for f in found if f.message.startswith("log"))
+    assert "small.log" in logs.message and "logs/app.log" in logs.message and "empty.log" not in logs.message
+    assert all("model.bin" not in f.message and "small.tar.gz" not in f.message for f in found)
 
 
 def test_unreadable_file_is_reported(tmp_path, monkeypatch):

@@ -101,3 +101,15 @@ def test_redundant_target_platform_is_removed_by_the_fix():
     edit = found[0].fix.edits[0]
     assert text[:edit.start] + edit.replacement + text[edit.end:] == (
         "FROM alpine:3.20.3 AS run\nFROM --platform=$BUILDPLATFORM golang:1.23.4\n")
+
+
+def test_one_floating_version_in_two_froms_is_one_warning():
+    from tests.support.rules import rule_of, run_rule
+
+    text = "FROM node:20 AS build\nRUN npm ci\nFROM node:20-slim\nCOPY --from=build /app /app\n"
+    first, second = run_rule(rule_of("DW101"), text)
+    assert first.severity.name == "WARNING" and first.location.line == 1
+    assert second.severity.name == "INFO" and second.location.line == 3
+    assert "(the version floats as on line 1)" in second.message
+    other = "FROM node:20 AS build\nRUN npm ci\nFROM node:22-slim\n"  # another version: its own warning
+    assert [f.severity.name for f in run_rule(rule_of("DW101"), other)] == ["WARNING", "WARNING"]

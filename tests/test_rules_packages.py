@@ -17,7 +17,7 @@ def test_missing_yes_points_at_apt_get_install_on_the_continuation_line_and_fixe
     found = check_text(CHAIN, "DL3014")
     assert where(found) == [(3, 13, 31)]
     fixed = apply(CHAIN, found[0].fix)
-    assert "apt-get -q install -y \\\n" in fixed
+    assert "sudo apt-get -y -q install \\\n" in fixed  # before the subcommand: DL3015 inserts after it
     assert check_text(fixed, "DL3014") == []
 
 

@@ -44,8 +44,9 @@ def test_a_bad_size_is_one_usage_error_in_every_command(capsys, argv, text):
 
 
 def test_context_large_counts_megabytes_as_docker_does(tmp_path, capsys):
-    """`--large 5M` is 5,000,000 bytes: a 5,100,000-byte log is large; at 5MiB it is not."""
-    make_tree(tmp_path, {"app.log": b"x" * 5_100_000, "Dockerfile": "FROM scratch\n"})
+    """`--large 5M` is 5,000,000 bytes: a 5,100,000-byte data file is large; at 5MiB it is not.
+    (A data file: a log is reported at any size.)"""
+    make_tree(tmp_path, {"dump.csv": b"x" * 5_100_000, "Dockerfile": "FROM scratch\n"})
     assert main(["context", str(tmp_path), "--large", "5M", "--format", "json"]) == 1
     assert "DC008" in capsys.readouterr().out
     main(["context", str(tmp_path), "--large", "5MiB", "--format", "json"])

@@ -16,6 +16,9 @@ from dockwise.knowledge.secrets import secret_by_content
 # name -> (why it is heavy, pattern to put in .dockerignore)
 HEAVY_DIRS: dict[str, str] = {
     ".git": "git history",
+    ".hg": "Mercurial history",
+    ".svn": "Subversion metadata",
+    ".bzr": "Bazaar history",
     "node_modules": "npm dependencies, reinstalled in the image anyway",
     ".venv": "a local virtualenv",
     "venv": "a local virtualenv",
@@ -33,7 +36,14 @@ HEAVY_DIRS: dict[str, str] = {
     ".idea": "IDE settings",
     ".vscode": "IDE settings",
     ".next": "Next.js build cache",
+    ".eggs": "setuptools build eggs",
+    "htmlcov": "coverage report",
+    ".ruff_cache": "ruff cache",
+    ".parcel-cache": "Parcel build cache",
+    ".turbo": "Turborepo cache",
 }
+VENV_MARKER = "pyvenv.cfg"  # every virtualenv has one at its top, whatever the folder is called
+VENV_WHY = "a local virtualenv"
 # Directories that are often real sources (``build/`` scripts, ``dist/`` shipped on purpose):
 # reported, but only excluded by the fixer when nothing in the Dockerfile copies them.
 AMBIGUOUS_DIRS = {"build", "dist", "target", ".vscode"}
@@ -111,16 +121,18 @@ def heavy_dirs(scan: ContextScan, totals: dict[str, tuple[int, int]] | None = No
     taken: list[str] = []
     # Only directories that are themselves sent: one that is excluded but has a few files
     # re-included by `!` exceptions is the user's deliberate choice.
-    candidates = {p for p in scan.sent_dirs if p.rsplit("/", 1)[-1] in HEAVY_DIRS}
+    candidates = {p: HEAVY_DIRS[p.rsplit("/", 1)[-1]] for p in scan.sent_dirs if p.rsplit("/", 1)[-1] in HEAVY_DIRS}
+    for path in scan.files:  # a virtualenv under any name (`env/`, `.py311/`)
+        if path.endswith("/" + VENV_MARKER) and path[:-len(VENV_MARKER) - 1] in scan.sent_dirs:
+            candidates.setdefault(path[:-len(VENV_MARKER) - 1], VENV_WHY)
     for path in sorted(candidates):
-        name = path.rsplit("/", 1)[-1]
         if any(path.startswith(t + "/") for t in taken):
             continue
         taken.append(path)
         size, count = totals.get(path, (0, 0))
         if count == 0:
             continue  # an empty directory costs nothing
-        found.append(HeavyDir(path, HEAVY_DIRS[name], size, count))
+        found.append(HeavyDir(path, candidates[path], size, count))
     return found
 
 
@@ -130,12 +142,18 @@ def largest(items: dict[str, tuple[int, int]] | list[tuple[str, int]], n: int) -
 
 
 def large_files(scan: ContextScan, threshold: int = DEFAULT_LARGE_BYTES) -> list[LargeFile]:
+    """Archives and data files of ``threshold`` bytes or more, and ``*.log`` files of any size
+    (a log is never an input of the build, and it changes on every run: a small one still
+    invalidates `COPY . .` each time; an archive or a small data file may be one on purpose)."""
     found = []
     for path, size in zip(scan.files, scan.sizes):
+        lower = path.lower()
+        if lower.endswith(LOG_EXT) and size > 0:
+            found.append(LargeFile(path, "log", size))
+            continue
         if size < threshold:
             continue
-        lower = path.lower()
-        kind = ("log" if lower.endswith(LOG_EXT) or "/logs/" in "/" + lower else
+        kind = ("log" if "/logs/" in "/" + lower else
                 "archive" if lower.endswith(ARCHIVE_EXT) else
                 "data" if lower.endswith(DATA_EXT) else "")
         if kind:

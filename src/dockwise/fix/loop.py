@@ -5,10 +5,12 @@ asked), applies every fix whose edits overlap no fix already taken, re-parses an
 through the re-check function it is given (the loop knows nothing of the engine or the rules).
 A fix whose finding is still there afterwards (no finding of its code went away, and one with
 its code and message is where the edits moved it) is no fix: it is rejected and its round
-redone without it. It stops when nothing is left to fix, the text stops changing or comes back
-to a text of an earlier round, or after :data:`MAX_ROUNDS`. A round whose result no longer
-parses is thrown away with a note. "Fixed N" counts the file's findings that are gone at the
-end, not the edits made.
+redone without it. A round whose result no longer parses, or brings a shape that fails the
+build (:mod:`.build_safety`: an install without its package index, a root-only command after a
+non-root ``USER``), is thrown away with a note, and the fixes that do no harm alone are kept.
+It stops when nothing is left to fix, the text stops changing or comes back to a text of an
+earlier round, or after :data:`MAX_ROUNDS`. "Fixed N" counts the file's findings that are gone
+at the end, not the edits made.
 """
 
 from __future__ import annotations
@@ -34,10 +36,10 @@ MAX_ROUNDS = 10
 
 
 class FixOutcome(DataRecord):
-    """Where fixing ended: the final text, its check, how many findings went away, and notes
-    about fixes that were dropped."""
+    """Where fixing ended: the final text, its check, how many findings went away, notes
+    about fixes that were dropped, and how many rounds changed the text."""
 
-    __slots__ = ("text", "report", "fixed", "notes", "fixed_codes", "applied")
+    __slots__ = ("text", "report", "fixed", "notes", "fixed_codes", "applied", "rounds")
 
     text: str
     report: "Report"
@@ -45,15 +47,18 @@ class FixOutcome(DataRecord):
     notes: list[str]
     fixed_codes: dict[str, int]  # code -> findings of that code that went away
     applied: list[Fix]  # the fixes the final text holds, in the order they were applied
+    rounds: int
 
     def __init__(self, text: str, report: "Report", fixed: int, notes: list[str],
-                 fixed_codes: dict[str, int] | None = None, applied: list[Fix] | None = None) -> None:
+                 fixed_codes: dict[str, int] | None = None, applied: list[Fix] | None = None,
+                 rounds: int = 0) -> None:
         self.text = text
         self.report = report
         self.fixed = fixed
         self.notes = notes
         self.fixed_codes = {} if fixed_codes is None else fixed_codes
         self.applied = [] if applied is None else applied
+        self.rounds = rounds
 
 
 def _parses(text: str, path: str) -> str | None:
@@ -70,10 +75,53 @@ def _parses(text: str, path: str) -> str | None:
     return None
 
 
+def _apart_from_rewrites(chosen: list[Fix], text: str) -> list[Fix]:
+    """``chosen`` without the fixes that insert right where a rewrite of whole lines (the
+    restructuring's line edits) ends, or of the file's end: the insertion does not overlap the
+    rewrite, yet it was placed by text the rewrite replaces (a cleanup appended to a RUN at the
+    end of a file without a final newline landed after the rewritten lines). The next round
+    proposes it again on the new text."""
+    def rewrites(edit: Edit) -> bool:
+        return edit.start < edit.end and (edit.end == len(text) or "\n" in text[edit.start:edit.end])
+
+    def clash(a: Fix, b: Fix) -> bool:
+        return any(e.start == e.end and any(rewrites(r) and r.end == e.start for r in b.edits) for e in a.edits)
+
+    kept: list[Fix] = []
+    for fix in chosen:
+        if not any(clash(fix, other) or clash(other, fix) for other in kept):
+            kept.append(fix)
+    return kept
+
+
+def _breaks_build(old: str, new: str, path: str) -> str | None:
+    """None unless ``new`` holds a shape that fails the build which ``old`` did not have."""
+    from dockwise.fix.build_safety import broken_shapes
+
+    shapes = broken_shapes(old, new, path)
+    return f"the build would fail: it leaves {'; '.join(shapes)}" if shapes else None
+
+
 def _fix_key(finding: Finding, fix: Fix, text: str) -> tuple:
-    """Identifies a proposed fix across rounds (offsets alone would shift)."""
+    """Identifies a proposed fix across rounds (offsets alone would shift): its code, what it
+    does, and each edit with the text of its line before it (two RUNs ending differently get
+    different cleanups; text on other lines, which other fixes change, is left out)."""
     return (finding.code, fix.description,
-            tuple((text[e.start:e.end], e.replacement) for e in fix.edits))
+            tuple((text[text.rfind("\n", 0, e.start) + 1:e.end], e.replacement) for e in fix.edits))
+
+
+def _keys(proposals: "list[tuple[Finding, Fix]]", text: str) -> "dict[int, tuple]":
+    """The key of each proposed fix (by id), numbered among equal ones: refusing the cleanup of
+    one RUN must not refuse the same cleanup of an identical RUN elsewhere."""
+    from collections import Counter
+
+    seen: Counter[tuple] = Counter()
+    keys = {}
+    for finding, fix in proposals:
+        key = _fix_key(finding, fix, text)
+        keys[id(fix)] = key + (seen[key],)
+        seen[key] += 1
+    return keys
 
 
 class _Round:
@@ -85,10 +133,12 @@ class _Round:
         self.rejected = rejected
         self.notes = notes
         self.taken: list[tuple[Finding, Fix]] = []  # what the returned text applied
+        self.keys: dict[int, tuple] = {}
 
     def run(self, proposals: list[tuple[Finding, Fix]]) -> tuple[str, int]:
-        fresh = [(f, fix) for f, fix in proposals if _fix_key(f, fix, self.text) not in self.rejected]
-        chosen = choose_fixes([fix for _, fix in fresh])
+        self.keys = _keys(proposals, self.text)
+        fresh = [(f, fix) for f, fix in proposals if self.keys[id(fix)] not in self.rejected]
+        chosen = _apart_from_rewrites(choose_fixes([fix for _, fix in fresh]), self.text)
         if not chosen:
             return self.text, 0
         candidate = self._apply(chosen)
@@ -119,12 +169,15 @@ class _Round:
             return None
         problem = _parses(candidate, self.path)
         if problem is None:
-            return candidate
+            problem = _breaks_build(self.text, candidate, self.path)
+            if problem is None:
+                return candidate
+        else:
+            problem = f"the result would not parse: {problem}"
         if note is not None:
             fix = fixes[0]
-            self.rejected.add(_fix_key(note, fix, self.text))
-            self.notes.append(f"{self.path}: fix discarded for {note.code} ({fix.description}): "
-                              f"the result would not parse: {problem}")
+            self.rejected.add(self.keys[id(fix)])
+            self.notes.append(f"{self.path}: fix discarded for {note.code} ({fix.description}): {problem}")
         return None
 
 
@@ -136,6 +189,7 @@ def fix_until_stable(text: str, path: str, recheck: "Callable[[str], Report]", *
     notes: list[str] = []
     rejected: set[tuple] = set()
     seen = {text}
+    rounds = 0
     applied: list[Fix] = []
     report = recheck(current)
     before = _own_codes(report, path)
@@ -151,14 +205,15 @@ def fix_until_stable(text: str, path: str, recheck: "Callable[[str], Report]", *
         after = recheck(candidate)
         idle = _idle(fixing.taken, report, after, path, current, candidate)
         if idle:  # fixes whose findings did not go away are no fixes: redo the round without them
-            rejected.update(_fix_key(f, fix, current) for f, fix in idle)
+            rejected.update(fixing.keys[id(fix)] for _, fix in idle)
             continue
         seen.add(candidate)
         applied.extend(fix for _, fix in fixing.taken)
         current = candidate
         report = after
+        rounds += 1
     gone = dict(before - _own_codes(report, path)) if current != text else {}
-    return FixOutcome(current, report, sum(gone.values()), notes, gone, applied)
+    return FixOutcome(current, report, sum(gone.values()), notes, gone, applied, rounds)
 
 
 def _idle(taken: list[tuple[Finding, Fix]], before: "Report", after: "Report",

@@ -46,7 +46,7 @@ class LargeArtifactInContext(ContextRule):
         code="DC008",
         name="large-artifact-in-context",
         severity=Severity.WARNING,
-        summary="Large log, archive or data files are sent as build context.",
+        summary="Log files, or large archive or data files, are sent as build context.",
         rationale=("Logs, dumps, archives and data sets are rarely needed by the build, but they are "
                    "uploaded on every build and end up in the image with `COPY . .`."),
         bad_example=ContextExample({"Dockerfile": "FROM python:3.12-slim\nCOPY . /app\n",
@@ -63,9 +63,11 @@ class LargeArtifactInContext(ContextRule):
             by_kind.setdefault(f.kind, []).append((f.path, f.size))
         for kind, items in sorted(by_kind.items()):
             items.sort(key=lambda kv: -kv[1])
+            what = "log files, which change on every run and bust the cache of `COPY . .`," if kind == "log" \
+                else f"large {kind} files"
             finding = target.at_context(
                 self.info,
-                f"large {kind} files are sent to the builder: {listing(items)}; {FIX_HINT}",
+                f"{what} are sent to the builder: {listing(items)}; {FIX_HINT}",
                 paths=[p for p, _ in items])
             if target.ignore is not None:  # without one, DC001's fix creates it with every line
                 finding.fix = dockerignore_fix(target, [p for p, _ in items])

@@ -107,7 +107,7 @@ class CopyAllBakesSecrets(ContextRule):
         if hit_large and builder is None:  # a builder's bytes never reach the image
             yield target.at_dockerfile(
                 self.info,
-                f"{instr.keyword} {shown} copies large log/archive/data files into the image: "
+                f"{instr.keyword} {shown} copies logs or large archive/data files into the image: "
                 f"{listing(sorted(hit_large, key=lambda kv: -kv[1]))}; exclude them in .dockerignore",
                 instr.span, severity=Severity.WARNING, paths=[p for p, _ in hit_large])
 

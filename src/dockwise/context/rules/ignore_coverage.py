@@ -38,14 +38,17 @@ class MissingDockerignore(ContextRule):
             return
         heavy = [(h.path + "/", h.sent_bytes) for h in target.unwanted_dirs]
         secrets = [(s.path, s.size) for s in target.secrets]
-        large = [(f.path, f.size) for f in target.large_files]
-        if not (heavy or secrets or large):
+        logs = [(f.path, f.size) for f in target.large_files if f.kind == "log"]
+        large = [(f.path, f.size) for f in target.large_files if f.kind != "log"]
+        if not (heavy or secrets or logs or large):
             return
         parts = []
         if heavy:
             parts.append("heavy directories " + listing(heavy))
         if secrets:
             parts.append("secrets " + ", ".join(p for p, _ in secrets[:5]))
+        if logs:
+            parts.append("logs " + listing(logs))
         if large:
             parts.append("large files " + listing(large))
         total = human_bytes(target.scan.total_bytes)

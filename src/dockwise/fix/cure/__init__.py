@@ -132,6 +132,12 @@ def _pid1(project: Project, draft: "Draft", family: str | None, steps: list[Tran
     resolves = _in_stage(project.reported(*PID1_CODES), draft.final, keywords=("CMD", "ENTRYPOINT"))
     if not resolves:
         return
+    from dockwise.model.purpose import image_purpose
+
+    purpose = image_purpose(project.model)
+    if purpose is not None:  # `CMD "/bin/bash"`: a shell for people, not a service to signal
+        notes.append(f"{project.path}: PID 1 left alone: {purpose[1]}")
+        return
     summary, why = make_pid1(draft.final, family, _inherited_entrypoint(draft.final))
     notes.extend(f"{project.path}: {note}" for note in why)
     if summary is not None:

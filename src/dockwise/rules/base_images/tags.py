@@ -123,15 +123,24 @@ class FloatingBaseImageTag(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
+        first_of: dict[tuple[str, str], int] = {}  # (repository, version) -> line of its first FROM
         for image in tag_only_images(target):
             ref = image.ref
             found = floating_reason(ref)
             if found is None:
                 continue
             reason, severity = found
+            # `FROM node:20 AS build` and `FROM node:20-slim`: one floating version, one warning;
+            # the later FROM is still shown, as information
+            version = (ref.repository, ref.tag.lower().split("-")[0])
+            earlier = first_of.setdefault(version, image.instruction.line)
+            also = ""
+            if earlier != image.instruction.line:
+                severity = min(severity, Severity.INFO)
+                also = f" (the version floats as on line {earlier})"
             yield from _with_arg_findings(
                 target, self.info, image, ref.tag,
-                f"`{image.text}`: {reason}; rebuilds silently change the base. Pin the full version "
+                f"`{image.text}`: {reason}{also}; rebuilds silently change the base. Pin the full version "
                 f"(and ideally a digest: `{ref.familiar_name}:<x.y.z>@sha256:...`).",
                 image.tag_span(), severity=severity)
 

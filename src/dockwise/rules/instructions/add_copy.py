@@ -9,6 +9,7 @@ from dockwise.model.words import instruction_words, word_span
 from dockwise.model.stages import all_instructions
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.instructions._keywords import in_case_of, written_keyword
+from dockwise.rules.instructions.workdir import relative_destination
 
 
 ARCHIVE_SUFFIXES = (".tar", ".gz", ".tgz", ".bz2", ".tbz", ".tbz2", ".xz", ".txz", ".zst", ".tzst",
@@ -47,7 +48,10 @@ class AddInsteadOfCopy(DockerfileRule):
                 continue
             span = instr.keyword_span
             fix = None
-            if len(plain) == len(words) - 1 and not any(f.name in ("checksum", "keep-git-dir") for f in instr.flags):
+            # As COPY, a relative destination with no WORKDIR would be DL3045's warning: the fix
+            # waits until the destination is absolute or a WORKDIR is set.
+            if (len(plain) == len(words) - 1 and not any(f.name in ("checksum", "keep-git-dir") for f in instr.flags)
+                    and relative_destination(target, instr) is None):
                 copy = in_case_of(written_keyword(target, instr), "COPY")
                 fix = Fix("replace ADD with COPY", (Edit(span.start.offset, span.end.offset, copy),))
             yield target.finding(

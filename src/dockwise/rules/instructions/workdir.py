@@ -64,6 +64,26 @@ def _sets_workdir(target: CheckTarget, stage, before) -> bool:
     return False
 
 
+def relative_destination(target: CheckTarget, instr) -> object | None:
+    """The destination word of COPY/ADD ``instr`` when it is relative and no WORKDIR of its
+    stage (or the stages it is built FROM) comes before it; None otherwise. (ADD's destination
+    means what COPY's does: DL3020's fix asks before it turns such an ADD into a COPY.)"""
+    model = target.model
+    words = instruction_words(instr, target.dockerfile.escape)
+    if len(words) < 2 or _absolute(words[-1]):
+        return None
+    outer_of = target.memo("onbuild-outer", lambda: {id(i.onbuild): i for i in model.dockerfile.instructions
+                                                     if i.onbuild is not None})
+    outer = outer_of.get(id(instr), instr)
+    stage = model.stage_of(outer)
+    if stage is not None and _sets_workdir(target, stage, outer):
+        return None
+    if stage is None and any(i.keyword == "WORKDIR" for i in target.dockerfile.instructions
+                             if i.line < instr.line):
+        return None
+    return words[-1]
+
+
 class CopyRelativeWithoutWorkdir(DockerfileRule):
     info = RuleInfo(
         code="DL3045",
@@ -77,22 +97,12 @@ class CopyRelativeWithoutWorkdir(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        model = target.model
-        outer_of = {id(i.onbuild): i for i in model.dockerfile.instructions if i.onbuild is not None}
-        for instr in all_instructions(model):
+        for instr in all_instructions(target.model):
             if instr.keyword != "COPY" or instr.heredocs:
                 continue
-            words = instruction_words(instr, target.dockerfile.escape)
-            if len(words) < 2 or _absolute(words[-1]):
+            dest = relative_destination(target, instr)
+            if dest is None:
                 continue
-            outer = outer_of.get(id(instr), instr)
-            stage = model.stage_of(outer)
-            if stage is not None and _sets_workdir(target, stage, outer):
-                continue
-            if stage is None and any(i.keyword == "WORKDIR" for i in target.dockerfile.instructions
-                                     if i.line < instr.line):
-                continue
-            dest = words[-1]
             yield target.finding(
                 self.info,
                 f"`{dest.value}` is relative but no WORKDIR is set in this stage, so it lands in "

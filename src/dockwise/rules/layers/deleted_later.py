@@ -175,6 +175,20 @@ def _pip_downloads(run: Run, cwd: str) -> list[Created]:
     return found
 
 
+def _refilled_before(run: Run, path: str, remover: Any) -> bool:
+    """This RUN refills the package cache or index at ``path`` before ``remover`` empties it
+    (``apt-get update && ... && rm -rf /var/lib/apt/lists/*``): the removal cleans what this
+    RUN wrote, so it is no late cleanup. What an earlier RUN left there is that RUN's own
+    finding (DL3009 and its kin, at the line that filled it)."""
+    for manager, subs in (*CACHE_FILLERS.items(), ("aptitude", ("update",))):
+        if cache_dir(manager) != path:
+            continue
+        for command in run.find(manager):
+            if command.start < remover.start and run.invocation(command).sub in subs:
+                return True
+    return False
+
+
 def _package_caches(run: Run) -> list[Created]:
     instr, script = run.run, run.script
     found = []
@@ -239,7 +253,7 @@ class DeletedInLaterLayer(DockerfileRule):
                     continue  # unknown until the shell runs (`~` is $HOME, not the WORKDIR)
                 gone = _abs(value if value.startswith("/") else posixpath.join(command.cwd or cwd, value), "/")
                 hit = next((c for c in created if c.instruction is not instr and c.hidden_by(gone)), None)
-                if hit is None:
+                if hit is None or _refilled_before(run, hit.path, command):
                     continue
                 created[:] = [c for c in created if not path_covers(gone, c.path)]
                 yield self._finding(target, instr, word, hit, gone)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
 from dockwise.knowledge.package_caches import APT_ARCHIVES, APT_LISTS
 from dockwise.model.shell.command import Invocation
 from dockwise.rules._runs import (
-    Run, append_to_run, cache_mounted, command_span, insert_after, iter_runs,
+    Run, append_to_run, cache_mounted, command_span, insert_after, iter_runs, name_word,
     position_of, removes_after, replace_word, ships, unpinned_finding,
 )
 from dockwise.rules.base import CheckTarget, DockerfileRule
@@ -80,7 +80,73 @@ class AptListsNotRemoved(DockerfileRule):
                         f"`{label(inv)}` leaves 20-50 MB of package lists in /var/lib/apt/lists, and they "
                         "ship in this layer (a later RUN cannot take them out); end this RUN with "
                         "`&& rm -rf /var/lib/apt/lists/*`, or use `RUN --mount=type=cache,target=/var/lib/apt/lists`.",
-                        where(inv), fix=append_to_run(run, "rm -rf /var/lib/apt/lists/*", "remove the apt lists"))
+                        where(inv), fix=lists_fix(target, run, index))
+
+
+def lists_fix(target: CheckTarget, run: Run, update_index: int) -> "Fix | None":
+    """The fix of a DL3009 finding. When this RUN installs after its update, the cleanup goes
+    at its end. A RUN that only updates leaves the lists for the next RUN's install: emptying
+    them there would make that install fail ("Unable to locate package"), so the update moves
+    into the installing RUN (the next round cleans up there); when no RUN right after it
+    installs, there is no fix."""
+    script = run.script
+    if any(c.name in APT and c.invocation().sub in APT_INDEX_USERS for c in script.commands[update_index + 1:]):
+        return append_to_run(run, "rm -rf /var/lib/apt/lists/*", "remove the apt lists")
+    return merge_update(target, run)
+
+
+# The apt subcommands that read the package lists an update fetched.
+APT_INDEX_USERS = frozenset({"install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "source",
+                             "download"})
+# What may sit between an updating RUN and the installing RUN it is merged into: instructions
+# that neither write a layer nor change who runs the next RUN or where.
+_PASSIVE = frozenset({"ENV", "ARG", "LABEL", "MAINTAINER", "EXPOSE"})
+
+
+def merge_update(target: CheckTarget, run: Run) -> "Fix | None":
+    """An unsafe fix moving ``RUN apt-get update`` (nothing else) into the next RUN of its
+    stage when that RUN starts with an apt install: ``RUN apt-get update && apt-get install ...``."""
+    update = run.run
+    if run.onbuild or not _plain_shell(run) or update.flags:
+        return None
+    if not all(c.name in APT and c.invocation().sub in ("update", "clean", "autoclean")
+               and c.connector in (None, "&&") for c in run.script.commands):
+        return None
+    installing = _next_run(target, update)
+    if installing is None or not _plain_shell(installing):
+        return None
+    first = installing.script.commands[0] if installing.script.commands else None
+    if first is None or first.name not in APT or first.invocation().sub not in APT_INDEX_USERS:
+        return None
+    source = target.dockerfile.source
+    start, end = update.span.start.offset, update.span.end.offset
+    end += 2 if source.startswith("\r\n", end) else 1 if source.startswith("\n", end) else 0
+    body = installing.run.body
+    at = installing.run.source_offset(len(body) - len(body.lstrip()))
+    return Fix(f"move `{run.script.text.strip()}` into the RUN on line {installing.run.line}",
+               (Edit(start, end, ""), Edit(at, at, f"{run.script.text.strip()} && ")), safe=False)
+
+
+def _plain_shell(run: Run) -> bool:
+    instr = run.run
+    return (not instr.json_form and not instr.heredocs and run.script.posix and run.script.parsed_ok
+            and not instr.comments)
+
+
+def _next_run(target: CheckTarget, instr) -> "Run | None":
+    """The RUN that comes right after ``instr`` in its stage, with only passive instructions
+    between them."""
+    stage = target.model.stage_of(instr)
+    if stage is None:
+        return None
+    place = next(i for i, other in enumerate(stage.instructions) if other is instr)
+    following = stage.instructions[place + 1:]
+    for other in following:
+        if other.keyword == "RUN":
+            return next((r for r in iter_runs(target) if r.outer is other), None)
+        if other.keyword not in _PASSIVE:
+            return None
+    return None
 
 
 def lists_on_mount(target: CheckTarget, run: Run) -> bool:
@@ -116,14 +182,16 @@ class AptGetYes(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in calls(target, ("apt-get", "apt")):  # `apt install` prompts too
+        for run, command, inv in calls(target, ("apt-get", "apt")):  # `apt install` prompts too
             if inv.sub not in APT_PROMPTING or apt_assumes_yes(inv):
                 continue
+            # `-y` goes right after `apt-get`: after the subcommand it would take the place
+            # DL3015's `--no-install-recommends` takes, and the two fixes would need two rounds
             yield target.finding(
                 self.info,
                 f"`{label(inv)}` without `-y` waits for a confirmation no one can give in a build and "
                 "aborts; add `-y`.",
-                where(inv), fix=insert_after(run, inv.subcommand_word, " -y", "add -y"))
+                where(inv), fix=insert_after(run, name_word(command), " -y", "add -y"))
 
 
 def apt_assumes_yes(inv: Invocation) -> bool:

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from dockwise.fix.cure.shapes.go import GoShape
+from dockwise.fix.cure.shapes.java import JavaShape
+from dockwise.fix.cure.shapes.node import NodeShape
 from dockwise.fix.cure.shapes.python import PythonShape
 
-SHAPES = (PythonShape(),)
+SHAPES = (PythonShape(), NodeShape(), GoShape(), JavaShape())
