@@ -16,6 +16,16 @@ if TYPE_CHECKING:  # pragma: no cover
 FAIL_LEVELS = ("error", "warning", "info", "style", "none")
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 24 * 3600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most a day")
+    return value
+
+
 def _jobs(text: str) -> int:
     try:
         value = int(text)
@@ -73,6 +83,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="with --fix or --diff: apply fixes that may change the build's meaning too")
     parser.add_argument("--diff", action="store_true",
                         help="print the fixes as a unified diff instead of writing them")
+    verify = parser.add_argument_group(
+        "proof by rebuild (--fix --verify: write the fixes only if the fixed file builds and runs)")
+    verify.add_argument("--verify", action="store_true",
+                        help="with --fix or --diff: build the Dockerfile before and after its fixes, "
+                             "compare the images, run the smoke check in both; --fix writes only "
+                             "when the fixed build succeeds and its smoke check passes")
+    verify.add_argument("--smoke-cmd", metavar="CMD",
+                        help="the smoke check: a command run in a container of each image (split "
+                             "like a shell line, run without one; exit 0 passes)")
+    verify.add_argument("--smoke-url", metavar="URL",
+                        help="the smoke check: start each image's entrypoint and fetch URL (host "
+                             "network) until it answers below 400")
+    verify.add_argument("--smoke-timeout", type=_seconds, default=60.0, metavar="SECONDS",
+                        help="how long a smoke check may take (default: 60)")
+    verify.add_argument("--builder", choices=("auto", "docker", "buildah", "podman"), default="auto",
+                        help="the builder (default: a reachable Docker daemon, else buildah, else podman)")
+    verify.add_argument("--build-store", metavar="DIR",
+                        help="buildah: keep images in this store (default: a temporary one, removed after)")
+    verify.add_argument("--build-volume", action="append", default=[], metavar="SRC:DST[:OPTS]",
+                        help="buildah/podman: bind-mount into every RUN of both builds (a CA bundle); repeatable")
+    verify.add_argument("--pull", choices=("missing", "always", "never"), default="missing",
+                        help="when the builder pulls base images (default: missing)")
 
 
 DEFAULT_FAIL_LEVEL = "warning"
@@ -84,6 +116,7 @@ def _options(args: argparse.Namespace) -> "CheckOptions":
 
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes needs --fix or --diff")
+    _check_verify_options(args)
     _check_output_modes(args)
     selection = Selection.from_options(catalogue_index(), args.select, args.ignore)
     return CheckOptions(selection=selection, context=not args.no_context, use_config=not args.no_config,
@@ -150,6 +183,27 @@ def required_labels(values: Sequence[str] | None) -> tuple[tuple[str, str], ...]
                              f"{', '.join(LABEL_TYPES)}")
         found[name.strip()] = kind
     return tuple(found.items())
+
+
+def _check_verify_options(args: argparse.Namespace) -> None:
+    if not hasattr(args, "verify"):  # a caller that builds its own options (the library)
+        return
+    verify_only = [flag for flag, value in (
+        ("--smoke-cmd", args.smoke_cmd), ("--smoke-url", args.smoke_url), ("--build-store", args.build_store),
+        ("--build-volume", args.build_volume), ("--builder", args.builder != "auto"),
+        ("--pull", args.pull != "missing")) if value]
+    if verify_only and not args.verify:
+        raise UsageError(f"{verify_only[0]} is an option of --verify")
+    if not args.verify:
+        return
+    if not (args.fix or args.diff):
+        raise UsageError("--verify proves fixes by rebuilding: give it with --fix or --diff")
+    if args.smoke_cmd and args.smoke_url:
+        raise UsageError("give one smoke check: --smoke-cmd or --smoke-url")
+    if args.smoke_url and not args.smoke_url.startswith(("http://", "https://")):
+        raise UsageError(f"--smoke-url {args.smoke_url!r}: give an http:// or https:// URL")
+    if args.format != "text":
+        raise UsageError("--verify prints a before/after table: use it with the text format")
 
 
 def _check_output_modes(args: argparse.Namespace) -> None:
@@ -230,6 +284,8 @@ def run(args: argparse.Namespace) -> int:
     options = _load(args)
     found = discover(args.paths)
     refuse_output_over(args.output, [("a checked file", path) for path in found.files])
+    if args.verify:
+        return _run_verified(args, options, found)
     reports = check_paths(found.files, options, jobs=args.jobs) if found.files else []
     ignore_diff, ignore_fixed = ("", 0)
     if args.fix or args.diff:
@@ -246,6 +302,64 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(stdin_fixed[0].fixed_text or "")
     emit(_render(args, reports, errors, to_stderr=bool(stdin_fixed)), args.output)
     return exit_code(reports, found.errors, args.fail_level)
+
+
+def _run_verified(args: argparse.Namespace, options: "CheckOptions", found) -> int:
+    """``--verify``: the fixes are planned without writing, proven by rebuilding (see
+    :mod:`dockwise.commands.verify`), then written (``--fix``) or shown (``--diff``) only if the
+    proof holds; otherwise exit 2 and nothing is written."""
+    from dockwise._record import replace
+    from dockwise.commands.verify import prove, single_dockerfile
+    from dockwise.engine.parallel import check_paths
+    from dockwise.fix.output import write_fixed
+
+    path = single_dockerfile(found)
+    reports = check_paths([path], replace(options, fix=False, diff=True), jobs=1)
+    report = reports[0]
+    ignores = planned_ignores(_shared_ignores(reports))
+    print_errors(report.errors + report.notes)
+    if report.errors or report.fixed_text is None:
+        return EXIT_ERROR
+    if not report.diff and not ignores:
+        print("No fixes available: nothing to verify.", file=sys.stderr)
+        return _report_checked(args, options, path, fixed=0)
+    ignore_text = ignores[0][1] if ignores else None  # one Dockerfile: one build context
+    if not prove(args, path, report.fixed_text, ignore_text, options.build_args):
+        return EXIT_ERROR
+    fixed = report.fixed + len({_finding_key(f) for _, _, found_ in ignores for f in found_})
+    if args.diff:
+        emit(report.diff + "".join(_ignore_diff(ignore, text) for ignore, text, _ in ignores), args.output)
+        return EXIT_FINDINGS
+    problems = [write_fixed(path, report.fixed_text) if report.diff else None]
+    problems += [write_fixed(ignore.path, text, create=not ignore.old_text) for ignore, text, _ in ignores]
+    problems = [p for p in problems if p]
+    if problems:
+        print_errors(problems)
+        return EXIT_ERROR
+    return _report_checked(args, options, path, fixed=fixed)
+
+
+def _ignore_diff(ignore: "_SharedIgnore", text: str) -> str:
+    from dockwise.fix.output import unified_diff
+
+    name = ignore.path[2:] if ignore.path.startswith("./") else ignore.path
+    return unified_diff(ignore.old_text, text, name)
+
+
+def _report_checked(args: argparse.Namespace, options: "CheckOptions", path: str, *, fixed: int) -> int:
+    """What ``path`` (fixed or not) still has, reported as ``dockwise check`` reports it."""
+    from dockwise._record import replace
+    from dockwise.context.scan import forget_walks
+    from dockwise.engine.parallel import check_paths
+
+    forget_walks()  # the .dockerignore may have just been written
+    reports = check_paths([path], replace(options, fix=False, diff=False), jobs=1)
+    reports[0].fixed = fixed
+    _drop_repeated_context_findings(reports)
+    errors = [line for r in reports for line in r.errors]
+    print_errors(errors)
+    emit(_render(args, reports, errors, to_stderr=False), args.output)
+    return exit_code(reports, [], args.fail_level)
 
 
 def _render(args: argparse.Namespace, reports: Sequence["FileReport"], errors: Sequence[str],
@@ -330,16 +444,10 @@ def _fix_dockerignores(shared: Sequence[_SharedIgnore], options: "CheckOptions",
     then those Dockerfiles' findings are checked again, and the context findings gone count as
     fixed. With ``diff``, nothing is written: returns the unified diff and how many findings
     its lines fix."""
-    from dockwise.context.fixer import with_lines
     from dockwise.fix.output import unified_diff, write_fixed
 
     diffs, would_fix, written = [], 0, []
-    for ignore in shared:
-        fixable = ignore.fixable()
-        lines = ignore.lines(fixable)
-        if not lines:
-            continue
-        new_text = with_lines(ignore.old_text, lines)
+    for ignore, new_text, fixable in planned_ignores(shared):
         if diff:
             name = ignore.path[2:] if ignore.path.startswith("./") else ignore.path
             diffs.append(unified_diff(ignore.old_text, new_text, name))
@@ -353,6 +461,20 @@ def _fix_dockerignores(shared: Sequence[_SharedIgnore], options: "CheckOptions",
     if written:
         _recheck_contexts(written, options)
     return "".join(diffs), would_fix
+
+
+def planned_ignores(shared: Sequence[_SharedIgnore]) -> list[tuple[_SharedIgnore, str, list]]:
+    """(the .dockerignore, its text after the fixes, the findings they fix) for each one the
+    fixes change."""
+    from dockwise.context.fixer import with_lines
+
+    planned = []
+    for ignore in shared:
+        fixable = ignore.fixable()
+        lines = ignore.lines(fixable)
+        if lines:
+            planned.append((ignore, with_lines(ignore.old_text, lines), fixable))
+    return planned
 
 
 def _recheck_contexts(groups: Sequence[Sequence["FileReport"]], options: "CheckOptions") -> None:

@@ -93,7 +93,7 @@ class FileReport(DataRecord):
     parsed: bool  # the file parsed (rules ran), even if some rule failed
     fixed: int  # fixes applied (or, with --diff, that would be)
     diff: str  # --diff: what --fix would change
-    fixed_text: str | None  # --fix on stdin: the fixed file
+    fixed_text: str | None  # --fix on stdin, --diff: the fixed file
     dockerignore: DockerignoreLines | None  # a file on disk, checked with its context
 
     def __init__(self, path: str, source: str | None = None, findings: list[Finding] | None = None,
@@ -249,6 +249,7 @@ class Engine:
         report.notes.extend(outcome.notes)
         if self.options.diff:
             report.diff = unified_diff(text, current, path) if current != text else ""
+            report.fixed_text = current  # what --fix would write (--verify builds it)
         elif not on_disk:
             report.fixed_text = current  # stdin: the fixed file goes to stdout
         elif current != text:
