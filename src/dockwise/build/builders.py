@@ -215,7 +215,7 @@ class Buildah(Builder):
 
     def _build_args(self, context, dockerfile, tag, ignorefile, build_args, target, volumes, pull) -> list[str]:
         # docker format keeps HEALTHCHECK, which an OCI config cannot hold
-        args = ["bud", "--format", "docker", "--layers", "--pull", _BUILDAH_PULL[pull], "-f", dockerfile, "-t", tag]
+        args = ["bud", "--format", "docker", "--layers", f"--pull={_BUILDAH_PULL[pull]}", "-f", dockerfile, "-t", tag]
         if ignorefile:
             args += ["--ignorefile", ignorefile]
         for name, value in build_args:
@@ -332,7 +332,7 @@ class Podman(Docker):
     name = "podman"
 
     def _build_args(self, context, dockerfile, tag, ignorefile, build_args, target, volumes, pull) -> list[str]:
-        args = ["build", "--format", "docker", "--pull", _BUILDAH_PULL[pull], "-f", dockerfile, "-t", tag]
+        args = ["build", "--format", "docker", f"--pull={_BUILDAH_PULL[pull]}", "-f", dockerfile, "-t", tag]
         if ignorefile:
             args += ["--ignorefile", ignorefile]
         for name, value in build_args:

@@ -15,21 +15,11 @@ _SPACES = re.compile(r"\s+")
 
 
 def failed_instruction(log: str, dockerfile_text: str) -> tuple[int, str] | None:
-    """(1-based line, the instruction's first line) of the step a failed build stopped at, or
-    None when the log does not say."""
-    from dockwise.errors import DockwiseError
-    from dockwise.syntax import parse_dockerfile
-
-    try:
-        instructions = parse_dockerfile(dockerfile_text).instructions
-    except DockwiseError:
-        instructions = []
+    """(1-based line, the instruction's first line) of the step a failed build of
+    ``dockerfile_text`` stopped at, or None when the log does not say."""
     step = _last_step(log)
     if step is not None:
-        wanted = _normal(step)
-        for instruction in reversed(instructions):  # a failing step repeated: the later one ran last
-            if _normal(instruction.source) == wanted or _normal(_joined(instruction.source)) == wanted:
-                return instruction.span.start.line, _first_line(instruction.source)
+        return locate_step(step, dockerfile_text)
     match = None
     for match in _BUILDKIT_LINE.finditer(log):
         pass
@@ -38,6 +28,28 @@ def failed_instruction(log: str, dockerfile_text: str) -> tuple[int, str] | None
         lines = dockerfile_text.splitlines()
         return line, lines[line - 1].strip() if 0 < line <= len(lines) else ""
     return None
+
+
+def locate_step(step: str, dockerfile_text: str) -> tuple[int, str] | None:
+    """Where the instruction ``step`` (its text, continuation lines joined or not) is in
+    ``dockerfile_text``: (line, first line); the last one when it is there several times."""
+    from dockwise.errors import DockwiseError
+    from dockwise.syntax import parse_dockerfile
+
+    try:
+        instructions = parse_dockerfile(dockerfile_text).instructions
+    except DockwiseError:
+        return None
+    wanted = _normal(_joined(step))
+    for instruction in reversed(instructions):
+        if _normal(_joined(instruction.source)) == wanted:
+            return instruction.line, _first_line(instruction.source)
+    return None
+
+
+def failed_step(log: str) -> str | None:
+    """The text of the step a failed build stopped at, as buildah or podman name it."""
+    return _last_step(log)
 
 
 def _last_step(log: str) -> str | None:

@@ -256,7 +256,7 @@ def _size(value: int | None, reference: int | None = None) -> str:
     if value is None:
         return "-"
     text = human_bytes(value)
-    if reference and value and reference != value:
+    if reference and value and abs(reference - value) * 100 >= reference:  # 1% or more
         ratio = reference / value
         text += f" ({ratio:.2f}x smaller)" if ratio > 1 else f" ({1 / ratio:.2f}x larger)"
     return text
@@ -293,7 +293,8 @@ def _env(side: Side) -> dict[str, str]:
 
 
 def _env_cell(side: Side) -> str:
-    return "-" if not _built(side) else f"{len(_env(side))} variables"
+    count = len(_env(side))
+    return "-" if not _built(side) else f"{count} variable{'s' if count != 1 else ''}"
 
 
 def _env_diff(before: Side, after: Side) -> str:
@@ -317,14 +318,18 @@ def _smoke_cell(side: Side) -> str:
 def _explain_failure(path: str, after: Side, before: Side) -> None:
     """One error line (the Dockerfile line the fixed build stopped at, or the smoke check that
     failed), then the end of the build log."""
-    from dockwise.build import failed_instruction
+    from dockwise.build.logs import failed_instruction, failed_step, locate_step
 
     if after.build is not None and not after.build.ok:
+        step = failed_step(after.build.log)
+        original = locate_step(step, before.text) if step else None
         where = failed_instruction(after.build.log, after.text)
-        if where is not None:
-            line, instruction = where
-            message = (f"{path}:{line}: error: fixes not written: the fixed Dockerfile fails to build "
-                       f"at its line {line}: {instruction}")
+        if original is not None:
+            message = (f"{path}:{original[0]}: error: fixes not written: with the fixes, the build "
+                       f"fails at this line: {original[1]}")
+        elif where is not None:
+            message = (f"{path}: error: fixes not written: the fixed Dockerfile fails to build at "
+                       f"its line {where[0]} (`--diff` shows it): {where[1]}")
         else:
             message = f"{path}: error: fixes not written: the fixed Dockerfile fails to build"
         if before.build is not None and not before.build.ok:
