@@ -92,3 +92,56 @@ def test_nothing_to_fix_builds_nothing(tmp_path):
     proc = _dockwise("check", "--fix", "--verify", "--select", "DW905", "Dockerfile", cwd=tmp_path, env=env)
     assert proc.returncode == 0, proc.stderr
     assert "No fixes available: nothing to verify." in proc.stderr
+
+
+def _fake(bin_dir, name: str, info_exit: int = 0) -> None:
+    script = bin_dir / name
+    script.write_text(f"#!/bin/sh\n[ \"$1\" = info ] && exit {info_exit}\nexit 0\n")
+    script.chmod(0o755)
+
+
+@pytest.mark.parametrize("docker_answers, expected", [(0, "docker"), (1, "buildah")])
+def test_a_docker_daemon_that_answers_comes_first_then_buildah(tmp_path, monkeypatch, docker_answers, expected):
+    from dockwise.build import find_builder
+
+    _fake(tmp_path, "docker", info_exit=docker_answers)
+    _fake(tmp_path, "buildah")
+    _fake(tmp_path, "podman")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    builder = find_builder("auto", store=str(tmp_path / "store"))
+    assert builder.name == expected
+    assert find_builder("podman").name == "podman"
+
+
+def test_each_builder_is_asked_for_the_same_build(tmp_path):
+    from dockwise.build.builders import Buildah, Docker, Podman
+
+    common = dict(context="ctx", dockerfile="ctx/Dockerfile", tag="t", ignorefile="ign",
+                  build_args=(("V", "1"),), target="run", pull="never")
+    buildah = Buildah("buildah", str(tmp_path))._build_args(volumes=("/a:/a:ro",), **common)
+    assert buildah == ["bud", "--format", "docker", "--layers", "--pull=never", "-f", "ctx/Dockerfile", "-t", "t",
+                       "--ignorefile", "ign", "--build-arg", "V=1", "--target", "run", "--volume", "/a:/a:ro", "ctx"]
+    assert Buildah("buildah", str(tmp_path))._command("images")[:7] == [
+        "buildah", "--root", str(tmp_path / "storage"), "--runroot", str(tmp_path / "run"),
+        "--storage-driver", "vfs"]
+    podman = Podman("podman")._build_args(volumes=(), **common)
+    assert podman[:3] == ["build", "--format", "docker"] and "--ignorefile" in podman
+    docker = Docker("docker")._build_args(volumes=(), **{**common, "ignorefile": None})
+    assert docker == ["build", "-f", "ctx/Dockerfile", "-t", "t", "--build-arg", "V=1", "--target", "run", "ctx"]
+    with pytest.raises(Exception, match="docker build takes no volumes"):
+        Docker("docker")._build_args(volumes=("/a:/a",), **common)
+
+
+def test_docker_gets_the_fixed_dockerignore_next_to_the_fixed_dockerfile(tmp_path):
+    from dockwise.build.builders import Docker
+
+    fake = tmp_path / "docker"
+    fake.write_text(f"#!/bin/sh\necho \"$@\" > {tmp_path}/args\n")
+    fake.chmod(0o755)
+    (tmp_path / "fixed").mkdir()
+    (tmp_path / "ign").write_text(".git\n")
+    outcome = Docker(str(fake)).build(str(tmp_path), str(tmp_path / "fixed" / "Dockerfile"),
+                                      ignorefile=str(tmp_path / "ign"))
+    assert outcome.ok and outcome.image.startswith("localhost/dockwise-verify-")
+    assert (tmp_path / "fixed" / "Dockerfile.dockerignore").read_text() == ".git\n"
+    assert (tmp_path / "args").read_text().split()[:3] == ["build", "-f", str(tmp_path / "fixed" / "Dockerfile")]

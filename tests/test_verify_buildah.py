@@ -92,3 +92,22 @@ def test_the_healthcheck_is_the_smoke_check_when_none_is_given(buildah, tmp_path
     assert (tmp_path / "Dockerfile").read_text() == text
     before, after = _rows(proc.stdout)["smoke check"]
     assert before.startswith("HEALTHCHECK: passed") and after.startswith("HEALTHCHECK: FAILED")
+
+
+def test_the_smoke_url_is_fetched_from_each_running_image(buildah, tmp_path):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    text = (f"FROM {buildah.base_image()}\nRUN mkdir /www && echo ok > /www/health\n"
+            f'cmd ["busybox", "httpd", "-f", "-p", "127.0.0.1:{port}", "-h", "/www"]\n')
+    (tmp_path / "Dockerfile").write_text(text)
+    proc = _verify(buildah, tmp_path, "--smoke-url", f"http://127.0.0.1:{port}/health", "--smoke-timeout", "20")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    before, after = _rows(proc.stdout)["smoke check"]
+    assert before.startswith(f"GET http://127.0.0.1:{port}/health: passed (HTTP 200")
+    assert after.startswith(f"GET http://127.0.0.1:{port}/health: passed (HTTP 200")
+    assert (tmp_path / "Dockerfile").read_text() == text.replace("cmd [", "CMD [")
+    with socket.socket() as sock:  # the service was stopped after its check
+        assert sock.connect_ex(("127.0.0.1", port)) != 0

@@ -283,6 +283,11 @@ class Docker(Builder):
 
     name = "docker"
 
+    def build(self, context: str, dockerfile: str, *, ignorefile: str | None = None, **options) -> BuildOutcome:
+        if ignorefile:  # BuildKit reads <Dockerfile>.dockerignore next to the Dockerfile first
+            shutil.copyfile(ignorefile, dockerfile + ".dockerignore")
+        return super().build(context, dockerfile, **options)
+
     def _build_args(self, context, dockerfile, tag, ignorefile, build_args, target, volumes, pull) -> list[str]:
         if volumes:
             raise DockwiseError(f"{self.name} build takes no volumes: leave out --build-volume "
@@ -330,6 +335,7 @@ class Docker(Builder):
 
 class Podman(Docker):
     name = "podman"
+    build = Builder.build  # podman takes --ignorefile
 
     def _build_args(self, context, dockerfile, tag, ignorefile, build_args, target, volumes, pull) -> list[str]:
         args = ["build", "--format", "docker", f"--pull={_BUILDAH_PULL[pull]}", "-f", dockerfile, "-t", tag]
