@@ -1,6 +1,8 @@
 """The incident project: a Python service shaped like the one in the post-mortem (a full Python
 base, ``COPY . /app`` of a folder holding ``.git``, a virtualenv, a 150 MB CSV and a log, an apt
 layer of compilers, pip install, root, shell-form ``CMD``), and the expert's hand fix of it.
+The project names its Python (``.python-version``: 3.11, as pyenv writes it), which is how
+the slim image of the same Python can be chosen without a guess.
 
 The sources are in ``tests/fixtures/incident``; the bulky parts of the folder (the git history,
 the virtualenv, the data and the log) are made here, never committed.
@@ -24,10 +26,11 @@ def make_project(kind: str, dest: Path) -> Path:
     """``kind`` ("crime" or "expert"): its Dockerfile (and .dockerignore), the service's
     sources, and the clutter a developer's folder holds."""
     dest.mkdir(parents=True)
-    for source in ("main.py", "requirements.txt"):
+    for source in ("main.py", "requirements.txt", ".python-version"):
         shutil.copy2(FIXTURES / "crime" / source, dest / source)
     for item in (FIXTURES / kind).iterdir():
-        shutil.copy2(item, dest / item.name)
+        if item.name != ".python-version":
+            shutil.copy2(item, dest / item.name)
     _clutter(dest)
     return dest
 
