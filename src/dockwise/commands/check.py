@@ -83,6 +83,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="with --fix or --diff: apply fixes that may change the build's meaning too")
     parser.add_argument("--diff", action="store_true",
                         help="print the fixes as a unified diff instead of writing them")
+    for language, example in RUNTIME_VERSION_FLAGS.items():
+        parser.add_argument(f"--{language}-version", dest=f"{language}_version", metavar="X.Y",
+                            help=f"with --unsafe-fixes: the {language.capitalize()} version the image runs "
+                                 f"(e.g. {example}), when neither the base tag nor the project says it; "
+                                 "picks the slim runtime base")
     verify = parser.add_argument_group(
         "proof by rebuild (--fix --verify: write the fixes only if the fixed file builds and runs)")
     verify.add_argument("--verify", action="store_true",
@@ -108,6 +113,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 DEFAULT_FAIL_LEVEL = "warning"
+# --<language>-version flags: the version a restructuring fix builds and runs on (the cure's
+# shapes read it from CheckOptions.runtime_versions), with an example for the help.
+RUNTIME_VERSION_FLAGS = {"python": "3.12"}
 
 
 def _options(args: argparse.Namespace) -> "CheckOptions":
@@ -126,7 +134,24 @@ def _options(args: argparse.Namespace) -> "CheckOptions":
                         target=getattr(args, "target", None),
                         trusted_registries=trusted_registries(getattr(args, "trusted_registries", None)),
                         required_labels=required_labels(getattr(args, "required_labels", None)),
-                        strict_labels=bool(getattr(args, "strict_labels", False)))
+                        strict_labels=bool(getattr(args, "strict_labels", False)),
+                        runtime_versions=runtime_versions(args))
+
+
+def runtime_versions(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
+    """(language, version) for each --<language>-version given; a version is digits and dots."""
+    import re
+
+    found = []
+    for language in RUNTIME_VERSION_FLAGS:
+        value = getattr(args, f"{language}_version", None)
+        if value is None:
+            continue
+        if not re.fullmatch(r"\d+(?:\.\d+){1,2}", value):
+            raise UsageError(f"--{language}-version: `{value}` is not a version like "
+                             f"{RUNTIME_VERSION_FLAGS[language]}")
+        found.append((language, value))
+    return tuple(found)
 
 
 def build_args(values: Sequence[str] | None, environ: Mapping[str, str] | None = None
@@ -323,6 +348,12 @@ def _run_verified(args: argparse.Namespace, options: "CheckOptions", found) -> i
     if not report.diff and not ignores:
         print("No fixes available: nothing to verify.", file=sys.stderr)
         return _report_checked(args, options, path, fixed=0)
+    if report.script_edits:
+        import os
+
+        names = ", ".join(os.path.relpath(host) for host in report.script_edits)
+        raise UsageError(f"--verify builds the Dockerfile and .dockerignore fixes, but these fixes also "
+                         f"edit {names}: run --diff to see them, or --fix without --verify")
     ignore_text = ignores[0][1] if ignores else None  # one Dockerfile: one build context
     if not prove(args, path, report.fixed_text, ignore_text, options.build_args):
         return EXIT_ERROR

@@ -33,7 +33,8 @@ class CheckOptions(FrozenRecord):
     worker processes), so every field is a tuple, a string or a flag, never a dict."""
 
     __slots__ = ("selection", "context", "use_config", "fix", "unsafe_fixes", "diff", "keep_source",
-                 "build_args", "target", "trusted_registries", "required_labels", "strict_labels")
+                 "build_args", "target", "trusted_registries", "required_labels", "strict_labels",
+                 "runtime_versions")
 
     selection: Selection
     context: bool  # also run the build-context rules for files read from disk
@@ -47,6 +48,7 @@ class CheckOptions(FrozenRecord):
     trusted_registries: tuple[str, ...]  # --trusted-registry, added to the config's
     required_labels: tuple[tuple[str, str], ...]  # --require-label (name, type), added to the schema
     strict_labels: bool  # --strict-labels (True turns strict-labels on; False leaves the config's)
+    runtime_versions: tuple[tuple[str, str], ...]  # --python-version ...: (language, version)
 
     def __init__(self, selection: Selection | None = None, context: bool = True,
                  use_config: bool = True, fix: bool = False, unsafe_fixes: bool = False,
@@ -54,12 +56,14 @@ class CheckOptions(FrozenRecord):
                  build_args: tuple[tuple[str, str], ...] = (), target: str | None = None,
                  trusted_registries: tuple[str, ...] = (),
                  required_labels: tuple[tuple[str, str], ...] = (),
-                 strict_labels: bool = False) -> None:
+                 strict_labels: bool = False,
+                 runtime_versions: tuple[tuple[str, str], ...] = ()) -> None:
         self._set(selection=Selection() if selection is None else selection, context=context,
                   use_config=use_config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                   keep_source=keep_source, build_args=tuple(build_args), target=target or None,
                   trusted_registries=tuple(trusted_registries),
-                  required_labels=tuple(required_labels), strict_labels=strict_labels)
+                  required_labels=tuple(required_labels), strict_labels=strict_labels,
+                  runtime_versions=tuple(runtime_versions))
 
 
 class DockerignoreLines(FrozenRecord):
@@ -81,7 +85,7 @@ class FileReport(DataRecord):
     """What checking one file produced."""
 
     __slots__ = ("path", "source", "findings", "errors", "notes", "fail_level", "no_fail", "parsed",
-                 "fixed", "diff", "fixed_text", "dockerignore")
+                 "fixed", "diff", "fixed_text", "dockerignore", "script_edits")
 
     path: str
     source: str | None
@@ -95,6 +99,7 @@ class FileReport(DataRecord):
     diff: str  # --diff: what --fix would change
     fixed_text: str | None  # --fix on stdin, --diff: the fixed file
     dockerignore: DockerignoreLines | None  # a file on disk, checked with its context
+    script_edits: list[str]  # --diff: the context files (entrypoint scripts) the fixes also edit
 
     def __init__(self, path: str, source: str | None = None, findings: list[Finding] | None = None,
                  errors: list[str] | None = None, notes: list[str] | None = None,
@@ -112,6 +117,7 @@ class FileReport(DataRecord):
         self.diff = diff
         self.fixed_text = fixed_text
         self.dockerignore: DockerignoreLines | None = None
+        self.script_edits: list[str] = []
 
 
 # `dockwise check` needs the Dockerfile and context rules, not the image rules (and the
@@ -137,6 +143,114 @@ _PREDEFINED_ARGS = frozenset(
     [name for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "NO_PROXY", "ALL_PROXY")
      for name in (proxy, proxy.lower())]
     + [side + part for side in ("TARGET", "BUILD") for part in ("PLATFORM", "OS", "ARCH", "VARIANT")])
+
+
+MAX_CONTEXT_FILE = 256 * 1024  # a manifest or version file the cure reads; larger is not one
+
+
+def _note_key(note: str) -> str:
+    """A note without what it quotes (`...`): the same note about a rewritten instruction."""
+    import re
+
+    return re.sub(r"`[^`]*`", "``", note)
+
+
+def _plan(path: str, applied: list) -> str:
+    """The readable plan of the restructuring fixes applied (empty when none was)."""
+    from dockwise.fix.cure import describe
+
+    return describe(path, [t for fix in applied for t in getattr(fix, "transformations", ())])
+
+
+def _script_diffs(edits: list, report: FileReport) -> str:
+    import os
+
+    from dockwise.fix.output import unified_diff
+
+    out = []
+    for finding, host, old, new in edits:
+        name = os.path.relpath(host)
+        out.append(f"# {name}: `exec` its last command, so the app replaces the shell as PID 1 and "
+                   f"gets the SIGTERM of `docker stop`\n#     resolves DW601 at {report.path}:"
+                   f"{finding.location.line}:{finding.location.column}\n")
+        out.append(unified_diff(old, new, name))
+        report.fixed += 1
+    return "".join(out)
+
+
+def _write_scripts(edits: list, report: FileReport) -> None:
+    import os
+
+    from dockwise.fix.output import write_fixed
+
+    for finding, host, _old, new in edits:
+        problem = write_fixed(host, new)
+        if problem is not None:
+            report.errors.append(problem.replace(host, os.path.relpath(host)))
+            continue
+        report.findings = [f for f in report.findings if f is not finding]
+        report.fixed += 1
+
+
+def _context_reader(context):
+    """A context file's text as the builder receives it; None when absent, excluded, too big
+    or not text."""
+    def read(name: str) -> str | None:
+        if context is None:
+            return None
+        try:
+            data = context.head(name, MAX_CONTEXT_FILE + 1)
+        except Exception:  # noqa: BLE001 - an unreadable file is one the cure does without
+            return None
+        if data is None or len(data) > MAX_CONTEXT_FILE or b"\0" in data:
+            return None
+        return data.decode("utf-8", errors="replace")
+    return read
+
+
+def _project_reader(context):
+    """A small text file of the project folder (the build context's directory), whether or not
+    .dockerignore sends it to the builder; None when absent, outside it, too big or not text."""
+    def read(name: str) -> str | None:
+        if context is None:
+            return None
+        root = os.path.realpath(context.context_dir)
+        path = os.path.realpath(os.path.join(root, name))
+        if not path.startswith(root + os.sep) or not os.path.isfile(path):  # a FIFO would block
+            return None
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_CONTEXT_FILE + 1)
+        except OSError:
+            return None
+        if len(data) > MAX_CONTEXT_FILE or b"\0" in data:
+            return None
+        return data.decode("utf-8", errors="replace")
+    return read
+
+
+def _attach_cure(text: str, path: str, target, findings: list[Finding],
+                 versions: dict[str, str]) -> list[str]:
+    """Plan the cure (:mod:`dockwise.fix.cure`) and attach it, one unsafe fix, to
+    the first finding it resolves (the fix loop then applies it like any other); the notes
+    say what was left alone and why."""
+    from dockwise.fix.cure import Project, plan_cure
+
+    read = _context_reader(target.context)
+    try:
+        cure = plan_cure(Project(text, path, target.model, findings, read, versions,
+                                 _project_reader(target.context)))
+    except Exception as exc:  # noqa: BLE001 - a planner bug must not end the run
+        return [internal_error(path, "the restructuring fixes", exc).replace(": error:", ": note:", 1)]
+    fix = cure.as_fix()
+    if fix is not None:
+        codes = cure.codes()
+        for finding in sorted(findings, key=lambda f: f.sort_key):
+            if finding.location.file == path and finding.code in codes:
+                finding.fix = fix
+                finding.fixable = True
+                break
+    return cure.notes
 
 
 def _unconsumed_build_args(path: str, dockerfile, build_args: Iterable[tuple[str, str]]) -> list[str]:
@@ -181,6 +295,7 @@ class Engine:
         self.runner = RuleRunner(classes, index, self.options.selection)
         self._context_runner: RuleRunner | None = None
         self._contexts = contexts
+        self._cure_notes: list[str] | None = None  # while fixing: the cure's notes of every round
 
     # -- one file -------------------------------------------------------------------------
 
@@ -232,6 +347,11 @@ class Engine:
         report.findings = self.runner.keep(raw, config=config, suppressions=suppressions)
         if on_disk and self.options.context:
             report.dockerignore = self._dockerignore_lines(path, target, report)
+        if self.options.unsafe_fixes and (self.options.fix or self.options.diff):
+            cure_notes = _attach_cure(text, path, target, report.findings, dict(self.options.runtime_versions))
+            report.notes.extend(cure_notes)
+            if self._cure_notes is not None:
+                self._cure_notes.extend(cure_notes)
         return report
 
     def _fix(self, text: str, path: str, *, config: LintConfig, on_disk: bool) -> FileReport:
@@ -243,12 +363,26 @@ class Engine:
         def recheck(candidate: str) -> FileReport:
             return self.check_text(candidate, path, config=config, on_disk=on_disk)
 
-        outcome = fix_until_stable(text, path, recheck, unsafe=self.options.unsafe_fixes)
+        self._cure_notes = []
+        try:
+            outcome = fix_until_stable(text, path, recheck, unsafe=self.options.unsafe_fixes)
+        finally:
+            cure_notes, self._cure_notes = self._cure_notes, None
         report, current = outcome.report, outcome.text
+        # a note of an earlier round (no init for a CMD that is now in exec form) still holds;
+        # one that only quotes an instruction as a later fix rewrote it is the same note
+        said = {_note_key(note) for note in report.notes}
+        for note in cure_notes:
+            if _note_key(note) not in said:
+                said.add(_note_key(note))
+                report.notes.append(note)
         report.fixed = outcome.fixed
         report.notes.extend(outcome.notes)
+        scripts = self._script_edits(path, report) if on_disk and self.options.unsafe_fixes else []
         if self.options.diff:
-            report.diff = unified_diff(text, current, path) if current != text else ""
+            report.diff = _plan(path, outcome.applied) + unified_diff(text, current, path) if current != text else ""
+            report.diff += _script_diffs(scripts, report)
+            report.script_edits = [host for _finding, host, _old, _new in scripts]
             report.fixed_text = current  # what --fix would write (--verify builds it)
         elif not on_disk:
             report.fixed_text = current  # stdin: the fixed file goes to stdout
@@ -258,7 +392,24 @@ class Engine:
                 report = recheck(text)
                 report.errors.append(problem)
                 report.notes.extend(outcome.notes)
+        if not self.options.diff:
+            _write_scripts(scripts, report)
         return report
+
+    def _script_edits(self, path: str, report: FileReport) -> list:
+        """The entrypoint scripts of the build context to give ``exec`` (DW601), planned on the
+        final check's findings; notes for those left alone."""
+        from dockwise.fix.cure.scripts import script_edits
+
+        if not self.options.context or not any(f.code == "DW601" for f in report.findings):
+            return []
+        try:
+            context = self.contexts.for_dockerfile(path)
+        except Exception:  # noqa: BLE001 - the check itself reported it
+            return []
+        edits, notes = script_edits(report.findings, _context_reader(context), context.context_dir)
+        report.notes.extend(f"{path}: {note}" for note in notes)
+        return edits
 
     def _dockerignore_lines(self, path: str, checked, report: FileReport) -> DockerignoreLines | None:
         """The lines the fixes of ``report``'s DC findings add to the build context's

@@ -37,18 +37,21 @@ class FixOutcome(DataRecord):
     """Where fixing ended: the final text, its check, how many findings went away, and notes
     about fixes that were dropped."""
 
-    __slots__ = ("text", "report", "fixed", "notes")
+    __slots__ = ("text", "report", "fixed", "notes", "applied")
 
     text: str
     report: "Report"
     fixed: int
     notes: list[str]
+    applied: list[Fix]  # the fixes the final text holds, in the order they were applied
 
-    def __init__(self, text: str, report: "Report", fixed: int, notes: list[str]) -> None:
+    def __init__(self, text: str, report: "Report", fixed: int, notes: list[str],
+                 applied: list[Fix] | None = None) -> None:
         self.text = text
         self.report = report
         self.fixed = fixed
         self.notes = notes
+        self.applied = [] if applied is None else applied
 
 
 def _parses(text: str, path: str) -> str | None:
@@ -131,6 +134,7 @@ def fix_until_stable(text: str, path: str, recheck: "Callable[[str], Report]", *
     notes: list[str] = []
     rejected: set[tuple] = set()
     seen = {text}
+    applied: list[Fix] = []
     report = recheck(current)
     before = _own_codes(report, path)
     for _ in range(MAX_ROUNDS):
@@ -148,10 +152,11 @@ def fix_until_stable(text: str, path: str, recheck: "Callable[[str], Report]", *
             rejected.update(_fix_key(f, fix, current) for f, fix in idle)
             continue
         seen.add(candidate)
+        applied.extend(fix for _, fix in fixing.taken)
         current = candidate
         report = after
     fixed = sum((before - _own_codes(report, path)).values()) if current != text else 0
-    return FixOutcome(current, report, fixed, notes)
+    return FixOutcome(current, report, fixed, notes, applied)
 
 
 def _idle(taken: list[tuple[Finding, Fix]], before: "Report", after: "Report",

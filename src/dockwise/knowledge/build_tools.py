@@ -71,3 +71,43 @@ def build_tool_executable(path: str) -> str | None:
         return None
     match = _EXECUTABLE_NAME.match(path.rpartition("/")[2])
     return match.group(1) if match else None
+
+# A header package -> the runtime library a program built against it loads (Debian bookworm,
+# Alpine). A split build installs these in the runtime stage; a header package not named
+# here gets a note instead of a guess.
+RUNTIME_LIBRARIES: dict[str, tuple[str, ...]] = {
+    "libpq-dev": ("libpq5",), "postgresql-dev": ("libpq",),
+    "default-libmysqlclient-dev": ("libmariadb3",), "libmariadb-dev": ("libmariadb3",),
+    "mariadb-dev": ("mariadb-connector-c",), "mariadb-connector-c-dev": ("mariadb-connector-c",),
+    "libxml2-dev": ("libxml2",), "libxslt1-dev": ("libxslt1.1",), "libxslt-dev": ("libxslt",),
+    "libjpeg-dev": ("libjpeg62-turbo",), "libjpeg62-turbo-dev": ("libjpeg62-turbo",),
+    "jpeg-dev": ("libjpeg-turbo",), "libpng-dev": ("libpng16-16",),
+    "zlib1g-dev": ("zlib1g",), "zlib-dev": ("zlib",), "libffi-dev": ("libffi8",),
+    "libssl-dev": ("libssl3",), "openssl-dev": ("libssl3",), "libsqlite3-dev": ("libsqlite3-0",),
+    "libyaml-dev": ("libyaml-0-2",), "yaml-dev": ("yaml",), "libmagic-dev": ("libmagic1",),
+    "libcurl4-openssl-dev": ("libcurl4",), "libldap2-dev": ("libldap-2.5-0",),
+    "libsasl2-dev": ("libsasl2-2",), "libgeos-dev": ("libgeos-c1v5",), "libpcre3-dev": ("libpcre3",),
+    "libbz2-dev": ("libbz2-1.0",), "liblzma-dev": ("liblzma5",), "libreadline-dev": ("libreadline8",),
+    "libncurses-dev": ("libncursesw6",), "libncurses5-dev": ("libncurses5",),
+    "libfreetype6-dev": ("libfreetype6",), "libwebp-dev": ("libwebp7",), "libtiff-dev": ("libtiff6",),
+    "libopenblas-dev": ("libopenblas0",), "liblapack-dev": ("liblapack3",), "libblas-dev": ("libblas3",),
+}
+# Headers a build needs and a runtime never loads: nothing to install in the runtime stage.
+BUILD_ONLY_HEADERS = frozenset({"linux-headers", "musl-dev", "libc6-dev", "libc-dev", "python3-dev",
+                                "python-dev", "kernel-headers", "dpkg-dev"})
+
+# Programs the full language images have (they are built on buildpack-deps: curl, VCS clients,
+# compilers, archivers) and their slim variants do not. A RUN left in a runtime stage that
+# moves to the slim base must not need one, unless that stage installs it. Program -> the
+# Debian package that provides it, when its name differs.
+FULL_IMAGE_ONLY_PROGRAMS: dict[str, str] = {
+    "curl": "curl", "wget": "wget", "gpg": "gnupg", "gpg2": "gnupg", "dirmngr": "dirmngr",
+    "git": "git", "hg": "mercurial", "svn": "subversion", "ssh": "openssh-client",
+    "scp": "openssh-client", "sftp": "openssh-client", "ssh-keygen": "openssh-client",
+    "ssh-keyscan": "openssh-client", "ps": "procps", "pkill": "procps", "pgrep": "procps",
+    "free": "procps", "top": "procps", "watch": "procps", "autoconf": "autoconf",
+    "automake": "automake", "autoreconf": "autoconf", "libtool": "libtool", "bzip2": "bzip2",
+    "bunzip2": "bzip2", "file": "file", "convert": "imagemagick", "identify": "imagemagick",
+    "patch": "patch", "unzip": "unzip", "xz": "xz-utils", "unxz": "xz-utils", "xzcat": "xz-utils",
+    "pkg-config": "pkg-config", "make": "make", "gcc": "gcc", "cc": "gcc", "g++": "g++", "c++": "g++",
+}
