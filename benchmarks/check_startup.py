@@ -6,7 +6,10 @@
 Each command runs --runs times in alternation; the median and minimum wall times are printed,
 with a bare `python3 -c pass` as the interpreter's floor. The budget is 150 ms for dockwise.
 Run it with the interpreter dockwise is installed in; the `dockwise` console script next to it
-(what users type) is timed too when it exists.
+(what users type) is timed too when it exists. The first line says how that dockwise is
+installed (regular or editable) and how many of its modules have cached bytecode: an editable
+install's modules are compiled by their first run (none when PYTHONDONTWRITEBYTECODE is set),
+a regular install's by pip.
 """
 
 from __future__ import annotations
@@ -37,10 +40,27 @@ def wall(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def describe_install() -> str:
+    """``dockwise <dir>: regular|editable install, N of M modules with cached bytecode``."""
+    import importlib.util
+    import os
+
+    probe = subprocess.run([sys.executable, "-c", "import dockwise; print(dockwise.__file__)"],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        return "dockwise is not importable by " + sys.executable
+    package = os.path.dirname(probe.stdout.strip())
+    kind = "regular" if "site-packages" in package.split(os.sep) else "editable"
+    sources = [os.path.join(d, f) for d, _, files in os.walk(package) for f in files if f.endswith(".py")]
+    cached = sum(os.path.exists(importlib.util.cache_from_source(s)) for s in sources)
+    return f"dockwise {package}: {kind} install, {cached} of {len(sources)} modules with cached bytecode"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
+    print(describe_install())
     with tempfile.TemporaryDirectory() as tmp:
         dockerfile = Path(tmp) / "Dockerfile"
         dockerfile.write_text(SMALL)

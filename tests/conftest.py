@@ -187,3 +187,17 @@ def _audit(event: str, args: tuple) -> None:
 
 _CORPUS_ROOTS = tuple({os.path.abspath(CORPUS), os.path.realpath(CORPUS)})
 sys.addaudithook(_audit)  # for the life of the process; idle outside a running test
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium driven over the DevTools protocol (tests/support/chromium.py); a
+    visible skip where it cannot start (not installed: apt-get install chromium)."""
+    from tests.support.chromium import Browser, ChromiumUnavailable
+
+    try:
+        browser = Browser()
+    except ChromiumUnavailable as exc:
+        pytest.skip(f"chromium cannot run here: {exc}")
+    yield browser
+    browser.close()

@@ -328,3 +328,29 @@ def test_fix_of_a_read_only_file_is_one_error_and_others_are_fixed(own_rules, pr
     assert locked.read_text() == "FROM a:latest\n"
     assert other.read_text() == "FROM b:1.0\n"
     assert "a/Dockerfile:1:8: TS001" in out  # what the unchanged file still has
+
+
+def test_progress_bar_for_several_files_on_a_terminal_only(tmp_path, capsys, monkeypatch):
+    import io
+    import sys
+
+    from dockwise.commands import _progress
+
+    for n in range(3):
+        (tmp_path / f"Dockerfile.{n}").write_text("FROM debian:12.8\nRUN true\n")
+    main(["check", str(tmp_path), "--format", "json", "--no-context"])
+    plain = capsys.readouterr().out
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(_progress, "SHOW_AFTER_SECONDS", 0.0)  # as if the files took a while
+    main(["check", str(tmp_path), "--format", "json", "--no-context"])
+    assert capsys.readouterr().out == plain
+    assert "checking Dockerfiles" in terminal.getvalue()
+    terminal.truncate(0)
+    main(["check", str(tmp_path), "--format", "json", "--no-context", "--no-progress"])
+    assert "checking Dockerfiles" not in terminal.getvalue()

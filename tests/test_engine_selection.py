@@ -20,7 +20,7 @@ INDEX = RuleIndex([
     info("DL3009", "apt-lists-not-removed"),
     info("DL4003", "multiple-cmd", "buildkit:MultipleInstructionsDisallowed"),
     info("DW101", "unpinned-base", "CKV_DOCKER_7"),
-    info("DW105", "json-args", "buildkit:JSONArgsRecommended"),
+    info("DW108", "json-args", "buildkit:JSONArgsRecommended"),
     info("DW201", "update-alone"),
 ])
 
@@ -33,14 +33,14 @@ def test_split_tokens_flattens_commas_and_repeats():
 @pytest.mark.parametrize("token,codes", [
     ("DL3008", {"DL3008"}),
     ("dl3008", {"DL3008"}),
-    ("DW1", {"DW101", "DW105"}),
+    ("DW1", {"DW101", "DW108"}),
     ("DL30", {"DL3008", "DL3009"}),
     ("DL", {"DL3008", "DL3009", "DL4003"}),
     ("apt-lists-not-removed", {"DL3009"}),
-    ("JSONArgsRecommended", {"DW105"}),
-    ("buildkit:jsonargsrecommended", {"DW105"}),
+    ("JSONArgsRecommended", {"DW108"}),
+    ("buildkit:jsonargsrecommended", {"DW108"}),
     ("CKV_DOCKER_7", {"DW101"}),
-    ("ALL", {"DL3008", "DL3009", "DL4003", "DW101", "DW105", "DW201"}),
+    ("ALL", {"DL3008", "DL3009", "DL4003", "DW101", "DW108", "DW201"}),
     ("DI", set()),  # a family with no rules yet selects nothing, without an error
 ])
 def test_tokens_resolve(token, codes):
@@ -63,7 +63,7 @@ def test_ignore_tolerates_hadolint_and_shellcheck_codes_we_lack():
 
 def test_select_then_ignore():
     selection = Selection.from_options(INDEX, ["DL,DW1"], ["DL3009"])
-    assert selection.enabled("DL3008") and selection.enabled("DW105")
+    assert selection.enabled("DL3008") and selection.enabled("DW108")
     assert not selection.enabled("DL3009")
     assert not selection.enabled("DW201")
 

@@ -27,6 +27,7 @@ ROOT = "dockwise"  # the package itself, not everything in it
 # module is free to be used by every layer, and fails here the moment it reaches upwards.
 LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
     ("base", "base", ("dockwise._record", "dockwise._lazyre", "dockwise.errors", "dockwise.textsafe",
+                      "dockwise.project_config",
                       "dockwise.inputs", "dockwise.yamlfile", "dockwise.findings", "dockwise.config",
                       "dockwise.discovery", "dockwise.knowledge", "dockwise.units")),
     ("syntax", "syntax", ("dockwise.syntax",)),
@@ -38,7 +39,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
     ("rules", "rules", ("dockwise.rules", "dockwise.context.rules", "dockwise.image.rules")),
     ("engine", "engine", ("dockwise.engine", "dockwise.catalog")),
     ("renderers", "report", ("dockwise.report",)),
-    ("commands", "commands", ("dockwise.commands", "dockwise.cli", "dockwise.__main__")),
+    ("commands", "commands", ("dockwise.commands", "dockwise.cli", "dockwise.__main__", "dockwise.api")),
 ]
 LAYER_ORDER = list(dict.fromkeys(name for name, _, _ in LAYERS))
 MAX_LINES = 800

@@ -5,7 +5,9 @@ true. A new rule is in here the moment it exists; there is no list to add it to.
 
 - A Dockerfile rule's (``DL``/``DW``) example is a Dockerfile. One without a ``FROM`` line that
   does not start with ``ARG`` is a fragment and runs after ``FROM debian:12.8``. A first line
-  ``# .hadolint.yaml: KEY: VALUE, ...`` is the configuration the example runs under.
+  ``# .hadolint.yaml: KEY: VALUE, ...`` is the configuration the example runs under; a line
+  ``# registry: {"REF": {...}}`` is what the base images' registry answers (the rules of
+  ``dockwise check --registry``; see ``StaticFacts.from_json``).
 - A context rule's (``DC``) example is a :class:`~dockwise.examples.ContextExample`: the files
   are written into a fresh directory, which is then checked as the build context (with the
   map's ``Dockerfile``, if it has one).
@@ -27,6 +29,7 @@ from dockwise.context.check import ContextTarget, read_context
 from dockwise.examples import DELETED, NAMED_PIPE, ContextExample, ImageExample
 from dockwise.findings import ContextRule, ImageRule
 from dockwise.image.analyze import analyze
+from dockwise.image.registry.facts import StaticFacts
 from dockwise.image.rules.base import ImageOptions, ImageTarget
 from dockwise.model import build_model
 from dockwise.rules.base import CheckTarget
@@ -37,6 +40,7 @@ RULES = all_rules()
 IDS = [r.info.code for r in RULES]
 FRAGMENT_BASE = "FROM debian:12.8\n"
 CONFIG_LINE = re.compile(r"# \.hadolint\.yaml: (.*)")
+REGISTRY_LINE = re.compile(r"(?m)^# registry: (.*)$")  # what the registry says (rules of `check --registry`)
 
 
 # ------------------------------------------------------------------------ running an example
@@ -52,7 +56,9 @@ def dockerfile_findings(rule, example: str, tmp_path) -> list:
     is_fragment = not re.search(r"(?im)^\s*from\s", example) and not example.lstrip().upper().startswith("ARG")
     text = FRAGMENT_BASE + example if is_fragment else example
     tree = parse_dockerfile(text.rstrip("\n") + "\n", str(tmp_path / "Dockerfile"))
-    target = CheckTarget(str(tmp_path / "Dockerfile"), tree, build_model(tree), config=config)
+    registry = REGISTRY_LINE.search(example)
+    facts = StaticFacts.from_json(registry.group(1)) if registry else None
+    target = CheckTarget(str(tmp_path / "Dockerfile"), tree, build_model(tree), config=config, registry=facts)
     return list(rule().check(target))
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 from tests.support.rules import check_text, where
 
 
+# What makes a file an application image: it copies the application in and runs it (a file
+# with neither is a base or tool image, whose tools are its point).
+APP = "COPY . /app\nCMD [\"/app/run\"]\n"
+
 def test_compilers_in_the_final_stage_point_at_the_first_tool_and_list_all():
     text = ("FROM python:3.12.7-slim\n"
             "RUN apt-get update && apt-get install -y --no-install-recommends \\\n"
             "    curl build-essential libpq-dev=15.8-0+deb12u1 \\\n"
-            "    && rm -rf /var/lib/apt/lists/*\n")
+            "    && rm -rf /var/lib/apt/lists/*\n" + APP)
     found = check_text(text, "DW401")
     assert where(found) == [(3, 10, 25)]
     assert "`build-essential`, `libpq-dev`" in found[0].message
@@ -23,8 +27,8 @@ def test_builder_stage_only_copied_from_is_fine():
 
 
 def test_stage_the_final_stage_is_built_from_ships():
-    text = ("FROM alpine:3.20.3 AS base\nRUN apk add --no-cache git musl-dev\n"
-            "FROM base\nCMD [\"sh\"]\n")
+    text = ("FROM alpine:3.20.3 AS base\nRUN apk add --no-cache gcc musl-dev\n"
+            "FROM base\nCMD [\"/app/run\"]\n")
     assert where(check_text(text, "DW401")) == [(2, 24, 27)]
 
 
@@ -39,7 +43,7 @@ def test_tools_removed_in_the_same_run_are_fine():
 
 def test_rpm_versions_and_jdk_are_recognised_but_runtime_packages_are_not():
     text = ("FROM fedora:41\nRUN dnf install -y gcc-14.2.1 openssl-3.2.2 && dnf clean all\n"
-            "RUN dnf install -y java-17-openjdk-devel-17.0.13 java-17-openjdk-headless\n")
+            "RUN dnf install -y java-17-openjdk-devel-17.0.13 java-17-openjdk-headless\n" + APP)
     found = check_text(text, "DW401")
     assert where(found) == [(2, 20, 30), (3, 20, 49)]
     assert "openssl" not in found[0].message
@@ -53,7 +57,7 @@ def test_sdk_base_images_in_the_final_stage():
         "FROM eclipse-temurin:21.0.5_11-jdk AS base\nFROM base\n": (1, 6, 35),
     }
     for text, expected in cases.items():
-        assert where(check_text(text, "DW402")) == [expected], text
+        assert where(check_text(text + APP, "DW402")) == [expected], text
 
 
 def test_runtime_images_and_sdk_builders_are_fine():
@@ -64,7 +68,7 @@ def test_runtime_images_and_sdk_builders_are_fine():
 
 
 def test_full_language_images_in_the_final_stage_are_info():
-    found = check_text("FROM python:latest\n", "DW402")
+    found = check_text("FROM python:latest\n" + APP, "DW402")
     assert where(found) == [(1, 6, 19)]
     assert found[0].severity.name == "INFO" and "python:<version>-slim" in found[0].message
     for text in ("FROM python:3.12.7-slim\n", "FROM node:20.18.1-alpine3.20\n",

@@ -19,7 +19,7 @@ def test_relative_workdir_points_at_the_path():
 
 
 def test_cd_points_at_the_cd_command_across_continuations():
-    text = "FROM debian:12\nRUN make && \\\n    cd /src && make install\n"
+    text = "FROM debian:12\nRUN \\\n    cd /src && make install\n"
     assert where(check_text(text, "DL3003")) == [(3, 5, 12)]
 
 
@@ -111,11 +111,11 @@ def test_ln_bin_sh():
 
 
 def test_pipe_without_pipefail_points_at_the_pipeline_start():
-    text = "FROM a:1\nRUN set -e; curl -fsSL https://x/y.tgz | tar -xz\n"
+    text = "FROM a:1\nRUN set -e; curl -fsSL https://x/y.tgz | sh\n"
     assert where(check_text(text, "DL4006")) == [(2, 13, 39)]
-    ok = 'FROM a:1\nSHELL ["/bin/bash", "-eo", "pipefail", "-c"]\nRUN curl -fsSL https://x | tar -xz\n'
+    ok = 'FROM a:1\nSHELL ["/bin/bash", "-eo", "pipefail", "-c"]\nRUN curl -fsSL https://x | sh\n'
     assert check_text(ok, "DL4006") == []
-    inline = "FROM a:1\nRUN set -euo pipefail; curl -fsSL https://x | tar -xz\n"
+    inline = "FROM a:1\nRUN set -euo pipefail; curl -fsSL https://x | sh\n"
     assert check_text(inline, "DL4006") == []
 
 
@@ -260,5 +260,11 @@ def test_copy_to_a_windows_drive_is_absolute():
 
 
 def test_instruction_before_from_is_named_as_written():
-    found = check_text("node_modules\nFROM a:1\n", "DL3061")
-    assert "`node_modules`" in found[0].message
+    found = check_text("run echo hi\nFROM a:1\n", "DL3061")
+    assert "`run`" in found[0].message
+
+
+def test_unknown_word_before_from_is_reported_once_as_unknown():
+    text = "node_modules\nFROM a:1\n"
+    assert check_text(text, "DL3061") == []
+    assert "`node_modules`" in check_text(text, "DW001")[0].message

@@ -83,8 +83,9 @@ def test_clean_script_has_no_findings():
     assert check_scripts([parse_shell('set -eu\napt-get update && apt-get install -y --no-install-recommends "curl"')]) == []
 
 
-def test_missing_binary_is_a_clear_error(monkeypatch):
+def test_missing_binary_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setattr("sys.executable", str(tmp_path / "python"))  # none beside it either
     with pytest.raises(ShellCheckError) as err:
         check_scripts([parse_shell("echo $x")])
     assert isinstance(err.value, DockwiseError) and err.value.exit_code == 2

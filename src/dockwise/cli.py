@@ -25,7 +25,8 @@ _OUTPUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG}
 COMMANDS: dict[str, str] = {
     "check": "Check Dockerfiles (and their build context) for best-practice problems.",
     "context": "Show what `docker build` sends as build context, and what should not be sent.",
-    "image": "Read a built image (docker-archive, OCI layout or archive): size, waste, findings.",
+    "image": "Read a built image (docker-archive, OCI layout or archive, or a registry): size, waste, findings.",
+    "pin": "Pin every FROM to the digest its tag points to now (name:tag@sha256:...).",
     "dump": "Print a Dockerfile's parse in BuildKit's parser-test format.",
     "rules": "List every rule.",
     "explain": "Explain one rule: why it matters, with a bad and a good example.",

@@ -14,6 +14,7 @@ an error naming the file and key, never a guess.
 from __future__ import annotations
 
 import os
+from typing import Any
 from functools import lru_cache
 
 from dockwise._record import FrozenRecord, replace
@@ -28,7 +29,8 @@ LABEL_TYPES = ("text", "url", "email", "hash", "rfc3339", "semver", "spdx")
 
 class LintConfig(FrozenRecord):
     __slots__ = ("path", "ignored", "overrides", "failure_threshold", "no_fail",
-                 "disable_ignore_pragma", "trusted_registries", "label_schema", "strict_labels")
+                 "disable_ignore_pragma", "trusted_registries", "label_schema", "strict_labels",
+                 "project")
 
     path: str | None
     ignored: tuple[str, ...]
@@ -39,17 +41,21 @@ class LintConfig(FrozenRecord):
     trusted_registries: tuple[str, ...]  # empty: any registry (DL3026 is silent)
     label_schema: tuple[tuple[str, str], ...]  # (label, one of LABEL_TYPES), in file order
     strict_labels: bool  # labels outside the schema are findings (DL3050)
+    # the dockwise config merged into this one (dockwise.project_config), for what hadolint's
+    # file has no key for: select, extend-select, per-file ignores, exclude, size thresholds
+    project: Any
 
     def __init__(self, path: str | None = None, ignored: tuple[str, ...] = (),
                  overrides: dict[str, Severity] | None = None,
                  failure_threshold: Severity | None = None, no_fail: bool = False,
                  disable_ignore_pragma: bool = False, trusted_registries: tuple[str, ...] = (),
-                 label_schema: tuple[tuple[str, str], ...] = (), strict_labels: bool = False) -> None:
+                 label_schema: tuple[tuple[str, str], ...] = (), strict_labels: bool = False,
+                 project: Any = None) -> None:
         self._set(path=path, ignored=ignored, overrides={} if overrides is None else overrides,
                   failure_threshold=failure_threshold, no_fail=no_fail,
                   disable_ignore_pragma=disable_ignore_pragma,
                   trusted_registries=tuple(trusted_registries), label_schema=tuple(label_schema),
-                  strict_labels=strict_labels)
+                  strict_labels=strict_labels, project=project)
 
     @property
     def label_types(self) -> dict[str, str]:

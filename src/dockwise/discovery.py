@@ -1,8 +1,14 @@
 """Finding the Dockerfiles under a directory.
 
 Names recognised (any case): ``Dockerfile``, ``Containerfile``, ``*.Dockerfile``,
-``*.dockerfile``, ``Dockerfile.*``, ``Containerfile.*``. Directories named ``.git`` are never
-entered, and paths a ``.gitignore`` excludes are skipped.
+``*.dockerfile``, ``Dockerfile.*``, ``Containerfile.*``, but not ``*.dockerignore``
+(``Dockerfile.dockerignore`` is the ignore file BuildKit reads for ``Dockerfile``).
+Directories named ``.git`` are never entered, and paths a ``.gitignore`` excludes are
+skipped, as are paths an ``--exclude`` glob matches (:func:`excluded`).
+
+A ``.dockerignore`` named on the command line (pre-commit passes the files a commit changes)
+stands for the Dockerfiles it applies to: those in its directory for ``.dockerignore``, and
+``X`` for ``X.dockerignore``; with none there, it is nothing to check.
 
 Inside a git work tree git itself decides: the file list comes from ``git ls-files --cached
 --others --exclude-standard`` (nested ``.gitignore``, ``.git/info/exclude``, the global excludes
@@ -19,10 +25,13 @@ from dockwise._record import DataRecord
 
 _EXACT = {"dockerfile", "containerfile"}
 _SKIP_DIRS = {".git", ".hg", ".svn"}
+_IGNORE_SUFFIX = ".dockerignore"
 
 
 def is_dockerfile_name(name: str) -> bool:
     lower = name.lower()
+    if lower.endswith(_IGNORE_SUFFIX):
+        return False
     if lower in _EXACT:
         return True
     if lower.endswith(".dockerfile") and len(lower) > len(".dockerfile"):
@@ -41,8 +50,9 @@ class Discovery(DataRecord):
         self.errors = [] if errors is None else errors
 
 
-def discover(paths: Sequence[str]) -> Discovery:
-    """Files named on the command line are taken as they are; directories are searched."""
+def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> Discovery:
+    """Files named on the command line are taken as they are; directories are searched.
+    A path matching one of the ``exclude`` globs is left out, found or named."""
     found = Discovery()
     seen: set = set()
     for path in paths or ["."]:
@@ -56,12 +66,64 @@ def discover(paths: Sequence[str]) -> Discovery:
                 found.errors.append(f"{path}: error: no Dockerfile found in this directory "
                                     "(looked for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*)")
             for file in files:
-                _add(found, seen, file)
+                if not excluded(file, exclude):
+                    _add(found, seen, file)
         elif os.path.lexists(path):
+            if excluded(path, exclude):
+                continue
+            if os.path.basename(path).lower().endswith(_IGNORE_SUFFIX):
+                for dockerfile in dockerfiles_of_ignore_file(path):
+                    if not excluded(dockerfile, exclude):
+                        _add(found, seen, dockerfile)
+                continue
             _add(found, seen, path)
         else:
             found.errors.append(f"{path}: error: no such file or directory")
     return found
+
+
+def excluded(path: str, patterns: Sequence[str]) -> bool:
+    """Does an ``--exclude`` glob match ``path``? A glob without ``/`` is matched against each
+    part of the path (``vendor`` leaves out everything under a ``vendor`` directory,
+    ``*.dev.Dockerfile`` a file by name); one with ``/`` against the whole path, relative to
+    the current directory (``*`` crosses ``/`` there: ``svc/legacy/*``). Case matters."""
+    if not patterns:
+        return False
+    import fnmatch
+
+    norm = path.replace(os.sep, "/")
+    if os.path.isabs(norm):
+        relative = os.path.relpath(norm).replace(os.sep, "/")
+        norm = norm if relative.startswith("../") else relative
+    norm = os.path.normpath(norm).replace(os.sep, "/")
+    parts = norm.split("/")
+    for pattern in patterns:
+        glob = pattern.rstrip("/")
+        while glob.startswith("./"):
+            glob = glob[2:]
+        if "/" in glob:
+            if fnmatch.fnmatchcase(norm, glob) or fnmatch.fnmatchcase(norm, glob + "/*"):
+                return True
+        elif any(fnmatch.fnmatchcase(part, glob) for part in parts):
+            return True
+    return False
+
+
+def dockerfiles_of_ignore_file(path: str) -> list[str]:
+    """The Dockerfiles a ``.dockerignore`` applies to: for ``X.dockerignore`` the file ``X``
+    if it has a Dockerfile's name (BuildKit reads it for that Dockerfile only), for ``.dockerignore`` the Dockerfiles of its
+    directory, sorted."""
+    directory, name = os.path.split(path)
+    if name.lower() != _IGNORE_SUFFIX:
+        dockerfile = path[: -len(_IGNORE_SUFFIX)]
+        found = is_dockerfile_name(os.path.basename(dockerfile)) and os.path.isfile(dockerfile)
+        return [dockerfile] if found else []
+    try:
+        names = sorted(os.listdir(directory or "."))
+    except OSError:
+        return []
+    return [os.path.join(directory, n) if directory else n for n in names
+            if is_dockerfile_name(n) and os.path.isfile(os.path.join(directory or ".", n))]
 
 
 def _add(found: Discovery, seen: set, path: str) -> None:

@@ -41,7 +41,7 @@ class RuleInfo(FrozenRecord):
     """Everything a user (or ``dockwise explain``) needs to know about one rule."""
 
     __slots__ = ("code", "name", "severity", "summary", "rationale", "bad_example", "good_example",
-                 "aliases", "fixable", "default_enabled")
+                 "aliases", "fixable", "default_enabled", "other_severities")
 
     code: str  # "DL3008", "DW101", "DC001", "DI004"
     name: str  # kebab-case, unique: "apt-get-install-without-no-install-recommends"
@@ -56,15 +56,29 @@ class RuleInfo(FrozenRecord):
     fixable: bool
     # Off unless selected explicitly (by code, name, alias, a prefix or ALL): slow or noisy rules.
     default_enabled: bool
+    # Severities a finding of this rule may carry besides ``severity`` (DW101: info for a tag
+    # without its patch level); `dockwise rules` and `explain` show them, the tests hold rules to them.
+    other_severities: tuple[Severity, ...]
 
     def __init__(self, code: str, name: str, severity: Severity, summary: str, rationale: str,
                  bad_example: str = "", good_example: str = "", aliases: tuple[str, ...] = (),
-                 fixable: bool = False, default_enabled: bool = True) -> None:
+                 fixable: bool = False, default_enabled: bool = True,
+                 other_severities: tuple[Severity, ...] = ()) -> None:
         if code.startswith("DL"):
             aliases = (f"hadolint:{code}",) + tuple(a for a in aliases if a != f"hadolint:{code}")
         self._set(code=code, name=name, severity=severity, summary=summary, rationale=rationale,
                   bad_example=bad_example, good_example=good_example, aliases=aliases,
-                  fixable=fixable, default_enabled=default_enabled)
+                  fixable=fixable, default_enabled=default_enabled, other_severities=other_severities)
+
+    @property
+    def severities(self) -> tuple[Severity, ...]:
+        """Every severity its findings may have, the default first."""
+        return (self.severity, *self.other_severities)
+
+    @property
+    def severity_label(self) -> str:
+        """``warning`` or, for a rule that may report at other levels, ``warning/info``."""
+        return "/".join(str(s) for s in self.severities)
 
     @property
     def help_uri(self) -> str:
@@ -126,7 +140,10 @@ class Target:
 
     def finding(self, info: RuleInfo, message: str, at: Any = None, *,
                 severity: Severity | None = None, fix: "Fix | None" = None, **extra: Any) -> "Finding":
-        """A finding of rule ``info`` at ``at`` (1-based line/column, exclusive end)."""
+        """A finding of rule ``info`` at ``at`` (1-based line/column, exclusive end). A severity
+        the rule does not declare is a bug in the rule (`rules` and `explain` would not show it)."""
+        if severity is not None and severity != info.severity and severity not in info.other_severities:
+            raise ValueError(f"{info.code} reports at {severity}, which its RuleInfo does not declare")
         found = Finding.of(info, self.message(message), self.locate(at), severity=severity, **extra)
         found.fix = fix
         return found

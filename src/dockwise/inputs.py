@@ -53,6 +53,9 @@ def _read_bytes(name: str, what: str) -> bytes:
 def decode_text(data: bytes, *, name: str, what: str = "file") -> str:
     if len(data) > MAX_TEXT_BYTES:
         raise InputError(f"too large for a {what} (over {MAX_TEXT_BYTES // (1024 * 1024)} MiB)", path=name)
+    if _utf16_without_bom(data[2:] if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data):
+        raise InputError(f"UTF-16 text, not UTF-8: save the {what} as UTF-8 (BuildKit reads UTF-8 only)",
+                         path=name)
     if b"\0" in data:
         raise InputError(f"binary file (contains NUL bytes), not a {what}", path=name)
     try:
@@ -61,6 +64,16 @@ def decode_text(data: bytes, *, name: str, what: str = "file") -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line})", path=name) from None
     return text
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    """ASCII text saved as UTF-16 (after its byte-order mark, if any): every other byte of its
+    start is NUL."""
+    head = data[:200]
+    if len(head) < 8:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return (odd.count(0) == len(odd) and 0 not in even) or (even.count(0) == len(even) and 0 not in odd)
 
 
 def atomic_write(path: str | os.PathLike[str], text: str) -> None:

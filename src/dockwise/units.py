@@ -6,6 +6,10 @@ are powers of 1000, as ``docker`` and dive print and read them; ``Ki``/``Mi``/``
 ``KiB``/``MiB``/``GiB``/``TiB`` are powers of 1024; a bare number is bytes. Case does not
 matter (``10mb`` is ``10MB``): nobody means bits here.
 
+Rates (``--bandwidth``): ``1Gbit``, ``100Mbit``, ``1Gbps`` are bits per second (a network's
+speed is sold in bits); ``125MB/s`` or ``100MiB/s`` are bytes per second, with the size units
+above. :func:`parse_rate` returns bytes per second.
+
 Writing: :func:`human_bytes` always prints binary units with their IEC names (``12.3 MiB``),
 so a printed size says which unit it is in; the exact byte count is there where it matters.
 """
@@ -37,6 +41,64 @@ def parse_size(text: str | int | float) -> int:
 
     number = match.group(1).rstrip(".") or "0"
     return int(Fraction(number) * MULTIPLIERS[unit])
+
+
+_RATE = lazy_compile(r"\s*([0-9]{1,30}(?:\.[0-9]{0,30})?)\s*([kKmMgGtT]?)(?:bit|bps|b/s)\s*")
+RATE_EXAMPLES = "examples: 1Gbit, 100Mbit, 10Gbps, 125MB/s, 100MiB/s"
+
+
+def parse_rate(text: str) -> float:
+    """Bytes per second: ``1Gbit`` (also ``1Gbps``, ``1Gb/s``) -> 125000000.0 (bits, powers of
+    1000); ``125MB/s`` -> 125000000.0 (a size per second). Raises ValueError otherwise, and
+    for zero."""
+    from fractions import Fraction
+
+    stripped = str(text).strip()
+    bits = _RATE.fullmatch(stripped) if not stripped.endswith("B/s") else None
+    if bits is not None:
+        number = Fraction(bits.group(1).rstrip(".") or "0")
+        rate = number * MULTIPLIERS[bits.group(2).lower()] / 8
+    elif stripped.endswith("/s"):
+        try:
+            rate = Fraction(parse_size(stripped[:-2]))
+        except ValueError:
+            raise ValueError(f"not a rate: {text!r} ({RATE_EXAMPLES})") from None
+    else:
+        raise ValueError(f"not a rate: {text!r} ({RATE_EXAMPLES})")
+    if rate <= 0:
+        raise ValueError(f"a rate must be above zero: {text!r}")
+    return float(rate)
+
+
+def rate_option(text: str) -> float:
+    """:func:`parse_rate` as an argparse ``type``."""
+    import argparse
+
+    try:
+        return parse_rate(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def human_rate(rate: float) -> str:
+    """Bytes per second as a network speed: ``125000000.0`` -> ``1 Gbit/s``."""
+    bits = rate * 8
+    for unit, scale in (("Tbit/s", 1e12), ("Gbit/s", 1e9), ("Mbit/s", 1e6), ("kbit/s", 1e3)):
+        if bits >= scale:
+            return f"{bits / scale:.3g} {unit}"
+    return f"{bits:.3g} bit/s"
+
+
+def human_duration(seconds: float) -> str:
+    """``0.4`` -> ``0.4 s``, ``75`` -> ``1 min 15 s``, ``4000`` -> ``1 h 6 min``."""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60} s"
+    return f"{whole // 3600} h {whole % 3600 // 60} min"
 
 
 def size_option(text: str) -> int:

@@ -7,10 +7,13 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from dockwise.commands._output import UsageError, emit, print_errors, refuse_output_over
+from dockwise.commands._output import (UsageError, add_config_options, add_everyday_options,
+                                       add_format_option, check_everyday_options, config_choice, emit,
+                                       exit_status, print_errors, refuse_output_over, render_findings)
 from dockwise.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 
 if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.discovery import Discovery
     from dockwise.engine.dockerfile import CheckOptions, FileReport
 
 FAIL_LEVELS = ("error", "warning", "info", "style", "none")
@@ -45,17 +48,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore", action="append", metavar="CODES",
                         help="skip these rules (same forms as --select)")
     parser.add_argument("--fail-level", choices=FAIL_LEVELS, default=None,
-                        help="lowest severity that makes the exit code 1 (default: warning, or "
-                             "failure-threshold from .hadolint.yaml)")
-    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
-                        help="output format (default: text)")
+                        help="lowest severity that makes the exit code 1 (default: fail-level from "
+                             "the dockwise config, else failure-threshold from .hadolint.yaml, "
+                             "else warning)")
+    add_format_option(parser)
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
+    parser.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                        help="leave out the paths this glob matches, found in a directory or named: "
+                             "a glob without / matches any part of the path (vendor, "
+                             "*.dev.Dockerfile), one with / the whole path (svc/legacy/*); repeatable")
+    add_everyday_options(parser)
     parser.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                         help="processes to use (default: 1 for fewer than 8 files, else one per CPU)")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="no progress bar on a terminal while several files are checked")
     parser.add_argument("--no-context", action="store_true",
                         help="do not check the build context next to each Dockerfile")
+    parser.add_argument("--context", metavar="DIR", dest="context_dir",
+                        help="the build context of every Dockerfile checked, as in `docker build -f "
+                             "docker/Dockerfile DIR` (default: each Dockerfile's own directory)")
     parser.add_argument("--no-config", action="store_true", help="ignore .hadolint.yaml files (the command line's "
                         "--trusted-registry and --require-label still apply)")
+    add_config_options(parser)
     build = parser.add_argument_group("the build to check (as `docker build` takes them)")
     build.add_argument("--build-arg", action="append", dest="build_args", metavar="KEY[=VALUE]",
                        help="set a build argument declared by ARG; KEY alone takes the value from "
@@ -78,11 +92,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
     hadolint.add_argument("--strict-labels", action="store_true",
                           help="a label outside the label schema is a finding (DL3050), as "
                                "strict-labels: true does")
+    remote = parser.add_argument_group("checks that ask base images' registries (off unless --registry)")
+    remote.add_argument("--registry", action="store_true",
+                        help="ask each base image's registry: a platform the base lacks (DW105), a tag moved "
+                             "since its pinned digest (DW106), the compressed size a pull costs (DW107)")
+    remote.add_argument("--insecure-registry", action="append", dest="insecure_registries", default=[],
+                        metavar="HOST[:PORT]",
+                        help="with --registry: reach this registry over plain HTTP or unverified HTTPS")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
     parser.add_argument("--unsafe-fixes", action="store_true",
                         help="with --fix or --diff: apply fixes that may change the build's meaning too")
     parser.add_argument("--diff", action="store_true",
                         help="print the fixes as a unified diff instead of writing them")
+    parser.add_argument("--show-fixes", action="store_true",
+                        help="text output: under each fixable finding, the fix --fix (or "
+                             "--unsafe-fixes) would apply, as the lines before and after; with "
+                             "--fix, also what was fixed, file by file, on stderr")
     for language, example in RUNTIME_VERSION_FLAGS.items():
         parser.add_argument(f"--{language}-version", dest=f"{language}_version", metavar="X.Y",
                             help=f"with --unsafe-fixes: the {language.capitalize()} version the image runs "
@@ -121,21 +146,42 @@ RUNTIME_VERSION_FLAGS = {"python": "3.12"}
 def _options(args: argparse.Namespace) -> "CheckOptions":
     from dockwise.engine.dockerfile import CheckOptions, catalogue_index
     from dockwise.engine.selection import Selection
+    from dockwise.report.data import SOURCE_FORMATS
 
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes needs --fix or --diff")
     _check_verify_options(args)
     _check_output_modes(args)
+    check_everyday_options(args)
     selection = Selection.from_options(catalogue_index(), args.select, args.ignore)
-    return CheckOptions(selection=selection, context=not args.no_context, use_config=not args.no_config,
+    hadolint, project, config_file = config_choice(args)
+    return CheckOptions(selection=selection, context=not args.no_context, use_config=hadolint,
+                        project_config=project, config_file=config_file,
                         fix=args.fix, unsafe_fixes=args.unsafe_fixes, diff=args.diff,
-                        keep_source=args.format == "text",
+                        keep_source=args.format in SOURCE_FORMATS or bool(args.show_fixes),
                         build_args=build_args(getattr(args, "build_args", None)),
                         target=getattr(args, "target", None),
                         trusted_registries=trusted_registries(getattr(args, "trusted_registries", None)),
                         required_labels=required_labels(getattr(args, "required_labels", None)),
+                        registry=bool(getattr(args, "registry", False)),
+                        insecure_registries=tuple(getattr(args, "insecure_registries", None) or ()),
                         strict_labels=bool(getattr(args, "strict_labels", False)),
+                        context_dir=_context_dir(args),
                         runtime_versions=runtime_versions(args))
+
+
+def _context_dir(args: argparse.Namespace) -> str | None:
+    """``--context DIR``, checked to be a directory (a usage error otherwise)."""
+    import os
+
+    directory = getattr(args, "context_dir", None)
+    if directory is None:
+        return None
+    if args.no_context:
+        raise UsageError("--context and --no-context contradict each other")
+    if not os.path.isdir(directory):
+        raise UsageError(f"--context: {directory!r} is not a directory")
+    return directory
 
 
 def runtime_versions(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
@@ -302,31 +348,94 @@ def _drop_repeated_context_findings(reports: Sequence["FileReport"]) -> None:
         report.findings = kept
 
 
-def run(args: argparse.Namespace) -> int:
+def _check_with_progress(files: Sequence[str], options, args: argparse.Namespace):
+    """The files' reports, with a progress bar on a terminal when there are several and the
+    run takes a moment."""
+    from dockwise.commands._progress import Progress
     from dockwise.engine.parallel import check_paths
+
+    with Progress("checking Dockerfiles", enabled=len(files) > 1 and not getattr(args, "no_progress", False)) as progress:
+        return check_paths(files, options, jobs=args.jobs, progress=progress.update)
+
+
+def _found(args: argparse.Namespace) -> "tuple[CheckOptions, Discovery]":
+    """The options and the files to check (less those ``--exclude`` and the config exclude)."""
     from dockwise.discovery import discover
 
     options = _load(args)
-    found = discover(args.paths)
+    found = discover(args.paths, exclude=getattr(args, "exclude", None) or [])
+    found.files = _not_excluded(found.files, options)
     refuse_output_over(args.output, [("a checked file", path) for path in found.files])
-    if args.verify:
-        return _run_verified(args, options, found)
-    reports = check_paths(found.files, options, jobs=args.jobs) if found.files else []
-    ignore_diff, ignore_fixed = ("", 0)
-    if args.fix or args.diff:
-        ignore_diff, ignore_fixed = _fix_dockerignores(_shared_ignores(reports), options, diff=args.diff)
+    return options, found
+
+
+def collect(args: argparse.Namespace) -> "tuple[CheckOptions, Discovery, list[FileReport]]":
+    """The options, the files found (less those ``--exclude`` and the config exclude) and
+    their reports: what ``run`` prints, and what the Python API (:mod:`dockwise.api`) returns."""
+    from dockwise.engine.parallel import check_paths
+    from dockwise.discovery import discover
+
+    options, found = _found(args)
+    reports = _check_with_progress(found.files, options, args) if found.files else []
+    return options, found, reports
+
+
+def settle(reports: Sequence["FileReport"]) -> list[str]:
+    """The reports as printed: fixes ``--fix`` would not apply unmarked, a finding about a
+    shared build context kept once; returns every error line (each once)."""
     for ignore in _shared_ignores(reports):
         ignore.fixable()  # a fix --fix would not apply is no fix: not counted as fixable
     _drop_repeated_context_findings(reports)
-    errors = list(found.errors) + [line for r in reports for line in r.errors]
-    print_errors(errors + [note for r in reports for note in r.notes])
+    # a broken config shared by several files is one error, not one per file
+    return list(dict.fromkeys(line for r in reports for line in r.errors))
+
+
+def run(args: argparse.Namespace) -> int:
+    if getattr(args, "verify", False):
+        return _run_verified(args, *_found(args))
+    options, found, reports = collect(args)
+    ignore_diff, ignore_fixed = ("", 0)
+    if args.fix or args.diff:
+        ignore_diff, ignore_fixed = _fix_dockerignores(_shared_ignores(reports), options, diff=args.diff)
+    errors = list(found.errors) + settle(reports)
+    print_errors(errors + ([] if args.quiet else [note for r in reports for note in r.notes]))
+    if args.show_fixes and args.fix and not args.quiet:
+        print_errors(_fixes_applied(reports))
     if args.diff:
         return _finish_diff(reports, errors, args.output, ignore_diff, ignore_fixed)
     stdin_fixed = [r for r in reports if r.fixed_text is not None]
     if stdin_fixed:
         sys.stdout.write(stdin_fixed[0].fixed_text or "")
     emit(_render(args, reports, errors, to_stderr=bool(stdin_fixed)), args.output)
-    return exit_code(reports, found.errors, args.fail_level)
+    return exit_status(args, exit_code(reports, found.errors, args.fail_level))
+
+
+def _fixes_applied(reports: Sequence["FileReport"]) -> list[str]:
+    """``--fix --show-fixes``: what was fixed, file by file: ``  Dockerfile: 2 × DL3042
+    (pip-install-without-no-cache-dir)``. A .dockerignore fix counts on the Dockerfile whose
+    context it belongs to."""
+    from dockwise.catalog import find_rule
+
+    lines = []
+    for report in reports:
+        if report.fixed_codes:
+            counts = []
+            for code, count in sorted(report.fixed_codes.items()):
+                info = find_rule(code)
+                counts.append(f"{count} × {code}" + (f" ({info.name})" if info else ""))
+            lines.append(f"  {report.path}: {', '.join(counts)}")
+    total = sum(sum(r.fixed_codes.values()) for r in reports)
+    if not lines:
+        return ["No fixes applied."]
+    return [f"Fixed {total} finding{'s' if total != 1 else ''}:"] + lines
+
+
+def _not_excluded(files: Sequence[str], options: "CheckOptions") -> list[str]:
+    """The files the ``exclude`` of their dockwise config does not name."""
+    from dockwise.project_config import excluded
+
+    return [path for path in files
+            if not excluded(path, project=options.project_config, config_file=options.config_file)]
 
 
 def _run_verified(args: argparse.Namespace, options: "CheckOptions", found) -> int:
@@ -390,18 +499,18 @@ def _report_checked(args: argparse.Namespace, options: "CheckOptions", path: str
     errors = [line for r in reports for line in r.errors]
     print_errors(errors)
     emit(_render(args, reports, errors, to_stderr=False), args.output)
-    return exit_code(reports, [], args.fail_level)
+    return exit_status(args, exit_code(reports, [], args.fail_level))
 
 
 def _render(args: argparse.Namespace, reports: Sequence["FileReport"], errors: Sequence[str],
             *, to_stderr: bool) -> str:
-    from dockwise.report import render, use_color
+    from dockwise.report import use_color
 
     findings = sorted((f for r in reports for f in r.findings), key=lambda f: f.sort_key)
     sources = {r.path: r.source for r in reports if r.source is not None}
     color = args.format == "text" and not args.output and use_color(sys.stderr if to_stderr else sys.stdout)
-    text = render(args.format, findings, files=[r.path for r in reports], sources=sources,
-                  errors=errors, color=color, fixed=sum(r.fixed for r in reports))
+    text = render_findings(args, findings, files=[r.path for r in reports], sources=sources,
+                           errors=errors, color=color, fixed=sum(r.fixed for r in reports))
     if to_stderr and not args.output:
         sys.stderr.write(text)
         return ""
@@ -525,6 +634,8 @@ def _recheck_contexts(groups: Sequence[Sequence["FileReport"]], options: "CheckO
             report.findings, report.dockerignore = fresh.findings, fresh.dockerignore
             after.update(_finding_key(f) for f in fresh.findings if f.location.file != report.path)
         group[0].fixed += len(before - after)
+        for key in before - after:
+            group[0].fixed_codes[key[0]] = group[0].fixed_codes.get(key[0], 0) + 1
 
 
 def _finding_key(finding) -> tuple:

@@ -8,6 +8,7 @@ import sys
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="Dockerfile to parse ('-' reads standard input)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the dump to FILE (atomically)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,6 +23,13 @@ def run(args: argparse.Namespace) -> int:
         name = args.file
         text = read_text(name, what="Dockerfile")
     output = dump(parse(text, path=name))
+    if args.output:
+        from dockwise.commands._output import emit, refuse_output_over
+
+        refuse_output_over(args.output, [("the Dockerfile", args.file)])
+        # bytes that were not UTF-8 in the Dockerfile become U+FFFD: the file is UTF-8 text
+        emit(output.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), args.output)
+        return 0
     sys.stdout.flush()
     sys.stdout.buffer.write(output.encode("utf-8", "surrogateescape"))
     sys.stdout.buffer.flush()

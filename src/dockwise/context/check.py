@@ -234,26 +234,33 @@ class ContextReader:
     ``check --jobs`` reads the contexts in the parent (:meth:`preload`) and hands them to its
     workers instead of every worker walking the same folder again."""
 
-    def __init__(self, large_threshold: int = DEFAULT_LARGE_BYTES, classic: bool = False) -> None:
+    def __init__(self, large_threshold: int = DEFAULT_LARGE_BYTES, classic: bool = False,
+                 context_dir: str | None = None) -> None:
         self.large_threshold = large_threshold
         self.classic = classic
-        self.read: dict[tuple[str, str | None], BuildContext] = {}
+        self.context_dir = context_dir  # `check --context DIR`: one context for every Dockerfile
+        self.read: dict[tuple[str, str | None, int], BuildContext] = {}
 
-    def for_dockerfile(self, dockerfile_path: str) -> BuildContext:
-        """The context ``docker build .`` next to ``dockerfile_path`` sends; raises
-        :class:`~dockwise.errors.DockwiseError` when it cannot be read (a bad pattern)."""
-        return self.context(context_dir_of(dockerfile_path), dockerfile_path)
+    def for_dockerfile(self, dockerfile_path: str, large_threshold: int | None = None) -> BuildContext:
+        """The context ``docker build`` sends for ``dockerfile_path``: the given context
+        directory, else the file's own directory (``docker build .`` next to it); raises
+        :class:`~dockwise.errors.DockwiseError` when it cannot be read (a bad pattern).
+        ``large_threshold`` replaces the reader's for this Dockerfile (its config's)."""
+        return self.context(self.context_dir or context_dir_of(dockerfile_path), dockerfile_path,
+                            large_threshold)
 
-    def context(self, context_dir: str, dockerfile_path: str | None) -> BuildContext:
+    def context(self, context_dir: str, dockerfile_path: str | None,
+                large_threshold: int | None = None) -> BuildContext:
         from dockwise.context.ignorefile import ignore_file_for
 
         # Keyed by the directory as named (findings name it so); the walk itself is shared by
         # every spelling of it (scan_context).
-        key = (context_dir, ignore_file_for(context_dir, dockerfile_path))
+        threshold = self.large_threshold if large_threshold is None else large_threshold
+        key = (context_dir, ignore_file_for(context_dir, dockerfile_path), threshold)
         found = self.read.get(key)
         if found is None:
             found = self.read[key] = read_context(context_dir, dockerfile_path, classic=self.classic,
-                                                  large_threshold=self.large_threshold)
+                                                  large_threshold=threshold)
         return found
 
     def preload(self, dockerfile_paths: Iterable[str]) -> "ContextReader":

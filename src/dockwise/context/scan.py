@@ -26,6 +26,11 @@ PROGRESS_AFTER_ENTRIES = 20000
 PROGRESS_AFTER_SECONDS = 0.5
 
 
+# What a directory the walk could not list is reported as: `check` and `context` both treat it
+# as an error (exit 2), since the context they measured is not the one the builder would get.
+UNREADABLE_DIRECTORY = "cannot read directory"
+
+
 class Problem(FrozenRecord):
     __slots__ = ("path", "message")
 
@@ -156,7 +161,7 @@ def _walk(scan: ContextScan, matcher: PatternMatcher, bar: _Progress) -> None:
             with os.scandir(abs_dir) as it:
                 entries = list(it)
         except OSError as exc:
-            scan.problems.append(Problem(rel_dir or ".", f"cannot read directory: {exc.strerror or exc}; "
+            scan.problems.append(Problem(rel_dir or ".", f"{UNREADABLE_DIRECTORY}: {exc.strerror or exc}; "
                                          "docker build fails on an unreadable context directory"))
             continue
         sent_here = 0

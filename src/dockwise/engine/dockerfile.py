@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from dockwise._record import DataRecord, FrozenRecord, replace
-from dockwise.config import EMPTY, LintConfig, config_for_dir, with_command_line
+from dockwise.config import EMPTY, LintConfig, with_command_line
 from dockwise.engine.context import context_rules
 from dockwise.engine.runner import RuleRunner, internal_error, rules_of_kind
 from dockwise.engine.selection import RuleIndex, Selection
@@ -23,6 +23,7 @@ from dockwise.findings import Finding, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.context.check import BuildContext, ContextReader
+    from dockwise.image.registry.facts import RegistryFacts
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
@@ -34,6 +35,7 @@ class CheckOptions(FrozenRecord):
 
     __slots__ = ("selection", "context", "use_config", "fix", "unsafe_fixes", "diff", "keep_source",
                  "build_args", "target", "trusted_registries", "required_labels", "strict_labels",
+                 "context_dir", "registry", "insecure_registries", "project_config", "config_file",
                  "runtime_versions")
 
     selection: Selection
@@ -48,6 +50,11 @@ class CheckOptions(FrozenRecord):
     trusted_registries: tuple[str, ...]  # --trusted-registry, added to the config's
     required_labels: tuple[tuple[str, str], ...]  # --require-label (name, type), added to the schema
     strict_labels: bool  # --strict-labels (True turns strict-labels on; False leaves the config's)
+    context_dir: str | None  # --context DIR: the build context of every file (None: its directory)
+    registry: bool  # --registry: the rules that ask base images' registries run
+    insecure_registries: tuple[str, ...]  # --insecure-registry, for those rules
+    project_config: bool  # honour dockwise's own config files (False: --isolated)
+    config_file: str | None  # --config: the dockwise config for every file (None: the nearest)
     runtime_versions: tuple[tuple[str, str], ...]  # --python-version ...: (language, version)
 
     def __init__(self, selection: Selection | None = None, context: bool = True,
@@ -56,13 +63,18 @@ class CheckOptions(FrozenRecord):
                  build_args: tuple[tuple[str, str], ...] = (), target: str | None = None,
                  trusted_registries: tuple[str, ...] = (),
                  required_labels: tuple[tuple[str, str], ...] = (),
-                 strict_labels: bool = False,
+                 strict_labels: bool = False, context_dir: str | None = None, registry: bool = False,
+                 insecure_registries: tuple[str, ...] = (), project_config: bool = True,
+                 config_file: str | None = None,
                  runtime_versions: tuple[tuple[str, str], ...] = ()) -> None:
         self._set(selection=Selection() if selection is None else selection, context=context,
                   use_config=use_config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                   keep_source=keep_source, build_args=tuple(build_args), target=target or None,
                   trusted_registries=tuple(trusted_registries),
                   required_labels=tuple(required_labels), strict_labels=strict_labels,
+                  context_dir=context_dir or None, registry=registry,
+                  insecure_registries=tuple(insecure_registries),
+                  project_config=project_config, config_file=config_file,
                   runtime_versions=tuple(runtime_versions))
 
 
@@ -85,7 +97,7 @@ class FileReport(DataRecord):
     """What checking one file produced."""
 
     __slots__ = ("path", "source", "findings", "errors", "notes", "fail_level", "no_fail", "parsed",
-                 "fixed", "diff", "fixed_text", "dockerignore", "script_edits")
+                 "fixed", "diff", "fixed_text", "dockerignore", "fixed_codes", "script_edits")
 
     path: str
     source: str | None
@@ -96,6 +108,7 @@ class FileReport(DataRecord):
     no_fail: bool
     parsed: bool  # the file parsed (rules ran), even if some rule failed
     fixed: int  # fixes applied (or, with --diff, that would be)
+    fixed_codes: dict[str, int]  # how many of ``fixed`` each rule had
     diff: str  # --diff: what --fix would change
     fixed_text: str | None  # --fix on stdin, --diff: the fixed file
     dockerignore: DockerignoreLines | None  # a file on disk, checked with its context
@@ -117,6 +130,7 @@ class FileReport(DataRecord):
         self.diff = diff
         self.fixed_text = fixed_text
         self.dockerignore: DockerignoreLines | None = None
+        self.fixed_codes: dict[str, int] = {}
         self.script_edits: list[str] = []
 
 
@@ -279,6 +293,11 @@ def _tidy_path(finding: Finding) -> Finding:
     return finding
 
 
+def _large_file_size(config: LintConfig) -> int | None:
+    """The dockwise config's ``large-file-size`` (None: the context reader's default)."""
+    return config.project.large_file_size if config.project is not None else None
+
+
 class Engine:
     """Checks Dockerfiles with a fixed set of Dockerfile rules (``rules=None``: the whole
     catalogue) and, for files on disk, the context rules over their build context, each
@@ -295,6 +314,7 @@ class Engine:
         self.runner = RuleRunner(classes, index, self.options.selection)
         self._context_runner: RuleRunner | None = None
         self._contexts = contexts
+        self._registry: "RegistryFacts | None" = None  # facts about base images, fetched once per process (--registry)
         self._cure_notes: list[str] | None = None  # while fixing: the cure's notes of every round
 
     # -- one file -------------------------------------------------------------------------
@@ -316,12 +336,26 @@ class Engine:
             return FileReport(display, errors=[_error_line(display, exc)])
         directory = os.path.dirname(os.path.abspath(path)) if on_disk else os.getcwd()
         try:
-            config = config_for_dir(directory) if self.options.use_config else EMPTY
+            config = self.config_for(path if on_disk else None, directory)
         except DockwiseError as exc:
             return FileReport(display, errors=[_error_line(display, exc)])
         if self.options.fix or self.options.diff:
             return self._fix(text, display, config=config, on_disk=on_disk)
         return self.check_text(text, display, config=config, on_disk=on_disk)
+
+    def config_for(self, path: str | None, directory: str) -> LintConfig:
+        """The configuration of the file ``path`` (None: stdin) in ``directory``: its config
+        files as the options allow, the per-file ignores that name it; raises the config's
+        error (a bad value, an unknown rule)."""
+        from dockwise.project_config import for_file, settings_for_dir
+
+        options = self.options
+        config = settings_for_dir(directory, hadolint=options.use_config,
+                                  project=options.project_config, config_file=options.config_file)
+        if path is not None:
+            config = for_file(config, path)
+        self.runner.validate(config)
+        return config
 
     def check_text(self, text: str, path: str, *, config: LintConfig = EMPTY,
                    on_disk: bool = False) -> FileReport:
@@ -337,8 +371,12 @@ class Engine:
         report.parsed = True
         context_errors: list[str] = []
         if on_disk and self.options.context:
-            target.context = self._read_context(path, context_errors)
+            target.context = self._read_context(path, context_errors, config)
+        target.registry = self.registry_facts()
         raw = self.runner.run(target, path, report.errors, config=config)
+        if target.registry is not None:
+            report.notes.extend(f"{path}: note: the registry checks of `{ref}` are incomplete: {error}"
+                                for ref, error in target.registry.take_errors())
         report.errors.extend(context_errors)
         if target.context is not None:
             raw.extend(self._context_findings(path, target, report, config))
@@ -346,13 +384,24 @@ class Engine:
                                          pragmas=not config.disable_ignore_pragma)
         report.findings = self.runner.keep(raw, config=config, suppressions=suppressions)
         if on_disk and self.options.context:
-            report.dockerignore = self._dockerignore_lines(path, target, report)
+            report.dockerignore = self._dockerignore_lines(path, target, report, config)
         if self.options.unsafe_fixes and (self.options.fix or self.options.diff):
             cure_notes = _attach_cure(text, path, target, report.findings, dict(self.options.runtime_versions))
             report.notes.extend(cure_notes)
             if self._cure_notes is not None:
                 self._cure_notes.extend(cure_notes)
         return report
+
+    def registry_facts(self) -> "RegistryFacts | None":
+        """What registries say about base images (``--registry``), else None: the rules that
+        need a registry stay silent and nothing touches the network."""
+        if not self.options.registry:
+            return None
+        if self._registry is None:
+            from dockwise.image.registry.facts import RegistryFacts
+
+            self._registry = RegistryFacts(self.options.insecure_registries)
+        return self._registry
 
     def _fix(self, text: str, path: str, *, config: LintConfig, on_disk: bool) -> FileReport:
         """Fix ``text`` until stable; write it back (``--fix``), diff it (``--diff``), or keep
@@ -376,9 +425,9 @@ class Engine:
             if _note_key(note) not in said:
                 said.add(_note_key(note))
                 report.notes.append(note)
-        report.fixed = outcome.fixed
+        report.fixed, report.fixed_codes = outcome.fixed, outcome.fixed_codes
         report.notes.extend(outcome.notes)
-        scripts = self._script_edits(path, report) if on_disk and self.options.unsafe_fixes else []
+        scripts = self._script_edits(path, report, config) if on_disk and self.options.unsafe_fixes else []
         if self.options.diff:
             report.diff = _plan(path, outcome.applied) + unified_diff(text, current, path) if current != text else ""
             report.diff += _script_diffs(scripts, report)
@@ -396,7 +445,7 @@ class Engine:
             _write_scripts(scripts, report)
         return report
 
-    def _script_edits(self, path: str, report: FileReport) -> list:
+    def _script_edits(self, path: str, report: FileReport, config: LintConfig = EMPTY) -> list:
         """The entrypoint scripts of the build context to give ``exec`` (DW601), planned on the
         final check's findings; notes for those left alone."""
         from dockwise.fix.cure.scripts import script_edits
@@ -404,14 +453,15 @@ class Engine:
         if not self.options.context or not any(f.code == "DW601" for f in report.findings):
             return []
         try:
-            context = self.contexts.for_dockerfile(path)
+            context = self.contexts.for_dockerfile(path, _large_file_size(config))
         except Exception:  # noqa: BLE001 - the check itself reported it
             return []
         edits, notes = script_edits(report.findings, _context_reader(context), context.context_dir)
         report.notes.extend(f"{path}: {note}" for note in notes)
         return edits
 
-    def _dockerignore_lines(self, path: str, checked, report: FileReport) -> DockerignoreLines | None:
+    def _dockerignore_lines(self, path: str, checked, report: FileReport,
+                            config: LintConfig = EMPTY) -> DockerignoreLines | None:
         """The lines the fixes of ``report``'s DC findings add to the build context's
         .dockerignore, in the order of its plan. The fix loop edits only ``path``: these edits
         are another file's, shared by every Dockerfile of the context, and all append at one
@@ -421,7 +471,7 @@ class Engine:
         from dockwise.context.fixer import dockerignore_plan
 
         try:
-            context = self.contexts.for_dockerfile(path)
+            context = self.contexts.for_dockerfile(path, _large_file_size(config))
         except Exception:  # noqa: BLE001 - the check itself reported it
             return None
         unsafe = self.options.unsafe_fixes
@@ -463,11 +513,12 @@ class Engine:
         report.notes.extend(_unconsumed_build_args(path, dockerfile, self.options.build_args))
         return CheckTarget(path, dockerfile, model)
 
-    def _read_context(self, path: str, errors: list[str]) -> "BuildContext | None":
+    def _read_context(self, path: str, errors: list[str],
+                      config: LintConfig = EMPTY) -> "BuildContext | None":
         """The build context next to ``path`` (read once per run, shared by every Dockerfile
         of its directory), or None with an error line when it cannot be read."""
         try:
-            return self.contexts.for_dockerfile(path)
+            return self.contexts.for_dockerfile(path, _large_file_size(config))
         except DockwiseError as exc:
             errors.append(_error_line(path, exc))
         except Exception as exc:  # noqa: BLE001
@@ -488,7 +539,7 @@ class Engine:
         if self._contexts is None:
             from dockwise.context.check import ContextReader
 
-            self._contexts = ContextReader()
+            self._contexts = ContextReader(context_dir=self.options.context_dir)
         return self._contexts
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from dockwise.engine.dockerfile import STDIN, CheckOptions, Engine, FileReport
@@ -34,8 +34,10 @@ def _check_in_worker(path: str) -> FileReport:
 
 
 def check_paths(paths: Sequence[str], options: CheckOptions, *, jobs: int | None = None,
-                rules: Sequence[type] | None = None) -> list[FileReport]:
-    """Check every path (in order); ``jobs=None`` picks a sensible number of processes."""
+                rules: Sequence[type] | None = None,
+                progress: Callable[[int, int], None] | None = None) -> list[FileReport]:
+    """Check every path (in order); ``jobs=None`` picks a sensible number of processes.
+    ``progress(done, total)`` is called as each file is checked."""
     if jobs is None:
         jobs = default_jobs(len(paths))
     jobs = max(1, min(jobs, len(paths)))
@@ -43,11 +45,21 @@ def check_paths(paths: Sequence[str], options: CheckOptions, *, jobs: int | None
     contexts = None
     if jobs > 1 and STDIN not in paths:
         contexts = _shared_contexts(paths, options)
-        reports = _in_pool(paths, options, jobs, rule_tuple, contexts)
+        reports = _in_pool(paths, options, jobs, rule_tuple, contexts, progress)
         if reports is not None:
             return reports
     engine = Engine(rule_tuple, options, contexts=contexts)
-    return [engine.check_path(p) for p in paths]
+    return _counted((engine.check_path(p) for p in paths), len(paths), progress)
+
+
+def _counted(reports: Iterable[FileReport], total: int,
+             progress: Callable[[int, int], None] | None) -> list[FileReport]:
+    done = []
+    for report in reports:
+        done.append(report)
+        if progress is not None:
+            progress(len(done), total)
+    return done
 
 
 def _shared_contexts(paths: Sequence[str], options: CheckOptions) -> "ContextReader | None":
@@ -60,11 +72,12 @@ def _shared_contexts(paths: Sequence[str], options: CheckOptions) -> "ContextRea
 
     if not any(options.selection.enabled(r.info.code) for r in context_rules()):
         return None
-    return ContextReader().preload(paths)
+    return ContextReader(context_dir=options.context_dir).preload(paths)
 
 
 def _in_pool(paths: Sequence[str], options: CheckOptions, jobs: int, rules: tuple[type, ...] | None,
-             contexts: "ContextReader | None") -> list[FileReport] | None:
+             contexts: "ContextReader | None",
+             progress: Callable[[int, int], None] | None = None) -> list[FileReport] | None:
     """The reports from a process pool, or None where processes cannot be started (no
     /dev/shm, a sandbox without fork): the caller then checks in this process."""
     from concurrent.futures import ProcessPoolExecutor
@@ -76,4 +89,4 @@ def _in_pool(paths: Sequence[str], options: CheckOptions, jobs: int, rules: tupl
     except (OSError, ImportError, NotImplementedError):
         return None
     with pool:
-        return list(pool.map(_check_in_worker, paths, chunksize=chunksize))
+        return _counted(pool.map(_check_in_worker, paths, chunksize=chunksize), len(paths), progress)

@@ -36,6 +36,7 @@ class RuleRunner:
         self.selection = Selection() if selection is None else selection
         # config -> its active rules: most files of a run share one config
         self._active: dict[int, tuple[LintConfig, list[Rule]]] = {}
+        self._validated: dict[int, object] = {}  # id -> the dockwise config checked
 
     def check(self, target, where: str, errors: list[str], *, config: LintConfig = EMPTY,
               suppressions: "Suppressions | None" = None) -> list[Finding]:
@@ -59,25 +60,77 @@ class RuleRunner:
     def active(self, config: LintConfig = EMPTY) -> list[Rule]:
         known = self._active.get(id(config))
         if known is None or known[0] is not config:
+            self.validate(config)
             known = self._active[id(config)] = (config, self._select(config))
         return known[1]
 
     def _select(self, config: LintConfig) -> list[Rule]:
-        ignored = self.config_ignored(config)
-        selection = self.selection
-        return [r for r in self.rules
-                if selection.enabled(r.info.code) and r.info.code not in ignored
-                and (r.info.default_enabled or selection.selected is not None)]
+        selected, ignored = self.effective(config)
+        return [r for r in self.rules if r.info.code not in ignored
+                and (r.info.default_enabled if selected is None else r.info.code in selected)]
+
+    def effective(self, config: LintConfig = EMPTY) -> tuple[set[str] | None, set[str]]:
+        """(the selected codes, None for every rule on by default; the ignored codes): the
+        command line's ``--select`` if given, else the dockwise config's ``select`` and
+        ``extend-select``; every ignore adds up (``--ignore``, the config files')."""
+        ignored = set(self.selection.ignored) | self.config_ignored(config)
+        selected = set(self.selection.selected) if self.selection.selected is not None else None
+        project = config.project
+        if selected is None and project is not None and (project.select is not None
+                                                          or project.extend_select):
+            if project.select is not None:
+                selected = self._resolve(project.select)
+            else:
+                selected = {code for code, info in self.index.infos.items() if info.default_enabled}
+            selected |= self._resolve(project.extend_select)
+        return selected, ignored
+
+    def _resolve(self, tokens: Sequence[str]) -> set[str]:
+        codes: set[str] = set()
+        for token in tokens:
+            codes |= self.index.resolve_loose(token)
+        return codes
+
+    def validate(self, config: LintConfig) -> None:
+        """Raise the dockwise config's error (file, line, key) for a rule token it names that
+        is no rule of dockwise. A rule of another command (``DI001`` in a file ``dockwise
+        check`` reads) is fine: the file serves every command."""
+        project = config.project
+        if project is None or id(project) in self._validated:
+            return
+        from dockwise.project_config import quoted_key
+
+        named = [("select", project.select or ()), ("extend-select", project.extend_select),
+                 ("ignore", project.ignore)]
+        named += [(f"severity.{quoted_key(token)}", (token,)) for token, _ in project.severity]
+        named += [(f"per-file-ignores.{quoted_key(glob)}", tokens)
+                  for glob, tokens in project.per_file_ignores]
+        for key, tokens in named:
+            for token in tokens:
+                if self.index.resolve(token) is None and not self._elsewhere(token):
+                    raise project.error(key, f"unknown rule {token!r} (not a code, code prefix, "
+                                             "rule name or alias; see `dockwise rules`)")
+        self._validated[id(project)] = project
+
+    def _elsewhere(self, token: str) -> bool:
+        """Is ``token`` a rule of another command? A code of a family this runner has no rule
+        of (``DI007`` for the checks) is left to the command that runs it, so a check does not
+        load the image rules to judge it; a name or alias is looked up in every rule."""
+        family, number = token.strip()[:2].upper(), token.strip()[2:]
+        if family in _FAMILIES and (number == "" or number.isdigit()) \
+                and not any(code.startswith(family) for code in self.index.infos):
+            return True
+        return known_anywhere(token)
 
     def keep(self, raw: Sequence[Finding], *, config: LintConfig = EMPTY,
              suppressions: "Suppressions | None" = None) -> list[Finding]:
         """The findings the user sees, with the severity they carry, sorted by place."""
-        ignored = self.config_ignored(config)
+        selected, ignored = self.effective(config)
         overrides = self.overrides(config)
         raised = suppressions.buildkit_errors if suppressions is not None else ()
         kept = []
         for finding in raw:
-            if not self.selection.enabled(finding.code) or finding.code in ignored:
+            if finding.code in ignored or (selected is not None and finding.code not in selected):
                 continue
             if suppressions is not None and suppressions.suppresses(finding):
                 continue
@@ -102,6 +155,30 @@ class RuleRunner:
             for code in self.index.resolve_loose(token):
                 result[code] = severity
         return result
+
+
+_FAMILIES = ("DL", "DW", "DC", "DI")  # the code families of dockwise's rules
+
+
+def known_anywhere(token: str) -> bool:
+    """Does ``token`` name a rule of any command, or a code of hadolint or ShellCheck that
+    dockwise does not implement (a team moving over may keep ignoring it)?"""
+    from dockwise.engine.selection import is_foreign_code
+
+    return is_foreign_code(token) or _all_rules_index().resolve(token) is not None
+
+
+_ALL: list[RuleIndex] = []
+
+
+def _all_rules_index() -> RuleIndex:
+    """Every rule of every command (read only when a config names a rule the command's own
+    rules do not know: the image rules are kept off `dockwise check`'s path)."""
+    if not _ALL:
+        from dockwise.catalog import RULE_PACKAGES, all_rules
+
+        _ALL.append(RuleIndex(r.info for r in all_rules(RULE_PACKAGES)))
+    return _ALL[0]
 
 
 def rules_of_kind(kind: str, packages: tuple[str, ...] | None = None) -> tuple[type[Rule], ...]:

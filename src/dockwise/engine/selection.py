@@ -20,6 +20,11 @@ _PREFIX = lazy_compile(r"^[a-z]{2}\d*$")
 _FOREIGN_CODE = lazy_compile(r"^(dl\d{4}|sc\d{4})$")
 
 
+def is_foreign_code(token: str) -> bool:
+    """A hadolint (``DL``) or ShellCheck (``SC``) code, known to dockwise or not."""
+    return _FOREIGN_CODE.match(token.strip().lower()) is not None
+
+
 class SelectionError(DockwiseError):
     """An unknown rule code, name or alias on the command line."""
 

@@ -37,20 +37,22 @@ class FixOutcome(DataRecord):
     """Where fixing ended: the final text, its check, how many findings went away, and notes
     about fixes that were dropped."""
 
-    __slots__ = ("text", "report", "fixed", "notes", "applied")
+    __slots__ = ("text", "report", "fixed", "notes", "fixed_codes", "applied")
 
     text: str
     report: "Report"
     fixed: int
     notes: list[str]
+    fixed_codes: dict[str, int]  # code -> findings of that code that went away
     applied: list[Fix]  # the fixes the final text holds, in the order they were applied
 
     def __init__(self, text: str, report: "Report", fixed: int, notes: list[str],
-                 applied: list[Fix] | None = None) -> None:
+                 fixed_codes: dict[str, int] | None = None, applied: list[Fix] | None = None) -> None:
         self.text = text
         self.report = report
         self.fixed = fixed
         self.notes = notes
+        self.fixed_codes = {} if fixed_codes is None else fixed_codes
         self.applied = [] if applied is None else applied
 
 
@@ -155,8 +157,8 @@ def fix_until_stable(text: str, path: str, recheck: "Callable[[str], Report]", *
         applied.extend(fix for _, fix in fixing.taken)
         current = candidate
         report = after
-    fixed = sum((before - _own_codes(report, path)).values()) if current != text else 0
-    return FixOutcome(current, report, fixed, notes, applied)
+    gone = dict(before - _own_codes(report, path)) if current != text else {}
+    return FixOutcome(current, report, sum(gone.values()), notes, gone, applied)
 
 
 def _idle(taken: list[tuple[Finding, Fix]], before: "Report", after: "Report",

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 from dockwise.errors import InputError
 from dockwise.image.align import HistoryStep, align, history_steps, missing_stage_message
 from dockwise.image.layers import LayerScan, ScanLimits, scan_layers
-from dockwise.image.merge import FinalFile, LayerStats, MergedImage, Merger
-from dockwise.image.source import ImageSource, LayerRef, open_image
+from dockwise.image.merge import FinalFile, LayerStats, MergedImage, Merger, WastedFile
+from dockwise.image.tarscan import Entry
+from dockwise.image.source import ImageSource, LayerRef, is_registry_reference, open_image
 from dockwise.model.stages import build_chain
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -19,6 +20,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from dockwise.syntax.tree import Dockerfile, Instruction
 
 TOP_N = 10
+#: A directory whose one subdirectory holds this share of its bytes is not listed among the
+#: largest directories: the subdirectory says the same, more precisely.
+DOMINANT_CHILD = 0.9
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,28 @@ class ImageAnalysis:
         return sorted(self.final_files, key=lambda f: (-f.size, f.path))[:n]
 
     def largest_directories(self, n: int = TOP_N) -> list[tuple[str, int]]:
-        return self._directory_sizes()[:n]
+        """The largest directories, leaving out one whose single subdirectory holds nearly all
+        of it (``/usr`` when ``/usr/lib`` is 95% of it), so a chain of nested directories is
+        listed once, at its deepest useful point."""
+        sizes = self._directory_sizes()
+        largest_child: dict[str, int] = {}
+        for path, size in sizes:
+            parent = path.rpartition("/")[0] or "/"
+            largest_child[parent] = max(largest_child.get(parent, 0), size)
+        kept = [(path, size) for path, size in sizes if largest_child.get(path, 0) < DOMINANT_CHILD * size]
+        return kept[:n]
+
+    def wasted_files(self, n: int | None = TOP_N, layer: int | None = None) -> list[WastedFile]:
+        """The files whose bytes are shipped but invisible at the end, largest first
+        (of one layer, 0-based, when ``layer`` is given)."""
+        found = [w for w in self.merged.wasted if layer is None or w.layer == layer]
+        found.sort(key=lambda w: (-w.size, w.path))
+        return found if n is None else found[:n]
+
+    def layer_changes(self, layer: int) -> list[tuple[str, Entry]]:
+        """Every entry of the layer's tar, in tar order, with how it changed the filesystem
+        below it (merge.ADDED, CHANGED, REMOVED, or UNCHANGED for a directory carried along)."""
+        return list(zip(self.merged.changes[layer], self.scans[layer].entries))
 
     @functools.cache  # noqa: B019 - one analysis, computed once for text and JSON alike
     def _directory_sizes(self) -> list[tuple[str, int]]:
@@ -141,12 +166,14 @@ class ImageAnalysis:
 
 def analyze(image: str, *, dockerfile: str | None = None, platform: str | None = None,
             target: str | None = None, jobs: int | None = None, limits: ScanLimits = ScanLimits(),
-            progress: Callable[[LayerScan | None, int, int], None] | None = None) -> ImageAnalysis:
-    """Read ``image`` (path or ``-``) and, with ``dockerfile``, tie its layers to lines.
-    ``progress(None, bytes_read, total_bytes)`` is called as layer blobs are read."""
+            progress: Callable[[LayerScan | None, int, int], None] | None = None,
+            registry: Any = None) -> ImageAnalysis:
+    """Read ``image`` (path, ``-`` or an image reference) and, with ``dockerfile``, tie its layers
+    to lines. ``progress(None, bytes_read, total_bytes)`` is called as layer blobs are read;
+    ``registry`` holds the :class:`~dockwise.image.registry.RegistryOptions` for a reference."""
     parsed = _parse_dockerfile(dockerfile) if dockerfile else None
     model = _build_model(parsed, target, dockerfile or "") if parsed else None
-    source = open_image(image, platform=platform)
+    source = open_source(image, platform=platform, registry=registry)
     try:
         scans, merged = _scan_and_merge(source.layers, jobs, limits, progress)
     finally:
@@ -160,6 +187,15 @@ def analyze(image: str, *, dockerfile: str | None = None, platform: str | None =
                           merged.layers[s.index], by_layer.get(s.index)) for s in scans]
     return ImageAnalysis(source, layers, merged, scans, steps, dockerfile, parsed, base_from, chain,
                          merged.final_files())
+
+
+def open_source(image: str, *, platform: str | None = None, registry: Any = None) -> ImageSource:
+    """The image behind ``image``: a file, a layout or ``-``, or an image in a registry."""
+    if is_registry_reference(image):
+        from dockwise.image.registry import RegistryOptions, open_registry_image
+
+        return open_registry_image(image, platform=platform, options=registry or RegistryOptions())
+    return open_image(image, platform=platform)
 
 
 def _scan_and_merge(refs: list[LayerRef], jobs: int | None, limits: ScanLimits,

@@ -35,6 +35,16 @@ class BlobLocation:
     offset: int
     length: int
 
+    def open(self):
+        """A file positioned at the blob (a registry blob's location opens a download instead)."""
+        fh = open(self.path, "rb")
+        try:
+            fh.seek(self.offset)
+        except OSError:
+            fh.close()
+            raise
+        return fh
+
 
 class RawReader:
     """Reads exactly one blob's bytes from its file, hashing them on the way."""
@@ -46,8 +56,7 @@ class RawReader:
         self.remaining = location.length
         self.sha256 = hashlib.sha256()
         try:
-            self._fh = open(location.path, "rb")
-            self._fh.seek(location.offset)
+            self._fh = location.open()
         except OSError as exc:
             raise ImageError(f"{label}: cannot read blob: {exc.strerror or exc}", path=location.path) from None
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dockwise.errors import InputError
-from dockwise.units import parse_size
+from dockwise.units import human_bytes, parse_size
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.image.analyze import ImageAnalysis
@@ -44,7 +44,7 @@ class Limit:
         return cls(bytes=parse_size(text))
 
     def describe(self) -> str:
-        return f"{self.fraction:.1%}" if self.fraction is not None else f"{self.bytes} bytes"
+        return f"{self.fraction:.1%}" if self.fraction is not None else human_bytes(self.bytes or 0)
 
 
 @dataclass
@@ -58,10 +58,23 @@ class GateSettings:
 
 @dataclass(frozen=True)
 class GateResult:
+    """One gate: ``limit``/``actual`` as printed (human units), ``limit_value``/``actual_value``
+    as numbers (bytes, or a fraction between 0 and 1)."""
+
     name: str
     limit: str
     actual: str
     passed: bool
+    limit_value: float = 0
+    actual_value: float = 0
+
+
+def _bytes_gate(name: str, limit: int, actual: int) -> GateResult:
+    return GateResult(name, human_bytes(limit), human_bytes(actual), actual <= limit, limit, actual)
+
+
+def _ratio_gate(name: str, limit: float, actual: float, passed: bool) -> GateResult:
+    return GateResult(name, f"{limit:.2%}", f"{actual:.2%}", passed, limit, actual)
 
 
 def load_dive_ci(path: str) -> GateSettings:
@@ -131,8 +144,7 @@ def user_wasted_fraction(analysis: "ImageAnalysis") -> float:
 def size_budget(analysis: "ImageAnalysis", max_size: int) -> GateResult:
     """The size budget (``--max-size``): the one comparison behind both the ``max-size`` gate and
     its finding, DI010. The budget is on ``total_bytes``, every byte a pull downloads."""
-    return GateResult("max-size", f"{max_size} bytes", f"{analysis.total_bytes} bytes",
-                      analysis.total_bytes <= max_size)
+    return _bytes_gate("max-size", max_size, analysis.total_bytes)
 
 
 def evaluate(analysis: "ImageAnalysis", settings: GateSettings) -> list[GateResult]:
@@ -140,19 +152,17 @@ def evaluate(analysis: "ImageAnalysis", settings: GateSettings) -> list[GateResu
     if settings.max_size is not None:
         results.append(size_budget(analysis, settings.max_size))
     if settings.min_efficiency is not None:
-        results.append(GateResult("min-efficiency", f"{settings.min_efficiency:.2%}",
-                                  f"{analysis.efficiency:.2%}", analysis.efficiency >= settings.min_efficiency))
+        results.append(_ratio_gate("min-efficiency", settings.min_efficiency, analysis.efficiency,
+                                   analysis.efficiency >= settings.min_efficiency))
     if settings.max_reclaimable is not None:
         limit = settings.max_reclaimable
         if limit.fraction is not None:
             actual = analysis.reclaimable_bytes / analysis.total_bytes if analysis.total_bytes else 0.0
-            results.append(GateResult("max-reclaimable", limit.describe(), f"{actual:.2%}",
-                                      actual <= limit.fraction))
+            results.append(_ratio_gate("max-reclaimable", limit.fraction, actual, actual <= limit.fraction))
         else:
-            results.append(GateResult("max-reclaimable", limit.describe(), f"{analysis.reclaimable_bytes} bytes",
-                                      analysis.reclaimable_bytes <= (limit.bytes or 0)))
+            results.append(_bytes_gate("max-reclaimable", limit.bytes or 0, analysis.reclaimable_bytes))
     if settings.max_user_wasted is not None:
         actual = user_wasted_fraction(analysis)
-        results.append(GateResult("max-user-wasted", f"{settings.max_user_wasted:.2%}", f"{actual:.2%}",
-                                  actual <= settings.max_user_wasted))
+        results.append(_ratio_gate("max-user-wasted", settings.max_user_wasted, actual,
+                                   actual <= settings.max_user_wasted))
     return results

@@ -24,12 +24,13 @@ from dockwise.image.tarscan import DIR, FILE, HARDLINK, OPAQUE, SYMLINK, WHITEOU
 
 
 class Inode:
-    __slots__ = ("size", "layer", "refs")
+    __slots__ = ("size", "layer", "refs", "path")
 
-    def __init__(self, size: int, layer: int) -> None:
+    def __init__(self, size: int, layer: int, path: str) -> None:
         self.size = size
         self.layer = layer
         self.refs = 1
+        self.path = path  # where the layer wrote it (a hard link's target keeps the first path)
 
 
 class Node:
@@ -82,6 +83,22 @@ class FinalFile:
     inode_id: int
 
 
+@dataclass(frozen=True)
+class WastedFile:
+    """Bytes a layer shipped that the final filesystem does not show: the file ``path`` that
+    ``layer`` wrote (0-based) and ``hidden_by`` deleted or overwrote (the same layer when it
+    wrote the path twice)."""
+
+    path: str
+    size: int
+    layer: int
+    hidden_by: int
+
+
+#: How each entry of a layer changed the filesystem below it (``MergedImage.changes``).
+ADDED, CHANGED, REMOVED, UNCHANGED = "+", "~", "-", " "
+
+
 @dataclass
 class MergedImage:
     root: Node
@@ -90,6 +107,10 @@ class MergedImage:
     repeated: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     # (layer that wrote the bytes, layer that made them invisible) -> bytes
     hidden_by: dict[tuple[int, int], int] = field(default_factory=dict)
+    # every file whose bytes end up invisible, in the order they were hidden
+    wasted: list[WastedFile] = field(default_factory=list)
+    # per layer, one ADDED/CHANGED/REMOVED/UNCHANGED code per tar entry, in tar order
+    changes: list[str] = field(default_factory=list)
 
     @property
     def total_bytes(self) -> int:
@@ -135,6 +156,8 @@ class Merger:
         self.first_writer: dict[str, tuple[int, int]] = {}  # path -> (layer, bytes written)
         self.repeated: dict[str, list[tuple[int, int]]] = {}
         self.hidden_by: dict[tuple[int, int], int] = {}
+        self.wasted: list[WastedFile] = []
+        self.changes: list[str] = []
 
     # -- inode bookkeeping ------------------------------------------------------------
     def _release(self, node: Node, layer: int) -> None:
@@ -148,6 +171,8 @@ class Merger:
                 self.layers[layer].hidden_bytes += inode.size
             key = (inode.layer, layer)
             self.hidden_by[key] = self.hidden_by.get(key, 0) + inode.size
+            if inode.size:
+                self.wasted.append(WastedFile(inode.path, inode.size, inode.layer, layer))
 
     def _remove_subtree(self, node: Node, layer: int) -> int:
         """Release every inode under ``node`` (inclusive); returns the non-directories removed."""
@@ -187,24 +212,26 @@ class Merger:
         return node
 
     def result(self) -> MergedImage:
-        return MergedImage(self.root, self.layers, self.repeated, self.hidden_by)
+        return MergedImage(self.root, self.layers, self.repeated, self.hidden_by, self.wasted, self.changes)
 
     # -- applying a layer ------------------------------------------------------------------
     def apply(self, layer: int, entries: list[Entry], label: str) -> None:
         stats = LayerStats(layer)
         self.layers.append(stats)
+        codes = [REMOVED if entry.kind in (WHITEOUT, OPAQUE) else UNCHANGED for entry in entries]
         for entry in entries:
             if entry.kind == WHITEOUT:
                 self._whiteout(entry.path, layer)
             elif entry.kind == OPAQUE:
                 self._opaque(entry.path, layer)
-        for entry in entries:
+        for position, entry in enumerate(entries):
             if entry.kind in (WHITEOUT, OPAQUE):
                 continue
             if not entry.path:
                 self.root.mode = entry.mode
                 continue
-            self._add(entry, layer, label)
+            codes[position] = self._add(entry, layer, label)
+        self.changes.append("".join(codes))
 
     def _whiteout(self, path: str, layer: int) -> None:
         parent = self._lookup(path.rpartition("/")[0]) if "/" in path else self.root
@@ -223,22 +250,24 @@ class Merger:
             self.layers[layer].removed += self._remove_subtree(child, layer)
         node.children = {}
 
-    def _add(self, entry: Entry, layer: int, label: str) -> None:
+    def _add(self, entry: Entry, layer: int, label: str) -> str:
+        """Apply one entry; returns how it changed the path (ADDED, CHANGED or UNCHANGED)."""
         stats = self.layers[layer]
         parent, name = self._parent_dir(entry.path, layer)
         existing = parent.children.get(name)
         if entry.kind == DIR:
             if existing is not None and existing.children is not None:
+                same = (existing.mode, existing.uid, existing.gid) == (entry.mode, entry.uid, entry.gid)
                 existing.mode, existing.uid, existing.gid = entry.mode, entry.uid, entry.gid
-                return
+                return UNCHANGED if same else CHANGED  # a directory carried along, or its metadata
             if existing is not None:
                 self._release(existing, layer)
                 stats.removed += 1
             parent.children[name] = Node(DIR, layer, entry)
-            return
+            return ADDED if existing is None else CHANGED
         node = Node(entry.kind, layer, entry)
         if entry.kind == FILE:
-            node.inode = Inode(entry.size, layer)
+            node.inode = Inode(entry.size, layer, entry.path)
             stats.total_bytes += entry.size
             stats.visible_bytes += entry.size
         elif entry.kind == HARDLINK:
@@ -255,6 +284,7 @@ class Merger:
         if node.inode is not None:
             stats.files += 1
             self._note_writer(entry.path, layer, entry.size if entry.kind == FILE else 0)
+        return CHANGED if existing is not None else ADDED
 
     def _link(self, node: Node, entry: Entry, label: str) -> None:
         target = self._lookup(entry.link)
@@ -293,4 +323,5 @@ def merge_layers(layer_entries: list[list[Entry]], labels: list[str] | None = No
     return merger.result()
 
 
-__all__ = ["FinalFile", "LayerStats", "MergedImage", "Merger", "Node", "merge_layers", "SYMLINK"]
+__all__ = ["ADDED", "CHANGED", "REMOVED", "UNCHANGED", "FinalFile", "LayerStats", "MergedImage", "Merger", "Node",
+           "WastedFile", "merge_layers", "SYMLINK"]

@@ -210,7 +210,9 @@ def _blob_name(digest: Any, display: str) -> str:
 
 
 def open_image(name: str, *, platform: str | None = None) -> ImageSource:
-    """Open ``name`` (path or ``-``) as an image; raises ImageError/InputError with a clear message."""
+    """Open ``name`` (path, ``oci://PATH`` or ``-``) as an image; raises ImageError/InputError
+    with a clear message. (An image reference is opened by :mod:`dockwise.image.registry`.)"""
+    name = name.removeprefix("oci://")
     spools: list[str] = []
     try:
         if name == "-":
@@ -227,6 +229,19 @@ def open_image(name: str, *, platform: str | None = None) -> ImageSource:
         raise
     source._spools = spools
     return source
+
+
+def is_registry_reference(name: str) -> bool:
+    """``docker://...``, or a name that is no existing path and reads as an image reference
+    with a registry host, a tag or a digest (``127.0.0.1:5000/app:1.4``)."""
+    if name.startswith("docker://"):
+        return True
+    if name == "-" or name.startswith(("/", ".", "~", "oci://")) or os.path.lexists(name):
+        return False
+    from dockwise.model.imageref import parse_image_ref
+
+    ref = parse_image_ref(name)
+    return ref is not None and (ref.tag is not None or ref.digest is not None or ref.registry != "docker.io")
 
 
 def _remove(paths: list[str]) -> None:

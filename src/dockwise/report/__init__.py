@@ -1,5 +1,7 @@
-"""Rendering findings: ``text`` (ruff/rustc style), ``json``, ``sarif`` (2.1.0) and ``github``
-(workflow-command annotations). Every part of dockwise reports through :func:`render`.
+"""Rendering findings: ``text`` (ruff/rustc style), ``json``, ``sarif`` (2.1.0), ``github``
+(workflow-command annotations) and the formats other tools read (:data:`FORMATS`: Checkstyle
+and JUnit XML, GitLab Code Quality, Code Climate, SonarQube's generic issues, GNU, JSON Lines,
+hadolint's JSON). Every part of dockwise reports through :func:`render`.
 
     from dockwise.report import render
     print(render("json", findings, files=["Dockerfile"]), end="")
@@ -16,30 +18,46 @@ from dockwise.report.data import FORMATS, ReportData, json_text, jsonable, print
 __all__ = ["FORMATS", "ReportData", "json_text", "jsonable", "printable", "render", "use_color"]
 
 
+# format -> (module, function): each renderer lives in its own module, imported on use (the
+# XML formats bring xml.etree, which the check path must not pay for).
+_RENDERERS = {
+    "json": ("json", "render_json"),
+    "sarif": ("sarif", "render_sarif"),
+    "github": ("github", "render_github"),
+    "checkstyle": ("checkstyle", "render_checkstyle"),
+    "junit": ("junit", "render_junit"),
+    "gitlab": ("gitlab", "render_gitlab"),
+    "codeclimate": ("codeclimate", "render_codeclimate"),
+    "sonarqube": ("sonarqube", "render_sonarqube"),
+    "gnu": ("gnu", "render_gnu"),
+    "json-lines": ("jsonlines", "render_json_lines"),
+    "hadolint-json": ("hadolint", "render_hadolint_json"),
+    "html": ("html", "render_html"),
+}
+
+
 def render(fmt: str, findings: Sequence[Finding], *, files: Sequence[str] = (),
            sources: Mapping[str, str] | None = None, errors: Sequence[str] = (),
            rules: Sequence[RuleInfo] | None = None, color: bool = False, fixed: int = 0,
            summary: bool = True, sections: Mapping[str, Any] | None = None,
-           fix_hint: str = "--fix") -> str:
+           fix_hint: str = "--fix", concise: bool = False, show_fixes: bool = False,
+           command: str = "check") -> str:
     """``findings`` rendered in format ``fmt`` (one of :data:`FORMATS`), ending in a newline
     (the empty string when there is nothing to say). ``sections`` go into the JSON document
-    and SARIF's run properties; text and github output leave them to the command's summary."""
+    and SARIF's run properties; text and github output leave them to the command's summary.
+    ``concise`` and ``show_fixes`` shape the text format; ``command`` names the run where a
+    format has a place for it (JUnit's test suite)."""
     data = ReportData(findings=findings, files=files, sources=sources or {}, errors=errors,
-                      rules=rules, fixed=fixed, fix_hint=fix_hint, sections=sections)
+                      rules=rules, fixed=fixed, fix_hint=fix_hint, sections=sections,
+                      command=command)
     if fmt == "text":
         from dockwise.report.text import render_text
 
-        return render_text(data, color=color, summary=summary)
-    if fmt == "json":
-        from dockwise.report.json import render_json
+        return render_text(data, color=color, summary=summary, concise=concise,
+                           show_fixes=show_fixes)
+    if fmt not in _RENDERERS:
+        raise ValueError(f"unknown report format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+    import importlib
 
-        return render_json(data)
-    if fmt == "sarif":
-        from dockwise.report.sarif import render_sarif
-
-        return render_sarif(data)
-    if fmt == "github":
-        from dockwise.report.github import render_github
-
-        return render_github(data)
-    raise ValueError(f"unknown report format {fmt!r} (expected one of: {', '.join(FORMATS)})")
+    module, function = _RENDERERS[fmt]
+    return getattr(importlib.import_module(f"dockwise.report.{module}"), function)(data)

@@ -26,7 +26,7 @@ def _fence(text: str) -> list[str]:
 
 def rule_markdown(info: RuleInfo) -> str:
     lines = [f"# {info.code}: {info.name}", "",
-             f"**Severity:** {info.severity} · **Fixable:** {'yes' if info.fixable else 'no'}", ""]
+             f"**Severity:** {info.severity_label} · **Fixable:** {'yes' if info.fixable else 'no'}", ""]
     if info.aliases:
         lines += ["**Aliases:** " + ", ".join(f"`{a}`" for a in info.aliases), ""]
     lines += [info.summary, "", "## Why", "", info.rationale.strip(), ""]
@@ -55,7 +55,7 @@ def index_markdown(infos: Sequence[RuleInfo]) -> str:
         lines += [f"## {title}", "", "| code | name | severity | fixable | summary |",
                   "|---|---|---|---|---|"]
         for info in family:
-            lines.append(f"| [{info.code}]({info.code}.md) | {info.name} | {info.severity} | "
+            lines.append(f"| [{info.code}]({info.code}.md) | {info.name} | {info.severity_label} | "
                          f"{'yes' if info.fixable else ''} | {_cell(info.summary)} |")
         lines.append("")
     others = [i for i in infos if i.code[:2] not in FAMILIES]
@@ -83,7 +83,7 @@ def _wrapped(text: str) -> str:
 
 
 def explain_text(info: RuleInfo) -> str:
-    flags = f"{info.severity}, fixable" if info.fixable else str(info.severity)
+    flags = f"{info.severity_label}, fixable" if info.fixable else info.severity_label
     parts = [f"{info.code} {info.name} ({flags})", "", info.summary, "", "Why:", _wrapped(info.rationale)]
     if info.aliases:
         parts[1:1] = ["Aliases: " + ", ".join(info.aliases)]

@@ -11,7 +11,8 @@ from typing import Any
 from urllib.parse import quote
 
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.report.data import ReportData, json_text, jsonable
+from dockwise.report.data import ReportData, json_text, jsonable, report_path
+from dockwise.report.fingerprint import fingerprints
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning",
@@ -55,9 +56,11 @@ def rule_descriptor(info: RuleInfo) -> dict[str, Any]:
 
 
 def _uri(path: str) -> str:
-    """A relative URI reference: the path's bytes percent-encoded (a name that is not UTF-8
-    keeps its bytes, ``%FF``, rather than failing to encode)."""
-    return quote(os.fsencode(path.replace("\\", "/")), safe="/:@-._~")
+    """A relative URI reference (relative to the current directory when the path is under it:
+    code scanning resolves it against the repository root, where CI runs): the path's bytes
+    percent-encoded (a name that is not UTF-8 keeps its bytes, ``%FF``, rather than failing
+    to encode)."""
+    return quote(os.fsencode(report_path(path)), safe="/:@-._~")
 
 
 def _region(finding: Finding) -> dict[str, int] | None:
@@ -74,7 +77,11 @@ def _region(finding: Finding) -> dict[str, int] | None:
     return region
 
 
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+# The key of the fingerprint in ``partialFingerprints``; a new algorithm gets a new version.
+FINGERPRINT_KEY = "dockwiseFingerprint/v1"
+
+
+def _result(finding: Finding, index: dict[str, int], fingerprint: str) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(finding.location.file)}}
     region = _region(finding)
     if region:
@@ -85,6 +92,8 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "level": _LEVELS[finding.severity],
         "message": {"text": finding.message},
         "locations": [{"physicalLocation": physical}],
+        # code scanning matches alerts between runs by this: it survives edits of other lines
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
     properties: dict[str, Any] = {}
     if finding.aliases:
@@ -135,7 +144,7 @@ def sarif_document(data: ReportData) -> dict[str, Any]:
             "invocations": [invocation],
             # columns count code points (an emoji is one column); SARIF's default is UTF-16
             "columnKind": "unicodeCodePoints",
-            "results": [_result(f, index) for f in data.findings],
+            "results": [_result(f, index, fp) for f, fp in zip(data.findings, fingerprints(data))],
             **({"properties": dict(data.sections)} if data.sections else {}),
         }],
     }

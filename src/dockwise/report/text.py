@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from dockwise.findings import Finding, Severity
-from dockwise.report.data import ReportData, printable
+from dockwise.report.data import ReportData, printable, source_lines
 
 _RESET = "\033[0m"
 _BOLD = "\033[1m"
@@ -24,7 +24,9 @@ _COLORS = {
 }
 
 
-class _Paint:
+class Paint:
+    """Colours for a terminal, or none."""
+
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
 
@@ -32,7 +34,7 @@ class _Paint:
         return f"{style}{text}{_RESET}" if self.enabled and text else text
 
 
-def header(finding: Finding, paint: _Paint) -> str:
+def header(finding: Finding, paint: Paint) -> str:
     loc = finding.location
     where = printable(loc.file)
     if loc.line is not None:
@@ -42,7 +44,7 @@ def header(finding: Finding, paint: _Paint) -> str:
             f"[{paint(str(finding.severity), colour)}] {printable(finding.message)}")
 
 
-def excerpt(finding: Finding, source: "str | list[str] | None", paint: _Paint) -> list[str]:
+def excerpt(finding: Finding, source: "str | list[str] | None", paint: Paint) -> list[str]:
     """The source line of the finding with its span underlined (nothing if unknown).
     ``source`` is the file's text, or its lines split as below (render_text splits each file
     once: splitting per finding was quadratic with thousands of findings in a file)."""
@@ -110,30 +112,45 @@ def summary_line(data: ReportData) -> str:
     return text
 
 
-def _source(data: ReportData, path: str, cache: dict[str, list[str] | None]) -> list[str] | None:
-    """The lines of ``path`` (from the report's sources, else read from disk), split once."""
-    if path not in cache:
-        text = data.sources.get(path)
-        if text is None and path not in data.sources:
-            try:
-                from dockwise.inputs import read_text
-
-                text = read_text(path)
-            except Exception:  # noqa: BLE001 - an excerpt is a nicety, never an error
-                text = None
-        cache[path] = split_lines(text) if text is not None else None
-    return cache[path]
-
-
-def render_text(data: ReportData, *, color: bool = False, summary: bool = True) -> str:
-    paint = _Paint(color)
+def render_text(data: ReportData, *, color: bool = False, summary: bool = True,
+                concise: bool = False, show_fixes: bool = False) -> str:
+    """The findings, each a header line and (unless ``concise``) its source line underlined;
+    ``show_fixes`` adds what the fix of a fixable finding would change; then the summary."""
+    paint = Paint(color)
     cache: dict[str, list[str] | None] = {}
     blocks = []
     for finding in data.findings:
         lines = [header(finding, paint)]
-        lines.extend(excerpt(finding, _source(data, finding.location.file, cache), paint))
+        if not concise:
+            lines.extend(excerpt(finding, source_lines(data, finding.location.file, cache), paint))
+        if show_fixes and finding.fix is not None:
+            lines.extend(fix_lines(finding, source_lines(data, finding.location.file, cache), paint))
         blocks.append("\n".join(lines))
-    out = "\n\n".join(blocks)
+    out = ("\n" if concise and not show_fixes else "\n\n").join(blocks)
     if summary:
         out = f"{out}\n\n{summary_line(data)}" if out else summary_line(data)
     return out + "\n" if out else ""
+
+
+def fix_lines(finding: Finding, source: list[str] | None, paint: Paint) -> list[str]:
+    """``= fix (safe): description`` and, when the file's text is known, each edit as the
+    line it changes before (``-``) and after (``+``)."""
+    fix = finding.fix
+    kind = "safe" if fix.safe else "unsafe: needs --unsafe-fixes"
+    lines = [f"  {paint('= fix', _BOLD)} ({kind}): {printable(fix.description)}"]
+    if source is None:
+        return lines
+    text = "\n".join(source)
+    for edit in fix.edits:
+        if not 0 <= edit.start <= edit.end <= len(text):
+            continue
+        first = text.rfind("\n", 0, edit.start) + 1
+        last = text.find("\n", edit.end)
+        last = len(text) if last < 0 else last
+        before = text[first:last]
+        after = text[first:edit.start] + edit.replacement + text[edit.end:last]
+        lines += [f"    {paint('-', _COLORS[Severity.ERROR])} {printable(part)}"
+                  for part in before.split("\n") if before]
+        lines += [f"    {paint('+', _COLORS[Severity.INFO])} {printable(part)}"
+                  for part in after.split("\n") if after]
+    return lines

@@ -268,3 +268,36 @@ def _produced_by(fetched: list[Fetched], path: str, consumer: Any) -> Fetched | 
         if item.command.start < consumer.start and item.path == path:
             hit = item
     return hit
+
+
+# ---------------------------------------------------------------- consumers that check input
+
+DECOMPRESSORS = frozenset({"gunzip", "zcat", "bunzip2", "bzcat", "unxz", "xzcat", "unzstd", "zstdcat"})
+TAR_DECOMPRESS_OPTIONS = ("-z", "-j", "-J", "--gzip", "--gunzip", "--bzip2", "--xz", "--zstd", "--lzma")
+# Consumers that fail by themselves on missing input: `grep PATTERN` finds nothing, a checksum
+# check finds no line to verify. Behind them a failed producer stops the build anyway.
+CHECKSUM_TOOLS = frozenset({"sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "md5sum",
+                            "b2sum", "shasum"})
+
+
+def validates_input(command: Any) -> bool:
+    """Fails by itself when what it reads is empty or cut short: a checksum check, a grep for a
+    pattern, a decompressor (``tar -xz``, ``gunzip``; truncated input is a format error)."""
+    name = command.name
+    if name in CHECKSUM_TOOLS:
+        return command.has_option("-c", "--check")
+    if name in DECOMPRESSORS or (name in ("gzip", "bzip2", "xz", "zstd") and command.has_option("-d", "--decompress")):
+        return True
+    if name == "tar":
+        return _tar_decompresses(command)
+    if name in ("grep", "egrep", "fgrep"):
+        return not command.has_option("-v", "--invert-match", "-c", "--count", "-L", "--files-without-match")
+    return False
+
+
+def _tar_decompresses(command: Any) -> bool:
+    """``tar -xzf -``, ``tar xz``, ``tar xjC /dir``: the first word may be old-style bundled flags."""
+    if command.has_option(*TAR_DECOMPRESS_OPTIONS):
+        return True
+    first = command.args[0].value if command.args else None
+    return bool(first) and not first.startswith("-") and "x" in first and any(c in first for c in "zjJ")

@@ -139,15 +139,27 @@ def env_truthy(target: "CheckTarget", run: Run, script: Any, command: Any, name:
 
 
 def unpinned_finding(target: "CheckTarget", info: Any, inv: Invocation, unpinned: list[tuple[Any, str]],
-                     source: str, hint: str) -> Any:
-    """One finding per install command listing its unpinned packages, at the first of them."""
-    names = list(dict.fromkeys(text for _, text in unpinned))
+                     source: str, hint: str, distro_mirror: str | None = None) -> Any:
+    """One finding per install command listing its unpinned packages, at the first of them (an
+    ARG or ENV that expands to several packages counts each of them). ``distro_mirror``: the
+    packages come from a distribution mirror that keeps only its current versions, so the
+    advice is the base image's digest and a snapshot mirror instead of a pin that will break."""
+    names = list(dict.fromkeys(name for _, text in unpinned for name in text.split()))
     shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
     verb, pronoun = ("is", "it") if len(names) == 1 else ("are", "them")
     first_word = unpinned[0][0]
     example = hint.replace("{}", names[0])
+    span = first_word.span or command_span(inv.command, inv.subcommand_word)
+    if distro_mirror is not None:
+        return target.finding(
+            info,
+            f"{shown} {verb} installed without a version: each build takes whatever {source} serves "
+            f"that day. A version pin (`{example}`) breaks the build as soon as the mirror drops that "
+            f"version; for repeatable builds pin the base image by digest and, where it matters, "
+            f"install from {distro_mirror}.",
+            span, packages=names)
     return target.finding(
         info,
         f"{shown} {verb} installed without a version: each build takes whatever {source} serves that "
         f"day, so images drift and rebuilds can break; pin {pronoun} (`{example}`).",
-        first_word.span or command_span(inv.command, inv.subcommand_word), packages=names)
+        span, packages=names)

@@ -42,9 +42,13 @@ class CheckTarget(DataRecord, Target):
     send (the same :class:`~dockwise.context.check.BuildContext` the ``DC`` rules share; ask it
     with ``lookup``/``head``, it honours ``.dockerignore``). It is None when there is none at
     hand -- stdin, ``--no-context``, a context that cannot be read -- and a rule then judges
-    by names alone: rules never open context files themselves."""
+    by names alone: rules never open context files themselves.
 
-    __slots__ = ("path", "dockerfile", "model", "_memo", "config", "context")
+    ``registry`` answers what a base image's registry says (``lookup(reference, platform)``,
+    :mod:`dockwise.image.registry.facts`); it is None unless ``dockwise check --registry``
+    asked for it, and the rules that need it are then silent."""
+
+    __slots__ = ("path", "dockerfile", "model", "_memo", "config", "context", "registry")
 
     path: str
     dockerfile: "Dockerfile"
@@ -52,10 +56,12 @@ class CheckTarget(DataRecord, Target):
     _memo: dict[Hashable, Any]
     config: "LintConfig"
     context: "BuildContext | None"
+    registry: Any
 
     def __init__(self, path: str, dockerfile: "Dockerfile", model: "BuildModel",
                  _memo: dict[Hashable, Any] | None = None,
-                 config: "LintConfig | None" = None, context: "BuildContext | None" = None) -> None:
+                 config: "LintConfig | None" = None, context: "BuildContext | None" = None,
+                 registry: Any = None) -> None:
         self.path = path
         self.dockerfile = dockerfile
         self.model = model
@@ -64,6 +70,7 @@ class CheckTarget(DataRecord, Target):
             from dockwise.config import EMPTY as config
         self.config = config
         self.context = context
+        self.registry = registry
 
     def finding(self, info: RuleInfo, message: str, span: "Span | None" = None, *,
                 severity: Severity | None = None, fix: Fix | None = None, **extra: Any) -> Finding:

@@ -7,8 +7,9 @@ RUN apt-get update \
 RUN groupadd --gid 10001 app \
     && useradd --no-log-init --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin app
 WORKDIR /app
-COPY . /app
+COPY requirements.txt /app/requirements.txt
 RUN pip install --no-cache-dir -r requirements.txt
+COPY . /app
 USER 10001:10001
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["python", "main.py"]

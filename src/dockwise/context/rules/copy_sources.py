@@ -75,6 +75,7 @@ class CopyAllBakesSecrets(ContextRule):
                                      ".env": "DB_PASSWORD=hunter2\n", "dump.sql": 2 << 30,
                                      ".npmrc": "//registry.npmjs.org/:_authToken=npm_abc123\n",
                                      ".dockerignore": ".env\n*.sql\n.npmrc\n"}),
+        other_severities=(Severity.WARNING,),
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:
@@ -93,15 +94,33 @@ class CopyAllBakesSecrets(ContextRule):
                        if target.scan.is_sent(s.path) and any(needs(src, s.path) for src in sources)]
         broad = [src for src in sources if src.is_everything or ("/" not in src.path and src.has_wildcard)]
         hit_large = [(f.path, f.size) for f in target.large_files if any(needs(src, f.path) for src in broad)]
+        builder = _builder_stage(target, instr)
         if hit_secrets:
+            into, severity = ("the image", None) if builder is None else (
+                f"the builder stage `{builder}` (it does not ship, but its layers stay in the build "
+                "cache and in any cache exported with `--cache-to`)", Severity.WARNING)
             yield target.at_dockerfile(
                 self.info,
-                f"{instr.keyword} {shown} copies secrets into the image: {listing(hit_secrets)}; "
+                f"{instr.keyword} {shown} copies secrets into {into}: {listing(hit_secrets)}; "
                 "exclude them in .dockerignore and use `RUN --mount=type=secret` where the build needs them",
-                instr.span, paths=[p for p, _ in hit_secrets])
-        if hit_large:
+                instr.span, severity=severity, paths=[p for p, _ in hit_secrets])
+        if hit_large and builder is None:  # a builder's bytes never reach the image
             yield target.at_dockerfile(
                 self.info,
                 f"{instr.keyword} {shown} copies large log/archive/data files into the image: "
                 f"{listing(sorted(hit_large, key=lambda kv: -kv[1]))}; exclude them in .dockerignore",
                 instr.span, severity=Severity.WARNING, paths=[p for p, _ in hit_large])
+
+
+def _builder_stage(target: ContextTarget, instr) -> str | None:
+    """The label of the stage ``instr`` is in when that stage does not ship; None when it does
+    (or when there is no model to tell)."""
+    model = target.model
+    if model is None or instr.keyword == "ONBUILD":
+        return None
+    from dockwise.model.stages import ships
+
+    stage = model.stage_of(instr)
+    if stage is None or ships(model, instr):
+        return None
+    return stage.label

@@ -22,7 +22,12 @@ _META = set("*?[]\\")
 
 
 def _is_defensive(pattern: str) -> bool:
+    """A line kept "just in case": a well-known name, or any ``**/`` pattern -- written to match
+    at every depth, it is a net for what may appear (``docker init`` writes two dozen such
+    lines, for .NET, Helm, Python and Node projects alike), not a path that went stale."""
     body = pattern.lstrip("!")
+    if body.startswith("**/"):
+        return True
     name = re.sub(r"^(\*\*/)+", "", body).removesuffix("/**")
     return name in HEAVY_DIRS or bool(_DEFENSIVE.match(body))
 
@@ -90,6 +95,7 @@ class SuspiciousPattern(ContextRule):
                    "often exclude nothing, so the files they name are still sent."),
         bad_example=ContextExample({".dockerignore": "node_modules  # deps\nbin\\Debug\n  # indented comment\n"}),
         good_example=ContextExample({".dockerignore": "# deps\nnode_modules\nbin/Debug\n"}),
+        other_severities=(Severity.STYLE,),
     )
 
     def check(self, target: ContextTarget) -> Iterator[Finding]:

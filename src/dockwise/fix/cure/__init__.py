@@ -93,7 +93,7 @@ def _split(project: Project, draft: "Draft", steps: list[Transformation], notes:
         if answer is None:
             continue
         if isinstance(answer, str):
-            notes.append(f"{project.path}: not restructured ({shape.name}): {answer}")
+            notes.append(f"{project.path}: no builder stage ({shape.name}): {answer}")
             return
         resolves = _in_stage(project.reported(*answer.codes), draft.final)  # the stage before the split
         if not resolves:
@@ -102,7 +102,7 @@ def _split(project: Project, draft: "Draft", steps: list[Transformation], notes:
             draft.stages.insert(len(draft.stages) - 1, answer.builder)
         draft.stages[-1] = answer.runtime
         notes.extend(f"{project.path}: {note}" for note in answer.notes)
-        name = "split-build-runtime" if answer.builder is not None else "runtime-base"
+        name = answer.name or ("split-build-runtime" if answer.builder is not None else "runtime-base")
         steps.append(_step(name, answer.summary, resolves, draft))
         return
 

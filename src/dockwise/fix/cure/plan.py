@@ -47,15 +47,18 @@ class Split(Record):
     when nothing needs building, only the base changes), the rewritten runtime stage, the
     finding codes the split resolves, a one-line summary for the plan, and notes."""
 
-    __slots__ = ("builder", "runtime", "codes", "summary", "notes")
+    __slots__ = ("builder", "runtime", "codes", "summary", "notes", "name")
 
     def __init__(self, builder: "StageDraft | None", runtime: "StageDraft", codes: Iterable[str],
-                 summary: str, notes: Iterable[str] = ()) -> None:
+                 summary: str, notes: Iterable[str] = (), name: str | None = None) -> None:
         self.builder = builder
         self.runtime = runtime
         self.codes = tuple(codes)
         self.summary = summary
         self.notes = list(notes)
+        # the transformation's name in the plan (default: split-build-runtime, or runtime-base
+        # without a builder)
+        self.name = name
 
 
 class Resolved(FrozenRecord):

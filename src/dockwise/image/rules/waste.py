@@ -10,6 +10,15 @@ from dockwise.image.rules.base import ImageRule, ImageTarget
 from dockwise.units import human_bytes
 
 
+#: Files a DI006 message names, and files its ``extra["files"]`` lists.
+FILES_IN_MESSAGE = 3
+FILES_NAMED = 10
+
+
+def _quoted(path: str) -> str:
+    return path if " " not in path and "," not in path else repr(path)
+
+
 class HiddenContent(ImageRule):
     info = RuleInfo(
         code="DI006",
@@ -34,13 +43,18 @@ class HiddenContent(ImageRule):
             hiders = sorted(((h, b) for (o, h), b in hidden_by.items() if o == layer.index and b),
                             key=lambda hb: -hb[1])
             by = ", ".join(f"{target.layer_name(h)} ({human_bytes(b)})" for h, b in hiders[:3])
+            files = target.analysis.wasted_files(FILES_NAMED, layer=layer.index)
+            named = ", ".join(f"{_quoted('/' + w.path)} {human_bytes(w.size)}" for w in files[:FILES_IN_MESSAGE])
+            more = len(target.analysis.wasted_files(None, layer=layer.index)) - FILES_IN_MESSAGE
+            named += f" and {more} more" if more > 0 else ""
             yield target.finding(
                 self.info,
                 f"{target.layer_name(layer.index)} adds {human_bytes(wasted)} that later layers delete or "
-                f"overwrite ({by or 'the same layer'}); they are still shipped -- create and remove "
-                "them in the same RUN, or build them in another stage",
+                f"overwrite ({by or 'the same layer'}): {named}; they are still shipped -- create and "
+                "remove them in the same RUN, or build them in another stage",
                 layer=layer.index, bytes=wasted,
-                hidden_by=[h + 1 for h, _ in hiders])
+                hidden_by=[h + 1 for h, _ in hiders],
+                files=[{"path": "/" + w.path, "bytes": w.size, "hidden_by": w.hidden_by + 1} for w in files])
 
 
 class SizeBudget(ImageRule):

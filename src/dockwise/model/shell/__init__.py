@@ -51,7 +51,7 @@ from dockwise.model.shell.command import (  # noqa: F401
 )
 from dockwise.model.shell.paths import REMOVERS, is_under, path_covers, removed_words  # noqa: F401
 from dockwise.model.shell.programs import (  # noqa: F401
-    BRACE_SHELLS, DEFAULT_SHELL, DOWNLOADERS, NON_POSIX_SHELLS, OPTIONS_WITH_VALUE, PIPE_SHELLS, POSIX_SHELLS,
+    BRACE_SHELLS, DEFAULT_SHELL, DOWNLOADERS, NON_POSIX_SHELLS, OPTIONS_WITH_VALUE, PIPE_SHELLS, POSIX_SHELLS, SCRIPT_INTERPRETERS,
 )
 from dockwise.model.shell.run import (  # noqa: F401
     WINDOWS_SHELL, effective_shell, looks_windows, parse_run, parse_shell, pragma_shell, shell_language,

@@ -11,6 +11,10 @@ POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "mksh", "zsh", "bu
 # Where a download piped into one of these runs unreviewed code.
 PIPE_SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "mksh", "zsh"})
 DOWNLOADERS = frozenset({"curl", "wget", "fetch"})
+# Interpreters that run a script read from standard input or given on the command line: a
+# download piped into one of these runs unreviewed code just as a shell does.
+SCRIPT_INTERPRETERS = PIPE_SHELLS | frozenset({
+    "python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "lua", "Rscript"})
 BRACE_SHELLS = frozenset({"bash", "zsh", "ksh", "mksh"})
 
 

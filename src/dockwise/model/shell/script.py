@@ -118,24 +118,39 @@ class ShellScript:
         return self.downloads_into(*PIPE_SHELLS)
 
     def downloads_into(self, *programs: str) -> list[Command]:
-        """Commands among ``programs`` that run what curl/wget fetched: later in the same
-        pipeline, or given it through ``$(...)`` / ``<(...)`` (``python3`` for ``curl | python3``)."""
+        """Commands among ``programs`` that run what curl/wget fetched as code (see
+        :meth:`executed_downloads`)."""
+        return list(dict.fromkeys(runner for _, runner in self.executed_downloads(*programs)))
+
+    def executed_downloads(self, *programs: str) -> list[tuple[Command, Command]]:
+        """(downloader, runner) pairs where a command among ``programs`` runs what curl/wget
+        fetched as its script: piped into its standard input (``curl | sh``, ``| python3 -``),
+        or given as the script through ``$(...)`` / ``<(...)`` (``sh -c "$(curl ...)"``,
+        ``bash <(curl ...)``). A download the program reads as data is not run:
+        ``curl ... | python3 -c 'import json...'``, ``sh script.sh "$(curl ...)"``."""
         wanted = set(programs)
-        found = []
-        downloaders: dict[int, int] = {}  # pipeline -> index of first downloader
+        found: list[tuple[Command, Command]] = []
+        first_downloader: dict[int, Command] = {}
         for command in self.commands:
             if command.pipeline is None:
                 continue
             if command.name in DOWNLOADERS:
-                downloaders.setdefault(command.pipeline, command.pipeline_index)
-            elif command.name in wanted and command.pipeline in downloaders \
-                    and command.pipeline_index > downloaders[command.pipeline]:
-                found.append(command)
+                first_downloader.setdefault(command.pipeline, command)
+            elif (command.name in wanted and command.pipeline in first_downloader
+                  and command.pipeline_index > first_downloader[command.pipeline].pipeline_index
+                  and _script_slot(command)[0] == "stdin"):
+                found.append((first_downloader[command.pipeline], command))
         for command in self.commands:
-            if command.name in wanted and command not in found:
-                if any(d.name in DOWNLOADERS and d.in_substitution and command.start < d.start < command.end
-                       for d in self.commands):
-                    found.append(command)
+            if command.name not in wanted:
+                continue
+            kind, word = _script_slot(command)
+            if word is None:
+                continue
+            for downloader in self.commands:
+                if (downloader.name in DOWNLOADERS and downloader.in_substitution
+                        and word.start <= downloader.start < word.end):
+                    found.append((downloader, command))
+                    break
         return found
 
     def writes(self) -> list[Write]:
@@ -147,3 +162,34 @@ class ShellScript:
         return out
 
 
+# Options whose value is the program text: stdin is then data, not code.
+_CODE_OPTIONS = {"python": ("-c",), "python2": ("-c",), "python3": ("-c",), "perl": ("-e", "-E"),
+                 "ruby": ("-e",), "node": ("-e", "--eval", "-p", "--print"),
+                 "nodejs": ("-e", "--eval", "-p", "--print"), "php": ("-r",), "lua": ("-e",),
+                 "Rscript": ("-e",)}
+_MODULE_OPTIONS = ("-m",)  # `python3 -m pip`: the program is a module
+
+
+def _script_slot(command: Command) -> tuple[str, "Word | None"]:
+    """Where ``command`` (a shell or an interpreter) takes its program from: ("stdin", None),
+    ("word", the -c value or the script file operand), or ("module", None)."""
+    code_options = _CODE_OPTIONS.get(command.name or "", ("-c",))
+    args = command.args
+    i = 0
+    while i < len(args):
+        value = args[i].value
+        if value in code_options:
+            return ("word", args[i + 1]) if i + 1 < len(args) else ("stdin", None)
+        if value in _MODULE_OPTIONS:
+            return "module", None
+        if value == "--":
+            i += 1
+            break
+        if value is None or not value.startswith("-") or value == "-":
+            break
+        if value == "-s":  # `sh -s -- args`: the script is read from stdin
+            return "stdin", None
+        i += 1
+    if i < len(args) and args[i].value != "-":
+        return "word", args[i]
+    return "stdin", None

@@ -114,6 +114,20 @@ def _unwrap(words: list[Word]) -> tuple[list[str], int, list[Word]]:
     return wrappers, i, assignments
 
 
+def _rewrap(command: Command) -> None:
+    """Words after a redirection (`xargs -r < list.txt apt-get install`) reach the command only
+    once the redirection is read: unwrap again, so the wrapped program is the command's name."""
+    words = command.prefix + command.argv
+    wrappers, at, env_assignments = _unwrap(words)
+    if at <= len(command.prefix):
+        return
+    command.wrappers = wrappers
+    command.prefix = words[:at]
+    command.argv = words[at:]
+    command.assignments = command.assignments + env_assignments
+    command.name = _program_name(command.argv[0]) if command.argv else None
+
+
 # --------------------------------------------------------------------------------------------
 # Word values (quote removal)
 
@@ -332,6 +346,7 @@ class _Builder:
                 if extra and (body is not None and body.type == "command" or last_start is not None):
                     owner.argv.extend(extra)
                     owner.end = max(owner.end, extra[-1].end)
+                    _rewrap(owner)
 
         stack.append(attach)
         # walk redirect targets for nested substitutions, then the body (body first: LIFO)

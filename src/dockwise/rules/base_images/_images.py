@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dockwise._lazyre import lazy_compile
 from dockwise._record import DataRecord
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.model.purpose import generated
 from dockwise.rules.base import CheckTarget
 
 
@@ -122,9 +123,18 @@ def arg_default_spans(target: CheckTarget, names: list[str], needle: str
 
 def _with_arg_findings(target: CheckTarget, info: RuleInfo, image: BaseImage, needle: str,
                        message: str, span, severity: Severity | None = None) -> Iterator[Finding]:
-    yield target.finding(info, message, span, severity=severity)
+    """The finding, once: at the ARG default that puts ``needle`` into the image (the line to
+    change, named once however many FROM lines use it), or at the FROM when no ARG does."""
+    if generated(target.model):
+        severity = Severity.INFO
+        message += (" (This file says it is generated: the generator chooses its base tags, so "
+                    "change them in its template.)")
+    through = list(arg_default_spans(target, image.through_args, needle))
+    if not through:
+        yield target.finding(info, message, span, severity=severity)
+        return
     seen = target.memo(("argspans", info.code), set)
-    for name, default, arg_span in arg_default_spans(target, image.through_args, needle):
+    for name, default, arg_span in through:
         key = (arg_span.start.offset, arg_span.end.offset)
         if key in seen:
             continue

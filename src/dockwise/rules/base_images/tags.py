@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise._lazyre import lazy_compile
-from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.base_images._images import _with_arg_findings, base_images, tag_only_images
 
 
 _LEADING_VERSION = lazy_compile(r"(\d+(?:\.\d+)*)(u\d+|_\d+)?")
+_HASH_TAG = lazy_compile(r"(?i)(?:sha-?)?[0-9a-f]{7,64}")  # a commit or content hash: it names one build
 
 FLOATING_WORDS = frozenset({
     "lts", "current", "stable", "edge", "rolling", "mainline", "nightly", "testing", "unstable",
@@ -41,6 +42,7 @@ class UntaggedBaseImage(DockerfileRule):
         rationale="Without a tag Docker pulls `latest`, which moves with every upstream release: the "
                   "same Dockerfile builds a different image next week, and a major upgrade can break it.",
         bad_example="FROM debian", good_example="FROM debian:12.8-slim",
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -64,6 +66,7 @@ class LatestBaseImage(DockerfileRule):
         rationale="`latest` moves with every upstream release: the same Dockerfile builds a different "
                   "image next week, and a major upgrade can break the build or the application.",
         bad_example="FROM debian:latest", good_example="FROM debian:12.8-slim",
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -88,11 +91,14 @@ def floating_reason(ref) -> tuple[str, Severity] | None:
     for part in parts:
         if part in FLOATING_WORDS:
             return f"`{part}` is a channel that follows new releases", Severity.WARNING
-    match = _LEADING_VERSION.fullmatch(parts[0])
-    if match is None:
-        return None
     family = ref.repository.removeprefix("library/")
     needed = VERSION_PARTS.get(family) or VERSION_PARTS.get(ref.name)
+    match = _LEADING_VERSION.fullmatch(parts[0].removeprefix("v"))
+    if match is None:
+        if needed is not None and not _HASH_TAG.fullmatch(tag):
+            return (f"`{tag}` names a variant but no {family.rsplit('/', 1)[-1]} version, so like "
+                    f"`latest` it moves to every new release"), Severity.WARNING
+        return None
     if needed is None or match.group(2):
         return None
     have = match.group(1).count(".") + 1
@@ -112,6 +118,7 @@ class FloatingBaseImageTag(DockerfileRule):
                   "rebuilding the same Dockerfile silently changes the runtime, and a cache hit on one "
                   "machine and a fresh pull on another give different images.",
         bad_example="FROM node:lts-alpine", good_example="FROM node:20.18.1-alpine3.20",
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -133,10 +140,13 @@ class BaseImageNotPinnedByDigest(DockerfileRule):
         code="DW102", name="base-image-not-pinned-by-digest", severity=Severity.INFO,
         summary="Pin base images by digest for fully reproducible builds.",
         rationale="Even a full version tag can be re-pushed (rebuilt for a CVE, or replaced by mistake or "
-                  "by an attacker); only `@sha256:` names exactly the bytes you tested. Tools such as "
-                  "Renovate or Dependabot keep digests up to date.",
+                  "by an attacker); only `@sha256:` names exactly the bytes you tested. `dockwise pin` "
+                  "writes the digest the tag points to (`name:tag@sha256:...`, keeping the tag; so does "
+                  "`dockwise check --registry --fix`), `dockwise pin --check` tells when the tag has moved since, "
+                  "and Renovate or Dependabot keep digests up to date.",
         bad_example="FROM python:3.12.7-slim",
         good_example="FROM python:3.12.7-slim@sha256:<digest>",
+        fixable=True,
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -147,5 +157,62 @@ class BaseImageNotPinnedByDigest(DockerfileRule):
             yield target.finding(
                 self.info,
                 f"`{image.text}` is pinned by tag only; a tag can be re-pushed, so the bytes you get may "
-                f"change. Add the digest (`{image.text}@sha256:...`) and let Renovate/Dependabot update it.",
-                image.word_span())
+                f"change. Add the digest (`{image.text}@sha256:...`): `dockwise pin` writes it, and "
+                f"`dockwise pin --update` or Renovate/Dependabot keep it current.",
+                image.word_span(), fix=_digest_fix(target, image))
+
+
+def _digest_fix(target: CheckTarget, image) -> Fix | None:
+    """With ``check --registry``: write the digest the tag points to now (what the build pulls
+    today, so the fix keeps its meaning). A reference made of ARGs is `dockwise pin`'s job."""
+    if target.registry is None or image.written != image.text:
+        return None
+    from dockwise.rules.base_images.registry_facts import stage_platform
+
+    facts = target.registry.lookup(image.text, stage_platform(image.stage))
+    if facts is None or not facts.tag_digest:
+        return None
+    span = image.word_span()
+    return Fix(f"pin `{image.text}` to the digest its tag points to now",
+               (Edit(span.start.offset, span.end.offset, f"{image.text}@{facts.tag_digest}"),))
+
+
+class CopyFromFloatingImage(DockerfileRule):
+    info = RuleInfo(
+        code="DW108", name="copy-from-floating-image", severity=Severity.WARNING,
+        summary="`COPY --from=<image>` names an image without a fixed tag, so the copied files change with it.",
+        rationale="`COPY --from=` (and `RUN --mount=from=`) with an external image pulls it like a "
+                  "FROM does: with no tag it means `latest`, and `latest`, `alpine` or `3` move "
+                  "to each new release, so a rebuild copies different binaries or files into the "
+                  "image with no change to the Dockerfile. Pin a full version, ideally with its "
+                  "digest (`--from=busybox:1.36.1@sha256:...`).",
+        bad_example="COPY --from=gcr.io/distroless/static /etc/passwd /etc/passwd",
+        good_example="COPY --from=gcr.io/distroless/static:nonroot@sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d /etc/passwd /etc/passwd",
+    )
+
+    def check(self, target: CheckTarget) -> Iterator[Finding]:
+        for use in target.model.images:
+            if use.kind == "from" or use.ref is None or not use.value.known:
+                continue
+            if not any(c in use.value.text for c in ":/@"):
+                continue  # a bare name: DL3022 says it is no stage of this file
+            ref = use.ref
+            if ref.digest is not None:
+                continue
+            if ref.tag is None or ref.tag == "latest":
+                reason, severity = ("names no tag, so it means `latest`, which moves with every release"
+                                    if ref.tag is None else "uses `latest`, which moves with every release",
+                                    Severity.WARNING)
+            else:
+                found = floating_reason(ref)
+                if found is None:
+                    continue
+                reason, severity = found
+            flag = use.instruction.flag("from") if use.kind == "copy" else None
+            span = flag.span if flag is not None else use.instruction.span
+            written = f"--from={use.value.text}" if use.kind == "copy" else f"--mount=...,from={use.value.text}"
+            yield target.finding(
+                self.info,
+                f"`{written}`: {reason}; rebuilds copy different files with no change here. Pin a "
+                f"full version and its digest (`{ref.familiar_name}:<version>@sha256:...`).",
+                span, severity=severity)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.model.purpose import generated, image_purpose
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
@@ -36,9 +37,12 @@ class SdkBaseImageInFinalStage(DockerfileRule):
         bad_example="FROM golang:1.23.4\nCOPY . .\nRUN go build -o /app\nCMD [\"/app\"]",
         good_example="FROM golang:1.23.4 AS build\nRUN go build -o /app\n"
                      "FROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app",
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
+        if image_purpose(target.model) is not None:
+            return  # a base, build or dev image: the SDK is what it is for
         stage = target.model.final_stage
         seen = set()
         while stage is not None and stage.base_stage is not None and stage.index not in seen:
@@ -53,12 +57,14 @@ class SdkBaseImageInFinalStage(DockerfileRule):
         span = instr.span_of(*found) if found else instr.span
         reason = sdk_reason(stage.base_ref)
         if reason is not None:
+            made = generated(target.model)
             yield target.finding(
                 self.info,
                 f"the shipped image is built FROM `{stage.base.text}`, {reason}: it makes the image several "
                 "times larger and ships compilers to production; build in this image as a builder stage and "
-                "COPY --from the artefacts onto a runtime, slim or distroless image.",
-                span)
+                "COPY --from the artefacts onto a runtime, slim or distroless image."
+                + (" (This file says it is generated: its variants are the generator's choice.)" if made else ""),
+                span, severity=Severity.INFO if made else None)
         elif is_full_language_image(stage.base_ref):
             name = stage.base_ref.familiar_name
             yield target.finding(

@@ -15,6 +15,8 @@ from typing import Any
 from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.knowledge.build_tools import is_build_tool_package
+from dockwise.knowledge.runtime import VCS_CLIENTS, VCS_COMMANDS, VCS_URL_WORD
+from dockwise.model.purpose import image_purpose
 from dockwise.rules._runs import Run, expanded, iter_runs, position_of, ships, word_value
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
@@ -65,6 +67,20 @@ def removed_later(run: Run, command: Any, names: set[str], virtual: str | None) 
     return gone
 
 
+def build_uses_vcs(target: CheckTarget) -> bool:
+    """True when a shipped RUN runs a version-control client (``git clone``) or installs from a
+    VCS URL (``pip install git+https://...``): then git is there for the build. A git the build
+    never calls is there for the image's users (a CI agent, a deployment tool) and is kept."""
+    def compute() -> bool:
+        for run in iter_runs(target):
+            if not ships(target, run):
+                continue
+            if any(run.find(name) for name in VCS_COMMANDS) or VCS_URL_WORD.search(run.run.body):
+                return True
+        return False
+    return target.memo("build-uses-vcs", compute)
+
+
 class BuildToolsInFinalImage(DockerfileRule):
     info = RuleInfo(
         code="DW401", name="build-tools-in-final-image", severity=Severity.WARNING,
@@ -72,13 +88,16 @@ class BuildToolsInFinalImage(DockerfileRule):
         rationale="gcc, build-essential, `*-dev` headers, git, JDKs and CUDA toolkits are needed to build, "
                   "not to run: in the runtime image they add hundreds of MB to every pull and give an "
                   "attacker a compiler. Build in a builder stage and COPY --from only the artefacts.",
-        bad_example="FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc libpq-dev",
+        bad_example="FROM python:3.12-slim\nRUN apt-get update && apt-get install -y gcc libpq-dev\n"
+                    "COPY . /app\nRUN pip install /app\nCMD [\"python\", \"-m\", \"app\"]",
         good_example="FROM python:3.12-slim AS build\nRUN apt-get update && apt-get install -y gcc libpq-dev\n"
                      "RUN pip wheel -w /wheels -r requirements.txt\nFROM python:3.12-slim\n"
                      "COPY --from=build /wheels /wheels",
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
+        if image_purpose(target.model) is not None:
+            return  # a base, build or dev image: its tools are what it is for
         for run in iter_runs(target):
             if not ships(target, run):
                 continue
@@ -96,6 +115,8 @@ class BuildToolsInFinalImage(DockerfileRule):
                 name = package_name(text)
                 if "$" not in name and is_build_tool_package(name):
                     tools.append((word, name))
+        if any(n in VCS_CLIENTS for _, n in tools) and not build_uses_vcs(target):
+            tools = [(w, n) for w, n in tools if n not in VCS_CLIENTS]
         if not tools:
             return
         virtual = (inv.values("-t", "--virtual") or [None])[0] if manager == "apk" else None

@@ -7,7 +7,8 @@ from typing import Any
 
 from dockwise._lazyre import lazy_compile
 from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
-from dockwise.rules._downloads import curl_urls, option_values, path_key
+from dockwise.rules._downloads import curl_urls, option_values, path_key, validates_input
+from dockwise.rules.downloads.plain_http import verified_after
 from dockwise.rules._runs import Run, insert_after, iter_runs, name_word
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
@@ -88,6 +89,18 @@ def _consumes_value(option: str | None, takes: frozenset[str]) -> bool:
     return "-" + option[-1] in takes
 
 
+def _error_page_stops_the_build(script: Any, command: Any, use: str) -> bool:
+    """An HTML error page cannot pass for the file when a checksum or signature check of the
+    download follows, or when it is piped into something that rejects it (``| tar -xz``,
+    ``| sha256sum -c``): the build stops there, if one step later than with ``-f``."""
+    if use == "saved":
+        return verified_after(script, command)
+    if use == "piped":
+        members = [c for c in script.commands if c.pipeline == command.pipeline]
+        return bool(members) and validates_input(max(members, key=lambda c: c.pipeline_index))
+    return False
+
+
 class CurlWithoutFail(DockerfileRule):
     info = RuleInfo(
         code="DW951", name="curl-without-fail", severity=Severity.WARNING,
@@ -97,7 +110,8 @@ class CurlWithoutFail(DockerfileRule):
                   "with an HTML page as its tarball, key or install script and breaks later with a "
                   "confusing message -- or, piped into a shell, runs it. `-f` makes curl exit "
                   "non-zero so the RUN stops at the real cause (`-fsSL` is the usual set; "
-                  "`--fail-with-body` also keeps the page for the log).",
+                  "`--fail-with-body` also keeps the page for the log). Where a checksum check or "
+                  "`tar -xz` catches the page, the build still stops, but at a misleading error.",
         bad_example="RUN curl -sSL -o /tmp/app.tar.gz https://example.com/app-1.2.3.tar.gz",
         good_example="RUN curl -fsSL -o /tmp/app.tar.gz https://example.com/app-1.2.3.tar.gz",
         aliases=("binnacle:curlUseFlagF",),
@@ -118,10 +132,14 @@ class CurlWithoutFail(DockerfileRule):
                         "piped": "pipes the response body on",
                         "captured": "substitutes the response body into the command line"}[use]
                 word = name_word(command)
+                if _error_page_stops_the_build(run.script, command, use):
+                    effect = ("the next step (a checksum check, `tar -xz`) then fails on the error "
+                              "page with a misleading message instead of the HTTP status")
+                else:
+                    effect = "the error page is used as if it were the real content and the build goes on"
                 yield target.finding(
                     self.info,
                     f"curl without `-f` {what} even when the server answers with an HTTP error "
-                    f"(404, 500): the error page is used as if it were the real content and the "
-                    f"build goes on. Add `-f` (`curl -fsSL ...`).",
+                    f"(404, 500): {effect}. Add `-f` (`curl -fsSL ...`).",
                     word.span if word is not None and word.span else command.span,
                     fix=_add_fail_fix(run, command))

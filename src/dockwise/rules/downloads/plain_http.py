@@ -66,7 +66,7 @@ def plain_http_host(url: str) -> str | None:
     return host
 
 
-def _verified_after(script: Any, command: Any) -> bool:
+def verified_after(script: Any, command: Any) -> bool:
     """A checksum or signature check runs after ``command`` in the same RUN."""
     for later in script.commands:
         if later.start <= command.start:
@@ -99,6 +99,7 @@ class DownloadOverHttp(DockerfileRule):
         bad_example="RUN curl -fsSLo /tmp/go.tgz http://dl.google.com/go/go1.23.4.linux-amd64.tar.gz",
         good_example="RUN curl -fsSLo /tmp/go.tgz https://dl.google.com/go/go1.23.4.linux-amd64.tar.gz",
         aliases=("binnacle:curlUseHttpsUrl", "binnacle:wgetUseHttpsUrl"),
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -110,7 +111,7 @@ class DownloadOverHttp(DockerfileRule):
                     if host is None:
                         continue
                     yield self._finding(target, word.span or command.span, command.name, host,
-                                        _verified_after(run.script, command))
+                                        verified_after(run.script, command))
         yield from self._add_urls(target)
 
     def _add_urls(self, target: CheckTarget) -> Iterator[Finding]:

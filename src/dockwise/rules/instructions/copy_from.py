@@ -99,8 +99,16 @@ class CopyWholeFilesystem(DockerfileRule):
                 continue
             words = instruction_words(instr, target.dockerfile.escape)
             if len(words) == 2 and words[0].value == "/" and words[1].value == "/":
+                source = _copy_from(instr).value
+                what = "that stage's" if _names_a_stage(target, source) else "that image's"
                 yield target.finding(
                     self.info,
-                    f"`COPY --from={_copy_from(instr).value} / /` copies that stage's whole filesystem "
+                    f"`COPY --from={source} / /` copies {what} whole filesystem "
                     "(packages, caches, build tools) into this image; copy only the paths you need",
                     word_span(instr, words[0]))
+
+
+def _names_a_stage(target: CheckTarget, source: str) -> bool:
+    """``--from=build`` or ``--from=0`` names a stage of this file; anything else is an image."""
+    return target.model.stage_by_name(source) is not None or (
+        source.isdigit() and int(source) < len(target.model.stages))

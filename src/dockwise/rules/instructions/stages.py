@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.model.words import stage_alias, word_span
 from dockwise.rules.base import CheckTarget, DockerfileRule
+from dockwise.rules.buildkit.unknown_instruction import INSTRUCTIONS as KNOWN_KEYWORDS
 from dockwise.rules.instructions._keywords import written_keyword
 
 
@@ -57,7 +58,8 @@ class InstructionBeforeFrom(DockerfileRule):
         for instr in target.dockerfile.instructions:
             if instr.keyword == "FROM":
                 return
-            if instr.keyword != "ARG":
+            if instr.keyword != "ARG" and instr.keyword.upper() in KNOWN_KEYWORDS:
+                # an unknown word is DW001's finding: one problem, one report
                 yield target.finding(
                     self.info,
                     f"`{written_keyword(target, instr)}` comes before the first FROM, which BuildKit "

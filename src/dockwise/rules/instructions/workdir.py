@@ -29,9 +29,11 @@ class RelativeWorkdir(DockerfileRule):
         severity=Severity.ERROR,
         summary="Use an absolute WORKDIR.",
         rationale=("A relative WORKDIR is joined onto whatever the base image set, so the files land "
-                   "somewhere that changes when the base image does."),
+                   "somewhere that changes when the base image does. One that follows an absolute "
+                   "WORKDIR of the same stage is joined onto that, which the file controls: not reported."),
         bad_example="FROM debian:12\nWORKDIR app\n",
         good_example="FROM debian:12\nWORKDIR /app\n",
+        aliases=("buildkit:WorkdirRelativePath",),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -40,6 +42,9 @@ class RelativeWorkdir(DockerfileRule):
                 continue
             words = split_body(instr.body, target.dockerfile.escape)
             if words and not _absolute(words[0]):
+                stage = target.model.stage_of(instr)
+                if stage is not None and _sets_workdir(target, stage, instr):
+                    continue  # relative to a WORKDIR this file chose: `WORKDIR /src` then `WORKDIR build`
                 yield target.finding(
                     self.info,
                     f"`WORKDIR {words[0].value}` is relative: it resolves against the base image's "

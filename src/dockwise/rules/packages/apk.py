@@ -15,10 +15,14 @@ from dockwise.rules.packages._managers import calls, label, package_words, where
 
 class ApkPinVersions(DockerfileRule):
     info = RuleInfo(
-        code="DL3018", name="apk-pin-versions", severity=Severity.WARNING,
-        summary="Pin versions in `apk add` (`apk add <package>=<version>`).",
+        code="DL3018", name="apk-pin-versions", severity=Severity.INFO,
+        summary="Pin versions in `apk add` (or make the build repeatable another way).",
         rationale="Unpinned packages install whatever the Alpine mirror serves on build day; two builds "
-                  "of the same Dockerfile differ and a rebuild can break without any change.",
+                  "of the same Dockerfile differ. An exact pin (`curl=8.5.0-r0`) is fragile: Alpine "
+                  "keeps only the latest revision of each package per branch, so the pinned build "
+                  "breaks once it is replaced. Reported at info for that reason; a base image pinned "
+                  "by digest on a fixed Alpine branch (`alpine:3.20`), or `~` pins to a minor "
+                  "version, keep builds repeatable.",
         bad_example="RUN apk add --no-cache curl",
         good_example="RUN apk add --no-cache curl=8.5.0-r0",
     )
@@ -31,7 +35,10 @@ class ApkPinVersions(DockerfileRule):
                         if not (any(c in text for c in "=~<>") or text.endswith(".apk") or "/" in text)]
             if unpinned:
                 yield unpinned_finding(target, self.info, inv, unpinned, "the Alpine mirror",
-                                       "{}=<version>` or `{}~<major.minor>")
+                                       "{}=<version>",
+                                       distro_mirror="a fixed Alpine branch (`alpine:3.20@sha256:...`), "
+                                                     "with `{}~<major.minor>` pins where a package must not move"
+                                                     .replace("{}", "<package>"))
 
 
 class ApkNoCache(DockerfileRule):

@@ -28,10 +28,14 @@ def apt_update_done_later(script: Any, start: int) -> bool:
 
 class AptGetPinVersions(DockerfileRule):
     info = RuleInfo(
-        code="DL3008", name="apt-get-pin-versions", severity=Severity.WARNING,
-        summary="Pin versions in `apt-get install`.",
+        code="DL3008", name="apt-get-pin-versions", severity=Severity.INFO,
+        summary="Pin versions in `apt-get install` (or make the build repeatable another way).",
         rationale="Unpinned packages install whatever the mirror has on build day: two builds of the "
-                  "same Dockerfile differ, and an upstream update can break a rebuild without any change.",
+                  "same Dockerfile differ. Pinning a Debian/Ubuntu version is the usual answer but a "
+                  "fragile one: the mirrors keep only the current version of each package, so a pinned "
+                  "build breaks weeks later. Reported at info for that reason; what makes builds "
+                  "repeatable is the base image pinned by digest and, where it matters, a snapshot "
+                  "mirror (snapshot.debian.org, snapshot.ubuntu.com).",
         bad_example="RUN apt-get install -y --no-install-recommends curl",
         good_example="RUN apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u5",
     )
@@ -43,7 +47,8 @@ class AptGetPinVersions(DockerfileRule):
             unpinned = [(word, text) for word, text in package_words(target, run, inv.operands)
                         if not ("=" in text or text.endswith(".deb") or "/" in text)]
             if unpinned:
-                yield unpinned_finding(target, self.info, inv, unpinned, "the mirror", "{}=<version>")
+                yield unpinned_finding(target, self.info, inv, unpinned, "the mirror", "{}=<version>",
+                                       distro_mirror="a snapshot mirror (snapshot.debian.org, snapshot.ubuntu.com)")
 
 
 class AptListsNotRemoved(DockerfileRule):
@@ -102,7 +107,7 @@ def docker_clean_removed(target: CheckTarget, run: Run) -> bool:
 class AptGetYes(DockerfileRule):
     info = RuleInfo(
         code="DL3014", name="apt-get-missing-yes", severity=Severity.WARNING,
-        summary="Use the `-y` switch with `apt-get install`.",
+        summary="Use the `-y` switch with `apt-get install` (and `apt install`).",
         rationale="Without `-y` apt-get asks for confirmation; a build has no terminal, so the "
                   "question is answered 'no' and the build fails or silently installs nothing.",
         bad_example="RUN apt-get install curl",
@@ -111,7 +116,7 @@ class AptGetYes(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in calls(target, ("apt-get",)):
+        for run, _command, inv in calls(target, ("apt-get", "apt")):  # `apt install` prompts too
             if inv.sub not in APT_PROMPTING or apt_assumes_yes(inv):
                 continue
             yield target.finding(
@@ -143,7 +148,7 @@ def apt_assumes_yes(inv: Invocation) -> bool:
 class AptGetNoInstallRecommends(DockerfileRule):
     info = RuleInfo(
         code="DL3015", name="apt-get-install-recommends", severity=Severity.INFO,
-        summary="Avoid additional packages by specifying `--no-install-recommends`.",
+        summary="Avoid additional packages by specifying `--no-install-recommends` (apt-get and apt).",
         rationale="apt installs 'recommended' packages by default: documentation, extra libraries, "
                   "often 30-50% more bytes that the application never uses.",
         bad_example="RUN apt-get install -y curl",
@@ -152,7 +157,7 @@ class AptGetNoInstallRecommends(DockerfileRule):
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in calls(target, ("apt-get",)):
+        for run, _command, inv in calls(target, ("apt-get", "apt")):  # `apt install` recommends too
             if inv.sub != "install" or inv.has("--no-install-recommends"):
                 continue
             if any("install-recommends=" in v.lower() and v.lower().rsplit("=", 1)[1] in ("false", "0", "no")

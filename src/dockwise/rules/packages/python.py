@@ -11,6 +11,7 @@ from dockwise.rules._runs import (
     Run, cache_mounted, command_span, env_truthy, insert_after, position_of, ships, unpinned_finding,
     word_value,
 )
+from dockwise.rules.packages.version_specs import constraint_read_as_redirect
 from dockwise.rules.base import CheckTarget, DockerfileRule
 from dockwise.rules.packages._languages import (
     cleaned_later, known_operands, label, pip_calls, span_of_call, tool_calls,
@@ -34,6 +35,7 @@ class PipNoCacheDir(DockerfileRule):
         bad_example="RUN pip install -r requirements.txt",
         good_example="RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt",
         fixable=True,
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
@@ -43,12 +45,22 @@ class PipNoCacheDir(DockerfileRule):
             if cache_mounted(run.run, ".cache/pip", PIP_CACHE) or cleaned_later(
                     run, command, PIP_CACHE, "/root/.cache", cleaner=("pip", "cache", "purge")):
                 continue
+            fix = insert_after(run, inv.subcommand_word, " --no-cache-dir", "add --no-cache-dir")
+            if not ships(target, run):
+                stage = target.model.stage_of(run.outer)
+                yield target.finding(
+                    self.info,
+                    f"`{label(inv)}` keeps every downloaded package in ~/.cache/pip in the builder stage "
+                    f"`{stage.label if stage else '?'}`, which does not ship: it only fills the build cache; "
+                    "`RUN --mount=type=cache,target=/root/.cache/pip` would reuse it across builds instead.",
+                    span_of_call(inv), severity=Severity.INFO, fix=fix)
+                continue
             yield target.finding(
                 self.info,
                 f"`{label(inv)}` keeps every downloaded package in ~/.cache/pip, which ships in this layer "
                 "(often tens to hundreds of MB); add `--no-cache-dir`, or keep the cache out of the image "
                 "with `RUN --mount=type=cache,target=/root/.cache/pip`.",
-                span_of_call(inv), fix=insert_after(run, inv.subcommand_word, " --no-cache-dir", "add --no-cache-dir"))
+                span_of_call(inv), fix=fix)
 
 
 def pip_requirement_pinned(text: str) -> bool:
@@ -65,22 +77,32 @@ def pip_requirement_pinned(text: str) -> bool:
     return any(c in text for c in "=<>!~@")
 
 
+# `pip install --upgrade pip setuptools wheel`: the installer brought up to date on purpose before
+# the real installs; pinning it is a policy choice, not a forgotten pin.
+PACKAGING_TOOLS = frozenset({"pip", "setuptools", "wheel"})
+
+
 class PipPinVersions(DockerfileRule):
     info = RuleInfo(
         code="DL3013", name="pip-pin-versions", severity=Severity.WARNING,
         summary="Pin versions in `pip install` (`pip install <package>==<version>`).",
         rationale="An unpinned package installs whatever PyPI has on build day: rebuilds drift and a new "
-                  "major release can break the image without any change in the repository.",
+                  "major release can break the image without any change in the repository. "
+                  "`pip install --upgrade pip setuptools wheel` (the installer updating itself) is "
+                  "not reported, unlike hadolint.",
         bad_example="RUN pip install --no-cache-dir flask",
         good_example="RUN pip install --no-cache-dir flask==3.0.3",
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
-        for run, _command, inv in pip_calls(target, pipx=True):
+        for run, command, inv in pip_calls(target, pipx=True):
             if inv.values("-c", "--constraint"):
                 continue
+            glued = constraint_read_as_redirect(run.script, command)  # DW203's finding
+            self_upgrade = inv.has("-U", "--upgrade")
             unpinned = [(w, t) for w, t in known_operands(target, run, inv)
-                        if not pip_requirement_pinned(t)]
+                        if not pip_requirement_pinned(t) and w.start not in glued
+                        and not (self_upgrade and t.lower() in PACKAGING_TOOLS)]
             if unpinned:
                 yield unpinned_finding(target, self.info, inv, unpinned, "PyPI", "{}==<version>")
 

@@ -222,15 +222,24 @@ class _RpmPin(DockerfileRule):
                         if not self.pinned(sub, text)]
             if unpinned:
                 hint = "{}:<stream>" if sub == "module install" else "{}-<version>"
-                yield unpinned_finding(target, self.info, inv, unpinned, "the repository", hint)
+                yield unpinned_finding(target, self.info, inv, unpinned, "the repository", hint,
+                                       distro_mirror=RPM_SNAPSHOT)
+
+
+RPM_SNAPSHOT = "a dated repository snapshot (a vault or mirror snapshot of the release)"
 
 
 def _pin_versions_info(code: str, tool: str, separator: str, clean: str) -> RuleInfo:
     """The rule description shared by the yum, dnf and zypper pinning rules (hadolint's codes)."""
     return RuleInfo(
-        code=code, name=f"{tool}-pin-versions", severity=Severity.WARNING,
-        summary=f"Specify versions with `{tool} install -y <package>{separator}<version>`.",
-        rationale="Unpinned packages install whatever the repository serves on build day; builds drift.",
+        code=code, name=f"{tool}-pin-versions", severity=Severity.INFO,
+        summary=f"Specify versions with `{tool} install -y <package>{separator}<version>` "
+                "(or make the build repeatable another way).",
+        rationale="Unpinned packages install whatever the repository serves on build day; builds drift. "
+                  "Distribution repositories keep few old versions, so an exact pin breaks the build "
+                  "once the repository moves on: reported at info, like apt's and apk's pins "
+                  "(DL3008, DL3018). A base image pinned by digest and a dated repository snapshot "
+                  "keep builds repeatable.",
         bad_example=f"RUN {tool} install -y httpd && {clean}",
         good_example=f"RUN {tool} install -y httpd{separator}2.4.57 && {clean}",
     )
@@ -256,7 +265,8 @@ class ZypperPinVersions(DockerfileRule):
             unpinned = [(word, text) for word, text in package_words(target, run, inv.operands)
                         if not (any(c in text for c in "=<>") or text.endswith(".rpm") or "/" in text)]
             if unpinned:
-                yield unpinned_finding(target, self.info, inv, unpinned, "the repository", "{}=<version>")
+                yield unpinned_finding(target, self.info, inv, unpinned, "the repository", "{}=<version>",
+                                       distro_mirror=RPM_SNAPSHOT)
 
 
 class ZypperDistUpgrade(DockerfileRule):

@@ -73,6 +73,22 @@ class VersionSpecAsRedirect(DockerfileRule):
             script.span_of(package.start, word.end))
 
 
+def constraint_read_as_redirect(script: Any, command: Any) -> set[int]:
+    """Start offsets of the package words of ``command`` whose version constraint the shell took
+    as a redirection (``flask>=2.0``): DW203 reports them, so pin rules leave them to it."""
+    starts = set()
+    for redirect in command.redirects:
+        word = redirect.target
+        if redirect.operator not in _REDIRECT_OPERATORS or redirect.fd or word is None:
+            continue
+        start = word.start - len(redirect.operator)
+        if start < 0 or script.text[start:word.start] != redirect.operator:
+            continue
+        if word.text[:1] == "=" or word.text[:1].isdigit():
+            starts.add(start)
+    return {w.start for w in command.args if w.end in starts}
+
+
 def _program(command: Any) -> str | None:
     name = command.name or ""
     return name.rsplit("/", 1)[-1] if name else None

@@ -8,89 +8,13 @@ from collections.abc import Iterator
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.model.words import instruction_words, word_span
 from dockwise.model.stages import effective_instruction
+from dockwise.rules._entrypoint import _context_script, _copy_sources_of, _heredoc_scripts, _program_paths
 from dockwise.rules.base import CheckTarget, DockerfileRule
 
 
 SHELLS = {"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"}
 INITS = {"tini", "tini-static", "dumb-init", "docker-init", "catatonit", "s6-svscan", "init",
          "runsvdir", "supervisord", "s6-overlay", "entrykit", "su-exec-init"}
-
-
-MAX_SCRIPT_BYTES = 256 * 1024
-
-
-DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
-
-
-def _program_paths(program: str, workdir: str) -> list[str]:
-    """Where the runtime looks for ``program``: its path, or each PATH directory for a bare name."""
-    if "/" in program:
-        return [_resolve(program, workdir)]
-    return [f"{directory}/{program}" for directory in DEFAULT_PATH]
-
-
-def _resolve(path: str, workdir: str) -> str:
-    if not path.startswith("/"):
-        path = workdir.rstrip("/") + "/" + path
-    return os.path.normpath(path)
-
-
-def _heredoc_scripts(target: CheckTarget, dest_path: str, final) -> list[tuple[str, str]]:
-    """Scripts written by ``COPY <<EOF /path`` heredocs at ``dest_path``: (label, text)."""
-    from dockwise.model.stages import lineage
-
-    found = []
-    for stage in lineage(final):
-        for instr in stage.instructions:
-            if instr.keyword not in ("COPY", "ADD") or not instr.heredocs:
-                continue
-            words = [w.value for w in instruction_words(instr, target.dockerfile.escape)]
-            state = target.model.state_at(instr)
-            if words and _resolve(words[-1], state.workdir if state else "/") == dest_path:
-                found.append((f"the heredoc on line {instr.line}", instr.heredocs[0].content))
-    return found
-
-
-def _copy_sources_of(target: CheckTarget, dest_path: str, final) -> list[str]:
-    """Context paths that COPY/ADD put at ``dest_path`` in ``final``'s stage chain."""
-    from dockwise.model.stages import lineage
-
-    found: list[str] = []
-    for stage in lineage(final):
-        for instr in stage.instructions:
-            if instr.keyword not in ("COPY", "ADD") or instr.flag("from") is not None:
-                continue
-            words = [w.value for w in instruction_words(instr, target.dockerfile.escape)]
-            if len(words) < 2 or instr.heredocs:
-                continue
-            state = target.model.state_at(instr)
-            workdir = state.workdir if state else "/"
-            *sources, dest = words
-            dest_abs = _resolve(dest, workdir)
-            dest_is_dir = dest.endswith("/") or dest in (".", "./") or len(sources) > 1
-            for src in sources:
-                if dest_is_dir:
-                    if src in (".", "./"):
-                        rel = os.path.relpath(dest_path, dest_abs)
-                        if not rel.startswith(".."):
-                            found.append(rel)
-                    elif os.path.join(dest_abs, os.path.basename(src.rstrip("/"))) == dest_path:
-                        found.append(src)
-                elif dest_abs == dest_path:
-                    found.append(src)
-    return found
-
-
-def _context_script(target: CheckTarget, source: str) -> str | None:
-    """The text of the script a COPY takes from the build context at ``source``; None when the
-    context is not at hand (stdin, ``--no-context``: no guessing), when ``.dockerignore`` keeps
-    the file out (the build never has it), or when it is not a small text file."""
-    if target.context is None:
-        return None
-    data = target.context.head(source, MAX_SCRIPT_BYTES + 1)
-    if data is None or len(data) > MAX_SCRIPT_BYTES or b"\0" in data:
-        return None
-    return data.decode("utf-8", errors="replace")
 
 
 def _execs_a_program(script_text: str) -> bool:

@@ -26,6 +26,19 @@ ALLOWED_NAME = lazy_compile(
 NOT_A_SECRET_VALUE = lazy_compile(r"(?i)^(?:/.*|true|false|yes|no|on|off|0|1)$")
 
 
+PLACEHOLDER_WORDS = frozenset({"changeme", "change_me", "change-me", "xxx",
+                               "todo", "tbd", "none", "null", "dummy", "example", "placeholder"})
+
+
+def placeholder(value: str) -> bool:
+    """``changeme``, ``<your-key>``, ``FFFFFFFF00000000``: a dummy default that says the real
+    value comes at run time (`docker run -e`), not a secret baked into the image."""
+    text = value.strip("\"'")
+    if text.lower() in PLACEHOLDER_WORDS or (text.startswith("<") and text.endswith(">")):
+        return True
+    return len(text) >= 8 and len(set(text.lower())) <= 2
+
+
 CAMEL_HUMP = lazy_compile(r"([a-z0-9])([A-Z])")
 
 
@@ -58,8 +71,9 @@ class SecretNameInArgOrEnv(DockerfileRule):
             for pair in assignments(instr, target.dockerfile.escape):
                 if not secret_looking_name(pair.name_text):
                     continue
-                if pair.value and NOT_A_SECRET_VALUE.match(pair.value.strip()):
-                    continue
+                if pair.value and (NOT_A_SECRET_VALUE.match(pair.value.strip())
+                                   or placeholder(pair.value.strip())):
+                    continue  # a flag, a path, or a dummy default overridden at run time
                 if instr.keyword == "ENV" and pair.value is not None and not pair.value.strip():
                     continue  # `ENV DB_PASSWORD=""` declares it for `docker run -e`; nothing stored
                 where = ("is stored in the image config (`docker inspect` shows it)"

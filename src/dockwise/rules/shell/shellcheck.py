@@ -28,6 +28,7 @@ class ShellCheck(DockerfileRule):
         bad_example='FROM debian:12.5\nARG FILES\nRUN cp $FILES /srv/\n',
         good_example='FROM debian:12.5\nARG FILES\nRUN cp "$FILES" /srv/\n',
         aliases=("hadolint:shellcheck",),
+        other_severities=(Severity.ERROR, Severity.INFO, Severity.STYLE),
         fixable=True,
         default_enabled=False,
     )

@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dockwise.findings import Finding, RuleInfo, Severity
+from dockwise.knowledge.runtime import LINUXKIT_CONFIG_LABEL
 from dockwise.model.words import first_word_span, instruction_words, word_span
+from dockwise.model.purpose import base_default_user, image_purpose, privilege_drop
 from dockwise.model.stages import effective_instruction, is_root_user, lineage
+from dockwise.rules._entrypoint import entrypoint_script_text
 from dockwise.rules.base import CheckTarget, DockerfileRule
-
-
-# Base images whose default user is not root (so a final stage without USER is fine).
-NONROOT_BASE_HINTS = ("nonroot", "rootless")
-NONROOT_REGISTRY_PREFIXES = ("cgr.dev/chainguard/",)
-NONROOT_REPOSITORY_PREFIXES = ("bitnami/",)
 
 
 def _user_word(target: CheckTarget, instr):
@@ -21,16 +18,13 @@ def _user_word(target: CheckTarget, instr):
     return words[0] if words else None
 
 
-def _base_known_nonroot(stage) -> bool:
-    ref = stage.base_ref
-    if ref is None:
-        return False
-    if any(h in (ref.tag or "") for h in NONROOT_BASE_HINTS):
-        return True
-    full = f"{ref.registry}/{ref.repository}"
-    if full.startswith(NONROOT_REGISTRY_PREFIXES) and "-dev" not in (ref.tag or ""):
-        return True
-    return ref.repository.startswith(NONROOT_REPOSITORY_PREFIXES)
+def _linuxkit_package(target: CheckTarget, final) -> bool:
+    """The image carries LinuxKit's runtime-config label (a system container)."""
+    from dockwise.model.words import assignments
+
+    return any(instr.keyword == "LABEL" and any(pair.name_text.strip("\"'") == LINUXKIT_CONFIG_LABEL
+                                                for pair in assignments(instr, target.dockerfile.escape))
+               for stage in lineage(final) for instr in stage.instructions)
 
 
 def _windows(stage) -> bool:
@@ -96,24 +90,70 @@ class NoUserInFinalStage(DockerfileRule):
         good_example=("FROM python:3.12-slim\nRUN useradd -r -u 10001 app\nCOPY app.py /app/\n"
                       "USER 10001\nCMD [\"python\", \"/app/app.py\"]\n"),
         aliases=("CKV_DOCKER_3", "trivy:DS-0002", "dockle:CIS-DI-0001"),
+        other_severities=(Severity.INFO,),
     )
 
     def check(self, target: CheckTarget) -> Iterator[Finding]:
         final = target.model.final_stage
-        if final is None or final.is_scratch:
-            return
-        if effective_instruction(final, "USER") is not None:
+        if final is None or effective_instruction(final, "USER") is not None:
             return
         root = list(lineage(final))[-1]
-        if root.is_scratch or _base_known_nonroot(root) or not root.base.known or _windows(root):
+        if _linuxkit_package(target, final):
+            yield target.finding(
+                self.info,
+                f"the final stage sets no USER, but it is a LinuxKit package: its "
+                f"`{LINUXKIT_CONFIG_LABEL}` label sets the capabilities and namespaces it runs with; "
+                "check there that it needs root",
+                first_word_span(final.from_instruction, target.dockerfile.escape), severity=Severity.INFO)
+            return
+        if root.is_scratch:
+            yield from self._scratch(target, final)
+            return
+        if not root.base.known or _windows(root):
+            return
+        default = base_default_user(final)
+        if default == "nonroot":
+            return
+        if privilege_drop(target.model, lambda path: entrypoint_script_text(target, path)):
             return
         span = first_word_span(final.from_instruction, target.dockerfile.escape)
+        purpose = image_purpose(target.model)
+        if purpose is not None and purpose[0] == "base":
+            yield target.finding(
+                self.info,
+                f"the final stage (FROM `{final.base.text}`) sets no USER; {purpose[1]}, so root is "
+                "left for the images built FROM it to install with: each of those should end with "
+                "`USER <uid>`",
+                span, severity=Severity.INFO)
+            return
+        if default == "unknown":
+            yield target.finding(
+                self.info,
+                f"the final stage sets no USER and `{root.base.text}` is not an image whose default "
+                "user dockwise knows: if it sets none, the container runs as root. Check the base "
+                "image's config, or end with `USER <uid>` (numeric, e.g. 10001) to be sure",
+                span, severity=Severity.INFO)
+            return
         yield target.finding(
             self.info,
             f"the final stage (FROM `{final.base.text}`) never sets USER, so the container runs as "
             "root; a compromised process is root on the host kernel. Create a user and end with "
             "`USER <uid>` (numeric, e.g. 10001)",
             span)
+
+
+    def _scratch(self, target: CheckTarget, final) -> Iterator[Finding]:
+        """An image built FROM scratch runs its process as UID 0 unless it says otherwise; one
+        with no process (files for ``COPY --from``) has nobody to run."""
+        start = effective_instruction(final, "ENTRYPOINT") or effective_instruction(final, "CMD")
+        if start is None:
+            return
+        yield target.finding(
+            self.info,
+            f"the image is built FROM scratch and never sets USER, so `{start.keyword}` runs as UID 0 "
+            "(root): a compromised process is root on the host kernel. Add a numeric `USER` "
+            "(e.g. `USER 65532:65532`; a scratch image needs no /etc/passwd entry for it)",
+            first_word_span(final.from_instruction, target.dockerfile.escape))
 
 
 class NonNumericUser(DockerfileRule):

@@ -75,15 +75,25 @@ class _Planner:
     # -- recognising the shape ------------------------------------------------------------
 
     def plan(self) -> Split | str | None:
-        name, tag = _split_ref(self.base) if self.base else ("", None)
         deps = [line for line in self.stage.lines if self._deps_commands(line) is not None]
+        answer = self._plan(deps)
+        if not isinstance(answer, str):
+            return answer
+        reorder = self._cache_order(deps)  # what can still be done without a split
+        if reorder is None:
+            return answer
+        reorder.notes.insert(0, f"no builder stage (python): {answer}")
+        return reorder
+
+    def _plan(self, deps: list[Line]) -> Split | str | None:
+        name, tag = _split_ref(self.base) if self.base else ("", None)
         if not deps and not name.endswith("python"):
             return None
         full = name.endswith("python") and _is_full(tag)
         system = [line for line in self.stage.lines if self._system_packages(line) is not None]
         tools = sorted({p for line in system for p in self._system_packages(line)[0]})
         if not tools and not full:
-            return None  # nothing to build and already a lean base: no split
+            return self._cache_order(deps)  # nothing to build and already a lean base: no split
         stage = self.stage.stage
         if stage is not None and stage.base_stage is not None:
             return (f"the stage is built FROM the stage `{stage.base_stage.label}`, whose content a new "
@@ -108,6 +118,42 @@ class _Planner:
         if not deps:
             return self._base_only(runtime_base, tools)
         return self._split(builder_base, runtime_base, deps, system)
+
+    def _cache_order(self, deps: list[Line]) -> Split | None:
+        """On a lean base: the first dependency install moves before the ``COPY .`` that
+        brought its manifests, after a COPY of the manifests alone, so a code change no longer
+        re-runs it. None when the install needs more than its manifests, or when what lies
+        between the COPY and the install could matter to it."""
+        if not deps:
+            return None
+        line = deps[0]
+        install = self._install(line, [])
+        if isinstance(install, str) or install.whole or not install.manifests:
+            return None
+        at = self.stage.lines.index(line)
+        whole = next((i for i in range(at - 1, -1, -1) if self._copies_whole_context(self.stage.lines[i])), None)
+        if whole is None or any(not self._harmless_between(between, line) for between in self.stage.lines[whole + 1:at]):
+            return None
+        copies = [Line.new(f"COPY {source} {dest}\n") for source, dest in install.manifests]
+        lines = [x for x in self.stage.lines if x is not line]
+        lines[whole:whole] = copies + [line]
+        names = ", ".join(source for source, _ in install.manifests)
+        return Split(None, StageDraft(self.stage.from_line, lines, self.stage.stage), ("DW701",),
+                     f"copy {names} and install before the rest of the code, so a code change does not "
+                     "re-run the install", name="cache-order")
+
+    def _copies_whole_context(self, line: Line) -> bool:
+        instr = line.origin
+        return (instr is not None and line.keyword in ("COPY", "ADD") and instr.flag("from") is None
+                and any(arg in (".", "./") for arg in instr.args[:-1]))
+
+    def _harmless_between(self, line: Line, install: Line) -> bool:
+        """Whether the install may run before ``line`` (metadata, or a variable it does not read)."""
+        if line.keyword in ("LABEL", "EXPOSE", "MAINTAINER", "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT"):
+            return True
+        if line.keyword in ("ENV", "ARG") and line.origin is not None:
+            return _builder_variables(line, install.text) is None
+        return False
 
     def _version(self, tag: str | None) -> str | None:
         match = _VERSION_TAG.match(tag or "")
