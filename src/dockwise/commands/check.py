@@ -372,9 +372,6 @@ def _found(args: argparse.Namespace) -> "tuple[CheckOptions, Discovery]":
 def collect(args: argparse.Namespace) -> "tuple[CheckOptions, Discovery, list[FileReport]]":
     """The options, the files found (less those ``--exclude`` and the config exclude) and
     their reports: what ``run`` prints, and what the Python API (:mod:`dockwise.api`) returns."""
-    from dockwise.engine.parallel import check_paths
-    from dockwise.discovery import discover
-
     options, found = _found(args)
     reports = _check_with_progress(found.files, options, args) if found.files else []
     return options, found, reports
@@ -464,7 +461,7 @@ def _run_verified(args: argparse.Namespace, options: "CheckOptions", found) -> i
         raise UsageError(f"--verify builds the Dockerfile and .dockerignore fixes, but these fixes also "
                          f"edit {names}: run --diff to see them, or --fix without --verify")
     ignore_text = ignores[0][1] if ignores else None  # one Dockerfile: one build context
-    if not prove(args, path, report.fixed_text, ignore_text, options.build_args):
+    if not prove(args, path, report.fixed_text, ignore_text, options.build_args, options.context_dir):
         return EXIT_ERROR
     fixed = report.fixed + len({_finding_key(f) for _, _, found_ in ignores for f in found_})
     if args.diff:

@@ -47,15 +47,16 @@ class Side:
 
 
 def prove(args: argparse.Namespace, path: str, fixed_text: str, ignore_text: str | None,
-          build_args: Sequence[tuple[str, str]]) -> bool:
+          build_args: Sequence[tuple[str, str]], context: str | None = None) -> bool:
     """Build ``path`` and its fixed text (with ``ignore_text`` as the fixed .dockerignore, None:
-    unchanged), compare them, print the table and the verdict; True when the fixes may be
-    written. A failed proof also prints its error line and the end of the build log."""
+    unchanged) in ``context`` (default: the Dockerfile's folder), compare them, print the
+    table and the verdict; True when the fixes may be written. A failed proof also prints its error line and the end of the build log."""
     with tempfile.TemporaryDirectory(prefix="dockwise-verify-") as work:
         before, after = _sides(path, fixed_text, ignore_text, work)
         builder = _builder(args)
         try:
-            _prove(builder, args, before, after, work, build_args)
+            _prove(builder, args, before, after, work, build_args,
+                   context or os.path.dirname(os.path.abspath(path)))
         finally:
             _clean(builder, before, after)
     verdict_ok, verdict = _verdict(before, after, args)
@@ -107,8 +108,7 @@ def _builder(args: argparse.Namespace) -> "Builder":
 
 
 def _prove(builder: "Builder", args, before: Side, after: Side, work: str,
-           build_args: Sequence[tuple[str, str]]) -> None:
-    context = os.path.dirname(os.path.abspath(before.dockerfile))
+           build_args: Sequence[tuple[str, str]], context: str) -> None:
     for side in (before, after):
         print(f"dockwise: building {side.label} the fixes with {builder.name} ...", file=sys.stderr)
         side.build = builder.build(context, side.dockerfile, ignorefile=side.ignorefile,
