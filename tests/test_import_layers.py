@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
     ("analyzers", "context", ("dockwise.context",)),
     ("analyzers", "image", ("dockwise.image",)),
     ("analyzers", "fix", ("dockwise.fix",)),  # edit algebra and the fix loop, below the engine
+    ("analyzers", "build", ("dockwise.build",)),  # builder adapters: build, save, run an image
     ("rules", "rules", ("dockwise.rules", "dockwise.context.rules", "dockwise.image.rules")),
     ("engine", "engine", ("dockwise.engine", "dockwise.catalog")),
     ("renderers", "report", ("dockwise.report",)),

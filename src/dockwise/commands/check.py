@@ -19,6 +19,16 @@ if TYPE_CHECKING:  # pragma: no cover
 FAIL_LEVELS = ("error", "warning", "info", "style", "none")
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 24 * 3600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most a day")
+    return value
+
+
 def _jobs(text: str) -> int:
     try:
         value = int(text)
@@ -103,6 +113,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
                             help=f"with --unsafe-fixes: the {language.capitalize()} version the image runs "
                                  f"(e.g. {example}), when neither the base tag nor the project says it; "
                                  "picks the slim runtime base")
+    verify = parser.add_argument_group(
+        "proof by rebuild (--fix --verify: write the fixes only if the fixed file builds and runs)")
+    verify.add_argument("--verify", action="store_true",
+                        help="with --fix or --diff: build the Dockerfile before and after its fixes, "
+                             "compare the images, run the smoke check in both; --fix writes only "
+                             "when the fixed build succeeds and its smoke check passes")
+    verify.add_argument("--smoke-cmd", metavar="CMD",
+                        help="the smoke check: a command run in a container of each image (split "
+                             "like a shell line, run without one; exit 0 passes)")
+    verify.add_argument("--smoke-url", metavar="URL",
+                        help="the smoke check: start each image's entrypoint and fetch URL (host "
+                             "network) until it answers below 400")
+    verify.add_argument("--smoke-timeout", type=_seconds, default=60.0, metavar="SECONDS",
+                        help="how long a smoke check may take (default: 60)")
+    verify.add_argument("--builder", choices=("auto", "docker", "buildah", "podman"), default="auto",
+                        help="the builder (default: a reachable Docker daemon, else buildah, else podman)")
+    verify.add_argument("--build-store", metavar="DIR",
+                        help="buildah: keep images in this store (default: a temporary one, removed after)")
+    verify.add_argument("--build-volume", action="append", default=[], metavar="SRC:DST[:OPTS]",
+                        help="buildah/podman: bind-mount into every RUN of both builds (a CA bundle); repeatable")
+    verify.add_argument("--pull", choices=("missing", "always", "never"), default="missing",
+                        help="when the builder pulls base images (default: missing)")
 
 
 DEFAULT_FAIL_LEVEL = "warning"
@@ -118,6 +150,7 @@ def _options(args: argparse.Namespace) -> "CheckOptions":
 
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes needs --fix or --diff")
+    _check_verify_options(args)
     _check_output_modes(args)
     check_everyday_options(args)
     selection = Selection.from_options(catalogue_index(), args.select, args.ignore)
@@ -223,6 +256,27 @@ def required_labels(values: Sequence[str] | None) -> tuple[tuple[str, str], ...]
     return tuple(found.items())
 
 
+def _check_verify_options(args: argparse.Namespace) -> None:
+    if not hasattr(args, "verify"):  # a caller that builds its own options (the library)
+        return
+    verify_only = [flag for flag, value in (
+        ("--smoke-cmd", args.smoke_cmd), ("--smoke-url", args.smoke_url), ("--build-store", args.build_store),
+        ("--build-volume", args.build_volume), ("--builder", args.builder != "auto"),
+        ("--pull", args.pull != "missing")) if value]
+    if verify_only and not args.verify:
+        raise UsageError(f"{verify_only[0]} is an option of --verify")
+    if not args.verify:
+        return
+    if not (args.fix or args.diff):
+        raise UsageError("--verify proves fixes by rebuilding: give it with --fix or --diff")
+    if args.smoke_cmd and args.smoke_url:
+        raise UsageError("give one smoke check: --smoke-cmd or --smoke-url")
+    if args.smoke_url and not args.smoke_url.startswith(("http://", "https://")):
+        raise UsageError(f"--smoke-url {args.smoke_url!r}: give an http:// or https:// URL")
+    if args.format != "text":
+        raise UsageError("--verify prints a before/after table: use it with the text format")
+
+
 def _check_output_modes(args: argparse.Namespace) -> None:
     """One thing on stdout per run. ``--diff`` prints a unified diff (to ``-o`` if given), so
     a report format asks for something it would not print; ``--fix`` on stdin prints the fixed
@@ -304,16 +358,21 @@ def _check_with_progress(files: Sequence[str], options, args: argparse.Namespace
         return check_paths(files, options, jobs=args.jobs, progress=progress.update)
 
 
-def collect(args: argparse.Namespace) -> "tuple[CheckOptions, Discovery, list[FileReport]]":
-    """The options, the files found (less those ``--exclude`` and the config exclude) and
-    their reports: what ``run`` prints, and what the Python API (:mod:`dockwise.api`) returns."""
-    from dockwise.engine.parallel import check_paths
+def _found(args: argparse.Namespace) -> "tuple[CheckOptions, Discovery]":
+    """The options and the files to check (less those ``--exclude`` and the config exclude)."""
     from dockwise.discovery import discover
 
     options = _load(args)
     found = discover(args.paths, exclude=getattr(args, "exclude", None) or [])
     found.files = _not_excluded(found.files, options)
     refuse_output_over(args.output, [("a checked file", path) for path in found.files])
+    return options, found
+
+
+def collect(args: argparse.Namespace) -> "tuple[CheckOptions, Discovery, list[FileReport]]":
+    """The options, the files found (less those ``--exclude`` and the config exclude) and
+    their reports: what ``run`` prints, and what the Python API (:mod:`dockwise.api`) returns."""
+    options, found = _found(args)
     reports = _check_with_progress(found.files, options, args) if found.files else []
     return options, found, reports
 
@@ -329,6 +388,8 @@ def settle(reports: Sequence["FileReport"]) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "verify", False):
+        return _run_verified(args, *_found(args))
     options, found, reports = collect(args)
     ignore_diff, ignore_fixed = ("", 0)
     if args.fix or args.diff:
@@ -372,6 +433,70 @@ def _not_excluded(files: Sequence[str], options: "CheckOptions") -> list[str]:
 
     return [path for path in files
             if not excluded(path, project=options.project_config, config_file=options.config_file)]
+
+
+def _run_verified(args: argparse.Namespace, options: "CheckOptions", found) -> int:
+    """``--verify``: the fixes are planned without writing, proven by rebuilding (see
+    :mod:`dockwise.commands.verify`), then written (``--fix``) or shown (``--diff``) only if the
+    proof holds; otherwise exit 2 and nothing is written."""
+    from dockwise._record import replace
+    from dockwise.commands.verify import prove, single_dockerfile
+    from dockwise.engine.parallel import check_paths
+    from dockwise.fix.output import write_fixed
+
+    path = single_dockerfile(found)
+    reports = check_paths([path], replace(options, fix=False, diff=True), jobs=1)
+    report = reports[0]
+    ignores = planned_ignores(_shared_ignores(reports))
+    print_errors(report.errors + report.notes)
+    if report.errors or report.fixed_text is None:
+        return EXIT_ERROR
+    if not report.diff and not ignores:
+        print("No fixes available: nothing to verify.", file=sys.stderr)
+        return _report_checked(args, options, path, fixed=0)
+    if report.script_edits:
+        import os
+
+        names = ", ".join(os.path.relpath(host) for host in report.script_edits)
+        raise UsageError(f"--verify builds the Dockerfile and .dockerignore fixes, but these fixes also "
+                         f"edit {names}: run --diff to see them, or --fix without --verify")
+    ignore_text = ignores[0][1] if ignores else None  # one Dockerfile: one build context
+    if not prove(args, path, report.fixed_text, ignore_text, options.build_args, options.context_dir):
+        return EXIT_ERROR
+    fixed = report.fixed + len({_finding_key(f) for _, _, found_ in ignores for f in found_})
+    if args.diff:
+        emit(report.diff + "".join(_ignore_diff(ignore, text) for ignore, text, _ in ignores), args.output)
+        return EXIT_FINDINGS
+    problems = [write_fixed(path, report.fixed_text) if report.diff else None]
+    problems += [write_fixed(ignore.path, text, create=not ignore.old_text) for ignore, text, _ in ignores]
+    problems = [p for p in problems if p]
+    if problems:
+        print_errors(problems)
+        return EXIT_ERROR
+    return _report_checked(args, options, path, fixed=fixed)
+
+
+def _ignore_diff(ignore: "_SharedIgnore", text: str) -> str:
+    from dockwise.fix.output import unified_diff
+
+    name = ignore.path[2:] if ignore.path.startswith("./") else ignore.path
+    return unified_diff(ignore.old_text, text, name)
+
+
+def _report_checked(args: argparse.Namespace, options: "CheckOptions", path: str, *, fixed: int) -> int:
+    """What ``path`` (fixed or not) still has, reported as ``dockwise check`` reports it."""
+    from dockwise._record import replace
+    from dockwise.context.scan import forget_walks
+    from dockwise.engine.parallel import check_paths
+
+    forget_walks()  # the .dockerignore may have just been written
+    reports = check_paths([path], replace(options, fix=False, diff=False), jobs=1)
+    reports[0].fixed = fixed
+    _drop_repeated_context_findings(reports)
+    errors = [line for r in reports for line in r.errors]
+    print_errors(errors)
+    emit(_render(args, reports, errors, to_stderr=False), args.output)
+    return exit_status(args, exit_code(reports, [], args.fail_level))
 
 
 def _render(args: argparse.Namespace, reports: Sequence["FileReport"], errors: Sequence[str],
@@ -456,16 +581,10 @@ def _fix_dockerignores(shared: Sequence[_SharedIgnore], options: "CheckOptions",
     then those Dockerfiles' findings are checked again, and the context findings gone count as
     fixed. With ``diff``, nothing is written: returns the unified diff and how many findings
     its lines fix."""
-    from dockwise.context.fixer import with_lines
     from dockwise.fix.output import unified_diff, write_fixed
 
     diffs, would_fix, written = [], 0, []
-    for ignore in shared:
-        fixable = ignore.fixable()
-        lines = ignore.lines(fixable)
-        if not lines:
-            continue
-        new_text = with_lines(ignore.old_text, lines)
+    for ignore, new_text, fixable in planned_ignores(shared):
         if diff:
             name = ignore.path[2:] if ignore.path.startswith("./") else ignore.path
             diffs.append(unified_diff(ignore.old_text, new_text, name))
@@ -479,6 +598,20 @@ def _fix_dockerignores(shared: Sequence[_SharedIgnore], options: "CheckOptions",
     if written:
         _recheck_contexts(written, options)
     return "".join(diffs), would_fix
+
+
+def planned_ignores(shared: Sequence[_SharedIgnore]) -> list[tuple[_SharedIgnore, str, list]]:
+    """(the .dockerignore, its text after the fixes, the findings they fix) for each one the
+    fixes change."""
+    from dockwise.context.fixer import with_lines
+
+    planned = []
+    for ignore in shared:
+        fixable = ignore.fixable()
+        lines = ignore.lines(fixable)
+        if lines:
+            planned.append((ignore, with_lines(ignore.old_text, lines), fixable))
+    return planned
 
 
 def _recheck_contexts(groups: Sequence[Sequence["FileReport"]], options: "CheckOptions") -> None:

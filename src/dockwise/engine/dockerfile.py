@@ -97,7 +97,7 @@ class FileReport(DataRecord):
     """What checking one file produced."""
 
     __slots__ = ("path", "source", "findings", "errors", "notes", "fail_level", "no_fail", "parsed",
-                 "fixed", "diff", "fixed_text", "dockerignore", "fixed_codes")
+                 "fixed", "diff", "fixed_text", "dockerignore", "fixed_codes", "script_edits")
 
     path: str
     source: str | None
@@ -110,8 +110,9 @@ class FileReport(DataRecord):
     fixed: int  # fixes applied (or, with --diff, that would be)
     fixed_codes: dict[str, int]  # how many of ``fixed`` each rule had
     diff: str  # --diff: what --fix would change
-    fixed_text: str | None  # --fix on stdin: the fixed file
+    fixed_text: str | None  # --fix on stdin, --diff: the fixed file
     dockerignore: DockerignoreLines | None  # a file on disk, checked with its context
+    script_edits: list[str]  # --diff: the context files (entrypoint scripts) the fixes also edit
 
     def __init__(self, path: str, source: str | None = None, findings: list[Finding] | None = None,
                  errors: list[str] | None = None, notes: list[str] | None = None,
@@ -130,6 +131,7 @@ class FileReport(DataRecord):
         self.fixed_text = fixed_text
         self.dockerignore: DockerignoreLines | None = None
         self.fixed_codes: dict[str, int] = {}
+        self.script_edits: list[str] = []
 
 
 # `dockwise check` needs the Dockerfile and context rules, not the image rules (and the
@@ -429,6 +431,8 @@ class Engine:
         if self.options.diff:
             report.diff = _plan(path, outcome.applied) + unified_diff(text, current, path) if current != text else ""
             report.diff += _script_diffs(scripts, report)
+            report.script_edits = [host for _finding, host, _old, _new in scripts]
+            report.fixed_text = current  # what --fix would write (--verify builds it)
         elif not on_disk:
             report.fixed_text = current  # stdin: the fixed file goes to stdout
         elif current != text:
