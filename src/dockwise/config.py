@@ -14,13 +14,16 @@ an error naming the file and key, never a guess.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from functools import lru_cache
 
 from dockwise._record import FrozenRecord, replace
 from dockwise.errors import InputError
 from dockwise.yamlfile import describe
 from dockwise.findings import Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
 
 CONFIG_NAMES = (".hadolint.yaml", ".hadolint.yml")
 # The value types a ``label-schema`` entry may name (hadolint's names).
@@ -68,11 +71,18 @@ EMPTY = LintConfig()
 
 def find_config_path(start_dir: str) -> str | None:
     """The nearest hadolint config from ``start_dir`` up to the repository root."""
+    return find_upwards(start_dir, CONFIG_NAMES)
+
+
+def find_upwards(start_dir: str, names: tuple[str, ...],
+                 accept: "Callable[[str], bool]" = os.path.isfile) -> str | None:
+    """The first of ``names`` that ``accept`` takes, looking in ``start_dir`` and then each
+    parent, up to the folder holding ``.git`` (the repository root) or the filesystem root."""
     current = os.path.abspath(start_dir)
     while True:
-        for name in CONFIG_NAMES:
+        for name in names:
             candidate = os.path.join(current, name)
-            if os.path.isfile(candidate):
+            if accept(candidate):
                 return candidate
         if os.path.exists(os.path.join(current, ".git")):
             return None

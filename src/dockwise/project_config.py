@@ -22,7 +22,7 @@ import os
 from functools import lru_cache
 
 from dockwise._record import FrozenRecord, replace
-from dockwise.config import EMPTY, LABEL_TYPES, LintConfig, config_for_dir, label_type
+from dockwise.config import EMPTY, LABEL_TYPES, LintConfig, config_for_dir, find_upwards, label_type
 from dockwise.errors import InputError
 from dockwise.findings import Severity
 from dockwise.yamlfile import describe
@@ -123,19 +123,10 @@ class ProjectConfig(FrozenRecord):
 # -- finding and reading ---------------------------------------------------------------------
 
 def find_project_config(start_dir: str) -> str | None:
-    """The nearest dockwise config file from ``start_dir`` up to the repository root."""
-    current = os.path.abspath(start_dir)
-    while True:
-        for name in FILE_NAMES:
-            candidate = os.path.join(current, name)
-            if os.path.isfile(candidate) and (name != "pyproject.toml" or _names_dockwise(candidate)):
-                return candidate
-        if os.path.exists(os.path.join(current, ".git")):
-            return None
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
+    """The nearest dockwise config file from ``start_dir`` up to the repository root (a
+    pyproject.toml counts only when it has a ``[tool.dockwise]`` table)."""
+    return find_upwards(start_dir, FILE_NAMES, lambda path: os.path.isfile(path) and (
+        os.path.basename(path) != "pyproject.toml" or _names_dockwise(path)))
 
 
 def _names_dockwise(path: str) -> bool:

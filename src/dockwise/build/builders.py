@@ -214,17 +214,8 @@ class Buildah(Builder):
         return {**os.environ, "BUILDAH_ISOLATION": os.environ.get("BUILDAH_ISOLATION", "chroot")}
 
     def _build_args(self, context, dockerfile, tag, ignorefile, build_args, target, volumes, pull) -> list[str]:
-        # docker format keeps HEALTHCHECK, which an OCI config cannot hold
-        args = ["bud", "--format", "docker", "--layers", f"--pull={_BUILDAH_PULL[pull]}", "-f", dockerfile, "-t", tag]
-        if ignorefile:
-            args += ["--ignorefile", ignorefile]
-        for name, value in build_args:
-            args += ["--build-arg", f"{name}={value}"]
-        if target:
-            args += ["--target", target]
-        for volume in volumes:
-            args += ["--volume", volume]
-        return [*args, context]
+        return _buildah_style_args("bud", ["--layers"], context, dockerfile, tag, ignorefile, build_args,
+                                   target, volumes, pull)
 
     def config(self, image: str) -> dict:
         data = json.loads(self._checked("inspect", "--type", "image", image))
@@ -338,16 +329,8 @@ class Podman(Docker):
     build = Builder.build  # podman takes --ignorefile
 
     def _build_args(self, context, dockerfile, tag, ignorefile, build_args, target, volumes, pull) -> list[str]:
-        args = ["build", "--format", "docker", f"--pull={_BUILDAH_PULL[pull]}", "-f", dockerfile, "-t", tag]
-        if ignorefile:
-            args += ["--ignorefile", ignorefile]
-        for name, value in build_args:
-            args += ["--build-arg", f"{name}={value}"]
-        if target:
-            args += ["--target", target]
-        for volume in volumes:
-            args += ["--volume", volume]
-        return [*args, context]
+        return _buildah_style_args("build", [], context, dockerfile, tag, ignorefile, build_args, target,
+                                   volumes, pull)
 
     def save_oci(self, image: str, dest: str) -> str:
         self._checked("push", "--quiet", image, f"oci:{dest}:latest")
@@ -383,3 +366,19 @@ def find_builder(wanted: str = "auto", *, store: str | None = None) -> Builder:
         return Podman(program)
     raise BuilderUnavailable("no image builder can run here (" + "; ".join(tried) +
                              "): install buildah, podman or Docker")
+
+
+def _buildah_style_args(command: str, extra: list[str], context, dockerfile, tag, ignorefile, build_args,
+                        target, volumes, pull) -> list[str]:
+    """buildah's and podman's build options (they share them). The docker format keeps
+    HEALTHCHECK, which an OCI config cannot hold."""
+    args = [command, "--format", "docker", *extra, f"--pull={_BUILDAH_PULL[pull]}", "-f", dockerfile, "-t", tag]
+    if ignorefile:
+        args += ["--ignorefile", ignorefile]
+    for name, value in build_args:
+        args += ["--build-arg", f"{name}={value}"]
+    if target:
+        args += ["--target", target]
+    for volume in volumes:
+        args += ["--volume", volume]
+    return [*args, context]
