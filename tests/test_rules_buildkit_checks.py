@@ -126,3 +126,13 @@ def test_buildkit_check_names_can_be_selected_and_ignored(name, tmp_path):
         proc = subprocess.run([sys.executable, "-m", "dockwise", "check", "--no-context", flag, value,
                                str(dockerfile)], capture_output=True, text=True)
         assert proc.returncode in (0, 1), proc.stderr
+
+
+def test_check_skip_comment_above_one_instruction(tmp_path):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM debian:12.8\n# check=skip=UndefinedVar\nCOPY tool-${TARGETARCH} /x\n"
+                          "COPY tool-${TARGETARCH} /y\n")
+    proc = subprocess.run([sys.executable, "-m", "dockwise", "check", "--no-context", "--select", "DW930",
+                           "--format", "json", str(dockerfile)], capture_output=True, text=True)
+    import json
+    assert [f["line"] for f in json.loads(proc.stdout)["findings"]] == [4]

@@ -172,3 +172,11 @@ def test_base_images_get_sudo_and_world_writable_at_info():
     assert sudo.severity.name == writable.severity.name == "INFO" and "base" in sudo.message
     served = text + "COPY app /app\nCMD [\"/app/run\"]\n"
     assert check_text(served, "DW504")[0].severity.name == "WARNING"
+
+
+def test_distroless_runs_as_root_unless_its_tag_says_nonroot():
+    text = ("FROM golang:1.23.4 AS b\nRUN CGO_ENABLED=0 go build -o /app .\n"
+            "FROM gcr.io/distroless/static-debian12\nCOPY --from=b /app /app\nENTRYPOINT [\"/app\"]\n")
+    [finding] = check_text(text, "DW501")
+    assert finding.severity.name == "WARNING"
+    assert check_text(text.replace("static-debian12", "static-debian12:nonroot"), "DW501") == []

@@ -7,7 +7,8 @@
 * as in hadolint, a pragma naming something that is neither a known rule nor shaped like a
   code (``ignore=crazy,DL3002``) is invalid as a whole and silences nothing;
 * BuildKit's ``# check=skip=JSONArgsRecommended,StageNameCasing`` (or ``skip=all``) directive
-  silences those BuildKit checks, and ``error=true`` makes BuildKit-check findings errors.
+  silences those BuildKit checks, and ``error=true`` makes BuildKit-check findings errors; the
+  same ``# check=skip=...`` comment directly above an instruction silences those codes there.
 
 Codes resolve through :class:`~dockwise.engine.selection.RuleIndex`, so a BuildKit name or any
 other alias works wherever a code does.
@@ -25,8 +26,8 @@ from dockwise.syntax.tree import Dockerfile
 
 _CODES = r"(?P<codes>[\w:.\-]+(?:\s*,\s*[\w:.\-]+)*)"
 _PRAGMA = lazy_compile(
-    r"^#\s*(?:hadolint|dockwise\s*:)\s*(?:(?P<scope>global|stage)\s+)?ignore\s*=\s*" + _CODES,
-    re.IGNORECASE)
+    r"^#\s*(?:(?:hadolint|dockwise\s*:)\s*(?:(?P<scope>global|stage)\s+)?ignore|check\s*=\s*skip)\s*=\s*"
+    + _CODES, re.IGNORECASE)
 _CODE_SHAPED = lazy_compile(r"^[a-z]{2,}\d+$", re.IGNORECASE)
 
 
@@ -113,7 +114,7 @@ def find_suppressions(dockerfile: Dockerfile, path: str, index: RuleIndex, *,
         line = comment.span.start.line
         comment_lines.add(line)
         lowered = comment.text.lower()
-        has_tool_name = "hadolint" in lowered or "dockwise" in lowered  # skips the regex mostly
+        has_tool_name = "hadolint" in lowered or "dockwise" in lowered or "check" in lowered  # skips the regex mostly
         match = _PRAGMA.match(comment.text.strip()) if has_tool_name else None
         codes = _codes(match.group("codes"), index) if match else None
         if not codes:

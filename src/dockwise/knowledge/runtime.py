@@ -50,6 +50,9 @@ OFFICIAL_NONROOT_IMAGES = frozenset({
 # A LinuxKit package declares how it runs (capabilities, host namespaces, binds) in this label:
 # a system container whose privileges are set there, not by USER.
 LINUXKIT_CONFIG_LABEL = "org.mobyproject.config"
+# Images documented to run as root (UID 0) unless their tag says `nonroot` (distroless's default
+# user is root; its `:nonroot` and `:debug-nonroot` tags set 65532).
+ROOT_REGISTRY_PREFIXES = ("gcr.io/distroless/",)
 NONROOT_BASE_HINTS = ("nonroot", "rootless", "unprivileged")
 NONROOT_REGISTRY_PREFIXES = ("cgr.dev/chainguard/",)
 NONROOT_REPOSITORY_PREFIXES = ("bitnami/", "nginxinc/nginx-unprivileged")

@@ -226,6 +226,8 @@ def base_default_user(stage: "Stage") -> str:
         return "nonroot"
     if ref.is_official:
         return "nonroot" if ref.name in kb.OFFICIAL_NONROOT_IMAGES else "root"
+    if full.startswith(kb.ROOT_REGISTRY_PREFIXES):
+        return "root"
     return "unknown"
 
 
