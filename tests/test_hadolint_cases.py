@@ -69,9 +69,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "shellcheck-ShellcheckSpec.hs:99-onbuild": (
         "SHELL is stored in the image config, so the child build runs this ONBUILD RUN with bash, "
         "as DW050 checks it; hadolint checks it as sh and expects bash's `$RANDOM` to be reported"),
-    "shellcheck-ShellcheckSpec.hs:65-onbuild": (
-        "a gap, not a choice: DW050 checks an ONBUILD RUN with the ARGs declared above it, which "
-        "the child build does not have (only ENV reaches it), so `$foo` goes unreported"),
 }
 
 # Config keys of a case that dockwise does not model: such cases are reported as not

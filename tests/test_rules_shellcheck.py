@@ -37,3 +37,10 @@ def test_hadolint_ignore_with_the_sc_code_suppresses_it(tmp_path):
     assert _check(tmp_path, text, "--select", "DW050") == []
     other = SCRIPT.replace("ARG FILES\n", "ARG FILES\n# hadolint ignore=SC2046\n")
     assert [f["code"] for f in _check(tmp_path, other, "--select", "DW050")] == ["DW050"]
+
+
+def test_an_onbuild_run_gets_the_env_but_not_the_args_declared_above_it():
+    # the child build that runs the trigger has the ENV (stored in the image), not the ARG
+    text = 'ARG foo=bar\nENV baz=20\nONBUILD RUN echo "$foo" "$baz"\n'
+    found = check_text(text, "DW050")
+    assert [f.extra["shellcheck"] for f in found] == ["SC2154"] and "foo" in found[0].message

@@ -179,20 +179,20 @@ def _names_at(target: "CheckTarget", instr: "Instruction", run: "Instruction") -
     state = target.model.state_at(instr)
     if state is not None:
         names += list(state.variables) if run is instr else list(state.env)
-    else:  # no FROM before it (a fragment): every ARG/ENV name declared above
-        names += _declared_before(target.dockerfile, instr)
+    else:  # no FROM before it (a fragment): the names declared above (ENV only for ONBUILD)
+        names += _declared_before(target.dockerfile, instr, ("ARG", "ENV") if run is instr else ("ENV",))
     return names
 
 
 _DECLARED = re.compile(r"(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)(?=[=\s]|$)")
 
 
-def _declared_before(dockerfile, instr) -> list[str]:
+def _declared_before(dockerfile, instr, keywords: tuple[str, ...]) -> list[str]:
     names: list[str] = []
     for other in dockerfile.instructions:
         if other is instr:
             break
-        if other.keyword in ("ARG", "ENV"):
+        if other.keyword in keywords:
             names.extend(_DECLARED.findall(other.body))
     return names
 
