@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 
 from dockwise.rules.user.world_writable import world_writable_mode
-from tests.support.rules import check_text, where
+from tests.support.rules import check_body, check_text, where
 
 
-def found(code: str, body: str, base: str = "FROM debian:12.8\n") -> list:
-    return check_text(base + body + "\n", code)
+found = check_body  # a Dockerfile of ``base`` (FROM debian:12.8) and ``body``
 
 
 # ---- DW504 --------------------------------------------------------------------------------------

@@ -51,3 +51,8 @@ def apply(text: str, fix) -> str:
     for edit in sorted(fix.edits, key=lambda e: e.start, reverse=True):
         text = text[:edit.start] + edit.replacement + text[edit.end:]
     return text
+
+
+def check_body(code: str, body: str, base: str = "FROM debian:12.8\n") -> list:
+    """The findings of the rule ``code`` on ``body`` (instructions) after the line ``base``."""
+    return check_text(base + body + "\n", code)
