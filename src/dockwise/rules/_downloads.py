@@ -276,8 +276,31 @@ DECOMPRESSORS = frozenset({"gunzip", "zcat", "bunzip2", "bzcat", "unxz", "xzcat"
 TAR_DECOMPRESS_OPTIONS = ("-z", "-j", "-J", "--gzip", "--gunzip", "--bzip2", "--xz", "--zstd", "--lzma")
 # Consumers that fail by themselves on missing input: `grep PATTERN` finds nothing, a checksum
 # check finds no line to verify. Behind them a failed producer stops the build anyway.
+# MD5 and SHA-1 count too: forging a file that matches a given (second-preimage) sum is still
+# out of reach for both.
 CHECKSUM_TOOLS = frozenset({"sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "md5sum",
-                            "b2sum", "shasum"})
+                            "b2sum", "shasum", "sha3sum"})
+SIGNATURE_TOOLS = frozenset({"gpgv", "cosign", "minisign", "signify", "sigstore", "slsa-verifier"})
+OPENSSL_DIGESTS = frozenset({"dgst", "sha1", "sha224", "sha256", "sha384", "sha512", "md5", "sha3-256",
+                             "sha3-512"})
+
+
+def verifies(command: Any) -> bool:
+    """A checksum or signature check: ``sha256sum -c``, a hash the script compares (``sha256sum
+    f | grep``, ``openssl sha512``), ``gpg --verify``, ``gpgv``, ``cosign verify``, ``rpm -K``."""
+    name = command.name or ""
+    if name in CHECKSUM_TOOLS or name in SIGNATURE_TOOLS:
+        return True
+    if name in GPG and command.has_option("--verify"):
+        return True
+    if name == "openssl" and command.args and (command.args[0].value or "") in OPENSSL_DIGESTS:
+        return True
+    return name == "rpm" and command.has_option("-K", "--checksig")
+
+
+def verified_after(script: Any, command: Any) -> bool:
+    """A checksum or signature check (:func:`verifies`) runs after ``command`` in the same RUN."""
+    return any(later.start > command.start and verifies(later) for later in script.commands)
 
 
 def validates_input(command: Any) -> bool:

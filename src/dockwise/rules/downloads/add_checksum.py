@@ -8,8 +8,7 @@ from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.model.copies import copy_sources
 from dockwise.rules._runs import iter_runs
 from dockwise.rules.base import CheckTarget, DockerfileRule
-from dockwise.rules.downloads.plain_http import CHECKSUM_TOOLS
-from dockwise.rules._downloads import GPG
+from dockwise.rules._downloads import verifies
 
 
 def _is_git_source(url: str) -> bool:
@@ -60,8 +59,7 @@ def _verifying_runs(target: CheckTarget) -> dict[int, str]:
     found = {}
     for run in iter_runs(target):
         for command in run.script.commands:
-            if ((command.name in CHECKSUM_TOOLS and command.has_option("-c", "--check"))
-                    or (command.name in GPG and command.has_option("--verify")) or command.name == "gpgv"):
+            if verifies(command):
                 found[run.outer.span.start.offset] = run.run.body
                 break
     return found

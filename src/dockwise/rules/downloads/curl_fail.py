@@ -7,8 +7,7 @@ from typing import Any
 
 from dockwise._lazyre import lazy_compile
 from dockwise.findings import Edit, Finding, Fix, RuleInfo, Severity
-from dockwise.rules._downloads import curl_urls, option_values, path_key, validates_input
-from dockwise.rules.downloads.plain_http import verified_after
+from dockwise.rules._downloads import curl_urls, option_values, path_key, validates_input, verified_after
 from dockwise.rules._runs import Run, insert_after, iter_runs, name_word
 from dockwise.rules.base import CheckTarget, DockerfileRule
 

@@ -8,39 +8,18 @@ from typing import Any
 from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
 from dockwise.model.shell import DOWNLOADERS
-from dockwise.rules._downloads import GPG, fetched_files, run_paths
+from dockwise.rules._downloads import fetched_files, run_paths, verified_after
 from dockwise.rules._runs import Run, expanded, iter_runs, word_value
 from dockwise.rules.base import CheckTarget, DockerfileRule
-from dockwise.rules.downloads.plain_http import CHECKSUM_TOOLS, plain_http_host
+from dockwise.rules.downloads.plain_http import plain_http_host
 
 EXTRACTORS = frozenset({"tar", "unzip", "bsdtar", "7z", "7za", "gunzip", "unxz", "bunzip2", "zstd"})
 PACKAGE_INSTALLERS = {"dpkg": ("-i", "--install"), "rpm": ("-i", "-U", "--install", "--upgrade", "-ivh", "-Uvh"),
                       "apk": ("add",), "apt-get": ("install",), "apt": ("install",), "yum": ("install", "localinstall"),
                       "dnf": ("install",), "gdebi": ()}
-OPENSSL_DIGESTS = frozenset({"dgst", "sha1", "sha224", "sha256", "sha384", "sha512", "md5", "sha3-256",
-                             "sha3-512"})
 # A 40-hex git commit in the URL (raw.githubusercontent.com/org/repo/<sha>/file, an archive of a
 # commit): the content is fixed by the URL itself.
 _COMMIT_IN_URL = lazy_compile(r"(?i)/[0-9a-f]{40}(?:[/.]|$)")
-SIGNATURE_TOOLS = frozenset({"gpgv", "cosign", "minisign", "signify", "sigstore", "slsa-verifier"})
-
-
-def _verified(script: Any, after: Any) -> bool:
-    """A checksum or signature tool runs after ``after`` in the same RUN (``sha256sum -c``, a
-    ``sha256sum file | grep`` comparison, ``gpg --verify``, ``cosign verify``, ``openssl dgst``)."""
-    for later in script.commands:
-        if later.start <= after.start:
-            continue
-        name = later.name or ""
-        if name in CHECKSUM_TOOLS or name in SIGNATURE_TOOLS:
-            return True
-        if name in GPG and later.has_option("--verify"):
-            return True
-        if name == "openssl" and later.args and (word_value(later.args[0]) or "") in OPENSSL_DIGESTS:
-            return True
-        if name == "rpm" and later.has_option("-K", "--checksig"):
-            return True
-    return False
 
 
 def _how_installed(run: Run, path: str, download: Any, paths: Any) -> str | None:
@@ -102,7 +81,7 @@ class DownloadInstalledUnverified(DockerfileRule):
             paths = run_paths(target, run)
             fetched = [f for f in fetched_files(run, paths) if f.command.name in DOWNLOADERS]
             for download in downloads:
-                if (_verified(run.script, download) or _over_plain_http(target, run, download)
+                if (verified_after(run.script, download) or _over_plain_http(target, run, download)
                         or _pinned_by_commit(target, run, download)):
                     continue  # checked, content fixed by the URL, or DW952 already says it
                 how = "unpacks it as it arrives" if _piped_into_extractor(run, download) else None

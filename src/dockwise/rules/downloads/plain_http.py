@@ -7,15 +7,9 @@ from typing import Any
 
 from dockwise._lazyre import lazy_compile
 from dockwise.findings import Finding, RuleInfo, Severity
-from dockwise.rules._downloads import DOWNLOADERS, GPG, curl_urls
+from dockwise.rules._downloads import DOWNLOADERS, curl_urls, verified_after
 from dockwise.rules._runs import expanded, iter_runs
 from dockwise.rules.base import CheckTarget, DockerfileRule
-
-
-# `-c` against a pinned sum: a swapped file fails the build. MD5 and SHA-1 count too: forging a
-# file that matches a given (second-preimage) sum is still out of reach for both.
-CHECKSUM_TOOLS = ("sha256sum", "sha384sum", "sha512sum", "sha224sum", "sha1sum", "md5sum", "shasum",
-                  "b2sum", "sha3sum")
 
 
 _IPV4 = lazy_compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
@@ -64,18 +58,6 @@ def plain_http_host(url: str) -> str | None:
     if host is None or is_local_host(host):
         return None
     return host
-
-
-def verified_after(script: Any, command: Any) -> bool:
-    """A checksum or signature check runs after ``command`` in the same RUN."""
-    for later in script.commands:
-        if later.start <= command.start:
-            continue
-        if later.name in CHECKSUM_TOOLS and later.has_option("-c", "--check"):
-            return True
-        if (later.name in GPG and later.has_option("--verify")) or later.name == "gpgv":
-            return True
-    return False
 
 
 def _url_words(command: Any) -> list[Any]:
