@@ -143,7 +143,14 @@ class RunningImage:
 
     def __exit__(self, *exc) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.kill()  # --kill-child takes PID 1 (and its namespace) with it
+            # --kill-child alone does not reach PID 1 of an image with a non-root user: the
+            # kernel clears the parent-death signal when --setuid changes credentials. Killing
+            # the namespace's PID 1 takes every process in it along.
+            try:
+                os.kill(self.pid1(), signal.SIGKILL)
+            except (AssertionError, ProcessLookupError):
+                pass
+            self.process.kill()
             self.process.wait()
         if self.rootfs is not None:
             subprocess.run(["umount", "-l", str(self.rootfs / "dev")], capture_output=True)
