@@ -4,8 +4,10 @@
 - the build image, under the tags of ``maven:3-eclipse-temurin-17`` (and 3.8, 3.8.7),
   ``gradle:4.4-jdk17`` and ``eclipse-temurin:17-jdk``: Debian bookworm's OpenJDK 17, Maven 3.8.7
   and Gradle 4.4.1 in one root filesystem (one debootstrap and one import instead of three);
-- the runtime image ``eclipse-temurin:17-jre``: the headless OpenJDK 17 JRE, trimmed as Debian's
-  slim images are.
+- the runtime image ``eclipse-temurin:17-jre``: the headless OpenJDK 17 JRE.
+
+Both are trimmed as Debian's slim images are (no docs, man pages or locales, also for packages
+installed later), as the official images' minimized Ubuntu base is.
 
 Maven resolves from ``/usr/share/maven-repo``, the Maven repository Debian's ``lib*-java``
 packages fill, named in the global ``settings.xml`` as ``central`` the way a company points
@@ -89,7 +91,7 @@ MAVEN_SETTINGS = """\
   </activeProfiles>
 </settings>
 """
-RECIPE_VERSION = "1"  # bump when the preparation below changes: cached tars are remade
+RECIPE_VERSION = "2"  # bump when the preparation below changes: cached tars are remade
 GRADLE_USER_HOME = "/home/gradle/.gradle"  # as the official gradle image sets it
 JDK_ENV = (*CONFIG_ENV, f"JAVA_HOME={JAVA_HOME}", "MAVEN_HOME=/usr/share/maven",
            f"GRADLE_USER_HOME={GRADLE_USER_HOME}")
@@ -132,10 +134,9 @@ def rootfs_tar(kind: str) -> Path:
 
 
 def _prepare_java(rootfs: Path, kind: str) -> None:
-    """The build image keeps docs as the official JDK images do; the JRE is trimmed like a slim
-    image. Maven's global settings point at Debian's repository (/etc/maven is what
-    /usr/share/maven/conf links to)."""
-    _prepare(rootfs, "full" if kind == "jdk" else "slim")
+    """Trimmed like a slim image; Maven's global settings point at Debian's repository
+    (/etc/maven is what /usr/share/maven/conf links to)."""
+    _prepare(rootfs, "slim")
     if kind == "jdk":
         (rootfs / "etc/maven/settings.xml").write_text(MAVEN_SETTINGS)
         (rootfs / GRADLE_USER_HOME.lstrip("/")).mkdir(parents=True, exist_ok=True)

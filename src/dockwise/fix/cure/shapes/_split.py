@@ -174,6 +174,13 @@ def builder_and_runtime(cut: Cut, builder_from: str, runtime_from: Line, copies:
     return builder, StageDraft(runtime_from, runtime_lines, cut.stage.stage)
 
 
+def copies_everything(line: Line) -> bool:
+    """``COPY . DEST``: the whole build context, with no flag."""
+    words = line.text[line.lead:].split()
+    return (line.keyword == "COPY" and len(words) == 3 and words[1] in (".", "./")
+            and not any(w.startswith("--") for w in words[1:]))
+
+
 def built_on_a_stage(stage: StageDraft) -> str | None:
     """The note for a stage built FROM another stage of the file: a new base would lose what
     that stage adds (its WORKDIR, packages, files); None for a stage FROM an image."""

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from dockwise.fix.cure.plan import Project, Split
 from dockwise.fix.cure.runtime import add_packages, package_family
 from dockwise.fix.cure.shapes._split import (
-    Cut, builder_and_runtime, builder_name, built_on_a_stage, exec_command, runtime_packages,
-    system_installs,
+    Cut, builder_and_runtime, builder_name, built_on_a_stage, copies_everything, exec_command,
+    runtime_packages, system_installs,
 )
 
 from dockwise.fix.cure.draft import Line
@@ -31,6 +31,10 @@ GRADLE_IMAGE_HOME = "/home/gradle/.gradle"  # the gradle image's GRADLE_USER_HOM
 IMAGES = frozenset({"maven", "gradle", "eclipse-temurin", "openjdk", "amazoncorretto", "sapmachine"})
 BUILD_PROGRAMS = frozenset({"javac", "jar"}) | frozenset(TOOLS)
 SYSTEM = {"apt-get": ("install",), "apt": ("install",), "apk": ("add",)}
+# A plain `mvn` build: these options and goals leave what go-offline must fetch unchanged.
+MAVEN_FLAGS = frozenset({"-B", "--batch-mode", "-q", "--quiet", "-e", "--errors", "-ntp",
+                         "--no-transfer-progress", "-U", "--update-snapshots"})
+MAVEN_GOALS = frozenset({"clean", "package", "verify", "install"})
 JRE_VERSIONS = frozenset({"8", "11", "17", "21", "25"})  # eclipse-temurin publishes a JRE for these
 # the JDK inside a maven or gradle tag: `3.9-eclipse-temurin-17`, `8.5-jdk17`, `3-openjdk-11`
 _TAG_JAVA = (re.compile(r"(?:temurin|openjdk|corretto|sapmachine|jdk|java)-?(\d+)"),)
@@ -93,15 +97,43 @@ class JavaShape:
         runtime_from = Line("FROM", runtime_from.comments + f"# the JRE of Java {version}: pin its patch release "
                             "with the builder's\n# hadolint ignore=DW101\n" + runtime_from.text[runtime_from.lead:],
                             runtime_from.origin)
+        reordered, fetch = self._pom_first(cut, project) or (None, None)
         builder, runtime = builder_and_runtime(
-            cut, f"FROM {base} AS {name}\n", runtime_from,
-            [f"COPY --from={name} {jar} {jar}\n"], lambda line: self._mounts(cut, line, family))
+            cut, f"FROM {base} AS {name}\n", runtime_from, [f"COPY --from={name} {jar} {jar}\n"],
+            lambda line: [TOOLS["mvn"]] if line is fetch else self._mounts(cut, line, family),
+            before=reordered)
         runtime_family = package_family(runtime_base)
         if wanted and runtime_family is not None:
             add_packages(runtime, runtime_family, wanted)
         summary = (f"the {family} build moves to a builder stage on `{base}` (cache mount); the runtime "
                    f"on `{runtime_base}` holds only {jar}")
-        return Split(builder, runtime, CODES, summary)
+        if reordered is None:
+            return Split(builder, runtime, CODES, summary)
+        return Split(builder, runtime, (*CODES, "DW701"), summary,
+                     ["pom.xml is copied and its dependencies fetched before the rest of the code"])
+
+    def _pom_first(self, cut: Cut, project: Project) -> tuple[list[Line], Line] | None:
+        """The lines before the cut with ``pom.xml`` copied and its dependencies fetched
+        (``mvn dependency:go-offline``, as DW701 asks) before the whole context is, so a code
+        change no longer downloads them again, and the fetching line; None when the order is
+        already right, the build is not a plain ``mvn`` of one pom, or the context is copied
+        elsewhere than where the build runs."""
+        lines = list(cut.before)
+        build = next((i for i, line in enumerate(lines) if cut.builds(line)), None)
+        copy_all = next((i for i, line in enumerate(lines[:build or 0]) if copies_everything(line)), None)
+        if build is None or copy_all is None or not _plain_maven(cut.run_of(lines[build])):
+            return None
+        pom = project.read("pom.xml")
+        if pom is None or "<modules>" in pom:  # a multi-module build needs every module's pom
+            return None
+        dest = lines[copy_all].text[lines[copy_all].lead:].split()[-1]
+        if cut.absolute(dest, lines[copy_all]) != cut.workdir:
+            return None
+        whole = lines.pop(copy_all)
+        lines.insert(copy_all, Line.new(f"COPY pom.xml {dest if dest.endswith('/') else dest + '/'}\n"))
+        fetch = Line.new("RUN mvn -B dependency:go-offline\n")
+        lines[build:build] = [fetch, whole]  # after a WORKDIR between them, so it runs by the pom
+        return lines, fetch
 
     def _jar(self, cut: Cut) -> str:
         """The absolute path of the jar ``java -jar`` runs, or why it is not known."""
@@ -141,6 +173,17 @@ class JavaShape:
                 if match:
                     return match.group(1)
         return None
+
+
+def _plain_maven(run) -> bool:
+    """The RUN is one ``mvn`` of lifecycle goals with no option that changes what it resolves
+    (a profile, a settings file, another pom)."""
+    commands = run.script.commands if run is not None else ()
+    if len(commands) != 1 or commands[0].name != "mvn":
+        return False
+    words = [w.value for w in commands[0].args]
+    return bool(words) and all(w in MAVEN_FLAGS or w in MAVEN_GOALS or (w or "").startswith("-D") for w in words) \
+        and any(w in MAVEN_GOALS for w in words)
 
 
 def leading_version(tag: str | None) -> str | None:

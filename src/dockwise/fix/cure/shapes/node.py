@@ -18,8 +18,8 @@ from dockwise.fix.cure.draft import Line, StageDraft
 from dockwise.fix.cure.plan import Project, Split
 from dockwise.fix.cure.runtime import add_packages, package_family
 from dockwise.fix.cure.shapes._split import (
-    Cut, builder_and_runtime, builder_name, built_on_a_stage, exec_command, runtime_packages,
-    system_installs,
+    Cut, builder_and_runtime, builder_name, built_on_a_stage, copies_everything, exec_command,
+    runtime_packages, system_installs,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -173,7 +173,7 @@ class NodeShape:
         install = next((i for i, line in enumerate(lines) if cut.run_of(line) is not None
                         and cut.run_of(line).script.commands
                         and all(_is_install(c) for c in cut.run_of(line).script.commands)), None)
-        copy_all = next((i for i, line in enumerate(lines[:install or 0]) if _copies_everything(line)), None)
+        copy_all = next((i for i, line in enumerate(lines[:install or 0]) if copies_everything(line)), None)
         if install is None or copy_all is None:
             return None
         dest = lines[copy_all].text[lines[copy_all].lead:].split()[-1]
@@ -196,12 +196,6 @@ class NodeShape:
         engines = _package_json(project).get("engines") or {}
         found = re.search(r"(\d+)", str(engines.get("node", "")) if isinstance(engines, dict) else "")
         return found.group(1) if found else None
-
-
-def _copies_everything(line: Line) -> bool:
-    words = line.text[line.lead:].split()
-    return (line.keyword == "COPY" and len(words) == 3 and words[1] in (".", "./")
-            and not any(w.startswith("--") for w in words[1:]))
 
 
 def _package_json(project: Project) -> dict:
