@@ -146,6 +146,25 @@ def test_diff_shows_each_transformation_with_the_findings_it_resolves_and_writes
     assert "Would fix" in err
 
 
+def _promised(summary: str) -> int:
+    """The findings a plain check's summary says the fixes would fix (safe and unsafe)."""
+    return sum(int(n) for n in re.findall(r"(\d+) (?:fixable with|more with)", summary))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_plain_check_counts_what_the_cure_fixes_and_never_more(case, tmp_path, monkeypatch, capsys):
+    shutil.copytree(CASES_DIR / case / "input", tmp_path / case)
+    monkeypatch.chdir(tmp_path / case)
+    main(["check", "Dockerfile"])
+    promised = _promised(capsys.readouterr().out.strip().splitlines()[-1])
+    main(["check", "--diff", "--unsafe-fixes", "Dockerfile"])
+    resolved = set(re.findall(r"(?m)^#     resolves (\w+) at (\S+) ", capsys.readouterr().out))
+    main(["check", "--fix", "--unsafe-fixes", "Dockerfile"])
+    fixed = re.search(r"Fixed (\d+) finding", "".join(capsys.readouterr()))
+    assert promised >= len(resolved), f"the plan resolves {sorted(resolved)}; the summary promised {promised}"
+    assert promised <= (int(fixed.group(1)) if fixed else 0)
+
+
 def test_without_unsafe_fixes_nothing_is_restructured(tmp_path, monkeypatch, capsys):
     shutil.copytree(CASES_DIR / "crime" / "input", tmp_path / "crime")
     monkeypatch.chdir(tmp_path / "crime")
@@ -322,7 +341,7 @@ def test_on_the_real_corpus_cured_files_parse_are_stable_and_add_no_warning(corp
             continue
         cured = fixed(text)
         with monkeypatch.context() as patched:
-            patched.setattr(engine_module, "_attach_cure", lambda *args: [])
+            patched.setattr(engine_module, "_attach_cure", lambda *args, **options: [])
             plain = fixed(text)
         if cured == plain:
             continue
@@ -449,3 +468,13 @@ def test_the_plan_names_only_findings_of_the_stage_it_restructures(tmp_path, mon
     plan = out.partition("--- a/")[0]
     assert "split-build-runtime" in plan and "resolves DW402 at Dockerfile:3:6" in plan
     assert "Dockerfile:1:" not in plan  # node:latest is another stage's finding
+
+
+def test_show_fixes_prints_the_restructuring_once_for_the_findings_it_resolves(tmp_path, monkeypatch, capsys):
+    shutil.copytree(CASES_DIR / "crime" / "input", tmp_path / "crime")
+    monkeypatch.chdir(tmp_path / "crime")
+    main(["check", "--show-fixes", "Dockerfile"])
+    out = capsys.readouterr().out
+    headers = re.findall(r"(?m)^  = fix \(unsafe: needs --unsafe-fixes\): restructure the build.*$", out)
+    assert len(headers) >= 4 and sum(not h.endswith("(shown above)") for h in headers) == 1
+    assert out.count("+ FROM python:3.11-slim") == 1

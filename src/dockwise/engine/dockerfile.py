@@ -36,7 +36,7 @@ class CheckOptions(FrozenRecord):
     __slots__ = ("selection", "context", "use_config", "fix", "unsafe_fixes", "diff", "keep_source",
                  "build_args", "target", "trusted_registries", "required_labels", "strict_labels",
                  "context_dir", "registry", "insecure_registries", "project_config", "config_file",
-                 "runtime_versions")
+                 "runtime_versions", "count_cure")
 
     selection: Selection
     context: bool  # also run the build-context rules for files read from disk
@@ -56,6 +56,7 @@ class CheckOptions(FrozenRecord):
     project_config: bool  # honour dockwise's own config files (False: --isolated)
     config_file: str | None  # --config: the dockwise config for every file (None: the nearest)
     runtime_versions: tuple[tuple[str, str], ...]  # --python-version ...: (language, version)
+    count_cure: bool  # plan the restructuring without fixing, so the summary counts what it would fix
 
     def __init__(self, selection: Selection | None = None, context: bool = True,
                  use_config: bool = True, fix: bool = False, unsafe_fixes: bool = False,
@@ -66,7 +67,7 @@ class CheckOptions(FrozenRecord):
                  strict_labels: bool = False, context_dir: str | None = None, registry: bool = False,
                  insecure_registries: tuple[str, ...] = (), project_config: bool = True,
                  config_file: str | None = None,
-                 runtime_versions: tuple[tuple[str, str], ...] = ()) -> None:
+                 runtime_versions: tuple[tuple[str, str], ...] = (), count_cure: bool = False) -> None:
         self._set(selection=Selection() if selection is None else selection, context=context,
                   use_config=use_config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                   keep_source=keep_source, build_args=tuple(build_args), target=target or None,
@@ -75,7 +76,7 @@ class CheckOptions(FrozenRecord):
                   context_dir=context_dir or None, registry=registry,
                   insecure_registries=tuple(insecure_registries),
                   project_config=project_config, config_file=config_file,
-                  runtime_versions=tuple(runtime_versions))
+                  runtime_versions=tuple(runtime_versions), count_cure=count_cure)
 
 
 class DockerignoreLines(FrozenRecord):
@@ -244,10 +245,11 @@ def _project_reader(context):
 
 
 def _attach_cure(text: str, path: str, target, findings: list[Finding],
-                 versions: dict[str, str]) -> list[str]:
+                 versions: dict[str, str], *, every: bool = False) -> list[str]:
     """Plan the cure (:mod:`dockwise.fix.cure`) and attach it, one unsafe fix, to
-    the first finding it resolves (the fix loop then applies it like any other); the notes
-    say what was left alone and why."""
+    the first finding it resolves (the fix loop then applies it like any other), or, with
+    ``every`` (a check that only counts what the fixes would do), to each finding it resolves;
+    the notes say what was left alone and why."""
     from dockwise.fix.cure import Project, plan_cure
 
     read = _context_reader(target.context)
@@ -257,13 +259,21 @@ def _attach_cure(text: str, path: str, target, findings: list[Finding],
     except Exception as exc:  # noqa: BLE001 - a planner bug must not end the run
         return [internal_error(path, "the restructuring fixes", exc).replace(": error:", ": note:", 1)]
     fix = cure.as_fix()
-    if fix is not None:
-        codes = cure.codes()
-        for finding in sorted(findings, key=lambda f: f.sort_key):
-            if finding.location.file == path and finding.code in codes:
+    if fix is None:
+        return cure.notes
+    if every:
+        resolved = {(r.code, r.line, r.column) for t in cure.transformations for r in t.resolves}
+        for finding in findings:
+            if finding.fix is None and (finding.code, finding.location.line, finding.location.column) in resolved:
                 finding.fix = fix
                 finding.fixable = True
-                break
+        return cure.notes
+    codes = cure.codes()
+    for finding in sorted(findings, key=lambda f: f.sort_key):
+        if finding.location.file == path and finding.code in codes:
+            finding.fix = fix
+            finding.fixable = True
+            break
     return cure.notes
 
 
@@ -385,11 +395,14 @@ class Engine:
         report.findings = self.runner.keep(raw, config=config, suppressions=suppressions)
         if on_disk and self.options.context:
             report.dockerignore = self._dockerignore_lines(path, target, report, config)
-        if self.options.unsafe_fixes and (self.options.fix or self.options.diff):
-            cure_notes = _attach_cure(text, path, target, report.findings, dict(self.options.runtime_versions))
-            report.notes.extend(cure_notes)
-            if self._cure_notes is not None:
-                self._cure_notes.extend(cure_notes)
+        fixing = self.options.unsafe_fixes and (self.options.fix or self.options.diff)
+        if fixing or self.options.count_cure:
+            cure_notes = _attach_cure(text, path, target, report.findings, dict(self.options.runtime_versions),
+                                      every=not fixing)
+            if fixing:  # a plain check only counts the cure: what it would leave alone is said when it runs
+                report.notes.extend(cure_notes)
+                if self._cure_notes is not None:
+                    self._cure_notes.extend(cure_notes)
         return report
 
     def registry_facts(self) -> "RegistryFacts | None":
@@ -457,7 +470,7 @@ class Engine:
         except Exception:  # noqa: BLE001 - the check itself reported it
             return []
         edits, notes = script_edits(report.findings, _context_reader(context), context.context_dir)
-        report.notes.extend(f"{path}: {note}" for note in notes)
+        report.notes.extend(f"{path}: note: {note}" for note in notes)
         return edits
 
     def _dockerignore_lines(self, path: str, checked, report: FileReport,

@@ -74,7 +74,7 @@ def plan_cure(project: Project) -> Cure:
     if not model.stages or model.final_stage is None:
         return Cure(project.text, steps, notes)
     if model.final_stage is not model.stages[-1]:
-        notes.append(f"{project.path}: not restructured: the stage built (`{model.final_stage.label}`) "
+        notes.append(f"{project.path}: note: not restructured: the stage built (`{model.final_stage.label}`) "
                      "is not the last one")
         return Cure(project.text, steps, notes)
     draft = draft_of(project.text, model)
@@ -93,7 +93,7 @@ def _split(project: Project, draft: "Draft", steps: list[Transformation], notes:
         if answer is None:
             continue
         if isinstance(answer, str):
-            notes.append(f"{project.path}: no builder stage ({shape.name}): {answer}")
+            notes.append(f"{project.path}: note: no builder stage ({shape.name}): {answer}")
             return
         resolves = _in_stage(project.reported(*answer.codes), draft.final)  # the stage before the split
         if not resolves:
@@ -101,7 +101,7 @@ def _split(project: Project, draft: "Draft", steps: list[Transformation], notes:
         if answer.builder is not None:
             draft.stages.insert(len(draft.stages) - 1, answer.builder)
         draft.stages[-1] = answer.runtime
-        notes.extend(f"{project.path}: {note}" for note in answer.notes)
+        notes.extend(f"{project.path}: note: {note}" for note in answer.notes)
         name = answer.name or ("split-build-runtime" if answer.builder is not None else "runtime-base")
         steps.append(_step(name, answer.summary, resolves, draft))
         return
@@ -116,7 +116,7 @@ def _non_root(project: Project, draft: "Draft", family: str | None,
         return
     image = _self_managed_base(draft.final)
     if image is not None:
-        notes.append(f"{project.path}: no USER added: `{image}` starts as root and runs its service "
+        notes.append(f"{project.path}: note: no USER added: `{image}` starts as root and runs its service "
                      "under its own account, a USER would break its entrypoint")
         return
     moves = [f for f in resolves if f.code == "DW503"]
@@ -136,10 +136,10 @@ def _pid1(project: Project, draft: "Draft", family: str | None, steps: list[Tran
 
     purpose = image_purpose(project.model)
     if purpose is not None:  # `CMD "/bin/bash"`: a shell for people, not a service to signal
-        notes.append(f"{project.path}: PID 1 left alone: {purpose[1]}")
+        notes.append(f"{project.path}: note: PID 1 left alone: {purpose[1]}")
         return
     summary, why = make_pid1(draft.final, family, _inherited_entrypoint(draft.final))
-    notes.extend(f"{project.path}: {note}" for note in why)
+    notes.extend(f"{project.path}: note: {note}" for note in why)
     if summary is not None:
         steps.append(_step("pid1", summary, resolves, draft))
 
