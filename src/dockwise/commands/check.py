@@ -462,14 +462,9 @@ def _run_verified(args: argparse.Namespace, options: "CheckOptions", found) -> i
     if not report.diff and not ignores:
         print("No fixes available: nothing to verify.", file=sys.stderr)
         return _report_checked(args, options, path, fixed=0)
-    if report.script_edits:
-        import os
-
-        names = ", ".join(os.path.relpath(host) for host in report.script_edits)
-        raise UsageError(f"--verify builds the Dockerfile and .dockerignore fixes, but these fixes also "
-                         f"edit {names}: run --diff to see them, or --fix without --verify")
     ignore_text = ignores[0][1] if ignores else None  # one Dockerfile: one build context
-    if not prove(args, path, report.fixed_text, ignore_text, options.build_args, options.context_dir):
+    if not prove(args, path, report.fixed_text, ignore_text, options.build_args, options.context_dir,
+                 scripts=report.script_edits):
         return EXIT_ERROR
     fixed = report.fixed + len({_finding_key(f) for _, _, found_ in ignores for f in found_})
     if args.diff:
@@ -477,6 +472,7 @@ def _run_verified(args: argparse.Namespace, options: "CheckOptions", found) -> i
         return EXIT_FINDINGS
     problems = [write_fixed(path, report.fixed_text) if report.diff else None]
     problems += [write_fixed(ignore.path, text, create=not ignore.old_text) for ignore, text, _ in ignores]
+    problems += [write_fixed(host, text) for host, text in report.script_edits]
     problems = [p for p in problems if p]
     if problems:
         print_errors(problems)

@@ -113,7 +113,7 @@ class FileReport(DataRecord):
     diff: str  # --diff: what --fix would change
     fixed_text: str | None  # --fix on stdin, --diff: the fixed file
     dockerignore: DockerignoreLines | None  # a file on disk, checked with its context
-    script_edits: list[str]  # --diff: the context files (entrypoint scripts) the fixes also edit
+    script_edits: list[tuple[str, str]]  # --diff: the context files (entrypoint scripts) the fixes also edit, with their fixed text
 
     def __init__(self, path: str, source: str | None = None, findings: list[Finding] | None = None,
                  errors: list[str] | None = None, notes: list[str] | None = None,
@@ -132,7 +132,7 @@ class FileReport(DataRecord):
         self.fixed_text = fixed_text
         self.dockerignore: DockerignoreLines | None = None
         self.fixed_codes: dict[str, int] = {}
-        self.script_edits: list[str] = []
+        self.script_edits: list[tuple[str, str]] = []
 
 
 # `dockwise check` needs the Dockerfile and context rules, not the image rules (and the
@@ -444,7 +444,7 @@ class Engine:
         if self.options.diff:
             report.diff = _plan(path, outcome.applied) + unified_diff(text, current, path) if current != text else ""
             report.diff += _script_diffs(scripts, report)
-            report.script_edits = [host for _finding, host, _old, _new in scripts]
+            report.script_edits = [(host, new) for _finding, host, _old, new in scripts]
             report.fixed_text = current  # what --fix would write (--verify builds it)
         elif not on_disk:
             report.fixed_text = current  # stdin: the fixed file goes to stdout
