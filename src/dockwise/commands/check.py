@@ -113,6 +113,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
                             help=f"with --unsafe-fixes: the {language.capitalize()} version the image runs "
                                  f"(e.g. {example}), when neither the base tag nor the project says it; "
                                  "picks the slim runtime base")
+    parser.add_argument("--health-url", metavar="URL",
+                        help="with --unsafe-fixes: the URL the service answers when healthy "
+                             "(http://127.0.0.1:8000/health); the restructuring adds a HEALTHCHECK "
+                             "that fetches it with a program the runtime image has")
+    parser.add_argument("--health-cmd", metavar="CMD",
+                        help="with --unsafe-fixes: the command that exits 0 when the service is "
+                             "healthy; the restructuring adds it as the HEALTHCHECK (exec form)")
     verify = parser.add_argument_group(
         "proof by rebuild (--fix --verify: write the fixes only if the fixed file builds and runs)")
     verify.add_argument("--verify", action="store_true",
@@ -168,7 +175,7 @@ def _options(args: argparse.Namespace) -> "CheckOptions":
                         strict_labels=bool(getattr(args, "strict_labels", False)),
                         context_dir=_context_dir(args),
                         runtime_versions=runtime_versions(args),
-                        count_cure=_summary_counts_cure(args))
+                        count_cure=_summary_counts_cure(args), health=health_probe(args))
 
 
 def _summary_counts_cure(args: argparse.Namespace) -> bool:
@@ -206,6 +213,35 @@ def runtime_versions(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
                              f"{RUNTIME_VERSION_FLAGS[language]}")
         found.append((language, value))
     return tuple(found)
+
+
+def health_probe(args: argparse.Namespace) -> tuple[str, str] | None:
+    """``("url", URL)`` or ``("cmd", CMD)`` from --health-url / --health-cmd (None: neither):
+    what the service answers when healthy, so the restructuring can add a HEALTHCHECK instead
+    of inventing one."""
+    import shlex
+    import urllib.parse
+
+    url, cmd = getattr(args, "health_url", None), getattr(args, "health_cmd", None)
+    if url is None and cmd is None:
+        return None
+    flag = "--health-url" if url is not None else "--health-cmd"
+    if url is not None and cmd is not None:
+        raise UsageError("--health-url and --health-cmd are two ways to say one thing: give one")
+    if not args.unsafe_fixes:
+        raise UsageError(f"{flag} needs --unsafe-fixes: the HEALTHCHECK is added by the restructuring")
+    if url is not None:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"--health-url: `{url}` is not an http:// or https:// URL")
+        return ("url", url)
+    try:
+        words = shlex.split(cmd)
+    except ValueError as exc:
+        raise UsageError(f"--health-cmd: `{cmd}` cannot be split like a shell line ({exc})") from None
+    if not words:
+        raise UsageError("--health-cmd: the command is empty")
+    return ("cmd", cmd)
 
 
 def build_args(values: Sequence[str] | None, environ: Mapping[str, str] | None = None

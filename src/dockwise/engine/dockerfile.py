@@ -36,7 +36,7 @@ class CheckOptions(FrozenRecord):
     __slots__ = ("selection", "context", "use_config", "fix", "unsafe_fixes", "diff", "keep_source",
                  "build_args", "target", "trusted_registries", "required_labels", "strict_labels",
                  "context_dir", "registry", "insecure_registries", "project_config", "config_file",
-                 "runtime_versions", "count_cure")
+                 "runtime_versions", "count_cure", "health")
 
     selection: Selection
     context: bool  # also run the build-context rules for files read from disk
@@ -57,6 +57,7 @@ class CheckOptions(FrozenRecord):
     config_file: str | None  # --config: the dockwise config for every file (None: the nearest)
     runtime_versions: tuple[tuple[str, str], ...]  # --python-version ...: (language, version)
     count_cure: bool  # plan the restructuring without fixing, so the summary counts what it would fix
+    health: tuple[str, str] | None  # --health-url / --health-cmd: ("url" | "cmd", value), for the cure's HEALTHCHECK
 
     def __init__(self, selection: Selection | None = None, context: bool = True,
                  use_config: bool = True, fix: bool = False, unsafe_fixes: bool = False,
@@ -67,7 +68,8 @@ class CheckOptions(FrozenRecord):
                  strict_labels: bool = False, context_dir: str | None = None, registry: bool = False,
                  insecure_registries: tuple[str, ...] = (), project_config: bool = True,
                  config_file: str | None = None,
-                 runtime_versions: tuple[tuple[str, str], ...] = (), count_cure: bool = False) -> None:
+                 runtime_versions: tuple[tuple[str, str], ...] = (), count_cure: bool = False,
+                 health: tuple[str, str] | None = None) -> None:
         self._set(selection=Selection() if selection is None else selection, context=context,
                   use_config=use_config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                   keep_source=keep_source, build_args=tuple(build_args), target=target or None,
@@ -76,7 +78,8 @@ class CheckOptions(FrozenRecord):
                   context_dir=context_dir or None, registry=registry,
                   insecure_registries=tuple(insecure_registries),
                   project_config=project_config, config_file=config_file,
-                  runtime_versions=tuple(runtime_versions), count_cure=count_cure)
+                  runtime_versions=tuple(runtime_versions), count_cure=count_cure,
+                  health=tuple(health) if health else None)
 
 
 class DockerignoreLines(FrozenRecord):
@@ -245,7 +248,8 @@ def _project_reader(context):
 
 
 def _attach_cure(text: str, path: str, target, findings: list[Finding],
-                 versions: dict[str, str], *, every: bool = False) -> list[str]:
+                 versions: dict[str, str], *, every: bool = False,
+                 health: tuple[str, str] | None = None) -> list[str]:
     """Plan the cure (:mod:`dockwise.fix.cure`) and attach it, one unsafe fix, to
     the first finding it resolves (the fix loop then applies it like any other), or, with
     ``every`` (a check that only counts what the fixes would do), to each finding it resolves;
@@ -255,7 +259,7 @@ def _attach_cure(text: str, path: str, target, findings: list[Finding],
     read = _context_reader(target.context)
     try:
         cure = plan_cure(Project(text, path, target.model, findings, read, versions,
-                                 _project_reader(target.context)))
+                                 _project_reader(target.context), health))
     except Exception as exc:  # noqa: BLE001 - a planner bug must not end the run
         return [internal_error(path, "the restructuring fixes", exc).replace(": error:", ": note:", 1)]
     fix = cure.as_fix()
@@ -398,7 +402,7 @@ class Engine:
         fixing = self.options.unsafe_fixes and (self.options.fix or self.options.diff)
         if fixing or self.options.count_cure:
             cure_notes = _attach_cure(text, path, target, report.findings, dict(self.options.runtime_versions),
-                                      every=not fixing)
+                                      every=not fixing, health=self.options.health)
             if fixing:  # a plain check only counts the cure: what it would leave alone is said when it runs
                 report.notes.extend(cure_notes)
                 if self._cure_notes is not None:

@@ -61,6 +61,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 NON_ROOT_CODES = ("DW501", "DL3002", "DW502", "DW503")
 PID1_CODES = ("DL3025", "DW602")
+HEALTH_CODES = ("DW901", "DL3057")
 SYNTAX_DIRECTIVE = "# syntax=docker/dockerfile:1\n"
 
 
@@ -82,6 +83,7 @@ def plan_cure(project: Project) -> Cure:
     family = _family(project, draft.final)
     _non_root(project, draft, family, steps, notes)
     _pid1(project, draft, family, steps, notes)
+    _healthcheck(project, draft, family, steps, notes)
     return Cure(project.text, steps, notes)
 
 
@@ -144,6 +146,25 @@ def _pid1(project: Project, draft: "Draft", family: str | None, steps: list[Tran
         steps.append(_step("pid1", summary, resolves, draft))
 
 
+def _healthcheck(project: Project, draft: "Draft", family: str | None, steps: list[Transformation],
+                 notes: list[str]) -> None:
+    """A HEALTHCHECK from --health-url/--health-cmd, never an invented one."""
+    from dockwise.fix.cure.health import add_healthcheck, probe_words
+
+    if project.health is None or any(line.keyword == "HEALTHCHECK" for line in draft.final.lines):
+        return
+    resolves = _in_stage(project.reported(*HEALTH_CODES), draft.final)
+    if not resolves:
+        notes.append(f"{project.path}: note: no HEALTHCHECK added: no finding asks for one (the image "
+                     "runs no service, or DW901 is ignored)")
+        return
+    words = probe_words(project.health, _runtime_image(draft.final), family)
+    if isinstance(words, str):
+        notes.append(f"{project.path}: note: {words}")
+        return
+    steps.append(_step("healthcheck", add_healthcheck(draft.final, words), resolves, draft))
+
+
 def _in_stage(findings: list["Finding"], stage: "StageDraft",
               keywords: tuple[str, ...] | None = None) -> list["Finding"]:
     """The findings that sit in the original ``stage`` (on an instruction of ``keywords``)."""
@@ -195,13 +216,20 @@ def _family(project: Project, stage: "StageDraft") -> str | None:
     """The package manager of the runtime stage's base."""
     from dockwise.fix.cure.runtime import package_family
 
+    image = _runtime_image(stage)
+    return package_family(image) if image else None
+
+
+def _runtime_image(stage: "StageDraft") -> str | None:
+    """The image reference the runtime stage's lineage starts from (None: scratch, or not
+    known)."""
     if stage.stage is not None and stage.from_line.origin is stage.stage.from_instruction:
         from dockwise.model.stages import lineage
 
         root = lineage(stage.stage)[-1] if lineage(stage.stage) else stage.stage
-        return None if root.is_scratch or not root.base.known else package_family(root.base.text)
+        return None if root.is_scratch or not root.base.known else root.base.text
     words = [w for w in stage.from_line.text.split()[1:] if not w.startswith("--")]
-    return package_family(words[0]) if words else None
+    return words[0] if words and words[0] != "scratch" else None
 
 
 def _step(name: str, summary: str, resolves: list["Finding"], draft: "Draft") -> Transformation:

@@ -20,15 +20,17 @@ class Project(Record):
     the builder receives it: None when absent, ignored by .dockerignore or not text),
     ``read_project`` (the same file in the project folder even when .dockerignore keeps it
     from the builder: for facts about the project such as ``.python-version``), and
-    ``versions`` given on the command line (``{"python": "3.12"}``). Neither reads beyond
-    the build context."""
+    ``versions`` given on the command line (``{"python": "3.12"}``), and ``health``, what the
+    service answers when healthy (``("url", URL)`` or ``("cmd", CMD)``, None: not known, so no
+    HEALTHCHECK is added). Neither reads beyond the build context."""
 
-    __slots__ = ("text", "path", "model", "findings", "read", "read_project", "versions")
+    __slots__ = ("text", "path", "model", "findings", "read", "read_project", "versions", "health")
 
     def __init__(self, text: str, path: str, model: "BuildModel", findings: Iterable[Finding],
                  read: Callable[[str], str | None] | None = None,
                  versions: dict[str, str] | None = None,
-                 read_project: Callable[[str], str | None] | None = None) -> None:
+                 read_project: Callable[[str], str | None] | None = None,
+                 health: tuple[str, str] | None = None) -> None:
         self.text = text
         self.path = path
         self.model = model
@@ -36,6 +38,7 @@ class Project(Record):
         self.read = read if read is not None else (lambda _path: None)
         self.read_project = read_project if read_project is not None else self.read
         self.versions = dict(versions or {})
+        self.health = health
 
     def reported(self, *codes: str) -> list[Finding]:
         """The findings of ``codes`` the check reported for this file."""
