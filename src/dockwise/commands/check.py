@@ -182,7 +182,8 @@ def _summary_counts_cure(args: argparse.Namespace) -> bool:
     """A plain check in text plans the restructuring too (about 4% more CPU per file), so
     the summary's "N more with --fix --unsafe-fixes" counts what it would fix; no other
     output says that count, and the fixing runs plan it anyway."""
-    return args.format == "text" and not args.quiet and not args.fix and not args.diff
+    return (args.format == "text" and not args.quiet and not args.fix and not args.diff
+            and getattr(args, "count_cure", True))
 
 
 def _context_dir(args: argparse.Namespace) -> str | None:
