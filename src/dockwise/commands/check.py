@@ -220,12 +220,12 @@ def health_probe(args: argparse.Namespace) -> tuple[str, str] | None:
     """``("url", URL)`` or ``("cmd", CMD)`` from --health-url / --health-cmd (None: neither):
     what the service answers when healthy, so the restructuring can add a HEALTHCHECK instead
     of inventing one."""
-    import shlex
-    import urllib.parse
-
     url, cmd = getattr(args, "health_url", None), getattr(args, "health_cmd", None)
     if url is None and cmd is None:
         return None
+    import shlex
+    import urllib.parse
+
     flag = "--health-url" if url is not None else "--health-cmd"
     if url is not None and cmd is not None:
         raise UsageError("--health-url and --health-cmd are two ways to say one thing: give one")
