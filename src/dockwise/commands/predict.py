@@ -1,0 +1,244 @@
+"""``dockwise check --fix/--diff --image IMAGE``: the bytes each fix is predicted to remove,
+measured on the image of the current build.
+
+The image is read and its layers tied to the Dockerfile's lines as ``dockwise image
+--dockerfile`` ties them (:mod:`dockwise.image.align`); each restructuring transformation
+says which lines leave the shipped stage and what comes back from the builder
+(:class:`dockwise.fix.cure.plan.Shipped`), and the .dockerignore lines the fixes add are
+matched with the context's own matcher (:mod:`dockwise.context.patterns`) against the files
+of the COPY/ADD layers (:mod:`dockwise.image.predict`). What depends on an image that is not
+at hand -- a slim base's own size, the packages the cure installs -- is named, never counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
+
+from dockwise._record import Record
+from dockwise.errors import DockwiseError
+from dockwise.units import human_bytes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from dockwise.engine.dockerfile import CheckOptions, FileReport
+    from dockwise.image.analyze import ImageAnalysis
+
+FILES_LISTED = 5  # excluded files named in the plan; the rest are counted
+
+
+class Prediction(Record):
+    """What ``--image`` adds to the plan: a line per transformation (in the plan's order), the
+    .dockerignore's block, and the image and total lines."""
+
+    __slots__ = ("steps", "ignore", "header", "total")
+
+    def __init__(self, steps: list[list[str]], ignore: str, header: str, total: str) -> None:
+        self.steps = steps
+        self.ignore = ignore
+        self.header = header
+        self.total = total
+
+    def plan(self, report: "FileReport") -> str:
+        """The Dockerfile's plan with the predicted bytes under each transformation."""
+        from dockwise.fix.cure import describe
+
+        return describe(report.path, report.transformations, self.steps)
+
+    def text(self, report: "FileReport") -> str:
+        """Everything ``--image`` prints before the diffs (comment lines, so the output is
+        still a patch)."""
+        return self.header + self.plan(report) + self.ignore + self.total
+
+
+def read_image(image: str, dockerfile: str, options: "CheckOptions") -> "ImageAnalysis":
+    """The image of the current build, its layers tied to ``dockerfile``'s lines; raises
+    :class:`DockwiseError` (exit 2) when it cannot be read or was not built from it."""
+    from dockwise.image.analyze import analyze
+
+    try:
+        analysis = analyze(image, dockerfile=dockerfile, target=options.target,
+                           build_args=dict(options.build_args))
+    except DockwiseError as exc:
+        said = exc.message if exc.path in (None, image) else str(exc)
+        raise DockwiseError(f"--image {image}: {said}") from None
+    _check_alignment(analysis, image, dockerfile)
+    return analysis
+
+
+def _check_alignment(analysis: "ImageAnalysis", image: str, dockerfile: str) -> None:
+    """A prediction from an image another Dockerfile built would be wrong numbers: refuse it."""
+    if not any(step.instruction is not None for step in analysis.history):
+        raise DockwiseError(f"--image {image}: its history names none of {dockerfile}'s instructions "
+                            "(built from another Dockerfile, or squashed): the bytes of each line "
+                            "cannot be known; give the image this Dockerfile built")
+    unmatched = analysis.unmatched_instructions
+    if unmatched:
+        lines = ", ".join(f"{ins.line} ({ins.keyword})" for ins in unmatched[:5])
+        more = ", ..." if len(unmatched) > 5 else ""
+        raise DockwiseError(f"--image {image}: not built from {dockerfile} as it is now: line {lines}{more} "
+                            "made no layer of it; rebuild the image from this Dockerfile (with the "
+                            "--target and --build-arg the build used)")
+
+
+def predict(analysis: "ImageAnalysis", image: str, report: "FileReport",
+            ignore_lines: Sequence[str], old_ignore: str) -> Prediction:
+    """The prediction for one Dockerfile's fixes: its transformations and the lines the fixes
+    add to the .dockerignore (``old_ignore``: its text now)."""
+    totals = _Totals()
+    steps = _transformations(analysis, report, totals)
+    ignore = _dockerignore(analysis, report, ignore_lines, old_ignore, totals)
+    size = analysis.total_bytes
+    header = (f"# predicted from {image}, the image of the current build: {human_bytes(size)} "
+              f"in {len(analysis.layers)} layers\n")
+    return Prediction(steps, ignore, header, totals.line(size))
+
+
+class _Totals:
+    """What the prediction counted, and what it could only name."""
+
+    def __init__(self) -> None:
+        self.removed = 0
+        self.unknown: list[str] = []
+
+    def line(self, size: int) -> str:
+        share = f" ({self.removed / size:.0%})" if size else ""
+        text = f"# predicted in all: removes {human_bytes(self.removed)} of {human_bytes(size)}{share}"
+        if self.unknown:
+            text += "; not counted: " + "; ".join(self.unknown)
+        return text + "\n"
+
+
+def _transformations(analysis: "ImageAnalysis", report: "FileReport", totals: _Totals) -> list[list[str]]:
+    model = analysis.model
+    source = analysis.dockerfile.source if analysis.dockerfile is not None else None
+    if model is None or model.final_stage is None:
+        return []
+    final = model.final_stage
+    shipped = frozenset(instr.line for instr in final.instructions) | {final.from_instruction.line}
+    packages: tuple[str, ...] = ()
+    base: str | None = None
+    out = []
+    for step in report.transformations:
+        if step.shipped is None or step.planned_on != source:
+            out.append(["predicted: not known (planned on the file as an earlier round of fixes left it)"])
+            continue
+        lines = _moved(analysis, sorted(shipped - step.shipped.lines), step.shipped, totals)
+        lines += _base_swap(analysis, step.shipped.base, totals) if step.shipped.base != base else []
+        added = [name for name in step.shipped.packages if name not in packages]
+        lines += _added(step.name, added, totals)
+        out.append(lines)
+        shipped, packages, base = step.shipped.lines, step.shipped.packages, step.shipped.base
+    return out
+
+
+def _moved(analysis: "ImageAnalysis", moved: list[int], shipped, totals: _Totals) -> list[str]:
+    """What the lines that leave the shipped stage take with them."""
+    from dockwise.image.predict import leaving, under
+
+    comes_back_under = under(shipped.artefacts)
+
+    def comes_back(path: str) -> bool:
+        return comes_back_under(path) or any(fnmatchcase(path, pattern) for pattern in shipped.carried)
+
+    parts, removed = [], 0
+    for line in moved:
+        for layer in leaving(analysis, line, comes_back):
+            removed += layer.removed
+            parts.append(_leaving_text(analysis, layer, shipped.artefacts))
+    if not parts:
+        return []
+    totals.removed += removed
+    return [f"predicted: removes {human_bytes(removed)}, the layers of the lines that move to the builder:"] + \
+        [f"  {part}" for part in parts]
+
+
+def _leaving_text(analysis: "ImageAnalysis", layer, artefacts: Sequence[str]) -> str:
+    instr = analysis.layers[layer.layer - 1].instruction
+    text = f"{instr.keyword} {instr.body}" if instr is not None else ""
+    what = f"line {layer.line} (`{_short(text)}`), layer {layer.layer}"
+    if not layer.carried:
+        caches = _caches(layer.caches)
+        return f"{what}: {human_bytes(layer.removed)}" + (f", {caches} among them" if caches else "")
+    back = ", ".join(artefacts) if artefacts else "the artefact"
+    caches = _caches(layer.caches)
+    kept = f"{human_bytes(layer.removed)} ({caches})" if caches and sum(layer.caches.values()) == layer.removed \
+        else human_bytes(layer.removed) + (f", {caches} among them" if caches else "")
+    return (f"{what}: {kept}; the {human_bytes(layer.carried)} it installed come back in {back}")
+
+
+def _caches(caches: dict[str, int]) -> str:
+    return ", ".join(f"{name} {human_bytes(size)}" for name, size in sorted(caches.items(), key=lambda kv: -kv[1]) if size)
+
+
+def _short(text: str) -> str:
+    first = " ".join(text.split())
+    return first if len(first) <= 60 else first[:57] + "..."
+
+
+def _base_swap(analysis: "ImageAnalysis", base: str | None, totals: _Totals) -> list[str]:
+    """A new base: its old layers are known, the new one's size is not (offline)."""
+    from dockwise.image.predict import base_layers
+
+    if base is None:
+        return []
+    old = base_layers(analysis)
+    model = analysis.model
+    was = model.final_stage.from_instruction if model is not None and model.final_stage is not None else None
+    name = f"`{was.args[0]}`" if was is not None and was.args else "the base"
+    size = sum(layer.stats.total_bytes for layer in old)
+    text = (f"predicted: {name}'s {len(old)} layer{'s' if len(old) != 1 else ''} ({human_bytes(size)}) "
+            f"become{'s' if len(old) == 1 else ''} "
+            f"`{base}`'s, whose size is not known offline: not counted")
+    totals.unknown.append(f"`{base}` in place of {name}'s {human_bytes(size)}")
+    return [text]
+
+
+def _added(name: str, packages: list[str], totals: _Totals) -> list[str]:
+    """What the transformation adds: packages the cure installs (their size is not known
+    offline), a user, nothing."""
+    if packages:
+        names = ", ".join(packages)
+        totals.unknown.append(f"what {names} add{'s' if len(packages) == 1 else ''}")
+        return [f"predicted: adds {names} (installed in the runtime stage; size not known offline: not counted)"]
+    if name == "non-root":
+        return ["predicted: ~0 B (adds a user and a group: a line each in /etc/passwd and /etc/group)"]
+    if name == "pid1":
+        return ["predicted: ~0 B (the command's form changes, no file)"]
+    return []
+
+
+def _dockerignore(analysis: "ImageAnalysis", report: "FileReport", lines: Sequence[str], old_text: str,
+                  totals: _Totals) -> str:
+    """The .dockerignore block: the files of the COPY/ADD layers the new lines keep out."""
+    from dockwise.context.patterns import PatternMatcher
+    from dockwise.image.predict import excluded_files
+
+    if not lines or analysis.model is None:
+        return ""
+    current = [line.strip() for line in old_text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    before, after = PatternMatcher(current), PatternMatcher(current + list(lines))
+
+    def newly(path: str) -> bool:
+        return after.excluded(path) and not before.excluded(path)
+
+    shipped = report.transformations[-1].shipped if report.transformations else None
+    kept_lines = shipped.lines if shipped is not None else None
+    files, notes = excluded_files(analysis, analysis.model, kept_lines, newly)
+    size = sum(f.size for f in files)
+    totals.removed += size
+    patterns = ", ".join(lines)
+    out = [f"# .dockerignore: {len(lines)} line{'s' if len(lines) != 1 else ''} added ({patterns})\n"]
+    if files:
+        layers = sorted({f.line for f in files})
+        where = ", ".join(f"line {n}" for n in layers)
+        out.append(f"#     predicted: removes {human_bytes(size)}: {len(files)} file{'s' if len(files) != 1 else ''} "
+                   f"the new lines keep out of the COPY/ADD layer{'s' if len(layers) != 1 else ''} of {where}\n")
+        for item in sorted(files, key=lambda f: (-f.size, f.context_path))[:FILES_LISTED]:
+            out.append(f"#       {item.context_path} ({human_bytes(item.size)}, {item.image_path})\n")
+        if len(files) > FILES_LISTED:
+            out.append(f"#       and {len(files) - FILES_LISTED} more\n")
+    else:
+        out.append("#     predicted: removes 0 B: no file of the image's COPY/ADD layers matches the new lines\n")
+    out.extend(f"#     note: {note}\n" for note in notes)
+    return "".join(out)
