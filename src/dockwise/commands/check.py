@@ -405,19 +405,20 @@ def run(args: argparse.Namespace) -> int:
     reports = _check_with_progress(found.files, options, args) if found.files else []
     ignore_diff, ignore_fixed, prediction = ("", 0, None)
     if args.fix or args.diff:
-        if image is not None and reports:
+        if image is not None and reports and (reports[0].fixed or planned_ignores(_shared_ignores(reports))):
             prediction = _predict(args, image, reports[0], _shared_ignores(reports))
         ignore_diff, ignore_fixed = _fix_dockerignores(_shared_ignores(reports), options, diff=args.diff)
     errors = list(found.errors) + settle(reports)
     print_errors(errors + ([] if args.quiet else [note for r in reports for note in r.notes]))
     if args.show_fixes and args.fix and not args.quiet:
         print_errors(_fixes_applied(reports))
-    if prediction is not None and args.diff:
-        reports[0].diff = prediction.text(reports[0]) + reports[0].diff[len(reports[0].plan):]
-    elif prediction is not None and not args.quiet:
-        sys.stderr.write(prediction.text(reports[0]))
+    predicted = prediction.text(reports[0]) if prediction is not None else ""
     if args.diff:
-        return _finish_diff(reports, errors, args.output, ignore_diff, ignore_fixed)
+        if predicted:
+            reports[0].diff = reports[0].diff[len(reports[0].plan):]  # the plan is in the prediction
+        return _finish_diff(reports, errors, args.output, ignore_diff, ignore_fixed, predicted)
+    if predicted and not args.quiet:
+        sys.stderr.write(predicted)
     stdin_fixed = [r for r in reports if r.fixed_text is not None]
     if stdin_fixed:
         sys.stdout.write(stdin_fixed[0].fixed_text or "")
@@ -559,10 +560,10 @@ def _render(args: argparse.Namespace, reports: Sequence["FileReport"], errors: S
 
 
 def _finish_diff(reports: Sequence["FileReport"], errors: Sequence[str], output: str | None,
-                 ignore_diff: str = "", ignore_fixed: int = 0) -> int:
+                 ignore_diff: str = "", ignore_fixed: int = 0, predicted: str = "") -> int:
     diffs = [r for r in reports if r.diff]
-    # -o: the diff goes to that file (even empty)
-    emit("".join(r.diff for r in diffs) + ignore_diff, output)
+    # -o: the diff goes to that file (even empty); the prediction's comment lines before it
+    emit(predicted + "".join(r.diff for r in diffs) + ignore_diff, output)
     count = sum(r.fixed for r in diffs) + ignore_fixed
     files = len(diffs) + ignore_diff.count("\n+++ ")
     if files:

@@ -72,13 +72,18 @@ def _check_alignment(analysis: "ImageAnalysis", image: str, dockerfile: str) -> 
         raise DockwiseError(f"--image {image}: its history names none of {dockerfile}'s instructions "
                             "(built from another Dockerfile, or squashed): the bytes of each line "
                             "cannot be known; give the image this Dockerfile built")
-    unmatched = analysis.unmatched_instructions
+    from dockwise.image.align import ran_other_command
+
+    unmatched = [(ins, "made no layer of it") for ins in analysis.unmatched_instructions]
+    unmatched += [(step.instruction, "is not the command its history ran") for step in analysis.history
+                  if ran_other_command(step)]
     if unmatched:
-        lines = ", ".join(f"{ins.line} ({ins.keyword})" for ins in unmatched[:5])
+        unmatched.sort(key=lambda pair: pair[0].line)
+        lines = ", ".join(f"line {ins.line} ({ins.keyword}) {why}" for ins, why in unmatched[:5])
         more = ", ..." if len(unmatched) > 5 else ""
-        raise DockwiseError(f"--image {image}: not built from {dockerfile} as it is now: line {lines}{more} "
-                            "made no layer of it; rebuild the image from this Dockerfile (with the "
-                            "--target and --build-arg the build used)")
+        raise DockwiseError(f"--image {image}: not built from {dockerfile} as it is now: {lines}{more}; "
+                            "rebuild the image from this Dockerfile (with the --target and --build-arg "
+                            "the build used)")
 
 
 def predict(analysis: "ImageAnalysis", image: str, report: "FileReport",
@@ -124,7 +129,8 @@ def _transformations(analysis: "ImageAnalysis", report: "FileReport", totals: _T
             out.append(["predicted: not known (planned on the file as an earlier round of fixes left it)"])
             continue
         lines = _moved(analysis, sorted(shipped - step.shipped.lines), step.shipped, totals)
-        lines += _base_swap(analysis, step.shipped.base, totals) if step.shipped.base != base else []
+        if step.shipped.base != base:
+            lines += _base_swap(analysis, step.shipped.base, step.shipped.artefacts, totals)
         added = [name for name in step.shipped.packages if name not in packages]
         lines += _added(step.name, added, totals)
         out.append(lines)
@@ -176,9 +182,11 @@ def _short(text: str) -> str:
     return first if len(first) <= 60 else first[:57] + "..."
 
 
-def _base_swap(analysis: "ImageAnalysis", base: str | None, totals: _Totals) -> list[str]:
-    """A new base: its old layers are known, the new one's size is not (offline)."""
-    from dockwise.image.predict import base_layers
+def _base_swap(analysis: "ImageAnalysis", base: str | None, artefacts: Sequence[str],
+               totals: _Totals) -> list[str]:
+    """A new base: its old layers are known, the new one's size is not (offline) -- unless it
+    is ``scratch``, which has none."""
+    from dockwise.image.predict import base_layers, under
 
     if base is None:
         return []
@@ -187,6 +195,14 @@ def _base_swap(analysis: "ImageAnalysis", base: str | None, totals: _Totals) -> 
     was = model.final_stage.from_instruction if model is not None and model.final_stage is not None else None
     name = f"`{was.args[0]}`" if was is not None and was.args else "the base"
     size = sum(layer.stats.total_bytes for layer in old)
+    if base == "scratch":
+        # what the runtime copies from the builder's base (CA certificates) comes back
+        copied = under(tuple(artefacts))
+        back = sum(f.size for f in analysis.final_files if analysis.layers[f.layer].base and copied(f.path))
+        totals.removed += size - back
+        return [f"predicted: removes {human_bytes(size - back)}, {name}'s {len(old)} "
+                f"layer{'s' if len(old) != 1 else ''} ({human_bytes(size)}): `scratch` has none"
+                + (f"; the {human_bytes(back)} of them copied from the builder come back" if back else "")]
     text = (f"predicted: {name}'s {len(old)} layer{'s' if len(old) != 1 else ''} ({human_bytes(size)}) "
             f"become{'s' if len(old) == 1 else ''} "
             f"`{base}`'s, whose size is not known offline: not counted")
