@@ -99,7 +99,7 @@ def test_the_plan_gives_the_bytes_each_transformation_removes(crime, capsys):
     assert f"line 4 (`RUN apt-get update && apt-get install -y gcc build-essent...`), layer 3: " \
            f"{human_bytes(build_tools)}, apt package lists {human_bytes(_size(APT_LISTS))} among them" in split
     assert f"line 5 (`RUN pip install -r requirements.txt`), layer 4: {human_bytes(_size(PIP_CACHE))} " \
-           f"(pip cache {human_bytes(_size(PIP_CACHE))}); the {human_bytes(_size(INSTALLED))} it installed " \
+           f"(pip cache {human_bytes(_size(PIP_CACHE))}); the {human_bytes(_size(INSTALLED))} it wrote " \
            "come back in /opt/venv" in split
     # the slim base's own size is not in the image: named, not counted
     assert f"`python:latest`'s 1 layer ({human_bytes(_size(BASE))}) becomes `python:3.11-slim`'s, whose size " \
@@ -228,3 +228,81 @@ def test_a_dockerignore_prediction_follows_copy_destinations(tmp_path, monkeypat
                    f"server.log ({human_bytes(500)}, /srv/server.log)"):
         assert listed in out
     assert "app.py" not in out.split("--- a/")[0]
+
+
+def _case_with_image(case: str, tmp_path, monkeypatch, tars: list[bytes], history: list[dict]) -> Path:
+    project = tmp_path / case
+    shutil.copytree(CASES_DIR / case / "input", project)
+    write_docker_archive(tmp_path / f"{case}.tar", tars, config=config_for(tars, history=history))
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    return project
+
+
+GO_BASE = [file("usr/local/go/bin/go", 900 * KiB), file("etc/ssl/certs/ca-certificates.crt", 200 * KiB)]
+GO_MODULES = [file("root/go/pkg/mod/example.com/lib@v1.0.0/lib.go", 30 * KiB),
+              file("root/go/pkg/mod/cache/download/example.com/lib/@v/v1.0.0.zip", 10 * KiB)]
+GO_SOURCES = [file("src/go.mod", 40), file("src/go.sum", 60), file("src/cmd/server/main.go", 5 * KiB)]
+GO_BINARY = [file("usr/local/bin/server", 400 * KiB)]
+GO_BUILD_CACHE = [file("root/.cache/go-build/ab/abcdef-d", 700 * KiB)]
+
+
+def test_a_go_split_onto_scratch_counts_the_base_and_keeps_the_binary(tmp_path, monkeypatch, capsys):
+    tars = [layer_tar(*GO_BASE), layer_tar(directory("src")), layer_tar(*GO_SOURCES[:2]), layer_tar(*GO_MODULES),
+            layer_tar(*GO_SOURCES), layer_tar(*GO_BINARY, *GO_BUILD_CACHE)]
+    history = [{"created_by": "/bin/sh -c #(nop) ADD file:go in / "},
+               {"created_by": "WORKDIR /src"},
+               {"created_by": "COPY go.mod go.sum ./ # buildkit"},
+               {"created_by": "RUN /bin/sh -c go mod download # buildkit"},
+               {"created_by": "COPY . . # buildkit"},
+               {"created_by": "RUN /bin/sh -c go build -o /usr/local/bin/server ./cmd/server # buildkit"},
+               {"created_by": "EXPOSE map[8080/tcp:{}]", "empty_layer": True},
+               {"created_by": 'CMD ["/usr/local/bin/server"]', "empty_layer": True}]
+    _case_with_image("go-server", tmp_path, monkeypatch, tars, history)
+    code, out, err = run(capsys, "--diff", "--unsafe-fixes", "--image", "../go-server.tar", "Dockerfile")
+    assert code == 1, err
+    split = _block(out, "#  1. split-build-runtime")
+    # the sources, the module downloads and the build cache stay in the builder; the binary ships
+    moved = _size(GO_SOURCES[:2]) + _size(GO_MODULES) + _size(GO_SOURCES) + _size(GO_BUILD_CACHE)
+    assert f"predicted: removes {human_bytes(moved)}, the layers of the lines that move to the builder" in split
+    assert f"the {human_bytes(_size(GO_BINARY))} it wrote come back in /etc/ssl/certs/ca-certificates.crt, " \
+           "/usr/local/bin/server" in split
+    # scratch has no layers: the base is counted, less the CA bundle copied from it
+    base = _size(GO_BASE) - 200 * KiB
+    assert f"predicted: removes {human_bytes(base)}, `golang:1.22`'s 1 layer ({human_bytes(_size(GO_BASE))}): " \
+           f"`scratch` has none; the {human_bytes(200 * KiB)} of them copied from the builder come back" in split
+    assert f"# predicted in all: removes {human_bytes(moved + base)} of " in out
+    assert "not counted" not in out.split("# predicted in all")[1].split("\n")[0]
+
+
+NODE_MODULES = [file("app/node_modules/react/index.js", 300 * KiB), file("app/node_modules/.bin/x", 1 * KiB)]
+NPM_CACHE = [file("root/.npm/_cacache/content-v2/sha512/ab/cd", 500 * KiB)]
+NODE_DIST = [file("app/dist/main.js", 120 * KiB)]
+
+
+def test_a_node_split_counts_the_npm_cache_and_ships_node_modules(tmp_path, monkeypatch, capsys):
+    (tmp_path / "debug.log").write_text("")  # keep the fixture folder tidy: the log goes in the project
+    tars = [layer_tar(file("usr/local/bin/node", 800 * KiB)), layer_tar(directory("app")),
+            layer_tar(file("app/package.json", 300), file("app/package-lock.json", 900),
+                      file("app/src/index.js", 2 * KiB), file("app/npm-debug.log", 50 * KiB)),
+            layer_tar(*NODE_MODULES, *NPM_CACHE), layer_tar(*NODE_DIST)]
+    history = [{"created_by": "/bin/sh -c #(nop) ADD file:node in / "},
+               {"created_by": "WORKDIR /app"},
+               {"created_by": "COPY . . # buildkit"},
+               {"created_by": "RUN /bin/sh -c npm ci # buildkit"},
+               {"created_by": "RUN /bin/sh -c npm run build # buildkit"},
+               {"created_by": "ENV NODE_ENV=production", "empty_layer": True},
+               {"created_by": "EXPOSE map[3000/tcp:{}]", "empty_layer": True},
+               {"created_by": 'CMD ["/bin/sh" "-c" "npm start"]', "empty_layer": True}]
+    project = _case_with_image("node-build", tmp_path, monkeypatch, tars, history)
+    (project / "npm-debug.log").write_bytes(b"x" * 50 * KiB)
+    code, out, err = run(capsys, "--diff", "--unsafe-fixes", "--image", "../node-build.tar", "Dockerfile")
+    assert code == 1, err
+    split = _block(out, "#  1. split-build-runtime")
+    # /app comes back from the builder whole: of the moved layers, only the npm cache is removed
+    assert f"predicted: removes {human_bytes(_size(NPM_CACHE))}, the layers of the lines that move" in split
+    assert f"npm cache {human_bytes(_size(NPM_CACHE))}" in split
+    assert "`node:20`'s 1 layer" in split and "`node:20-slim`'s, whose size is not known offline" in split
+    # the COPY moved to the builder, but /app ships: the log the .dockerignore excludes counts
+    assert f"predicted: removes {human_bytes(50 * KiB)}: 1 file the new lines keep out of the COPY/ADD layer " \
+           "of line 3" in out

@@ -12,7 +12,7 @@ at hand -- a slim base's own size, the packages the cure installs -- is named, n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
@@ -140,13 +140,9 @@ def _transformations(analysis: "ImageAnalysis", report: "FileReport", totals: _T
 
 def _moved(analysis: "ImageAnalysis", moved: list[int], shipped, totals: _Totals) -> list[str]:
     """What the lines that leave the shipped stage take with them."""
-    from dockwise.image.predict import leaving, under
+    from dockwise.image.predict import leaving
 
-    comes_back_under = under(shipped.artefacts)
-
-    def comes_back(path: str) -> bool:
-        return comes_back_under(path) or any(fnmatchcase(path, pattern) for pattern in shipped.carried)
-
+    comes_back = _comes_back(shipped)
     parts, removed = [], 0
     for line in moved:
         for layer in leaving(analysis, line, comes_back):
@@ -159,18 +155,31 @@ def _moved(analysis: "ImageAnalysis", moved: list[int], shipped, totals: _Totals
         [f"  {part}" for part in parts]
 
 
+def _comes_back(shipped) -> "Callable[[str], bool]":
+    """Whether a file (an image path) a line moved to the builder wrote reaches the runtime:
+    under a path it copies from the builder, or where the shape says its artefact carries it."""
+    from dockwise.image.predict import under
+
+    copied = under(shipped.artefacts)
+
+    def test(path: str) -> bool:
+        return copied(path) or any(fnmatchcase(path, pattern) for pattern in shipped.carried)
+    return test
+
+
 def _leaving_text(analysis: "ImageAnalysis", layer, artefacts: Sequence[str]) -> str:
     instr = analysis.layers[layer.layer - 1].instruction
     text = f"{instr.keyword} {instr.body}" if instr is not None else ""
     what = f"line {layer.line} (`{_short(text)}`), layer {layer.layer}"
-    if not layer.carried:
-        caches = _caches(layer.caches)
-        return f"{what}: {human_bytes(layer.removed)}" + (f", {caches} among them" if caches else "")
-    back = ", ".join(artefacts) if artefacts else "the artefact"
     caches = _caches(layer.caches)
-    kept = f"{human_bytes(layer.removed)} ({caches})" if caches and sum(layer.caches.values()) == layer.removed \
-        else human_bytes(layer.removed) + (f", {caches} among them" if caches else "")
-    return (f"{what}: {kept}; the {human_bytes(layer.carried)} it installed come back in {back}")
+    if caches and sum(layer.caches.values()) == layer.removed:
+        removed = f"{human_bytes(layer.removed)} ({caches})"
+    else:
+        removed = human_bytes(layer.removed) + (f", {caches} among them" if caches else "")
+    if not layer.carried:
+        return f"{what}: {removed}"
+    back = ", ".join(artefacts) if artefacts else "the artefact"
+    return f"{what}: {removed}; the {human_bytes(layer.carried)} it wrote come back in {back}"
 
 
 def _caches(caches: dict[str, int]) -> str:
@@ -238,9 +247,11 @@ def _dockerignore(analysis: "ImageAnalysis", report: "FileReport", lines: Sequen
     def newly(path: str) -> bool:
         return after.excluded(path) and not before.excluded(path)
 
+    files, notes = excluded_files(analysis, analysis.model, None, newly)
     shipped = report.transformations[-1].shipped if report.transformations else None
-    kept_lines = shipped.lines if shipped is not None else None
-    files, notes = excluded_files(analysis, analysis.model, kept_lines, newly)
+    if shipped is not None:  # a COPY moved to the builder ships only what the runtime copies back
+        comes_back = _comes_back(shipped)
+        files = [f for f in files if f.line in shipped.lines or comes_back(f.image_path.lstrip("/"))]
     size = sum(f.size for f in files)
     totals.removed += size
     patterns = ", ".join(lines)
