@@ -306,3 +306,25 @@ def test_a_node_split_counts_the_npm_cache_and_ships_node_modules(tmp_path, monk
     # the COPY moved to the builder, but /app ships: the log the .dockerignore excludes counts
     assert f"predicted: removes {human_bytes(50 * KiB)}: 1 file the new lines keep out of the COPY/ADD layer " \
            "of line 3" in out
+
+
+def test_a_reordering_is_predicted_to_remove_nothing(tmp_path, monkeypatch, capsys):
+    """The cache order moves the install before the code: the same layers, ~0 B."""
+    monkeypatch.chdir(tmp_path)
+    Path("Dockerfile").write_text("FROM python:3.12-slim\nWORKDIR /app\nCOPY . /app\n"
+                                  "RUN pip install --no-cache-dir -r requirements.txt\nUSER 10001\n"
+                                  "CMD [\"python\", \"app.py\"]\n")
+    Path("requirements.txt").write_text("six==1.16.0\n")
+    Path("app.py").write_text("print(1)\n")
+    tars = [layer_tar(*BASE), layer_tar(file("app/requirements.txt", 12), file("app/app.py", 9)),
+            layer_tar(*INSTALLED)]
+    history = [{"created_by": "/bin/sh -c #(nop) ADD file:x in / "},
+               {"created_by": "WORKDIR /app", "empty_layer": True},
+               {"created_by": "COPY . /app # buildkit"},
+               {"created_by": "RUN /bin/sh -c pip install --no-cache-dir -r requirements.txt # buildkit"}]
+    write_docker_archive(tmp_path / "image.tar", tars, config=config_for(tars, history=history))
+    code, out, err = run(capsys, "--diff", "--unsafe-fixes", "--image", "image.tar", "Dockerfile")
+    assert code == 1, err
+    step = _block(out, "#  1. cache-order")
+    assert "predicted: ~0 B (the same layers in another order" in step
+    assert "# predicted in all: removes 0 B of " in out

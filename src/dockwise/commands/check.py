@@ -98,7 +98,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "since its pinned digest (DW106), the compressed size a pull costs (DW107)")
     remote.add_argument("--insecure-registry", action="append", dest="insecure_registries", default=[],
                         metavar="HOST[:PORT]",
-                        help="with --registry: reach this registry over plain HTTP or unverified HTTPS")
+                        help="with --registry or an --image in a registry: reach this registry over plain HTTP or "
+                             "unverified HTTPS")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
     parser.add_argument("--unsafe-fixes", action="store_true",
                         help="with --fix or --diff: apply fixes that may change the build's meaning too")

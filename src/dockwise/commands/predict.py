@@ -55,10 +55,16 @@ def read_image(image: str, dockerfile: str, options: "CheckOptions") -> "ImageAn
     """The image of the current build, its layers tied to ``dockerfile``'s lines; raises
     :class:`DockwiseError` (exit 2) when it cannot be read or was not built from it."""
     from dockwise.image.analyze import analyze
+    from dockwise.image.source import is_registry_reference
 
+    registry = None
+    if is_registry_reference(image):
+        from dockwise.image.registry import RegistryOptions
+
+        registry = RegistryOptions(insecure=options.insecure_registries)
     try:
         analysis = analyze(image, dockerfile=dockerfile, target=options.target,
-                           build_args=dict(options.build_args))
+                           build_args=dict(options.build_args), registry=registry)
     except DockwiseError as exc:
         said = exc.message if exc.path in (None, image) else str(exc)
         raise DockwiseError(f"--image {image}: {said}") from None
@@ -133,7 +139,7 @@ def _transformations(analysis: "ImageAnalysis", report: "FileReport", totals: _T
             lines += _base_swap(analysis, step.shipped.base, step.shipped.artefacts, totals)
         added = [name for name in step.shipped.packages if name not in packages]
         lines += _added(step.name, added, totals)
-        out.append(lines)
+        out.append(lines or ["predicted: ~0 B (no line leaves the shipped stage)"])
         shipped, packages, base = step.shipped.lines, step.shipped.packages, step.shipped.base
     return out
 
@@ -230,6 +236,8 @@ def _added(name: str, packages: list[str], totals: _Totals) -> list[str]:
         return ["predicted: ~0 B (adds a user and a group: a line each in /etc/passwd and /etc/group)"]
     if name == "pid1":
         return ["predicted: ~0 B (the command's form changes, no file)"]
+    if name == "cache-order":
+        return ["predicted: ~0 B (the same layers in another order: a code change no longer re-runs the install)"]
     return []
 
 
