@@ -129,12 +129,15 @@ def test_an_oci_layout_gives_the_same_figures(crime, capsys, tmp_path):
     assert from_layout.split("\n", 1)[1] == from_archive.split("\n", 1)[1]  # all but the image's name
 
 
-def test_safe_fixes_alone_predict_the_dockerignore(crime, capsys):
+def test_safe_fixes_alone_predict_the_cache_they_drop_and_the_dockerignore(crime, capsys):
     code, out, err = run(capsys, "--diff", "--image", "../crime.tar", "Dockerfile")
     assert code == 1, err
     assert "transformations" not in out
+    # `pip install --no-cache-dir` keeps the pip cache out of the install's layer, which stays
+    assert f"# small fixes of the lines that stay:\n#     predicted: removes {human_bytes(_size(PIP_CACHE))}: " \
+           "DL3042 on line 5, the pip cache of layer 4\n" in out
     assert f"removes {human_bytes(LOG)}: 1 file the new lines keep out" in out
-    assert f"# predicted in all: removes {human_bytes(LOG)} of " in out
+    assert f"# predicted in all: removes {human_bytes(LOG + _size(PIP_CACHE))} of " in out
 
 
 def test_fix_writes_and_prints_the_prediction(crime, capsys):

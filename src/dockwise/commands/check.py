@@ -428,9 +428,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read_image(args: argparse.Namespace, found: "Discovery", options: "CheckOptions"):
-    """``--image``: the image of the current build, read and tied to the one Dockerfile checked
-    (None without the option). A usage error for several files or stdin; an error (exit 2)
-    for an image that cannot be read or that this Dockerfile did not build."""
+    """``--image``: the image of the current build, read and tied to the one Dockerfile checked,
+    and the file's findings before any fix (None without the option). A usage error for
+    several files or stdin; an error (exit 2) for an image that cannot be read or that this
+    Dockerfile did not build."""
     image = getattr(args, "image", None)
     if image is None:
         return None
@@ -438,9 +439,13 @@ def _read_image(args: argparse.Namespace, found: "Discovery", options: "CheckOpt
         raise UsageError(f"--image is the image of one Dockerfile's build: give that Dockerfile as a file "
                          f"({len(found.files)} found)" if len(found.files) != 1 else
                          "--image needs the Dockerfile as a file, not on stdin")
+    from dockwise._record import replace
     from dockwise.commands.predict import read_image
+    from dockwise.engine.dockerfile import Engine
 
-    return read_image(image, found.files[0], options)
+    analysis = read_image(image, found.files[0], options)
+    before = Engine(options=replace(options, fix=False, diff=False, unsafe_fixes=False)).check_path(found.files[0])
+    return analysis, before.findings
 
 
 def _predict(args: argparse.Namespace, image, report: "FileReport", shared: list["_SharedIgnore"]):
@@ -450,7 +455,8 @@ def _predict(args: argparse.Namespace, image, report: "FileReport", shared: list
 
     planned = planned_ignores(shared)
     lines, old_text = (planned[0][0].lines(planned[0][2]), planned[0][0].old_text) if planned else ([], "")
-    return predict(image, args.image, report, lines, old_text)
+    analysis, found_before = image
+    return predict(analysis, args.image, report, found_before, lines, old_text)
 
 
 def _fixes_applied(reports: Sequence["FileReport"]) -> list[str]:

@@ -22,8 +22,13 @@ from dockwise.units import human_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.engine.dockerfile import CheckOptions, FileReport
+    from dockwise.findings import Finding
     from dockwise.image.analyze import ImageAnalysis
 
+# Rules whose fixes keep a package cache out of a RUN's layer, and the cache (its name in
+# knowledge/package_caches.py)
+CACHE_FIXES = {"DL3009": "apt package lists", "DL3019": "apk package cache", "DL3042": "pip cache",
+               "DL3060": "yarn cache", "DW801": "npm cache", "DW803": "Poetry cache", "DW804": "pipenv cache"}
 FILES_LISTED = 5  # excluded files named in the plan; the rest are counted
 
 
@@ -92,17 +97,19 @@ def _check_alignment(analysis: "ImageAnalysis", image: str, dockerfile: str) -> 
                             "the build used)")
 
 
-def predict(analysis: "ImageAnalysis", image: str, report: "FileReport",
+def predict(analysis: "ImageAnalysis", image: str, report: "FileReport", found_before: Sequence["Finding"],
             ignore_lines: Sequence[str], old_ignore: str) -> Prediction:
-    """The prediction for one Dockerfile's fixes: its transformations and the lines the fixes
-    add to the .dockerignore (``old_ignore``: its text now)."""
+    """The prediction for one Dockerfile's fixes: its transformations, the small fixes that
+    keep a cache out of a layer that stays (``found_before``: the file's findings before any
+    fix), and the lines the fixes add to the .dockerignore (``old_ignore``: its text now)."""
     totals = _Totals()
     steps = _transformations(analysis, report, totals)
     ignore = _dockerignore(analysis, report, ignore_lines, old_ignore, totals)
+    small = _small_fixes(analysis, report, found_before, totals)
     size = analysis.total_bytes
     header = (f"# predicted from {image}, the image of the current build: {human_bytes(size)} "
               f"in {len(analysis.layers)} layers\n")
-    return Prediction(steps, ignore, header, totals.line(size))
+    return Prediction(steps, small + ignore, header, totals.line(size))
 
 
 class _Totals:
@@ -239,6 +246,42 @@ def _added(name: str, packages: list[str], totals: _Totals) -> list[str]:
     if name == "cache-order":
         return ["predicted: ~0 B (the same layers in another order: a code change no longer re-runs the install)"]
     return []
+
+
+def _small_fixes(analysis: "ImageAnalysis", report: "FileReport", found_before: Sequence["Finding"],
+                 totals: _Totals) -> str:
+    """The caches the small fixes keep out of the layers of lines that still ship (a line the
+    cure moved was counted with its layers). A code counts only when all its findings went."""
+    from dockwise.image.predict import leaving
+
+    shipped = report.transformations[-1].shipped if report.transformations else None
+    ours = [f for f in found_before if f.code in CACHE_FIXES and f.location.file == report.path
+            and f.location.line is not None and (shipped is None or _within(f.location.line, shipped.lines, analysis))]
+    lines = []
+    for finding in sorted(ours, key=lambda f: f.location.line):
+        if report.fixed_codes.get(finding.code, 0) < sum(f.code == finding.code for f in found_before):
+            continue  # not every finding of the code went: which one stayed is not known
+        line = _instruction_line(analysis, finding.location.line)
+        for layer in leaving(analysis, line, lambda _path: True) if line is not None else []:
+            size = layer.caches.get(CACHE_FIXES[finding.code], 0)
+            totals.removed += size
+            lines.append(f"#     predicted: removes {human_bytes(size)}: {finding.code} on line {line}, the "
+                         f"{CACHE_FIXES[finding.code]} of layer {layer.layer}\n")
+    return f"# small fixes of the lines that stay:\n{''.join(lines)}" if lines else ""
+
+
+def _instruction_line(analysis: "ImageAnalysis", line: int) -> int | None:
+    """The start line of the instruction that holds ``line``."""
+    if analysis.dockerfile is None:
+        return None
+    for instr in analysis.dockerfile.instructions:
+        if instr.span.start.line <= line <= instr.span.end.line:
+            return instr.line
+    return None
+
+
+def _within(line: int, shipped: frozenset[int], analysis: "ImageAnalysis") -> bool:
+    return _instruction_line(analysis, line) in shipped
 
 
 def _dockerignore(analysis: "ImageAnalysis", report: "FileReport", lines: Sequence[str], old_text: str,
