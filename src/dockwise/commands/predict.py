@@ -33,14 +33,14 @@ FILES_LISTED = 5  # excluded files named in the plan; the rest are counted
 
 
 class Prediction(Record):
-    """What ``--image`` adds to the plan: a line per transformation (in the plan's order), the
-    .dockerignore's block, and the image and total lines."""
+    """What ``--image`` adds to the plan: lines under each transformation (in the plan's order),
+    the blocks after the plan (the small fixes, the .dockerignore), the image and total lines."""
 
-    __slots__ = ("steps", "ignore", "header", "total")
+    __slots__ = ("steps", "after_plan", "header", "total")
 
-    def __init__(self, steps: list[list[str]], ignore: str, header: str, total: str) -> None:
+    def __init__(self, steps: list[list[str]], after_plan: str, header: str, total: str) -> None:
         self.steps = steps
-        self.ignore = ignore
+        self.after_plan = after_plan
         self.header = header
         self.total = total
 
@@ -53,7 +53,7 @@ class Prediction(Record):
     def text(self, report: "FileReport") -> str:
         """Everything ``--image`` prints before the diffs (comment lines, so the output is
         still a patch)."""
-        return self.header + self.plan(report) + self.ignore + self.total
+        return self.header + self.plan(report) + self.after_plan + self.total
 
 
 def read_image(image: str, dockerfile: str, options: "CheckOptions") -> "ImageAnalysis":

@@ -176,11 +176,8 @@ def _reverse(names: list[str], destination: tuple[str, bool], *, many: bool) -> 
             clean = posixpath.normpath(name) if name else "."
             if clean == ".":
                 return tail
-            base = posixpath.basename(clean)
             # a file copied into a directory keeps its name; to a file path, takes that one
-            if (is_dir or many) and tail == base:
-                return clean
-            if not is_dir and not many and path == dest:
+            if tail == posixpath.basename(clean) or (not is_dir and not many and path == dest):
                 return clean
         # the contents of a directory source land in the destination
         if len(names) == 1 and names[0] not in ("", "."):
