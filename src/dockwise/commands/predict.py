@@ -71,6 +71,8 @@ def read_image(image: str, dockerfile: str, options: "CheckOptions") -> "ImageAn
         analysis = analyze(image, dockerfile=dockerfile, target=options.target,
                            build_args=dict(options.build_args), registry=registry)
     except DockwiseError as exc:
+        if exc.path == dockerfile:  # the Dockerfile's own error (its syntax), not the image's
+            raise
         said = exc.message if exc.path in (None, image) else str(exc)
         raise DockwiseError(f"--image {image}: {said}") from None
     _check_alignment(analysis, image, dockerfile)
