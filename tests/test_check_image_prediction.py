@@ -331,3 +331,12 @@ def test_a_reordering_is_predicted_to_remove_nothing(tmp_path, monkeypatch, caps
     step = _block(out, "#  1. cache-order")
     assert "predicted: ~0 B (the same layers in another order" in step
     assert "# predicted in all: removes 0 B of " in out
+
+
+def test_the_prediction_goes_with_the_diff_to_the_output_file(crime, capsys):
+    code, out, err = run(capsys, "--diff", "--unsafe-fixes", "--image", "../crime.tar", "-o", "fixes.diff", "Dockerfile")
+    assert code == 1, err
+    assert out == ""
+    written = (crime / "fixes.diff").read_text()
+    assert written.startswith("# predicted from ../crime.tar")
+    assert written.index("# predicted in all") < written.index("--- a/Dockerfile")
