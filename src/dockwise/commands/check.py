@@ -435,10 +435,11 @@ def _read_image(args: argparse.Namespace, found: "Discovery", options: "CheckOpt
     image = getattr(args, "image", None)
     if image is None:
         return None
-    if len(found.files) != 1 or found.files[0] == "-":
-        raise UsageError(f"--image is the image of one Dockerfile's build: give that Dockerfile as a file "
-                         f"({len(found.files)} found)" if len(found.files) != 1 else
-                         "--image needs the Dockerfile as a file, not on stdin")
+    if len(found.files) != 1:
+        raise UsageError(f"--image is the image of one Dockerfile's build: give that Dockerfile alone "
+                         f"({len(found.files)} found)")
+    if found.files[0] == "-":
+        raise UsageError("--image needs the Dockerfile as a file, not on stdin")
     from dockwise._record import replace
     from dockwise.commands.predict import read_image
     from dockwise.engine.dockerfile import Engine
