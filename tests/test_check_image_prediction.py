@@ -194,6 +194,7 @@ def test_what_is_not_an_image_is_one_error(crime, capsys, tmp_path, content):
     (["--image", "x.tar", "Dockerfile"], "--image predicts what the fixes remove: give it with --fix or --diff"),
     (["--diff", "--image", "x.tar", "Dockerfile", "Dockerfile.dev"], "--image is the image of one Dockerfile's build"),
     (["--fix", "--verify", "--image", "x.tar", "Dockerfile"], "give one of them"),
+    (["--diff", "--image", "x.tar", "-"], "--image needs the Dockerfile as a file, not on stdin"),
 ])
 def test_usage_errors(crime, capsys, args, message):
     (crime / "Dockerfile.dev").write_text("FROM python:3.12-slim\n")
