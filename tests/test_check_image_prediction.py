@@ -341,3 +341,21 @@ def test_the_prediction_goes_with_the_diff_to_the_output_file(crime, capsys):
     written = (crime / "fixes.diff").read_text()
     assert written.startswith("# predicted from ../crime.tar")
     assert written.index("# predicted in all") < written.index("--- a/Dockerfile")
+
+
+def test_a_base_swap_names_the_old_base_and_counts_nothing(tmp_path, monkeypatch, capsys):
+    tars = [layer_tar(*BASE), layer_tar(file("usr/lib/gcc/cc1", 500 * KiB)), layer_tar(file("app/app.py", 9))]
+    history = [{"created_by": "/bin/sh -c #(nop) ADD file:a in / "},
+               {"created_by": "/bin/sh -c apt-get install -y gcc"},
+               {"created_by": "WORKDIR /app", "empty_layer": True},
+               {"created_by": "COPY app.py . # buildkit"},
+               {"created_by": "USER 10001:10001", "empty_layer": True}]
+    _case_with_image("base-only", tmp_path, monkeypatch, tars, history)
+    code, out, err = run(capsys, "--diff", "--unsafe-fixes", "--image", "../base-only.tar", "Dockerfile")
+    assert code == 1, err
+    step = _block(out, "#  1. runtime-base")
+    base = _size(BASE) + 500 * KiB
+    assert f"predicted: `python:3.11`'s 2 layers ({human_bytes(base)}) become `python:3.11-slim`'s, whose size " \
+           "is not known offline: not counted" in step
+    assert f"# predicted in all: removes 0 B of {human_bytes(base + 9)} (0%); not counted: `python:3.11-slim` in " \
+           f"place of `python:3.11`'s {human_bytes(base)}" in out
