@@ -101,7 +101,8 @@ class FileReport(DataRecord):
     """What checking one file produced."""
 
     __slots__ = ("path", "source", "findings", "errors", "notes", "fail_level", "no_fail", "parsed",
-                 "fixed", "diff", "fixed_text", "dockerignore", "fixed_codes", "script_edits")
+                 "fixed", "diff", "fixed_text", "dockerignore", "fixed_codes", "script_edits",
+                 "plan", "transformations")
 
     path: str
     source: str | None
@@ -117,6 +118,8 @@ class FileReport(DataRecord):
     fixed_text: str | None  # --fix on stdin, --diff: the fixed file
     dockerignore: DockerignoreLines | None  # a file on disk, checked with its context
     script_edits: list[tuple[str, str]]  # --diff: the context files (entrypoint scripts) the fixes also edit, with their fixed text
+    plan: str  # --diff: the readable plan of the restructuring fixes, the start of ``diff``
+    transformations: list  # the restructuring fixes' transformations applied (--fix or --diff)
 
     def __init__(self, path: str, source: str | None = None, findings: list[Finding] | None = None,
                  errors: list[str] | None = None, notes: list[str] | None = None,
@@ -136,6 +139,8 @@ class FileReport(DataRecord):
         self.dockerignore: DockerignoreLines | None = None
         self.fixed_codes: dict[str, int] = {}
         self.script_edits: list[tuple[str, str]] = []
+        self.plan = ""
+        self.transformations: list = []
 
 
 # `dockwise check` needs the Dockerfile and context rules, not the image rules (and the
@@ -173,11 +178,11 @@ def _note_key(note: str) -> str:
     return re.sub(r"`[^`]*`", "``", note)
 
 
-def _plan(path: str, applied: list) -> str:
+def _plan(path: str, steps: list) -> str:
     """The readable plan of the restructuring fixes applied (empty when none was)."""
     from dockwise.fix.cure import describe
 
-    return describe(path, [t for fix in applied for t in getattr(fix, "transformations", ())])
+    return describe(path, steps)
 
 
 def _script_diffs(edits: list, report: FileReport) -> str:
@@ -445,8 +450,11 @@ class Engine:
         report.fixed, report.fixed_codes = outcome.fixed, outcome.fixed_codes
         report.notes.extend(outcome.notes)
         scripts = self._script_edits(path, report, config) if on_disk and self.options.unsafe_fixes else []
+        if current != text:
+            report.transformations = [t for fix in outcome.applied for t in getattr(fix, "transformations", ())]
         if self.options.diff:
-            report.diff = _plan(path, outcome.applied) + unified_diff(text, current, path) if current != text else ""
+            report.plan = _plan(path, report.transformations)
+            report.diff = report.plan + unified_diff(text, current, path) if current != text else ""
             report.diff += _script_diffs(scripts, report)
             report.script_edits = [(host, new) for _finding, host, _old, new in scripts]
             report.fixed_text = current  # what --fix would write (--verify builds it)

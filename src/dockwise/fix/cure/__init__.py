@@ -58,6 +58,7 @@ from dockwise.fix.cure.plan import Cure, CureFix, Project, Split, Transformation
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.findings import Finding
     from dockwise.fix.cure.draft import Draft, StageDraft
+    from dockwise.fix.cure.plan import Shipped
 
 NON_ROOT_CODES = ("DW501", "DL3002", "DW502", "DW503")
 PID1_CODES = ("DL3025", "DW602")
@@ -105,7 +106,7 @@ def _split(project: Project, draft: "Draft", steps: list[Transformation], notes:
         draft.stages[-1] = answer.runtime
         notes.extend(f"{project.path}: note: {note}" for note in answer.notes)
         name = answer.name or ("split-build-runtime" if answer.builder is not None else "runtime-base")
-        steps.append(_step(name, answer.summary, resolves, draft))
+        steps.append(_step(name, answer.summary, resolves, draft, project, answer.carried))
         return
 
 
@@ -124,7 +125,7 @@ def _non_root(project: Project, draft: "Draft", family: str | None,
     moves = [f for f in resolves if f.code == "DW503"]
     summary = make_non_root(draft.final, family, moves, numeric=any(f.code == "DW502" for f in resolves))
     if summary is not None:
-        steps.append(_step("non-root", summary, resolves, draft))
+        steps.append(_step("non-root", summary, resolves, draft, project))
 
 
 def _pid1(project: Project, draft: "Draft", family: str | None, steps: list[Transformation],
@@ -143,7 +144,7 @@ def _pid1(project: Project, draft: "Draft", family: str | None, steps: list[Tran
     summary, why = make_pid1(draft.final, family, _inherited_entrypoint(draft.final))
     notes.extend(f"{project.path}: note: {note}" for note in why)
     if summary is not None:
-        steps.append(_step("pid1", summary, resolves, draft))
+        steps.append(_step("pid1", summary, resolves, draft, project))
 
 
 def _healthcheck(project: Project, draft: "Draft", family: str | None, steps: list[Transformation],
@@ -232,10 +233,45 @@ def _runtime_image(stage: "StageDraft") -> str | None:
     return words[0] if words and words[0] != "scratch" else None
 
 
-def _step(name: str, summary: str, resolves: list["Finding"], draft: "Draft") -> Transformation:
+def _step(name: str, summary: str, resolves: list["Finding"], draft: "Draft", project: Project,
+          carried: tuple[str, ...] = ()) -> Transformation:
     from dockwise.fix.cure.plan import Resolved
 
-    return Transformation(name, summary, tuple(Resolved.of(f) for f in resolves), _render(draft))
+    return Transformation(name, summary, tuple(Resolved.of(f) for f in resolves), _render(draft),
+                          project.text, _shipped(draft.final, project, carried))
+
+
+def _shipped(stage: "StageDraft", project: Project, carried: tuple[str, ...]) -> "Shipped":
+    """What the shipped stage holds now, in lines of the text the cure was planned on."""
+    from dockwise.fix.cure.plan import Shipped
+
+    lines = [line.origin.line for line in stage.lines if line.origin is not None]
+    original = project.model.final_stage.from_instruction
+    base = _from_image(stage.from_line.text)
+    if base == _from_image(project.text[original.span.start.offset:original.span.end.offset]):
+        lines.append(original.line)
+        base = None
+    artefacts = [path for line in stage.lines if line.origin is None and line.keyword == "COPY"
+                 for path in _builder_sources(line.text[line.lead:])]
+    packages = [name for line in stage.lines if line.role == "packages" for name in line.data]
+    return Shipped(lines, base, artefacts, packages, carried)
+
+
+def _from_image(text: str) -> str | None:
+    """The image a FROM line names (its first word that is not an option)."""
+    words = [w for line in text.splitlines() if not line.lstrip().startswith("#")
+             for w in line.replace("\\", " ").split()]
+    names = [w for w in words[1:] if not w.startswith("--")]
+    return names[0] if words and words[0].upper() == "FROM" and names else None
+
+
+def _builder_sources(text: str) -> list[str]:
+    """The sources of a ``COPY --from=STAGE SRC... DEST`` the cure wrote (none for other COPYs)."""
+    words = text.replace("\\\n", " ").split()
+    if not any(w.startswith("--from=") for w in words[1:]):
+        return []
+    args = [w for w in words[1:] if not w.startswith("--")]
+    return args[:-1]
 
 
 def _render(draft: "Draft") -> str:
