@@ -247,6 +247,8 @@ def _added(name: str, packages: list[str], totals: _Totals) -> list[str]:
         return ["predicted: ~0 B (the command's form changes, no file)"]
     if name == "cache-order":
         return ["predicted: ~0 B (the same layers in another order: a code change no longer re-runs the install)"]
+    if name == "healthcheck":
+        return ["predicted: ~0 B (the image's configuration gets the probe, no file)"]
     return []
 
 

@@ -163,7 +163,7 @@ def _healthcheck(project: Project, draft: "Draft", family: str | None, steps: li
     if isinstance(words, str):
         notes.append(f"{project.path}: note: {words}")
         return
-    steps.append(_step("healthcheck", add_healthcheck(draft.final, words), resolves, draft))
+    steps.append(_step("healthcheck", add_healthcheck(draft.final, words), resolves, draft, project))
 
 
 def _in_stage(findings: list["Finding"], stage: "StageDraft",
