@@ -113,13 +113,21 @@ def test_the_smoke_url_is_fetched_from_each_running_image(buildah, tmp_path):
         assert sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-def test_a_fixed_entrypoint_script_is_built_into_the_after_image_and_written_when_proven(buildah, tmp_path):
-    script = '#!/bin/sh\necho starting\n"$@"\n'
-    (tmp_path / "entry.sh").write_text(script)
-    (tmp_path / "entry.sh").chmod(0o755)
+SCRIPT = '#!/bin/sh\necho starting\n"$@"\n'  # its last command does not `exec`: DW601
+
+
+def _script_project(buildah, root) -> str:
+    """An image whose ENTRYPOINT is a context script that DW601's fix gives `exec`."""
+    (root / "entry.sh").write_text(SCRIPT)
+    (root / "entry.sh").chmod(0o755)
     text = (f"FROM {buildah.base_image()}\nCOPY entry.sh /entry.sh\nUSER 1000:1000\n"
             'ENTRYPOINT ["/entry.sh"]\nCMD ["sleep", "30"]\n')
-    (tmp_path / "Dockerfile").write_text(text)
+    (root / "Dockerfile").write_text(text)
+    return text
+
+
+def test_a_fixed_entrypoint_script_is_built_into_the_after_image_and_written_when_proven(buildah, tmp_path):
+    text = _script_project(buildah, tmp_path)
     # the smoke check reads the script the image holds: only the fixed one has `exec`
     proc = _verify(buildah, tmp_path, "--select", "DW601", "--smoke-cmd", 'busybox grep -q "^exec " /entry.sh')
     assert proc.returncode in (0, 1), proc.stdout + proc.stderr
@@ -132,13 +140,8 @@ def test_a_fixed_entrypoint_script_is_built_into_the_after_image_and_written_whe
 
 
 def test_a_fixed_entrypoint_script_is_not_written_when_the_proof_fails(buildah, tmp_path):
-    script = '#!/bin/sh\necho starting\n"$@"\n'
-    (tmp_path / "entry.sh").write_text(script)
-    (tmp_path / "entry.sh").chmod(0o755)
-    text = (f"FROM {buildah.base_image()}\nCOPY entry.sh /entry.sh\nUSER 1000:1000\n"
-            'ENTRYPOINT ["/entry.sh"]\nCMD ["sleep", "30"]\n')
-    (tmp_path / "Dockerfile").write_text(text)
+    _script_project(buildah, tmp_path)
     proc = _verify(buildah, tmp_path, "--select", "DW601", "--smoke-cmd", 'busybox grep -q "^\\"" /entry.sh')
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "the smoke check fails on the fixed image" in proc.stderr
-    assert (tmp_path / "entry.sh").read_text() == script
+    assert (tmp_path / "entry.sh").read_text() == SCRIPT
