@@ -146,6 +146,25 @@ def test_diff_shows_each_transformation_with_the_findings_it_resolves_and_writes
     assert "Would fix" in err
 
 
+def _promised(summary: str) -> int:
+    """The findings a plain check's summary says the fixes would fix (safe and unsafe)."""
+    return sum(int(n) for n in re.findall(r"(\d+) (?:fixable with|more with)", summary))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_plain_check_counts_what_the_cure_fixes_and_never_more(case, tmp_path, monkeypatch, capsys):
+    shutil.copytree(CASES_DIR / case / "input", tmp_path / case)
+    monkeypatch.chdir(tmp_path / case)
+    main(["check", "Dockerfile"])
+    promised = _promised(capsys.readouterr().out.strip().splitlines()[-1])
+    main(["check", "--diff", "--unsafe-fixes", "Dockerfile"])
+    resolved = set(re.findall(r"(?m)^#     resolves (\w+) at (\S+) ", capsys.readouterr().out))
+    main(["check", "--fix", "--unsafe-fixes", "Dockerfile"])
+    fixed = re.search(r"Fixed (\d+) finding", "".join(capsys.readouterr()))
+    assert promised >= len(resolved), f"the plan resolves {sorted(resolved)}; the summary promised {promised}"
+    assert promised <= (int(fixed.group(1)) if fixed else 0)
+
+
 def test_without_unsafe_fixes_nothing_is_restructured(tmp_path, monkeypatch, capsys):
     shutil.copytree(CASES_DIR / "crime" / "input", tmp_path / "crime")
     monkeypatch.chdir(tmp_path / "crime")
@@ -322,7 +341,7 @@ def test_on_the_real_corpus_cured_files_parse_are_stable_and_add_no_warning(corp
             continue
         cured = fixed(text)
         with monkeypatch.context() as patched:
-            patched.setattr(engine_module, "_attach_cure", lambda *args: [])
+            patched.setattr(engine_module, "_attach_cure", lambda *args, **options: [])
             plain = fixed(text)
         if cured == plain:
             continue
@@ -449,3 +468,81 @@ def test_the_plan_names_only_findings_of_the_stage_it_restructures(tmp_path, mon
     plan = out.partition("--- a/")[0]
     assert "split-build-runtime" in plan and "resolves DW402 at Dockerfile:3:6" in plan
     assert "Dockerfile:1:" not in plan  # node:latest is another stage's finding
+
+
+def test_show_fixes_prints_the_restructuring_once_for_the_findings_it_resolves(tmp_path, monkeypatch, capsys):
+    shutil.copytree(CASES_DIR / "crime" / "input", tmp_path / "crime")
+    monkeypatch.chdir(tmp_path / "crime")
+    main(["check", "--show-fixes", "Dockerfile"])
+    out = capsys.readouterr().out
+    headers = re.findall(r"(?m)^  = fix \(unsafe: needs --unsafe-fixes\): restructure the build.*$", out)
+    assert len(headers) >= 4 and sum(not h.endswith("(shown above)") for h in headers) == 1
+    assert out.count("+ FROM python:3.11-slim") == 1
+
+
+def test_a_health_url_becomes_a_healthcheck_with_the_runtimes_own_python(cured, capsys):
+    path, code, out, err = cured("crime", "--health-url", "http://127.0.0.1:8000/health")
+    text = path.read_text()
+    probe = ('HEALTHCHECK CMD ["python", "-c", "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], '
+             'timeout=5)", "http://127.0.0.1:8000/health"]\n')
+    assert probe + 'ENTRYPOINT ["/usr/bin/tini", "--"]\nCMD ["python", "main.py"]' in text
+    assert "DW901" not in "".join(capsys.readouterr()) + out
+    path2, *_ = cured("crime", "--health-url", "http://127.0.0.1:8000/health")  # a second fix changes nothing
+    assert path2.read_text() == text
+
+
+def test_no_healthcheck_is_invented_without_a_health_url_or_command(cured):
+    path, *_ = cured("crime")
+    assert "HEALTHCHECK" not in path.read_text()
+
+
+def test_the_healthcheck_probe_fetches_the_url_and_fails_on_an_error(cured, tmp_path):
+    import http.server
+    import subprocess
+    import sys
+    import threading
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the handler's name
+            self.send_response(200 if self.path == "/health" else 503)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        path, *_ = cured("crime", "--health-url", f"{base}/health")
+        words = json.loads(re.search(r"(?m)^HEALTHCHECK CMD (\[.*\])$", path.read_text()).group(1))
+        assert words[0] == "python"
+        run = [sys.executable, *words[1:]]
+        assert subprocess.run(run, capture_output=True).returncode == 0
+        assert subprocess.run(run[:-1] + [f"{base}/broken"], capture_output=True).returncode != 0
+    finally:
+        server.shutdown()
+
+
+def test_a_runtime_without_a_fetching_program_gets_a_note_and_health_cmd_is_used_as_given(cured):
+    path, _, out, err = cured("go-server", "--health-url", "http://127.0.0.1:8080/health")
+    assert "HEALTHCHECK" not in path.read_text()
+    assert "no HEALTHCHECK added" in err and "--health-cmd" in err
+    path, *_ = cured("java-maven", "--health-cmd", "java -cp target/app.jar example.Health")
+    assert 'HEALTHCHECK CMD ["java", "-cp", "target/app.jar", "example.Health"]\nCMD ["java"' in path.read_text()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--fix", "--health-url", "http://x/"], "--health-url needs --unsafe-fixes"),
+    (["--fix", "--unsafe-fixes", "--health-url", "ftp://x/"], "is not an http:// or https:// URL"),
+    (["--fix", "--unsafe-fixes", "--health-url", "http://x/", "--health-cmd", "true"], "give one"),
+    (["--fix", "--unsafe-fixes", "--health-cmd", "'unclosed"], "cannot be split like a shell line"),
+])
+def test_bad_health_options_are_one_error_line(args, message, tmp_path, monkeypatch, capsys):
+    shutil.copytree(CASES_DIR / "crime" / "input", tmp_path / "crime")
+    monkeypatch.chdir(tmp_path / "crime")
+    before = Path("Dockerfile").read_text()
+    assert main(["check", *args, "Dockerfile"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert Path("Dockerfile").read_text() == before

@@ -58,12 +58,18 @@ def _build(buildah, context, tag) -> str:
 @pytest.fixture(scope="module")
 def incident(buildah, python_bases, tmp_path_factory):
     """The three images: the crime, dockwise's cure of it, the expert's fix. The cure is None
-    (with the reason) when dockwise's fixed file does not build."""
+    (with the reason) when dockwise's fixed file does not build. Before the fix, the plan is
+    printed with the crime's image (``--image``), for the prediction tests."""
     root = tmp_path_factory.mktemp("incident")
     images = {}
     for kind in ("crime", "expert"):
         images[kind] = _build(buildah, make_project(kind, root / kind), f"incident-{kind}")
     cure = make_project("crime", root / "cure")
+    original = (cure / "Dockerfile").read_text()
+    crime_archive = buildah.export(images["crime"], "docker-archive", root / "crime.tar")
+    plan = subprocess.run([sys.executable, "-m", "dockwise", "check", "--diff", "--unsafe-fixes", "--image",
+                           str(crime_archive), "Dockerfile"], capture_output=True, text=True, cwd=cure)
+    assert plan.returncode == 1, plan.stderr
     fixed = subprocess.run([sys.executable, "-m", "dockwise", "check", "--fix", "--unsafe-fixes",
                             str(cure / "Dockerfile")], capture_output=True, text=True)
     assert fixed.returncode in (0, 1), fixed.stderr  # fixed; findings may remain
@@ -80,7 +86,8 @@ def incident(buildah, python_bases, tmp_path_factory):
         print(f"  {kind}: {size:,} {gzip:,} {measured['crime'][0] / size:.2f}x "
               f"{size / measured['expert'][0]:.2f}x")
     yield {"images": images, "sizes": sizes, "dockerfile": (cure / "Dockerfile").read_text(),
-           "failure": failure}
+           "failure": failure, "plan": plan.stdout, "project": cure, "original": original,
+           "crime_archive": crime_archive, "root": root}
     for image in images.values():
         if image:
             buildah.run("rmi", "-f", image)
@@ -150,3 +157,65 @@ def test_the_cure_exits_0_within_2_s_of_sigterm(incident, running_cure):
     code, seconds = running_cure.terminate()
     assert code == 0 and seconds <= STOP_SECONDS, \
         f"exit {code} after {seconds:.1f} s of SIGTERM to PID 1:\n{incident['dockerfile']}"
+
+
+# -- the plan's predicted bytes (``--image``) against the rebuilt image ----------------------------
+
+UNITS = {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
+
+
+def _figure(plan: str, pattern: str) -> float:
+    found = re.search(pattern, plan)
+    assert found, f"{pattern!r} not in the plan:\n{plan}"
+    number, unit = found.group(1).split()
+    return float(number) * UNITS[unit]
+
+
+@pytest.fixture(scope="module")
+def before_and_after(buildah, incident):
+    """The crime's and the cure's images as ``dockwise image`` reads them, each with its Dockerfile."""
+    from dockwise.image.analyze import analyze
+
+    root = incident["root"]
+    (root / "crime.Dockerfile").write_text(incident["original"])
+    after = buildah.export(_cure(incident), "docker-archive", root / "cure.tar")
+    return (analyze(str(incident["crime_archive"]), dockerfile=str(root / "crime.Dockerfile")),
+            analyze(str(after), dockerfile=str(incident["project"] / "Dockerfile")))
+
+
+def test_the_dockerignore_prediction_is_what_the_copy_layer_lost(incident, before_and_after):
+    from dockwise.image.predict import layers_of_line
+    from dockwise.units import human_bytes
+
+    before, after = before_and_after
+    predicted = _figure(incident["plan"], r"# \.dockerignore: .*\n#     predicted: removes (\d+(?:\.\d)? \w+):")
+    copy_before = layers_of_line(before, 3)[0].stats.total_bytes
+    copy_after = next(layer for layer in after.layers if layer.instruction is not None
+                      and layer.instruction.keyword == "COPY" and layer.instruction.args[0] == ".")
+    project = incident["project"]
+    # the COPY also carries the Dockerfile, which the cure rewrote, and the new .dockerignore
+    grown = (len((project / "Dockerfile").read_bytes()) - len(incident["original"].encode())
+             + len((project / ".dockerignore").read_bytes()))
+    lost = copy_before - (copy_after.stats.total_bytes - grown)
+    print(f"\n.dockerignore: predicted {human_bytes(predicted)}, the COPY layer lost {human_bytes(lost)}")
+    assert human_bytes(lost) == human_bytes(predicted)
+
+
+def test_the_split_prediction_covers_the_compilers_layer_and_is_saved_for_real(incident, before_and_after):
+    from dockwise.image.predict import layers_of_line
+    from dockwise.units import human_bytes
+
+    before, after = before_and_after
+    plan = incident["plan"]
+    split = _figure(plan, r"predicted: removes (\d+(?:\.\d)? \w+), the layers of the lines that move to the builder")
+    compilers = layers_of_line(before, 4)[0].stats.total_bytes
+    assert split >= compilers * 0.999  # printed to one decimal
+    total = _figure(plan, r"# predicted in all: removes (\d+(?:\.\d)? \w+) of")
+    saved = before.total_bytes - after.total_bytes
+    above_base = (sum(layer.stats.total_bytes for layer in before.layers if not layer.base)
+                  - sum(layer.stats.total_bytes for layer in after.layers if not layer.base))
+    print(f"\nsplit: predicted {human_bytes(split)} (compilers' layer {human_bytes(compilers)}); in all: "
+          f"predicted {human_bytes(total)}; actual saving {human_bytes(saved)} of {human_bytes(before.total_bytes)} "
+          f"({human_bytes(above_base)} above the base images)")
+    # what was counted is removed for real; the base swap, not counted, saves more on top
+    assert saved >= total

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -145,3 +146,24 @@ def test_docker_gets_the_fixed_dockerignore_next_to_the_fixed_dockerfile(tmp_pat
     assert outcome.ok and outcome.image.startswith("localhost/dockwise-verify-")
     assert (tmp_path / "fixed" / "Dockerfile.dockerignore").read_text() == ".git\n"
     assert (tmp_path / "args").read_text().split()[:3] == ["build", "-f", str(tmp_path / "fixed" / "Dockerfile")]
+
+
+def test_the_fixed_scripts_are_built_from_a_staged_copy_of_what_the_context_sends(tmp_path):
+    from dockwise.commands.verify import _staged_context
+
+    context = tmp_path / "ctx"
+    (context / "bin").mkdir(parents=True)
+    (context / "bin" / "entry.sh").write_text('#!/bin/sh\n"$@"\n')
+    (context / "bin" / "entry.sh").chmod(0o750)
+    (context / "app.py").write_text("print('hi')\n")
+    (context / "big.log").write_text("x" * 1000)
+    (context / "Dockerfile").write_text("FROM scratch\n")
+    staged = Path(_staged_context(str(context), str(context / "Dockerfile"), "*.log\n",
+                                  [(str(context / "bin" / "entry.sh"), '#!/bin/sh\nexec "$@"\n')],
+                                  str(tmp_path / "stage")))
+    assert sorted(p.relative_to(staged).as_posix() for p in staged.rglob("*") if p.is_file()) == [
+        "Dockerfile", "app.py", "bin/entry.sh"]
+    assert (staged / "bin" / "entry.sh").read_text() == '#!/bin/sh\nexec "$@"\n'
+    assert (staged / "bin" / "entry.sh").stat().st_mode & 0o777 == 0o750
+    assert (context / "bin" / "entry.sh").read_text() == '#!/bin/sh\n"$@"\n'  # the user's file is untouched
+    assert (staged / "app.py").read_text() == "print('hi')\n"

@@ -111,3 +111,37 @@ def test_the_smoke_url_is_fetched_from_each_running_image(buildah, tmp_path):
     assert (tmp_path / "Dockerfile").read_text() == text.replace("cmd [", "CMD [")
     with socket.socket() as sock:  # the service was stopped after its check
         assert sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+SCRIPT = '#!/bin/sh\necho starting\n"$@"\n'  # its last command does not `exec`: DW601
+
+
+def _script_project(buildah, root) -> str:
+    """An image whose ENTRYPOINT is a context script that DW601's fix gives `exec`."""
+    (root / "entry.sh").write_text(SCRIPT)
+    (root / "entry.sh").chmod(0o755)
+    text = (f"FROM {buildah.base_image()}\nCOPY entry.sh /entry.sh\nUSER 1000:1000\n"
+            'ENTRYPOINT ["/entry.sh"]\nCMD ["sleep", "30"]\n')
+    (root / "Dockerfile").write_text(text)
+    return text
+
+
+def test_a_fixed_entrypoint_script_is_built_into_the_after_image_and_written_when_proven(buildah, tmp_path):
+    text = _script_project(buildah, tmp_path)
+    # the smoke check reads the script the image holds: only the fixed one has `exec`
+    proc = _verify(buildah, tmp_path, "--select", "DW601", "--smoke-cmd", 'busybox grep -q "^exec " /entry.sh')
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    before, after = _rows(proc.stdout)["smoke check"]
+    assert before.startswith("command `busybox grep") and "FAILED" in before
+    assert "passed" in after
+    assert (tmp_path / "entry.sh").read_text() == '#!/bin/sh\necho starting\nexec "$@"\n'
+    assert (tmp_path / "entry.sh").stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "Dockerfile").read_text() == text
+
+
+def test_a_fixed_entrypoint_script_is_not_written_when_the_proof_fails(buildah, tmp_path):
+    _script_project(buildah, tmp_path)
+    proc = _verify(buildah, tmp_path, "--select", "DW601", "--smoke-cmd", 'busybox grep -q "^\\"" /entry.sh')
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "the smoke check fails on the fixed image" in proc.stderr
+    assert (tmp_path / "entry.sh").read_text() == SCRIPT

@@ -192,6 +192,7 @@ def _check_args(paths: list[str], *, build_args: Mapping[str, str] | None, targe
     args.trusted_registries = list(trusted_registries)
     args.required_labels = [f"{name}:{kind}" for name, kind in (required_labels or {}).items()]
     args.strict_labels = bool(strict_labels)
+    args.count_cure = False  # the report is the JSON document's, which does not count the restructuring
     return args
 
 

@@ -98,12 +98,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "since its pinned digest (DW106), the compressed size a pull costs (DW107)")
     remote.add_argument("--insecure-registry", action="append", dest="insecure_registries", default=[],
                         metavar="HOST[:PORT]",
-                        help="with --registry: reach this registry over plain HTTP or unverified HTTPS")
+                        help="with --registry or an --image in a registry: reach this registry over plain HTTP or "
+                             "unverified HTTPS")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
     parser.add_argument("--unsafe-fixes", action="store_true",
                         help="with --fix or --diff: apply fixes that may change the build's meaning too")
     parser.add_argument("--diff", action="store_true",
                         help="print the fixes as a unified diff instead of writing them")
+    parser.add_argument("--image", metavar="IMAGE",
+                        help="with --fix or --diff: the image of the current build (docker-archive "
+                             "or OCI tar, OCI layout directory, or a registry reference, as `dockwise "
+                             "image` takes it): the plan says how many bytes each fix is predicted "
+                             "to remove, from the layers of the lines it changes")
     parser.add_argument("--show-fixes", action="store_true",
                         help="text output: under each fixable finding, the fix --fix (or "
                              "--unsafe-fixes) would apply, as the lines before and after; with "
@@ -113,6 +119,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
                             help=f"with --unsafe-fixes: the {language.capitalize()} version the image runs "
                                  f"(e.g. {example}), when neither the base tag nor the project says it; "
                                  "picks the slim runtime base")
+    parser.add_argument("--health-url", metavar="URL",
+                        help="with --unsafe-fixes: the URL the service answers when healthy "
+                             "(http://127.0.0.1:8000/health); the restructuring adds a HEALTHCHECK "
+                             "that fetches it with a program the runtime image has")
+    parser.add_argument("--health-cmd", metavar="CMD",
+                        help="with --unsafe-fixes: the command that exits 0 when the service is "
+                             "healthy; the restructuring adds it as the HEALTHCHECK (exec form)")
     verify = parser.add_argument_group(
         "proof by rebuild (--fix --verify: write the fixes only if the fixed file builds and runs)")
     verify.add_argument("--verify", action="store_true",
@@ -150,6 +163,11 @@ def _options(args: argparse.Namespace) -> "CheckOptions":
 
     if args.unsafe_fixes and not (args.fix or args.diff):
         raise UsageError("--unsafe-fixes needs --fix or --diff")
+    if getattr(args, "image", None) is not None and not (args.fix or args.diff):
+        raise UsageError("--image predicts what the fixes remove: give it with --fix or --diff")
+    if getattr(args, "image", None) is not None and getattr(args, "verify", False):
+        raise UsageError("--verify measures the fixed build itself; --image predicts it from the current "
+                         "image: give one of them")
     _check_verify_options(args)
     _check_output_modes(args)
     check_everyday_options(args)
@@ -167,7 +185,16 @@ def _options(args: argparse.Namespace) -> "CheckOptions":
                         insecure_registries=tuple(getattr(args, "insecure_registries", None) or ()),
                         strict_labels=bool(getattr(args, "strict_labels", False)),
                         context_dir=_context_dir(args),
-                        runtime_versions=runtime_versions(args))
+                        runtime_versions=runtime_versions(args),
+                        count_cure=_summary_counts_cure(args), health=health_probe(args))
+
+
+def _summary_counts_cure(args: argparse.Namespace) -> bool:
+    """A plain check in text plans the restructuring too (about 4% more CPU per file), so
+    the summary's "N more with --fix --unsafe-fixes" counts what it would fix; no other
+    output says that count, and the fixing runs plan it anyway."""
+    return (args.format == "text" and not args.quiet and not args.fix and not args.diff
+            and getattr(args, "count_cure", True))
 
 
 def _context_dir(args: argparse.Namespace) -> str | None:
@@ -198,6 +225,35 @@ def runtime_versions(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
                              f"{RUNTIME_VERSION_FLAGS[language]}")
         found.append((language, value))
     return tuple(found)
+
+
+def health_probe(args: argparse.Namespace) -> tuple[str, str] | None:
+    """``("url", URL)`` or ``("cmd", CMD)`` from --health-url / --health-cmd (None: neither):
+    what the service answers when healthy, so the restructuring can add a HEALTHCHECK instead
+    of inventing one."""
+    url, cmd = getattr(args, "health_url", None), getattr(args, "health_cmd", None)
+    if url is None and cmd is None:
+        return None
+    import shlex
+    import urllib.parse
+
+    flag = "--health-url" if url is not None else "--health-cmd"
+    if url is not None and cmd is not None:
+        raise UsageError("--health-url and --health-cmd are two ways to say one thing: give one")
+    if not args.unsafe_fixes:
+        raise UsageError(f"{flag} needs --unsafe-fixes: the HEALTHCHECK is added by the restructuring")
+    if url is not None:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"--health-url: `{url}` is not an http:// or https:// URL")
+        return ("url", url)
+    try:
+        words = shlex.split(cmd)
+    except ValueError as exc:
+        raise UsageError(f"--health-cmd: `{cmd}` cannot be split like a shell line ({exc})") from None
+    if not words:
+        raise UsageError("--health-cmd: the command is empty")
+    return ("cmd", cmd)
 
 
 def build_args(values: Sequence[str] | None, environ: Mapping[str, str] | None = None
@@ -390,21 +446,63 @@ def settle(reports: Sequence["FileReport"]) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     if getattr(args, "verify", False):
         return _run_verified(args, *_found(args))
-    options, found, reports = collect(args)
-    ignore_diff, ignore_fixed = ("", 0)
+    options, found = _found(args)
+    image = _read_image(args, found, options)  # before any fix is written
+    reports = _check_with_progress(found.files, options, args) if found.files else []
+    ignore_diff, ignore_fixed, prediction = ("", 0, None)
     if args.fix or args.diff:
+        if image is not None and reports and (reports[0].fixed or planned_ignores(_shared_ignores(reports))):
+            prediction = _predict(args, image, reports[0], _shared_ignores(reports))
         ignore_diff, ignore_fixed = _fix_dockerignores(_shared_ignores(reports), options, diff=args.diff)
     errors = list(found.errors) + settle(reports)
     print_errors(errors + ([] if args.quiet else [note for r in reports for note in r.notes]))
     if args.show_fixes and args.fix and not args.quiet:
         print_errors(_fixes_applied(reports))
+    predicted = prediction.text(reports[0]) if prediction is not None else ""
     if args.diff:
-        return _finish_diff(reports, errors, args.output, ignore_diff, ignore_fixed)
+        if predicted:
+            reports[0].diff = reports[0].diff[len(reports[0].plan):]  # the plan is in the prediction
+        return _finish_diff(reports, errors, args.output, ignore_diff, ignore_fixed, predicted)
+    if predicted and not args.quiet:
+        sys.stderr.write(predicted)
     stdin_fixed = [r for r in reports if r.fixed_text is not None]
     if stdin_fixed:
         sys.stdout.write(stdin_fixed[0].fixed_text or "")
     emit(_render(args, reports, errors, to_stderr=bool(stdin_fixed)), args.output)
     return exit_status(args, exit_code(reports, found.errors, args.fail_level))
+
+
+def _read_image(args: argparse.Namespace, found: "Discovery", options: "CheckOptions"):
+    """``--image``: the image of the current build, read and tied to the one Dockerfile checked,
+    and the file's findings before any fix (None without the option). A usage error for
+    several files or stdin; an error (exit 2) for an image that cannot be read or that this
+    Dockerfile did not build."""
+    image = getattr(args, "image", None)
+    if image is None:
+        return None
+    if len(found.files) != 1:
+        raise UsageError(f"--image is the image of one Dockerfile's build: give that Dockerfile alone "
+                         f"({len(found.files)} found)")
+    if found.files[0] == "-":
+        raise UsageError("--image needs the Dockerfile as a file, not on stdin")
+    from dockwise._record import replace
+    from dockwise.commands.predict import read_image
+    from dockwise.engine.dockerfile import Engine
+
+    analysis = read_image(image, found.files[0], options)
+    before = Engine(options=replace(options, fix=False, diff=False, unsafe_fixes=False)).check_path(found.files[0])
+    return analysis, before.findings
+
+
+def _predict(args: argparse.Namespace, image, report: "FileReport", shared: list["_SharedIgnore"]):
+    """The bytes the fixes of ``report`` are predicted to remove, with the .dockerignore lines
+    this run would add."""
+    from dockwise.commands.predict import predict
+
+    planned = planned_ignores(shared)
+    lines, old_text = (planned[0][0].lines(planned[0][2]), planned[0][0].old_text) if planned else ([], "")
+    analysis, found_before = image
+    return predict(analysis, args.image, report, found_before, lines, old_text)
 
 
 def _fixes_applied(reports: Sequence["FileReport"]) -> list[str]:
@@ -454,14 +552,9 @@ def _run_verified(args: argparse.Namespace, options: "CheckOptions", found) -> i
     if not report.diff and not ignores:
         print("No fixes available: nothing to verify.", file=sys.stderr)
         return _report_checked(args, options, path, fixed=0)
-    if report.script_edits:
-        import os
-
-        names = ", ".join(os.path.relpath(host) for host in report.script_edits)
-        raise UsageError(f"--verify builds the Dockerfile and .dockerignore fixes, but these fixes also "
-                         f"edit {names}: run --diff to see them, or --fix without --verify")
     ignore_text = ignores[0][1] if ignores else None  # one Dockerfile: one build context
-    if not prove(args, path, report.fixed_text, ignore_text, options.build_args, options.context_dir):
+    if not prove(args, path, report.fixed_text, ignore_text, options.build_args, options.context_dir,
+                 scripts=report.script_edits):
         return EXIT_ERROR
     fixed = report.fixed + len({_finding_key(f) for _, _, found_ in ignores for f in found_})
     if args.diff:
@@ -469,6 +562,7 @@ def _run_verified(args: argparse.Namespace, options: "CheckOptions", found) -> i
         return EXIT_FINDINGS
     problems = [write_fixed(path, report.fixed_text) if report.diff else None]
     problems += [write_fixed(ignore.path, text, create=not ignore.old_text) for ignore, text, _ in ignores]
+    problems += [write_fixed(host, text) for host, text in report.script_edits]
     problems = [p for p in problems if p]
     if problems:
         print_errors(problems)
@@ -515,10 +609,10 @@ def _render(args: argparse.Namespace, reports: Sequence["FileReport"], errors: S
 
 
 def _finish_diff(reports: Sequence["FileReport"], errors: Sequence[str], output: str | None,
-                 ignore_diff: str = "", ignore_fixed: int = 0) -> int:
+                 ignore_diff: str = "", ignore_fixed: int = 0, predicted: str = "") -> int:
     diffs = [r for r in reports if r.diff]
-    # -o: the diff goes to that file (even empty)
-    emit("".join(r.diff for r in diffs) + ignore_diff, output)
+    # -o: the diff goes to that file (even empty); the prediction's comment lines before it
+    emit(predicted + "".join(r.diff for r in diffs) + ignore_diff, output)
     count = sum(r.fixed for r in diffs) + ignore_fixed
     files = len(diffs) + ignore_diff.count("\n+++ ")
     if files:

@@ -37,6 +37,7 @@ class Side:
     dockerfile: str  # the file given to the builder
     text: str
     ignorefile: str | None = None
+    context: str | None = None  # the build context, when not the one given (fixed scripts)
     build: "BuildOutcome | None" = None
     config: dict = field(default_factory=dict)
     total_bytes: int | None = None
@@ -47,16 +48,21 @@ class Side:
 
 
 def prove(args: argparse.Namespace, path: str, fixed_text: str, ignore_text: str | None,
-          build_args: Sequence[tuple[str, str]], context: str | None = None) -> bool:
+          build_args: Sequence[tuple[str, str]], context: str | None = None,
+          scripts: Sequence[tuple[str, str]] = ()) -> bool:
     """Build ``path`` and its fixed text (with ``ignore_text`` as the fixed .dockerignore, None:
-    unchanged) in ``context`` (default: the Dockerfile's folder), compare them, print the
-    table and the verdict; True when the fixes may be written. A failed proof also prints its error line and the end of the build log."""
+    unchanged, and ``scripts``, (path, fixed text) of context files the fixes also edit) in
+    ``context`` (default: the Dockerfile's folder), compare them, print the table and the
+    verdict; True when the fixes may be written. A failed proof also prints its error line and
+    the end of the build log."""
+    context = context or os.path.dirname(os.path.abspath(path))
     with tempfile.TemporaryDirectory(prefix="dockwise-verify-") as work:
         before, after = _sides(path, fixed_text, ignore_text, work)
+        if scripts:
+            after.context = _staged_context(context, path, ignore_text, scripts, os.path.join(work, "context"))
         builder = _builder(args)
         try:
-            _prove(builder, args, before, after, work, build_args,
-                   context or os.path.dirname(os.path.abspath(path)))
+            _prove(builder, args, before, after, work, build_args, context)
         finally:
             _clean(builder, before, after)
     verdict_ok, verdict = _verdict(before, after, args)
@@ -100,6 +106,40 @@ def _sides(path: str, fixed_text: str, ignore_text: str | None, work: str) -> tu
     return before, after
 
 
+def _staged_context(context: str, dockerfile: str, ignore_text: str | None,
+                    scripts: Sequence[tuple[str, str]], dest: str) -> str:
+    """A copy of what the fixed build sends from ``context`` (the files its .dockerignore keeps,
+    hard-linked where the file system allows) with the fixed scripts written over theirs: the
+    user's files are never touched before the proof holds."""
+    import shutil
+
+    from dockwise.context.ignorefile import load_ignore, parse_ignore
+    from dockwise.context.scan import walk
+
+    ignore = parse_ignore(ignore_text) if ignore_text is not None else load_ignore(context, dockerfile)
+    scan = walk(context, ignore.matcher if ignore is not None else None, with_sizes=False, progress=False)
+    for rel in scan.files:
+        source, target = os.path.join(context, rel), os.path.join(dest, rel)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if rel in scan.symlinks:
+            os.symlink(os.readlink(source), target)
+            continue
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or links not allowed
+            shutil.copy2(source, target)
+    for rel in scan.empty_dirs:
+        os.makedirs(os.path.join(dest, rel), exist_ok=True)
+    for host, text in scripts:
+        target = os.path.join(dest, os.path.relpath(os.path.abspath(host), os.path.abspath(context)))
+        if os.path.lexists(target):
+            os.unlink(target)  # a hard link: writing through it would edit the user's file
+        with open(target, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        shutil.copymode(host, target)
+    return dest
+
+
 def _builder(args: argparse.Namespace) -> "Builder":
     from dockwise.build import find_builder
 
@@ -111,7 +151,7 @@ def _prove(builder: "Builder", args, before: Side, after: Side, work: str,
            build_args: Sequence[tuple[str, str]], context: str) -> None:
     for side in (before, after):
         print(f"dockwise: building {side.label} the fixes with {builder.name} ...", file=sys.stderr)
-        side.build = builder.build(context, side.dockerfile, ignorefile=side.ignorefile,
+        side.build = builder.build(side.context or context, side.dockerfile, ignorefile=side.ignorefile,
                                    build_args=build_args, target=args.target,
                                    volumes=args.build_volume, pull=args.pull)
         if not side.build.ok or side.build.image is None:

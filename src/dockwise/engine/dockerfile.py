@@ -36,7 +36,7 @@ class CheckOptions(FrozenRecord):
     __slots__ = ("selection", "context", "use_config", "fix", "unsafe_fixes", "diff", "keep_source",
                  "build_args", "target", "trusted_registries", "required_labels", "strict_labels",
                  "context_dir", "registry", "insecure_registries", "project_config", "config_file",
-                 "runtime_versions")
+                 "runtime_versions", "count_cure", "health")
 
     selection: Selection
     context: bool  # also run the build-context rules for files read from disk
@@ -56,6 +56,8 @@ class CheckOptions(FrozenRecord):
     project_config: bool  # honour dockwise's own config files (False: --isolated)
     config_file: str | None  # --config: the dockwise config for every file (None: the nearest)
     runtime_versions: tuple[tuple[str, str], ...]  # --python-version ...: (language, version)
+    count_cure: bool  # plan the restructuring without fixing, so the summary counts what it would fix
+    health: tuple[str, str] | None  # --health-url / --health-cmd: ("url" | "cmd", value), for the cure's HEALTHCHECK
 
     def __init__(self, selection: Selection | None = None, context: bool = True,
                  use_config: bool = True, fix: bool = False, unsafe_fixes: bool = False,
@@ -66,7 +68,8 @@ class CheckOptions(FrozenRecord):
                  strict_labels: bool = False, context_dir: str | None = None, registry: bool = False,
                  insecure_registries: tuple[str, ...] = (), project_config: bool = True,
                  config_file: str | None = None,
-                 runtime_versions: tuple[tuple[str, str], ...] = ()) -> None:
+                 runtime_versions: tuple[tuple[str, str], ...] = (), count_cure: bool = False,
+                 health: tuple[str, str] | None = None) -> None:
         self._set(selection=Selection() if selection is None else selection, context=context,
                   use_config=use_config, fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
                   keep_source=keep_source, build_args=tuple(build_args), target=target or None,
@@ -75,7 +78,8 @@ class CheckOptions(FrozenRecord):
                   context_dir=context_dir or None, registry=registry,
                   insecure_registries=tuple(insecure_registries),
                   project_config=project_config, config_file=config_file,
-                  runtime_versions=tuple(runtime_versions))
+                  runtime_versions=tuple(runtime_versions), count_cure=count_cure,
+                  health=tuple(health) if health else None)
 
 
 class DockerignoreLines(FrozenRecord):
@@ -97,7 +101,8 @@ class FileReport(DataRecord):
     """What checking one file produced."""
 
     __slots__ = ("path", "source", "findings", "errors", "notes", "fail_level", "no_fail", "parsed",
-                 "fixed", "diff", "fixed_text", "dockerignore", "fixed_codes", "script_edits")
+                 "fixed", "diff", "fixed_text", "dockerignore", "fixed_codes", "script_edits",
+                 "plan", "transformations")
 
     path: str
     source: str | None
@@ -112,7 +117,9 @@ class FileReport(DataRecord):
     diff: str  # --diff: what --fix would change
     fixed_text: str | None  # --fix on stdin, --diff: the fixed file
     dockerignore: DockerignoreLines | None  # a file on disk, checked with its context
-    script_edits: list[str]  # --diff: the context files (entrypoint scripts) the fixes also edit
+    script_edits: list[tuple[str, str]]  # --diff: the context files (entrypoint scripts) the fixes also edit, with their fixed text
+    plan: str  # --diff: the readable plan of the restructuring fixes, the start of ``diff``
+    transformations: list  # the restructuring fixes' transformations applied (--fix or --diff)
 
     def __init__(self, path: str, source: str | None = None, findings: list[Finding] | None = None,
                  errors: list[str] | None = None, notes: list[str] | None = None,
@@ -131,7 +138,9 @@ class FileReport(DataRecord):
         self.fixed_text = fixed_text
         self.dockerignore: DockerignoreLines | None = None
         self.fixed_codes: dict[str, int] = {}
-        self.script_edits: list[str] = []
+        self.script_edits: list[tuple[str, str]] = []
+        self.plan = ""
+        self.transformations: list = []
 
 
 # `dockwise check` needs the Dockerfile and context rules, not the image rules (and the
@@ -169,11 +178,11 @@ def _note_key(note: str) -> str:
     return re.sub(r"`[^`]*`", "``", note)
 
 
-def _plan(path: str, applied: list) -> str:
+def _plan(path: str, steps: list) -> str:
     """The readable plan of the restructuring fixes applied (empty when none was)."""
     from dockwise.fix.cure import describe
 
-    return describe(path, [t for fix in applied for t in getattr(fix, "transformations", ())])
+    return describe(path, steps)
 
 
 def _script_diffs(edits: list, report: FileReport) -> str:
@@ -244,26 +253,36 @@ def _project_reader(context):
 
 
 def _attach_cure(text: str, path: str, target, findings: list[Finding],
-                 versions: dict[str, str]) -> list[str]:
+                 versions: dict[str, str], *, every: bool = False,
+                 health: tuple[str, str] | None = None) -> list[str]:
     """Plan the cure (:mod:`dockwise.fix.cure`) and attach it, one unsafe fix, to
-    the first finding it resolves (the fix loop then applies it like any other); the notes
-    say what was left alone and why."""
+    the first finding it resolves (the fix loop then applies it like any other), or, with
+    ``every`` (a check that only counts what the fixes would do), to each finding it resolves;
+    the notes say what was left alone and why."""
     from dockwise.fix.cure import Project, plan_cure
 
     read = _context_reader(target.context)
     try:
         cure = plan_cure(Project(text, path, target.model, findings, read, versions,
-                                 _project_reader(target.context)))
+                                 _project_reader(target.context), health))
     except Exception as exc:  # noqa: BLE001 - a planner bug must not end the run
         return [internal_error(path, "the restructuring fixes", exc).replace(": error:", ": note:", 1)]
     fix = cure.as_fix()
-    if fix is not None:
-        codes = cure.codes()
-        for finding in sorted(findings, key=lambda f: f.sort_key):
-            if finding.location.file == path and finding.code in codes:
+    if fix is None:
+        return cure.notes
+    if every:
+        resolved = {(r.code, r.line, r.column) for t in cure.transformations for r in t.resolves}
+        for finding in findings:
+            if finding.fix is None and (finding.code, finding.location.line, finding.location.column) in resolved:
                 finding.fix = fix
                 finding.fixable = True
-                break
+        return cure.notes
+    codes = cure.codes()
+    for finding in sorted(findings, key=lambda f: f.sort_key):
+        if finding.location.file == path and finding.code in codes:
+            finding.fix = fix
+            finding.fixable = True
+            break
     return cure.notes
 
 
@@ -385,11 +404,14 @@ class Engine:
         report.findings = self.runner.keep(raw, config=config, suppressions=suppressions)
         if on_disk and self.options.context:
             report.dockerignore = self._dockerignore_lines(path, target, report, config)
-        if self.options.unsafe_fixes and (self.options.fix or self.options.diff):
-            cure_notes = _attach_cure(text, path, target, report.findings, dict(self.options.runtime_versions))
-            report.notes.extend(cure_notes)
-            if self._cure_notes is not None:
-                self._cure_notes.extend(cure_notes)
+        fixing = self.options.unsafe_fixes and (self.options.fix or self.options.diff)
+        if fixing or self.options.count_cure:
+            cure_notes = _attach_cure(text, path, target, report.findings, dict(self.options.runtime_versions),
+                                      every=not fixing, health=self.options.health)
+            if fixing:  # a plain check only counts the cure: what it would leave alone is said when it runs
+                report.notes.extend(cure_notes)
+                if self._cure_notes is not None:
+                    self._cure_notes.extend(cure_notes)
         return report
 
     def registry_facts(self) -> "RegistryFacts | None":
@@ -428,10 +450,13 @@ class Engine:
         report.fixed, report.fixed_codes = outcome.fixed, outcome.fixed_codes
         report.notes.extend(outcome.notes)
         scripts = self._script_edits(path, report, config) if on_disk and self.options.unsafe_fixes else []
+        if current != text:
+            report.transformations = [t for fix in outcome.applied for t in getattr(fix, "transformations", ())]
         if self.options.diff:
-            report.diff = _plan(path, outcome.applied) + unified_diff(text, current, path) if current != text else ""
+            report.plan = _plan(path, report.transformations)
+            report.diff = report.plan + unified_diff(text, current, path) if current != text else ""
             report.diff += _script_diffs(scripts, report)
-            report.script_edits = [host for _finding, host, _old, _new in scripts]
+            report.script_edits = [(host, new) for _finding, host, _old, new in scripts]
             report.fixed_text = current  # what --fix would write (--verify builds it)
         elif not on_disk:
             report.fixed_text = current  # stdin: the fixed file goes to stdout
@@ -457,7 +482,7 @@ class Engine:
         except Exception:  # noqa: BLE001 - the check itself reported it
             return []
         edits, notes = script_edits(report.findings, _context_reader(context), context.context_dir)
-        report.notes.extend(f"{path}: {note}" for note in notes)
+        report.notes.extend(f"{path}: note: {note}" for note in notes)
         return edits
 
     def _dockerignore_lines(self, path: str, checked, report: FileReport,

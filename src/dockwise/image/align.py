@@ -98,6 +98,12 @@ def align(steps: list[HistoryStep], chain: list["Instruction"]) -> int:
     return matched
 
 
+def ran_other_command(step: HistoryStep) -> bool:
+    """The step was paired with a shell-form RUN whose script is not the command its history
+    ran (the Dockerfile changed since the image was built)."""
+    return step.instruction is not None and _same_text(step, step.instruction) is False
+
+
 def _same_text(step: HistoryStep, instruction: "Instruction") -> bool | None:
     """Whether a shell-form RUN's script is the command in ``created_by`` (None: cannot tell)."""
     if instruction.keyword != "RUN" or instruction.json_form or " -c " not in step.created_by:

@@ -69,6 +69,7 @@ class ImageAnalysis:
     base_from: "Instruction | None" = None  # FROM of the external base image
     chain: list["Instruction"] = field(default_factory=list)
     final_files: list[FinalFile] = field(default_factory=list)
+    model: "BuildModel | None" = None  # of the Dockerfile, as the layers were aligned with it
 
     @property
     def unmatched_instructions(self) -> list["Instruction"]:
@@ -167,12 +168,13 @@ class ImageAnalysis:
 def analyze(image: str, *, dockerfile: str | None = None, platform: str | None = None,
             target: str | None = None, jobs: int | None = None, limits: ScanLimits = ScanLimits(),
             progress: Callable[[LayerScan | None, int, int], None] | None = None,
-            registry: Any = None) -> ImageAnalysis:
+            registry: Any = None, build_args: dict[str, str] | None = None) -> ImageAnalysis:
     """Read ``image`` (path, ``-`` or an image reference) and, with ``dockerfile``, tie its layers
     to lines. ``progress(None, bytes_read, total_bytes)`` is called as layer blobs are read;
-    ``registry`` holds the :class:`~dockwise.image.registry.RegistryOptions` for a reference."""
+    ``registry`` holds the :class:`~dockwise.image.registry.RegistryOptions` for a reference;
+    ``build_args`` are the ``--build-arg`` values the image was built with."""
     parsed = _parse_dockerfile(dockerfile) if dockerfile else None
-    model = _build_model(parsed, target, dockerfile or "") if parsed else None
+    model = _build_model(parsed, target, dockerfile or "", build_args) if parsed else None
     source = open_source(image, platform=platform, registry=registry)
     try:
         scans, merged = _scan_and_merge(source.layers, jobs, limits, progress)
@@ -186,7 +188,7 @@ def analyze(image: str, *, dockerfile: str | None = None, platform: str | None =
     layers = [LayerReport(s.index, s.digest, s.diff_id, s.compression, s.compressed_bytes, s.tar_bytes,
                           merged.layers[s.index], by_layer.get(s.index)) for s in scans]
     return ImageAnalysis(source, layers, merged, scans, steps, dockerfile, parsed, base_from, chain,
-                         merged.final_files())
+                         merged.final_files(), model)
 
 
 def open_source(image: str, *, platform: str | None = None, registry: Any = None) -> ImageSource:
@@ -223,13 +225,14 @@ def _scan_and_merge(refs: list[LayerRef], jobs: int | None, limits: ScanLimits,
     return scans, merger.result()
 
 
-def _build_model(parsed: "Dockerfile", target: str | None, dockerfile: str) -> "BuildModel":
+def _build_model(parsed: "Dockerfile", target: str | None, dockerfile: str,
+                 build_args: dict[str, str] | None = None) -> "BuildModel":
     """The build model of the Dockerfile for ``target``, which must name a stage, as BuildKit
     requires (checked before the image is read)."""
     from dockwise.model import UnknownTargetError, build_model
 
     try:
-        return build_model(parsed, target=target)
+        return build_model(parsed, build_args=build_args, target=target)
     except UnknownTargetError:
         names = [stage.name for stage in build_model(parsed).stages if stage.name]
         raise InputError(missing_stage_message(names, target or ""), path=dockerfile) from None

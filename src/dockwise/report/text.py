@@ -119,12 +119,15 @@ def render_text(data: ReportData, *, color: bool = False, summary: bool = True,
     paint = Paint(color)
     cache: dict[str, list[str] | None] = {}
     blocks = []
+    shown: set[int] = set()  # fixes already shown: one restructuring resolves several findings
     for finding in data.findings:
         lines = [header(finding, paint)]
         if not concise:
             lines.extend(excerpt(finding, source_lines(data, finding.location.file, cache), paint))
         if show_fixes and finding.fix is not None:
-            lines.extend(fix_lines(finding, source_lines(data, finding.location.file, cache), paint))
+            fix_text = fix_lines(finding, source_lines(data, finding.location.file, cache), paint)
+            lines.extend(fix_text if id(finding.fix) not in shown else [fix_text[0] + " (shown above)"])
+            shown.add(id(finding.fix))
         blocks.append("\n".join(lines))
     out = ("\n" if concise and not show_fixes else "\n\n").join(blocks)
     if summary:

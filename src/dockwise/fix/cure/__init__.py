@@ -58,9 +58,11 @@ from dockwise.fix.cure.plan import Cure, CureFix, Project, Split, Transformation
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.findings import Finding
     from dockwise.fix.cure.draft import Draft, StageDraft
+    from dockwise.fix.cure.plan import Shipped
 
 NON_ROOT_CODES = ("DW501", "DL3002", "DW502", "DW503")
 PID1_CODES = ("DL3025", "DW602")
+HEALTH_CODES = ("DW901", "DL3057")
 SYNTAX_DIRECTIVE = "# syntax=docker/dockerfile:1\n"
 
 
@@ -74,7 +76,7 @@ def plan_cure(project: Project) -> Cure:
     if not model.stages or model.final_stage is None:
         return Cure(project.text, steps, notes)
     if model.final_stage is not model.stages[-1]:
-        notes.append(f"{project.path}: not restructured: the stage built (`{model.final_stage.label}`) "
+        notes.append(f"{project.path}: note: not restructured: the stage built (`{model.final_stage.label}`) "
                      "is not the last one")
         return Cure(project.text, steps, notes)
     draft = draft_of(project.text, model)
@@ -82,6 +84,7 @@ def plan_cure(project: Project) -> Cure:
     family = _family(project, draft.final)
     _non_root(project, draft, family, steps, notes)
     _pid1(project, draft, family, steps, notes)
+    _healthcheck(project, draft, family, steps, notes)
     return Cure(project.text, steps, notes)
 
 
@@ -93,7 +96,7 @@ def _split(project: Project, draft: "Draft", steps: list[Transformation], notes:
         if answer is None:
             continue
         if isinstance(answer, str):
-            notes.append(f"{project.path}: no builder stage ({shape.name}): {answer}")
+            notes.append(f"{project.path}: note: no builder stage ({shape.name}): {answer}")
             return
         resolves = _in_stage(project.reported(*answer.codes), draft.final)  # the stage before the split
         if not resolves:
@@ -101,9 +104,9 @@ def _split(project: Project, draft: "Draft", steps: list[Transformation], notes:
         if answer.builder is not None:
             draft.stages.insert(len(draft.stages) - 1, answer.builder)
         draft.stages[-1] = answer.runtime
-        notes.extend(f"{project.path}: {note}" for note in answer.notes)
+        notes.extend(f"{project.path}: note: {note}" for note in answer.notes)
         name = answer.name or ("split-build-runtime" if answer.builder is not None else "runtime-base")
-        steps.append(_step(name, answer.summary, resolves, draft))
+        steps.append(_step(name, answer.summary, resolves, draft, project, answer.carried))
         return
 
 
@@ -116,13 +119,13 @@ def _non_root(project: Project, draft: "Draft", family: str | None,
         return
     image = _self_managed_base(draft.final)
     if image is not None:
-        notes.append(f"{project.path}: no USER added: `{image}` starts as root and runs its service "
+        notes.append(f"{project.path}: note: no USER added: `{image}` starts as root and runs its service "
                      "under its own account, a USER would break its entrypoint")
         return
     moves = [f for f in resolves if f.code == "DW503"]
     summary = make_non_root(draft.final, family, moves, numeric=any(f.code == "DW502" for f in resolves))
     if summary is not None:
-        steps.append(_step("non-root", summary, resolves, draft))
+        steps.append(_step("non-root", summary, resolves, draft, project))
 
 
 def _pid1(project: Project, draft: "Draft", family: str | None, steps: list[Transformation],
@@ -136,12 +139,31 @@ def _pid1(project: Project, draft: "Draft", family: str | None, steps: list[Tran
 
     purpose = image_purpose(project.model)
     if purpose is not None:  # `CMD "/bin/bash"`: a shell for people, not a service to signal
-        notes.append(f"{project.path}: PID 1 left alone: {purpose[1]}")
+        notes.append(f"{project.path}: note: PID 1 left alone: {purpose[1]}")
         return
     summary, why = make_pid1(draft.final, family, _inherited_entrypoint(draft.final))
-    notes.extend(f"{project.path}: {note}" for note in why)
+    notes.extend(f"{project.path}: note: {note}" for note in why)
     if summary is not None:
-        steps.append(_step("pid1", summary, resolves, draft))
+        steps.append(_step("pid1", summary, resolves, draft, project))
+
+
+def _healthcheck(project: Project, draft: "Draft", family: str | None, steps: list[Transformation],
+                 notes: list[str]) -> None:
+    """A HEALTHCHECK from --health-url/--health-cmd, never an invented one."""
+    from dockwise.fix.cure.health import add_healthcheck, probe_words
+
+    if project.health is None or any(line.keyword == "HEALTHCHECK" for line in draft.final.lines):
+        return
+    resolves = _in_stage(project.reported(*HEALTH_CODES), draft.final)
+    if not resolves:
+        notes.append(f"{project.path}: note: no HEALTHCHECK added: no finding asks for one (the image "
+                     "runs no service, or DW901 is ignored)")
+        return
+    words = probe_words(project.health, _runtime_image(draft.final), family)
+    if isinstance(words, str):
+        notes.append(f"{project.path}: note: {words}")
+        return
+    steps.append(_step("healthcheck", add_healthcheck(draft.final, words), resolves, draft, project))
 
 
 def _in_stage(findings: list["Finding"], stage: "StageDraft",
@@ -195,19 +217,61 @@ def _family(project: Project, stage: "StageDraft") -> str | None:
     """The package manager of the runtime stage's base."""
     from dockwise.fix.cure.runtime import package_family
 
+    image = _runtime_image(stage)
+    return package_family(image) if image else None
+
+
+def _runtime_image(stage: "StageDraft") -> str | None:
+    """The image reference the runtime stage's lineage starts from (None: scratch, or not
+    known)."""
     if stage.stage is not None and stage.from_line.origin is stage.stage.from_instruction:
         from dockwise.model.stages import lineage
 
         root = lineage(stage.stage)[-1] if lineage(stage.stage) else stage.stage
-        return None if root.is_scratch or not root.base.known else package_family(root.base.text)
+        return None if root.is_scratch or not root.base.known else root.base.text
     words = [w for w in stage.from_line.text.split()[1:] if not w.startswith("--")]
-    return package_family(words[0]) if words else None
+    return words[0] if words and words[0] != "scratch" else None
 
 
-def _step(name: str, summary: str, resolves: list["Finding"], draft: "Draft") -> Transformation:
+def _step(name: str, summary: str, resolves: list["Finding"], draft: "Draft", project: Project,
+          carried: tuple[str, ...] = ()) -> Transformation:
     from dockwise.fix.cure.plan import Resolved
 
-    return Transformation(name, summary, tuple(Resolved.of(f) for f in resolves), _render(draft))
+    return Transformation(name, summary, tuple(Resolved.of(f) for f in resolves), _render(draft),
+                          project.text, _shipped(draft.final, project, carried))
+
+
+def _shipped(stage: "StageDraft", project: Project, carried: tuple[str, ...]) -> "Shipped":
+    """What the shipped stage holds now, in lines of the text the cure was planned on."""
+    from dockwise.fix.cure.plan import Shipped
+
+    lines = [line.origin.line for line in stage.lines if line.origin is not None]
+    original = project.model.final_stage.from_instruction
+    base = _from_image(stage.from_line.text)
+    if base == _from_image(project.text[original.span.start.offset:original.span.end.offset]):
+        lines.append(original.line)
+        base = None
+    artefacts = [path for line in stage.lines if line.origin is None and line.keyword == "COPY"
+                 for path in _builder_sources(line.text[line.lead:])]
+    packages = [name for line in stage.lines if line.role == "packages" for name in line.data]
+    return Shipped(lines, base, artefacts, packages, carried)
+
+
+def _from_image(text: str) -> str | None:
+    """The image a FROM line names (its first word that is not an option)."""
+    words = [w for line in text.splitlines() if not line.lstrip().startswith("#")
+             for w in line.replace("\\", " ").split()]
+    names = [w for w in words[1:] if not w.startswith("--")]
+    return names[0] if words and words[0].upper() == "FROM" and names else None
+
+
+def _builder_sources(text: str) -> list[str]:
+    """The sources of a ``COPY --from=STAGE SRC... DEST`` the cure wrote (none for other COPYs)."""
+    words = text.replace("\\\n", " ").split()
+    if not any(w.startswith("--from=") for w in words[1:]):
+        return []
+    args = [w for w in words[1:] if not w.startswith("--")]
+    return args[:-1]
 
 
 def _render(draft: "Draft") -> str:

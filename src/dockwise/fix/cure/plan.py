@@ -3,7 +3,7 @@ fix loop, and the readable plan ``--diff`` prints."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from dockwise._record import FrozenRecord, Record
@@ -20,15 +20,17 @@ class Project(Record):
     the builder receives it: None when absent, ignored by .dockerignore or not text),
     ``read_project`` (the same file in the project folder even when .dockerignore keeps it
     from the builder: for facts about the project such as ``.python-version``), and
-    ``versions`` given on the command line (``{"python": "3.12"}``). Neither reads beyond
-    the build context."""
+    ``versions`` given on the command line (``{"python": "3.12"}``), and ``health``, what the
+    service answers when healthy (``("url", URL)`` or ``("cmd", CMD)``, None: not known, so no
+    HEALTHCHECK is added). Neither reads beyond the build context."""
 
-    __slots__ = ("text", "path", "model", "findings", "read", "read_project", "versions")
+    __slots__ = ("text", "path", "model", "findings", "read", "read_project", "versions", "health")
 
     def __init__(self, text: str, path: str, model: "BuildModel", findings: Iterable[Finding],
                  read: Callable[[str], str | None] | None = None,
                  versions: dict[str, str] | None = None,
-                 read_project: Callable[[str], str | None] | None = None) -> None:
+                 read_project: Callable[[str], str | None] | None = None,
+                 health: tuple[str, str] | None = None) -> None:
         self.text = text
         self.path = path
         self.model = model
@@ -36,6 +38,7 @@ class Project(Record):
         self.read = read if read is not None else (lambda _path: None)
         self.read_project = read_project if read_project is not None else self.read
         self.versions = dict(versions or {})
+        self.health = health
 
     def reported(self, *codes: str) -> list[Finding]:
         """The findings of ``codes`` the check reported for this file."""
@@ -45,12 +48,16 @@ class Project(Record):
 class Split(Record):
     """A shape's answer for a stage it recognises: the builder stage to add before it (None
     when nothing needs building, only the base changes), the rewritten runtime stage, the
-    finding codes the split resolves, a one-line summary for the plan, and notes."""
+    finding codes the split resolves, a one-line summary for the plan, and notes. ``carried``:
+    patterns (``fnmatch``, image paths without the leading ``/``) of what the lines moved to
+    the builder wrote that reaches the runtime in another place than it was (a virtualenv
+    holds what pip installed in site-packages), for the byte prediction of ``--image``."""
 
-    __slots__ = ("builder", "runtime", "codes", "summary", "notes", "name")
+    __slots__ = ("builder", "runtime", "codes", "summary", "notes", "name", "carried")
 
     def __init__(self, builder: "StageDraft | None", runtime: "StageDraft", codes: Iterable[str],
-                 summary: str, notes: Iterable[str] = (), name: str | None = None) -> None:
+                 summary: str, notes: Iterable[str] = (), name: str | None = None,
+                 carried: Iterable[str] = ()) -> None:
         self.builder = builder
         self.runtime = runtime
         self.codes = tuple(codes)
@@ -59,6 +66,7 @@ class Split(Record):
         # the transformation's name in the plan (default: split-build-runtime, or runtime-base
         # without a builder)
         self.name = name
+        self.carried = tuple(carried)
 
 
 class Resolved(FrozenRecord):
@@ -74,14 +82,33 @@ class Resolved(FrozenRecord):
         return cls(finding.code, finding.location.line, finding.location.column, finding.message)
 
 
+class Shipped(FrozenRecord):
+    """The shipped stage after a transformation, as the byte prediction of ``--image`` reads
+    it: the start lines (of the text the cure was planned on) of the instructions it still
+    holds, its FROM line included while it is the original; the image of its FROM when the
+    cure chose it (None: unchanged); the paths it copies from a builder stage, and where else
+    what the builder made comes back from (:attr:`Split.carried`); the packages the cure
+    installs in it."""
+
+    __slots__ = ("lines", "base", "artefacts", "packages", "carried")
+
+    def __init__(self, lines: Iterable[int], base: str | None = None, artefacts: Iterable[str] = (),
+                 packages: Iterable[str] = (), carried: Iterable[str] = ()) -> None:
+        self._set(lines=frozenset(lines), base=base, artefacts=tuple(artefacts), packages=tuple(packages),
+                  carried=tuple(carried))
+
+
 class Transformation(FrozenRecord):
-    """One step of the cure: its name, what it does (one line), the findings it resolves, and
-    the whole file after it."""
+    """One step of the cure: its name, what it does (one line), the findings it resolves, the
+    whole file after it, the text it was planned on and what its shipped stage holds after it
+    (both for the prediction of the bytes it removes)."""
 
-    __slots__ = ("name", "summary", "resolves", "text")
+    __slots__ = ("name", "summary", "resolves", "text", "planned_on", "shipped")
 
-    def __init__(self, name: str, summary: str, resolves: tuple[Resolved, ...], text: str) -> None:
-        self._set(name=name, summary=summary, resolves=tuple(resolves), text=text)
+    def __init__(self, name: str, summary: str, resolves: tuple[Resolved, ...], text: str,
+                 planned_on: str = "", shipped: Shipped | None = None) -> None:
+        self._set(name=name, summary=summary, resolves=tuple(resolves), text=text,
+                  planned_on=planned_on, shipped=shipped)
 
 
 class CureFix(Fix):
@@ -141,9 +168,11 @@ def line_edits(old: str, new: str) -> tuple[Edit, ...]:
                  for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
 
 
-def describe(path: str, transformations: Iterable[Transformation]) -> str:
+def describe(path: str, transformations: Iterable[Transformation],
+             predictions: "Sequence[Sequence[str]] | None" = None) -> str:
     """The plan as people read it: each transformation, what it does and the findings it
-    resolves (printed by ``--diff`` before the unified diff)."""
+    resolves (printed by ``--diff`` before the unified diff); ``predictions`` are lines to
+    print under each one (``--image``: the bytes it is predicted to remove)."""
     steps = list(transformations)
     if not steps:
         return ""
@@ -154,6 +183,8 @@ def describe(path: str, transformations: Iterable[Transformation]) -> str:
         for resolved in step.resolves:
             where = f"{resolved.line}:{resolved.column}" if resolved.line else "-"
             out.append(f"#     resolves {resolved.code} at {path}:{where} {_first_clause(resolved.message)}\n")
+        if predictions is not None and number <= len(predictions):
+            out.extend(f"#     {line}\n" for line in predictions[number - 1])
     return "".join(out)
 
 

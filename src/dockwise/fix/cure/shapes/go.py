@@ -22,7 +22,8 @@ from dockwise.fix.cure.shapes._split import (
 if TYPE_CHECKING:  # pragma: no cover
     from dockwise.model.shell.command import Command
 
-CODES = ("DW401", "DW402", "DL3007", "DL3006")
+# the runtime it writes runs as NON_ROOT, so the split resolves the stage's root findings too
+CODES = ("DW401", "DW402", "DL3007", "DL3006", "DW501", "DL3002")
 CACHES = ("/root/go/pkg/mod", "/root/.cache/go-build")
 CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"  # both the Debian and the Alpine golang images have it
 NON_ROOT = "65532:65532"  # distroless' nonroot: no passwd entry is needed to run as a number

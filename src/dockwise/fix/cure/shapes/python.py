@@ -25,6 +25,9 @@ if TYPE_CHECKING:  # pragma: no cover
 VENV = "/opt/venv"
 VENV_ENV = f"ENV VIRTUAL_ENV={VENV} PATH={VENV}/bin:$PATH\n"
 CACHES = {"pip": "/root/.cache/pip", "poetry": "/root/.cache/pypoetry", "uv": "/root/.cache/uv"}
+# Where pip, poetry and uv put what they install outside a virtualenv: moved to the builder,
+# the same packages come back in the virtualenv the runtime copies (--image's prediction).
+INSTALLED = ("*/site-packages/*", "*/dist-packages/*", "usr/local/bin/*", "root/.local/*")
 CODES = ("DW401", "DW402", "DL3007", "DL3006", "DW701", "DL3042", "DW803", "DW805")
 SYSTEM_MANAGERS = {"apt-get": ("install",), "apt": ("install",), "apk": ("add",)}
 # Commands a system-package RUN may hold besides installs: index updates and cleaning.
@@ -301,7 +304,7 @@ class _Planner:
         what = f"{', '.join(tools)} and the dependency install move" if tools else "the dependency install moves"
         summary = (f"{what} to a builder stage on `{builder_base}` (virtualenv {VENV}, cache mount); "
                    f"the runtime stage on `{runtime_base}` copies only the virtualenv")
-        return Split(builder, runtime, CODES, summary, notes)
+        return Split(builder, runtime, CODES, summary, notes, carried=INSTALLED)
 
     def _source_copies(self, install: "_Install") -> list[Line]:
         """The COPY/ADD lines of the build context that come before ``install``, as written
