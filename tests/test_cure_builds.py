@@ -26,9 +26,8 @@ VERIFIED = frozenset({"py-uv", "node-nvmrc", "go-server"})
 _outcomes: dict[str, Outcome] = {}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _table():
-    yield
+def _write_table() -> None:
+    """The table of the fixtures measured so far (rewritten after each: a run cut short keeps it)."""
     target = os.environ.get("DOCKWISE_CURE_BUILDS_TABLE")
     if target and _outcomes:
         ordered = [_outcomes[f.name] for f in FIXTURES if f.name in _outcomes]
@@ -42,6 +41,7 @@ def cured(request, buildah, debian_bases, tmp_path) -> Outcome:
     debian_bases(*BASES[fixture.shape])
     outcome = cure_and_build(buildah, fixture, tmp_path, verify=fixture.name in VERIFIED)
     _outcomes[fixture.name] = outcome
+    _write_table()
     return outcome
 
 

@@ -10,7 +10,8 @@ entrypoint still works:
   output must hold ``expect`` and the exit code be 0.
 
 The folder name's prefix is its shape (``py-``, ``node-``, ``go-``, ``java-``); :data:`BASES`
-says which stand-in base images (tests/support/debian.py) a shape's builds need.
+says which stand-in base images (recipes of tests/support/debian.py) a shape's builds need.
+A new shape is a recipe per base image in ``debian.RECIPES``, an entry here, and folders.
 
 :func:`cure_and_build` builds the project as it is, runs ``dockwise check --fix --unsafe-fixes``
 on a copy (no human edit), builds the result, and measures both images.
