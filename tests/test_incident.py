@@ -9,42 +9,22 @@ Sizes are the sum of the image's uncompressed layer tars. Run alone with
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import socket
 import subprocess
 import sys
-import tarfile
 
 import pytest
 
 from tests.support.incident import CA_VOLUME, make_project
 from tests.support.runimage import RunningImage, image_config
+from tests.support.sizes import image_sizes
 
 pytestmark = pytest.mark.buildah
 
 MAX_RATIO = 1.15
 STOP_SECONDS = 2.0
 BUILD_ARGS = ("--pull=never", "--volume", CA_VOLUME)
-
-
-def _sizes(buildah, image: str, dest) -> tuple[int, int]:
-    """(uncompressed, gzip) size of the image: the sum of its layer tars as ``docker save``
-    writes them, and of its layer blobs as a registry stores them (buildah prints sizes rounded)."""
-    archive = dest / "image.tar"
-    dest.mkdir()
-    buildah.run("push", "--quiet", image, f"docker-archive:{archive}:x:latest")
-    with tarfile.open(archive) as tar:
-        manifest = json.load(tar.extractfile("manifest.json"))
-        uncompressed = sum(tar.getmember(name).size for name in manifest[0]["Layers"])
-    buildah.run("push", "--quiet", image, f"oci:{dest / 'oci'}:latest")
-    index = json.loads((dest / "oci" / "index.json").read_text())
-    blobs = dest / "oci" / "blobs" / "sha256"
-    oci = json.loads((blobs / index["manifests"][0]["digest"].split(":")[1]).read_text())
-    compressed = sum(layer["size"] for layer in oci["layers"])
-    shutil.rmtree(dest)
-    return uncompressed, compressed
 
 
 def _build(buildah, context, tag) -> str:
@@ -79,7 +59,7 @@ def incident(buildah, python_bases, tmp_path_factory):
     except subprocess.CalledProcessError as exc:
         images["cure"] = None
         failure = ((exc.stdout or "") + (exc.stderr or ""))[-4000:]
-    measured = {kind: _sizes(buildah, image, root / f"{kind}-sizes") for kind, image in images.items() if image}
+    measured = {kind: image_sizes(buildah, image, root / f"{kind}-sizes") for kind, image in images.items() if image}
     sizes = {kind: both[0] for kind, both in measured.items()}
     print("\nincident sizes (uncompressed bytes, gzip bytes, ratio to the crime, ratio to the expert):")
     for kind, (size, gzip) in measured.items():

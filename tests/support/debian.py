@@ -1,8 +1,21 @@
-"""Stand-ins for the official Python images, made locally with debootstrap from the Debian
-mirror (no registry is reachable): ``python:latest`` (a full Debian with compilers, pip and
-venv, as the official image has them) and ``python:3.11-slim`` (the interpreter and venv only,
-docs and locales left out as Debian's slim images leave them). Both are Debian bookworm's
-Python 3.11, so a fix that moves ``python:latest`` to ``python:3.11-slim`` keeps the version.
+"""Stand-ins for official base images, made locally with debootstrap from the Debian mirror (no
+registry is reachable). Each is a *recipe* (:data:`RECIPES`): the Debian packages, the tags it
+answers to, how its tree is prepared and its image config. All are Debian bookworm's, so the
+versions are bookworm's and a fix that moves a full image to the slim one of the same version
+keeps the version:
+
+- ``python:latest`` (and ``python:3.11`` ...): a full Debian with compilers, pip and venv, as
+  the official image has them; ``python:3.11-slim``: the interpreter and venv only, docs and
+  locales left out as Debian's slim images leave them. Python 3.11.
+- ``node:18`` / ``node:18-bookworm`` (and ``node:latest``): Node 18 with npm and the compilers,
+  python3 and git node-gyp needs, as the official full image has them; ``node:18-slim``: node and
+  npm only. Both have a ``docker-entrypoint.sh`` like the official one (an argument that starts
+  with ``-`` or is not a command runs with node) and a ``node`` user with ID 1000.
+- ``golang:1.19`` / ``golang:1.19-bookworm`` / ``golang:latest``: Go 1.19 with git, gcc and the
+  CA certificates.
+
+Adding a base (another language) is one :class:`Recipe` in :data:`RECIPES`; a session fixture
+imports the ones it needs (:func:`import_bases`).
 
 A root filesystem is made once per recipe and kept as a tar in a cache folder
 (``DOCKWISE_TEST_CACHE``, else ``$XDG_CACHE_HOME/dockwise-tests``, else ``~/.cache/dockwise-tests``)
@@ -18,19 +31,15 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 MIRROR = "http://deb.debian.org/debian"
 SUITE = "bookworm"
 PYTHON = "3.11"  # bookworm's python3
-
-SLIM_PACKAGES = ("python3", "python3-venv", "python-is-python3")
-FULL_PACKAGES = (*SLIM_PACKAGES, "python3-pip", "build-essential", "gcc", "libc6-dev")
-
-FULL_TAGS = ("docker.io/library/python:latest", "docker.io/library/python:3",
-             f"docker.io/library/python:{PYTHON}", f"docker.io/library/python:{PYTHON}-{SUITE}")
-SLIM_TAGS = (f"docker.io/library/python:{PYTHON}-slim", f"docker.io/library/python:{PYTHON}-slim-{SUITE}",
-             "docker.io/library/python:slim", "docker.io/library/python:3-slim")
+NODE = "18"  # bookworm's nodejs
+GO = "1.19"  # bookworm's golang-go
 
 # What Debian's slim images tell dpkg to leave out (also for packages installed later).
 SLIM_DPKG_EXCLUDES = """\
@@ -50,8 +59,108 @@ APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/a
 Dir::Cache::pkgcache "";
 Dir::Cache::srcpkgcache "";
 """
-RECIPE_VERSION = "1"  # bump when the preparation below changes: cached tars are remade
-CONFIG_ENV = ("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8")
+# The official node images' entrypoint, in spirit: a first argument that is an option or not a
+# command (`docker run node app.js`, `--version`) runs with node; anything else runs as given.
+NODE_ENTRYPOINT = """\
+#!/bin/sh
+set -e
+case "$1" in
+  -*) set -- node "$@" ;;
+  *) if [ -n "$1" ] && ! command -v "$1" >/dev/null 2>&1; then set -- node "$@"; fi ;;
+esac
+exec "$@"
+"""
+PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def _library(image: str, *tags: str) -> tuple[str, ...]:
+    return tuple(f"docker.io/library/{image}:{tag}" for tag in tags)
+
+
+def _drop_externally_managed(rootfs: Path) -> None:
+    """pip installs into the system as it does in the official image."""
+    for marker in rootfs.glob("usr/lib/python3*/EXTERNALLY-MANAGED"):
+        marker.unlink()
+
+
+def _slim(rootfs: Path) -> None:
+    """What Debian's slim images leave out: docs, manuals, locales (and dpkg told so)."""
+    (rootfs / "etc/dpkg/dpkg.cfg.d/docker-slim").write_text(SLIM_DPKG_EXCLUDES)
+    for pattern in ("usr/share/man", "usr/share/groff", "usr/share/info", "usr/share/lintian",
+                    "usr/share/linda", "usr/share/locale"):
+        for child in (rootfs / pattern).glob("*"):
+            _remove(child)
+    for doc in (rootfs / "usr/share/doc").glob("*"):
+        for item in doc.iterdir() if doc.is_dir() and not doc.is_symlink() else ():
+            if item.name != "copyright":
+                _remove(item)
+
+
+def _remove(path: Path) -> None:
+    shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+
+
+def _node(rootfs: Path) -> None:
+    """The official node images' entrypoint script and their ``node`` user (1000:1000)."""
+    script = rootfs / "usr/local/bin/docker-entrypoint.sh"
+    script.write_text(NODE_ENTRYPOINT)
+    script.chmod(0o755)
+    with open(rootfs / "etc/group", "a") as group:
+        group.write("node:x:1000:\n")
+    with open(rootfs / "etc/passwd", "a") as passwd:
+        passwd.write("node:x:1000:1000::/home/node:/bin/bash\n")
+    (rootfs / "home/node").mkdir(parents=True, exist_ok=True)
+    os.chown(rootfs / "home/node", 1000, 1000)
+
+
+def _golang(rootfs: Path) -> None:
+    """Without the toolchain's own compiled packages (``pkg/linux_amd64/cmd``, 145 MB), which
+    only a build of Go itself reads; the official images since Go 1.20 ship no pkg/ at all."""
+    for folder in rootfs.glob("usr/lib/go-*/pkg/*/cmd"):
+        shutil.rmtree(folder)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """One stand-in image: ``version`` is part of its cache key -- bump it when ``prepare``
+    (or anything else that shapes the tree beyond the package list) changes, and the cached
+    tar is remade."""
+
+    name: str  # the cache file's stem
+    packages: tuple[str, ...]  # installed by debootstrap
+    tags: tuple[str, ...]  # the first is the name it is committed under
+    prepare: tuple[Callable[[Path], None], ...] = ()
+    env: tuple[str, ...] = (PATH_ENV, "LANG=C.UTF-8")
+    cmd: str = '["/bin/bash"]'
+    entrypoint: str | None = None
+    version: str = "1"
+    # installed with apt-get in the new tree afterwards: debootstrap's own resolver cannot
+    # install packages that depend on virtual packages (npm's node-* dependencies)
+    apt: tuple[str, ...] = ()
+
+
+PYTHON_SLIM = ("python3", "python3-venv", "python-is-python3")
+NODE_SLIM = ("nodejs", "ca-certificates")
+RECIPES: dict[str, Recipe] = {recipe.name: recipe for recipe in (
+    Recipe("python-full", (*PYTHON_SLIM, "python3-pip", "build-essential", "gcc", "libc6-dev"),
+           _library("python", "latest", "3", PYTHON, f"{PYTHON}-{SUITE}"),
+           (_drop_externally_managed,), cmd='["python3"]'),
+    Recipe("python-slim", PYTHON_SLIM,
+           _library("python", f"{PYTHON}-slim", f"{PYTHON}-slim-{SUITE}", "slim", "3-slim"),
+           (_slim,), cmd='["python3"]'),
+    Recipe("node-full", (*NODE_SLIM, "build-essential", "python3", "git", "ca-certificates"),
+           _library("node", NODE, f"{NODE}-{SUITE}", "latest", f"lts-{SUITE}"),
+           (_node,), env=(PATH_ENV, "LANG=C.UTF-8", f"NODE_VERSION={NODE}"), cmd='["node"]',
+           entrypoint='["docker-entrypoint.sh"]', apt=("npm",)),
+    Recipe("node-slim", NODE_SLIM,
+           _library("node", f"{NODE}-slim", f"{NODE}-{SUITE}-slim", "slim", "lts-slim"),
+           (_slim, _node), env=(PATH_ENV, "LANG=C.UTF-8", f"NODE_VERSION={NODE}"), cmd='["node"]',
+           entrypoint='["docker-entrypoint.sh"]', apt=("npm",)),
+    Recipe("golang-full", ("golang-go", "ca-certificates", "git", "gcc", "libc6-dev"),
+           _library("golang", GO, f"{GO}-{SUITE}", "latest", SUITE), (_golang,),
+           env=("PATH=/go/bin:/usr/lib/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "LANG=C.UTF-8", "GOPATH=/go", f"GOLANG_VERSION={GO}")),
+)}
 
 
 class DebootstrapUnavailable(RuntimeError):
@@ -65,32 +174,35 @@ def cache_dir() -> Path:
     return Path(base) / "dockwise-tests"
 
 
-def _key(kind: str, packages: tuple[str, ...]) -> str:
-    text = "|".join((RECIPE_VERSION, SUITE, kind, *packages))
+def _key(recipe: Recipe) -> str:
+    kind = recipe.name.removeprefix("python-")  # the Python tars keep the keys they had
+    text = "|".join((recipe.version, SUITE, kind, *recipe.packages, *(("apt", *recipe.apt) if recipe.apt else ())))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def rootfs_tar(kind: str) -> Path:
-    """The cached root filesystem tar of ``kind`` ("full" or "slim"), made when missing."""
+def rootfs_tar(name: str) -> Path:
+    """The cached root filesystem tar of the recipe ``name``, made when missing."""
     if shutil.which("debootstrap") is None:
         raise DebootstrapUnavailable("debootstrap is not installed (apt-get install debootstrap)")
-    packages = FULL_PACKAGES if kind == "full" else SLIM_PACKAGES
+    recipe = RECIPES[name]
     cache = cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
-    tar = cache / f"python-{kind}-{SUITE}-{_key(kind, packages)}.tar"
+    tar = cache / f"{recipe.name}-{SUITE}-{_key(recipe)}.tar"
     if tar.is_file():
         return tar
     (cache / "debs").mkdir(exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f"debootstrap-{kind}-", dir=cache))
+    work = Path(tempfile.mkdtemp(prefix=f"debootstrap-{name}-", dir=cache))
     try:
         rootfs = work / "rootfs"
         proc = subprocess.run(
-            ["debootstrap", "--variant=minbase", f"--include={','.join(packages)}",
+            ["debootstrap", "--variant=minbase", f"--include={','.join(recipe.packages)}",
              f"--cache-dir={cache / 'debs'}", SUITE, str(rootfs), MIRROR],
             capture_output=True, text=True)
         if proc.returncode != 0:
             raise DebootstrapUnavailable(f"debootstrap failed: {(proc.stdout + proc.stderr)[-2000:]}")
-        _prepare(rootfs, kind)
+        if recipe.apt:
+            _apt_install(rootfs, recipe.apt)
+        _prepare(rootfs, recipe)
         partial = work / "rootfs.tar"
         subprocess.run(["tar", "-C", str(rootfs), "--numeric-owner", "--exclude=./dev/*",
                         "--exclude=./proc/*", "--exclude=./sys/*", "-cf", str(partial), "."], check=True)
@@ -100,23 +212,22 @@ def rootfs_tar(kind: str) -> Path:
     return tar
 
 
-def _prepare(rootfs: Path, kind: str) -> None:
+def _apt_install(rootfs: Path, packages: tuple[str, ...]) -> None:
+    script = ("apt-get update -qq && apt-get install -y -qq --no-install-recommends "
+              + " ".join(packages) + " >/dev/null")
+    proc = subprocess.run(["chroot", str(rootfs), "/bin/sh", "-c", script], capture_output=True, text=True,
+                          env={"PATH": PATH_ENV.partition("=")[2], "DEBIAN_FRONTEND": "noninteractive",
+                               "LANG": "C.UTF-8"})
+    if proc.returncode != 0:
+        raise DebootstrapUnavailable(f"apt-get install {' '.join(packages)} failed: "
+                                     f"{(proc.stdout + proc.stderr)[-2000:]}")
+
+
+def _prepare(rootfs: Path, recipe: Recipe) -> None:
     """Make the debootstrap tree look like the official image it stands in for."""
     (rootfs / "etc/apt/apt.conf.d/docker-clean").write_text(APT_CLEAN)
-    if kind == "full":
-        # pip installs into the system as it does in the official image
-        for marker in rootfs.glob("usr/lib/python3*/EXTERNALLY-MANAGED"):
-            marker.unlink()
-    else:
-        (rootfs / "etc/dpkg/dpkg.cfg.d/docker-slim").write_text(SLIM_DPKG_EXCLUDES)
-        for pattern in ("usr/share/man", "usr/share/groff", "usr/share/info", "usr/share/lintian",
-                        "usr/share/linda", "usr/share/locale"):
-            for child in (rootfs / pattern).glob("*"):
-                shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
-        for doc in (rootfs / "usr/share/doc").glob("*"):
-            for item in doc.iterdir() if doc.is_dir() and not doc.is_symlink() else ():
-                if item.name != "copyright":
-                    shutil.rmtree(item) if item.is_dir() and not item.is_symlink() else item.unlink()
+    for step in recipe.prepare:
+        step(rootfs)
     for pattern in ("var/lib/apt/lists/*", "var/cache/apt/*.bin", "var/cache/apt/archives/*.deb",
                     "var/log/*.log", "var/log/apt/*"):
         for path in rootfs.glob(pattern):
@@ -124,22 +235,25 @@ def _prepare(rootfs: Path, kind: str) -> None:
                 path.unlink()
 
 
-def import_python_bases(buildah) -> dict[str, str]:
-    """Both stand-ins in ``buildah``'s store under every tag; {"full": name, "slim": name}."""
+def import_bases(buildah, *names: str) -> dict[str, str]:
+    """The recipes ``names`` in ``buildah``'s store under every tag; {name: first tag}."""
     made = {}
-    for kind, tags in (("full", FULL_TAGS), ("slim", SLIM_TAGS)):
-        tar = rootfs_tar(kind)
+    for name in names:
+        recipe = RECIPES[name]
+        tar = rootfs_tar(name)
         container = buildah.run("from", "scratch").stdout.strip().splitlines()[-1]
         try:
             buildah.run("add", container, str(tar), "/")
-            args = ["config", "--cmd", '["python3"]']
-            for env in CONFIG_ENV:
+            args = ["config", "--cmd", recipe.cmd]
+            if recipe.entrypoint:
+                args += ["--entrypoint", recipe.entrypoint]
+            for env in recipe.env:
                 args += ["--env", env]
             buildah.run(*args, container)
-            buildah.run("commit", "--format", "docker", container, tags[0])
+            buildah.run("commit", "--format", "docker", container, recipe.tags[0])
         finally:
             buildah.run("rm", container)
-        for tag in tags[1:]:
-            buildah.run("tag", tags[0], tag)
-        made[kind] = tags[0]
+        for tag in recipe.tags[1:]:
+            buildah.run("tag", recipe.tags[0], tag)
+        made[name] = recipe.tags[0]
     return made

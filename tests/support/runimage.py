@@ -54,12 +54,15 @@ def resolve_user(rootfs: Path, user: str) -> tuple[int, int]:
 class RunningImage:
     """``with RunningImage(buildah, image, env={"PORT": "8123"}) as app:`` starts the image's
     entrypoint; ``app.get(url)``, ``app.terminate()`` (SIGTERM to PID 1, returns (exit code,
-    seconds)), ``app.uid``."""
+    seconds)), ``app.uid``. ``command`` replaces the image's CMD, as arguments after the image
+    name of ``docker run`` do; ``app.wait()`` waits for a command that ends."""
 
-    def __init__(self, buildah, image: str, env: dict[str, str] | None = None) -> None:
+    def __init__(self, buildah, image: str, env: dict[str, str] | None = None,
+                 command: list[str] | None = None) -> None:
         self.buildah = buildah
         self.image = image
         self.extra_env = env or {}
+        self.command = command
         self.config = image_config(buildah, image)
         self.container = ""
         self.rootfs: Path | None = None
@@ -69,6 +72,8 @@ class RunningImage:
     def __enter__(self) -> "RunningImage":
         self.container = self.buildah.run("from", "--pull-never", self.image).stdout.strip().splitlines()[-1]
         self.rootfs = Path(self.buildah.run("mount", self.container).stdout.strip())
+        for mountpoint in ("dev", "proc"):  # a runtime makes them in a `scratch` image too
+            (self.rootfs / mountpoint).mkdir(exist_ok=True)
         subprocess.run(["mount", "--bind", "/dev", str(self.rootfs / "dev")], check=True)
         try:
             self._start()
@@ -78,7 +83,8 @@ class RunningImage:
         return self
 
     def _start(self) -> None:
-        argv = [*(self.config.get("Entrypoint") or []), *(self.config.get("Cmd") or [])]
+        cmd = self.command if self.command is not None else self.config.get("Cmd") or []
+        argv = [*(self.config.get("Entrypoint") or []), *cmd]
         assert argv, "the image has no entrypoint or command"
         self.uid, self.gid = resolve_user(self.rootfs, self.config.get("User") or "")
         env = dict(item.partition("=")[::2] for item in self.config.get("Env") or [])
@@ -129,6 +135,13 @@ class RunningImage:
                 last = exc
                 time.sleep(0.2)
         raise AssertionError(f"{url} did not answer in {timeout} s ({last}); output: {self.output()}")
+
+    def wait(self, timeout: float = 60) -> int:
+        """The exit code of the entrypoint, once it has ended (fails after ``timeout`` seconds)."""
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"still running after {timeout} s; output: {self.output()}") from None
 
     def terminate(self, wait: float = 10) -> tuple[int | None, float]:
         """SIGTERM to PID 1, as ``docker stop`` sends it; (exit code or None if still running

@@ -29,8 +29,35 @@ CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"  # both the Debian and the Alpi
 NON_ROOT = "65532:65532"  # distroless' nonroot: no passwd entry is needed to run as a number
 BUILD_PROGRAMS = frozenset({"go", "gcc", "cc", "make", "git"})
 SYSTEM = {"apt-get": ("install",), "apt": ("install",), "apk": ("add",)}
+# the golang image's PATH: a binary installed in one of these runs by its bare name
+GOLANG_PATH = ("/go/bin", "/usr/local/go/bin", "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
+               "/sbin", "/bin")
 _GO_VERSION = re.compile(r"^\s*go\s+(\d+\.\d+(?:\.\d+)?)\s*$", re.MULTILINE)
 _VERSION_TAG = re.compile(r"^\d+\.\d+")
+
+
+def _found_on_path(word: str, binary: str) -> bool:
+    """Whether the command ``word`` (a bare name: ``CMD server``) is ``binary`` found on the
+    PATH of the golang image."""
+    import posixpath
+
+    return "/" not in word and posixpath.basename(binary) == word and posixpath.dirname(binary) in GOLANG_PATH
+
+
+def _run_by_path(runtime: StageDraft, word: str, binary: str) -> None:
+    """The runtime's ENTRYPOINT (else CMD) that starts ``word`` names ``binary`` in exec form:
+    ``scratch`` sets no PATH, so a bare name is found by no runtime that does not add its own."""
+    from dockwise.fix.cure.runtime import exec_words, json_array
+
+    for keyword in ("ENTRYPOINT", "CMD"):
+        at = next((i for i in range(len(runtime.lines) - 1, -1, -1) if runtime.lines[i].keyword == keyword), None)
+        if at is None:
+            continue
+        line = runtime.lines[at]
+        words = exec_words(line)
+        if words and words[0] == word:
+            runtime.lines[at] = Line(keyword, f"{line.comments}{keyword} {json_array([binary, *words[1:]])}\n")
+            return
 
 
 def _go_build(command: "Command") -> bool:
@@ -63,7 +90,9 @@ class GoShape:
             return binary
         words = exec_command(stage)
         command_line = next((x for x in reversed(stage.lines) if x.keyword in ("ENTRYPOINT", "CMD")), None)
-        if words is None or command_line is None or cut.absolute(words[0], command_line) != binary:
+        by_name = words is not None and _found_on_path(words[0], binary)
+        if words is None or command_line is None or (cut.absolute(words[0], command_line) != binary
+                                                     and not by_name):
             return f"the command it runs is not the binary `go build` writes ({binary})"
         if any(line.keyword == "RUN" for line in cut.after):
             return "a RUN after the build needs a shell, which the scratch runtime does not have"
@@ -90,6 +119,8 @@ class GoShape:
             cut, f"FROM {builder_base} AS {name}\n", runtime_from, copies,
             lambda line: list(CACHES) if any(_go_command(c) for c in cut.run_of(line).script.commands) else [])
         builder.lines.insert(0, Line.new("ENV CGO_ENABLED=0\n"))
+        if by_name:
+            _run_by_path(runtime, words[0], binary)
         summary = (f"the build moves to a builder stage on `{builder_base}` (CGO_ENABLED=0: a static binary; "
                    f"cache mounts); the runtime is `scratch` with {binary} and the CA certificates, "
                    f"run as {NON_ROOT}")

@@ -97,6 +97,7 @@ class _Planner:
         tools = sorted({p for line in system for p in self._system_packages(line)[0]})
         if not tools and not full:
             return self._cache_order(deps)  # nothing to build and already a lean base: no split
+        system = self._with_index_updates(system)
         stage = self.stage.stage
         if stage is not None and stage.base_stage is not None:
             return (f"the stage is built FROM the stage `{stage.base_stage.label}`, whose content a new "
@@ -224,6 +225,37 @@ class _Planner:
                                              "which ones the runtime needs is not known")
         return tools, unknown
 
+    def _with_index_updates(self, system: list[Line]) -> list[Line]:
+        """``system`` and, in stage order, each RUN that only updates the package index for
+        them (``RUN apt-get update`` on a line of its own before ``RUN apt-get install gcc``):
+        the installs move to the builder, where they need the index, and an update left in
+        the runtime would serve no install there and ship the index."""
+        moved = {id(line) for line in system}
+        lines = self.stage.lines
+        updates = {id(line) for i, line in enumerate(lines) if self._updates_index_only(line)
+                   and (later := [x for x in lines[i + 1:] if self._installs_system(x)])
+                   and all(id(x) in moved for x in later)}
+        return [line for line in lines if id(line) in moved | updates]
+
+    def _updates_index_only(self, line: Line) -> bool:
+        run = self.runs.get(id(line.origin))
+        if run is None or not run.script.commands:
+            return False
+        updates = False
+        for command in run.script.commands:
+            if command.name == "rm":
+                continue
+            sub = run.invocation(command).sub if command.name in SYSTEM_MANAGERS else None
+            if sub not in (SYSTEM_HOUSEKEEPING.get(command.name) or ()):
+                return False
+            updates = updates or sub == "update"
+        return updates
+
+    def _installs_system(self, line: Line) -> bool:
+        run = self.runs.get(id(line.origin))
+        return run is not None and any(run.invocation(c).sub in SYSTEM_MANAGERS[c.name]
+                                       for c in run.find(*SYSTEM_MANAGERS))
+
     def _deps_commands(self, line: Line) -> list["Command"] | None:
         """The Python dependency installs of a RUN, None when it has none."""
         run = self.runs.get(id(line.origin))
@@ -300,7 +332,7 @@ class _Planner:
         runtime = self._runtime(runtime_base, builder_name, deps + inputs, system, notes)
         if isinstance(runtime, str):
             return runtime
-        tools = sorted({p for line in system for p in self._system_packages(line)[0]})
+        tools = sorted({p for line in system for p in (self._system_packages(line) or ([], ""))[0]})
         what = f"{', '.join(tools)} and the dependency install move" if tools else "the dependency install moves"
         summary = (f"{what} to a builder stage on `{builder_base}` (virtualenv {VENV}, cache mount); "
                    f"the runtime stage on `{runtime_base}` copies only the virtualenv")
