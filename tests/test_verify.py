@@ -114,7 +114,8 @@ def test_a_docker_daemon_that_answers_comes_first_then_buildah(tmp_path, monkeyp
     assert find_builder("podman").name == "podman"
 
 
-def test_each_builder_is_asked_for_the_same_build(tmp_path):
+def test_each_builder_is_asked_for_the_same_build(tmp_path, monkeypatch):
+    monkeypatch.delenv("STORAGE_DRIVER", raising=False)
     from dockwise.build.builders import Buildah, Docker, Podman
 
     common = dict(context="ctx", dockerfile="ctx/Dockerfile", tag="t", ignorefile="ign",
@@ -167,3 +168,14 @@ def test_the_fixed_scripts_are_built_from_a_staged_copy_of_what_the_context_send
     assert (staged / "bin" / "entry.sh").stat().st_mode & 0o777 == 0o750
     assert (context / "bin" / "entry.sh").read_text() == '#!/bin/sh\n"$@"\n'  # the user's file is untouched
     assert (staged / "app.py").read_text() == "print('hi')\n"
+
+
+def test_a_private_store_is_opened_with_the_driver_it_was_made_with(tmp_path, monkeypatch):
+    from dockwise.build.builders import Buildah
+
+    monkeypatch.delenv("STORAGE_DRIVER", raising=False)
+    (tmp_path / "made" / "storage" / "overlay-images").mkdir(parents=True)
+    assert Buildah("buildah", str(tmp_path / "made"))._command("images")[5:7] == ["--storage-driver", "overlay"]
+    assert Buildah("buildah", str(tmp_path / "new"))._command("images")[5:7] == ["--storage-driver", "vfs"]
+    monkeypatch.setenv("STORAGE_DRIVER", "overlay")
+    assert Buildah("buildah", str(tmp_path / "new"))._command("images")[5:7] == ["--storage-driver", "overlay"]

@@ -39,6 +39,7 @@ BASES = {
     "python": ("python-full", "python-slim"),
     "node": ("node-full", "node-slim"),
     "go": ("golang-full",),
+    "java": ("java-jdk", "java-jre"),
 }
 BUILD_ARGS = ("--pull=never", "--volume", CA_VOLUME)
 SMOKE_TIMEOUT = 60.0

@@ -13,6 +13,16 @@ keeps the version:
   with ``-`` or is not a command runs with node) and a ``node`` user with ID 1000.
 - ``golang:1.19`` / ``golang:1.19-bookworm`` / ``golang:latest``: Go 1.19 with git, gcc and the
   CA certificates.
+- the Java build image, under the tags of ``maven:3-eclipse-temurin-17`` (and 3.8, 3.8.7),
+  ``gradle:4.4-jdk17`` and ``eclipse-temurin:17-jdk``: OpenJDK 17, Maven 3.8.7 and Gradle 4.4.1
+  in one tree (one debootstrap and one import instead of three); ``eclipse-temurin:17-jre``:
+  the headless JRE. Both trimmed as the slim images are. No Maven Central is reachable: Maven
+  resolves from ``/usr/share/maven-repo``, the repository Debian's ``lib*-java`` packages fill,
+  named ``central`` in the global settings as a company points Maven at its mirror, so a plain
+  ``RUN mvn -B package`` works offline when the pom pins plugin versions Debian ships
+  (:data:`MAVEN_PLUGINS`). The settings sit in ``/etc/maven``, not ``/root/.m2``, which a
+  ``RUN --mount=type=cache,target=/root/.m2`` would hide. Gradle 4.4 builds a project without
+  dependencies offline on Java 17.
 
 Adding a base (another language) is one :class:`Recipe` in :data:`RECIPES`; a session fixture
 imports the ones it needs (:func:`import_bases`).
@@ -72,6 +82,55 @@ exec "$@"
 """
 PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+JAVA = "17"  # bookworm's default JDK
+JAVA_HOME = f"/usr/lib/jvm/java-{JAVA}-openjdk-amd64"
+GRADLE_USER_HOME = "/home/gradle/.gradle"  # as the official gradle image sets it
+# Maven plugin versions Debian bookworm ships in /usr/share/maven-repo: a fixture's pom pins these.
+MAVEN_PLUGINS = {
+    "maven-clean-plugin": "3.2.0", "maven-resources-plugin": "3.3.0",
+    "maven-compiler-plugin": "3.10.1", "maven-surefire-plugin": "2.22.3",
+    "maven-jar-plugin": "3.3.0", "maven-install-plugin": "3.1.0",
+    "maven-deploy-plugin": "3.0.0", "maven-site-plugin": "3.12.1",
+    "maven-dependency-plugin": "3.5.0",
+}
+MAVEN_PLUGIN_PACKAGES = (
+    "libmaven-clean-plugin-java", "libmaven-resources-plugin-java", "libmaven-compiler-plugin-java",
+    "libsurefire-java", "libmaven-jar-plugin-java", "libmaven-install-plugin-java",
+    "libmaven-deploy-plugin-java", "libmaven-site-plugin-java",  # go-offline resolves every lifecycle plugin
+    "libmaven-dependency-plugin-java",
+)
+MAVEN_SETTINGS = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<settings xmlns="http://maven.apache.org/SETTINGS/1.2.0">
+  <!-- Debian's Maven repository stands in for Maven Central, as a company mirror would;
+       it has no checksum files, hence checksumPolicy ignore. -->
+  <profiles>
+    <profile>
+      <id>debian-repository</id>
+      <repositories>
+        <repository>
+          <id>central</id>
+          <url>file:///usr/share/maven-repo</url>
+          <releases><checksumPolicy>ignore</checksumPolicy></releases>
+          <snapshots><enabled>false</enabled></snapshots>
+        </repository>
+      </repositories>
+      <pluginRepositories>
+        <pluginRepository>
+          <id>central</id>
+          <url>file:///usr/share/maven-repo</url>
+          <releases><checksumPolicy>ignore</checksumPolicy></releases>
+          <snapshots><enabled>false</enabled></snapshots>
+        </pluginRepository>
+      </pluginRepositories>
+    </profile>
+  </profiles>
+  <activeProfiles>
+    <activeProfile>debian-repository</activeProfile>
+  </activeProfiles>
+</settings>
+"""
+
 
 def _library(image: str, *tags: str) -> tuple[str, ...]:
     return tuple(f"docker.io/library/{image}:{tag}" for tag in tags)
@@ -120,6 +179,13 @@ def _golang(rootfs: Path) -> None:
         shutil.rmtree(folder)
 
 
+def _maven(rootfs: Path) -> None:
+    """Maven's global settings name Debian's repository (/etc/maven is what
+    /usr/share/maven/conf links to); Gradle's user home exists as in the gradle image."""
+    (rootfs / "etc/maven/settings.xml").write_text(MAVEN_SETTINGS)
+    (rootfs / GRADLE_USER_HOME.lstrip("/")).mkdir(parents=True, exist_ok=True)
+
+
 @dataclass(frozen=True)
 class Recipe:
     """One stand-in image: ``version`` is part of its cache key -- bump it when ``prepare``
@@ -131,7 +197,7 @@ class Recipe:
     tags: tuple[str, ...]  # the first is the name it is committed under
     prepare: tuple[Callable[[Path], None], ...] = ()
     env: tuple[str, ...] = (PATH_ENV, "LANG=C.UTF-8")
-    cmd: str = '["/bin/bash"]'
+    cmd: str | None = '["/bin/bash"]'  # None: the image sets no CMD
     entrypoint: str | None = None
     version: str = "1"
     # installed with apt-get in the new tree afterwards: debootstrap's own resolver cannot
@@ -160,6 +226,16 @@ RECIPES: dict[str, Recipe] = {recipe.name: recipe for recipe in (
            _library("golang", GO, f"{GO}-{SUITE}", "latest", SUITE), (_golang,),
            env=("PATH=/go/bin:/usr/lib/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                 "LANG=C.UTF-8", "GOPATH=/go", f"GOLANG_VERSION={GO}")),
+    Recipe("java-jdk", (f"openjdk-{JAVA}-jdk-headless", "maven", *MAVEN_PLUGIN_PACKAGES, "gradle"),
+           (*_library("maven", f"3-eclipse-temurin-{JAVA}", f"3.8-eclipse-temurin-{JAVA}",
+                      f"3.8.7-eclipse-temurin-{JAVA}"),
+            *_library("gradle", f"4.4-jdk{JAVA}", f"4.4.1-jdk{JAVA}"),
+            *_library("eclipse-temurin", f"{JAVA}-jdk", JAVA)),
+           (_slim, _maven), cmd='["mvn"]', version="2",
+           env=(PATH_ENV, "LANG=C.UTF-8", f"JAVA_HOME={JAVA_HOME}", "MAVEN_HOME=/usr/share/maven",
+                f"GRADLE_USER_HOME={GRADLE_USER_HOME}")),
+    Recipe("java-jre", (f"openjdk-{JAVA}-jre-headless",), _library("eclipse-temurin", f"{JAVA}-jre"),
+           (_slim,), cmd=None, env=(PATH_ENV, "LANG=C.UTF-8", f"JAVA_HOME={JAVA_HOME}")),
 )}
 
 
@@ -244,7 +320,7 @@ def import_bases(buildah, *names: str) -> dict[str, str]:
         container = buildah.run("from", "scratch").stdout.strip().splitlines()[-1]
         try:
             buildah.run("add", container, str(tar), "/")
-            args = ["config", "--cmd", recipe.cmd]
+            args = ["config", *(("--cmd", recipe.cmd) if recipe.cmd else ())]
             if recipe.entrypoint:
                 args += ["--entrypoint", recipe.entrypoint]
             for env in recipe.env:

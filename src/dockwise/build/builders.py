@@ -184,10 +184,12 @@ def entry_command(config: dict) -> list[str]:
 
 
 class Buildah(Builder):
-    """buildah with a private store (``store``/storage, ``store``/run; vfs storage, which needs
-    no kernel support) or, with no store, buildah's default one. Builds and runs use chroot
-    isolation unless BUILDAH_ISOLATION says otherwise: it works where namespaces cannot be
-    made (inside another container)."""
+    """buildah with a private store (``store``/storage, ``store``/run) or, with no store,
+    buildah's default one. A private store keeps the storage driver it was made with; a new one
+    uses ``STORAGE_DRIVER`` (buildah's own variable: ``overlay`` is much faster where the kernel
+    allows it), else vfs, which needs no kernel support. Builds and runs use chroot isolation
+    unless BUILDAH_ISOLATION says otherwise: it works where namespaces cannot be made (inside
+    another container)."""
 
     name = "buildah"
 
@@ -207,7 +209,7 @@ class Buildah(Builder):
         base = [self.program]
         if self.store:
             base += ["--root", os.path.join(self.store, "storage"), "--runroot", os.path.join(self.store, "run"),
-                     "--storage-driver", "vfs"]
+                     "--storage-driver", store_driver(os.path.join(self.store, "storage"))]
         return [*base, *args]
 
     def _env(self) -> dict[str, str]:
@@ -264,6 +266,16 @@ class Buildah(Builder):
         if self._temporary and self.store:
             # vfs layers are plain directories owned by the image's users: remove as root can
             shutil.rmtree(self.store, ignore_errors=True)
+
+
+def store_driver(root: str) -> str:
+    """The storage driver of the containers-storage folder ``root``: the one it was made with
+    (its ``<driver>-images`` folder), else ``STORAGE_DRIVER``, else vfs. (Opening a store with
+    another driver than its own fails.)"""
+    for driver in ("overlay", "vfs", "btrfs", "zfs"):
+        if os.path.isdir(os.path.join(root, f"{driver}-images")):
+            return driver
+    return os.environ.get("STORAGE_DRIVER") or "vfs"
 
 
 _BUILDAH_PULL = {"missing": "false", "always": "always", "never": "never"}
