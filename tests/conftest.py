@@ -69,7 +69,8 @@ def buildah(tmp_path_factory):
         tool.base_image()
     except BuildahUnavailable as exc:
         pytest.skip(f"buildah cannot run here: {exc}")
-    return tool
+    yield tool
+    tool.close()
 
 
 @pytest.fixture(scope="session")

@@ -84,6 +84,17 @@ class Buildah:
             raise subprocess.CalledProcessError(proc.returncode, proc.args, proc.stdout, proc.stderr)
         return proc
 
+    def close(self) -> None:
+        """Remove every container and unmount what the store still has mounted (overlay mounts
+        its own folder and each container's tree; left mounted, the temp folder cannot be
+        deleted)."""
+        subprocess.run([*self.base, "rm", "--all"], capture_output=True, timeout=300)
+        root = str(self.root.resolve()) + "/"
+        with open("/proc/mounts") as mounts:
+            points = [line.split()[1] for line in mounts if line.split()[1].startswith(root)]
+        for point in sorted(points, key=len, reverse=True):  # the deepest first
+            subprocess.run(["umount", "-l", point], capture_output=True, timeout=60)
+
     def base_image(self) -> str:
         """``localhost/dockwise-busybox:latest``: scratch + static busybox with a few applets."""
         if self._base_built:

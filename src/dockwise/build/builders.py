@@ -264,8 +264,21 @@ class Buildah(Builder):
             self._call("rm", container, timeout=300)
         self._containers.clear()
         if self._temporary and self.store:
+            _unmount_under(self.store)  # overlay mounts the store's own folder
             # vfs layers are plain directories owned by the image's users: remove as root can
             shutil.rmtree(self.store, ignore_errors=True)
+
+
+def _unmount_under(folder: str) -> None:
+    """Unmount (lazily, deepest first) what is still mounted below ``folder``."""
+    prefix = os.path.realpath(folder) + os.sep
+    try:
+        with open("/proc/mounts", encoding="utf-8") as mounts:
+            points = [line.split()[1] for line in mounts if line.split()[1].startswith(prefix)]
+    except OSError:
+        return
+    for point in sorted(points, key=len, reverse=True):
+        subprocess.run(["umount", "-l", point], capture_output=True, timeout=60)
 
 
 def store_driver(root: str) -> str:
