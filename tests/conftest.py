@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -69,8 +70,19 @@ def buildah(tmp_path_factory):
         tool.base_image()
     except BuildahUnavailable as exc:
         pytest.skip(f"buildah cannot run here: {exc}")
-    yield tool
-    tool.close()
+    _BUILDAH_STORES.append(tool)
+    return tool
+
+
+_BUILDAH_STORES: list = []  # closed when the session ends, outside every test (the buildah guard)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for tool in _BUILDAH_STORES:
+        try:
+            tool.close()
+        except (OSError, subprocess.SubprocessError):
+            pass  # a store left mounted costs disk space, not the run's result
 
 
 @pytest.fixture(scope="session")
